@@ -1,0 +1,20 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+// Tests run against the TypeScript sources, not dist, so no build is needed first.
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@meshsim\/core$/, replacement: src('./packages/core/src/index.ts') },
+      { find: /^@meshsim\/core\/kernel$/, replacement: src('./packages/core/src/kernel/index.ts') },
+      { find: /^@meshsim\/scenarios$/, replacement: src('./packages/scenarios/src/index.ts') },
+    ],
+  },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 60_000,
+  },
+});
