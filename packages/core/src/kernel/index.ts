@@ -1,0 +1,4 @@
+export * from './distributions.js';
+export * from './event-queue.js';
+export * from './kernel.js';
+export * from './random-streams.js';

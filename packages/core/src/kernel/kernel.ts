@@ -1,0 +1,97 @@
+import { type EventHandle, EventQueue } from './event-queue.js';
+
+/** Called with the event's target (an index the owner chose, e.g. a request slot). */
+export type EventHandler = (target: number) => void;
+
+/** Ends a runaway run: a model that schedules events forever fails loudly instead of hanging. */
+export class EventBudgetExceeded extends Error {
+  constructor(
+    readonly maxEvents: number,
+    readonly atMs: number,
+  ) {
+    super(
+      `simulation stopped after ${maxEvents} events at t=${atMs.toFixed(3)}ms: the event budget is exhausted ` +
+        '(a runaway model, or a run too large for maxEvents)',
+    );
+    this.name = 'EventBudgetExceeded';
+  }
+}
+
+export interface KernelOptions {
+  /** Hard cap on events processed in one kernel's life. */
+  maxEvents?: number;
+  initialCapacity?: number;
+}
+
+/**
+ * The virtual clock and the event loop. Handlers are registered once per event kind, so scheduling
+ * an event allocates nothing: it is (time, kind, target) in typed arrays.
+ */
+export class Kernel {
+  /** Virtual time in milliseconds; fractions are allowed. Nothing else in the simulator reads a clock. */
+  nowMs = 0;
+  eventsProcessed = 0;
+  readonly maxEvents: number;
+  private readonly queue: EventQueue;
+  private readonly handlers: EventHandler[] = [];
+
+  constructor(options: KernelOptions = {}) {
+    this.maxEvents = options.maxEvents ?? 1e9;
+    this.queue = new EventQueue(options.initialCapacity);
+  }
+
+  /** Registers the handler of a new event kind and returns the kind's number. */
+  defineEvent(handler: EventHandler): number {
+    this.handlers.push(handler);
+    return this.handlers.length - 1;
+  }
+
+  get pending(): number {
+    return this.queue.size;
+  }
+
+  /** Schedules `kind` for `target` at absolute time `atMs` (never in the past). */
+  schedule(atMs: number, kind: number, target: number): EventHandle {
+    if (!(atMs >= this.nowMs)) {
+      throw new RangeError(`cannot schedule at ${atMs}ms: the clock is already at ${this.nowMs}ms`);
+    }
+    if (kind < 0 || kind >= this.handlers.length) throw new RangeError(`unknown event kind ${kind}`);
+    return this.queue.schedule(atMs, kind, target);
+  }
+
+  scheduleIn(delayMs: number, kind: number, target: number): EventHandle {
+    return this.schedule(this.nowMs + delayMs, kind, target);
+  }
+
+  cancel(handle: EventHandle): boolean {
+    return this.queue.cancel(handle);
+  }
+
+  /** Fires every event with time ≤ `untilMs`, then leaves the clock at `untilMs`. */
+  runUntil(untilMs: number): void {
+    this.drain(untilMs, null);
+    if (untilMs > this.nowMs && Number.isFinite(untilMs)) this.nowMs = untilMs;
+  }
+
+  /** Fires events until none is pending, or until `stop()` returns true after an event. */
+  runUntilEmpty(stop: (() => boolean) | null = null): void {
+    this.drain(Number.POSITIVE_INFINITY, stop);
+  }
+
+  /**
+   * Fires events with time ≤ `untilMs` until `stop()` returns true after one; the clock stays at the
+   * last event fired.
+   */
+  drain(untilMs: number, stop: (() => boolean) | null): void {
+    const queue = this.queue;
+    const handlers = this.handlers;
+    while (queue.peekTimeMs() <= untilMs) {
+      if (this.eventsProcessed >= this.maxEvents) throw new EventBudgetExceeded(this.maxEvents, this.nowMs);
+      queue.pop();
+      this.nowMs = queue.poppedTimeMs;
+      this.eventsProcessed++;
+      handlers[queue.poppedKind]!(queue.poppedTarget);
+      if (stop?.()) return;
+    }
+  }
+}
