@@ -1,0 +1,55 @@
+import type { CircuitBreakerThresholds } from '../upstream/circuit-breakers.js';
+
+/** Envoy cluster discovery type, from the ServiceEntry's resolution (ENVOY-SEMANTICS D.1). */
+export type ClusterDiscoveryType = 'ORIGINAL_DST' | 'EDS' | 'STRICT_DNS' | 'LOGICAL_DNS';
+
+/** Envoy lb_policy as Istio sets it (C.1). */
+export type LbPolicy =
+  | 'LEAST_REQUEST'
+  | 'ROUND_ROBIN'
+  | 'RANDOM'
+  | 'RING_HASH'
+  | 'MAGLEV'
+  | 'CLUSTER_PROVIDED';
+
+/** Where a value of the effective model came from: the user's YAML or a default. */
+export type Provenance = 'set' | 'default';
+
+export interface EndpointModel {
+  address: string;
+  port: number;
+  labels: Readonly<Record<string, string>>;
+  /** region/zone/subzone, '' when unset */
+  locality: string;
+  weight: number;
+  network: string;
+}
+
+/** One outbound cluster the sidecar would get from istiod: `outbound|PORT|SUBSET|HOST`. */
+export interface ClusterModel {
+  name: string;
+  serviceHost: string;
+  port: number;
+  portName: string;
+  /** The ServiceEntry port's protocol, upper-cased (HTTP, HTTPS, TCP, …). */
+  protocol: string;
+  type: ClusterDiscoveryType;
+  lbPolicy: LbPolicy;
+  lbPolicyFrom: Provenance;
+  circuitBreakers: CircuitBreakerThresholds;
+  circuitBreakersFrom: Record<keyof CircuitBreakerThresholds, Provenance>;
+  connectTimeoutMs: number;
+  endpoints: EndpointModel[];
+  /** Where the ServiceEntry and the DestinationRule that shaped this cluster live (namespace/name). */
+  serviceEntry: string;
+  destinationRule: string | null;
+}
+
+/** The part of the sidecar's config the simulator runs. */
+export interface EnvoyModel {
+  clusters: ClusterModel[];
+}
+
+export function clusterName(port: number, subset: string, host: string): string {
+  return `outbound|${port}|${subset}|${host}`;
+}

@@ -1,0 +1,30 @@
+import type { EndpointBehaviour } from '../world/endpoint-server.js';
+import type { TrafficTarget } from '../world/traffic-source.js';
+import type { EnvoyModel } from './envoy-model.js';
+
+/** One traffic stream after validation: Poisson at `rps` towards the cluster its route selects. */
+export interface TrafficPlan {
+  target: TrafficTarget;
+  rps: number;
+  /** Index into `model.clusters`. */
+  cluster: number;
+}
+
+/** Everything a run needs, validated and defaulted: the effective Envoy model and the world. */
+export interface RunPlan {
+  scenario: string;
+  seed: number;
+  durationMs: number;
+  /** How long after `durationMs` the run waits for requests still in flight. */
+  drainMs: number;
+  workers: number;
+  timelineBucketMs: number;
+  model: EnvoyModel;
+  /** Behaviour of each upstream address; the Scenario's "*" entry answers for the rest. */
+  endpointFor(address: string): EndpointBehaviour;
+  traffic: TrafficPlan[];
+  /** Formatted warnings carried into the report. */
+  warnings: string[];
+  /** Hard cap on kernel events, against runaway runs. */
+  maxEvents: number;
+}

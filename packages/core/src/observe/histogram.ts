@@ -1,0 +1,75 @@
+/**
+ * Log-bucketed latency histogram (DDSketch-style): bucket i holds values in (γ^(i−1), γ^i] with
+ * γ = (1+α)/(1−α), and reports 2γ^i/(γ+1), so every quantile has relative error ≤ α. Memory is a
+ * fixed Float64Array whatever the number of samples.
+ */
+
+const RELATIVE_ERROR = 0.005;
+const GAMMA = (1 + RELATIVE_ERROR) / (1 - RELATIVE_ERROR);
+const LOG_GAMMA = Math.log(GAMMA);
+/** Smallest value kept apart from zero: 1 ns, in milliseconds. */
+const MIN_VALUE_MS = 1e-6;
+/** 1e-6 ms .. ~1e10 ms (115 days) covers any simulated latency. */
+const MIN_INDEX = Math.floor(Math.log(MIN_VALUE_MS) / LOG_GAMMA);
+const BUCKETS = Math.ceil(Math.log(1e10) / LOG_GAMMA) - MIN_INDEX + 1;
+
+export class LatencyHistogram {
+  static readonly relativeError = RELATIVE_ERROR;
+  private readonly counts = new Float64Array(BUCKETS);
+  private zeros = 0;
+  count = 0;
+  sum = 0;
+  min = Number.POSITIVE_INFINITY;
+  max = 0;
+  private lowest = BUCKETS;
+  private highest = -1;
+
+  record(valueMs: number): void {
+    this.count++;
+    this.sum += valueMs;
+    if (valueMs < this.min) this.min = valueMs;
+    if (valueMs > this.max) this.max = valueMs;
+    if (valueMs < MIN_VALUE_MS) {
+      this.zeros++;
+      return;
+    }
+    let i = Math.ceil(Math.log(valueMs) / LOG_GAMMA) - MIN_INDEX;
+    if (i >= BUCKETS) i = BUCKETS - 1;
+    this.counts[i]!++;
+    if (i < this.lowest) this.lowest = i;
+    if (i > this.highest) this.highest = i;
+  }
+
+  get mean(): number {
+    return this.count === 0 ? 0 : this.sum / this.count;
+  }
+
+  /** The value at rank ⌈q·n⌉ (nearest-rank), within the relative error; exact at the extremes. */
+  quantile(q: number): number {
+    if (this.count === 0) return 0;
+    if (q >= 1) return this.max;
+    const rank = Math.max(1, Math.ceil(q * this.count));
+    let seen = this.zeros;
+    if (seen >= rank) return this.min;
+    for (let i = this.lowest; i <= this.highest; i++) {
+      seen += this.counts[i]!;
+      if (seen >= rank) {
+        const estimate = (2 * GAMMA ** (i + MIN_INDEX)) / (GAMMA + 1);
+        return Math.min(this.max, Math.max(this.min, estimate));
+      }
+    }
+    return this.max;
+  }
+
+  /** Forgets every sample; touches only the buckets that were used. */
+  reset(): void {
+    if (this.highest >= this.lowest) this.counts.fill(0, this.lowest, this.highest + 1);
+    this.zeros = 0;
+    this.count = 0;
+    this.sum = 0;
+    this.min = Number.POSITIVE_INFINITY;
+    this.max = 0;
+    this.lowest = BUCKETS;
+    this.highest = -1;
+  }
+}

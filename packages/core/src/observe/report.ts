@@ -1,0 +1,45 @@
+import type { ClientReport } from './client-observer.js';
+import type { TimelinePoint } from './timeline.js';
+
+/** Per-host figures of a cluster. */
+export interface HostReport {
+  address: string;
+  locality: string;
+  priority: number;
+  /** Streams this host received (Envoy's host rq_total). */
+  rqTotal: number;
+  /** 5xx answers charged to this host, local aborts included (Envoy's host rq_error). */
+  rqError: number;
+  ejections: number;
+  ejectedMs: number;
+}
+
+/** An outlier ejection: from `atMs` until `untilMs` (null when still ejected at the end). */
+export interface EjectionReport {
+  host: string;
+  atMs: number;
+  untilMs: number | null;
+  type: string;
+}
+
+export interface ClusterReport {
+  /** Envoy's own stat names (cluster.<name>.*), sorted. */
+  stats: Record<string, number>;
+  hosts: HostReport[];
+  ejections: EjectionReport[];
+}
+
+/** The report of DESIGN.md: `simulate()` returns it and `meshsim run --format json` prints it. */
+export interface Report {
+  scenario: string;
+  seed: number;
+  durationMs: number;
+  client: ClientReport;
+  /** Keyed by Istio's cluster name, `outbound|PORT|SUBSET|HOST`. */
+  clusters: Record<string, ClusterReport>;
+  timeline: TimelinePoint[];
+  /** Requests still unanswered when the run stopped waiting for them (see `drainMs`). */
+  unfinished: number;
+  /** Warnings about the input (file:line:col severity path: message). */
+  warnings: string[];
+}

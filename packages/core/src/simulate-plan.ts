@@ -1,0 +1,90 @@
+import type { RunPlan } from './config/run-plan.js';
+import { Kernel } from './kernel/kernel.js';
+import { RandomStreams } from './kernel/random-streams.js';
+import { ClientObserver } from './observe/client-observer.js';
+import type { ClusterReport, Report } from './observe/report.js';
+import { Router } from './router/router.js';
+import { Cluster } from './upstream/cluster.js';
+import { ConnectionTable, type PoolContext } from './upstream/connection-pool.js';
+import { EndpointServer } from './world/endpoint-server.js';
+import { PoissonSource } from './world/traffic-source.js';
+
+/**
+ * Runs a validated plan: wires kernel, world, clusters and router together, plays the traffic for
+ * `durationMs`, waits up to `drainMs` for requests in flight, and builds the report.
+ */
+export function runPlan(plan: RunPlan): Report {
+  const kernel = new Kernel({ maxEvents: plan.maxEvents });
+  const streams = new RandomStreams(plan.seed);
+  const client = new ClientObserver(plan.timelineBucketMs);
+
+  const servers = new Map<string, EndpointServer>();
+  const serverFor = (address: string): EndpointServer => {
+    let server = servers.get(address);
+    if (server === undefined) {
+      server = new EndpointServer(address, plan.endpointFor(address), streams.get(`endpoint/${address}`));
+      servers.set(address, server);
+    }
+    return server;
+  };
+
+  const connections = new ConnectionTable();
+  // The router is created after the clusters, so the pools reach it through this late-bound context.
+  const context: { -readonly [K in keyof PoolContext]: PoolContext[K] } = {
+    kernel,
+    connections,
+    connectDoneEvent: kernel.defineEvent((id) => {
+      const conn = connections.get(id);
+      conn.pool!.onConnected(conn);
+    }),
+    callbacks: { onPoolReady: () => {}, onPoolFailure: () => {} },
+  };
+  const clusters = plan.model.clusters.map((m) => new Cluster(m, plan.workers, streams, serverFor, context));
+  const router = new Router(kernel, clusters, plan.workers, streams.get('proxy/worker'), client);
+  context.callbacks = router;
+
+  const sources = plan.traffic.map(
+    (t, i) => new PoissonSource(i, t.target, t.rps, streams.get(`traffic/${i}`)),
+  );
+  const arrivalEvent = kernel.defineEvent((i) => {
+    const source = sources[i]!;
+    router.startRequest(plan.traffic[i]!.cluster);
+    const next = kernel.nowMs + source.nextGapMs();
+    if (next < plan.durationMs) kernel.schedule(next, arrivalEvent, i);
+  });
+  for (const source of sources) {
+    const first = source.nextGapMs();
+    if (first < plan.durationMs) kernel.schedule(first, arrivalEvent, source.index);
+  }
+
+  kernel.runUntil(plan.durationMs);
+  if (router.inFlight > 0) kernel.drain(plan.durationMs + plan.drainMs, () => router.inFlight === 0);
+  client.timeline.finish(plan.durationMs);
+
+  const clusterReports: Record<string, ClusterReport> = {};
+  for (const cluster of clusters) {
+    clusterReports[cluster.name] = {
+      stats: cluster.stats.snapshot(),
+      hosts: cluster.hosts.map((h) => ({
+        address: h.hostPort,
+        locality: h.locality,
+        priority: h.priority,
+        rqTotal: h.rqTotal,
+        rqError: h.rqError,
+        ejections: 0,
+        ejectedMs: 0,
+      })),
+      ejections: [],
+    };
+  }
+  return {
+    scenario: plan.scenario,
+    seed: plan.seed,
+    durationMs: plan.durationMs,
+    client: client.report(),
+    clusters: clusterReports,
+    timeline: client.timeline.points,
+    unfinished: router.inFlight,
+    warnings: plan.warnings,
+  };
+}

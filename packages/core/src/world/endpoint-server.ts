@@ -1,0 +1,62 @@
+import type { Distribution } from '../kernel/distributions.js';
+import type { Rng } from '../kernel/random-streams.js';
+
+/** One independent failure mode of an endpoint: answer `status` to a share `rate` of requests. */
+export interface ErrorRate {
+  status: number;
+  rate: number;
+}
+
+/** How a synthetic upstream endpoint behaves (the Scenario's `endpoints.<address>`). */
+export interface EndpointBehaviour {
+  /** Server time per request, in ms. */
+  latency: Distribution;
+  errors: readonly ErrorRate[];
+  /** Round trip between the sidecar and this endpoint, in ms. */
+  rttMs: number;
+}
+
+/**
+ * The far side of the wire: draws each request's status and server time from the endpoint's own
+ * stream, always two draws per request so a policy change never shifts the endpoint's later draws.
+ */
+export class EndpointServer {
+  /** Status of the last request served. */
+  lastStatus = 200;
+  private readonly cumulative: Float64Array;
+  private readonly statuses: Int32Array;
+
+  constructor(
+    readonly address: string,
+    readonly behaviour: EndpointBehaviour,
+    private readonly rng: Rng,
+  ) {
+    this.cumulative = new Float64Array(behaviour.errors.length);
+    this.statuses = new Int32Array(behaviour.errors.length);
+    let sum = 0;
+    behaviour.errors.forEach((e, i) => {
+      sum += e.rate;
+      this.cumulative[i] = sum;
+      this.statuses[i] = e.status;
+    });
+    if (sum > 1 + 1e-12) throw new RangeError(`endpoint ${address}: error rates add up to ${sum} > 1`);
+  }
+
+  get rttMs(): number {
+    return this.behaviour.rttMs;
+  }
+
+  /** Serves one request: returns the server time in ms and leaves the status in `lastStatus`. */
+  serve(): number {
+    const u = this.rng();
+    let status = 200;
+    for (let i = 0; i < this.cumulative.length; i++) {
+      if (u < this.cumulative[i]!) {
+        status = this.statuses[i]!;
+        break;
+      }
+    }
+    this.lastStatus = status;
+    return this.behaviour.latency.sample(this.rng);
+  }
+}
