@@ -15,6 +15,7 @@ export const Z_99 = 2.3263478740408408;
 export class Constant implements Distribution {
   readonly description: string;
   constructor(readonly value: number) {
+    if (!Number.isFinite(value)) throw new RangeError(`constant: value must be finite, got ${value}`);
     this.description = `constant ${value}`;
   }
   get mean(): number {
@@ -31,6 +32,8 @@ export class Uniform implements Distribution {
     readonly min: number,
     readonly max: number,
   ) {
+    if (!Number.isFinite(min) || !Number.isFinite(max))
+      throw new RangeError(`uniform: bounds must be finite`);
     if (!(max >= min)) throw new RangeError(`uniform: max ${max} is below min ${min}`);
     this.description = `uniform [${min}, ${max})`;
   }
@@ -45,7 +48,8 @@ export class Uniform implements Distribution {
 export class Exponential implements Distribution {
   readonly description: string;
   constructor(readonly mean: number) {
-    if (!(mean > 0)) throw new RangeError(`exponential: mean must be > 0, got ${mean}`);
+    if (!(mean > 0 && Number.isFinite(mean)))
+      throw new RangeError(`exponential: mean must be finite and > 0, got ${mean}`);
     this.description = `exponential mean ${mean}`;
   }
   sample(rng: Rng): number {
@@ -67,7 +71,9 @@ export class Normal implements Distribution {
     readonly mean: number,
     readonly stdDev: number,
   ) {
-    if (!(stdDev >= 0)) throw new RangeError(`normal: stdDev must be ≥ 0, got ${stdDev}`);
+    if (!Number.isFinite(mean)) throw new RangeError(`normal: mean must be finite, got ${mean}`);
+    if (!(stdDev >= 0 && Number.isFinite(stdDev)))
+      throw new RangeError(`normal: stdDev must be finite and ≥ 0, got ${stdDev}`);
     this.description = `normal mean ${mean} sd ${stdDev}`;
   }
   sample(rng: Rng): number {
@@ -85,6 +91,8 @@ export class LogNormal implements Distribution {
     readonly p99: number,
   ) {
     if (!(median > 0)) throw new RangeError(`lognormal: median must be > 0, got ${median}`);
+    if (!Number.isFinite(median) || !Number.isFinite(p99))
+      throw new RangeError('lognormal: median and p99 must be finite');
     if (!(p99 >= median)) throw new RangeError(`lognormal: p99 ${p99} is below the median ${median}`);
     this.mu = Math.log(median);
     this.sigma = (Math.log(p99) - this.mu) / Z_99;
@@ -134,6 +142,8 @@ export class Empirical implements Distribution {
     this.v = new Float64Array(table.length);
     let mean = 0;
     table.forEach(([pct, value], i) => {
+      if (!Number.isFinite(value))
+        throw new RangeError(`empirical: value ${value} in row ${i} is not finite`);
       if (i > 0) {
         const [prevPct, prevValue] = table[i - 1]!;
         if (!(pct > prevPct)) throw new RangeError(`empirical: percentiles must increase (row ${i})`);

@@ -8,6 +8,7 @@
  */
 
 const SLOT_BITS = 2 ** 24; // up to 16.7 M events pending at once; generations use the remaining 29 bits
+const GENERATION_MASK = 2 ** 29 - 1;
 
 export type EventHandle = number;
 
@@ -113,23 +114,25 @@ export class EventQueue {
 
   private releaseSlot(slot: number): void {
     // A new generation makes every handle to the old occupant stale.
-    this.generation[slot] = (this.generation[slot]! + 1) % 2 ** 29;
+    this.generation[slot] = (this.generation[slot]! + 1) & GENERATION_MASK;
+    // A free slot reads as cancelled, so no handle (stale or foreign) can cancel it again.
+    this.cancelled[slot] = 1;
     this.freeSlots[this.freeCount++] = slot;
   }
 
-  private less(a: number, b: number): boolean {
-    const ta = this.timeMs[a]!;
-    const tb = this.timeMs[b]!;
-    return ta < tb || (ta === tb && this.seq[a]! < this.seq[b]!);
-  }
-
+  // Sifts compare (time, sequence) inline on local array references: the heap's hottest loops.
   private siftUp(index: number, slot: number): void {
     const heap = this.heap;
+    const time = this.timeMs;
+    const seq = this.seq;
+    const t = time[slot]!;
+    const s = seq[slot]!;
     let i = index;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const p = heap[parent]!;
-      if (!this.less(slot, p)) break;
+      const tp = time[p]!;
+      if (tp < t || (tp === t && seq[p]! < s)) break;
       heap[i] = p;
       i = parent;
     }
@@ -138,15 +141,28 @@ export class EventQueue {
 
   private siftDown(index: number, slot: number): void {
     const heap = this.heap;
+    const time = this.timeMs;
+    const seq = this.seq;
     const n = this.heapSize;
+    const t = time[slot]!;
+    const s = seq[slot]!;
     let i = index;
     for (;;) {
       let child = 2 * i + 1;
       if (child >= n) break;
+      let c = heap[child]!;
+      let tc = time[c]!;
       const right = child + 1;
-      if (right < n && this.less(heap[right]!, heap[child]!)) child = right;
-      const c = heap[child]!;
-      if (!this.less(c, slot)) break;
+      if (right < n) {
+        const r = heap[right]!;
+        const tr = time[r]!;
+        if (tr < tc || (tr === tc && seq[r]! < seq[c]!)) {
+          child = right;
+          c = r;
+          tc = tr;
+        }
+      }
+      if (t < tc || (t === tc && s < seq[c]!)) break;
       heap[i] = c;
       i = child;
     }

@@ -85,7 +85,7 @@ export class Kernel {
   drain(untilMs: number, stop: (() => boolean) | null): void {
     const queue = this.queue;
     const handlers = this.handlers;
-    while (queue.peekTimeMs() <= untilMs) {
+    while (queue.size > 0 && queue.peekTimeMs() <= untilMs) {
       if (this.eventsProcessed >= this.maxEvents) throw new EventBudgetExceeded(this.maxEvents, this.nowMs);
       queue.pop();
       this.nowMs = queue.poppedTimeMs;
