@@ -1,0 +1,43 @@
+/** How bad a config problem is: errors stop a run, warnings are reported and the run goes on. */
+export type Severity = 'error' | 'warning';
+
+/** One config problem, pointing at a place in a YAML file. */
+export interface Diagnostic {
+  severity: Severity;
+  /** The source's file name as given to `loadConfig` (`<inline>` for a plain string). */
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+  /** Field path inside the document, e.g. `spec.endpoints[1].address`; `''` for the whole document. */
+  path: string;
+  message: string;
+  /** The Istio (or meshsim) rule that was broken, when there is a named one. */
+  rule?: string;
+}
+
+/** `payment.yaml:12:7 error spec.trafficPolicy.outlierDetection.interval: <message>` */
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = `${d.file}:${d.line}:${d.column} ${d.severity}`;
+  const what = d.path === '' ? d.message : `${d.path}: ${d.message}`;
+  return d.rule === undefined ? `${where} ${what}` : `${where} ${what} [${d.rule}]`;
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+/** Thrown by the API layer when a config has errors; the diagnostics are the data, the message is for humans. */
+export class ConfigError extends Error {
+  readonly diagnostics: Diagnostic[];
+
+  constructor(diagnostics: Diagnostic[]) {
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    const shown = errors.length > 0 ? errors : diagnostics;
+    const noun = errors.length === 1 ? 'error' : 'errors';
+    super(`invalid config (${errors.length} ${noun}):\n${shown.map(formatDiagnostic).join('\n')}`);
+    this.name = 'ConfigError';
+    this.diagnostics = diagnostics;
+  }
+}

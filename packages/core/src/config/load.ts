@@ -1,0 +1,218 @@
+import type { Document, LineCounter } from 'yaml';
+import type { z } from 'zod';
+import type { Diagnostic, Severity } from './diagnostics.js';
+import { classifyDocument, type SimulatedKind } from './kinds.js';
+import { type FieldPath, formatPath, locate, type Position } from './positions.js';
+import { type DestinationRule, destinationRuleSchema } from './schema/destination-rule.js';
+import { type Scenario, scenarioSchema } from './schema/scenario.js';
+import { type ServiceEntry, serviceEntrySchema } from './schema/service-entry.js';
+import { type VirtualService, virtualServiceSchema } from './schema/virtual-service.js';
+import { validateResource } from './validate-resource.js';
+import { parseYamlSource } from './yaml-documents.js';
+
+export interface ConfigSource {
+  /** Shown in diagnostics. */
+  file: string;
+  text: string;
+}
+
+/** A validated resource and where it came from, so later stages can point diagnostics at its fields. */
+export interface Located<T> {
+  file: string;
+  /** 1-based line where the document's content starts. */
+  line: number;
+  resource: T;
+  /** Position of a field (e.g. `['spec', 'ports', 0, 'number']`); a missing field gives its nearest ancestor. */
+  positionOf(path: FieldPath): Position;
+}
+
+export interface LoadedConfig {
+  serviceEntries: Array<Located<ServiceEntry>>;
+  destinationRules: Array<Located<DestinationRule>>;
+  virtualServices: Array<Located<VirtualService>>;
+  scenario?: Located<Scenario>;
+  /** Everything found, per source in line order; a resource with an error is left out of the lists above. */
+  diagnostics: Diagnostic[];
+}
+
+export interface LoadOptions {
+  /** Larger sources are rejected unparsed. Default 16 MiB. */
+  maxBytes?: number;
+  /** YAML alias expansions allowed per document (billion-laughs protection). Default 100. */
+  maxAliasCount?: number;
+  /** Deepest nesting of maps and lists accepted. Default 200. */
+  maxDepth?: number;
+}
+
+const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+const DEFAULT_MAX_ALIAS_COUNT = 100;
+const DEFAULT_MAX_DEPTH = 200;
+
+interface DocumentContext {
+  file: string;
+  doc: Document;
+  lineCounter: LineCounter;
+  line: number;
+}
+
+function diagnosticAt(
+  ctx: DocumentContext,
+  severity: Severity,
+  path: readonly PropertyKey[],
+  message: string,
+  atKey = false,
+): Diagnostic {
+  const fieldPath = path.filter((p): p is string | number => typeof p !== 'symbol');
+  const { line, column } = locate(ctx.doc, ctx.lineCounter, fieldPath, { atKey });
+  return { severity, file: ctx.file, line, column, path: formatPath(path), message };
+}
+
+function locatedIn<T>(ctx: DocumentContext, resource: T): Located<T> {
+  return {
+    file: ctx.file,
+    line: ctx.line,
+    resource,
+    positionOf: (path) => locate(ctx.doc, ctx.lineCounter, path),
+  };
+}
+
+/** Resources seen so far, by `Kind namespace/name`, to index in their kind's list. */
+type SeenResources = Map<string, number>;
+
+/** Adds a resource; a second one with the same kind, namespace and name replaces the first, as `kubectl apply` would. */
+function addResource<T extends { metadata: { namespace: string; name: string } }>(
+  list: Array<Located<T>>,
+  kind: string,
+  located: Located<T>,
+  seen: SeenResources,
+  diagnostics: Diagnostic[],
+): void {
+  const id = `${kind} ${located.resource.metadata.namespace}/${located.resource.metadata.name}`;
+  const earlier = seen.get(id);
+  if (earlier === undefined) {
+    seen.set(id, list.push(located) - 1);
+    return;
+  }
+  const first = list[earlier]!;
+  const message = `duplicate ${id} (also at ${first.file}:${first.line}); this later one replaces it`;
+  diagnostics.push({
+    severity: 'warning',
+    file: located.file,
+    line: located.line,
+    column: 1,
+    path: '',
+    message,
+  });
+  list[earlier] = located;
+}
+
+/**
+ * Parses and validates Istio resources and the Scenario from YAML. Never throws on bad input:
+ * every problem is a diagnostic, and resources with errors are left out.
+ */
+export function loadConfig(
+  sources: ConfigSource | ConfigSource[] | string,
+  options: LoadOptions = {},
+): LoadedConfig {
+  const list = typeof sources === 'string' ? [{ file: '<inline>', text: sources }] : [sources].flat();
+  const loaded: LoadedConfig = {
+    serviceEntries: [],
+    destinationRules: [],
+    virtualServices: [],
+    diagnostics: [],
+  };
+  const limits = {
+    maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
+    maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+  };
+  const maxAliasCount = options.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT;
+  const seen: SeenResources = new Map();
+
+  for (const source of list) {
+    const parsed = parseYamlSource(source.file, source.text, limits);
+    const before = loaded.diagnostics.length;
+    loaded.diagnostics.push(...parsed.diagnostics);
+    for (const doc of parsed.documents) {
+      const start = doc.contents?.range?.[0] ?? 0;
+      const ctx: DocumentContext = {
+        file: source.file,
+        doc,
+        lineCounter: parsed.lineCounter,
+        line: parsed.lineCounter.linePos(start).line,
+      };
+      let raw: unknown;
+      try {
+        raw = doc.toJS({ maxAliasCount });
+      } catch (e) {
+        const reason = e instanceof Error ? e.message : String(e);
+        loaded.diagnostics.push(
+          diagnosticAt(ctx, 'error', [], `YAML aliases could not be expanded: ${reason}`),
+        );
+        continue;
+      }
+      loadDocument(ctx, raw as Record<string, unknown>, loaded, seen);
+    }
+    // Reading order within each file, whichever stage found the problem (the sort is stable).
+    const fromThisSource = loaded.diagnostics.splice(before);
+    loaded.diagnostics.push(...fromThisSource.sort((a, b) => a.line - b.line || a.column - b.column));
+  }
+  return loaded;
+}
+
+/** Validates one document against its kind's schema, reporting problems; the value if it has no error. */
+function validated<T>(
+  ctx: DocumentContext,
+  schema: z.ZodType<T>,
+  raw: unknown,
+  kind: SimulatedKind,
+  out: Diagnostic[],
+) {
+  const outcome = validateResource(schema, raw, kind === 'Scenario' ? 'error' : 'warn');
+  for (const problem of outcome.problems) {
+    const diagnostic = diagnosticAt(ctx, problem.severity, problem.path, problem.message, problem.atKey);
+    out.push(problem.rule === undefined ? diagnostic : { ...diagnostic, rule: problem.rule });
+  }
+  return outcome.value === undefined ? undefined : locatedIn(ctx, outcome.value);
+}
+
+function loadDocument(
+  ctx: DocumentContext,
+  raw: Record<string, unknown>,
+  loaded: LoadedConfig,
+  seen: SeenResources,
+): void {
+  const verdict = classifyDocument(raw.apiVersion, raw.kind);
+  const out = loaded.diagnostics;
+  if (verdict.kind === undefined) {
+    out.push(diagnosticAt(ctx, verdict.severity, verdict.path === '' ? [] : [verdict.path], verdict.message));
+    return;
+  }
+  switch (verdict.kind) {
+    case 'ServiceEntry': {
+      const located = validated(ctx, serviceEntrySchema, raw, verdict.kind, out);
+      if (located) addResource(loaded.serviceEntries, verdict.kind, located, seen, out);
+      return;
+    }
+    case 'DestinationRule': {
+      const located = validated(ctx, destinationRuleSchema, raw, verdict.kind, out);
+      if (located) addResource(loaded.destinationRules, verdict.kind, located, seen, out);
+      return;
+    }
+    case 'VirtualService': {
+      const located = validated(ctx, virtualServiceSchema, raw, verdict.kind, out);
+      if (located) addResource(loaded.virtualServices, verdict.kind, located, seen, out);
+      return;
+    }
+    case 'Scenario': {
+      const located = validated(ctx, scenarioSchema, raw, verdict.kind, out);
+      if (loaded.scenario !== undefined) {
+        const first = loaded.scenario;
+        const message = `only one Scenario document is allowed; the first is at ${first.file}:${first.line}`;
+        out.push(diagnosticAt(ctx, 'error', [], message));
+      } else if (located) {
+        loaded.scenario = located;
+      }
+      return;
+    }
+  }
+}

@@ -1,0 +1,198 @@
+import { z } from 'zod';
+import { type Duration, duration, integer, portNumber, positiveNumber, stringMap } from './common.js';
+import { describeValue, PARSE_OPTIONS } from './messages.js';
+import {
+  type DnsEntryPatch,
+  dnsEntrySchema,
+  dnsPatchSchema,
+  type EndpointBehaviourPatch,
+  endpointBehaviourSchema,
+  endpointPatchSchema,
+} from './scenario-endpoint.js';
+
+export const SCENARIO_API_VERSION = 'meshsim.dev/v1alpha1';
+
+const clientCount = () => integer(1, Number.MAX_SAFE_INTEGER);
+
+/** Fields a traffic source and a traffic patch share; rps (open loop) or clients (closed loop), not both. */
+const trafficLoadShape = {
+  /** Open loop: Poisson arrivals at this mean rate. */
+  rps: positiveNumber().optional(),
+  /** Closed loop: this many clients, each waiting `thinkTime` between a response and its next request. */
+  clients: clientCount().optional(),
+  thinkTime: duration().optional(),
+};
+
+const requestShape = {
+  path: z.string().startsWith('/', { error: (i) => `must start with /, got ${describeValue(i.input)}` }),
+  method: z.string().min(1),
+  headers: stringMap(),
+};
+
+type Load = { rps: number } | { clients: number; thinkTime: Duration };
+
+function checkLoad(
+  load: { rps?: number; clients?: number; thinkTime?: Duration },
+  ctx: z.core.$RefinementCtx<unknown>,
+) {
+  if (load.rps !== undefined && load.clients !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['clients'],
+      input: load.clients,
+      message: 'cannot be set together with rps',
+    });
+  }
+  if (load.thinkTime !== undefined && load.rps !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['thinkTime'],
+      message: 'applies only to clients (closed loop), not rps',
+    });
+  }
+}
+
+export const trafficSourceSchema = z
+  .strictObject({
+    host: z.string().min(1),
+    /** Absent: the port of the host's only ServiceEntry port. */
+    port: portNumber().optional(),
+    path: requestShape.path.default('/'),
+    method: requestShape.method.default('GET'),
+    headers: requestShape.headers.default(() => ({})),
+    ...trafficLoadShape,
+  })
+  .superRefine((source, ctx) => {
+    checkLoad(source, ctx);
+    if (source.rps === undefined && source.clients === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        input: source,
+        message: 'needs rps (open loop) or clients (closed loop)',
+      });
+    }
+  })
+  .transform(({ rps, clients, thinkTime, ...request }) => {
+    const load: Load =
+      rps !== undefined ? { rps } : { clients: clients ?? 1, thinkTime: thinkTime ?? { text: '0s', ms: 0 } };
+    return { ...request, ...load };
+  });
+export type TrafficSource = z.infer<typeof trafficSourceSchema>;
+
+export const trafficPatchSchema = z
+  .strictObject({
+    path: requestShape.path.optional(),
+    method: requestShape.method.optional(),
+    headers: requestShape.headers.optional(),
+    ...trafficLoadShape,
+  })
+  .superRefine(checkLoad);
+export type TrafficPatch = z.infer<typeof trafficPatchSchema>;
+
+/** A change to the world at a simulated time; exactly one of endpoint, dns or traffic says what changes. */
+export type TimelineEvent =
+  | { at: Duration; endpoint: string; set: EndpointBehaviourPatch }
+  | { at: Duration; dns: string; set: DnsEntryPatch }
+  | { at: Duration; traffic: number; set: TrafficPatch };
+
+const timelineEntrySchema = z.strictObject({
+  at: duration(),
+  /** An endpoint address (a key of `endpoints`, or any other address). */
+  endpoint: z.string().min(1).optional(),
+  /** A host of `dns`. */
+  dns: z.string().min(1).optional(),
+  /** An index into `traffic`. */
+  traffic: integer(0, Number.MAX_SAFE_INTEGER).optional(),
+  set: z.record(z.string(), z.unknown()),
+});
+
+// `set` is checked against the target's own patch schema, so its errors name the right fields.
+export const timelineEventSchema = timelineEntrySchema.transform((entry, ctx): TimelineEvent => {
+  const { at, endpoint, dns, traffic, set } = entry;
+  const targets = [endpoint, dns, traffic].filter((target) => target !== undefined).length;
+  if (targets !== 1) {
+    ctx.addIssue({ code: 'custom', input: entry, message: 'needs exactly one of endpoint, dns or traffic' });
+    return z.NEVER;
+  }
+  if (Object.keys(set).length === 0) {
+    ctx.addIssue({ code: 'custom', path: ['set'], input: set, message: 'must change at least one field' });
+    return z.NEVER;
+  }
+  const forward = (issues: readonly z.core.$ZodIssue[]): never => {
+    for (const issue of issues) ctx.addIssue({ ...issue, path: ['set', ...issue.path] });
+    return z.NEVER;
+  };
+  if (endpoint !== undefined) {
+    const patch = endpointPatchSchema.safeParse(set, PARSE_OPTIONS);
+    return patch.success ? { at, endpoint, set: patch.data } : forward(patch.error.issues);
+  }
+  if (dns !== undefined) {
+    const patch = dnsPatchSchema.safeParse(set, PARSE_OPTIONS);
+    return patch.success ? { at, dns, set: patch.data } : forward(patch.error.issues);
+  }
+  const patch = trafficPatchSchema.safeParse(set, PARSE_OPTIONS);
+  return patch.success ? { at, traffic: traffic ?? 0, set: patch.data } : forward(patch.error.issues);
+});
+
+const istioVersionSchema = z
+  .string({
+    error: (issue) =>
+      issue.input === undefined
+        ? undefined
+        : `must be a quoted version string such as "1.24" (YAML reads 1.20 as the number 1.2), got ${describeValue(issue.input)}`,
+  })
+  .regex(/^\d+\.\d+(\.\d+)?$/, {
+    error: (issue) => `must look like "1.24", got ${describeValue(issue.input)}`,
+  });
+
+export const scenarioSpecSchema = z
+  .strictObject({
+    seed: integer(0, Number.MAX_SAFE_INTEGER).default(1),
+    /** Simulated time. */
+    duration: duration({ minMs: 1 }).prefault('60s'),
+    /** The calling sidecar. */
+    proxy: z
+      .strictObject({
+        /** Where the caller lives: decides exportTo visibility and which DR/VS apply. */
+        namespace: z.string().min(1).default('default'),
+        /** `region/zone/subzone`. */
+        locality: z.string().optional(),
+        /** Envoy worker threads (Istio: the CPU limit). */
+        workers: integer(1, 1024).default(2),
+        /** Selects version-dependent defaults and rules. */
+        istioVersion: istioVersionSchema.default('1.28'),
+      })
+      .prefault({}),
+    network: z.strictObject({ rtt: duration().prefault('1ms') }).prefault({}),
+    /** The synthetic resolver, for DNS and DNS_ROUND_ROBIN hosts. */
+    dns: z.record(z.string(), dnsEntrySchema).default(() => ({})),
+    /** Behaviour per upstream address; `*` matches the rest. */
+    endpoints: z.record(z.string(), endpointBehaviourSchema).default(() => ({})),
+    traffic: z.array(trafficSourceSchema).default(() => []),
+    timeline: z.array(timelineEventSchema).default(() => []),
+  })
+  .superRefine((spec, ctx) => {
+    spec.timeline.forEach((event, i) => {
+      if ('traffic' in event && event.traffic >= spec.traffic.length) {
+        const message = `must be an index into spec.traffic (0..${spec.traffic.length - 1}), got ${event.traffic}`;
+        ctx.addIssue({ code: 'custom', path: ['timeline', i, 'traffic'], input: event.traffic, message });
+      }
+    });
+  });
+export type ScenarioSpec = z.infer<typeof scenarioSpecSchema>;
+
+export const scenarioSchema = z.strictObject({
+  apiVersion: z.literal(SCENARIO_API_VERSION),
+  kind: z.literal('Scenario'),
+  metadata: z
+    .strictObject({
+      name: z.string().min(1).default('scenario'),
+      labels: stringMap().optional(),
+      annotations: stringMap().optional(),
+    })
+    .prefault({}),
+  spec: scenarioSpecSchema.prefault({}),
+});
+export type Scenario = z.infer<typeof scenarioSchema>;
+/** The document as written, before defaults: what TypeScript callers build. */
+export type ScenarioInput = z.input<typeof scenarioSchema>;

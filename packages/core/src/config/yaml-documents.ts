@@ -1,0 +1,133 @@
+import {
+  type Document,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseAllDocuments,
+  type YAMLError,
+} from 'yaml';
+import type { Diagnostic, Severity } from './diagnostics.js';
+
+export interface ParseLimits {
+  maxBytes: number;
+  /** Deepest nesting of maps and lists accepted. */
+  maxDepth: number;
+}
+
+/** One source split into documents that are well-formed YAML mappings. */
+export interface ParsedSource {
+  file: string;
+  lineCounter: LineCounter;
+  documents: Document[];
+  diagnostics: Diagnostic[];
+}
+
+/** Syntax errors after the first few in one document are noise (binary garbage yields thousands). */
+const MAX_YAML_ERRORS_PER_DOCUMENT = 10;
+/** Past this many diagnostics in one source, the rest are counted, not listed. */
+const MAX_DIAGNOSTICS_PER_SOURCE = 200;
+
+function describeKind(node: unknown): string {
+  if (isSeq(node)) return 'a list';
+  if (isScalar(node))
+    return node.value === null ? 'null' : `the scalar ${JSON.stringify(String(node.value).slice(0, 40))}`;
+  return 'not a mapping';
+}
+
+const isEmptyDocument = (doc: Document): boolean =>
+  doc.contents === null ||
+  (isScalar(doc.contents) && doc.contents.value === null && doc.contents.source === '');
+
+/** The first node nested deeper than `limit`, found without recursion so hostile input cannot overflow the stack. */
+function tooDeep(root: unknown, limit: number): Node | undefined {
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: root, depth: 1 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth > limit) return node;
+    for (const item of node.items) {
+      if (isMap(node)) {
+        const pair = item as { key: unknown; value: unknown };
+        stack.push({ node: pair.key, depth: depth + 1 }, { node: pair.value, depth: depth + 1 });
+      } else {
+        stack.push({ node: item, depth: depth + 1 });
+      }
+    }
+  }
+  return undefined;
+}
+
+export function parseYamlSource(file: string, text: string, limits: ParseLimits): ParsedSource {
+  const lineCounter = new LineCounter();
+  const diagnostics: Diagnostic[] = [];
+  const documents: Document[] = [];
+  let dropped = 0;
+  let droppedSeverity: Severity = 'warning';
+  const report = (severity: Severity, offset: number, message: string): void => {
+    if (diagnostics.length >= MAX_DIAGNOSTICS_PER_SOURCE) {
+      dropped++;
+      if (severity === 'error') droppedSeverity = 'error';
+      return;
+    }
+    const { line, col } = lineCounter.linePos(offset);
+    diagnostics.push({ severity, file, line, column: col, path: '', message });
+  };
+  const reportYaml = (severity: Severity, problems: readonly YAMLError[]): void => {
+    for (const problem of problems.slice(0, MAX_YAML_ERRORS_PER_DOCUMENT)) {
+      const message =
+        problem.code === 'RESOURCE_EXHAUSTION'
+          ? `YAML too deeply nested (${problem.message})`
+          : problem.message;
+      report(severity, problem.pos[0], message);
+    }
+    const hidden = problems.length - MAX_YAML_ERRORS_PER_DOCUMENT;
+    if (hidden > 0)
+      report(severity, problems[MAX_YAML_ERRORS_PER_DOCUMENT]?.pos[0] ?? 0, `${hidden} more YAML problems`);
+  };
+
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > limits.maxBytes) {
+    const message = `file is ${bytes} bytes, over the ${limits.maxBytes}-byte limit; not parsed`;
+    diagnostics.push({ severity: 'error', file, line: 1, column: 1, path: '', message });
+    return { file, lineCounter, documents, diagnostics };
+  }
+
+  let parsed: ReturnType<typeof parseAllDocuments>;
+  try {
+    parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true });
+  } catch (e) {
+    report('error', 0, `YAML could not be parsed: ${e instanceof Error ? e.message : String(e)}`);
+    return { file, lineCounter, documents, diagnostics };
+  }
+  if ('empty' in parsed) {
+    reportYaml('error', parsed.errors);
+    reportYaml('warning', parsed.warnings);
+    return { file, lineCounter, documents, diagnostics };
+  }
+
+  for (const doc of parsed) {
+    reportYaml('error', doc.errors);
+    reportYaml('warning', doc.warnings);
+    if (doc.errors.length > 0 || isEmptyDocument(doc)) continue;
+    const start = doc.contents?.range?.[0] ?? 0;
+    const deep = tooDeep(doc.contents, limits.maxDepth);
+    if (deep !== undefined) {
+      report('error', deep.range?.[0] ?? start, `document is nested deeper than ${limits.maxDepth} levels`);
+    } else if (!isMap(doc.contents)) {
+      report(
+        'error',
+        start,
+        `a document must be a mapping (a Kubernetes resource), got ${describeKind(doc.contents)}`,
+      );
+    } else {
+      documents.push(doc);
+    }
+  }
+  if (dropped > 0) {
+    const message = `${dropped} more problems in this file not listed`;
+    diagnostics.push({ severity: droppedSeverity, file, line: 1, column: 1, path: '', message });
+  }
+  return { file, lineCounter, documents, diagnostics };
+}

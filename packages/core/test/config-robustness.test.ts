@@ -1,0 +1,123 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/load.js';
+
+const errorsIn = (text: string, options = {}) =>
+  loadConfig({ file: 'hostile.yaml', text }, options).diagnostics.filter((d) => d.severity === 'error');
+
+/** Deterministic bytes (xorshift), so a failure reproduces. */
+function garbage(length: number, seed: number): string {
+  let x = seed >>> 0 || 1;
+  const bytes = new Uint8Array(length);
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    bytes[i] = x & 0xff;
+  }
+  return new TextDecoder('utf-8').decode(bytes);
+}
+
+describe('hostile input becomes diagnostics, never an exception', () => {
+  it('an alias bomb (billion laughs)', () => {
+    const levels = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
+    for (let i = 1; i < 9; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const name = String.fromCharCode(97 + i);
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+    }
+    const errors = errorsIn(`${levels.join('\n')}\nkind: ServiceEntry\n`);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).toMatch(/^YAML aliases could not be expanded: .*resource exhaustion/);
+    expect(errors[0]).toMatchObject({ file: 'hostile.yaml', line: 1, column: 1 });
+  });
+
+  it('10,000 levels of nesting', () => {
+    const errors = errorsIn(`${'['.repeat(10_000)}${']'.repeat(10_000)}`);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors[0]?.message).toMatch(/nested/);
+  });
+
+  it('nesting past the 200-level limit that YAML itself would accept', () => {
+    const errors = errorsIn(`kind: ServiceEntry\nspec: ${'['.repeat(250)}${']'.repeat(250)}\n`);
+    expect(errors).toMatchObject([{ line: 2, message: 'document is nested deeper than 200 levels' }]);
+    expect(errorsIn(`kind: Gateway\napiVersion: x/v1\nspec: ${'['.repeat(150)}${']'.repeat(150)}\n`)).toEqual(
+      [],
+    );
+  });
+
+  it.each([1, 2, 3, 42])('64 KiB of binary garbage (seed %d)', (seed) => {
+    expect(errorsIn(garbage(65_536, seed)).length).toBeGreaterThan(0);
+  });
+
+  it('a 20 MB source is refused before parsing', () => {
+    const huge = `# ${'x'.repeat(20 * 1024 * 1024)}\n`;
+    const started = performance.now();
+    const errors = errorsIn(huge);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(errors).toMatchObject([{ line: 1, column: 1, path: '' }]);
+    expect(errors[0]?.message).toMatch(/^file is 20971523 bytes, over the 16777216-byte limit/);
+  });
+
+  it('honours a smaller maxBytes, counting UTF-8 bytes', () => {
+    expect(errorsIn('kind: ééé\n', { maxBytes: 10 })[0]?.message).toMatch(/^file is 13 bytes/);
+  });
+
+  it.each([
+    ['a scalar', 'just some text', 'got the scalar "just some text"'],
+    ['a number', '42', 'got the scalar "42"'],
+    ['a list', '- a\n- b\n', 'got a list'],
+    ['null', '~', 'got null'],
+  ])('%s as a document', (_, text, got) => {
+    expect(errorsIn(text)).toMatchObject([
+      { line: 1, column: 1, message: `a document must be a mapping (a Kubernetes resource), ${got}` },
+    ]);
+  });
+
+  it('skips empty documents silently', () => {
+    expect(loadConfig('---\n---\n# only a comment\n---\n').diagnostics).toEqual([]);
+    expect(loadConfig('').diagnostics).toEqual([]);
+  });
+
+  it('caps the number of syntax errors listed', () => {
+    const diagnostics = loadConfig(Array(2_000).fill('a: [\n---\n').join('')).diagnostics;
+    expect(diagnostics.length).toBeLessThanOrEqual(201);
+    expect(
+      diagnostics.filter((d) => /^\d+ more problems in this file not listed$/.test(d.message)),
+    ).toHaveLength(1);
+  });
+
+  it('any string at all', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => {
+        const loaded = loadConfig(text);
+        for (const d of loaded.diagnostics) {
+          expect(d.line).toBeGreaterThanOrEqual(1);
+          expect(d.column).toBeGreaterThanOrEqual(1);
+          expect(d.message).not.toContain('\n');
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('any YAML-shaped value in an Istio resource', () => {
+    const value = fc.jsonValue({ maxDepth: 4 });
+    fc.assert(
+      fc.property(
+        fc.dictionary(
+          fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('host', 'subsets', 'trafficPolicy')),
+          value,
+          { maxKeys: 6 },
+        ),
+        (spec) => {
+          const text = `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: { name: x }\nspec: ${JSON.stringify(spec)}\n`;
+          const loaded = loadConfig(text);
+          expect(loaded.destinationRules.length + loaded.diagnostics.length).toBeGreaterThan(0);
+          for (const d of loaded.diagnostics) expect(d.message).not.toContain('\n');
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
