@@ -1,0 +1,62 @@
+import Table from 'cli-table3';
+import type { Report } from '../observe/report.js';
+import { type ResponseFlagCode, responseFlagMeaning } from '../observe/response-flags.js';
+
+// No colours: reports are pasted into tickets and piped into files.
+const compact = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+const table = (head: string[]) => new Table({ head, chars: compact, style: { head: [], border: [] } });
+const pct = (x: number): string => `${(100 * x).toFixed(2)} %`;
+const ms = (x: number): string => `${x.toFixed(x < 10 ? 3 : 1)} ms`;
+
+function flagMeaning(flags: string): string {
+  return flags
+    .split(',')
+    .map((f) => responseFlagMeaning[f as ResponseFlagCode] ?? 'unknown flag')
+    .join('; ');
+}
+
+/** The report as people read it: the client's view first, then each cluster and its hosts. */
+export function formatReportTable(report: Report): string {
+  const out: string[] = [];
+  const c = report.client;
+  out.push(
+    `meshsim: scenario ${report.scenario}, seed ${report.seed}, ${report.durationMs / 1000} s simulated`,
+    '',
+    `Client: ${c.total} requests, error rate ${pct(c.errorRate)} (5xx)`,
+  );
+  const status = table(['status', 'requests', 'share']);
+  for (const [s, n] of Object.entries(c.byStatus)) status.push([s, n, pct(n / Math.max(1, c.total))]);
+  out.push(status.toString());
+  const flags = table(['flags', 'requests', 'meaning']);
+  for (const [f, n] of Object.entries(c.byFlag)) flags.push([f, n, flagMeaning(f)]);
+  out.push(flags.toString());
+  const lat = table(['latency', 'mean', 'p50', 'p90', 'p99', 'p99.9', 'max']);
+  const l = c.latencyMs;
+  lat.push(['client', ms(l.mean), ms(l.p50), ms(l.p90), ms(l.p99), ms(l.p999), ms(l.max)]);
+  out.push(lat.toString());
+
+  for (const [name, cluster] of Object.entries(report.clusters)) {
+    out.push('', `Cluster ${name}`);
+    const hosts = table(['host', 'locality', 'requests', 'share', '5xx', 'ejections', 'ejected']);
+    const total = cluster.hosts.reduce((s, h) => s + h.rqTotal, 0);
+    for (const h of cluster.hosts) {
+      hosts.push([
+        h.address,
+        h.locality || '-',
+        h.rqTotal,
+        pct(h.rqTotal / Math.max(1, total)),
+        h.rqError,
+        h.ejections,
+        `${(h.ejectedMs / 1000).toFixed(1)} s`,
+      ]);
+    }
+    out.push(hosts.toString());
+    const stats = table(['Envoy stat', 'value']);
+    for (const [k, v] of Object.entries(cluster.stats)) if (v !== 0) stats.push([k, v]);
+    out.push(stats.toString());
+  }
+  if (report.unfinished > 0) {
+    out.push('', `${report.unfinished} requests were still waiting for an answer when the run ended.`);
+  }
+  return `${out.join('\n')}\n`;
+}

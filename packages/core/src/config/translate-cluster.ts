@@ -1,0 +1,193 @@
+import { type CircuitBreakerThresholds, ISTIO_UNLIMITED } from '../upstream/circuit-breakers.js';
+import type { Diagnostic } from './diagnostics.js';
+import {
+  type ClusterModel,
+  clusterName,
+  type EndpointModel,
+  type LbPolicy,
+  type Provenance,
+} from './envoy-model.js';
+import type { Located } from './load.js';
+import { type FieldPath, formatPath } from './positions.js';
+import type { DestinationRule, TrafficPolicy } from './schema/destination-rule.js';
+import type { ServiceEntry, ServicePort } from './schema/service-entry.js';
+
+/** meshConfig.connectTimeout's default (B.1). */
+export const ISTIO_CONNECT_TIMEOUT_MS = 10_000;
+
+type PolicyPart = 'loadBalancer' | 'connectionPool' | 'outlierDetection' | 'tls';
+
+/** Where each part of the effective policy came from, so diagnostics can point at the right lines. */
+interface EffectivePolicy {
+  policy: Pick<TrafficPolicy, PolicyPart>;
+  pathOf: Record<PolicyPart, FieldPath>;
+}
+
+/**
+ * Istio's port-level merge: a portLevelSettings entry for this port replaces each of loadBalancer,
+ * connectionPool, outlierDetection and tls it sets, whole, over the top-level value.
+ */
+function effectivePolicy(policy: TrafficPolicy | undefined, port: number): EffectivePolicy {
+  const top: FieldPath = ['spec', 'trafficPolicy'];
+  const parts: PolicyPart[] = ['loadBalancer', 'connectionPool', 'outlierDetection', 'tls'];
+  const result: EffectivePolicy = {
+    policy: {},
+    pathOf: { loadBalancer: [], connectionPool: [], outlierDetection: [], tls: [] },
+  };
+  const levelIndex = policy?.portLevelSettings?.findIndex((p) => p.port?.number === port) ?? -1;
+  const portLevel = levelIndex >= 0 ? policy?.portLevelSettings?.[levelIndex] : undefined;
+  for (const part of parts) {
+    if (portLevel?.[part] !== undefined) {
+      result.policy[part] = portLevel[part] as never;
+      result.pathOf[part] = [...top, 'portLevelSettings', levelIndex, part];
+    } else if (policy?.[part] !== undefined) {
+      result.policy[part] = policy[part] as never;
+      result.pathOf[part] = [...top, part];
+    }
+  }
+  return result;
+}
+
+/** A DR value replaces Istio's default only when it is > 0 (applyConnectionPool). */
+function threshold(value: number | undefined): [number, Provenance] {
+  return value !== undefined && value > 0 ? [value, 'set'] : [ISTIO_UNLIMITED, 'default'];
+}
+
+function lbPolicyOf(simple: string | undefined): LbPolicy | null {
+  switch (simple) {
+    case undefined:
+    case 'UNSPECIFIED':
+    case 'LEAST_REQUEST':
+    case 'LEAST_CONN':
+      return 'LEAST_REQUEST';
+    case 'ROUND_ROBIN':
+      return 'ROUND_ROBIN';
+    case 'RANDOM':
+      return 'RANDOM';
+    default:
+      return null;
+  }
+}
+
+export interface ClusterInputs {
+  serviceEntry: Located<ServiceEntry>;
+  host: string;
+  port: ServicePort;
+  destinationRule: Located<DestinationRule> | null;
+}
+
+/**
+ * The default-subset cluster Istio builds for one ServiceEntry host and port (STATIC resolution),
+ * with every circuit-breaker threshold, the connect timeout and the lb policy filled as Istio fills them.
+ * Fields the engine does not model yet come back as warnings naming the field; never silently dropped.
+ */
+export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[]): ClusterModel | null {
+  const { serviceEntry, host, port, destinationRule } = inputs;
+  const se = serviceEntry.resource;
+  const seAt = (path: FieldPath, severity: Diagnostic['severity'], message: string): void => {
+    const { line, column } = serviceEntry.positionOf(path);
+    diagnostics.push({ severity, file: serviceEntry.file, line, column, path: formatPath(path), message });
+  };
+  if (se.spec.resolution !== 'STATIC') {
+    seAt(
+      ['spec', 'resolution'],
+      'error',
+      `resolution ${se.spec.resolution} is not modelled yet (this version simulates STATIC ServiceEntries)`,
+    );
+    return null;
+  }
+  const endpoints: EndpointModel[] = (se.spec.endpoints ?? []).flatMap((e) =>
+    e.address === undefined
+      ? []
+      : [
+          {
+            address: e.address,
+            port: e.ports?.[port.name] ?? port.targetPort ?? port.number,
+            labels: e.labels ?? {},
+            locality: e.locality ?? '',
+            weight: e.weight ?? 1,
+            network: e.network ?? '',
+          },
+        ],
+  );
+  if (new Set(endpoints.map((e) => e.weight)).size > 1) {
+    seAt(
+      ['spec', 'endpoints'],
+      'warning',
+      'unequal endpoint weights are not modelled yet; hosts are balanced as equal',
+    );
+  }
+
+  const dr = destinationRule?.resource;
+  const drAt = (path: FieldPath, severity: Diagnostic['severity'], message: string): void => {
+    if (destinationRule === null) return;
+    const { line, column } = destinationRule.positionOf(path);
+    diagnostics.push({ severity, file: destinationRule.file, line, column, path: formatPath(path), message });
+  };
+  const { policy, pathOf } = effectivePolicy(dr?.spec.trafficPolicy, port.number);
+  const lb = policy.loadBalancer;
+  const lbPolicy = lbPolicyOf(lb?.simple);
+  if (lbPolicy === null) {
+    drAt([...pathOf.loadBalancer, 'simple'], 'error', `loadBalancer ${lb?.simple} is not modelled yet`);
+    return null;
+  }
+  if (lb?.consistentHash !== undefined) {
+    drAt([...pathOf.loadBalancer, 'consistentHash'], 'error', 'consistentHash is not modelled yet');
+    return null;
+  }
+  for (const field of ['localityLbSetting', 'warmup', 'warmupDurationSecs'] as const) {
+    if (lb?.[field] !== undefined)
+      drAt([...pathOf.loadBalancer, field], 'warning', 'parsed but not modelled yet');
+  }
+  for (const part of ['outlierDetection', 'tls'] as const) {
+    if (policy[part] !== undefined) drAt(pathOf[part], 'warning', 'parsed but not modelled yet');
+  }
+  const tcp = policy.connectionPool?.tcp;
+  const http = policy.connectionPool?.http;
+  const pool = pathOf.connectionPool;
+  for (const field of ['tcpKeepalive', 'maxConnectionDuration', 'idleTimeout'] as const) {
+    if (tcp?.[field] !== undefined) drAt([...pool, 'tcp', field], 'warning', 'parsed but not modelled yet');
+  }
+  for (const field of [
+    'maxRequestsPerConnection',
+    'idleTimeout',
+    'h2UpgradePolicy',
+    'useClientProtocol',
+    'maxConcurrentStreams',
+    'http2KeepAlive',
+  ] as const) {
+    if (http?.[field] !== undefined) drAt([...pool, 'http', field], 'warning', 'parsed but not modelled yet');
+  }
+
+  const [maxConnections, maxConnectionsFrom] = threshold(tcp?.maxConnections);
+  const [maxPendingRequests, maxPendingFrom] = threshold(http?.http1MaxPendingRequests);
+  const [maxRequests, maxRequestsFrom] = threshold(http?.http2MaxRequests);
+  const [maxRetries, maxRetriesFrom] = threshold(http?.maxRetries);
+  const circuitBreakers: CircuitBreakerThresholds = {
+    maxConnections,
+    maxPendingRequests,
+    maxRequests,
+    maxRetries,
+  };
+  return {
+    name: clusterName(port.number, '', host),
+    serviceHost: host,
+    port: port.number,
+    portName: port.name,
+    protocol: port.protocol ?? 'HTTP',
+    type: 'EDS',
+    lbPolicy,
+    lbPolicyFrom: lb?.simple !== undefined && lb.simple !== 'UNSPECIFIED' ? 'set' : 'default',
+    circuitBreakers,
+    circuitBreakersFrom: {
+      maxConnections: maxConnectionsFrom,
+      maxPendingRequests: maxPendingFrom,
+      maxRequests: maxRequestsFrom,
+      maxRetries: maxRetriesFrom,
+    },
+    connectTimeoutMs: tcp?.connectTimeout?.ms ?? ISTIO_CONNECT_TIMEOUT_MS,
+    endpoints,
+    serviceEntry: `${se.metadata.namespace}/${se.metadata.name}`,
+    destinationRule: dr === undefined ? null : `${dr.metadata.namespace}/${dr.metadata.name}`,
+  };
+}
