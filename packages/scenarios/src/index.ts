@@ -1,1 +1,2 @@
-export {};
+export { endpoint, type LatencyInput } from './endpoint.js';
+export { traffic } from './traffic.js';

@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+const readme = readFileSync('README.md', 'utf8');
+
+/** The fenced block that follows `marker` in the README. */
+function blockAfter(marker: string, fence: string): string {
+  const start = readme.indexOf(marker);
+  expect(start, `README has ${marker}`).toBeGreaterThanOrEqual(0);
+  const open = readme.indexOf(`\`\`\`${fence}\n`, start);
+  const close = readme.indexOf('\n```', open + 1);
+  return readme.slice(open + fence.length + 4, close + 1);
+}
+
+describe('README', () => {
+  it('shows examples/quickstart.ts verbatim, so its library example is the file the test runs', () => {
+    const block = blockAfter('<!-- This block is examples/quickstart.ts', 'ts');
+    expect(block).toBe(readFileSync('examples/quickstart.ts', 'utf8'));
+  });
+
+  it('runs the library example: a third of 200 rps meets the endpoint failing 30 %', async () => {
+    const { report } = await import('../examples/quickstart.js');
+    const n = report.client.total;
+    // 10 minutes at 200 rps: the 503 count is binomial around n/10 (LEAST_REQUEST spreads evenly here
+    // because all hosts have the same latency); 99.9 % bound 3.29·sqrt(n·0.1·0.9), plus 1 % for spread.
+    expect(Math.abs(report.client.errorRate - 0.1)).toBeLessThan((3.29 * Math.sqrt(n * 0.09)) / n + 0.01);
+    expect(report.clusters['outbound|443||payments.provider.com']?.stats.upstream_rq_503).toBe(
+      report.client.byStatus['503'],
+    );
+  });
+
+  it('gives both sacred commands, and .ci/run runs the test one exactly', () => {
+    const run = 'npx -y pnpm@10 install && npx -y pnpm@10 meshsim run examples/payment-gateway.yaml';
+    const test = 'npx -y pnpm@10 install && npx -y pnpm@10 test';
+    expect(readme).toContain(`\`\`\`sh\n${run}\n\`\`\``);
+    expect(readme).toContain(`\`\`\`sh\n${test}\n\`\`\``);
+    expect(readFileSync('.ci/run', 'utf8')).toContain(`\n${test}\n`);
+  });
+});
