@@ -23,6 +23,8 @@ export interface SimulationSpec {
   config: string | ConfigSource | ConfigSource[];
   /** The scenario's name in the report (default: the Scenario document's, else `scenario`). */
   name?: string;
+  /** How diagnostics name the fields given here (default `<simulate spec>`). */
+  specOrigin?: string;
   seed?: ScenarioSpecInput['seed'];
   /** Simulated time, e.g. `'10m'`. */
   duration?: ScenarioSpecInput['duration'];
@@ -73,9 +75,9 @@ function resolveScenario(
   for (const p of outcome.problems) {
     diagnostics.push({
       severity: p.severity,
-      file: SPEC_FILE,
-      line: 1,
-      column: 1,
+      file: spec.specOrigin ?? SPEC_FILE,
+      line: 0,
+      column: 0,
       path: formatPath(['spec', ...p.path]),
       message: p.message,
     });
@@ -85,13 +87,13 @@ function resolveScenario(
   const base = fromYaml?.resource.spec ?? parsed;
   const merged = { ...base } as Record<keyof ScenarioSpec, unknown>;
   for (const key of keys) merged[key] = parsed[key];
+  const specFile = spec.specOrigin ?? SPEC_FILE;
   const origin: ScenarioOrigin = {
-    file: fromYaml?.file ?? SPEC_FILE,
     // A field given in TypeScript is reported against the call, not the YAML it replaced.
-    positionOf: (path) =>
+    locate: (path) =>
       fromYaml !== undefined && !keys.includes(path[1] as keyof ScenarioSpec)
-        ? fromYaml.positionOf(path)
-        : { line: 1, column: 1 },
+        ? { file: fromYaml.file, ...fromYaml.positionOf(path) }
+        : { file: specFile, line: 0, column: 0 },
   };
   const name = spec.name ?? fromYaml?.resource.metadata.name ?? 'scenario';
   return { name, spec: merged as ScenarioSpec, origin };
@@ -112,9 +114,9 @@ export function planSimulation(
     if (options.requireScenario !== false && !hasErrors(diagnostics)) {
       diagnostics.push({
         severity: 'error',
-        file: SPEC_FILE,
-        line: 1,
-        column: 1,
+        file: spec.specOrigin ?? SPEC_FILE,
+        line: 0,
+        column: 0,
         path: '',
         message:
           'no Scenario: add a `kind: Scenario` document (apiVersion meshsim.dev/v1alpha1) or pass traffic',

@@ -112,9 +112,10 @@ describe('field errors name the field, the line and what was expected', () => {
 
   it('a CRD rule carries the rule name', () => {
     const d = only('  resolution: NONE\n  endpoints:\n    - address: 10.0.0.1\n');
-    expect(d).toMatchObject({ path: 'spec.endpoints', line: 9, rule: 'istio-crd' });
+    // A block list is reported at its key's line, the field's own line.
+    expect(d).toMatchObject({ path: 'spec.endpoints', line: 8, rule: 'istio-crd' });
     expect(formatDiagnostic(d)).toBe(
-      '<inline>:9:5 error spec.endpoints: resolution NONE cannot set endpoints [istio-crd]',
+      '<inline>:8:3 error spec.endpoints: resolution NONE cannot set endpoints [istio-crd]',
     );
   });
 

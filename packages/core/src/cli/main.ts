@@ -72,6 +72,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .action((files: string[], options: { format: 'table' | 'json'; seed?: number; duration?: string }) => {
       const report = simulate({
         config: readSources(files),
+        specOrigin: 'command line',
         ...(options.seed !== undefined ? { seed: options.seed } : {}),
         ...(options.duration !== undefined ? { duration: options.duration } : {}),
       });

@@ -6,7 +6,7 @@ export interface Diagnostic {
   severity: Severity;
   /** The source's file name as given to `loadConfig` (`<inline>` for a plain string). */
   file: string;
-  /** 1-based. */
+  /** 1-based; 0 when the value came from code or the command line rather than a file. */
   line: number;
   /** 1-based. */
   column: number;
@@ -19,7 +19,8 @@ export interface Diagnostic {
 
 /** `payment.yaml:12:7 error spec.trafficPolicy.outlierDetection.interval: <message>` */
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = `${d.file}:${d.line}:${d.column} ${d.severity}`;
+  // Line 0 marks a value that came from code or the command line, not from a file.
+  const where = d.line > 0 ? `${d.file}:${d.line}:${d.column} ${d.severity}` : `${d.file} ${d.severity}`;
   const what = d.path === '' ? d.message : `${d.path}: ${d.message}`;
   return d.rule === undefined ? `${where} ${what}` : `${where} ${what} [${d.rule}]`;
 }

@@ -18,10 +18,9 @@ export const MAX_EXPECTED_REQUESTS = 1e9;
 /** A timeline bucket of the report. */
 export const TIMELINE_BUCKET_MS = 1000;
 
-/** Where the Scenario's fields are, for diagnostics: the YAML document, or the `simulate()` call. */
+/** Where the Scenario's fields are, for diagnostics: the YAML document, or the `simulate()` call (line 0). */
 export interface ScenarioOrigin {
-  file: string;
-  positionOf(path: FieldPath): { line: number; column: number };
+  locate(path: FieldPath): { file: string; line: number; column: number };
 }
 
 function latencyDistribution(latency: Latency | undefined): Distribution {
@@ -70,10 +69,10 @@ export function buildRunPlan(
   const diagnostics: Diagnostic[] = [];
   const { spec, origin } = scenario;
   const at = (path: FieldPath, severity: Diagnostic['severity'], message: string): void => {
-    const { line, column } = origin.positionOf(['spec', ...path]);
+    const { file, line, column } = origin.locate(['spec', ...path]);
     diagnostics.push({
       severity,
-      file: origin.file,
+      file,
       line,
       column,
       path: formatPath(['spec', ...path]),

@@ -70,7 +70,11 @@ export function locate(
   const fallback = positionOfNode(doc.contents ?? undefined, lineCounter) ?? { line: 1, column: 1 };
   if (step === undefined) return fallback;
   const exact = step.resolved === path.length;
-  const target = exact && options.atKey === true && step.key !== undefined ? step.key : step.node;
+  // A block mapping or list starts on the line after its key: the field's own line is the key's.
+  const node = step.node;
+  const block = (isMap(node) && node.flow !== true) || (isSeq(node) && node.flow !== true);
+  const atKey = options.atKey === true || block;
+  const target = exact && atKey && step.key !== undefined ? step.key : step.node;
   return positionOfNode(target, lineCounter) ?? fallback;
 }
 

@@ -24,26 +24,24 @@ interface EffectivePolicy {
 }
 
 /**
- * Istio's port-level merge: a portLevelSettings entry for this port replaces each of loadBalancer,
- * connectionPool, outlierDetection and tls it sets, whole, over the top-level value.
+ * Istio's port-level rule (GetPortLevelTrafficPolicy): a portLevelSettings entry for this port replaces
+ * loadBalancer, connectionPool, outlierDetection and tls together; the parts it omits fall back to
+ * Istio's defaults, not to the top level.
  */
 function effectivePolicy(policy: TrafficPolicy | undefined, port: number): EffectivePolicy {
   const top: FieldPath = ['spec', 'trafficPolicy'];
   const parts: PolicyPart[] = ['loadBalancer', 'connectionPool', 'outlierDetection', 'tls'];
+  const levelIndex = policy?.portLevelSettings?.findIndex((p) => p.port?.number === port) ?? -1;
+  const source = levelIndex >= 0 ? policy?.portLevelSettings?.[levelIndex] : policy;
+  const base: FieldPath = levelIndex >= 0 ? [...top, 'portLevelSettings', levelIndex] : top;
   const result: EffectivePolicy = {
     policy: {},
     pathOf: { loadBalancer: [], connectionPool: [], outlierDetection: [], tls: [] },
   };
-  const levelIndex = policy?.portLevelSettings?.findIndex((p) => p.port?.number === port) ?? -1;
-  const portLevel = levelIndex >= 0 ? policy?.portLevelSettings?.[levelIndex] : undefined;
   for (const part of parts) {
-    if (portLevel?.[part] !== undefined) {
-      result.policy[part] = portLevel[part] as never;
-      result.pathOf[part] = [...top, 'portLevelSettings', levelIndex, part];
-    } else if (policy?.[part] !== undefined) {
-      result.policy[part] = policy[part] as never;
-      result.pathOf[part] = [...top, part];
-    }
+    if (source?.[part] === undefined) continue;
+    result.policy[part] = source[part] as never;
+    result.pathOf[part] = [...base, part];
   }
   return result;
 }

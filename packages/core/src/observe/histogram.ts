@@ -44,11 +44,13 @@ export class LatencyHistogram {
     return this.count === 0 ? 0 : this.sum / this.count;
   }
 
-  /** The value at rank ⌈q·n⌉ (nearest-rank), within the relative error; exact at the extremes. */
+  /** The value at rank ⌈q·n⌉ (nearest-rank), within the relative error; q ≤ 0 and q ≥ 1 give the exact min and max. */
   quantile(q: number): number {
     if (this.count === 0) return 0;
     if (q >= 1) return this.max;
-    const rank = Math.max(1, Math.ceil(q * this.count));
+    if (q <= 0) return this.min;
+    // The epsilon keeps 0.07 × 100 = 7.000000000000001 at rank 7.
+    const rank = Math.max(1, Math.ceil(q * this.count - 1e-9));
     let seen = this.zeros;
     if (seen >= rank) return this.min;
     for (let i = this.lowest; i <= this.highest; i++) {

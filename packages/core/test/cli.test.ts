@@ -1,0 +1,310 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+import type { Report } from '../src/observe/report.js';
+
+/** Runs the CLI with a capturing io. Paths are relative to vitest's cwd, the workspace root. */
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+  });
+  return { code, stdout, stderr };
+}
+
+const EXAMPLE = 'examples/payment-gateway.yaml';
+const CLUSTER = 'outbound|443||payments.provider.com';
+const SEED_DIR = '/work/shared/seed/configs';
+
+/** A stack trace line, as Node prints it (`    at fn (file:1:2)`). */
+const STACK_FRAME = /^\s+at /m;
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'meshsim-cli-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function tempFile(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const SERVICE_ENTRY = `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata:
+  name: api
+  namespace: default
+spec:
+  hosts: [api.example.com]
+  ports:
+    - { number: 80, name: http, protocol: HTTP }
+  resolution: STATIC
+  endpoints:
+    - address: 192.0.2.1
+`;
+
+const SCENARIO = `apiVersion: meshsim.dev/v1alpha1
+kind: Scenario
+metadata: { name: small }
+spec:
+  duration: 1s
+  traffic:
+    - { host: api.example.com, rps: 10 }
+`;
+
+describe('meshsim run', () => {
+  it('prints the example report as JSON with the DESIGN.md shape', async () => {
+    const { code, stdout } = await cli('run', EXAMPLE, '--format', 'json');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as Report;
+    expect(report.scenario).toBe('payment-gateway-one-flaky-endpoint');
+    expect(report.seed).toBe(42);
+    expect(report.durationMs).toBe(120_000); // duration: 2m
+    expect(report.client.total).toBeGreaterThan(0);
+    expect(Object.keys(report.client)).toEqual(
+      expect.arrayContaining(['total', 'byStatus', 'byFlag', 'errorRate', 'latencyMs']),
+    );
+    expect(Object.keys(report.client.latencyMs).sort()).toEqual(
+      ['max', 'mean', 'p50', 'p90', 'p99', 'p999'].sort(),
+    );
+    // Every request the client saw has exactly one status.
+    const byStatus = Object.values(report.client.byStatus).reduce((s, n) => s + n, 0);
+    expect(byStatus).toBe(report.client.total);
+    expect(Object.keys(report.clusters)).toEqual([CLUSTER]);
+    const cluster = report.clusters[CLUSTER]!;
+    expect(cluster.hosts.map((h) => h.address)).toEqual([
+      '203.0.113.10:443',
+      '203.0.113.20:443',
+      '203.0.113.30:443',
+    ]);
+    expect(cluster.stats).toBeTypeOf('object');
+    expect(cluster.ejections).toEqual([]);
+    // At least one 1 s bucket per second of the 2 m run; the drain may add a trailing one.
+    expect(report.timeline.length).toBeGreaterThanOrEqual(120);
+    expect(report.timeline[0]?.tMs).toBe(0);
+    expect(report.timeline[1]?.tMs).toBe(1000);
+  });
+
+  it('--seed replaces the Scenario seed', async () => {
+    const { code, stdout } = await cli('run', EXAMPLE, '--format', 'json', '--seed', '7', '--duration', '5s');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as Report;
+    expect(report.seed).toBe(7);
+    expect(report.scenario).toBe('payment-gateway-one-flaky-endpoint');
+  });
+
+  it('--duration replaces the Scenario duration', async () => {
+    const { code, stdout } = await cli('run', EXAMPLE, '--format', 'json', '--duration', '10s');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as Report;
+    expect(report.durationMs).toBe(10_000);
+    expect(report.seed).toBe(42);
+  });
+
+  it('prints a table with the cluster name and the status table by default', async () => {
+    const { code, stdout } = await cli('run', EXAMPLE, '--duration', '5s');
+    expect(code).toBe(0);
+    expect(() => JSON.parse(stdout)).toThrow();
+    expect(stdout).toContain('payment-gateway-one-flaky-endpoint');
+    expect(stdout).toContain(`Cluster ${CLUSTER}`);
+    // The status table's header row, and the 200 row: 203.0.113.10 and .30 never fail.
+    expect(stdout).toMatch(/│ status +│ requests +│ share +│/);
+    expect(stdout).toMatch(/│ 200 +│ \d+ +│ [\d.]+ % +│/);
+    expect(stdout).toContain('203.0.113.20:443');
+  });
+
+  it('--format table is the same as the default', async () => {
+    const a = await cli('run', EXAMPLE, '--duration', '2s');
+    const b = await cli('run', EXAMPLE, '--duration', '2s', '--format', 'table');
+    expect(b.code).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+  });
+
+  it('runs a Scenario split over two files', async () => {
+    const se = tempFile('split-se.yaml', SERVICE_ENTRY);
+    const scenario = tempFile('split-scenario.yaml', SCENARIO);
+    const { code, stdout, stderr } = await cli('run', se, scenario, '--format', 'json');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as Report;
+    expect(report.scenario).toBe('small');
+    expect(report.durationMs).toBe(1000);
+    expect(Object.keys(report.clusters)).toEqual(['outbound|80||api.example.com']);
+  });
+});
+
+describe('meshsim run: bad input', () => {
+  it('a YAML syntax error exits 1 with file:line:col error at the right line', async () => {
+    // SERVICE_ENTRY is lines 1–12, `---` is 13, so the bad line is the 4th of the Scenario: line 17.
+    const text = `${SERVICE_ENTRY}---
+apiVersion: meshsim.dev/v1alpha1
+kind: Scenario
+metadata:
+  name: broken: yes
+spec:
+  traffic: [{ host: api.example.com, rps: 1 }]
+`;
+    expect(text.split('\n').indexOf('  name: broken: yes') + 1).toBe(17);
+    const file = tempFile('syntax.yaml', text);
+    const { code, stdout, stderr } = await cli('run', file);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    const lines = stderr.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line.startsWith(`${file}:17:`)).toBe(true);
+    expect(lines[0]).toMatch(new RegExp(`^${escapeRegExp(file)}:17:\\d+ error `));
+    expect(stderr).not.toMatch(STACK_FRAME);
+  });
+
+  it('an unknown Scenario field exits 1 naming the field path and its line', async () => {
+    const text = `${SERVICE_ENTRY}---
+apiVersion: meshsim.dev/v1alpha1
+kind: Scenario
+metadata: { name: typo }
+spec:
+  duration: 1s
+  proxy:
+    namespce: default
+  traffic: [{ host: api.example.com, rps: 1 }]
+`;
+    // SERVICE_ENTRY is lines 1–12, `---` is 13, so the unknown key is the 7th line of the Scenario: 20.
+    expect(text.split('\n').indexOf('    namespce: default') + 1).toBe(20);
+    const file = tempFile('unknown-field.yaml', text);
+    const { code, stdout, stderr } = await cli('run', file);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    // Line 20, column 5: the key itself.
+    expect(stderr).toContain(`${file}:20:5 error spec.proxy.namespce: unknown field "namespce"`);
+    expect(stderr).not.toMatch(STACK_FRAME);
+  });
+
+  it('a missing file exits 1 with one line and no stack trace', async () => {
+    const missing = join(dir, 'does-not-exist.yaml');
+    const { code, stdout, stderr } = await cli('run', missing);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.endsWith('\n')).toBe(true);
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(stderr).toContain(missing);
+    expect(stderr).not.toMatch(STACK_FRAME);
+    expect(stderr).not.toContain(' at ');
+  });
+
+  it('a directory instead of a file exits 1 with one line and no stack trace', async () => {
+    const { code, stderr } = await cli('run', dir);
+    expect(code).toBe(1);
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(stderr).not.toMatch(STACK_FRAME);
+  });
+
+  it('a file with no Scenario document exits 1 and says so', async () => {
+    const file = tempFile('no-scenario.yaml', SERVICE_ENTRY);
+    const { code, stdout, stderr } = await cli('run', file);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/no Scenario/);
+    expect(stderr).toContain('kind: Scenario');
+    expect(stderr).not.toMatch(STACK_FRAME);
+  });
+
+  it('an invalid --duration exits 1 and names spec.duration', async () => {
+    const { code, stderr } = await cli('run', EXAMPLE, '--duration', 'banana');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/ error spec\.duration: .*"banana"/);
+  });
+});
+
+describe('meshsim usage errors exit 2', () => {
+  it('an unknown command', async () => {
+    const { code, stdout, stderr } = await cli('frobnicate', EXAMPLE);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('frobnicate');
+  });
+
+  it('a --format outside table and json', async () => {
+    const { code, stdout, stderr } = await cli('run', EXAMPLE, '--format', 'xml');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('xml');
+  });
+
+  it('a --seed that is not an integer', async () => {
+    const { code, stdout } = await cli('run', EXAMPLE, '--seed', '1.5');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+  });
+
+  it('run without a file', async () => {
+    const { code } = await cli('run');
+    expect(code).toBe(2);
+  });
+
+  it('--help is not an error', async () => {
+    const { code, stdout } = await cli('--help');
+    expect(code).toBe(0);
+    expect(stdout).toContain('validate');
+  });
+});
+
+describe('meshsim validate', () => {
+  const seedFiles = readdirSync(SEED_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
+
+  it('finds the 14 seed configs', () => {
+    expect(seedFiles).toHaveLength(14);
+  });
+
+  it.each(seedFiles)('%s alone exits 0', async (name) => {
+    const file = join(SEED_DIR, name);
+    const { code, stdout, stderr } = await cli('validate', file);
+    expect(code).toBe(0);
+    expect(stdout).toBe(
+      `${file}: 0 error(s), ${stderr === '' ? 0 : stderr.trimEnd().split('\n').length} warning(s)\n`,
+    );
+    expect(stderr).not.toMatch(/ error /);
+  });
+
+  it('the shipped example exits 0', async () => {
+    const { code } = await cli('validate', EXAMPLE);
+    expect(code).toBe(0);
+  });
+
+  it('a file with an error exits 1 and prints the diagnostic', async () => {
+    // spec.hosts is required; a missing field is reported at its parent, spec, whose mapping starts on line 6.
+    const file = tempFile(
+      'invalid.yaml',
+      'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: api\nspec:\n  resolution: STATIC\n',
+    );
+    const { code, stdout, stderr } = await cli('validate', file);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(new RegExp(`^${escapeRegExp(file)}:6:\\d+ error spec(\\.hosts)?: `, 'm'));
+    expect(stderr).toContain('hosts');
+    expect(stdout).toBe(`${file}: 1 error(s), 0 warning(s)\n`);
+  });
+
+  it('a YAML syntax error exits 1', async () => {
+    const file = tempFile('invalid-syntax.yaml', 'a: 1\na: 2\n');
+    const { code, stderr } = await cli('validate', file);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(new RegExp(`^${escapeRegExp(file)}:2:1 error `, 'm'));
+  });
+});
+
+/** A string as a literal part of a RegExp. */
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

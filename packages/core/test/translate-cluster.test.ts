@@ -1,0 +1,467 @@
+import {
+  type ClusterModel,
+  type ConfigSource,
+  type Diagnostic,
+  loadConfig,
+  planSimulation,
+} from '@meshsim/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { translateCluster } from '../src/config/translate-cluster.js';
+
+/** Istio's "no limit" circuit-breaker threshold, 2^32 − 1 (ENVOY-SEMANTICS B.1). */
+const UNLIMITED = 4_294_967_295;
+const HOST = 'api.example.com';
+
+interface ServiceEntryOptions {
+  namespace?: string;
+  name?: string;
+  host?: string;
+  resolution?: string;
+  /** YAML lines under `ports:`, already indented by 4. */
+  ports?: string;
+  /** YAML lines under `endpoints:`, already indented by 4. */
+  endpoints?: string;
+  exportTo?: string;
+}
+
+function serviceEntry(o: ServiceEntryOptions = {}): string {
+  return `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata:
+  name: ${o.name ?? 'api'}
+  namespace: ${o.namespace ?? 'default'}
+spec:
+  hosts: [${o.host ?? HOST}]
+  ports:
+${o.ports ?? '    - { number: 80, name: http, protocol: HTTP }'}
+  resolution: ${o.resolution ?? 'STATIC'}
+  endpoints:
+${o.endpoints ?? '    - address: 192.0.2.1'}
+${o.exportTo === undefined ? '' : `  exportTo: [${JSON.stringify(o.exportTo)}]\n`}`;
+}
+
+/** A DestinationRule whose `trafficPolicy` is `policy` (YAML indented by 4), or none. */
+function destinationRule(
+  o: { name?: string; namespace?: string; host?: string; policy?: string; exportTo?: string } = {},
+): string {
+  return `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: ${o.name ?? 'dr'}
+  namespace: ${o.namespace ?? 'default'}
+spec:
+  host: "${o.host ?? HOST}"
+${o.exportTo === undefined ? '' : `  exportTo: [${JSON.stringify(o.exportTo)}]\n`}${
+  o.policy === undefined ? '' : `  trafficPolicy:\n${o.policy}\n`
+}`;
+}
+
+const stream = (...docs: string[]): string => docs.join('---\n');
+
+/** Plans one Poisson stream to `host:port` from a caller in `caller`; the config's only cluster. */
+function plan(
+  config: string | ConfigSource | ConfigSource[],
+  options: { caller?: string; port?: number; host?: string } = {},
+): { cluster: ClusterModel | undefined; diagnostics: Diagnostic[] } {
+  const { plan: p, diagnostics } = planSimulation({
+    config,
+    duration: '1s',
+    proxy: { namespace: options.caller ?? 'default' },
+    traffic: { host: options.host ?? HOST, port: options.port ?? 80, rps: 1 },
+  });
+  expect(p === null ? 0 : p.model.clusters.length).toBeLessThanOrEqual(1);
+  return { cluster: p?.model.clusters[0], diagnostics };
+}
+
+/** The cluster, asserting the plan had no error. */
+function clusterOf(config: string | ConfigSource | ConfigSource[], options: Parameters<typeof plan>[1] = {}) {
+  const { cluster, diagnostics } = plan(config, options);
+  expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  expect(cluster).toBeDefined();
+  return cluster!;
+}
+
+describe('Istio defaults with no DestinationRule', () => {
+  let cluster: ClusterModel;
+  beforeAll(() => {
+    cluster = clusterOf(serviceEntry());
+  });
+
+  it('every circuit-breaker threshold is 4294967295, from the default', () => {
+    expect(cluster.circuitBreakers).toEqual({
+      maxConnections: UNLIMITED,
+      maxPendingRequests: UNLIMITED,
+      maxRequests: UNLIMITED,
+      maxRetries: UNLIMITED,
+    });
+    expect(cluster.circuitBreakersFrom).toEqual({
+      maxConnections: 'default',
+      maxPendingRequests: 'default',
+      maxRequests: 'default',
+      maxRetries: 'default',
+    });
+  });
+
+  it('connect timeout 10 s and LEAST_REQUEST', () => {
+    expect(cluster.connectTimeoutMs).toBe(10_000);
+    expect(cluster.lbPolicy).toBe('LEAST_REQUEST');
+    expect(cluster.lbPolicyFrom).toBe('default');
+  });
+
+  it("is Istio's outbound|PORT||HOST cluster of the ServiceEntry, shaped by no rule", () => {
+    expect(cluster.name).toBe('outbound|80||api.example.com');
+    expect(cluster.serviceHost).toBe(HOST);
+    expect(cluster.port).toBe(80);
+    expect(cluster.portName).toBe('http');
+    expect(cluster.serviceEntry).toBe('default/api');
+    expect(cluster.destinationRule).toBeNull();
+  });
+
+  it('a DestinationRule without trafficPolicy changes nothing but its name on the cluster', () => {
+    const withRule = clusterOf(stream(serviceEntry(), destinationRule()));
+    expect(withRule.destinationRule).toBe('default/dr');
+    expect(withRule.circuitBreakers).toEqual(cluster.circuitBreakers);
+    expect(withRule.circuitBreakersFrom).toEqual(cluster.circuitBreakersFrom);
+    expect(withRule.connectTimeoutMs).toBe(10_000);
+    expect(withRule.lbPolicy).toBe('LEAST_REQUEST');
+  });
+});
+
+describe('DestinationRule connectionPool and loadBalancer', () => {
+  it('values > 0 replace the defaults and are marked set', () => {
+    const policy = `    connectionPool:
+      tcp: { maxConnections: 10, connectTimeout: 250ms }
+      http: { http1MaxPendingRequests: 20, http2MaxRequests: 30, maxRetries: 5 }
+    loadBalancer: { simple: ROUND_ROBIN }`;
+    const cluster = clusterOf(stream(serviceEntry(), destinationRule({ policy })));
+    expect(cluster.circuitBreakers).toEqual({
+      maxConnections: 10,
+      maxPendingRequests: 20,
+      maxRequests: 30,
+      maxRetries: 5,
+    });
+    expect(cluster.circuitBreakersFrom).toEqual({
+      maxConnections: 'set',
+      maxPendingRequests: 'set',
+      maxRequests: 'set',
+      maxRetries: 'set',
+    });
+    expect(cluster.connectTimeoutMs).toBe(250);
+    expect(cluster.lbPolicy).toBe('ROUND_ROBIN');
+    expect(cluster.lbPolicyFrom).toBe('set');
+  });
+
+  it('0 keeps the default: Istio applies a value only when it is > 0', () => {
+    const policy = `    connectionPool:
+      tcp: { maxConnections: 0 }
+      http: { http1MaxPendingRequests: 0, http2MaxRequests: 0, maxRetries: 0 }`;
+    const { cluster, diagnostics } = plan(stream(serviceEntry(), destinationRule({ policy })));
+    expect(diagnostics).toEqual([]);
+    expect(cluster?.circuitBreakers).toEqual({
+      maxConnections: UNLIMITED,
+      maxPendingRequests: UNLIMITED,
+      maxRequests: UNLIMITED,
+      maxRetries: UNLIMITED,
+    });
+    expect(cluster?.circuitBreakersFrom).toEqual({
+      maxConnections: 'default',
+      maxPendingRequests: 'default',
+      maxRequests: 'default',
+      maxRetries: 'default',
+    });
+  });
+
+  it('each threshold is taken on its own: setting one leaves the others at the default', () => {
+    const policy = '    connectionPool:\n      http: { http2MaxRequests: 1 }';
+    const cluster = clusterOf(stream(serviceEntry(), destinationRule({ policy })));
+    expect(cluster.circuitBreakers).toEqual({
+      maxConnections: UNLIMITED,
+      maxPendingRequests: UNLIMITED,
+      maxRequests: 1,
+      maxRetries: UNLIMITED,
+    });
+    expect(cluster.circuitBreakersFrom.maxRequests).toBe('set');
+    expect(cluster.circuitBreakersFrom.maxConnections).toBe('default');
+  });
+
+  it.each([
+    ['LEAST_CONN', 'LEAST_REQUEST'],
+    ['LEAST_REQUEST', 'LEAST_REQUEST'],
+    ['ROUND_ROBIN', 'ROUND_ROBIN'],
+    ['RANDOM', 'RANDOM'],
+  ])('loadBalancer simple %s becomes %s', (simple, expected) => {
+    const policy = `    loadBalancer: { simple: ${simple} }`;
+    const cluster = clusterOf(stream(serviceEntry(), destinationRule({ policy })));
+    expect(cluster.lbPolicy).toBe(expected);
+    expect(cluster.lbPolicyFrom).toBe('set');
+  });
+});
+
+describe('portLevelSettings', () => {
+  const topLevel = `    connectionPool:
+      tcp: { maxConnections: 10 }
+      http: { http1MaxPendingRequests: 100 }
+    loadBalancer: { simple: ROUND_ROBIN }`;
+
+  it("for the cluster's port, replace the top-level connectionPool whole (no field-by-field merge)", () => {
+    const policy = `${topLevel}
+    portLevelSettings:
+      - port: { number: 80 }
+        connectionPool:
+          http: { http1MaxPendingRequests: 7 }
+        loadBalancer: { simple: RANDOM }`;
+    const cluster = clusterOf(stream(serviceEntry(), destinationRule({ policy })));
+    // The top level's maxConnections 10 is not inherited: the port-level pool has no tcp, so the default holds.
+    expect(cluster.circuitBreakers.maxConnections).toBe(UNLIMITED);
+    expect(cluster.circuitBreakersFrom.maxConnections).toBe('default');
+    expect(cluster.circuitBreakers.maxPendingRequests).toBe(7);
+    expect(cluster.circuitBreakersFrom.maxPendingRequests).toBe('set');
+    expect(cluster.lbPolicy).toBe('RANDOM');
+  });
+
+  it('for another port, do not apply', () => {
+    const policy = `${topLevel}
+    portLevelSettings:
+      - port: { number: 8080 }
+        connectionPool:
+          tcp: { maxConnections: 1 }
+          http: { http1MaxPendingRequests: 1 }
+        loadBalancer: { simple: RANDOM }`;
+    const cluster = clusterOf(stream(serviceEntry(), destinationRule({ policy })));
+    expect(cluster.circuitBreakers.maxConnections).toBe(10);
+    expect(cluster.circuitBreakers.maxPendingRequests).toBe(100);
+    expect(cluster.lbPolicy).toBe('ROUND_ROBIN');
+  });
+
+  it('pick the entry for the port the traffic uses when the ServiceEntry has several', () => {
+    const ports = `    - { number: 80, name: http, protocol: HTTP }
+    - { number: 8080, name: http-alt, protocol: HTTP }`;
+    const policy = `${topLevel}
+    portLevelSettings:
+      - port: { number: 8080 }
+        connectionPool:
+          tcp: { maxConnections: 3 }`;
+    const config = stream(serviceEntry({ ports }), destinationRule({ policy }));
+    expect(clusterOf(config, { port: 80 }).circuitBreakers.maxConnections).toBe(10);
+    const alt = clusterOf(config, { port: 8080 });
+    expect(alt.name).toBe('outbound|8080||api.example.com');
+    expect(alt.circuitBreakers.maxConnections).toBe(3);
+    expect(alt.circuitBreakers.maxPendingRequests).toBe(UNLIMITED);
+  });
+});
+
+describe('endpoint ports', () => {
+  const endpoints = `    - address: 192.0.2.1
+      ports: { http: 9090 }
+    - address: 192.0.2.2
+    - address: 192.0.2.3
+      ports: { other: 1234 }`;
+
+  it("come from the endpoint's ports map by port name, else targetPort", () => {
+    const ports = '    - { number: 80, name: http, protocol: HTTP, targetPort: 8080 }';
+    const cluster = clusterOf(serviceEntry({ ports, endpoints }));
+    expect(cluster.endpoints.map((e) => `${e.address}:${e.port}`)).toEqual([
+      '192.0.2.1:9090',
+      '192.0.2.2:8080',
+      '192.0.2.3:8080',
+    ]);
+  });
+
+  it('else the port number', () => {
+    const cluster = clusterOf(serviceEntry({ endpoints }));
+    expect(cluster.endpoints.map((e) => e.port)).toEqual([9090, 80, 80]);
+  });
+});
+
+describe('which DestinationRule applies', () => {
+  // Each candidate rule sets a different maxConnections, so the cluster shows which one was used.
+  const rule = (
+    namespace: string,
+    maxConnections: number,
+    extra: { host?: string; exportTo?: string } = {},
+  ) =>
+    destinationRule({
+      name: `dr-${maxConnections}`,
+      namespace,
+      ...extra,
+      policy: `    connectionPool:\n      tcp: { maxConnections: ${maxConnections} }`,
+    });
+  const se = serviceEntry({ namespace: 'svc' });
+  const caller = { caller: 'client' };
+
+  it("the caller's namespace first", () => {
+    const cluster = clusterOf(stream(se, rule('istio-system', 3), rule('svc', 2), rule('client', 1)), caller);
+    expect(cluster.destinationRule).toBe('client/dr-1');
+    expect(cluster.circuitBreakers.maxConnections).toBe(1);
+  });
+
+  it("then the service's namespace", () => {
+    const cluster = clusterOf(stream(se, rule('istio-system', 3), rule('svc', 2)), caller);
+    expect(cluster.destinationRule).toBe('svc/dr-2');
+  });
+
+  it('then istio-system', () => {
+    const cluster = clusterOf(stream(se, rule('istio-system', 3)), caller);
+    expect(cluster.destinationRule).toBe('istio-system/dr-3');
+    expect(cluster.circuitBreakers.maxConnections).toBe(3);
+  });
+
+  it('never an unrelated namespace', () => {
+    const cluster = clusterOf(stream(se, rule('elsewhere', 4)), caller);
+    expect(cluster.destinationRule).toBeNull();
+    expect(cluster.circuitBreakers.maxConnections).toBe(UNLIMITED);
+  });
+
+  it('an exact host beats a wildcard in the same namespace, whichever comes first', () => {
+    const wildcard = rule('client', 5, { host: '*.example.com' });
+    const exact = rule('client', 6);
+    expect(clusterOf(stream(se, wildcard, exact), caller).destinationRule).toBe('client/dr-6');
+    expect(clusterOf(stream(se, exact, wildcard), caller).destinationRule).toBe('client/dr-6');
+  });
+
+  it('a wildcard applies when no exact host does, but not to the bare domain', () => {
+    const wildcard = rule('client', 5, { host: '*.example.com' });
+    expect(clusterOf(stream(se, wildcard), caller).destinationRule).toBe('client/dr-5');
+    const bare = serviceEntry({ namespace: 'svc', host: 'example.com' });
+    expect(clusterOf(stream(bare, wildcard), { ...caller, host: 'example.com' }).destinationRule).toBeNull();
+  });
+
+  it('a longer wildcard beats a shorter one', () => {
+    const short = rule('client', 7, { host: '*.com' });
+    const long = rule('client', 8, { host: '*.example.com' });
+    expect(clusterOf(stream(se, short, long), caller).destinationRule).toBe('client/dr-8');
+  });
+
+  it("namespace order comes before specificity: a wildcard in the caller's namespace beats an exact rule in the service's", () => {
+    const wildcard = rule('client', 5, { host: '*.example.com' });
+    expect(clusterOf(stream(se, rule('svc', 2), wildcard), caller).destinationRule).toBe('client/dr-5');
+  });
+});
+
+describe("exportTo '.'", () => {
+  const se = serviceEntry({ namespace: 'svc' });
+  const hidden = destinationRule({
+    name: 'private',
+    namespace: 'svc',
+    exportTo: '.',
+    policy: '    connectionPool:\n      tcp: { maxConnections: 9 }',
+  });
+
+  it('hides a DestinationRule from callers in other namespaces', () => {
+    const cluster = clusterOf(stream(se, hidden), { caller: 'client' });
+    expect(cluster.destinationRule).toBeNull();
+    expect(cluster.circuitBreakers.maxConnections).toBe(UNLIMITED);
+  });
+
+  it('and lets the lookup fall through to istio-system', () => {
+    const root = destinationRule({ name: 'root', namespace: 'istio-system' });
+    expect(clusterOf(stream(se, hidden, root), { caller: 'client' }).destinationRule).toBe(
+      'istio-system/root',
+    );
+  });
+
+  it('still applies to callers in its own namespace', () => {
+    const cluster = clusterOf(stream(se, hidden), { caller: 'svc' });
+    expect(cluster.destinationRule).toBe('svc/private');
+    expect(cluster.circuitBreakers.maxConnections).toBe(9);
+  });
+
+  it('a namespace name in exportTo makes the rule visible there', () => {
+    const named = destinationRule({ name: 'named', namespace: 'svc', exportTo: 'client' });
+    expect(clusterOf(stream(se, named), { caller: 'client' }).destinationRule).toBe('svc/named');
+    expect(clusterOf(stream(se, named), { caller: 'third' }).destinationRule).toBeNull();
+  });
+
+  it('hides a ServiceEntry from callers in other namespaces', () => {
+    const { cluster, diagnostics } = plan(serviceEntry({ namespace: 'svc', exportTo: '.' }), {
+      caller: 'client',
+    });
+    expect(cluster).toBeUndefined();
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.path).toBe('spec.traffic[0].host');
+    expect(errors[0]?.message).toContain('no ServiceEntry visible from namespace client');
+    expect(clusterOf(serviceEntry({ namespace: 'svc', exportTo: '.' }), { caller: 'svc' }).serviceEntry).toBe(
+      'svc/api',
+    );
+  });
+});
+
+describe('diagnostics', () => {
+  it('a DestinationRule with outlierDetection gets a warning naming the field and its line', () => {
+    const text = stream(
+      serviceEntry(),
+      destinationRule({ policy: '    outlierDetection: { consecutive5xxErrors: 5, interval: 10s }' }),
+    );
+    const lines = text.split('\n');
+    const line = lines.findIndex((l) => l.includes('outlierDetection:')) + 1;
+    // serviceEntry() is 12 lines and `---` is 13; outlierDetection is the rule's 9th line.
+    expect(line).toBe(22);
+    const { cluster, diagnostics } = plan({ file: 'rules.yaml', text });
+    expect(cluster).toBeDefined();
+    const warnings = diagnostics.filter((d) => d.path === 'spec.trafficPolicy.outlierDetection');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({
+      severity: 'warning',
+      file: 'rules.yaml',
+      line,
+      column: lines[line - 1]!.indexOf('{') + 1,
+    });
+    expect(warnings[0]?.message).toMatch(/not modelled/);
+  });
+
+  it('a port-level outlierDetection is named by its port-level path', () => {
+    const policy = `    portLevelSettings:
+      - port: { number: 80 }
+        outlierDetection: { consecutive5xxErrors: 5 }`;
+    const { diagnostics } = plan(stream(serviceEntry(), destinationRule({ policy })));
+    expect(diagnostics.map((d) => d.path)).toContain(
+      'spec.trafficPolicy.portLevelSettings[0].outlierDetection',
+    );
+  });
+
+  it.each(['DNS', 'DNS_ROUND_ROBIN'])('resolution %s is an error naming spec.resolution', (resolution) => {
+    const text = serviceEntry({ resolution });
+    const line = text.split('\n').findIndex((l) => l.startsWith('  resolution:')) + 1;
+    expect(line).toBe(10);
+    const { cluster, diagnostics } = plan({ file: 'se.yaml', text });
+    expect(cluster).toBeUndefined();
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ file: 'se.yaml', line, path: 'spec.resolution' });
+    expect(errors[0]?.message).toContain(resolution);
+  });
+});
+
+describe('translateCluster called directly', () => {
+  it('builds the same cluster from loadConfig results as planSimulation does', () => {
+    const policy = '    connectionPool:\n      tcp: { maxConnections: 12, connectTimeout: 1s }';
+    const text = stream(serviceEntry(), destinationRule({ policy }));
+    const loaded = loadConfig(text);
+    expect(loaded.diagnostics).toEqual([]);
+    const se = loaded.serviceEntries[0]!;
+    const port = se.resource.spec.ports![0]!;
+    const diagnostics: Diagnostic[] = [];
+    const direct = translateCluster(
+      { serviceEntry: se, host: HOST, port, destinationRule: loaded.destinationRules[0] ?? null },
+      diagnostics,
+    );
+    expect(diagnostics).toEqual([]);
+    expect(direct?.circuitBreakers.maxConnections).toBe(12);
+    expect(direct?.connectTimeoutMs).toBe(1000);
+    expect(direct).toEqual(clusterOf(text));
+  });
+
+  it('with destinationRule null gives the defaults', () => {
+    const loaded = loadConfig(serviceEntry());
+    const se = loaded.serviceEntries[0]!;
+    const diagnostics: Diagnostic[] = [];
+    const cluster = translateCluster(
+      { serviceEntry: se, host: HOST, port: se.resource.spec.ports![0]!, destinationRule: null },
+      diagnostics,
+    );
+    expect(cluster?.circuitBreakers.maxRetries).toBe(UNLIMITED);
+    expect(cluster?.connectTimeoutMs).toBe(10_000);
+    expect(cluster?.lbPolicy).toBe('LEAST_REQUEST');
+  });
+});
