@@ -1,11 +1,12 @@
 import type { RunPlan } from './config/run-plan.js';
 import { Kernel } from './kernel/kernel.js';
 import { RandomStreams } from './kernel/random-streams.js';
+import { RecyclingTable } from './kernel/recycling-table.js';
 import { ClientObserver } from './observe/client-observer.js';
 import type { ClusterReport, Report } from './observe/report.js';
 import { Router } from './router/router.js';
 import { Cluster } from './upstream/cluster.js';
-import { ConnectionTable, type PoolContext } from './upstream/connection-pool.js';
+import { Connection, type PoolContext } from './upstream/connection-pool.js';
 import { EndpointServer } from './world/endpoint-server.js';
 import { PoissonSource } from './world/traffic-source.js';
 
@@ -28,7 +29,7 @@ export function runPlan(plan: RunPlan): Report {
     return server;
   };
 
-  const connections = new ConnectionTable();
+  const connections = new RecyclingTable((id) => new Connection(id));
   // The router is created after the clusters, so the pools reach it through this late-bound context.
   const context: { -readonly [K in keyof PoolContext]: PoolContext[K] } = {
     kernel,

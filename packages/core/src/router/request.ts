@@ -11,29 +11,10 @@ export class ClientRequest {
   /** Status of the current attempt's response. */
   status = 0;
   constructor(readonly id: number) {}
-}
 
-/** Requests by id, so events carry an integer and the hot path allocates nothing once warm. */
-export class RequestTable {
-  private readonly all: ClientRequest[] = [];
-  private readonly free: number[] = [];
-
-  get(id: number): ClientRequest {
-    return this.all[id]!;
-  }
-
-  allocate(): ClientRequest {
-    const id = this.free.pop();
-    if (id !== undefined) return this.all[id]!;
-    const req = new ClientRequest(this.all.length);
-    this.all.push(req);
-    return req;
-  }
-
-  release(req: ClientRequest): void {
-    req.host = null;
-    req.connection = null;
-    req.cluster = -1;
-    this.free.push(req.id);
+  reset(): void {
+    this.host = null;
+    this.connection = null;
+    this.cluster = -1;
   }
 }

@@ -1,11 +1,12 @@
 import type { Kernel } from '../kernel/kernel.js';
 import type { Rng } from '../kernel/random-streams.js';
+import { RecyclingTable } from '../kernel/recycling-table.js';
 import type { ClientObserver } from '../observe/client-observer.js';
 import { ResponseFlag } from '../observe/response-flags.js';
 import type { Cluster } from '../upstream/cluster.js';
 import { type Connection, type PoolCallbacks, PoolFailureReason } from '../upstream/connection-pool.js';
 import type { Host } from '../upstream/host.js';
-import { RequestTable } from './request.js';
+import { ClientRequest } from './request.js';
 
 /**
  * The router filter of the calling sidecar: takes each application request to its cluster, asks the
@@ -14,7 +15,7 @@ import { RequestTable } from './request.js';
  * requests are slots in a table, so no closure is allocated per request or per event.
  */
 export class Router implements PoolCallbacks {
-  readonly requests = new RequestTable();
+  readonly requests = new RecyclingTable((id) => new ClientRequest(id));
   /** Requests started and not yet answered. */
   inFlight = 0;
   private readonly responseEvent: number;

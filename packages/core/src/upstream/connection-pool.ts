@@ -1,4 +1,5 @@
 import type { Kernel } from '../kernel/kernel.js';
+import type { RecyclingTable } from '../kernel/recycling-table.js';
 import type { ClusterStats } from '../observe/cluster-stats.js';
 import type { ResourceManager } from './circuit-breakers.js';
 import type { Host } from './host.js';
@@ -13,7 +14,16 @@ export class Connection {
   pool: ConnectionPool | null = null;
   streamRequest = -1;
   constructor(readonly id: number) {}
+
+  reset(): void {
+    this.state = ConnectionState.Closed;
+    this.pool = null;
+    this.streamRequest = -1;
+  }
 }
+
+/** Connections by id, so connect events carry an integer. */
+export type ConnectionTable = RecyclingTable<Connection>;
 
 /** Why the pool could not hand a request a connection (Envoy's PoolFailureReason). */
 export const PoolFailureReason = {
@@ -36,31 +46,6 @@ export interface PoolContext {
   readonly connectDoneEvent: number;
   readonly connections: ConnectionTable;
   readonly callbacks: PoolCallbacks;
-}
-
-/** Connection objects by id, recycled so the hot path allocates nothing once warm. */
-export class ConnectionTable {
-  private readonly all: Connection[] = [];
-  private readonly free: number[] = [];
-
-  get(id: number): Connection {
-    return this.all[id]!;
-  }
-
-  allocate(): Connection {
-    const id = this.free.pop();
-    if (id !== undefined) return this.all[id]!;
-    const c = new Connection(this.all.length);
-    this.all.push(c);
-    return c;
-  }
-
-  release(c: Connection): void {
-    c.state = ConnectionState.Closed;
-    c.pool = null;
-    c.streamRequest = -1;
-    this.free.push(c.id);
-  }
 }
 
 /**
