@@ -40,7 +40,28 @@ export function runPlan(plan: RunPlan): Report {
     }),
     callbacks: { onPoolReady: () => {}, onPoolFailure: () => {} },
   };
-  const clusters = plan.model.clusters.map((m) => new Cluster(m, plan.workers, streams, serverFor, context));
+  let ejectedHosts = 0;
+  const clusters: Cluster[] = [];
+  for (const m of plan.model.clusters) {
+    const index = clusters.length;
+    const detectorHost = {
+      nowMs: () => kernel.nowMs,
+      onHealthChanged: (delta: number) => {
+        clusters[index]!.priorities.recalculate();
+        ejectedHosts += delta;
+        client.timeline.setEjectedHosts(kernel.nowMs, ejectedHosts);
+      },
+    };
+    clusters.push(new Cluster(m, plan.workers, streams, serverFor, context, detectorHost));
+  }
+  const outlierTick = kernel.defineEvent((i) => {
+    const detector = clusters[i]!.outlier!;
+    detector.onIntervalTimer();
+    kernel.scheduleIn(detector.config.intervalMs, outlierTick, i);
+  });
+  clusters.forEach((c, i) => {
+    if (c.outlier !== null) kernel.schedule(c.outlier.config.intervalMs, outlierTick, i);
+  });
   const router = new Router(kernel, clusters, plan.workers, streams.get('proxy/worker'), client);
   context.callbacks = router;
 
@@ -62,20 +83,22 @@ export function runPlan(plan: RunPlan): Report {
   if (router.inFlight > 0) kernel.drain(plan.durationMs + plan.drainMs, () => router.inFlight === 0);
   client.timeline.finish(plan.durationMs);
 
+  const endMs = kernel.nowMs;
   const clusterReports: Record<string, ClusterReport> = {};
   for (const cluster of clusters) {
+    const outlier = cluster.outlier;
     clusterReports[cluster.name] = {
-      stats: cluster.stats.snapshot(),
+      stats: sortByName({ ...cluster.stats.snapshot(), ...(outlier?.stats() ?? {}) }),
       hosts: cluster.hosts.map((h) => ({
         address: h.hostPort,
         locality: h.locality,
         priority: h.priority,
         rqTotal: h.rqTotal,
         rqError: h.rqError,
-        ejections: 0,
-        ejectedMs: 0,
+        ejections: outlier?.monitors[h.index]?.numEjections ?? 0,
+        ejectedMs: outlier?.ejectedMsOf(h, endMs) ?? 0,
       })),
-      ejections: [],
+      ejections: outlier?.ejections ?? [],
     };
   }
   return {
@@ -88,4 +111,8 @@ export function runPlan(plan: RunPlan): Report {
     unfinished: router.inFlight,
     warnings: plan.warnings,
   };
+}
+
+function sortByName(stats: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(stats).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

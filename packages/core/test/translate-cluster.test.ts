@@ -388,18 +388,18 @@ describe("exportTo '.'", () => {
 });
 
 describe('diagnostics', () => {
-  it('a DestinationRule with outlierDetection gets a warning naming the field and its line', () => {
+  it('a DestinationRule with tls (not modelled yet) gets a warning naming the field and its line', () => {
     const text = stream(
       serviceEntry(),
-      destinationRule({ policy: '    outlierDetection: { consecutive5xxErrors: 5, interval: 10s }' }),
+      destinationRule({ policy: '    tls: { mode: SIMPLE, sni: api.example.com }' }),
     );
     const lines = text.split('\n');
-    const line = lines.findIndex((l) => l.includes('outlierDetection:')) + 1;
-    // serviceEntry() is 12 lines and `---` is 13; outlierDetection is the rule's 9th line.
+    const line = lines.findIndex((l) => l.includes('tls:')) + 1;
+    // serviceEntry() is 12 lines and `---` is 13; tls is the rule's 9th line.
     expect(line).toBe(22);
     const { cluster, diagnostics } = plan({ file: 'rules.yaml', text });
     expect(cluster).toBeDefined();
-    const warnings = diagnostics.filter((d) => d.path === 'spec.trafficPolicy.outlierDetection');
+    const warnings = diagnostics.filter((d) => d.path === 'spec.trafficPolicy.tls');
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({
       severity: 'warning',
@@ -410,14 +410,12 @@ describe('diagnostics', () => {
     expect(warnings[0]?.message).toMatch(/not modelled/);
   });
 
-  it('a port-level outlierDetection is named by its port-level path', () => {
+  it('a port-level tls is named by its port-level path', () => {
     const policy = `    portLevelSettings:
       - port: { number: 80 }
-        outlierDetection: { consecutive5xxErrors: 5 }`;
+        tls: { mode: SIMPLE }`;
     const { diagnostics } = plan(stream(serviceEntry(), destinationRule({ policy })));
-    expect(diagnostics.map((d) => d.path)).toContain(
-      'spec.trafficPolicy.portLevelSettings[0].outlierDetection',
-    );
+    expect(diagnostics.map((d) => d.path)).toContain('spec.trafficPolicy.portLevelSettings[0].tls');
   });
 
   it.each(['DNS', 'DNS_ROUND_ROBIN'])('resolution %s is an error naming spec.resolution', (resolution) => {
@@ -443,7 +441,13 @@ describe('translateCluster called directly', () => {
     const port = se.resource.spec.ports![0]!;
     const diagnostics: Diagnostic[] = [];
     const direct = translateCluster(
-      { serviceEntry: se, host: HOST, port, destinationRule: loaded.destinationRules[0] ?? null },
+      {
+        serviceEntry: se,
+        host: HOST,
+        port,
+        destinationRule: loaded.destinationRules[0] ?? null,
+        istioVersion: '1.28',
+      },
       diagnostics,
     );
     expect(diagnostics).toEqual([]);
@@ -457,7 +461,13 @@ describe('translateCluster called directly', () => {
     const se = loaded.serviceEntries[0]!;
     const diagnostics: Diagnostic[] = [];
     const cluster = translateCluster(
-      { serviceEntry: se, host: HOST, port: se.resource.spec.ports![0]!, destinationRule: null },
+      {
+        serviceEntry: se,
+        host: HOST,
+        port: se.resource.spec.ports![0]!,
+        destinationRule: null,
+        istioVersion: '1.28',
+      },
       diagnostics,
     );
     expect(cluster?.circuitBreakers.maxRetries).toBe(UNLIMITED);

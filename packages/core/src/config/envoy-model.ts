@@ -1,4 +1,5 @@
 import type { CircuitBreakerThresholds } from '../upstream/circuit-breakers.js';
+import type { OutlierDetectionConfig } from '../upstream/outlier-config.js';
 
 /** Envoy cluster discovery type, from the ServiceEntry's resolution (ENVOY-SEMANTICS D.1). */
 export type ClusterDiscoveryType = 'ORIGINAL_DST' | 'EDS' | 'STRICT_DNS' | 'LOGICAL_DNS';
@@ -23,6 +24,8 @@ export interface EndpointModel {
   locality: string;
   weight: number;
   network: string;
+  /** Envoy priority from Istio's locality failover (0 without it). */
+  priority: number;
 }
 
 /** One outbound cluster the sidecar would get from istiod: `outbound|PORT|SUBSET|HOST`. */
@@ -39,6 +42,10 @@ export interface ClusterModel {
   circuitBreakers: CircuitBreakerThresholds;
   circuitBreakersFrom: Record<keyof CircuitBreakerThresholds, Provenance>;
   connectTimeoutMs: number;
+  /** cluster.outlier_detection, null when the DestinationRule sets none. */
+  outlierDetection: OutlierDetectionConfig | null;
+  /** common_lb_config.healthy_panic_threshold: Envoy's 50, or Istio's minHealthPercent with outlierDetection. */
+  healthyPanicThresholdPct: number;
   endpoints: EndpointModel[];
   /** Where the ServiceEntry and the DestinationRule that shaped this cluster live (namespace/name). */
   serviceEntry: string;

@@ -9,6 +9,7 @@ import type { Scenario, ScenarioSpec } from './schema/scenario.js';
 import type { EndpointBehaviour as EndpointSpec, Latency } from './schema/scenario-endpoint.js';
 import type { ServiceEntry } from './schema/service-entry.js';
 import { translateCluster } from './translate-cluster.js';
+import { compareVersions } from './translate-outlier.js';
 import { findDestinationRule, hostMatches, isExportedTo } from './visibility.js';
 
 /** How long after the traffic stops a run waits for requests still in flight. */
@@ -45,16 +46,6 @@ function findServiceEntry(
     visible.find((e) => e.resource.spec.hosts.includes(host)) ??
     visible.find((e) => e.resource.spec.hosts.some((h) => hostMatches(h, host)))
   );
-}
-
-function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
 }
 
 /**
@@ -166,7 +157,10 @@ export function buildRunPlan(
     const dr = findDestinationRule(loaded.destinationRules, host, se.resource.metadata.namespace, caller);
     let index = clusters.findIndex((c) => c.serviceHost === host && c.port === port.number);
     if (index < 0) {
-      const model = translateCluster({ serviceEntry: se, host, port, destinationRule: dr }, diagnostics);
+      const model = translateCluster(
+        { serviceEntry: se, host, port, destinationRule: dr, istioVersion: spec.proxy.istioVersion },
+        diagnostics,
+      );
       if (model === null) return;
       clusters.push(model);
       index = clusters.length - 1;

@@ -11,6 +11,7 @@ import type { Located } from './load.js';
 import { type FieldPath, formatPath } from './positions.js';
 import type { DestinationRule, TrafficPolicy } from './schema/destination-rule.js';
 import type { ServiceEntry, ServicePort } from './schema/service-entry.js';
+import { ENVOY_PANIC_THRESHOLD_PCT, translateOutlierDetection } from './translate-outlier.js';
 
 /** meshConfig.connectTimeout's default (B.1). */
 export const ISTIO_CONNECT_TIMEOUT_MS = 10_000;
@@ -72,6 +73,8 @@ export interface ClusterInputs {
   host: string;
   port: ServicePort;
   destinationRule: Located<DestinationRule> | null;
+  /** The caller's Istio version: some translations changed across releases. */
+  istioVersion: string;
 }
 
 /**
@@ -105,6 +108,7 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
             locality: e.locality ?? '',
             weight: e.weight ?? 1,
             network: e.network ?? '',
+            priority: 0,
           },
         ],
   );
@@ -137,8 +141,21 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     if (lb?.[field] !== undefined)
       drAt([...pathOf.loadBalancer, field], 'warning', 'parsed but not modelled yet');
   }
-  for (const part of ['outlierDetection', 'tls'] as const) {
-    if (policy[part] !== undefined) drAt(pathOf[part], 'warning', 'parsed but not modelled yet');
+  if (policy.tls !== undefined) drAt(pathOf.tls, 'warning', 'parsed but not modelled yet');
+  const od = policy.outlierDetection;
+  if (od?.consecutiveErrors !== undefined) {
+    drAt(
+      [...pathOf.outlierDetection, 'consecutiveErrors'],
+      'warning',
+      'deprecated; current Istio ignores it',
+    );
+  }
+  if (od?.outlierDetectionHttpErrorCodes !== undefined) {
+    drAt(
+      [...pathOf.outlierDetection, 'outlierDetectionHttpErrorCodes'],
+      'warning',
+      'parsed but not modelled yet',
+    );
   }
   const tcp = policy.connectionPool?.tcp;
   const http = policy.connectionPool?.http;
@@ -184,6 +201,9 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
       maxRetries: maxRetriesFrom,
     },
     connectTimeoutMs: tcp?.connectTimeout?.ms ?? ISTIO_CONNECT_TIMEOUT_MS,
+    outlierDetection: od === undefined ? null : translateOutlierDetection(od, inputs.istioVersion),
+    // With outlierDetection Istio sets the panic threshold to minHealthPercent, whose default 0 disables panic.
+    healthyPanicThresholdPct: od === undefined ? ENVOY_PANIC_THRESHOLD_PCT : (od.minHealthPercent ?? 0),
     endpoints,
     serviceEntry: `${se.metadata.namespace}/${se.metadata.name}`,
     destinationRule: dr === undefined ? null : `${dr.metadata.namespace}/${dr.metadata.name}`,

@@ -6,6 +6,7 @@ import { ResponseFlag } from '../observe/response-flags.js';
 import type { Cluster } from '../upstream/cluster.js';
 import { type Connection, type PoolCallbacks, PoolFailureReason } from '../upstream/connection-pool.js';
 import type { Host } from '../upstream/host.js';
+import { OutlierResult } from '../upstream/outlier-config.js';
 import { ClientRequest } from './request.js';
 
 /**
@@ -39,7 +40,7 @@ export class Router implements PoolCallbacks {
     // Each downstream connection lands on one worker; the application's connections spread evenly.
     req.worker = Math.floor(this.workerRng() * this.workers);
     const cluster = this.clusters[clusterIndex]!;
-    const host = cluster.loadBalancers[req.worker]!.chooseHost();
+    const host = cluster.chooseHost(req.worker);
     if (host === null) {
       cluster.stats.upstream_cx_none_healthy++;
       this.finish(req.id, 503, ResponseFlag.NoHealthyUpstream);
@@ -52,7 +53,9 @@ export class Router implements PoolCallbacks {
   onPoolReady(requestId: number, connection: Connection): void {
     const req = this.requests.get(requestId);
     req.connection = connection;
-    const server = req.host!.server;
+    const host = req.host!;
+    this.clusters[req.cluster]!.outlier?.putResult(host, OutlierResult.LocalOriginConnectSuccess, 0);
+    const server = host.server;
     const serverMs = server.serve();
     req.status = server.lastStatus;
     this.kernel.scheduleIn(server.rttMs + serverMs, this.responseEvent, requestId);
@@ -64,6 +67,10 @@ export class Router implements PoolCallbacks {
     // Envoy charges a local abort as the upstream code it answers (chargeUpstreamAbort).
     cluster.stats.chargeUpstreamCode(503);
     chargeHostError(req.host, 503);
+    // Overflow never reaches the outlier detector (envoy#25487); connect failures do.
+    if (reason !== PoolFailureReason.Overflow && req.host !== null) {
+      cluster.outlier?.putResult(req.host, OutlierResult.LocalOriginConnectFailed, 0);
+    }
     const flag =
       reason === PoolFailureReason.Overflow
         ? ResponseFlag.UpstreamOverflow
@@ -78,6 +85,7 @@ export class Router implements PoolCallbacks {
     cluster.stats.upstream_rq_completed++;
     cluster.stats.chargeUpstreamCode(req.status);
     chargeHostError(req.host, req.status);
+    cluster.outlier?.putResult(req.host!, OutlierResult.HttpCode, req.status);
     this.finish(requestId, req.status, ResponseFlag.None);
     // Keep-alive: the connection goes back to its pool and takes the oldest pending request.
     connection.pool!.onStreamClosed(connection);

@@ -7,6 +7,8 @@ export class Host {
   rqActive = 0;
   rqTotal = 0;
   rqError = 0;
+  /** Envoy's FAILED_OUTLIER_CHECK health flag: out of the healthy set until unejected. */
+  ejected = false;
   /** One HTTP/1.1 pool per worker; filled by the cluster. */
   readonly pools: ConnectionPool[] = [];
 

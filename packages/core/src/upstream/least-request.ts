@@ -8,17 +8,16 @@ import type { LoadBalancer } from './load-balancer.js';
  */
 export class LeastRequestLoadBalancer implements LoadBalancer {
   constructor(
-    private readonly hosts: readonly Host[],
     private readonly rng: Rng,
     private readonly choiceCount = 2,
   ) {}
 
-  chooseHost(): Host | null {
-    const n = this.hosts.length;
+  chooseHost(hosts: readonly Host[], _source: number): Host | null {
+    const n = hosts.length;
     if (n === 0) return null;
-    let best = this.hosts[Math.floor(this.rng() * n)]!;
+    let best = hosts[Math.floor(this.rng() * n)]!;
     for (let i = 1; i < this.choiceCount; i++) {
-      const candidate = this.hosts[Math.floor(this.rng() * n)]!;
+      const candidate = hosts[Math.floor(this.rng() * n)]!;
       if (candidate.rqActive < best.rqActive) best = candidate;
     }
     return best;

@@ -3,24 +3,21 @@ import type { Host } from './host.js';
 import type { LoadBalancer } from './load-balancer.js';
 
 /**
- * ROUND_ROBIN for equal weights: each worker rotates over the hosts on its own, starting at a random
- * index as Envoy seeds it, so two workers interleave rather than march in step.
+ * ROUND_ROBIN for equal weights: each worker keeps one rotating index per host source, all starting at
+ * the balancer's random seed as Envoy seeds them, so two workers interleave rather than march in step.
  */
 export class RoundRobinLoadBalancer implements LoadBalancer {
-  private next: number;
+  private readonly indexes: Float64Array;
 
-  constructor(
-    private readonly hosts: readonly Host[],
-    rng: Rng,
-  ) {
-    this.next = Math.floor(rng() * Math.max(1, hosts.length));
+  constructor(sources: number, rng: Rng) {
+    this.indexes = new Float64Array(sources).fill(Math.floor(rng() * 2 ** 32));
   }
 
-  chooseHost(): Host | null {
-    const n = this.hosts.length;
+  chooseHost(hosts: readonly Host[], source: number): Host | null {
+    const n = hosts.length;
     if (n === 0) return null;
-    const host = this.hosts[this.next % n]!;
-    this.next = (this.next + 1) % n;
-    return host;
+    const i = this.indexes[source]!;
+    this.indexes[source] = i + 1;
+    return hosts[i % n]!;
   }
 }
