@@ -6,7 +6,7 @@ import { ClientObserver } from './observe/client-observer.js';
 import type { ClusterReport, Report } from './observe/report.js';
 import { Router } from './router/router.js';
 import { Cluster } from './upstream/cluster.js';
-import { Connection, type PoolContext } from './upstream/connection-pool.js';
+import { Connection, type PoolContext, PoolFailureReason } from './upstream/connection-pool.js';
 import { EndpointServer } from './world/endpoint-server.js';
 import { PoissonSource } from './world/traffic-source.js';
 
@@ -30,15 +30,18 @@ export function runPlan(plan: RunPlan): Report {
   };
 
   const connections = new RecyclingTable((id) => new Connection(id));
+  const connectionEvent = (handle: (conn: Connection) => void) =>
+    kernel.defineEvent((id) => handle(connections.get(id)));
   // The router is created after the clusters, so the pools reach it through this late-bound context.
   const context: { -readonly [K in keyof PoolContext]: PoolContext[K] } = {
     kernel,
     connections,
-    connectDoneEvent: kernel.defineEvent((id) => {
-      const conn = connections.get(id);
-      conn.pool!.onConnected(conn);
-    }),
-    callbacks: { onPoolReady: () => {}, onPoolFailure: () => {} },
+    connectDoneEvent: connectionEvent((c) => c.pool!.onConnected(c)),
+    connectRefusedEvent: connectionEvent((c) =>
+      c.pool!.onConnectFailed(c, PoolFailureReason.RemoteConnectionFailure),
+    ),
+    connectTimeoutEvent: connectionEvent((c) => c.pool!.onConnectFailed(c, PoolFailureReason.Timeout)),
+    callbacks: { onPoolReady: () => {}, onPoolFailure: () => {}, isWaiting: () => false },
   };
   let ejectedHosts = 0;
   const clusters: Cluster[] = [];
@@ -62,7 +65,15 @@ export function runPlan(plan: RunPlan): Report {
   clusters.forEach((c, i) => {
     if (c.outlier !== null) kernel.schedule(c.outlier.config.intervalMs, outlierTick, i);
   });
-  const router = new Router(kernel, clusters, plan.workers, streams.get('proxy/worker'), client);
+  const router = new Router(
+    kernel,
+    plan.model.routes,
+    clusters,
+    plan.workers,
+    streams.get('proxy/worker'),
+    streams.get('router/backoff'),
+    client,
+  );
   context.callbacks = router;
 
   const sources = plan.traffic.map(
@@ -70,7 +81,7 @@ export function runPlan(plan: RunPlan): Report {
   );
   const arrivalEvent = kernel.defineEvent((i) => {
     const source = sources[i]!;
-    router.startRequest(plan.traffic[i]!.cluster);
+    router.startRequest(plan.traffic[i]!.route);
     const next = kernel.nowMs + source.nextGapMs();
     if (next < plan.durationMs) kernel.schedule(next, arrivalEvent, i);
   });

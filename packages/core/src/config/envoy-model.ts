@@ -1,3 +1,4 @@
+import type { RetryPolicyModel } from '../router/retry-policy.js';
 import type { CircuitBreakerThresholds } from '../upstream/circuit-breakers.js';
 import type { OutlierDetectionConfig } from '../upstream/outlier-config.js';
 
@@ -52,9 +53,22 @@ export interface ClusterModel {
   destinationRule: string | null;
 }
 
+/** One route of the sidecar's route table, as the router runs it. */
+export interface RouteModel {
+  /** The VirtualService route's name, or `default` for Istio's default route. */
+  name: string;
+  /** Index into `EnvoyModel.clusters`. */
+  cluster: number;
+  /** The route timeout in ms; 0 = none (Istio's default). */
+  timeoutMs: number;
+  /** null = no retry policy (VirtualService retries.attempts: 0). */
+  retry: RetryPolicyModel | null;
+}
+
 /** The part of the sidecar's config the simulator runs. */
 export interface EnvoyModel {
   clusters: ClusterModel[];
+  routes: RouteModel[];
 }
 
 export function clusterName(port: number, subset: string, host: string): string {

@@ -1,7 +1,8 @@
 import { Constant, type Distribution, Exponential, LogNormal } from '../kernel/distributions.js';
+import { istioDefaultRetryPolicy } from '../router/retry-policy.js';
 import type { EndpointBehaviour } from '../world/endpoint-server.js';
 import { type Diagnostic, formatDiagnostic } from './diagnostics.js';
-import type { ClusterModel } from './envoy-model.js';
+import type { ClusterModel, RouteModel } from './envoy-model.js';
 import type { LoadedConfig, Located } from './load.js';
 import { type FieldPath, formatPath } from './positions.js';
 import type { RunPlan, TrafficPlan } from './run-plan.js';
@@ -76,16 +77,9 @@ export function buildRunPlan(
   if (Object.keys(spec.dns).length > 0) {
     at(['dns'], 'warning', 'not used: this version simulates STATIC ServiceEntries, which never query DNS');
   }
-  if (compareVersions(spec.proxy.istioVersion, '1.24') < 0) {
-    at(
-      ['proxy', 'istioVersion'],
-      'warning',
-      'before 1.24 Istio retries upstream 503 twice by default; retries are not modelled yet',
-    );
-  }
   for (const [address, e] of Object.entries(spec.endpoints)) {
-    if (e.connect !== 'ok')
-      at(['endpoints', address, 'connect'], 'error', `connect: ${e.connect} is not modelled yet`);
+    if (e.connect === 'tlsError')
+      at(['endpoints', address, 'connect'], 'error', 'connect: tlsError is not modelled yet');
     for (const field of UNMODELLED_ENDPOINT_FIELDS) {
       if (e[field] !== undefined) at(['endpoints', address, field], 'error', 'not modelled yet');
     }
@@ -95,7 +89,11 @@ export function buildRunPlan(
   }
 
   const clusters: ClusterModel[] = [];
+  const routes: RouteModel[] = [];
   const traffic: TrafficPlan[] = [];
+  const defaultRetry = istioDefaultRetryPolicy(
+    compareVersions(spec.proxy.istioVersion, '1.24') < 0 ? [503] : [],
+  );
   const caller = spec.proxy.namespace;
   spec.traffic.forEach((t, i) => {
     if (!('rps' in t)) {
@@ -164,12 +162,11 @@ export function buildRunPlan(
       if (model === null) return;
       clusters.push(model);
       index = clusters.length - 1;
+      // Istio's default route: no timeout, the mesh's default retry policy.
+      routes.push({ name: 'default', cluster: index, timeoutMs: 0, retry: defaultRetry });
     }
-    traffic.push({
-      target: { host, port: port.number, path: t.path, method: t.method },
-      rps: t.rps,
-      cluster: index,
-    });
+    const route = routes.findIndex((r) => r.cluster === index);
+    traffic.push({ target: { host, port: port.number, path: t.path, method: t.method }, rps: t.rps, route });
   });
 
   const addresses = new Set(clusters.flatMap((c) => c.endpoints.map((e) => e.address)));
@@ -195,6 +192,7 @@ export function buildRunPlan(
     latency: latencyDistribution(e?.latency),
     errors: e?.errors ?? [],
     rttMs: e?.rtt?.ms ?? defaultRttMs,
+    connect: e?.connect === 'refuse' || e?.connect === 'blackhole' ? e.connect : 'ok',
   });
   const plan: RunPlan = {
     scenario: scenario.name,
@@ -203,7 +201,7 @@ export function buildRunPlan(
     drainMs: DRAIN_MS,
     workers: spec.proxy.workers,
     timelineBucketMs: TIMELINE_BUCKET_MS,
-    model: { clusters },
+    model: { clusters, routes },
     endpointFor: (address) => {
       let b = behaviours.get(address);
       if (b === undefined) {

@@ -6,8 +6,8 @@ import type { EnvoyModel } from './envoy-model.js';
 export interface TrafficPlan {
   target: TrafficTarget;
   rps: number;
-  /** Index into `model.clusters`. */
-  cluster: number;
+  /** Index into `model.routes`. */
+  route: number;
 }
 
 /** Everything a run needs, validated and defaulted: the effective Envoy model and the world. */

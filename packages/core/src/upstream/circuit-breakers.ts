@@ -34,4 +34,7 @@ export class ResourceManager {
   canCreateRequest(): boolean {
     return this.requests < this.thresholds.maxRequests;
   }
+  canCreateRetry(): boolean {
+    return this.retries < this.thresholds.maxRetries;
+  }
 }

@@ -1,5 +1,6 @@
 import type { Distribution } from '../kernel/distributions.js';
 import type { Rng } from '../kernel/random-streams.js';
+import type { ConnectOutcome } from '../upstream/connection-pool.js';
 
 /** One independent failure mode of an endpoint: answer `status` to a share `rate` of requests. */
 export interface ErrorRate {
@@ -14,6 +15,8 @@ export interface EndpointBehaviour {
   errors: readonly ErrorRate[];
   /** Round trip between the sidecar and this endpoint, in ms. */
   rttMs: number;
+  /** How a connection attempt ends: accepted, refused (RST), or never answered. */
+  connect: ConnectOutcome;
 }
 
 /**
@@ -44,6 +47,10 @@ export class EndpointServer {
 
   get rttMs(): number {
     return this.behaviour.rttMs;
+  }
+
+  get connectOutcome(): ConnectOutcome {
+    return this.behaviour.connect;
   }
 
   /** Serves one request: returns the server time in ms and leaves the status in `lastStatus`. */
