@@ -72,6 +72,8 @@ export function runPlan(plan: RunPlan): Report {
     plan.workers,
     streams.get('proxy/worker'),
     streams.get('router/backoff'),
+    streams.get('router/fault'),
+    streams.get('router/weighted-clusters'),
     client,
   );
   context.callbacks = router;

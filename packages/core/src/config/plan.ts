@@ -11,6 +11,7 @@ import type { EndpointBehaviour as EndpointSpec, Latency } from './schema/scenar
 import type { ServiceEntry } from './schema/service-entry.js';
 import { translateCluster } from './translate-cluster.js';
 import { compareVersions } from './translate-outlier.js';
+import { type ClusterResolver, routeFor, virtualServicesFor } from './translate-routes.js';
 import { findDestinationRule, hostMatches, isExportedTo } from './visibility.js';
 
 /** How long after the traffic stops a run waits for requests still in flight. */
@@ -95,6 +96,7 @@ export function buildRunPlan(
     compareVersions(spec.proxy.istioVersion, '1.24') < 0 ? [503] : [],
   );
   const caller = spec.proxy.namespace;
+  const istioVersion = spec.proxy.istioVersion;
   spec.traffic.forEach((t, i) => {
     if (!('rps' in t)) {
       at(['traffic', i, 'clients'], 'error', 'closed-loop clients are not modelled yet; use rps');
@@ -139,34 +141,49 @@ export function buildRunPlan(
       );
     }
     const host = t.host;
-    const vs = loaded.virtualServices.find((v) => v.resource.spec.hosts?.some((h) => hostMatches(h, host)));
-    if (vs !== undefined) {
-      const { line, column } = vs.positionOf(['spec']);
-      diagnostics.push({
-        severity: 'warning',
-        file: vs.file,
-        line,
-        column,
-        path: 'spec',
-        message:
-          'VirtualService routing, timeouts, retries and faults are not modelled yet; traffic takes the default route',
-      });
-    }
-    const dr = findDestinationRule(loaded.destinationRules, host, se.resource.metadata.namespace, caller);
-    let index = clusters.findIndex((c) => c.serviceHost === host && c.port === port.number);
-    if (index < 0) {
+    // A cluster per (host, port, subset), built the first time a route reaches it.
+    const resolve: ClusterResolver = (destHost, destPort, subset) => {
+      const destSe = findServiceEntry(loaded.serviceEntries, destHost, caller);
+      if (destSe === undefined) return null;
+      const destPorts = destSe.resource.spec.ports ?? [];
+      const wanted =
+        destPort ?? (destPorts.some((p) => p.number === port.number) ? port.number : destPorts[0]?.number);
+      const sePort = destPorts.find((p) => p.number === wanted);
+      if (sePort === undefined) return null;
+      const existing = clusters.findIndex(
+        (c) => c.serviceHost === destHost && c.port === sePort.number && c.name.split('|')[2] === subset,
+      );
+      if (existing >= 0) return existing;
+      const dr = findDestinationRule(
+        loaded.destinationRules,
+        destHost,
+        destSe.resource.metadata.namespace,
+        caller,
+      );
+      if (subset !== '' && !dr?.resource.spec.subsets?.some((x) => x.name === subset)) return null;
       const model = translateCluster(
-        { serviceEntry: se, host, port, destinationRule: dr, istioVersion: spec.proxy.istioVersion },
+        { serviceEntry: destSe, host: destHost, port: sePort, destinationRule: dr, istioVersion, subset },
         diagnostics,
       );
-      if (model === null) return;
+      if (model === null) return null;
       clusters.push(model);
-      index = clusters.length - 1;
-      // Istio's default route: no timeout, the mesh's default retry policy.
-      routes.push({ name: 'default', cluster: index, timeoutMs: 0, retry: defaultRetry });
-    }
-    const route = routes.findIndex((r) => r.cluster === index);
-    traffic.push({ target: { host, port: port.number, path: t.path, method: t.method }, rps: t.rps, route });
+      return clusters.length - 1;
+    };
+    const shape = { host, port: port.number, path: t.path, method: t.method, headers: t.headers };
+    const errorsBefore = diagnostics.filter((d) => d.severity === 'error').length;
+    const model = routeFor(
+      shape,
+      virtualServicesFor(loaded.virtualServices, host, caller),
+      defaultRetry,
+      resolve,
+    );
+    if (diagnostics.filter((d) => d.severity === 'error').length > errorsBefore) return;
+    routes.push(model);
+    traffic.push({
+      target: { host, port: port.number, path: t.path, method: t.method },
+      rps: t.rps,
+      route: routes.length - 1,
+    });
   });
 
   const addresses = new Set(clusters.flatMap((c) => c.endpoints.map((e) => e.address)));

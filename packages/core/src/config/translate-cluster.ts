@@ -27,17 +27,26 @@ interface EffectivePolicy {
 /**
  * Istio's port-level rule (GetPortLevelTrafficPolicy): a portLevelSettings entry for this port replaces
  * loadBalancer, connectionPool, outlierDetection and tls together; the parts it omits fall back to
- * Istio's defaults, not to the top level.
+ * Istio's defaults, not to the top level. `top` is where `policy` sits in the document.
  */
-function effectivePolicy(policy: TrafficPolicy | undefined, port: number): EffectivePolicy {
-  const top: FieldPath = ['spec', 'trafficPolicy'];
+function portLevelPolicy(
+  policy: TrafficPolicy | undefined,
+  port: number,
+  top: FieldPath,
+): EffectivePolicy & { portLevel: boolean } {
   const parts: PolicyPart[] = ['loadBalancer', 'connectionPool', 'outlierDetection', 'tls'];
   const levelIndex = policy?.portLevelSettings?.findIndex((p) => p.port?.number === port) ?? -1;
   const source = levelIndex >= 0 ? policy?.portLevelSettings?.[levelIndex] : policy;
   const base: FieldPath = levelIndex >= 0 ? [...top, 'portLevelSettings', levelIndex] : top;
-  const result: EffectivePolicy = {
-    policy: {},
-    pathOf: { loadBalancer: [], connectionPool: [], outlierDetection: [], tls: [] },
+  const result = {
+    policy: {} as EffectivePolicy['policy'],
+    pathOf: {
+      loadBalancer: [],
+      connectionPool: [],
+      outlierDetection: [],
+      tls: [],
+    } as EffectivePolicy['pathOf'],
+    portLevel: levelIndex >= 0,
   };
   for (const part of parts) {
     if (source?.[part] === undefined) continue;
@@ -45,6 +54,28 @@ function effectivePolicy(policy: TrafficPolicy | undefined, port: number): Effec
     result.pathOf[part] = [...base, part];
   }
   return result;
+}
+
+/**
+ * The policy a cluster gets (MergeSubsetTrafficPolicy): the DR's, port level applied; for a subset,
+ * each part the subset's own policy sets replaces the DR's — all four when the subset has port-level
+ * settings for this port.
+ */
+function effectivePolicy(
+  dr: DestinationRule | undefined,
+  subsetIndex: number,
+  port: number,
+): EffectivePolicy {
+  const top = portLevelPolicy(dr?.spec.trafficPolicy, port, ['spec', 'trafficPolicy']);
+  const subset = subsetIndex >= 0 ? dr?.spec.subsets?.[subsetIndex] : undefined;
+  if (subset?.trafficPolicy === undefined) return top;
+  const own = portLevelPolicy(subset.trafficPolicy, port, ['spec', 'subsets', subsetIndex, 'trafficPolicy']);
+  for (const part of ['loadBalancer', 'connectionPool', 'outlierDetection', 'tls'] as const) {
+    if (own.policy[part] === undefined && !own.portLevel) continue;
+    top.policy[part] = own.policy[part] as never;
+    top.pathOf[part] = own.pathOf[part];
+  }
+  return top;
 }
 
 /** A DR value replaces Istio's default only when it is > 0 (applyConnectionPool). */
@@ -75,6 +106,8 @@ export interface ClusterInputs {
   destinationRule: Located<DestinationRule> | null;
   /** The caller's Istio version: some translations changed across releases. */
   istioVersion: string;
+  /** A DestinationRule subset by name, or '' for the default cluster. */
+  subset?: string;
 }
 
 /**
@@ -126,7 +159,13 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     const { line, column } = destinationRule.positionOf(path);
     diagnostics.push({ severity, file: destinationRule.file, line, column, path: formatPath(path), message });
   };
-  const { policy, pathOf } = effectivePolicy(dr?.spec.trafficPolicy, port.number);
+  const subsetName = inputs.subset ?? '';
+  const subsetIndex =
+    subsetName === '' ? -1 : (dr?.spec.subsets?.findIndex((x) => x.name === subsetName) ?? -1);
+  const { policy, pathOf } = effectivePolicy(dr, subsetIndex, port.number);
+  const subsetLabels = subsetIndex >= 0 ? (dr?.spec.subsets?.[subsetIndex]?.labels ?? {}) : {};
+  const inSubset = (labels: Readonly<Record<string, string>>) =>
+    Object.entries(subsetLabels).every(([k, v]) => labels[k] === v);
   const lb = policy.loadBalancer;
   const lbPolicy = lbPolicyOf(lb?.simple);
   if (lbPolicy === null) {
@@ -185,7 +224,7 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     maxRetries,
   };
   return {
-    name: clusterName(port.number, '', host),
+    name: clusterName(port.number, subsetName, host),
     serviceHost: host,
     port: port.number,
     portName: port.name,
@@ -204,7 +243,7 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     outlierDetection: od === undefined ? null : translateOutlierDetection(od, inputs.istioVersion),
     // With outlierDetection Istio sets the panic threshold to minHealthPercent, whose default 0 disables panic.
     healthyPanicThresholdPct: od === undefined ? ENVOY_PANIC_THRESHOLD_PCT : (od.minHealthPercent ?? 0),
-    endpoints,
+    endpoints: subsetIndex >= 0 ? endpoints.filter((e) => inSubset(e.labels)) : endpoints,
     serviceEntry: `${se.metadata.namespace}/${se.metadata.name}`,
     destinationRule: dr === undefined ? null : `${dr.metadata.namespace}/${dr.metadata.name}`,
   };

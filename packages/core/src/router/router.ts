@@ -33,6 +33,7 @@ export class Router implements PoolCallbacks {
   private readonly perTryTimeoutEvent: number;
   private readonly globalTimeoutEvent: number;
   private readonly backoffEvent: number;
+  private readonly faultDelayEvent: number;
 
   constructor(
     private readonly kernel: Kernel,
@@ -41,12 +42,15 @@ export class Router implements PoolCallbacks {
     private readonly workers: number,
     private readonly workerRng: Rng,
     private readonly backoffRng: Rng,
+    private readonly faultRng: Rng,
+    private readonly weightRng: Rng,
     private readonly client: ClientObserver,
   ) {
     this.responseEvent = kernel.defineEvent((id) => this.onResponse(id));
     this.perTryTimeoutEvent = kernel.defineEvent((id) => this.onPerTryTimeout(id));
     this.globalTimeoutEvent = kernel.defineEvent((id) => this.onGlobalTimeout(id));
     this.backoffEvent = kernel.defineEvent((id) => this.onBackoffElapsed(id));
+    this.faultDelayEvent = kernel.defineEvent((id) => this.onFaultDelayElapsed(id));
   }
 
   /** An application request arrives on the sidecar and matched `routeIndex`. */
@@ -56,15 +60,62 @@ export class Router implements PoolCallbacks {
     this.inFlight++;
     req.arrivalMs = this.kernel.nowMs;
     req.route = routeIndex;
-    req.cluster = route.cluster;
     // Each downstream connection lands on one worker; the application's connections spread evenly.
     req.worker = Math.floor(this.workerRng() * this.workers);
+    if (route.destinations.length === 0) {
+      this.finish(req, route.localStatus, route.localFlags);
+      return;
+    }
+    req.cluster = this.pickCluster(route);
     req.retriesRemaining = route.retry?.numRetries ?? 0;
     req.backoffIntervalMs = route.retry?.backoffBaseMs ?? 0;
-    // The route timeout is armed once the request is complete, i.e. at once for a bodiless request.
+    // The fault filter runs before the router, once per request: delay first, then abort.
+    const fault = route.fault;
+    if (fault !== null) {
+      if (fault.delayPct > 0 && this.faultRng() * 100 < fault.delayPct) {
+        req.flags |= Flag.DI;
+        req.backoffTimer = this.kernel.scheduleIn(fault.delayMs, this.faultDelayEvent, req.id);
+        return;
+      }
+      if (this.abortsByFault(req, route)) return;
+    }
+    this.forward(req);
+  }
+
+  /** The delay elapsed: the abort roll comes next, then the router proper. */
+  private onFaultDelayElapsed(requestId: number): void {
+    const req = this.requests.get(requestId);
+    req.backoffTimer = -1;
+    if (this.abortsByFault(req, this.routes[req.route]!)) return;
+    this.forward(req);
+  }
+
+  /** An injected abort is a local reply: never retried, never upstream. */
+  private abortsByFault(req: ClientRequest, route: RouteModel): boolean {
+    const fault = route.fault;
+    if (fault === null || fault.abortPct <= 0 || !(this.faultRng() * 100 < fault.abortPct)) return false;
+    this.finish(req, fault.abortStatus, req.flags | Flag.FI);
+    return true;
+  }
+
+  /** The router proper: the route timeout is armed once the request is complete, i.e. now. */
+  private forward(req: ClientRequest): void {
+    const route = this.routes[req.route]!;
     if (route.timeoutMs > 0)
       req.globalTimer = this.kernel.scheduleIn(route.timeoutMs, this.globalTimeoutEvent, req.id);
     this.startAttempt(req);
+  }
+
+  /** weighted_clusters: a uniform draw over the total weight. */
+  private pickCluster(route: RouteModel): number {
+    const d = route.destinations;
+    if (d.length === 1 || route.totalWeight === 0) return d[0]!.cluster;
+    let draw = Math.floor(this.weightRng() * route.totalWeight);
+    for (const dest of d) {
+      if (draw < dest.weight) return dest.cluster;
+      draw -= dest.weight;
+    }
+    return d[d.length - 1]!.cluster;
   }
 
   private startAttempt(req: ClientRequest): void {
@@ -258,7 +309,7 @@ export class Router implements PoolCallbacks {
     const now = this.kernel.nowMs;
     this.kernel.cancel(req.globalTimer);
     this.abandonAttempt(req);
-    this.releaseRetry(req, this.clusters[req.cluster]!);
+    if (req.cluster >= 0) this.releaseRetry(req, this.clusters[req.cluster]!);
     this.client.record(now, now - req.arrivalMs, status, flagsText(flags));
     this.inFlight--;
     this.requests.release(req);
