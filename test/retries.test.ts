@@ -128,3 +128,101 @@ describe('back-off: the k-th delay is uniform on [0, min(25·2^(k−1), 250)) (A
     });
   });
 });
+
+describe('the retry circuit breaker (A.7, A.9 example 4)', () => {
+  it('maxRetries 1: while one retry is outstanding cluster-wide, another failure goes to the client with UO', () => {
+    const r = simulate({
+      config: hostsYaml(3, 'connectionPool: { http: { maxRetries: 1 } }'),
+      seed: 6,
+      duration: '60s',
+      proxy: { istioVersion: '1.23' },
+      traffic: { host: 'api.example.com', rps: 400 },
+      // Every request fails once per attempt with probability 0.5; retries take 0–25 ms of back-off
+      // plus 20 ms of service, so at 400 rps several retries want to be outstanding at once.
+      endpoints: { '*': { latency: { constant: '20ms' } , errors: [{ status: 503, rate: 0.5 }] } },
+    });
+    const stats = r.clusters[CLUSTER]!.stats;
+    expect(stats.upstream_rq_retry_overflow).toBeGreaterThan(0);
+    // An overflowed retry hands the upstream's own 503 to the client, flagged UO.
+    expect(r.client.byFlag.UO).toBe(stats.upstream_rq_retry_overflow);
+    // Never more than one retry outstanding: back-off + one attempt per retry fits in the run.
+    expect(stats.upstream_rq_retry).toBeLessThanOrEqual((60_000 / 20) * 1.1);
+  });
+
+  it('a retry budget replaces maxRetries: 20 % of outstanding requests, at least minRetryConcurrency', () => {
+    const run = (policy: string) =>
+      simulate({
+        config: hostsYaml(3, policy),
+        seed: 6,
+        duration: '60s',
+        proxy: { istioVersion: '1.23' },
+        traffic: { host: 'api.example.com', rps: 400 },
+        endpoints: { '*': { latency: { constant: '20ms' }, errors: [{ status: 503, rate: 0.5 }] } },
+      }).clusters[CLUSTER]!.stats;
+    const capped = run('connectionPool: { http: { maxRetries: 1 } }');
+    const budget = run(`connectionPool: { http: { maxRetries: 1 } }
+retryBudget: { percent: 100, minRetryConcurrency: 50 }`);
+    // With the budget the maxRetries of 1 no longer applies; 50 concurrent retries are plenty here.
+    expect(budget.upstream_rq_retry_overflow).toBe(0);
+    expect(capped.upstream_rq_retry_overflow).toBeGreaterThan(0);
+  });
+});
+
+describe('upstream resets before the response (UC)', () => {
+  it('are not connect failures: the default policy does not retry them; retryOn reset does', () => {
+    const reset = { '*': { latency: { constant: '5ms' }, reset: { rate: 0.2 } } };
+    const base = simulate({
+      config: hostsYaml(3),
+      seed: 12,
+      duration: '60s',
+      traffic: { host: 'api.example.com', rps: 100 },
+      endpoints: reset,
+    });
+    const n = base.client.total;
+    const uc = base.client.byFlag.UC ?? 0;
+    expect(Math.abs(uc - 0.2 * n)).toBeLessThanOrEqual(Z_999 * Math.sqrt(n * 0.16));
+    expect(base.client.byStatus['503']).toBe(uc);
+    expect(base.clusters[CLUSTER]!.stats.upstream_rq_rx_reset).toBe(uc);
+    const retried = simulate({
+      config: `${hostsYaml(3)}---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: api, namespace: default }
+spec:
+  hosts: [api.example.com]
+  http:
+    - route: [{ destination: { host: api.example.com } }]
+      retries: { attempts: 2, retryOn: reset }
+`,
+      seed: 12,
+      duration: '60s',
+      traffic: { host: 'api.example.com', rps: 100 },
+      endpoints: reset,
+    });
+    const m = retried.client.total;
+    // Three independent resets in a row: 0.2³ = 0.8 %, flagged UC and URX.
+    const q = 0.2 ** 3;
+    const left = retried.client.byFlag['UC,URX'] ?? 0;
+    expect(Math.abs(left - q * m)).toBeLessThanOrEqual(Z_999 * Math.sqrt(m * q * (1 - q)));
+  });
+});
+
+describe('a black-holed IP costs the connect timeout (A.9 example 2, black hole)', () => {
+  it('connectTimeout bounds each attempt; the retry then lands on a good host', () => {
+    const r = simulate({
+      config: hostsYaml(3, 'loadBalancer: { simple: ROUND_ROBIN }\nconnectionPool: { tcp: { connectTimeout: 2s } }'),
+      seed: 13,
+      duration: '60s',
+      proxy: { workers: 1 },
+      traffic: { host: 'api.example.com', rps: 0.5 },
+      endpoints: { '*': { latency: { constant: '10ms' } }, '10.0.0.2': { connect: 'blackhole' } },
+    });
+    const stats = r.clusters[CLUSTER]!.stats;
+    expect(r.client.byStatus).toEqual({ '200': r.client.total });
+    expect(stats.upstream_cx_connect_timeout).toBeGreaterThan(0);
+    // Requests are 2 s apart on average; each one meeting the black hole waits the full 2 s timeout,
+    // then a back-off under 25 ms, then a cold connect and the request (1 ms each) and 10 ms of service.
+    expect(r.client.latencyMs.max).toBeGreaterThanOrEqual(2000 + 1 + 1 + 10);
+    expect(r.client.latencyMs.max).toBeLessThan(2000 + 25 + 1 + 1 + 10 + 1);
+  });
+});

@@ -41,7 +41,10 @@ export interface ClusterModel {
   lbPolicy: LbPolicy;
   lbPolicyFrom: Provenance;
   circuitBreakers: CircuitBreakerThresholds;
-  circuitBreakersFrom: Record<keyof CircuitBreakerThresholds, Provenance>;
+  circuitBreakersFrom: Record<
+    'maxConnections' | 'maxPendingRequests' | 'maxRequests' | 'maxRetries',
+    Provenance
+  >;
   connectTimeoutMs: number;
   /** cluster.outlier_detection, null when the DestinationRule sets none. */
   outlierDetection: OutlierDetectionConfig | null;

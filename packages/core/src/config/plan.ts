@@ -11,7 +11,7 @@ import type { EndpointBehaviour as EndpointSpec, Latency } from './schema/scenar
 import type { ServiceEntry } from './schema/service-entry.js';
 import { translateCluster } from './translate-cluster.js';
 import { compareVersions } from './translate-outlier.js';
-import { type ClusterResolver, routeFor, virtualServicesFor } from './translate-routes.js';
+import { type ClusterResolver, type RouteNote, routeFor, virtualServicesFor } from './translate-routes.js';
 import { findDestinationRule, hostMatches, isExportedTo } from './visibility.js';
 
 /** How long after the traffic stops a run waits for requests still in flight. */
@@ -34,7 +34,7 @@ function latencyDistribution(latency: Latency | undefined): Distribution {
 }
 
 /** Behaviours the Scenario contract names but this version does not simulate: refused loudly, not ignored. */
-const UNMODELLED_ENDPOINT_FIELDS = ['reset', 'concurrency', 'rateLimit'] as const;
+const UNMODELLED_ENDPOINT_FIELDS = ['concurrency', 'rateLimit'] as const;
 
 function findServiceEntry(
   entries: ReadonlyArray<Located<ServiceEntry>>,
@@ -171,12 +171,12 @@ export function buildRunPlan(
     };
     const shape = { host, port: port.number, path: t.path, method: t.method, headers: t.headers };
     const errorsBefore = diagnostics.filter((d) => d.severity === 'error').length;
-    const model = routeFor(
-      shape,
-      virtualServicesFor(loaded.virtualServices, host, caller),
-      defaultRetry,
-      resolve,
-    );
+    const note: RouteNote = (vs, path, message) => {
+      const { line, column } = vs.positionOf(path);
+      diagnostics.push({ severity: 'warning', file: vs.file, line, column, path: formatPath(path), message });
+    };
+    const services = virtualServicesFor(loaded.virtualServices, host, caller);
+    const model = routeFor(shape, services, defaultRetry, resolve, note);
     if (diagnostics.filter((d) => d.severity === 'error').length > errorsBefore) return;
     routes.push(model);
     traffic.push({
@@ -210,6 +210,7 @@ export function buildRunPlan(
     errors: e?.errors ?? [],
     rttMs: e?.rtt?.ms ?? defaultRttMs,
     connect: e?.connect === 'refuse' || e?.connect === 'blackhole' ? e.connect : 'ok',
+    resetRate: e?.reset?.rate ?? 0,
   });
   const plan: RunPlan = {
     scenario: scenario.name,

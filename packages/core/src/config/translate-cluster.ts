@@ -223,6 +223,16 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     maxRequests,
     maxRetries,
   };
+  // applyRetryBudget: a subset's budget replaces the DestinationRule's; Istio fills 20 % and 3.
+  const budget =
+    (subsetIndex >= 0 ? dr?.spec.subsets?.[subsetIndex]?.trafficPolicy?.retryBudget : undefined) ??
+    dr?.spec.trafficPolicy?.retryBudget;
+  if (budget !== undefined) {
+    circuitBreakers.retryBudget = {
+      budgetPercent: budget.percent ?? 20,
+      minRetryConcurrency: budget.minRetryConcurrency ?? 3,
+    };
+  }
   return {
     name: clusterName(port.number, subsetName, host),
     serviceHost: host,

@@ -18,6 +18,13 @@ export interface RequestShape {
 /** Finds (or builds) the cluster for a route destination; null when the destination is unknown. */
 export type ClusterResolver = (host: string, port: number | undefined, subset: string) => number | null;
 
+/** Reports a field of the matched route that the simulation does not model. */
+export type RouteNote = (
+  vs: Located<VirtualService>,
+  path: ReadonlyArray<string | number>,
+  message: string,
+) => void;
+
 /** RE2 full-match semantics: Istio's regex must match the whole value. */
 function stringMatches(m: StringMatch, value: string | undefined, ignoreCase = false): boolean {
   if (value === undefined) return false;
@@ -135,6 +142,7 @@ export function routeFor(
   services: ReadonlyArray<Located<VirtualService>>,
   defaultRetry: RetryPolicyModel,
   resolve: ClusterResolver,
+  note: RouteNote = () => {},
 ): RouteModel {
   const routes = services.flatMap((v) => (v.resource.spec.http ?? []).map((r, i) => ({ vs: v, r, i })));
   if (services.length === 0) {
@@ -156,6 +164,17 @@ export function routeFor(
   );
   if (hit === undefined) return local('no route', 404, Flag.NR);
   const { vs, r, i } = hit;
+  const at = ['spec', 'http', i];
+  for (const field of ['mirror', 'mirrors', 'delegate'] as const) {
+    if (r[field] !== undefined) note(vs, [...at, field], 'not modelled yet: the simulation ignores it');
+  }
+  if (r.match?.some((m) => m.sourceLabels !== undefined || m.sourceNamespace !== undefined)) {
+    note(
+      vs,
+      [...at, 'match'],
+      'sourceLabels/sourceNamespace are not modelled yet: such match blocks are compared without them',
+    );
+  }
   const name = r.name ?? `${vs.resource.metadata.namespace}/${vs.resource.metadata.name}.http[${i}]`;
   if (r.directResponse !== undefined) return local(name, r.directResponse.status, 0);
   if (r.redirect !== undefined) return local(name, r.redirect.redirectCode ?? 301, 0);

@@ -14,6 +14,8 @@ export class ClusterStats {
   upstream_cx_connect_timeout = 0;
   upstream_cx_destroy = 0;
   upstream_cx_destroy_local_with_active_rq = 0;
+  upstream_cx_destroy_remote_with_active_rq = 0;
+  upstream_rq_rx_reset = 0;
   upstream_rq_timeout = 0;
   upstream_rq_per_try_timeout = 0;
   upstream_rq_retry = 0;
@@ -49,6 +51,8 @@ export class ClusterStats {
       upstream_cx_connect_timeout: this.upstream_cx_connect_timeout,
       upstream_cx_destroy: this.upstream_cx_destroy,
       upstream_cx_destroy_local_with_active_rq: this.upstream_cx_destroy_local_with_active_rq,
+      upstream_cx_destroy_remote_with_active_rq: this.upstream_cx_destroy_remote_with_active_rq,
+      upstream_rq_rx_reset: this.upstream_rq_rx_reset,
       upstream_rq_timeout: this.upstream_rq_timeout,
       upstream_rq_per_try_timeout: this.upstream_rq_per_try_timeout,
       upstream_rq_retry: this.upstream_rq_retry,

@@ -181,6 +181,14 @@ export class Router implements PoolCallbacks {
     const status = req.status;
     const connection = req.connection!;
     req.connection = null;
+    if (status === 0) {
+      // The upstream closed the connection before any response: 503 UC, a reset for retry_on.
+      cluster.stats.upstream_rq_rx_reset++;
+      connection.pool!.onRemoteClose(connection);
+      cluster.outlier?.putResult(host, OutlierResult.LocalOriginConnectFailed, 0);
+      this.onReset(req, ResetKind.ConnectionTermination, true, 503, Flag.UC);
+      return;
+    }
     cluster.stats.upstream_rq_completed++;
     cluster.outlier?.putResult(host, OutlierResult.HttpCode, status);
     // Keep-alive: the connection goes back to its pool and takes the oldest pending request.

@@ -42,7 +42,7 @@ export class Cluster {
     for (const host of this.hosts) {
       for (let w = 0; w < workers; w++) {
         host.pools.push(
-          new ConnectionPool(host, w, this.resources, this.stats, poolContext, host.server.rttMs),
+          new ConnectionPool(host, w, this.resources, this.stats, poolContext, model.connectTimeoutMs),
         );
       }
     }

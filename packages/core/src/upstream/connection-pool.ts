@@ -132,6 +132,15 @@ export class ConnectionPool {
     if (this.pending.live > 0) this.tryCreateConnections();
   }
 
+  /** The upstream closed the connection with the stream active (a reset before the response). */
+  onRemoteClose(conn: Connection): void {
+    this.releaseStream(conn);
+    this.stats.upstream_cx_destroy++;
+    this.stats.upstream_cx_destroy_remote_with_active_rq++;
+    this.destroy(conn);
+    if (this.pending.live > 0) this.tryCreateConnections();
+  }
+
   /** The connect completed (TCP handshake). */
   onConnected(conn: Connection): void {
     this.context.kernel.cancel(conn.connectTimer);

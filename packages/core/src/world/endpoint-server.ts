@@ -17,14 +17,15 @@ export interface EndpointBehaviour {
   rttMs: number;
   /** How a connection attempt ends: accepted, refused (RST), or never answered. */
   connect: ConnectOutcome;
+  /** Share of requests whose connection the server closes instead of answering. */
+  resetRate: number;
 }
 
 /**
- * The far side of the wire: draws each request's status and server time from the endpoint's own
- * stream, always two draws per request so a policy change never shifts the endpoint's later draws.
+ * The far side of the wire: draws each request's outcome and server time from the endpoint's own stream.
  */
 export class EndpointServer {
-  /** Status of the last request served. */
+  /** Status of the last request served; 0 when the server closed the connection instead (a reset). */
   lastStatus = 200;
   private readonly cumulative: Float64Array;
   private readonly statuses: Int32Array;
@@ -53,9 +54,13 @@ export class EndpointServer {
     return this.behaviour.connect;
   }
 
-  /** Serves one request: returns the server time in ms and leaves the status in `lastStatus`. */
+  /**
+   * Serves one request: returns the server time in ms and leaves the status in `lastStatus`. Always
+   * three draws (status, reset, latency), so a policy change never shifts the endpoint's later draws.
+   */
   serve(): number {
     const u = this.rng();
+    const reset = this.rng() < this.behaviour.resetRate;
     let status = 200;
     for (let i = 0; i < this.cumulative.length; i++) {
       if (u < this.cumulative[i]!) {
@@ -63,7 +68,7 @@ export class EndpointServer {
         break;
       }
     }
-    this.lastStatus = status;
+    this.lastStatus = reset ? 0 : status;
     return this.behaviour.latency.sample(this.rng);
   }
 }
