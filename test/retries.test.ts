@@ -139,7 +139,7 @@ describe('the retry circuit breaker (A.7, A.9 example 4)', () => {
       traffic: { host: 'api.example.com', rps: 400 },
       // Every request fails once per attempt with probability 0.5; retries take 0–25 ms of back-off
       // plus 20 ms of service, so at 400 rps several retries want to be outstanding at once.
-      endpoints: { '*': { latency: { constant: '20ms' } , errors: [{ status: 503, rate: 0.5 }] } },
+      endpoints: { '*': { latency: { constant: '20ms' }, errors: [{ status: 503, rate: 0.5 }] } },
     });
     const stats = r.clusters[CLUSTER]!.stats;
     expect(stats.upstream_rq_retry_overflow).toBeGreaterThan(0);
@@ -210,7 +210,10 @@ spec:
 describe('a black-holed IP costs the connect timeout (A.9 example 2, black hole)', () => {
   it('connectTimeout bounds each attempt; the retry then lands on a good host', () => {
     const r = simulate({
-      config: hostsYaml(3, 'loadBalancer: { simple: ROUND_ROBIN }\nconnectionPool: { tcp: { connectTimeout: 2s } }'),
+      config: hostsYaml(
+        3,
+        'loadBalancer: { simple: ROUND_ROBIN }\nconnectionPool: { tcp: { connectTimeout: 2s } }',
+      ),
       seed: 13,
       duration: '60s',
       proxy: { workers: 1 },

@@ -83,7 +83,8 @@ export function runPlan(plan: RunPlan): Report {
   );
   const arrivalEvent = kernel.defineEvent((i) => {
     const source = sources[i]!;
-    router.startRequest(plan.traffic[i]!.route);
+    const t = plan.traffic[i]!;
+    router.startRequest(t.route, t.hash);
     const next = kernel.nowMs + source.nextGapMs();
     if (next < plan.durationMs) kernel.schedule(next, arrivalEvent, i);
   });

@@ -1,5 +1,7 @@
 import type { RetryPolicyModel } from '../router/retry-policy.js';
 import type { CircuitBreakerThresholds } from '../upstream/circuit-breakers.js';
+import type { ConsistentHashKey } from '../upstream/lb/request-hash.js';
+import type { SlowStartConfig } from '../upstream/lb/slow-start.js';
 import type { OutlierDetectionConfig } from '../upstream/outlier-config.js';
 
 /** Envoy cluster discovery type, from the ServiceEntry's resolution (ENVOY-SEMANTICS D.1). */
@@ -40,6 +42,12 @@ export interface ClusterModel {
   type: ClusterDiscoveryType;
   lbPolicy: LbPolicy;
   lbPolicyFrom: Provenance;
+  /** RING_HASH minimum_ring_size (Envoy 1024) or MAGLEV table_size (65537). */
+  hashTableSize: number;
+  /** DestinationRule consistentHash key, for RING_HASH and MAGLEV. */
+  hashKey: ConsistentHashKey | null;
+  /** slow_start_config from Istio's warmup; null without warmup. */
+  slowStart: SlowStartConfig | null;
   circuitBreakers: CircuitBreakerThresholds;
   circuitBreakersFrom: Record<
     'maxConnections' | 'maxPendingRequests' | 'maxRequests' | 'maxRetries',

@@ -1,5 +1,7 @@
 import { Constant, type Distribution, Exponential, LogNormal } from '../kernel/distributions.js';
 import { istioDefaultRetryPolicy } from '../router/retry-policy.js';
+import { RequestHasher } from '../upstream/lb/request-hash.js';
+import { type RequestHash, uint64 } from '../upstream/lb/uint64.js';
 import type { EndpointBehaviour } from '../world/endpoint-server.js';
 import { type Diagnostic, formatDiagnostic } from './diagnostics.js';
 import type { ClusterModel, RouteModel } from './envoy-model.js';
@@ -13,6 +15,9 @@ import { translateCluster } from './translate-cluster.js';
 import { compareVersions } from './translate-outlier.js';
 import { type ClusterResolver, type RouteNote, routeFor, virtualServicesFor } from './translate-routes.js';
 import { findDestinationRule, hostMatches, isExportedTo } from './visibility.js';
+
+/** The calling application's pod address, for useSourceIp hashing: one client pod, one source IP. */
+const APP_ADDRESS = { ip: '10.244.0.10', port: 40_000 };
 
 /** How long after the traffic stops a run waits for requests still in flight. */
 export const DRAIN_MS = 300_000;
@@ -178,11 +183,28 @@ export function buildRunPlan(
     const services = virtualServicesFor(loaded.virtualServices, host, caller);
     const model = routeFor(shape, services, defaultRetry, resolve, note);
     if (diagnostics.filter((d) => d.severity === 'error').length > errorsBefore) return;
+    // Consistent hashing: the route hashes the request as the destination's DR says, and Istio drops the
+    // previous_hosts retry predicate so retries stay on the hashed host.
+    const hashed = model.destinations.length > 0 ? clusters[model.destinations[0]!.cluster]!.hashKey : null;
+    if (hashed !== null && model.retry !== null) model.retry = { ...model.retry, previousHosts: false };
+    let hash: RequestHash | null = null;
+    if (hashed !== null) {
+      const out = uint64(0, 0);
+      const lower = Object.fromEntries(Object.entries(t.headers).map(([k, v]) => [k.toLowerCase(), v]));
+      const request = {
+        headers: lower,
+        path: t.path,
+        remoteAddress: APP_ADDRESS,
+        localAddress: { ip: host, port: port.number },
+      };
+      if (new RequestHasher(hashed).hash(request, out)) hash = out;
+    }
     routes.push(model);
     traffic.push({
       target: { host, port: port.number, path: t.path, method: t.method },
       rps: t.rps,
       route: routes.length - 1,
+      hash,
     });
   });
 

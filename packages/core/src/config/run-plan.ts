@@ -1,3 +1,4 @@
+import type { RequestHash } from '../upstream/lb/uint64.js';
 import type { EndpointBehaviour } from '../world/endpoint-server.js';
 import type { TrafficTarget } from '../world/traffic-source.js';
 import type { EnvoyModel } from './envoy-model.js';
@@ -8,6 +9,8 @@ export interface TrafficPlan {
   rps: number;
   /** Index into `model.routes`. */
   route: number;
+  /** The requests' consistent-hash value when their route's cluster hashes (RING_HASH/MAGLEV). */
+  hash: RequestHash | null;
 }
 
 /** Everything a run needs, validated and defaulted: the effective Envoy model and the world. */

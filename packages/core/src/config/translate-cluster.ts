@@ -145,14 +145,6 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
           },
         ],
   );
-  if (new Set(endpoints.map((e) => e.weight)).size > 1) {
-    seAt(
-      ['spec', 'endpoints'],
-      'warning',
-      'unequal endpoint weights are not modelled yet; hosts are balanced as equal',
-    );
-  }
-
   const dr = destinationRule?.resource;
   const drAt = (path: FieldPath, severity: Diagnostic['severity'], message: string): void => {
     if (destinationRule === null) return;
@@ -167,18 +159,45 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
   const inSubset = (labels: Readonly<Record<string, string>>) =>
     Object.entries(subsetLabels).every(([k, v]) => labels[k] === v);
   const lb = policy.loadBalancer;
-  const lbPolicy = lbPolicyOf(lb?.simple);
+  let lbPolicy = lbPolicyOf(lb?.simple);
   if (lbPolicy === null) {
     drAt([...pathOf.loadBalancer, 'simple'], 'error', `loadBalancer ${lb?.simple} is not modelled yet`);
     return null;
   }
-  if (lb?.consistentHash !== undefined) {
-    drAt([...pathOf.loadBalancer, 'consistentHash'], 'error', 'consistentHash is not modelled yet');
-    return null;
+  // ApplyRingHashLoadBalancer: maglev → MAGLEV; otherwise RING_HASH with ringHash.minimumRingSize, the
+  // deprecated minimumRingSize, or Envoy's 1024.
+  const ch = lb?.consistentHash;
+  let hashTableSize = 0;
+  if (ch !== undefined) {
+    lbPolicy = ch.maglev !== undefined ? 'MAGLEV' : 'RING_HASH';
+    hashTableSize =
+      ch.maglev !== undefined
+        ? ch.maglev.tableSize || 65_537
+        : ch.ringHash?.minimumRingSize || ch.minimumRingSize || 1024;
   }
-  for (const field of ['localityLbSetting', 'warmup', 'warmupDurationSecs'] as const) {
-    if (lb?.[field] !== undefined)
-      drAt([...pathOf.loadBalancer, field], 'warning', 'parsed but not modelled yet');
+  const hashKey =
+    ch === undefined || ch.useSourceIp === false
+      ? null
+      : {
+          ...(ch.httpHeaderName !== undefined ? { httpHeaderName: ch.httpHeaderName } : {}),
+          ...(ch.httpCookie !== undefined ? { httpCookie: ch.httpCookie } : {}),
+          ...(ch.useSourceIp === true ? { useSourceIp: true } : {}),
+          ...(ch.httpQueryParameterName !== undefined
+            ? { httpQueryParameterName: ch.httpQueryParameterName }
+            : {}),
+        };
+  // warmup (aggression and minimumPercent default 1 and 10) or the older warmupDurationSecs (window only).
+  const warmupWindowMs = lb?.warmup?.duration?.ms ?? lb?.warmupDurationSecs?.ms;
+  const slowStart =
+    warmupWindowMs === undefined || (lbPolicy !== 'ROUND_ROBIN' && lbPolicy !== 'LEAST_REQUEST')
+      ? null
+      : {
+          slowStartWindowMs: warmupWindowMs,
+          aggression: lb?.warmup?.aggression ?? 1,
+          minWeightPercent: lb?.warmup?.minimumPercent ?? 10,
+        };
+  if (lb?.localityLbSetting !== undefined) {
+    drAt([...pathOf.loadBalancer, 'localityLbSetting'], 'warning', 'parsed but not modelled yet');
   }
   if (policy.tls !== undefined) drAt(pathOf.tls, 'warning', 'parsed but not modelled yet');
   const od = policy.outlierDetection;
@@ -241,6 +260,9 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     protocol: port.protocol ?? 'HTTP',
     type: 'EDS',
     lbPolicy,
+    hashTableSize,
+    hashKey,
+    slowStart,
     lbPolicyFrom: lb?.simple !== undefined && lb.simple !== 'UNSPECIFIED' ? 'set' : 'default',
     circuitBreakers,
     circuitBreakersFrom: {

@@ -1,6 +1,7 @@
 import type { EventHandle } from '../kernel/event-queue.js';
 import type { Connection, ConnectionPool } from '../upstream/connection-pool.js';
 import type { Host } from '../upstream/host.js';
+import type { RequestHash } from '../upstream/lb/uint64.js';
 
 /**
  * One application request as the router tracks it: pending → attempt n → back-off → attempt n+1 → done.
@@ -31,6 +32,8 @@ export class ClientRequest {
   perTryTimer: EventHandle = -1;
   responseEvent: EventHandle = -1;
   backoffTimer: EventHandle = -1;
+  /** The consistent-hash value of the request (RING_HASH/MAGLEV), or null. */
+  hash: RequestHash | null = null;
   /** Hosts already tried, for the previous_hosts retry predicate. */
   readonly attemptedHosts: Host[] = [];
 

@@ -1,5 +1,6 @@
 import type { Cluster } from '../upstream/cluster.js';
 import type { Host } from '../upstream/host.js';
+import type { RequestHash } from '../upstream/lb/uint64.js';
 import type { RetryPolicyModel } from './retry-policy.js';
 
 /**
@@ -11,11 +12,14 @@ export function chooseHostForAttempt(
   worker: number,
   policy: RetryPolicyModel | null,
   attempted: readonly Host[],
+  hash: RequestHash | null,
+  nowMs: number,
 ): Host | null {
-  if (policy === null || !policy.previousHosts || attempted.length === 0) return cluster.chooseHost(worker);
+  if (policy === null || !policy.previousHosts || attempted.length === 0)
+    return cluster.chooseHost(worker, hash, nowMs);
   let host: Host | null = null;
   for (let i = 0; i <= policy.hostSelectionMaxAttempts; i++) {
-    host = cluster.chooseHost(worker);
+    host = cluster.chooseHost(worker, hash, nowMs);
     if (host === null || !attempted.includes(host)) return host;
   }
   return host;

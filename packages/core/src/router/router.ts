@@ -7,6 +7,7 @@ import { Flag, flagsText } from '../observe/response-flags.js';
 import type { Cluster } from '../upstream/cluster.js';
 import { type Connection, type PoolCallbacks, PoolFailureReason } from '../upstream/connection-pool.js';
 import type { Host } from '../upstream/host.js';
+import type { RequestHash } from '../upstream/lb/uint64.js';
 import { OutlierResult } from '../upstream/outlier-config.js';
 import { nextBackoffMs } from './backoff.js';
 import { ClientRequest } from './request.js';
@@ -53,9 +54,10 @@ export class Router implements PoolCallbacks {
     this.faultDelayEvent = kernel.defineEvent((id) => this.onFaultDelayElapsed(id));
   }
 
-  /** An application request arrives on the sidecar and matched `routeIndex`. */
-  startRequest(routeIndex: number): void {
+  /** An application request arrives on the sidecar and matched `routeIndex`; `hash` from its hash policy. */
+  startRequest(routeIndex: number, hash: RequestHash | null = null): void {
     const req = this.requests.allocate();
+    req.hash = hash;
     const route = this.routes[routeIndex]!;
     this.inFlight++;
     req.arrivalMs = this.kernel.nowMs;
@@ -122,7 +124,14 @@ export class Router implements PoolCallbacks {
     const cluster = this.clusters[req.cluster]!;
     const policy = this.routes[req.route]!.retry;
     req.attempts++;
-    const host = chooseHostForAttempt(cluster, req.worker, policy, req.attemptedHosts);
+    const host = chooseHostForAttempt(
+      cluster,
+      req.worker,
+      policy,
+      req.attemptedHosts,
+      req.hash,
+      this.kernel.nowMs,
+    );
     if (host === null) {
       cluster.stats.upstream_cx_none_healthy++;
       this.finish(req, 503, Flag.UH);

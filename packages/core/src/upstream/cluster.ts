@@ -5,12 +5,10 @@ import type { EndpointServer } from '../world/endpoint-server.js';
 import { ResourceManager } from './circuit-breakers.js';
 import { ConnectionPool, type PoolContext } from './connection-pool.js';
 import { Host } from './host.js';
-import { LeastRequestLoadBalancer } from './least-request.js';
-import type { LoadBalancer } from './load-balancer.js';
+import { HostPickers } from './host-pickers.js';
+import type { RequestHash } from './lb/uint64.js';
 import { OutlierDetector, type OutlierDetectorHost } from './outlier-detector.js';
 import { PrioritySet } from './priority-set.js';
-import { RandomLoadBalancer } from './random.js';
-import { RoundRobinLoadBalancer } from './round-robin.js';
 
 /**
  * A running cluster: hosts by priority, the cluster-wide resource manager and stats, the outlier
@@ -22,9 +20,9 @@ export class Cluster {
   readonly hosts: Host[];
   readonly priorities: PrioritySet;
   readonly outlier: OutlierDetector | null;
-  /** Thread-local load balancers and their streams, indexed by worker. */
-  private readonly loadBalancers: LoadBalancer[] = [];
-  private readonly lbRngs: Rng[] = [];
+  private readonly pickers: HostPickers;
+  /** Per-worker streams for the priority draw. */
+  private readonly priorityRngs: Rng[] = [];
 
   constructor(
     readonly model: ClusterModel,
@@ -47,12 +45,8 @@ export class Cluster {
       }
     }
     this.priorities = new PrioritySet(this.hosts, model.healthyPanicThresholdPct);
-    const sources = this.priorities.priorityCount * 2;
-    for (let w = 0; w < workers; w++) {
-      const rng = streams.get(`lb/${model.name}/worker-${w}`);
-      this.lbRngs.push(rng);
-      this.loadBalancers.push(createLoadBalancer(model.lbPolicy, sources, rng));
-    }
+    this.pickers = new HostPickers(model, workers, this.priorities.priorityCount * 2, streams);
+    for (let w = 0; w < workers; w++) this.priorityRngs.push(streams.get(`lb/${model.name}/priority-${w}`));
     this.outlier =
       model.outlierDetection === null
         ? null
@@ -68,24 +62,15 @@ export class Cluster {
     return this.model.name;
   }
 
-  /** ZoneAwareLoadBalancerBase::chooseHost: a priority by load, its usable hosts, then the algorithm. */
-  chooseHost(worker: number): Host | null {
+  /**
+   * ZoneAwareLoadBalancerBase::chooseHost: a priority by load, its usable hosts (healthy, or all in
+   * panic), then the algorithm. `hash` is the request's consistent-hash value, or null.
+   */
+  chooseHost(worker: number, hash: RequestHash | null, nowMs: number): Host | null {
     const priorities = this.priorities;
-    const p = priorities.priorityCount === 1 ? 0 : priorities.choosePriority(this.lbRngs[worker]!);
-    return this.loadBalancers[worker]!.chooseHost(priorities.usable[p]!, p * 2 + priorities.panic[p]!);
-  }
-}
-
-function createLoadBalancer(policy: ClusterModel['lbPolicy'], sources: number, rng: Rng): LoadBalancer {
-  switch (policy) {
-    case 'ROUND_ROBIN':
-      return new RoundRobinLoadBalancer(sources, rng);
-    case 'RANDOM':
-      return new RandomLoadBalancer(rng);
-    case 'LEAST_REQUEST':
-      return new LeastRequestLoadBalancer(rng);
-    default:
-      // Translation rejects the policies not modelled yet; reaching here is a bug.
-      throw new Error(`load balancer ${policy} is not modelled`);
+    const p = priorities.priorityCount === 1 ? 0 : priorities.choosePriority(this.priorityRngs[worker]!);
+    const source = p * 2 + priorities.panic[p]!;
+    const picker = this.pickers.get(worker, source, priorities.version, priorities.usable[p]!, nowMs);
+    return picker.pick(hash, nowMs);
   }
 }
