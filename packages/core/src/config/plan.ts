@@ -167,7 +167,15 @@ export function buildRunPlan(
       );
       if (subset !== '' && !dr?.resource.spec.subsets?.some((x) => x.name === subset)) return null;
       const model = translateCluster(
-        { serviceEntry: destSe, host: destHost, port: sePort, destinationRule: dr, istioVersion, subset },
+        {
+          serviceEntry: destSe,
+          host: destHost,
+          port: sePort,
+          destinationRule: dr,
+          istioVersion,
+          subset,
+          proxyLocality: spec.proxy.locality ?? '',
+        },
         diagnostics,
       );
       if (model === null) return null;

@@ -8,6 +8,7 @@ import {
   type Provenance,
 } from './envoy-model.js';
 import type { Located } from './load.js';
+import { failoverPriorities } from './locality-priority.js';
 import { type FieldPath, formatPath } from './positions.js';
 import type { DestinationRule, TrafficPolicy } from './schema/destination-rule.js';
 import type { ServiceEntry, ServicePort } from './schema/service-entry.js';
@@ -108,6 +109,8 @@ export interface ClusterInputs {
   istioVersion: string;
   /** A DestinationRule subset by name, or '' for the default cluster. */
   subset?: string;
+  /** The caller's `region/zone/subzone` (Scenario proxy.locality), '' when unknown. */
+  proxyLocality?: string;
 }
 
 /**
@@ -196,9 +199,26 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
           aggression: lb?.warmup?.aggression ?? 1,
           minWeightPercent: lb?.warmup?.minimumPercent ?? 10,
         };
-  if (lb?.localityLbSetting !== undefined) {
-    drAt([...pathOf.loadBalancer, 'localityLbSetting'], 'warning', 'parsed but not modelled yet');
+  // The mesh default is localityLbSetting { enabled: true }; failover exists only with outlierDetection
+  // (Istio: without it Envoy never learns a host is down), and distribute/failoverPriority are not modelled.
+  const locality = lb?.localityLbSetting;
+  const localityOn = locality?.enabled !== false;
+  for (const field of ['distribute', 'failoverPriority'] as const) {
+    if (locality?.[field] !== undefined) {
+      drAt([...pathOf.loadBalancer, 'localityLbSetting', field], 'warning', 'parsed but not modelled yet');
+    }
   }
+  const priorities =
+    localityOn && policy.outlierDetection !== undefined && (inputs.proxyLocality ?? '') !== ''
+      ? failoverPriorities(
+          inputs.proxyLocality ?? '',
+          endpoints.map((e) => e.locality),
+          locality?.failover,
+        )
+      : null;
+  priorities?.forEach((p, i) => {
+    endpoints[i]!.priority = p;
+  });
   if (policy.tls !== undefined) drAt(pathOf.tls, 'warning', 'parsed but not modelled yet');
   const od = policy.outlierDetection;
   if (od?.consecutiveErrors !== undefined) {
