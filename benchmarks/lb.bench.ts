@@ -12,7 +12,7 @@
  */
 import { Bench } from 'tinybench';
 import { RandomStreams } from '../packages/core/src/kernel/random-streams.js';
-import { Host } from '../packages/core/src/upstream/host.js';
+import { Host, type ServerDirectory } from '../packages/core/src/upstream/host.js';
 import {
   type HostPicker,
   LeastRequestPicker,
@@ -23,7 +23,6 @@ import {
   RoundRobinPicker,
   type Uint64,
 } from '../packages/core/src/upstream/lb/index.js';
-import type { EndpointServer } from '../packages/core/src/world/endpoint-server.js';
 
 const PICKS_PER_ITERATION = 1_000_000;
 const HASHES_PER_ITERATION = 100_000;
@@ -45,7 +44,7 @@ const makeHosts = (weight: (i: number) => number): Host[] =>
         0,
         weight(i),
         {},
-        undefined as unknown as EndpointServer,
+        undefined as unknown as ServerDirectory,
       ),
   );
 const equal = makeHosts(() => 1);

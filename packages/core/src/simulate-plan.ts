@@ -7,7 +7,9 @@ import type { ClusterReport, Report } from './observe/report.js';
 import { Router } from './router/router.js';
 import { Cluster } from './upstream/cluster.js';
 import { Connection, type PoolContext, PoolFailureReason } from './upstream/connection-pool.js';
+import { DnsClusterResolver } from './upstream/dns-resolver.js';
 import { EndpointServer } from './world/endpoint-server.js';
+import { SyntheticDns } from './world/synthetic-dns.js';
 import { PoissonSource } from './world/traffic-source.js';
 
 /**
@@ -55,7 +57,21 @@ export function runPlan(plan: RunPlan): Report {
         client.timeline.setEjectedHosts(kernel.nowMs, ejectedHosts);
       },
     };
-    clusters.push(new Cluster(m, plan.workers, streams, serverFor, context, detectorHost));
+    clusters.push(new Cluster(m, plan.workers, streams, { serverFor }, context, detectorHost));
+  }
+  // DNS clusters warm on their first resolution at t = 0; each resolve target then refreshes on its own.
+  const dns = new SyntheticDns(plan.dns);
+  const resolveTargets: Array<[DnsClusterResolver, number]> = [];
+  const dnsRefresh = kernel.defineEvent((id) => {
+    const [resolver, target] = resolveTargets[id]!;
+    resolver.resolve(target);
+  });
+  for (const cluster of clusters) {
+    if (cluster.model.type === 'EDS') continue;
+    const jitter = streams.get(`dns/${cluster.name}`);
+    const resolver = new DnsClusterResolver(cluster, dns, kernel, jitter, dnsRefresh, resolveTargets.length);
+    for (let t = 0; t < resolver.targetCount; t++) resolveTargets.push([resolver, t]);
+    resolver.start();
   }
   const outlierTick = kernel.defineEvent((i) => {
     const detector = clusters[i]!.outlier!;
@@ -102,7 +118,12 @@ export function runPlan(plan: RunPlan): Report {
   for (const cluster of clusters) {
     const outlier = cluster.outlier;
     clusterReports[cluster.name] = {
-      stats: sortByName({ ...cluster.stats.snapshot(), ...(outlier?.stats() ?? {}) }),
+      stats: sortByName({
+        ...cluster.stats.snapshot(),
+        ...(outlier?.stats() ?? {}),
+        membership_total: cluster.memberCount,
+        membership_healthy: cluster.healthyMemberCount,
+      }),
       hosts: cluster.hosts.map((h) => ({
         address: h.hostPort,
         locality: h.locality,
@@ -111,6 +132,10 @@ export function runPlan(plan: RunPlan): Report {
         rqError: h.rqError,
         ejections: outlier?.monitors[h.index]?.numEjections ?? 0,
         ejectedMs: outlier?.ejectedMsOf(h, endMs) ?? 0,
+        ...(h.removed ? { removed: true } : {}),
+        ...(h.requestsByAddress !== null
+          ? { requestsByAddress: Object.fromEntries(h.requestsByAddress) }
+          : {}),
       })),
       ejections: outlier?.ejections ?? [],
     };

@@ -1,9 +1,9 @@
 import { RandomStreams, type Rng } from '../src/kernel/random-streams.js';
+import type { ServerDirectory } from '../src/upstream/host.js';
 import { Host } from '../src/upstream/host.js';
-import type { EndpointServer } from '../src/world/endpoint-server.js';
 
 /** Pickers never touch the endpoint behind a host. */
-const NO_SERVER = undefined as unknown as EndpointServer;
+const NO_SERVER = undefined as unknown as ServerDirectory;
 
 /** Hosts 10.0.0.1:80, 10.0.0.2:80, … with the given weights (1 each by default). */
 export function makeHosts(count: number, weights: readonly number[] = []): Host[] {

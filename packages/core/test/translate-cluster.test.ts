@@ -418,16 +418,26 @@ describe('diagnostics', () => {
     expect(diagnostics.map((d) => d.path)).toContain('spec.trafficPolicy.portLevelSettings[0].tls');
   });
 
-  it.each(['DNS', 'DNS_ROUND_ROBIN'])('resolution %s is an error naming spec.resolution', (resolution) => {
-    const text = serviceEntry({ resolution });
+  it('resolution NONE (ORIGINAL_DST) is an error naming spec.resolution: not modelled yet', () => {
+    const text = serviceEntry({ resolution: 'NONE', endpoints: '' }).replace('  endpoints:\n', '');
     const line = text.split('\n').findIndex((l) => l.startsWith('  resolution:')) + 1;
-    expect(line).toBe(10);
     const { cluster, diagnostics } = plan({ file: 'se.yaml', text });
     expect(cluster).toBeUndefined();
     const errors = diagnostics.filter((d) => d.severity === 'error');
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ file: 'se.yaml', line, path: 'spec.resolution' });
-    expect(errors[0]?.message).toContain(resolution);
+    expect(errors[0]?.message).toContain('NONE');
+  });
+
+  it.each([
+    ['DNS', 'STRICT_DNS'],
+    ['DNS_ROUND_ROBIN', 'LOGICAL_DNS'],
+  ])('resolution %s becomes an Envoy %s cluster resolving each endpoint address', (resolution, type) => {
+    const { cluster } = plan({ file: 'se.yaml', text: serviceEntry({ resolution }) });
+    expect(cluster?.type).toBe(type);
+    expect(cluster?.endpoints).toEqual([]);
+    expect(cluster?.dnsTargets.map((t) => t.hostname)).toEqual(['192.0.2.1']);
+    expect(cluster?.dnsRefreshRateMs).toBe(60_000);
   });
 });
 

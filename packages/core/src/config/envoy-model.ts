@@ -19,6 +19,16 @@ export type LbPolicy =
 /** Where a value of the effective model came from: the user's YAML or a default. */
 export type Provenance = 'set' | 'default';
 
+/** One resolve target of a DNS cluster: every address it resolves to becomes a host with these traits. */
+export interface DnsTargetModel {
+  hostname: string;
+  port: number;
+  locality: string;
+  priority: number;
+  weight: number;
+  labels: Readonly<Record<string, string>>;
+}
+
 export interface EndpointModel {
   address: string;
   port: number;
@@ -59,6 +69,12 @@ export interface ClusterModel {
   /** common_lb_config.healthy_panic_threshold: Envoy's 50, or Istio's minHealthPercent with outlierDetection. */
   healthyPanicThresholdPct: number;
   endpoints: EndpointModel[];
+  /** STRICT_DNS / LOGICAL_DNS: the names to resolve (an endpoint's address, or the service host). */
+  dnsTargets: DnsTargetModel[];
+  /** dns_refresh_rate (meshConfig.dnsRefreshRate, 60 s): the refresh without a TTL and after a failure. */
+  dnsRefreshRateMs: number;
+  /** dns_jitter (PILOT_DNS_JITTER_DURATION, 100 ms): a uniform delay added to every refresh. */
+  dnsJitterMs: number;
   /** Where the ServiceEntry and the DestinationRule that shaped this cluster live (namespace/name). */
   serviceEntry: string;
   destinationRule: string | null;

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Constant, type Distribution, Exponential, LogNormal } from '../kernel/distributions.js';
 import { istioDefaultRetryPolicy } from '../router/retry-policy.js';
 import { RequestHasher } from '../upstream/lb/request-hash.js';
@@ -80,9 +81,6 @@ export function buildRunPlan(
 
   if (spec.traffic.length === 0) at(['traffic'], 'error', 'the Scenario has no traffic to simulate');
   if (spec.timeline.length > 0) at(['timeline'], 'error', 'timeline changes are not modelled yet');
-  if (Object.keys(spec.dns).length > 0) {
-    at(['dns'], 'warning', 'not used: this version simulates STATIC ServiceEntries, which never query DNS');
-  }
   for (const [address, e] of Object.entries(spec.endpoints)) {
     if (e.connect === 'tlsError')
       at(['endpoints', address, 'connect'], 'error', 'connect: tlsError is not modelled yet');
@@ -216,6 +214,17 @@ export function buildRunPlan(
     });
   });
 
+  for (const c of clusters) {
+    for (const t of c.dnsTargets) {
+      if (isIP(t.hostname) === 0 && spec.dns[t.hostname] === undefined) {
+        at(
+          ['dns'],
+          'warning',
+          `${c.name} resolves ${t.hostname}, which has no entry here: every query fails (NXDOMAIN), so it has no host`,
+        );
+      }
+    }
+  }
   const addresses = new Set(clusters.flatMap((c) => c.endpoints.map((e) => e.address)));
   for (const address of Object.keys(spec.endpoints)) {
     if (address !== '*' && !addresses.has(address)) {
@@ -259,6 +268,12 @@ export function buildRunPlan(
       return b;
     },
     traffic,
+    dns: Object.fromEntries(
+      Object.entries(spec.dns).map(([name, d]) => [
+        name,
+        { answers: d.answers, ttlMs: d.ttl?.ms ?? null, rotate: d.rotate },
+      ]),
+    ),
     warnings: diagnostics.map(formatDiagnostic),
     maxEvents: Math.max(1e6, Math.ceil(expected * 20)),
   };

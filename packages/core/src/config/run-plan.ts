@@ -1,5 +1,6 @@
 import type { RequestHash } from '../upstream/lb/uint64.js';
 import type { EndpointBehaviour } from '../world/endpoint-server.js';
+import type { DnsRecordSet } from '../world/synthetic-dns.js';
 import type { TrafficTarget } from '../world/traffic-source.js';
 import type { EnvoyModel } from './envoy-model.js';
 
@@ -26,6 +27,8 @@ export interface RunPlan {
   /** Behaviour of each upstream address; the Scenario's "*" entry answers for the rest. */
   endpointFor(address: string): EndpointBehaviour;
   traffic: TrafficPlan[];
+  /** The synthetic DNS the DNS clusters resolve against. */
+  dns: Record<string, DnsRecordSet>;
   /** Formatted warnings carried into the report. */
   warnings: string[];
   /** Hard cap on kernel events, against runaway runs. */

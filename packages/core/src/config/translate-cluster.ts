@@ -14,6 +14,10 @@ import type { DestinationRule, TrafficPolicy } from './schema/destination-rule.j
 import type { ServiceEntry, ServicePort } from './schema/service-entry.js';
 import { ENVOY_PANIC_THRESHOLD_PCT, translateOutlierDetection } from './translate-outlier.js';
 
+/** meshConfig.dnsRefreshRate's default, and PILOT_DNS_JITTER_DURATION (D.1). */
+export const DNS_REFRESH_RATE_MS = 60_000;
+export const DNS_JITTER_MS = 100;
+
 /** meshConfig.connectTimeout's default (B.1). */
 export const ISTIO_CONNECT_TIMEOUT_MS = 10_000;
 
@@ -125,15 +129,14 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     const { line, column } = serviceEntry.positionOf(path);
     diagnostics.push({ severity, file: serviceEntry.file, line, column, path: formatPath(path), message });
   };
-  if (se.spec.resolution !== 'STATIC') {
-    seAt(
-      ['spec', 'resolution'],
-      'error',
-      `resolution ${se.spec.resolution} is not modelled yet (this version simulates STATIC ServiceEntries)`,
-    );
+  const resolution = se.spec.resolution;
+  if (resolution === 'NONE' || resolution === 'DYNAMIC_DNS') {
+    seAt(['spec', 'resolution'], 'error', `resolution ${resolution} is not modelled yet`);
     return null;
   }
-  const endpoints: EndpointModel[] = (se.spec.endpoints ?? []).flatMap((e) =>
+  // convertResolution: STATIC → EDS, DNS → STRICT_DNS, DNS_ROUND_ROBIN → LOGICAL_DNS.
+  const type = resolution === 'STATIC' ? 'EDS' : resolution === 'DNS' ? 'STRICT_DNS' : 'LOGICAL_DNS';
+  const declared: EndpointModel[] = (se.spec.endpoints ?? []).flatMap((e) =>
     e.address === undefined
       ? []
       : [
@@ -148,6 +151,23 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
           },
         ],
   );
+  // A DNS cluster resolves each endpoint's address, or the service host itself when there is none.
+  const endpoints: EndpointModel[] =
+    type !== 'EDS' && declared.length === 0
+      ? [
+          {
+            address: host,
+            port: port.targetPort ?? port.number,
+            labels: {},
+            locality: '',
+            weight: 1,
+            network: '',
+            priority: 0,
+          },
+        ]
+      : type === 'LOGICAL_DNS'
+        ? declared.slice(0, 1)
+        : declared;
   const dr = destinationRule?.resource;
   const drAt = (path: FieldPath, severity: Diagnostic['severity'], message: string): void => {
     if (destinationRule === null) return;
@@ -278,7 +298,7 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     port: port.number,
     portName: port.name,
     protocol: port.protocol ?? 'HTTP',
-    type: 'EDS',
+    type,
     lbPolicy,
     hashTableSize,
     hashKey,
@@ -295,7 +315,23 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     outlierDetection: od === undefined ? null : translateOutlierDetection(od, inputs.istioVersion),
     // With outlierDetection Istio sets the panic threshold to minHealthPercent, whose default 0 disables panic.
     healthyPanicThresholdPct: od === undefined ? ENVOY_PANIC_THRESHOLD_PCT : (od.minHealthPercent ?? 0),
-    endpoints: subsetIndex >= 0 ? endpoints.filter((e) => inSubset(e.labels)) : endpoints,
+    endpoints:
+      type !== 'EDS' ? [] : subsetIndex >= 0 ? endpoints.filter((e) => inSubset(e.labels)) : endpoints,
+    dnsTargets:
+      type === 'EDS'
+        ? []
+        : endpoints
+            .filter((e) => subsetIndex < 0 || inSubset(e.labels))
+            .map((e) => ({
+              hostname: e.address,
+              port: e.port,
+              locality: e.locality,
+              priority: e.priority,
+              weight: e.weight,
+              labels: e.labels,
+            })),
+    dnsRefreshRateMs: DNS_REFRESH_RATE_MS,
+    dnsJitterMs: DNS_JITTER_MS,
     serviceEntry: `${se.metadata.namespace}/${se.metadata.name}`,
     destinationRule: dr === undefined ? null : `${dr.metadata.namespace}/${dr.metadata.name}`,
   };

@@ -23,6 +23,12 @@ export class ClusterStats {
   upstream_rq_retry_overflow = 0;
   upstream_rq_retry_limit_exceeded = 0;
   upstream_rq_retry_backoff_exponential = 0;
+  /** DNS clusters: resolutions attempted, answered, failed, answered empty; membership changes. */
+  update_attempt = 0;
+  update_success = 0;
+  update_failure = 0;
+  update_empty = 0;
+  membership_change = 0;
   /** Responses by status, charged as Envoy's router charges them (upstream codes and local aborts). */
   readonly byStatus = new Map<number, number>();
 
@@ -60,6 +66,11 @@ export class ClusterStats {
       upstream_rq_retry_overflow: this.upstream_rq_retry_overflow,
       upstream_rq_retry_limit_exceeded: this.upstream_rq_retry_limit_exceeded,
       upstream_rq_retry_backoff_exponential: this.upstream_rq_retry_backoff_exponential,
+      update_attempt: this.update_attempt,
+      update_success: this.update_success,
+      update_failure: this.update_failure,
+      update_empty: this.update_empty,
+      membership_change: this.membership_change,
     };
     for (const [status, n] of this.retriedByStatus) out[`retry.upstream_rq_${status}`] = n;
     // Envoy creates per-code counters lazily; the five classes are always reported so reports compare.

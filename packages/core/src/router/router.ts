@@ -156,7 +156,9 @@ export class Router implements PoolCallbacks {
     req.connection = connection;
     const host = req.host!;
     this.clusters[req.cluster]!.outlier?.putResult(host, OutlierResult.LocalOriginConnectSuccess, 0);
-    const server = host.server;
+    const server = connection.server!;
+    const byAddress = host.requestsByAddress;
+    if (byAddress !== null) byAddress.set(server.address, (byAddress.get(server.address) ?? 0) + 1);
     const serverMs = server.serve();
     req.status = server.lastStatus;
     req.responseEvent = this.kernel.scheduleIn(server.rttMs + serverMs, this.responseEvent, requestId);

@@ -2,6 +2,7 @@ import type { EventHandle } from '../kernel/event-queue.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { RecyclingTable } from '../kernel/recycling-table.js';
 import type { ClusterStats } from '../observe/cluster-stats.js';
+import type { EndpointServer } from '../world/endpoint-server.js';
 import type { ResourceManager } from './circuit-breakers.js';
 import type { Host } from './host.js';
 import { PendingQueue } from './pending-queue.js';
@@ -14,6 +15,8 @@ export class Connection {
   state: ConnectionState = ConnectionState.Closed;
   pool: ConnectionPool | null = null;
   streamRequest = -1;
+  /** The endpoint this connection reached; a LOGICAL_DNS connection keeps its address until it closes. */
+  server: EndpointServer | null = null;
   /** The pending connect outcome (done or refused) and the connect timeout. */
   connectEvent: EventHandle = -1;
   connectTimer: EventHandle = -1;
@@ -23,6 +26,7 @@ export class Connection {
     this.state = ConnectionState.Closed;
     this.pool = null;
     this.streamRequest = -1;
+    this.server = null;
     this.connectEvent = -1;
     this.connectTimer = -1;
   }
@@ -57,6 +61,9 @@ export interface PoolContext {
   readonly connections: ConnectionTable;
   readonly callbacks: PoolCallbacks;
 }
+
+/** Envoy's happy-eyeballs delay before trying a logical host's next address. */
+const HAPPY_EYEBALLS_DELAY_MS = 300;
 
 /** How the endpoint answers a connection attempt (the Scenario's `connect`). */
 export type ConnectOutcome = 'ok' | 'refuse' | 'blackhole';
@@ -242,13 +249,31 @@ export class ConnectionPool {
     this.total++;
     this.resources.connections++;
     this.stats.upstream_cx_total++;
-    const server = this.host.server;
-    const rtt = server.rttMs;
-    const outcome = server.connectOutcome;
-    // A refused SYN comes back as RST after one round trip; a black hole never answers.
-    if (outcome === 'ok') conn.connectEvent = kernel.scheduleIn(rtt, this.context.connectDoneEvent, conn.id);
-    else if (outcome === 'refuse')
-      conn.connectEvent = kernel.scheduleIn(rtt, this.context.connectRefusedEvent, conn.id);
+    // Happy eyeballs over a logical host's answers (MultiConnectionBaseImpl): the next address starts
+    // when the previous one fails, or after 300 ms without connecting; the first to connect wins.
+    const targets = this.host.connectTargets();
+    let startMs = 0;
+    for (let i = 0; i < targets.length; i++) {
+      const server = this.host.serverFor(targets[i]!);
+      if (server.connectOutcome === 'ok') {
+        conn.server = server;
+        conn.connectEvent = kernel.scheduleIn(startMs + server.rttMs, this.context.connectDoneEvent, conn.id);
+        break;
+      }
+      const last = i === targets.length - 1;
+      // A refused SYN comes back as RST after one round trip; a black hole never answers.
+      if (server.connectOutcome === 'refuse') {
+        if (last)
+          conn.connectEvent = kernel.scheduleIn(
+            startMs + server.rttMs,
+            this.context.connectRefusedEvent,
+            conn.id,
+          );
+        startMs += server.rttMs;
+      } else {
+        startMs += HAPPY_EYEBALLS_DELAY_MS;
+      }
+    }
     conn.connectTimer = kernel.scheduleIn(this.connectTimeoutMs, this.context.connectTimeoutEvent, conn.id);
   }
 }

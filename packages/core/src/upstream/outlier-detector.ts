@@ -30,6 +30,8 @@ export class OutlierDetector {
   readonly monitors: OutlierHostMonitor[];
   readonly ejections: EjectionReport[] = [];
   ejectionsActive = 0;
+  /** Hosts the cluster has now: the cap counts these, across every priority. */
+  private memberCount: number;
   private readonly counters = new Map<string, number>();
 
   constructor(
@@ -39,6 +41,29 @@ export class OutlierDetector {
     private readonly enforcementRng: Rng,
   ) {
     this.monitors = hosts.map((h) => new OutlierHostMonitor(h));
+    this.memberCount = hosts.length;
+  }
+
+  /** A host joined (DNS refresh): a fresh monitor with no history. */
+  addHost(host: Host): void {
+    this.monitors[host.index] = new OutlierHostMonitor(host);
+    this.memberCount++;
+  }
+
+  /** A host left (DNS refresh): its monitor and any ejection go with it. */
+  removeHost(host: Host): void {
+    const monitor = this.monitors[host.index]!;
+    this.memberCount--;
+    if (host.ejected) {
+      this.ejectionsActive--;
+      const now = this.owner.nowMs();
+      monitor.ejectedMs += now - monitor.lastEjectionMs;
+      this.ejections[monitor.openEjection]!.untilMs = now;
+      monitor.openEjection = -1;
+      host.ejected = false;
+      this.owner.onHealthChanged(-1);
+    }
+    monitor.removed = true;
   }
 
   /** One attempt's outcome (DetectorHostMonitorImpl::putResult). Overflow never reaches here. */
@@ -106,7 +131,7 @@ export class OutlierDetector {
   /** Whether one more ejection fits under maxEjectionPercent, counted over every host of every priority. */
   private ejectionAllowed(): boolean {
     const max = Math.min(100, this.config.maxEjectionPercent);
-    const hosts = this.monitors.length;
+    const hosts = this.memberCount;
     if (this.config.capRule === 'pre-1.27') return (100 * this.ejectionsActive) / hosts < max;
     return (100 * (this.ejectionsActive + 1)) / hosts <= max;
   }
@@ -171,6 +196,7 @@ export class OutlierDetector {
     const now = this.owner.nowMs();
     const { baseEjectionTimeMs: base, maxEjectionTimeMs: max, intervalMs } = this.config;
     for (const m of this.monitors) {
+      if (m.removed) continue;
       if (m.host.ejected && Math.min(base * m.ejectTimeBackoff, max) <= now - m.lastEjectionMs)
         this.unejectHost(m, now);
       m.externalOrigin.swap();
@@ -179,6 +205,7 @@ export class OutlierDetector {
     this.processSuccessRate('external');
     this.processSuccessRate('local');
     for (const m of this.monitors) {
+      if (m.removed) continue;
       const clean =
         !m.host.ejected && !Number.isNaN(m.lastUnejectionMs) && now - m.lastUnejectionMs >= intervalMs;
       if (clean && m.ejectTimeBackoff > 0) m.ejectTimeBackoff--;
@@ -188,7 +215,7 @@ export class OutlierDetector {
   /** processSuccessRateEjections: mean − factor·stdev over hosts with enough volume; failure percentage ≥ threshold. */
   private processSuccessRate(origin: 'external' | 'local'): void {
     const c = this.config;
-    const n = this.monitors.length;
+    const n = this.memberCount;
     if (n < c.successRateMinimumHosts && n < c.failurePercentageMinimumHosts) return;
     const buckets = (m: OutlierHostMonitor): SuccessRateBuckets =>
       origin === 'external' ? m.externalOrigin : m.localOrigin;
@@ -196,7 +223,7 @@ export class OutlierDetector {
     const failing: Array<[OutlierHostMonitor, number]> = [];
     let sum = 0;
     for (const m of this.monitors) {
-      if (m.host.ejected) continue;
+      if (m.host.ejected || m.removed) continue;
       const b = buckets(m);
       const rate = b.closedRatePct();
       if (rate < 0) continue;

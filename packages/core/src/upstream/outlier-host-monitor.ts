@@ -40,6 +40,8 @@ export class OutlierHostMonitor {
   ejectedMs = 0;
   /** Index of the open ejection in the detector's record, or -1. */
   openEjection = -1;
+  /** The host left the cluster (DNS refresh). */
+  removed = false;
 
   constructor(readonly host: Host) {}
 

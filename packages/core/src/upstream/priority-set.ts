@@ -27,14 +27,21 @@ export class PrioritySet {
     allHosts: readonly Host[],
     /** healthy_panic_threshold in percent: Envoy 50, Istio's minHealthPercent (default 0) with outlierDetection. */
     readonly panicThresholdPct: number,
+    /** How many priorities the cluster can have (DNS refreshes may empty some). */
+    levels = allHosts.reduce((m, h) => Math.max(m, h.priority + 1), 1),
   ) {
-    const levels = allHosts.reduce((m, h) => Math.max(m, h.priority + 1), 1);
     this.hosts = Array.from({ length: levels }, () => []);
-    for (const h of allHosts) this.hosts[h.priority]!.push(h);
-    this.usable = this.hosts.map((hs) => [...hs]);
+    this.usable = Array.from({ length: levels }, () => []);
     this.health = new Int32Array(levels);
     this.load = new Int32Array(levels);
     this.panic = new Uint8Array(levels);
+    this.setHosts(allHosts);
+  }
+
+  /** A new membership (DNS refresh): hosts by priority, then everything recomputed. */
+  setHosts(members: readonly Host[]): void {
+    for (const level of this.hosts) level.length = 0;
+    for (const h of members) this.hosts[h.priority]!.push(h);
     this.recalculate();
   }
 
