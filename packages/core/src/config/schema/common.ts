@@ -25,6 +25,8 @@ export function integer(min: number, max: number) {
 
 export const uint32 = () => integer(0, 4_294_967_295);
 export const uint64 = () => integer(0, Number.MAX_SAFE_INTEGER);
+/** A protobuf int32, any sign. */
+export const int32 = () => integer(-2_147_483_648, 2_147_483_647);
 /** int32 fields Istio's validation requires to be non-negative (pool sizes, counts). */
 export const nonNegativeInt32 = () => integer(0, 2_147_483_647);
 export const portNumber = () => integer(1, 65_535);

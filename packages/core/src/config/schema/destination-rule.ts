@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import {
   duration,
+  int32,
   integer,
   istioDuration,
   istioResource,
-  nonNegativeInt32,
   numberIn,
   percentInt,
   portNumber,
@@ -16,8 +16,8 @@ import { connectionPoolSchema } from './connection-pool.js';
 import { loadBalancerSchema } from './load-balancer.js';
 
 export const outlierDetectionSchema = z.strictObject({
-  /** Deprecated: use consecutiveGatewayErrors or consecutive5xxErrors. */
-  consecutiveErrors: nonNegativeInt32().optional(),
+  /** Deprecated: use consecutiveGatewayErrors or consecutive5xxErrors. istiod only warns, whatever the value. */
+  consecutiveErrors: int32().optional(),
   splitExternalLocalOriginErrors: z.boolean().optional(),
   consecutiveLocalOriginFailures: uint32().optional(),
   consecutiveGatewayErrors: uint32().optional(),
