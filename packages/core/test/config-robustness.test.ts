@@ -59,6 +59,29 @@ describe('hostile input becomes diagnostics, never an exception', () => {
     expect(errors[0]?.message).toMatch(/^file is 20971523 bytes, over the 16777216-byte limit/);
   });
 
+  it('a 50 MB ServiceEntry is refused before parsing, quickly and in one diagnostic', () => {
+    const header =
+      'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: { name: big }\nspec:\n  hosts:\n';
+    const host = '    - host-0000000.example.com\n';
+    const huge = header + host.repeat(Math.ceil((50 * 1024 * 1024) / host.length));
+    expect(huge.length).toBeGreaterThan(50 * 1024 * 1024);
+    const started = performance.now();
+    const loaded = loadConfig({ file: 'big.yaml', text: huge });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(loaded.serviceEntries).toEqual([]);
+    expect(loaded.diagnostics).toHaveLength(1);
+    expect(loaded.diagnostics[0]).toMatchObject({
+      severity: 'error',
+      file: 'big.yaml',
+      line: 1,
+      column: 1,
+      path: '',
+    });
+    expect(loaded.diagnostics[0]?.message).toMatch(
+      /^file is \d{8} bytes, over the 16777216-byte limit; not parsed$/,
+    );
+  });
+
   it('honours a smaller maxBytes, counting UTF-8 bytes', () => {
     expect(errorsIn('kind: ééé\n', { maxBytes: 10 })[0]?.message).toMatch(/^file is 13 bytes/);
   });
