@@ -9,7 +9,8 @@ import {
   validatePort,
   validateWildcardDomain,
 } from './hosts.js';
-import { checkGatewayNames, checkHttpRoute } from './http-route-rules.js';
+import { checkGatewayNames } from './http-match-rules.js';
+import { checkHttpRoute } from './http-route-rules.js';
 import { labelProblems } from './labels.js';
 import type { RuleReport } from './report.js';
 import { checkRouteDestinations } from './route-parts.js';
