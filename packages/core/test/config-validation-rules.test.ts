@@ -196,3 +196,28 @@ spec:
     expect(diagnostics[0]?.message).toContain('"retryOnn"');
   });
 });
+
+describe("the CRD's list and string caps", () => {
+  const serviceEntry = (hosts: number, address = '192.0.2.1') => `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: { name: se }
+spec:
+  hosts: [${Array.from({ length: hosts }, (_, i) => `h${i}.example.com`).join(', ')}]
+  addresses: ["${address}"]
+  ports: [{ number: 443, name: https, protocol: HTTPS }]
+  resolution: NONE
+`;
+
+  it('allows 256 hosts and refuses 257', () => {
+    expect(loadConfig(serviceEntry(256)).serviceEntries).toHaveLength(1);
+    expect(loadConfig(serviceEntry(257)).diagnostics).toMatchObject([
+      { severity: 'error', path: 'spec.hosts', message: 'must have at most 256 items' },
+    ]);
+  });
+
+  it('refuses an address longer than 64 characters', () => {
+    const diagnostics = loadConfig(serviceEntry(1, `2001:db8::${'0:'.repeat(30)}1`)).diagnostics;
+    expect(diagnostics).toMatchObject([{ severity: 'error', path: 'spec.addresses[0]' }]);
+    expect(diagnostics[0]?.message).toBe('must be at most 64 characters long');
+  });
+});

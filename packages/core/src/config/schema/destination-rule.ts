@@ -60,7 +60,8 @@ export const trafficPolicySchema = z.strictObject({
   connectionPool: connectionPoolSchema.optional(),
   outlierDetection: outlierDetectionSchema.optional(),
   tls: clientTlsSettingsSchema.optional(),
-  portLevelSettings: z.array(portTrafficPolicySchema).optional(),
+  /** The CRD allows at most 4096. */
+  portLevelSettings: z.array(portTrafficPolicySchema).max(4096).optional(),
   tunnel: z
     .strictObject({
       protocol: z.string().optional(),
@@ -91,7 +92,9 @@ export const destinationRuleSpecSchema = z.strictObject({
   trafficPolicy: trafficPolicySchema.optional(),
   subsets: z.array(subsetSchema).optional(),
   exportTo: z.array(z.string()).optional(),
-  workloadSelector: z.strictObject({ matchLabels: stringMap().optional() }).optional(),
+  workloadSelector: z
+    .strictObject({ matchLabels: z.record(z.string(), z.string().max(63)).optional() })
+    .optional(),
 });
 export type DestinationRuleSpec = z.infer<typeof destinationRuleSpecSchema>;
 
