@@ -6,7 +6,12 @@ const QUALIFIED_NAME_FMT = '(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
 const TAG_KEY = new RegExp(`^(${DNS1123_LABEL_FMT}(?:\\.${DNS1123_LABEL_FMT})*/)?(${QUALIFIED_NAME_FMT})$`);
 const LABEL_VALUE = new RegExp(`^(?:${QUALIFIED_NAME_FMT})?$`);
 
+/** The longest key that can be valid: a 253-character prefix, `/`, a 63-character name. */
+const MAX_TAG_KEY = 253 + 1 + 63;
+
 function validateTagKey(key: string): string | undefined {
+  // Checked first so a huge hostile key never reaches the (backtracking) regex.
+  if (key.length > MAX_TAG_KEY) return `invalid tag key: ${JSON.stringify(key.slice(0, 40))}… (too long)`;
   const match = TAG_KEY.exec(key);
   if (match === null) return `invalid tag key: ${JSON.stringify(key)}`;
   const prefix = match[1] ?? '';

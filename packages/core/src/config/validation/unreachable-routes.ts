@@ -61,6 +61,8 @@ function covers(a: PrefixMatch, b: PrefixMatch): boolean {
   });
 }
 
+const MAX_PREFIX_MATCHES = 2_000;
+
 type AnyRoute = { match?: object[] | undefined; name?: string | undefined };
 
 function analyze(report: RuleReport, kind: string, routes: readonly AnyRoute[], http: boolean): void {
@@ -112,6 +114,8 @@ function analyze(report: RuleReport, kind: string, routes: readonly AnyRoute[], 
         `virtualService rule ${routeName(route, i)} not used (all matches used by prior rules)`,
       );
   });
+  // Every pair of prefix matches is compared; a hostile number of them is not analysed (warnings only).
+  if (prefixes.length > MAX_PREFIX_MATCHES) return;
   prefixes.forEach((a, i) => {
     for (const b of prefixes.slice(i + 1)) {
       if (b.prefix === a.prefix || !covers(a, b)) continue;
