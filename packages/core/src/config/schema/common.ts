@@ -71,12 +71,15 @@ export const istioDuration = () => duration({ minMs: 1 });
 
 export const stringMap = () => z.record(z.string(), z.string());
 
-/** Istio's `Percent` message: `{ value: 0..100 }`. */
-export const percentSchema = z.strictObject({ value: numberIn(0, 100) });
+/** Istio's `Percent` message: `{ value: 0..100 }`; `{}` is 0, as in protobuf (the CRD does not require value). */
+export const percentSchema = z.strictObject({ value: numberIn(0, 100).default(0) });
 export type Percent = z.infer<typeof percentSchema>;
 
-/** Istio's `PortSelector`. */
-export const portSelectorSchema = z.strictObject({ number: portNumber() });
+/**
+ * Istio's `PortSelector`. The CRD takes any uint32 and does not require it; istiod checks 1..65535
+ * in route destinations but not in a DestinationRule's portLevelSettings.
+ */
+export const portSelectorSchema = z.strictObject({ number: uint32().default(0) });
 export type PortSelector = z.infer<typeof portSelectorSchema>;
 
 /**
