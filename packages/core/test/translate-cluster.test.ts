@@ -257,9 +257,12 @@ describe('endpoint ports', () => {
     - address: 192.0.2.3
       ports: { other: 1234 }`;
 
+  // Istio rejects an endpoint port whose name the ServiceEntry does not declare, so `other` is a real port.
+  const other = '    - { number: 9000, name: other, protocol: HTTP }';
+
   it("come from the endpoint's ports map by port name, else targetPort", () => {
-    const ports = '    - { number: 80, name: http, protocol: HTTP, targetPort: 8080 }';
-    const cluster = clusterOf(serviceEntry({ ports, endpoints }));
+    const ports = `    - { number: 80, name: http, protocol: HTTP, targetPort: 8080 }\n${other}`;
+    const cluster = clusterOf(serviceEntry({ ports, endpoints }), { port: 80 });
     expect(cluster.endpoints.map((e) => `${e.address}:${e.port}`)).toEqual([
       '192.0.2.1:9090',
       '192.0.2.2:8080',
@@ -268,7 +271,8 @@ describe('endpoint ports', () => {
   });
 
   it('else the port number', () => {
-    const cluster = clusterOf(serviceEntry({ endpoints }));
+    const ports = `    - { number: 80, name: http, protocol: HTTP }\n${other}`;
+    const cluster = clusterOf(serviceEntry({ ports, endpoints }), { port: 80 });
     expect(cluster.endpoints.map((e) => e.port)).toEqual([9090, 80, 80]);
   });
 });
