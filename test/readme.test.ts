@@ -37,3 +37,26 @@ describe('README', () => {
     expect(readFileSync('.ci/run', 'utf8')).toContain(`\n${test}\n`);
   });
 });
+
+describe('README sample output', () => {
+  /** Every line of the README's text block after `marker` appears in what the CLI prints ("..." skips). */
+  async function expectSample(marker: string, args: string[]) {
+    const block = blockAfter(marker, 'text');
+    const { main } = await import('../packages/core/src/cli/main.js');
+    let out = '';
+    const code = await main(args, { stdout: (t) => (out += t), stderr: () => {} });
+    expect(code).toBe(0);
+    for (const line of block.split('\n')) if (line !== '...' && line !== '') expect(out).toContain(line);
+  }
+
+  it('shows what `meshsim run examples/payment-gateway.yaml` prints', async () => {
+    await expectSample('prints:', ['run', 'examples/payment-gateway.yaml']);
+  });
+
+  it('shows what `meshsim run examples/outlier-detection.yaml` prints', async () => {
+    await expectSample('npx -y pnpm@10 meshsim run examples/outlier-detection.yaml', [
+      'run',
+      'examples/outlier-detection.yaml',
+    ]);
+  });
+});

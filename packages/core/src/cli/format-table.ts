@@ -6,6 +6,7 @@ import { type FlagName, responseFlagMeaning } from '../observe/response-flags.js
 const compact = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 const table = (head: string[]) => new Table({ head, chars: compact, style: { head: [], border: [] } });
 const pct = (x: number): string => `${(100 * x).toFixed(2)} %`;
+const seconds = (x: number): string => `${(x / 1000).toFixed(3)} s`;
 const ms = (x: number): string => `${x.toFixed(x < 10 ? 3 : 1)} ms`;
 
 function flagMeaning(flags: string): string {
@@ -51,6 +52,19 @@ export function formatReportTable(report: Report): string {
       ]);
     }
     out.push(hosts.toString());
+    if (cluster.ejections.length > 0) {
+      const events = table(['ejected at', 'host', 'detector', 'returned at', 'out for']);
+      for (const e of cluster.ejections) {
+        events.push([
+          seconds(e.atMs),
+          e.host,
+          e.type,
+          e.untilMs === null ? 'still out at the end' : seconds(e.untilMs),
+          e.untilMs === null ? '-' : seconds(e.untilMs - e.atMs),
+        ]);
+      }
+      out.push(events.toString());
+    }
     const stats = table(['Envoy stat', 'value']);
     for (const [k, v] of Object.entries(cluster.stats)) if (v !== 0) stats.push([k, v]);
     out.push(stats.toString());
