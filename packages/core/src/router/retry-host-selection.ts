@@ -1,6 +1,6 @@
 import type { Cluster } from '../upstream/cluster.js';
 import type { Host } from '../upstream/host.js';
-import type { RequestHash } from '../upstream/lb/uint64.js';
+import type { ClientRequest } from './request.js';
 import type { RetryPolicyModel } from './retry-policy.js';
 
 /**
@@ -9,18 +9,23 @@ import type { RetryPolicyModel } from './retry-policy.js';
  */
 export function chooseHostForAttempt(
   cluster: Cluster,
-  worker: number,
   policy: RetryPolicyModel | null,
-  attempted: readonly Host[],
-  hash: RequestHash | null,
+  req: ClientRequest,
   nowMs: number,
 ): Host | null {
-  if (policy === null || !policy.previousHosts || attempted.length === 0)
+  const { worker, hash } = req;
+  if (policy === null || !policy.previousHosts || req.attemptedCount === 0) {
     return cluster.chooseHost(worker, hash, nowMs);
+  }
   let host: Host | null = null;
   for (let i = 0; i <= policy.hostSelectionMaxAttempts; i++) {
     host = cluster.chooseHost(worker, hash, nowMs);
-    if (host === null || !attempted.includes(host)) return host;
+    if (host === null || !tried(req, host)) return host;
   }
   return host;
+}
+
+function tried(req: ClientRequest, host: Host): boolean {
+  for (let i = 0; i < req.attemptedCount; i++) if (req.attemptedHosts[i] === host) return true;
+  return false;
 }

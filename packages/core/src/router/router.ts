@@ -124,20 +124,13 @@ export class Router implements PoolCallbacks {
     const cluster = this.clusters[req.cluster]!;
     const policy = this.routes[req.route]!.retry;
     req.attempts++;
-    const host = chooseHostForAttempt(
-      cluster,
-      req.worker,
-      policy,
-      req.attemptedHosts,
-      req.hash,
-      this.kernel.nowMs,
-    );
+    const host = chooseHostForAttempt(cluster, policy, req, this.kernel.nowMs);
     if (host === null) {
       cluster.stats.upstream_cx_none_healthy++;
       this.finish(req, 503, Flag.UH);
       return;
     }
-    req.attemptedHosts.push(host);
+    req.attemptedHosts[req.attemptedCount++] = host;
     req.host = host;
     req.attemptTag = this.nextAttemptTag++;
     const pool = host.pools[req.worker]!;
@@ -185,7 +178,7 @@ export class Router implements PoolCallbacks {
   private onResponse(requestId: number): void {
     const req = this.requests.get(requestId);
     req.responseEvent = -1;
-    this.kernel.cancel(req.perTryTimer);
+    if (req.perTryTimer !== -1) this.kernel.cancel(req.perTryTimer);
     req.perTryTimer = -1;
     const cluster = this.clusters[req.cluster]!;
     const host = req.host!;
@@ -312,9 +305,9 @@ export class Router implements PoolCallbacks {
       req.pendingPool.cancelPending();
       req.pendingPool = null;
     }
-    kernel.cancel(req.perTryTimer);
+    if (req.perTryTimer !== -1) kernel.cancel(req.perTryTimer);
     req.perTryTimer = -1;
-    kernel.cancel(req.backoffTimer);
+    if (req.backoffTimer !== -1) kernel.cancel(req.backoffTimer);
     req.backoffTimer = -1;
   }
 
@@ -326,7 +319,7 @@ export class Router implements PoolCallbacks {
 
   private finish(req: ClientRequest, status: number, flags: number): void {
     const now = this.kernel.nowMs;
-    this.kernel.cancel(req.globalTimer);
+    if (req.globalTimer !== -1) this.kernel.cancel(req.globalTimer);
     this.abandonAttempt(req);
     if (req.cluster >= 0) this.releaseRetry(req, this.clusters[req.cluster]!);
     this.client.record(now, now - req.arrivalMs, status, flagsText(flags));
