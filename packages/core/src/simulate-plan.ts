@@ -81,6 +81,14 @@ export function runPlan(plan: RunPlan): Report {
   clusters.forEach((c, i) => {
     if (c.outlier !== null) kernel.schedule(c.outlier.config.intervalMs, outlierTick, i);
   });
+  // Closed-loop clients send again once answered, after their think time.
+  let clientSend = -1;
+  const onAnswered = (source: number) => {
+    const t = plan.traffic[source];
+    if (t === undefined || t.clients === 0) return;
+    const next = kernel.nowMs + t.thinkTimeMs;
+    if (next < plan.durationMs) kernel.schedule(next, clientSend, source);
+  };
   const router = new Router(
     kernel,
     plan.model.routes,
@@ -91,23 +99,33 @@ export function runPlan(plan: RunPlan): Report {
     streams.get('router/fault'),
     streams.get('router/weighted-clusters'),
     client,
+    onAnswered,
   );
   context.callbacks = router;
+  clientSend = kernel.defineEvent((i) => {
+    const t = plan.traffic[i]!;
+    router.startRequest(t.route, t.hash, i);
+  });
 
-  const sources = plan.traffic.map(
-    (t, i) => new PoissonSource(i, t.target, t.rps, streams.get(`traffic/${i}`)),
+  const sources = plan.traffic.map((t, i) =>
+    t.rps > 0 ? new PoissonSource(i, t.target, t.rps, streams.get(`traffic/${i}`)) : null,
   );
   const arrivalEvent = kernel.defineEvent((i) => {
     const source = sources[i]!;
     const t = plan.traffic[i]!;
-    router.startRequest(t.route, t.hash);
+    router.startRequest(t.route, t.hash, i);
     const next = kernel.nowMs + source.nextGapMs();
     if (next < plan.durationMs) kernel.schedule(next, arrivalEvent, i);
   });
-  for (const source of sources) {
-    const first = source.nextGapMs();
-    if (first < plan.durationMs) kernel.schedule(first, arrivalEvent, source.index);
-  }
+  plan.traffic.forEach((t, i) => {
+    const source = sources[i];
+    if (source !== null && source !== undefined) {
+      const first = source.nextGapMs();
+      if (first < plan.durationMs) kernel.schedule(first, arrivalEvent, i);
+    }
+    // Every client of a closed loop sends its first request at t = 0, all at once.
+    for (let c = 0; c < t.clients; c++) kernel.schedule(0, clientSend, i);
+  });
 
   kernel.runUntil(plan.durationMs);
   if (router.inFlight > 0) kernel.drain(plan.durationMs + plan.drainMs, () => router.inFlight === 0);

@@ -101,10 +101,6 @@ export function buildRunPlan(
   const caller = spec.proxy.namespace;
   const istioVersion = spec.proxy.istioVersion;
   spec.traffic.forEach((t, i) => {
-    if (!('rps' in t)) {
-      at(['traffic', i, 'clients'], 'error', 'closed-loop clients are not modelled yet; use rps');
-      return;
-    }
     const se = findServiceEntry(loaded.serviceEntries, t.host, caller);
     if (se === undefined) {
       at(
@@ -208,7 +204,9 @@ export function buildRunPlan(
     routes.push(model);
     traffic.push({
       target: { host, port: port.number, path: t.path, method: t.method },
-      rps: t.rps,
+      rps: 'rps' in t ? t.rps : 0,
+      clients: 'clients' in t ? t.clients : 0,
+      thinkTimeMs: 'clients' in t ? t.thinkTime.ms : 0,
       route: routes.length - 1,
       hash,
     });
@@ -231,7 +229,8 @@ export function buildRunPlan(
       at(['endpoints', address], 'warning', `no simulated cluster has an endpoint ${address}`);
     }
   }
-  const totalRps = traffic.reduce((s, t) => s + t.rps, 0);
+  // A closed loop sends at most one request per client per think time (or per 0.1 ms without one).
+  const totalRps = traffic.reduce((s, t) => s + t.rps + (t.clients * 1000) / Math.max(t.thinkTimeMs, 0.1), 0);
   const expected = (totalRps * spec.duration.ms) / 1000;
   if (expected > MAX_EXPECTED_REQUESTS) {
     at(

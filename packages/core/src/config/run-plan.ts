@@ -4,10 +4,17 @@ import type { DnsRecordSet } from '../world/synthetic-dns.js';
 import type { TrafficTarget } from '../world/traffic-source.js';
 import type { EnvoyModel } from './envoy-model.js';
 
-/** One traffic stream after validation: Poisson at `rps` towards the cluster its route selects. */
+/**
+ * One traffic stream after validation: open-loop Poisson at `rps`, or a closed loop of `clients` that
+ * each send, wait for the answer, think for `thinkTimeMs`, and send again.
+ */
 export interface TrafficPlan {
   target: TrafficTarget;
+  /** Open loop; 0 for a closed loop. */
   rps: number;
+  /** Closed loop; 0 for an open loop. */
+  clients: number;
+  thinkTimeMs: number;
   /** Index into `model.routes`. */
   route: number;
   /** The requests' consistent-hash value when their route's cluster hashes (RING_HASH/MAGLEV). */
