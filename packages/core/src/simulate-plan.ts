@@ -43,6 +43,7 @@ export function runPlan(plan: RunPlan): Report {
       c.pool!.onConnectFailed(c, PoolFailureReason.RemoteConnectionFailure),
     ),
     connectTimeoutEvent: connectionEvent((c) => c.pool!.onConnectFailed(c, PoolFailureReason.Timeout)),
+    idleCheckEvent: connectionEvent((c) => c.pool!.onIdleCheck(c)),
     callbacks: { onPoolReady: () => {}, onPoolFailure: () => {}, isWaiting: () => false },
   };
   let ejectedHosts = 0;

@@ -41,19 +41,26 @@ function rig(hosts: number, workers: number) {
     connectDoneEvent: ev((c) => c.pool!.onConnected(c)),
     connectRefusedEvent: ev((c) => c.pool!.onConnectFailed(c, PoolFailureReason.RemoteConnectionFailure)),
     connectTimeoutEvent: ev((c) => c.pool!.onConnectFailed(c, PoolFailureReason.Timeout)),
+    idleCheckEvent: ev((c) => c.pool!.onIdleCheck(c)),
   };
   const server = new EndpointServer(
     '10.0.0.1',
     { latency: new Constant(5), errors: [], rttMs: 1, connect: 'ok', resetRate: 0 },
     new RandomStreams(1).get('x'),
   );
+  const settings = {
+    connectTimeoutMs: 10_000,
+    tlsHandshakeRtts: 0,
+    maxRequestsPerConnection: 0,
+    idleTimeoutMs: 0,
+  };
   const pools: ConnectionPool[][] = [];
   for (let h = 0; h < hosts; h++) {
     const host = new Host(h, `10.0.0.${h + 1}`, 80, '', 0, 1, {}, { serverFor: () => server });
     pools.push(
       Array.from(
         { length: workers },
-        (_, w) => new ConnectionPool(host, w, resources, stats, context, 10_000),
+        (_, w) => new ConnectionPool(host, w, resources, stats, context, settings),
       ),
     );
   }

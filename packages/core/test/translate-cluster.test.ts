@@ -392,7 +392,7 @@ describe("exportTo '.'", () => {
 });
 
 describe('diagnostics', () => {
-  it('a DestinationRule with tls (not modelled yet) gets a warning naming the field and its line', () => {
+  it('a tls field the simulation does not check (sni) gets a warning naming the field and its line', () => {
     const text = stream(
       serviceEntry(),
       destinationRule({ policy: '    tls: { mode: SIMPLE, sni: api.example.com }' }),
@@ -403,23 +403,25 @@ describe('diagnostics', () => {
     expect(line).toBe(22);
     const { cluster, diagnostics } = plan({ file: 'rules.yaml', text });
     expect(cluster).toBeDefined();
-    const warnings = diagnostics.filter((d) => d.path === 'spec.trafficPolicy.tls');
+    expect(cluster?.tlsMode).toBe('SIMPLE');
+    const warnings = diagnostics.filter((d) => d.path === 'spec.trafficPolicy.tls.sni');
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({
       severity: 'warning',
       file: 'rules.yaml',
       line,
-      column: lines[line - 1]!.indexOf('{') + 1,
+      column: lines[line - 1]!.indexOf('api.example.com }') + 1,
     });
-    expect(warnings[0]?.message).toMatch(/not modelled/);
+    expect(warnings[0]?.message).toMatch(/not checked/);
   });
 
   it('a port-level tls is named by its port-level path', () => {
     const policy = `    portLevelSettings:
       - port: { number: 80 }
-        tls: { mode: SIMPLE }`;
-    const { diagnostics } = plan(stream(serviceEntry(), destinationRule({ policy })));
-    expect(diagnostics.map((d) => d.path)).toContain('spec.trafficPolicy.portLevelSettings[0].tls');
+        tls: { mode: SIMPLE, sni: api.example.com }`;
+    const { cluster, diagnostics } = plan(stream(serviceEntry(), destinationRule({ policy })));
+    expect(cluster?.tlsMode).toBe('SIMPLE');
+    expect(diagnostics.map((d) => d.path)).toContain('spec.trafficPolicy.portLevelSettings[0].tls.sni');
   });
 
   it('resolution NONE (ORIGINAL_DST) is an error naming spec.resolution: not modelled yet', () => {

@@ -64,6 +64,12 @@ export interface ClusterModel {
     Provenance
   >;
   connectTimeoutMs: number;
+  /** Closes a connection idle this long (common_http_protocol_options.idle_timeout); 0 = never. */
+  idleTimeoutMs: number;
+  /** A connection drains after this many requests; 0 = unlimited. */
+  maxRequestsPerConnection: number;
+  /** DestinationRule tls.mode: anything but DISABLE originates TLS, adding the handshake to every connect. */
+  tlsMode: 'DISABLE' | 'SIMPLE' | 'MUTUAL' | 'ISTIO_MUTUAL';
   /** cluster.outlier_detection, null when the DestinationRule sets none. */
   outlierDetection: OutlierDetectionConfig | null;
   /** common_lb_config.healthy_panic_threshold: Envoy's 50, or Istio's minHealthPercent with outlierDetection. */

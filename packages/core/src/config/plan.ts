@@ -82,8 +82,6 @@ export function buildRunPlan(
   if (spec.traffic.length === 0) at(['traffic'], 'error', 'the Scenario has no traffic to simulate');
   if (spec.timeline.length > 0) at(['timeline'], 'error', 'timeline changes are not modelled yet');
   for (const [address, e] of Object.entries(spec.endpoints)) {
-    if (e.connect === 'tlsError')
-      at(['endpoints', address, 'connect'], 'error', 'connect: tlsError is not modelled yet');
     for (const field of UNMODELLED_ENDPOINT_FIELDS) {
       if (e[field] !== undefined) at(['endpoints', address, field], 'error', 'not modelled yet');
     }
@@ -247,7 +245,7 @@ export function buildRunPlan(
     latency: latencyDistribution(e?.latency),
     errors: e?.errors ?? [],
     rttMs: e?.rtt?.ms ?? defaultRttMs,
-    connect: e?.connect === 'refuse' || e?.connect === 'blackhole' ? e.connect : 'ok',
+    connect: e?.connect ?? 'ok',
     resetRate: e?.reset?.rate ?? 0,
   });
   const plan: RunPlan = {

@@ -18,6 +18,9 @@ import { ENVOY_PANIC_THRESHOLD_PCT, translateOutlierDetection } from './translat
 export const DNS_REFRESH_RATE_MS = 60_000;
 export const DNS_JITTER_MS = 100;
 
+/** Envoy's common_http_protocol_options.idle_timeout default, which Istio leaves in place (B.1). */
+export const ENVOY_IDLE_TIMEOUT_MS = 3_600_000;
+
 /** meshConfig.connectTimeout's default (B.1). */
 export const ISTIO_CONNECT_TIMEOUT_MS = 10_000;
 
@@ -239,7 +242,22 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
   priorities?.forEach((p, i) => {
     endpoints[i]!.priority = p;
   });
-  if (policy.tls !== undefined) drAt(pathOf.tls, 'warning', 'parsed but not modelled yet');
+  // TLS origination: the handshake's round trips come on top of TCP's (E.3); certificates and SNI are
+  // not checked, so a `connect: tlsError` endpoint is how a scenario breaks the handshake.
+  const tlsMode = policy.tls?.mode ?? 'DISABLE';
+  for (const field of [
+    'caCertificates',
+    'clientCertificate',
+    'privateKey',
+    'credentialName',
+    'subjectAltNames',
+    'sni',
+    'insecureSkipVerify',
+    'caCrl',
+  ] as const) {
+    if (policy.tls?.[field] !== undefined)
+      drAt([...pathOf.tls, field], 'warning', 'recorded; not checked by the simulation');
+  }
   const od = policy.outlierDetection;
   if (od?.consecutiveErrors !== undefined) {
     drAt(
@@ -258,12 +276,10 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
   const tcp = policy.connectionPool?.tcp;
   const http = policy.connectionPool?.http;
   const pool = pathOf.connectionPool;
-  for (const field of ['tcpKeepalive', 'maxConnectionDuration', 'idleTimeout'] as const) {
+  for (const field of ['tcpKeepalive', 'maxConnectionDuration'] as const) {
     if (tcp?.[field] !== undefined) drAt([...pool, 'tcp', field], 'warning', 'parsed but not modelled yet');
   }
   for (const field of [
-    'maxRequestsPerConnection',
-    'idleTimeout',
     'h2UpgradePolicy',
     'useClientProtocol',
     'maxConcurrentStreams',
@@ -312,6 +328,10 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
       maxRetries: maxRetriesFrom,
     },
     connectTimeoutMs: tcp?.connectTimeout?.ms ?? ISTIO_CONNECT_TIMEOUT_MS,
+    // Istio: http.idleTimeout, else tcp.idleTimeout, else Envoy's 1 h; 0 s disables it.
+    idleTimeoutMs: http?.idleTimeout?.ms ?? tcp?.idleTimeout?.ms ?? ENVOY_IDLE_TIMEOUT_MS,
+    maxRequestsPerConnection: http?.maxRequestsPerConnection ?? 0,
+    tlsMode,
     outlierDetection: od === undefined ? null : translateOutlierDetection(od, inputs.istioVersion),
     // With outlierDetection Istio sets the panic threshold to minHealthPercent, whose default 0 disables panic.
     healthyPanicThresholdPct: od === undefined ? ENVOY_PANIC_THRESHOLD_PCT : (od.minHealthPercent ?? 0),
