@@ -31,7 +31,16 @@ function latencyDistribution(latency: Latency | undefined): Distribution {
 }
 
 /** Behaviours the Scenario contract names but this version does not simulate: refused loudly, not ignored. */
-const UNMODELLED_ENDPOINT_FIELDS = ['reset', 'concurrency', 'rateLimit'] as const;
+const UNMODELLED_ENDPOINT_FIELDS = [
+  'reset',
+  'concurrency',
+  'queue',
+  'rateLimit',
+  'idleTimeout',
+  'flap',
+] as const;
+/** Traffic shapes the Scenario contract names but this version does not simulate. */
+const UNMODELLED_TRAFFIC_FIELDS = ['bursts', 'ramp', 'diurnal', 'routes'] as const;
 
 function findServiceEntry(
   entries: ReadonlyArray<Located<ServiceEntry>>,
@@ -107,6 +116,11 @@ export function buildRunPlan(
   const traffic: TrafficPlan[] = [];
   const caller = spec.proxy.namespace;
   spec.traffic.forEach((t, i) => {
+    for (const field of UNMODELLED_TRAFFIC_FIELDS) {
+      if (t[field] !== undefined) at(['traffic', i, field], 'error', 'not modelled yet');
+    }
+    if (t.arrivals === 'constant')
+      at(['traffic', i, 'arrivals'], 'error', 'constant arrivals are not modelled yet');
     if (!('rps' in t)) {
       at(['traffic', i, 'clients'], 'error', 'closed-loop clients are not modelled yet; use rps');
       return;
