@@ -11,6 +11,10 @@ export default defineConfig({
       { find: /^@meshsim\/core\/kernel$/, replacement: src('./packages/core/src/kernel/index.ts') },
       { find: /^@meshsim\/scenarios$/, replacement: src('./packages/scenarios/src/index.ts') },
       {
+        find: /^@meshsim\/scenarios\/arbitraries$/,
+        replacement: src('./packages/scenarios/src/arbitraries/index.ts'),
+      },
+      {
         find: /^@meshsim\/scenarios\/invariants$/,
         replacement: src('./packages/scenarios/src/invariants/index.ts'),
       },
