@@ -4,7 +4,7 @@ export type { RunPlan } from './config/run-plan.js';
 export { Kernel, RandomStreams } from './kernel/index.js';
 export type { ClientReport } from './observe/client-observer.js';
 export type { ClusterReport, EjectionReport, HostReport, Report } from './observe/report.js';
-export { ResponseFlag, responseFlagMeaning } from './observe/response-flags.js';
+export { Flag, type FlagName, flagsText, responseFlagMeaning } from './observe/response-flags.js';
 export type { TimelinePoint } from './observe/timeline.js';
 export {
   planSimulation,

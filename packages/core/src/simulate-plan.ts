@@ -6,8 +6,10 @@ import { ClientObserver } from './observe/client-observer.js';
 import type { ClusterReport, Report } from './observe/report.js';
 import { Router } from './router/router.js';
 import { Cluster } from './upstream/cluster.js';
-import { Connection, type PoolContext } from './upstream/connection-pool.js';
+import { Connection, type PoolContext, PoolFailureReason } from './upstream/connection-pool.js';
+import { DnsClusterResolver } from './upstream/dns-resolver.js';
 import { EndpointServer } from './world/endpoint-server.js';
+import { SyntheticDns } from './world/synthetic-dns.js';
 import { PoissonSource } from './world/traffic-source.js';
 
 /**
@@ -30,18 +32,66 @@ export function runPlan(plan: RunPlan): Report {
   };
 
   const connections = new RecyclingTable((id) => new Connection(id));
+  const connectionEvent = (handle: (conn: Connection) => void) =>
+    kernel.defineEvent((id) => handle(connections.get(id)));
   // The router is created after the clusters, so the pools reach it through this late-bound context.
   const context: { -readonly [K in keyof PoolContext]: PoolContext[K] } = {
     kernel,
     connections,
-    connectDoneEvent: kernel.defineEvent((id) => {
-      const conn = connections.get(id);
-      conn.pool!.onConnected(conn);
-    }),
-    callbacks: { onPoolReady: () => {}, onPoolFailure: () => {} },
+    connectDoneEvent: connectionEvent((c) => c.pool!.onConnected(c)),
+    connectRefusedEvent: connectionEvent((c) =>
+      c.pool!.onConnectFailed(c, PoolFailureReason.RemoteConnectionFailure),
+    ),
+    connectTimeoutEvent: connectionEvent((c) => c.pool!.onConnectFailed(c, PoolFailureReason.Timeout)),
+    callbacks: { onPoolReady: () => {}, onPoolFailure: () => {}, isWaiting: () => false },
   };
-  const clusters = plan.model.clusters.map((m) => new Cluster(m, plan.workers, streams, serverFor, context));
-  const router = new Router(kernel, clusters, plan.workers, streams.get('proxy/worker'), client);
+  let ejectedHosts = 0;
+  const clusters: Cluster[] = [];
+  for (const m of plan.model.clusters) {
+    const index = clusters.length;
+    const detectorHost = {
+      nowMs: () => kernel.nowMs,
+      onHealthChanged: (delta: number) => {
+        clusters[index]!.priorities.recalculate();
+        ejectedHosts += delta;
+        client.timeline.setEjectedHosts(kernel.nowMs, ejectedHosts);
+      },
+    };
+    clusters.push(new Cluster(m, plan.workers, streams, { serverFor }, context, detectorHost));
+  }
+  // DNS clusters warm on their first resolution at t = 0; each resolve target then refreshes on its own.
+  const dns = new SyntheticDns(plan.dns);
+  const resolveTargets: Array<[DnsClusterResolver, number]> = [];
+  const dnsRefresh = kernel.defineEvent((id) => {
+    const [resolver, target] = resolveTargets[id]!;
+    resolver.resolve(target);
+  });
+  for (const cluster of clusters) {
+    if (cluster.model.type === 'EDS') continue;
+    const jitter = streams.get(`dns/${cluster.name}`);
+    const resolver = new DnsClusterResolver(cluster, dns, kernel, jitter, dnsRefresh, resolveTargets.length);
+    for (let t = 0; t < resolver.targetCount; t++) resolveTargets.push([resolver, t]);
+    resolver.start();
+  }
+  const outlierTick = kernel.defineEvent((i) => {
+    const detector = clusters[i]!.outlier!;
+    detector.onIntervalTimer();
+    kernel.scheduleIn(detector.config.intervalMs, outlierTick, i);
+  });
+  clusters.forEach((c, i) => {
+    if (c.outlier !== null) kernel.schedule(c.outlier.config.intervalMs, outlierTick, i);
+  });
+  const router = new Router(
+    kernel,
+    plan.model.routes,
+    clusters,
+    plan.workers,
+    streams.get('proxy/worker'),
+    streams.get('router/backoff'),
+    streams.get('router/fault'),
+    streams.get('router/weighted-clusters'),
+    client,
+  );
   context.callbacks = router;
 
   const sources = plan.traffic.map(
@@ -49,7 +99,8 @@ export function runPlan(plan: RunPlan): Report {
   );
   const arrivalEvent = kernel.defineEvent((i) => {
     const source = sources[i]!;
-    router.startRequest(plan.traffic[i]!.cluster);
+    const t = plan.traffic[i]!;
+    router.startRequest(t.route, t.hash);
     const next = kernel.nowMs + source.nextGapMs();
     if (next < plan.durationMs) kernel.schedule(next, arrivalEvent, i);
   });
@@ -62,20 +113,31 @@ export function runPlan(plan: RunPlan): Report {
   if (router.inFlight > 0) kernel.drain(plan.durationMs + plan.drainMs, () => router.inFlight === 0);
   client.timeline.finish(plan.durationMs);
 
+  const endMs = kernel.nowMs;
   const clusterReports: Record<string, ClusterReport> = {};
   for (const cluster of clusters) {
+    const outlier = cluster.outlier;
     clusterReports[cluster.name] = {
-      stats: cluster.stats.snapshot(),
+      stats: sortByName({
+        ...cluster.stats.snapshot(),
+        ...(outlier?.stats() ?? {}),
+        membership_total: cluster.memberCount,
+        membership_healthy: cluster.healthyMemberCount,
+      }),
       hosts: cluster.hosts.map((h) => ({
         address: h.hostPort,
         locality: h.locality,
         priority: h.priority,
         rqTotal: h.rqTotal,
         rqError: h.rqError,
-        ejections: 0,
-        ejectedMs: 0,
+        ejections: outlier?.monitors[h.index]?.numEjections ?? 0,
+        ejectedMs: outlier?.ejectedMsOf(h, endMs) ?? 0,
+        ...(h.removed ? { removed: true } : {}),
+        ...(h.requestsByAddress !== null
+          ? { requestsByAddress: Object.fromEntries(h.requestsByAddress) }
+          : {}),
       })),
-      ejections: [],
+      ejections: outlier?.ejections ?? [],
     };
   }
   return {
@@ -88,4 +150,8 @@ export function runPlan(plan: RunPlan): Report {
     unfinished: router.inFlight,
     warnings: plan.warnings,
   };
+}
+
+function sortByName(stats: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(stats).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ConfigError, type Diagnostic, hasErrors } from './config/diagnostics.js';
+import { ConfigError, type Diagnostic, formatDiagnostic, hasErrors } from './config/diagnostics.js';
 import { type ConfigSource, type LoadedConfig, loadConfig } from './config/load.js';
 import { buildRunPlan, type ScenarioOrigin } from './config/plan.js';
 import { formatPath } from './config/positions.js';
@@ -127,6 +127,9 @@ export function planSimulation(
   if (hasErrors(diagnostics)) return { plan: null, diagnostics };
   const built = buildRunPlan(loaded, scenario);
   diagnostics.push(...built.diagnostics);
+  // The report carries every warning, the loader's (unknown fields…) as well as the translation's.
+  if (built.plan !== null)
+    built.plan.warnings = diagnostics.filter((d) => d.severity === 'warning').map(formatDiagnostic);
   return { plan: built.plan, diagnostics };
 }
 

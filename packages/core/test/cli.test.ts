@@ -22,7 +22,8 @@ async function cli(...argv: string[]): Promise<{ code: number; stdout: string; s
 
 const EXAMPLE = 'examples/payment-gateway.yaml';
 const CLUSTER = 'outbound|443||payments.provider.com';
-const SEED_DIR = '/work/shared/seed/configs';
+
+import { SEED_DIR } from '../../../test/fixtures/seed-dir.js';
 
 /** A stack trace line, as Node prints it (`    at fn (file:1:2)`). */
 const STACK_FRAME = /^\s+at /m;

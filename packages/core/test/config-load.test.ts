@@ -76,7 +76,7 @@ describe('apiVersions and kinds', () => {
       const text = [
         serviceEntry('', apiVersion),
         `apiVersion: ${apiVersion}\nkind: DestinationRule\nmetadata: { name: api }\nspec: { host: api.example.com }\n`,
-        `apiVersion: ${apiVersion}\nkind: VirtualService\nmetadata: { name: api }\nspec: { hosts: [api.example.com] }\n`,
+        `apiVersion: ${apiVersion}\nkind: VirtualService\nmetadata: { name: api }\nspec: { hosts: [api.example.com], http: [{ route: [{ destination: { host: api.example.com } }] }] }\n`,
       ].join('---\n');
       const loaded = loadConfig(text);
       expect(loaded.diagnostics).toEqual([]);

@@ -59,6 +59,61 @@ describe('hostile input becomes diagnostics, never an exception', () => {
     expect(errors[0]?.message).toMatch(/^file is 20971523 bytes, over the 16777216-byte limit/);
   });
 
+  it('a 50 MB ServiceEntry is refused before parsing, quickly and in one diagnostic', () => {
+    const header =
+      'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: { name: big }\nspec:\n  hosts:\n';
+    const host = '    - host-0000000.example.com\n';
+    const huge = header + host.repeat(Math.ceil((50 * 1024 * 1024) / host.length));
+    expect(huge.length).toBeGreaterThan(50 * 1024 * 1024);
+    const started = performance.now();
+    const loaded = loadConfig({ file: 'big.yaml', text: huge });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(loaded.serviceEntries).toEqual([]);
+    expect(loaded.diagnostics).toHaveLength(1);
+    expect(loaded.diagnostics[0]).toMatchObject({
+      severity: 'error',
+      file: 'big.yaml',
+      line: 1,
+      column: 1,
+      path: '',
+    });
+    expect(loaded.diagnostics[0]?.message).toMatch(
+      /^file is \d{8} bytes, over the 16777216-byte limit; not parsed$/,
+    );
+  });
+
+  it('rules that compare pairs stay fast on 5,000 hosts and 5,000 prefix matches', () => {
+    const hosts = Array.from({ length: 5_000 }, (_, i) => `h${i}.example.com`).join(', ');
+    const routes = Array.from(
+      { length: 5_000 },
+      (_, i) =>
+        `    - match: [{ uri: { prefix: /p${i} } }]\n      route: [{ destination: { host: h0.example.com } }]`,
+    ).join('\n');
+    const text = `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: { name: big }\nspec:\n  hosts: [${hosts}]\n  http:\n${routes}\n`;
+    const started = performance.now();
+    const loaded = loadConfig(text);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(loaded.virtualServices).toHaveLength(1);
+    expect(loaded.diagnostics).toMatchObject([
+      {
+        severity: 'warning',
+        path: 'spec.hosts',
+        message: '5000 hosts: the duplicate-host check is skipped past 2000',
+      },
+    ]);
+  });
+
+  it('a maglev table size near 2^53 and a megabyte label key are answered at once', () => {
+    const text = `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: { name: dr }\nspec:\n  host: api.example.com\n  trafficPolicy:\n    loadBalancer:\n      consistentHash: { useSourceIp: true, maglev: { tableSize: 9007199254740991 } }\n  subsets:\n    - name: v1\n      labels: { ${'a'.repeat(1_000_000)}!: v1 }\n`;
+    const started = performance.now();
+    const errors = errorsIn(text);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(errors.map((e) => e.path)).toEqual([
+      'spec.trafficPolicy.loadBalancer.consistentHash.maglev.tableSize',
+      `spec.subsets[0].labels["${'a'.repeat(1_000_000)}!"]`,
+    ]);
+  });
+
   it('honours a smaller maxBytes, counting UTF-8 bytes', () => {
     expect(errorsIn('kind: ééé\n', { maxBytes: 10 })[0]?.message).toMatch(/^file is 13 bytes/);
   });

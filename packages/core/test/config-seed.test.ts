@@ -1,18 +1,23 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SEED_DIR } from '../../../test/fixtures/seed-dir.js';
 import { formatDiagnostic } from '../src/config/diagnostics.js';
 import { loadConfig } from '../src/config/load.js';
 
-const SEED_DIR = '/work/shared/seed/configs';
 const seedFiles = readdirSync(SEED_DIR).filter((f) => f.endsWith('.yaml'));
 
 /**
- * The one warning the seed set earns: 10-global-database.yaml puts localityLbSetting directly under
+ * The warnings the seed set earns. 01-onprem-database.yaml declares a TCP port with resolution NONE
+ * and no addresses, which istiod's webhook warns about (with NONE no address is auto-allocated, so
+ * the listener has to match on port alone). 10-global-database.yaml puts localityLbSetting directly under
  * trafficPolicy, where Istio has no such field (it belongs under trafficPolicy.loadBalancer), so
  * Kubernetes drops it and the failover it describes never happens.
  */
 const EXPECTED_WARNINGS: Record<string, string[]> = {
+  '01-onprem-database.yaml': [
+    '01-onprem-database.yaml:13:7 warning spec.ports[0]: addresses are required for ports serving TCP (or unset) protocol when IP Autoallocation is not enabled [istio-webhook]',
+  ],
   '10-global-database.yaml': [
     '10-global-database.yaml:48:5 warning spec.trafficPolicy.localityLbSetting: unknown field "localityLbSetting" (did you mean "loadBalancer.localityLbSetting"?); ignored',
   ],

@@ -257,9 +257,12 @@ describe('endpoint ports', () => {
     - address: 192.0.2.3
       ports: { other: 1234 }`;
 
+  // Istio rejects an endpoint port whose name the ServiceEntry does not declare, so `other` is a real port.
+  const other = '    - { number: 9000, name: other, protocol: HTTP }';
+
   it("come from the endpoint's ports map by port name, else targetPort", () => {
-    const ports = '    - { number: 80, name: http, protocol: HTTP, targetPort: 8080 }';
-    const cluster = clusterOf(serviceEntry({ ports, endpoints }));
+    const ports = `    - { number: 80, name: http, protocol: HTTP, targetPort: 8080 }\n${other}`;
+    const cluster = clusterOf(serviceEntry({ ports, endpoints }), { port: 80 });
     expect(cluster.endpoints.map((e) => `${e.address}:${e.port}`)).toEqual([
       '192.0.2.1:9090',
       '192.0.2.2:8080',
@@ -268,7 +271,8 @@ describe('endpoint ports', () => {
   });
 
   it('else the port number', () => {
-    const cluster = clusterOf(serviceEntry({ endpoints }));
+    const ports = `    - { number: 80, name: http, protocol: HTTP }\n${other}`;
+    const cluster = clusterOf(serviceEntry({ ports, endpoints }), { port: 80 });
     expect(cluster.endpoints.map((e) => e.port)).toEqual([9090, 80, 80]);
   });
 });
@@ -388,18 +392,18 @@ describe("exportTo '.'", () => {
 });
 
 describe('diagnostics', () => {
-  it('a DestinationRule with outlierDetection gets a warning naming the field and its line', () => {
+  it('a DestinationRule with tls (not modelled yet) gets a warning naming the field and its line', () => {
     const text = stream(
       serviceEntry(),
-      destinationRule({ policy: '    outlierDetection: { consecutive5xxErrors: 5, interval: 10s }' }),
+      destinationRule({ policy: '    tls: { mode: SIMPLE, sni: api.example.com }' }),
     );
     const lines = text.split('\n');
-    const line = lines.findIndex((l) => l.includes('outlierDetection:')) + 1;
-    // serviceEntry() is 12 lines and `---` is 13; outlierDetection is the rule's 9th line.
+    const line = lines.findIndex((l) => l.includes('tls:')) + 1;
+    // serviceEntry() is 12 lines and `---` is 13; tls is the rule's 9th line.
     expect(line).toBe(22);
     const { cluster, diagnostics } = plan({ file: 'rules.yaml', text });
     expect(cluster).toBeDefined();
-    const warnings = diagnostics.filter((d) => d.path === 'spec.trafficPolicy.outlierDetection');
+    const warnings = diagnostics.filter((d) => d.path === 'spec.trafficPolicy.tls');
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({
       severity: 'warning',
@@ -410,26 +414,34 @@ describe('diagnostics', () => {
     expect(warnings[0]?.message).toMatch(/not modelled/);
   });
 
-  it('a port-level outlierDetection is named by its port-level path', () => {
+  it('a port-level tls is named by its port-level path', () => {
     const policy = `    portLevelSettings:
       - port: { number: 80 }
-        outlierDetection: { consecutive5xxErrors: 5 }`;
+        tls: { mode: SIMPLE }`;
     const { diagnostics } = plan(stream(serviceEntry(), destinationRule({ policy })));
-    expect(diagnostics.map((d) => d.path)).toContain(
-      'spec.trafficPolicy.portLevelSettings[0].outlierDetection',
-    );
+    expect(diagnostics.map((d) => d.path)).toContain('spec.trafficPolicy.portLevelSettings[0].tls');
   });
 
-  it.each(['DNS', 'DNS_ROUND_ROBIN'])('resolution %s is an error naming spec.resolution', (resolution) => {
-    const text = serviceEntry({ resolution });
+  it('resolution NONE (ORIGINAL_DST) is an error naming spec.resolution: not modelled yet', () => {
+    const text = serviceEntry({ resolution: 'NONE', endpoints: '' }).replace('  endpoints:\n', '');
     const line = text.split('\n').findIndex((l) => l.startsWith('  resolution:')) + 1;
-    expect(line).toBe(10);
     const { cluster, diagnostics } = plan({ file: 'se.yaml', text });
     expect(cluster).toBeUndefined();
     const errors = diagnostics.filter((d) => d.severity === 'error');
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ file: 'se.yaml', line, path: 'spec.resolution' });
-    expect(errors[0]?.message).toContain(resolution);
+    expect(errors[0]?.message).toContain('NONE');
+  });
+
+  it.each([
+    ['DNS', 'STRICT_DNS'],
+    ['DNS_ROUND_ROBIN', 'LOGICAL_DNS'],
+  ])('resolution %s becomes an Envoy %s cluster resolving each endpoint address', (resolution, type) => {
+    const { cluster } = plan({ file: 'se.yaml', text: serviceEntry({ resolution }) });
+    expect(cluster?.type).toBe(type);
+    expect(cluster?.endpoints).toEqual([]);
+    expect(cluster?.dnsTargets.map((t) => t.hostname)).toEqual(['192.0.2.1']);
+    expect(cluster?.dnsRefreshRateMs).toBe(60_000);
   });
 });
 
@@ -443,7 +455,13 @@ describe('translateCluster called directly', () => {
     const port = se.resource.spec.ports![0]!;
     const diagnostics: Diagnostic[] = [];
     const direct = translateCluster(
-      { serviceEntry: se, host: HOST, port, destinationRule: loaded.destinationRules[0] ?? null },
+      {
+        serviceEntry: se,
+        host: HOST,
+        port,
+        destinationRule: loaded.destinationRules[0] ?? null,
+        istioVersion: '1.28',
+      },
       diagnostics,
     );
     expect(diagnostics).toEqual([]);
@@ -457,7 +475,13 @@ describe('translateCluster called directly', () => {
     const se = loaded.serviceEntries[0]!;
     const diagnostics: Diagnostic[] = [];
     const cluster = translateCluster(
-      { serviceEntry: se, host: HOST, port: se.resource.spec.ports![0]!, destinationRule: null },
+      {
+        serviceEntry: se,
+        host: HOST,
+        port: se.resource.spec.ports![0]!,
+        destinationRule: null,
+        istioVersion: '1.28',
+      },
       diagnostics,
     );
     expect(cluster?.circuitBreakers.maxRetries).toBe(UNLIMITED);

@@ -70,8 +70,8 @@ spec:
     expect(cluster?.connectTimeoutMs).toBe(10_000);
   });
 
-  it('a matching entry without outlierDetection drops the top-level one (so no warning about it)', () => {
-    const { diagnostics } = clusterFor(`apiVersion: networking.istio.io/v1
+  it('a matching entry without outlierDetection drops the top-level one', () => {
+    const { cluster, diagnostics } = clusterFor(`apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata: { name: dr }
 spec:
@@ -83,31 +83,43 @@ spec:
         loadBalancer: { simple: RANDOM }
 `);
     expect(diagnostics.map(formatDiagnostic)).toEqual([]);
+    expect(cluster?.outlierDetection).toBeNull();
+    // Without outlier detection Envoy's own panic threshold applies.
+    expect(cluster?.healthyPanicThresholdPct).toBe(50);
+  });
+
+  it('without portLevelSettings the top-level outlierDetection applies', () => {
+    const { cluster } = clusterFor(`apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: dr }
+spec:
+  host: api.example.com
+  trafficPolicy:
+    outlierDetection: { consecutive5xxErrors: 3 }
+`);
+    expect(cluster?.outlierDetection?.consecutive5xx).toBe(3);
+    expect(cluster?.healthyPanicThresholdPct).toBe(0);
   });
 });
 
-/**
- * translate-cluster.ts reports "parsed but not modelled yet" at `positionOf(path)`, the position of the
- * field's value. When the value is a block mapping, that is the line of its first child, not the line
- * where the named field is written. Minor: the path is right, the line is one below the key.
- */
+/** A field written as a block mapping is reported at its key's line, not at its first child's. */
 describe('a not-modelled warning on a block-style field points at the line of the field it names', () => {
-  it('spec.trafficPolicy.outlierDetection written as a block is reported at its own line', () => {
+  it('spec.trafficPolicy.tls written as a block is reported at its own line', () => {
     const rule = `apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata: { name: dr }
 spec:
   host: api.example.com
   trafficPolicy:
-    outlierDetection:
-      consecutive5xxErrors: 5
+    tls:
+      mode: SIMPLE
 `;
     const text = `${SERVICE_ENTRY}---\n${rule}`;
-    // SERVICE_ENTRY is 8 lines, `---` is 9, and outlierDetection is the rule's 7th line.
-    const line = text.split('\n').indexOf('    outlierDetection:') + 1;
+    // SERVICE_ENTRY is 8 lines, `---` is 9, and tls is the rule's 7th line.
+    const line = text.split('\n').indexOf('    tls:') + 1;
     expect(line).toBe(16);
     const { diagnostics } = clusterFor(rule);
-    const warning = diagnostics.find((d) => d.path === 'spec.trafficPolicy.outlierDetection');
-    expect(warning?.line).toBe(line); // reported at 17, the line of consecutive5xxErrors
+    const warning = diagnostics.find((d) => d.path === 'spec.trafficPolicy.tls');
+    expect(warning?.line).toBe(line); // the key's line, not the line of its first child
   });
 });

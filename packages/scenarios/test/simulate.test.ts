@@ -125,10 +125,7 @@ const API = { host: 'api.example.com', port: 80 };
 
 describe('simulate() refuses, naming the field, what the builders express but the engine does not model yet', () => {
   const ENDPOINTS: ReadonlyArray<[string, Endpoint, string[]]> = [
-    ['refusing', endpoint.refusing(), ['connect: connect: refuse is not modelled yet']],
-    ['blackhole', endpoint.blackhole(), ['connect: connect: blackhole is not modelled yet']],
     ['tlsBroken', endpoint.tlsBroken(), ['connect: connect: tlsError is not modelled yet']],
-    ['resetting', endpoint.resetting(), ['reset: not modelled yet']],
     ['rateLimited', endpoint.rateLimited({ rps: 5 }), ['rateLimit: not modelled yet']],
     [
       'capacityLimited',
@@ -197,5 +194,60 @@ describe('simulate() refuses, naming the field, what the builders express but th
     expect(hosts[0]?.rqError).toBe(0);
     // Every answer takes at least the 300 ms server time, except the third host's (no latency).
     expect(report.client.latencyMs.max).toBeGreaterThanOrEqual(300);
+  });
+});
+
+describe('simulate() runs refused and black-holed connections and resets', () => {
+  const CLUSTER = 'outbound|80||api.example.com';
+  /** 192.0.2.2 behaves as `behaviour`, the two others answer at once; Istio's default retry policy. */
+  const run = (behaviour: Endpoint, duration: string, rps: number) => {
+    const report = simulate({
+      config: SERVICE_ENTRY,
+      seed: 5,
+      duration,
+      proxy: { namespace: 'shop' },
+      endpoints: { '192.0.2.2': behaviour },
+      traffic: traffic.poisson({ ...API, rps }),
+    });
+    const cluster = report.clusters[CLUSTER]!;
+    const bad = cluster.hosts.find((h) => h.address === '192.0.2.2:80')!;
+    return { report, stats: cluster.stats, bad, others: cluster.hosts.filter((h) => h !== bad) };
+  };
+
+  it('endpoint.refusing: each refused connect is retried on another host, so the client sees no error', () => {
+    const { report, stats, bad } = run(endpoint.refusing(), '10s', 30);
+    expect(report.warnings).toEqual([]);
+    expect(report.client.total).toBeGreaterThan(200);
+    expect(report.client.byStatus).toEqual({ '200': report.client.total });
+    expect(stats.upstream_cx_connect_fail).toBeGreaterThan(0);
+    // A refusal fails every request pending on that connection: at least one retry each.
+    expect(stats.upstream_rq_retry).toBeGreaterThanOrEqual(stats.upstream_cx_connect_fail!);
+    expect(bad.rqTotal).toBe(0);
+  });
+
+  it('endpoint.blackhole: an attempt there waits out the 10 s connect timeout, then the retry lands elsewhere', () => {
+    const { report, stats, bad } = run(endpoint.blackhole(), '5s', 5);
+    expect(report.warnings).toEqual([]);
+    expect(report.client.byStatus).toEqual({ '200': report.client.total });
+    expect(stats.upstream_cx_connect_timeout).toBeGreaterThan(0);
+    expect(bad.rqTotal).toBe(0);
+    // Istio's connectTimeout is 10 s; after it a back-off under 25 ms, a connect and the request
+    // (1 ms round trip each, the default) to a host that answers at once.
+    expect(report.client.latencyMs.max).toBeGreaterThanOrEqual(10_000);
+    expect(report.client.latencyMs.max).toBeLessThan(10_000 + 25 + 1 + 1 + 1);
+  });
+
+  it('endpoint.resetting: every request it takes ends in a reset (503 UC), which the default policy does not retry', () => {
+    const { report, stats, bad, others } = run(endpoint.resetting(), '10s', 30);
+    expect(report.warnings).toEqual([]);
+    const resets = report.client.byFlag.UC ?? 0;
+    expect(resets).toBeGreaterThan(0);
+    expect(resets).toBe(bad.rqTotal);
+    expect(report.client.byStatus['503']).toBe(resets);
+    expect(stats.upstream_rq_rx_reset).toBe(resets);
+    expect(stats.upstream_rq_retry ?? 0).toBe(0);
+    // The other two hosts answer everything else.
+    expect(others.every((h) => h.rqError === 0)).toBe(true);
+    expect(report.client.byStatus['200']).toBe(report.client.total - resets);
   });
 });

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import type { Report } from '../observe/report.js';
-import { type ResponseFlagCode, responseFlagMeaning } from '../observe/response-flags.js';
+import { type FlagName, responseFlagMeaning } from '../observe/response-flags.js';
 
 // No colours: reports are pasted into tickets and piped into files.
 const compact = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
@@ -11,7 +11,7 @@ const ms = (x: number): string => `${x.toFixed(x < 10 ? 3 : 1)} ms`;
 function flagMeaning(flags: string): string {
   return flags
     .split(',')
-    .map((f) => responseFlagMeaning[f as ResponseFlagCode] ?? 'unknown flag')
+    .map((f) => responseFlagMeaning[f as FlagName | '-'] ?? 'unknown flag')
     .join('; ');
 }
 

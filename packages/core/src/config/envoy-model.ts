@@ -1,4 +1,8 @@
+import type { RetryPolicyModel } from '../router/retry-policy.js';
 import type { CircuitBreakerThresholds } from '../upstream/circuit-breakers.js';
+import type { ConsistentHashKey } from '../upstream/lb/request-hash.js';
+import type { SlowStartConfig } from '../upstream/lb/slow-start.js';
+import type { OutlierDetectionConfig } from '../upstream/outlier-config.js';
 
 /** Envoy cluster discovery type, from the ServiceEntry's resolution (ENVOY-SEMANTICS D.1). */
 export type ClusterDiscoveryType = 'ORIGINAL_DST' | 'EDS' | 'STRICT_DNS' | 'LOGICAL_DNS';
@@ -15,6 +19,16 @@ export type LbPolicy =
 /** Where a value of the effective model came from: the user's YAML or a default. */
 export type Provenance = 'set' | 'default';
 
+/** One resolve target of a DNS cluster: every address it resolves to becomes a host with these traits. */
+export interface DnsTargetModel {
+  hostname: string;
+  port: number;
+  locality: string;
+  priority: number;
+  weight: number;
+  labels: Readonly<Record<string, string>>;
+}
+
 export interface EndpointModel {
   address: string;
   port: number;
@@ -23,6 +37,8 @@ export interface EndpointModel {
   locality: string;
   weight: number;
   network: string;
+  /** Envoy priority from Istio's locality failover (0 without it). */
+  priority: number;
 }
 
 /** One outbound cluster the sidecar would get from istiod: `outbound|PORT|SUBSET|HOST`. */
@@ -36,18 +52,63 @@ export interface ClusterModel {
   type: ClusterDiscoveryType;
   lbPolicy: LbPolicy;
   lbPolicyFrom: Provenance;
+  /** RING_HASH minimum_ring_size (Envoy 1024) or MAGLEV table_size (65537). */
+  hashTableSize: number;
+  /** DestinationRule consistentHash key, for RING_HASH and MAGLEV. */
+  hashKey: ConsistentHashKey | null;
+  /** slow_start_config from Istio's warmup; null without warmup. */
+  slowStart: SlowStartConfig | null;
   circuitBreakers: CircuitBreakerThresholds;
-  circuitBreakersFrom: Record<keyof CircuitBreakerThresholds, Provenance>;
+  circuitBreakersFrom: Record<
+    'maxConnections' | 'maxPendingRequests' | 'maxRequests' | 'maxRetries',
+    Provenance
+  >;
   connectTimeoutMs: number;
+  /** cluster.outlier_detection, null when the DestinationRule sets none. */
+  outlierDetection: OutlierDetectionConfig | null;
+  /** common_lb_config.healthy_panic_threshold: Envoy's 50, or Istio's minHealthPercent with outlierDetection. */
+  healthyPanicThresholdPct: number;
   endpoints: EndpointModel[];
+  /** STRICT_DNS / LOGICAL_DNS: the names to resolve (an endpoint's address, or the service host). */
+  dnsTargets: DnsTargetModel[];
+  /** dns_refresh_rate (meshConfig.dnsRefreshRate, 60 s): the refresh without a TTL and after a failure. */
+  dnsRefreshRateMs: number;
+  /** dns_jitter (PILOT_DNS_JITTER_DURATION, 100 ms): a uniform delay added to every refresh. */
+  dnsJitterMs: number;
   /** Where the ServiceEntry and the DestinationRule that shaped this cluster live (namespace/name). */
   serviceEntry: string;
   destinationRule: string | null;
 }
 
+/** A route's fault injection (VirtualService http.fault): percentages 0..100, applied once per request. */
+export interface FaultModel {
+  delayPct: number;
+  delayMs: number;
+  abortPct: number;
+  abortStatus: number;
+}
+
+/** One route of the sidecar's route table, as the router runs it. */
+export interface RouteModel {
+  /** The VirtualService route's name, or `default` for Istio's default route. */
+  name: string;
+  /** Weighted clusters (indexes into `EnvoyModel.clusters`); empty for a locally answered route. */
+  destinations: Array<{ cluster: number; weight: number }>;
+  totalWeight: number;
+  /** For a local answer (no route 404 NR, unknown cluster 503 NC, directResponse, redirect): its status and flags. */
+  localStatus: number;
+  localFlags: number;
+  /** The route timeout in ms; 0 = none (Istio's default). */
+  timeoutMs: number;
+  /** null = no retry policy (VirtualService retries.attempts: 0). */
+  retry: RetryPolicyModel | null;
+  fault: FaultModel | null;
+}
+
 /** The part of the sidecar's config the simulator runs. */
 export interface EnvoyModel {
   clusters: ClusterModel[];
+  routes: RouteModel[];
 }
 
 export function clusterName(port: number, subset: string, host: string): string {

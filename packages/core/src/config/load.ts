@@ -8,6 +8,7 @@ import { type Scenario, scenarioSchema } from './schema/scenario.js';
 import { type ServiceEntry, serviceEntrySchema } from './schema/service-entry.js';
 import { type VirtualService, virtualServiceSchema } from './schema/virtual-service.js';
 import { validateResource } from './validate-resource.js';
+import { type IstioResource, webhookProblems } from './validation/index.js';
 import { parseYamlSource } from './yaml-documents.js';
 
 export interface ConfigSource {
@@ -172,7 +173,16 @@ function validated<T>(
     const diagnostic = diagnosticAt(ctx, problem.severity, problem.path, problem.message, problem.atKey);
     out.push(problem.rule === undefined ? diagnostic : { ...diagnostic, rule: problem.rule });
   }
-  return outcome.value === undefined ? undefined : locatedIn(ctx, outcome.value);
+  if (outcome.value === undefined) return undefined;
+  // The API server's schema accepted it; now istiod's webhook has its say.
+  if (kind !== 'Scenario') {
+    const problems = webhookProblems({ kind, resource: outcome.value } as IstioResource);
+    for (const problem of problems) {
+      out.push({ ...diagnosticAt(ctx, problem.severity, problem.path, problem.message), rule: problem.rule });
+    }
+    if (problems.some((problem) => problem.severity === 'error')) return undefined;
+  }
+  return locatedIn(ctx, outcome.value);
 }
 
 function loadDocument(

@@ -1,7 +1,11 @@
+import { isIP } from 'node:net';
 import { Constant, type Distribution, Exponential, LogNormal } from '../kernel/distributions.js';
+import { istioDefaultRetryPolicy } from '../router/retry-policy.js';
+import { RequestHasher } from '../upstream/lb/request-hash.js';
+import { type RequestHash, uint64 } from '../upstream/lb/uint64.js';
 import type { EndpointBehaviour } from '../world/endpoint-server.js';
 import { type Diagnostic, formatDiagnostic } from './diagnostics.js';
-import type { ClusterModel } from './envoy-model.js';
+import type { ClusterModel, RouteModel } from './envoy-model.js';
 import type { LoadedConfig, Located } from './load.js';
 import { type FieldPath, formatPath } from './positions.js';
 import type { RunPlan, TrafficPlan } from './run-plan.js';
@@ -9,7 +13,12 @@ import type { Scenario, ScenarioSpec } from './schema/scenario.js';
 import type { EndpointBehaviour as EndpointSpec, Latency } from './schema/scenario-endpoint.js';
 import type { ServiceEntry } from './schema/service-entry.js';
 import { translateCluster } from './translate-cluster.js';
+import { compareVersions } from './translate-outlier.js';
+import { type ClusterResolver, type RouteNote, routeFor, virtualServicesFor } from './translate-routes.js';
 import { findDestinationRule, hostMatches, isExportedTo } from './visibility.js';
+
+/** The calling application's pod address, for useSourceIp hashing: one client pod, one source IP. */
+const APP_ADDRESS = { ip: '10.244.0.10', port: 40_000 };
 
 /** How long after the traffic stops a run waits for requests still in flight. */
 export const DRAIN_MS = 300_000;
@@ -31,14 +40,7 @@ function latencyDistribution(latency: Latency | undefined): Distribution {
 }
 
 /** Behaviours the Scenario contract names but this version does not simulate: refused loudly, not ignored. */
-const UNMODELLED_ENDPOINT_FIELDS = [
-  'reset',
-  'concurrency',
-  'queue',
-  'rateLimit',
-  'idleTimeout',
-  'flap',
-] as const;
+const UNMODELLED_ENDPOINT_FIELDS = ['concurrency', 'queue', 'rateLimit', 'idleTimeout', 'flap'] as const;
 /** Traffic shapes the Scenario contract names but this version does not simulate. */
 const UNMODELLED_TRAFFIC_FIELDS = ['bursts', 'ramp', 'diurnal', 'routes'] as const;
 
@@ -54,16 +56,6 @@ function findServiceEntry(
     visible.find((e) => e.resource.spec.hosts.includes(host)) ??
     visible.find((e) => e.resource.spec.hosts.some((h) => hostMatches(h, host)))
   );
-}
-
-function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
 }
 
 /**
@@ -91,19 +83,9 @@ export function buildRunPlan(
 
   if (spec.traffic.length === 0) at(['traffic'], 'error', 'the Scenario has no traffic to simulate');
   if (spec.timeline.length > 0) at(['timeline'], 'error', 'timeline changes are not modelled yet');
-  if (Object.keys(spec.dns).length > 0) {
-    at(['dns'], 'warning', 'not used: this version simulates STATIC ServiceEntries, which never query DNS');
-  }
-  if (compareVersions(spec.proxy.istioVersion, '1.24') < 0) {
-    at(
-      ['proxy', 'istioVersion'],
-      'warning',
-      'before 1.24 Istio retries upstream 503 twice by default; retries are not modelled yet',
-    );
-  }
   for (const [address, e] of Object.entries(spec.endpoints)) {
-    if (e.connect !== 'ok')
-      at(['endpoints', address, 'connect'], 'error', `connect: ${e.connect} is not modelled yet`);
+    if (e.connect === 'tlsError')
+      at(['endpoints', address, 'connect'], 'error', 'connect: tlsError is not modelled yet');
     for (const field of UNMODELLED_ENDPOINT_FIELDS) {
       if (e[field] !== undefined) at(['endpoints', address, field], 'error', 'not modelled yet');
     }
@@ -113,8 +95,13 @@ export function buildRunPlan(
   }
 
   const clusters: ClusterModel[] = [];
+  const routes: RouteModel[] = [];
   const traffic: TrafficPlan[] = [];
+  const defaultRetry = istioDefaultRetryPolicy(
+    compareVersions(spec.proxy.istioVersion, '1.24') < 0 ? [503] : [],
+  );
   const caller = spec.proxy.namespace;
+  const istioVersion = spec.proxy.istioVersion;
   spec.traffic.forEach((t, i) => {
     for (const field of UNMODELLED_TRAFFIC_FIELDS) {
       if (t[field] !== undefined) at(['traffic', i, field], 'error', 'not modelled yet');
@@ -164,34 +151,87 @@ export function buildRunPlan(
       );
     }
     const host = t.host;
-    const vs = loaded.virtualServices.find((v) => v.resource.spec.hosts?.some((h) => hostMatches(h, host)));
-    if (vs !== undefined) {
-      const { line, column } = vs.positionOf(['spec']);
-      diagnostics.push({
-        severity: 'warning',
-        file: vs.file,
-        line,
-        column,
-        path: 'spec',
-        message:
-          'VirtualService routing, timeouts, retries and faults are not modelled yet; traffic takes the default route',
-      });
-    }
-    const dr = findDestinationRule(loaded.destinationRules, host, se.resource.metadata.namespace, caller);
-    let index = clusters.findIndex((c) => c.serviceHost === host && c.port === port.number);
-    if (index < 0) {
-      const model = translateCluster({ serviceEntry: se, host, port, destinationRule: dr }, diagnostics);
-      if (model === null) return;
+    // A cluster per (host, port, subset), built the first time a route reaches it.
+    const resolve: ClusterResolver = (destHost, destPort, subset) => {
+      const destSe = findServiceEntry(loaded.serviceEntries, destHost, caller);
+      if (destSe === undefined) return null;
+      const destPorts = destSe.resource.spec.ports ?? [];
+      const wanted =
+        destPort ?? (destPorts.some((p) => p.number === port.number) ? port.number : destPorts[0]?.number);
+      const sePort = destPorts.find((p) => p.number === wanted);
+      if (sePort === undefined) return null;
+      const existing = clusters.findIndex(
+        (c) => c.serviceHost === destHost && c.port === sePort.number && c.name.split('|')[2] === subset,
+      );
+      if (existing >= 0) return existing;
+      const dr = findDestinationRule(
+        loaded.destinationRules,
+        destHost,
+        destSe.resource.metadata.namespace,
+        caller,
+      );
+      if (subset !== '' && !dr?.resource.spec.subsets?.some((x) => x.name === subset)) return null;
+      const model = translateCluster(
+        {
+          serviceEntry: destSe,
+          host: destHost,
+          port: sePort,
+          destinationRule: dr,
+          istioVersion,
+          subset,
+          proxyLocality: spec.proxy.locality ?? '',
+        },
+        diagnostics,
+      );
+      if (model === null) return null;
       clusters.push(model);
-      index = clusters.length - 1;
+      return clusters.length - 1;
+    };
+    const shape = { host, port: port.number, path: t.path, method: t.method, headers: t.headers };
+    const errorsBefore = diagnostics.filter((d) => d.severity === 'error').length;
+    const note: RouteNote = (vs, path, message) => {
+      const { line, column } = vs.positionOf(path);
+      diagnostics.push({ severity: 'warning', file: vs.file, line, column, path: formatPath(path), message });
+    };
+    const services = virtualServicesFor(loaded.virtualServices, host, caller);
+    const model = routeFor(shape, services, defaultRetry, resolve, note);
+    if (diagnostics.filter((d) => d.severity === 'error').length > errorsBefore) return;
+    // Consistent hashing: the route hashes the request as the destination's DR says, and Istio drops the
+    // previous_hosts retry predicate so retries stay on the hashed host.
+    const hashed = model.destinations.length > 0 ? clusters[model.destinations[0]!.cluster]!.hashKey : null;
+    if (hashed !== null && model.retry !== null) model.retry = { ...model.retry, previousHosts: false };
+    let hash: RequestHash | null = null;
+    if (hashed !== null) {
+      const out = uint64(0, 0);
+      const lower = Object.fromEntries(Object.entries(t.headers).map(([k, v]) => [k.toLowerCase(), v]));
+      const request = {
+        headers: lower,
+        path: t.path,
+        remoteAddress: APP_ADDRESS,
+        localAddress: { ip: host, port: port.number },
+      };
+      if (new RequestHasher(hashed).hash(request, out)) hash = out;
     }
+    routes.push(model);
     traffic.push({
       target: { host, port: port.number, path: t.path, method: t.method },
       rps: t.rps,
-      cluster: index,
+      route: routes.length - 1,
+      hash,
     });
   });
 
+  for (const c of clusters) {
+    for (const t of c.dnsTargets) {
+      if (isIP(t.hostname) === 0 && spec.dns[t.hostname] === undefined) {
+        at(
+          ['dns'],
+          'warning',
+          `${c.name} resolves ${t.hostname}, which has no entry here: every query fails (NXDOMAIN), so it has no host`,
+        );
+      }
+    }
+  }
   const addresses = new Set(clusters.flatMap((c) => c.endpoints.map((e) => e.address)));
   for (const address of Object.keys(spec.endpoints)) {
     if (address !== '*' && !addresses.has(address)) {
@@ -215,6 +255,8 @@ export function buildRunPlan(
     latency: latencyDistribution(e?.latency),
     errors: e?.errors ?? [],
     rttMs: e?.rtt?.ms ?? defaultRttMs,
+    connect: e?.connect === 'refuse' || e?.connect === 'blackhole' ? e.connect : 'ok',
+    resetRate: e?.reset?.rate ?? 0,
   });
   const plan: RunPlan = {
     scenario: scenario.name,
@@ -223,7 +265,7 @@ export function buildRunPlan(
     drainMs: DRAIN_MS,
     workers: spec.proxy.workers,
     timelineBucketMs: TIMELINE_BUCKET_MS,
-    model: { clusters },
+    model: { clusters, routes },
     endpointFor: (address) => {
       let b = behaviours.get(address);
       if (b === undefined) {
@@ -233,6 +275,12 @@ export function buildRunPlan(
       return b;
     },
     traffic,
+    dns: Object.fromEntries(
+      Object.entries(spec.dns).map(([name, d]) => [
+        name,
+        { answers: d.answers, ttlMs: d.ttl?.ms ?? null, rotate: d.rotate },
+      ]),
+    ),
     warnings: diagnostics.map(formatDiagnostic),
     maxEvents: Math.max(1e6, Math.ceil(expected * 20)),
   };

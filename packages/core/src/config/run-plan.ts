@@ -1,4 +1,6 @@
+import type { RequestHash } from '../upstream/lb/uint64.js';
 import type { EndpointBehaviour } from '../world/endpoint-server.js';
+import type { DnsRecordSet } from '../world/synthetic-dns.js';
 import type { TrafficTarget } from '../world/traffic-source.js';
 import type { EnvoyModel } from './envoy-model.js';
 
@@ -6,8 +8,10 @@ import type { EnvoyModel } from './envoy-model.js';
 export interface TrafficPlan {
   target: TrafficTarget;
   rps: number;
-  /** Index into `model.clusters`. */
-  cluster: number;
+  /** Index into `model.routes`. */
+  route: number;
+  /** The requests' consistent-hash value when their route's cluster hashes (RING_HASH/MAGLEV). */
+  hash: RequestHash | null;
 }
 
 /** Everything a run needs, validated and defaulted: the effective Envoy model and the world. */
@@ -23,6 +27,8 @@ export interface RunPlan {
   /** Behaviour of each upstream address; the Scenario's "*" entry answers for the rest. */
   endpointFor(address: string): EndpointBehaviour;
   traffic: TrafficPlan[];
+  /** The synthetic DNS the DNS clusters resolve against. */
+  dns: Record<string, DnsRecordSet>;
   /** Formatted warnings carried into the report. */
   warnings: string[];
   /** Hard cap on kernel events, against runaway runs. */

@@ -8,9 +8,15 @@ import {
   type Provenance,
 } from './envoy-model.js';
 import type { Located } from './load.js';
+import { failoverPriorities } from './locality-priority.js';
 import { type FieldPath, formatPath } from './positions.js';
 import type { DestinationRule, TrafficPolicy } from './schema/destination-rule.js';
 import type { ServiceEntry, ServicePort } from './schema/service-entry.js';
+import { ENVOY_PANIC_THRESHOLD_PCT, translateOutlierDetection } from './translate-outlier.js';
+
+/** meshConfig.dnsRefreshRate's default, and PILOT_DNS_JITTER_DURATION (D.1). */
+export const DNS_REFRESH_RATE_MS = 60_000;
+export const DNS_JITTER_MS = 100;
 
 /** meshConfig.connectTimeout's default (B.1). */
 export const ISTIO_CONNECT_TIMEOUT_MS = 10_000;
@@ -26,17 +32,26 @@ interface EffectivePolicy {
 /**
  * Istio's port-level rule (GetPortLevelTrafficPolicy): a portLevelSettings entry for this port replaces
  * loadBalancer, connectionPool, outlierDetection and tls together; the parts it omits fall back to
- * Istio's defaults, not to the top level.
+ * Istio's defaults, not to the top level. `top` is where `policy` sits in the document.
  */
-function effectivePolicy(policy: TrafficPolicy | undefined, port: number): EffectivePolicy {
-  const top: FieldPath = ['spec', 'trafficPolicy'];
+function portLevelPolicy(
+  policy: TrafficPolicy | undefined,
+  port: number,
+  top: FieldPath,
+): EffectivePolicy & { portLevel: boolean } {
   const parts: PolicyPart[] = ['loadBalancer', 'connectionPool', 'outlierDetection', 'tls'];
   const levelIndex = policy?.portLevelSettings?.findIndex((p) => p.port?.number === port) ?? -1;
   const source = levelIndex >= 0 ? policy?.portLevelSettings?.[levelIndex] : policy;
   const base: FieldPath = levelIndex >= 0 ? [...top, 'portLevelSettings', levelIndex] : top;
-  const result: EffectivePolicy = {
-    policy: {},
-    pathOf: { loadBalancer: [], connectionPool: [], outlierDetection: [], tls: [] },
+  const result = {
+    policy: {} as EffectivePolicy['policy'],
+    pathOf: {
+      loadBalancer: [],
+      connectionPool: [],
+      outlierDetection: [],
+      tls: [],
+    } as EffectivePolicy['pathOf'],
+    portLevel: levelIndex >= 0,
   };
   for (const part of parts) {
     if (source?.[part] === undefined) continue;
@@ -44,6 +59,28 @@ function effectivePolicy(policy: TrafficPolicy | undefined, port: number): Effec
     result.pathOf[part] = [...base, part];
   }
   return result;
+}
+
+/**
+ * The policy a cluster gets (MergeSubsetTrafficPolicy): the DR's, port level applied; for a subset,
+ * each part the subset's own policy sets replaces the DR's — all four when the subset has port-level
+ * settings for this port.
+ */
+function effectivePolicy(
+  dr: DestinationRule | undefined,
+  subsetIndex: number,
+  port: number,
+): EffectivePolicy {
+  const top = portLevelPolicy(dr?.spec.trafficPolicy, port, ['spec', 'trafficPolicy']);
+  const subset = subsetIndex >= 0 ? dr?.spec.subsets?.[subsetIndex] : undefined;
+  if (subset?.trafficPolicy === undefined) return top;
+  const own = portLevelPolicy(subset.trafficPolicy, port, ['spec', 'subsets', subsetIndex, 'trafficPolicy']);
+  for (const part of ['loadBalancer', 'connectionPool', 'outlierDetection', 'tls'] as const) {
+    if (own.policy[part] === undefined && !own.portLevel) continue;
+    top.policy[part] = own.policy[part] as never;
+    top.pathOf[part] = own.pathOf[part];
+  }
+  return top;
 }
 
 /** A DR value replaces Istio's default only when it is > 0 (applyConnectionPool). */
@@ -72,6 +109,12 @@ export interface ClusterInputs {
   host: string;
   port: ServicePort;
   destinationRule: Located<DestinationRule> | null;
+  /** The caller's Istio version: some translations changed across releases. */
+  istioVersion: string;
+  /** A DestinationRule subset by name, or '' for the default cluster. */
+  subset?: string;
+  /** The caller's `region/zone/subzone` (Scenario proxy.locality), '' when unknown. */
+  proxyLocality?: string;
 }
 
 /**
@@ -86,15 +129,14 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     const { line, column } = serviceEntry.positionOf(path);
     diagnostics.push({ severity, file: serviceEntry.file, line, column, path: formatPath(path), message });
   };
-  if (se.spec.resolution !== 'STATIC') {
-    seAt(
-      ['spec', 'resolution'],
-      'error',
-      `resolution ${se.spec.resolution} is not modelled yet (this version simulates STATIC ServiceEntries)`,
-    );
+  const resolution = se.spec.resolution;
+  if (resolution === 'NONE' || resolution === 'DYNAMIC_DNS') {
+    seAt(['spec', 'resolution'], 'error', `resolution ${resolution} is not modelled yet`);
     return null;
   }
-  const endpoints: EndpointModel[] = (se.spec.endpoints ?? []).flatMap((e) =>
+  // convertResolution: STATIC → EDS, DNS → STRICT_DNS, DNS_ROUND_ROBIN → LOGICAL_DNS.
+  const type = resolution === 'STATIC' ? 'EDS' : resolution === 'DNS' ? 'STRICT_DNS' : 'LOGICAL_DNS';
+  const declared: EndpointModel[] = (se.spec.endpoints ?? []).flatMap((e) =>
     e.address === undefined
       ? []
       : [
@@ -105,40 +147,113 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
             locality: e.locality ?? '',
             weight: e.weight ?? 1,
             network: e.network ?? '',
+            priority: 0,
           },
         ],
   );
-  if (new Set(endpoints.map((e) => e.weight)).size > 1) {
-    seAt(
-      ['spec', 'endpoints'],
-      'warning',
-      'unequal endpoint weights are not modelled yet; hosts are balanced as equal',
-    );
-  }
-
+  // A DNS cluster resolves each endpoint's address, or the service host itself when there is none.
+  const endpoints: EndpointModel[] =
+    type !== 'EDS' && declared.length === 0
+      ? [
+          {
+            address: host,
+            port: port.targetPort ?? port.number,
+            labels: {},
+            locality: '',
+            weight: 1,
+            network: '',
+            priority: 0,
+          },
+        ]
+      : type === 'LOGICAL_DNS'
+        ? declared.slice(0, 1)
+        : declared;
   const dr = destinationRule?.resource;
   const drAt = (path: FieldPath, severity: Diagnostic['severity'], message: string): void => {
     if (destinationRule === null) return;
     const { line, column } = destinationRule.positionOf(path);
     diagnostics.push({ severity, file: destinationRule.file, line, column, path: formatPath(path), message });
   };
-  const { policy, pathOf } = effectivePolicy(dr?.spec.trafficPolicy, port.number);
+  const subsetName = inputs.subset ?? '';
+  const subsetIndex =
+    subsetName === '' ? -1 : (dr?.spec.subsets?.findIndex((x) => x.name === subsetName) ?? -1);
+  const { policy, pathOf } = effectivePolicy(dr, subsetIndex, port.number);
+  const subsetLabels = subsetIndex >= 0 ? (dr?.spec.subsets?.[subsetIndex]?.labels ?? {}) : {};
+  const inSubset = (labels: Readonly<Record<string, string>>) =>
+    Object.entries(subsetLabels).every(([k, v]) => labels[k] === v);
   const lb = policy.loadBalancer;
-  const lbPolicy = lbPolicyOf(lb?.simple);
+  let lbPolicy = lbPolicyOf(lb?.simple);
   if (lbPolicy === null) {
     drAt([...pathOf.loadBalancer, 'simple'], 'error', `loadBalancer ${lb?.simple} is not modelled yet`);
     return null;
   }
-  if (lb?.consistentHash !== undefined) {
-    drAt([...pathOf.loadBalancer, 'consistentHash'], 'error', 'consistentHash is not modelled yet');
-    return null;
+  // ApplyRingHashLoadBalancer: maglev → MAGLEV; otherwise RING_HASH with ringHash.minimumRingSize, the
+  // deprecated minimumRingSize, or Envoy's 1024.
+  const ch = lb?.consistentHash;
+  let hashTableSize = 0;
+  if (ch !== undefined) {
+    lbPolicy = ch.maglev !== undefined ? 'MAGLEV' : 'RING_HASH';
+    hashTableSize =
+      ch.maglev !== undefined
+        ? ch.maglev.tableSize || 65_537
+        : ch.ringHash?.minimumRingSize || ch.minimumRingSize || 1024;
   }
-  for (const field of ['localityLbSetting', 'warmup', 'warmupDurationSecs'] as const) {
-    if (lb?.[field] !== undefined)
-      drAt([...pathOf.loadBalancer, field], 'warning', 'parsed but not modelled yet');
+  const hashKey =
+    ch === undefined || ch.useSourceIp === false
+      ? null
+      : {
+          ...(ch.httpHeaderName !== undefined ? { httpHeaderName: ch.httpHeaderName } : {}),
+          ...(ch.httpCookie !== undefined ? { httpCookie: ch.httpCookie } : {}),
+          ...(ch.useSourceIp === true ? { useSourceIp: true } : {}),
+          ...(ch.httpQueryParameterName !== undefined
+            ? { httpQueryParameterName: ch.httpQueryParameterName }
+            : {}),
+        };
+  // warmup (aggression and minimumPercent default 1 and 10) or the older warmupDurationSecs (window only).
+  const warmupWindowMs = lb?.warmup?.duration?.ms ?? lb?.warmupDurationSecs?.ms;
+  const slowStart =
+    warmupWindowMs === undefined || (lbPolicy !== 'ROUND_ROBIN' && lbPolicy !== 'LEAST_REQUEST')
+      ? null
+      : {
+          slowStartWindowMs: warmupWindowMs,
+          aggression: lb?.warmup?.aggression ?? 1,
+          minWeightPercent: lb?.warmup?.minimumPercent ?? 10,
+        };
+  // The mesh default is localityLbSetting { enabled: true }; failover exists only with outlierDetection
+  // (Istio: without it Envoy never learns a host is down), and distribute/failoverPriority are not modelled.
+  const locality = lb?.localityLbSetting;
+  const localityOn = locality?.enabled !== false;
+  for (const field of ['distribute', 'failoverPriority'] as const) {
+    if (locality?.[field] !== undefined) {
+      drAt([...pathOf.loadBalancer, 'localityLbSetting', field], 'warning', 'parsed but not modelled yet');
+    }
   }
-  for (const part of ['outlierDetection', 'tls'] as const) {
-    if (policy[part] !== undefined) drAt(pathOf[part], 'warning', 'parsed but not modelled yet');
+  const priorities =
+    localityOn && policy.outlierDetection !== undefined && (inputs.proxyLocality ?? '') !== ''
+      ? failoverPriorities(
+          inputs.proxyLocality ?? '',
+          endpoints.map((e) => e.locality),
+          locality?.failover,
+        )
+      : null;
+  priorities?.forEach((p, i) => {
+    endpoints[i]!.priority = p;
+  });
+  if (policy.tls !== undefined) drAt(pathOf.tls, 'warning', 'parsed but not modelled yet');
+  const od = policy.outlierDetection;
+  if (od?.consecutiveErrors !== undefined) {
+    drAt(
+      [...pathOf.outlierDetection, 'consecutiveErrors'],
+      'warning',
+      'deprecated; current Istio ignores it',
+    );
+  }
+  if (od?.outlierDetectionHttpErrorCodes !== undefined) {
+    drAt(
+      [...pathOf.outlierDetection, 'outlierDetectionHttpErrorCodes'],
+      'warning',
+      'parsed but not modelled yet',
+    );
   }
   const tcp = policy.connectionPool?.tcp;
   const http = policy.connectionPool?.http;
@@ -167,14 +282,27 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     maxRequests,
     maxRetries,
   };
+  // applyRetryBudget: a subset's budget replaces the DestinationRule's; Istio fills 20 % and 3.
+  const budget =
+    (subsetIndex >= 0 ? dr?.spec.subsets?.[subsetIndex]?.trafficPolicy?.retryBudget : undefined) ??
+    dr?.spec.trafficPolicy?.retryBudget;
+  if (budget !== undefined) {
+    circuitBreakers.retryBudget = {
+      budgetPercent: budget.percent ?? 20,
+      minRetryConcurrency: budget.minRetryConcurrency ?? 3,
+    };
+  }
   return {
-    name: clusterName(port.number, '', host),
+    name: clusterName(port.number, subsetName, host),
     serviceHost: host,
     port: port.number,
     portName: port.name,
     protocol: port.protocol ?? 'HTTP',
-    type: 'EDS',
+    type,
     lbPolicy,
+    hashTableSize,
+    hashKey,
+    slowStart,
     lbPolicyFrom: lb?.simple !== undefined && lb.simple !== 'UNSPECIFIED' ? 'set' : 'default',
     circuitBreakers,
     circuitBreakersFrom: {
@@ -184,7 +312,26 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
       maxRetries: maxRetriesFrom,
     },
     connectTimeoutMs: tcp?.connectTimeout?.ms ?? ISTIO_CONNECT_TIMEOUT_MS,
-    endpoints,
+    outlierDetection: od === undefined ? null : translateOutlierDetection(od, inputs.istioVersion),
+    // With outlierDetection Istio sets the panic threshold to minHealthPercent, whose default 0 disables panic.
+    healthyPanicThresholdPct: od === undefined ? ENVOY_PANIC_THRESHOLD_PCT : (od.minHealthPercent ?? 0),
+    endpoints:
+      type !== 'EDS' ? [] : subsetIndex >= 0 ? endpoints.filter((e) => inSubset(e.labels)) : endpoints,
+    dnsTargets:
+      type === 'EDS'
+        ? []
+        : endpoints
+            .filter((e) => subsetIndex < 0 || inSubset(e.labels))
+            .map((e) => ({
+              hostname: e.address,
+              port: e.port,
+              locality: e.locality,
+              priority: e.priority,
+              weight: e.weight,
+              labels: e.labels,
+            })),
+    dnsRefreshRateMs: DNS_REFRESH_RATE_MS,
+    dnsJitterMs: DNS_JITTER_MS,
     serviceEntry: `${se.metadata.namespace}/${se.metadata.name}`,
     destinationRule: dr === undefined ? null : `${dr.metadata.namespace}/${dr.metadata.name}`,
   };

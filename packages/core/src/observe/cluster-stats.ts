@@ -10,11 +10,37 @@ export class ClusterStats {
   upstream_cx_total = 0;
   upstream_cx_overflow = 0;
   upstream_cx_none_healthy = 0;
+  upstream_cx_connect_fail = 0;
+  upstream_cx_connect_timeout = 0;
+  upstream_cx_destroy = 0;
+  upstream_cx_destroy_local_with_active_rq = 0;
+  upstream_cx_destroy_remote_with_active_rq = 0;
+  upstream_rq_rx_reset = 0;
+  upstream_rq_timeout = 0;
+  upstream_rq_per_try_timeout = 0;
+  upstream_rq_retry = 0;
+  upstream_rq_retry_success = 0;
+  upstream_rq_retry_overflow = 0;
+  upstream_rq_retry_limit_exceeded = 0;
+  upstream_rq_retry_backoff_exponential = 0;
+  /** DNS clusters: resolutions attempted, answered, failed, answered empty; membership changes. */
+  update_attempt = 0;
+  update_success = 0;
+  update_failure = 0;
+  update_empty = 0;
+  membership_change = 0;
   /** Responses by status, charged as Envoy's router charges them (upstream codes and local aborts). */
   readonly byStatus = new Map<number, number>();
 
+  /** Responses that were retried, charged under Envoy's `retry.` prefix (retry.upstream_rq_503). */
+  readonly retriedByStatus = new Map<number, number>();
+
   chargeUpstreamCode(status: number): void {
     this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
+  }
+
+  chargeRetriedCode(status: number): void {
+    this.retriedByStatus.set(status, (this.retriedByStatus.get(status) ?? 0) + 1);
   }
 
   /** Envoy-named counters, sorted by name; zero-valued per-code stats are omitted as Envoy omits them. */
@@ -27,7 +53,26 @@ export class ClusterStats {
       upstream_cx_total: this.upstream_cx_total,
       upstream_cx_overflow: this.upstream_cx_overflow,
       upstream_cx_none_healthy: this.upstream_cx_none_healthy,
+      upstream_cx_connect_fail: this.upstream_cx_connect_fail,
+      upstream_cx_connect_timeout: this.upstream_cx_connect_timeout,
+      upstream_cx_destroy: this.upstream_cx_destroy,
+      upstream_cx_destroy_local_with_active_rq: this.upstream_cx_destroy_local_with_active_rq,
+      upstream_cx_destroy_remote_with_active_rq: this.upstream_cx_destroy_remote_with_active_rq,
+      upstream_rq_rx_reset: this.upstream_rq_rx_reset,
+      upstream_rq_timeout: this.upstream_rq_timeout,
+      upstream_rq_per_try_timeout: this.upstream_rq_per_try_timeout,
+      upstream_rq_retry: this.upstream_rq_retry,
+      upstream_rq_retry_success: this.upstream_rq_retry_success,
+      upstream_rq_retry_overflow: this.upstream_rq_retry_overflow,
+      upstream_rq_retry_limit_exceeded: this.upstream_rq_retry_limit_exceeded,
+      upstream_rq_retry_backoff_exponential: this.upstream_rq_retry_backoff_exponential,
+      update_attempt: this.update_attempt,
+      update_success: this.update_success,
+      update_failure: this.update_failure,
+      update_empty: this.update_empty,
+      membership_change: this.membership_change,
     };
+    for (const [status, n] of this.retriedByStatus) out[`retry.upstream_rq_${status}`] = n;
     // Envoy creates per-code counters lazily; the five classes are always reported so reports compare.
     const classes = new Map<string, number>(['1', '2', '3', '4', '5'].map((c) => [`upstream_rq_${c}xx`, 0]));
     for (const [status, n] of [...this.byStatus].sort((a, b) => a[0] - b[0])) {

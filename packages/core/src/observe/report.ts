@@ -12,6 +12,10 @@ export interface HostReport {
   rqError: number;
   ejections: number;
   ejectedMs: number;
+  /** A DNS refresh removed the host: it drained and took no new request after. */
+  removed?: boolean;
+  /** LOGICAL_DNS: requests by the address their connection reached (keep-alive sticks to one). */
+  requestsByAddress?: Record<string, number>;
 }
 
 /** An outlier ejection: from `atMs` until `untilMs` (null when still ejected at the end). */

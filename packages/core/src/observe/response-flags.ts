@@ -1,33 +1,49 @@
-/** Envoy's response flags as they appear in access logs and in the report's `byFlag`. */
-export const ResponseFlag = {
-  None: '-',
-  NoHealthyUpstream: 'UH',
-  UpstreamOverflow: 'UO',
-  UpstreamConnectionFailure: 'UF',
-  UpstreamConnectionTermination: 'UC',
-  UpstreamRemoteReset: 'UR',
-  UpstreamRequestTimeout: 'UT',
-  UpstreamRetryLimitExceeded: 'URX',
-  NoRouteFound: 'NR',
-  NoClusterFound: 'NC',
-  FaultInjected: 'FI',
-  DelayInjected: 'DI',
+/**
+ * Envoy's response flags as bits, in the order Envoy prints them (ResponseFlagUtils), and as the
+ * comma-joined short string of access logs and the report's `byFlag` ("-" when none).
+ */
+export const Flag = {
+  UH: 1 << 0,
+  UT: 1 << 1,
+  LR: 1 << 2,
+  UR: 1 << 3,
+  UF: 1 << 4,
+  UC: 1 << 5,
+  UO: 1 << 6,
+  NR: 1 << 7,
+  DI: 1 << 8,
+  FI: 1 << 9,
+  URX: 1 << 10,
+  NC: 1 << 11,
 } as const;
+export type FlagName = keyof typeof Flag;
 
-export type ResponseFlagCode = (typeof ResponseFlag)[keyof typeof ResponseFlag];
+const ORDER = Object.keys(Flag) as FlagName[];
+const texts = new Map<number, string>();
+
+/** "UF,URX" for UF|URX; cached, so the hot path allocates no string. */
+export function flagsText(mask: number): string {
+  let text = texts.get(mask);
+  if (text === undefined) {
+    text = ORDER.filter((f) => (mask & Flag[f]) !== 0).join(',') || '-';
+    texts.set(mask, text);
+  }
+  return text;
+}
 
 /** What each flag means, spelled out for people reading a report. */
-export const responseFlagMeaning: Readonly<Record<ResponseFlagCode, string>> = {
+export const responseFlagMeaning: Readonly<Record<FlagName | '-', string>> = {
   '-': 'no flag: the upstream answered',
   UH: 'no healthy upstream host',
-  UO: 'upstream overflow: a circuit breaker rejected the request',
+  UT: 'upstream request timeout',
+  LR: 'connection local reset',
+  UR: 'upstream remote reset',
   UF: 'upstream connection failure',
   UC: 'upstream connection terminated before the response',
-  UR: 'upstream remote reset',
-  UT: 'upstream request timeout',
-  URX: 'retry limit exceeded',
+  UO: 'upstream overflow: a circuit breaker rejected the request',
   NR: 'no route found',
-  NC: 'no cluster found',
-  FI: 'fault injected: abort',
   DI: 'fault injected: delay',
+  FI: 'fault injected: abort',
+  URX: 'retry limit exceeded',
+  NC: 'no cluster found',
 };

@@ -19,17 +19,29 @@ export class Timeline {
   private current = 0;
   private requests = 0;
   private errors = 0;
-  /** Hosts ejected at the end of the bucket; set by the outlier detector once it exists. */
-  ejectedHosts = 0;
+  /** Hosts ejected now, over every cluster, and the most at once during the open bucket. */
+  private ejectedNow = 0;
+  private ejectedMax = 0;
 
   constructor(readonly bucketMs: number) {}
 
   record(completedAtMs: number, latencyMs: number, isError: boolean): void {
-    const bucket = Math.floor(completedAtMs / this.bucketMs);
-    while (this.current < bucket) this.close();
+    this.advanceTo(completedAtMs);
     this.requests++;
     if (isError) this.errors++;
     this.histogram.record(latencyMs);
+  }
+
+  /** The number of ejected hosts changed at `atMs`; a bucket reports the most ejected at once. */
+  setEjectedHosts(atMs: number, ejected: number): void {
+    this.advanceTo(atMs);
+    this.ejectedNow = ejected;
+    if (ejected > this.ejectedMax) this.ejectedMax = ejected;
+  }
+
+  private advanceTo(atMs: number): void {
+    const bucket = Math.floor(atMs / this.bucketMs);
+    while (this.current < bucket) this.close();
   }
 
   /** Closes every bucket up to `endMs`, and the open one if requests finished after it (drain). */
@@ -43,12 +55,13 @@ export class Timeline {
       tMs: this.current * this.bucketMs,
       requests: this.requests,
       errors: this.errors,
-      ejectedHosts: this.ejectedHosts,
+      ejectedHosts: this.ejectedMax,
       p99Ms: round3(this.histogram.quantile(0.99)),
     });
     this.current++;
     this.requests = 0;
     this.errors = 0;
+    this.ejectedMax = this.ejectedNow;
     this.histogram.reset();
   }
 }

@@ -1,92 +1,335 @@
+import type { RouteModel } from '../config/envoy-model.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Rng } from '../kernel/random-streams.js';
 import { RecyclingTable } from '../kernel/recycling-table.js';
 import type { ClientObserver } from '../observe/client-observer.js';
-import { ResponseFlag } from '../observe/response-flags.js';
+import { Flag, flagsText } from '../observe/response-flags.js';
 import type { Cluster } from '../upstream/cluster.js';
 import { type Connection, type PoolCallbacks, PoolFailureReason } from '../upstream/connection-pool.js';
 import type { Host } from '../upstream/host.js';
+import type { RequestHash } from '../upstream/lb/uint64.js';
+import { OutlierResult } from '../upstream/outlier-config.js';
+import { nextBackoffMs } from './backoff.js';
 import { ClientRequest } from './request.js';
+import { chooseHostForAttempt } from './retry-host-selection.js';
+import { ResetKind, retriesReset, retriesResponse } from './retry-policy.js';
+
+/** What a retry decision came to (RetryStateImpl::shouldRetry). */
+const Decision = { NoRetry: 0, Retry: 1, LimitExceeded: 2, Overflow: 3 } as const;
+type Decision = (typeof Decision)[keyof typeof Decision];
 
 /**
- * The router filter of the calling sidecar: takes each application request to its cluster, asks the
- * worker's load balancer for a host and the host's pool for a stream, and turns what comes back
- * (a response, or a pool failure) into what the application sees. One instance serves every request;
- * requests are slots in a table, so no closure is allocated per request or per event.
+ * The router filter of the calling sidecar. Each application request is a small state machine:
+ * pending → attempt n → back-off → attempt n+1 → done, with the route timeout over all of it and a
+ * per-try timeout per attempt. Outcomes feed the host's outlier monitor once per attempt. One instance
+ * serves every request; requests are recycled slots and events carry their id, so nothing is allocated
+ * per request or per event once warm.
  */
 export class Router implements PoolCallbacks {
   readonly requests = new RecyclingTable((id) => new ClientRequest(id));
   /** Requests started and not yet answered. */
   inFlight = 0;
+  private nextAttemptTag = 1;
   private readonly responseEvent: number;
+  private readonly perTryTimeoutEvent: number;
+  private readonly globalTimeoutEvent: number;
+  private readonly backoffEvent: number;
+  private readonly faultDelayEvent: number;
 
   constructor(
     private readonly kernel: Kernel,
+    private readonly routes: readonly RouteModel[],
     private readonly clusters: readonly Cluster[],
     private readonly workers: number,
     private readonly workerRng: Rng,
+    private readonly backoffRng: Rng,
+    private readonly faultRng: Rng,
+    private readonly weightRng: Rng,
     private readonly client: ClientObserver,
   ) {
     this.responseEvent = kernel.defineEvent((id) => this.onResponse(id));
+    this.perTryTimeoutEvent = kernel.defineEvent((id) => this.onPerTryTimeout(id));
+    this.globalTimeoutEvent = kernel.defineEvent((id) => this.onGlobalTimeout(id));
+    this.backoffEvent = kernel.defineEvent((id) => this.onBackoffElapsed(id));
+    this.faultDelayEvent = kernel.defineEvent((id) => this.onFaultDelayElapsed(id));
   }
 
-  /** An application request arrives on the sidecar, bound for `clusterIndex` (the route's target). */
-  startRequest(clusterIndex: number): void {
+  /** An application request arrives on the sidecar and matched `routeIndex`; `hash` from its hash policy. */
+  startRequest(routeIndex: number, hash: RequestHash | null = null): void {
     const req = this.requests.allocate();
+    req.hash = hash;
+    const route = this.routes[routeIndex]!;
     this.inFlight++;
     req.arrivalMs = this.kernel.nowMs;
-    req.cluster = clusterIndex;
+    req.route = routeIndex;
     // Each downstream connection lands on one worker; the application's connections spread evenly.
     req.worker = Math.floor(this.workerRng() * this.workers);
-    const cluster = this.clusters[clusterIndex]!;
-    const host = cluster.loadBalancers[req.worker]!.chooseHost();
-    if (host === null) {
-      cluster.stats.upstream_cx_none_healthy++;
-      this.finish(req.id, 503, ResponseFlag.NoHealthyUpstream);
+    if (route.destinations.length === 0) {
+      this.finish(req, route.localStatus, route.localFlags);
       return;
     }
+    req.cluster = this.pickCluster(route);
+    req.retriesRemaining = route.retry?.numRetries ?? 0;
+    req.backoffIntervalMs = route.retry?.backoffBaseMs ?? 0;
+    // The fault filter runs before the router, once per request: delay first, then abort.
+    const fault = route.fault;
+    if (fault !== null) {
+      if (fault.delayPct > 0 && this.faultRng() * 100 < fault.delayPct) {
+        req.flags |= Flag.DI;
+        req.backoffTimer = this.kernel.scheduleIn(fault.delayMs, this.faultDelayEvent, req.id);
+        return;
+      }
+      if (this.abortsByFault(req, route)) return;
+    }
+    this.forward(req);
+  }
+
+  /** The delay elapsed: the abort roll comes next, then the router proper. */
+  private onFaultDelayElapsed(requestId: number): void {
+    const req = this.requests.get(requestId);
+    req.backoffTimer = -1;
+    if (this.abortsByFault(req, this.routes[req.route]!)) return;
+    this.forward(req);
+  }
+
+  /** An injected abort is a local reply: never retried, never upstream. */
+  private abortsByFault(req: ClientRequest, route: RouteModel): boolean {
+    const fault = route.fault;
+    if (fault === null || fault.abortPct <= 0 || !(this.faultRng() * 100 < fault.abortPct)) return false;
+    this.finish(req, fault.abortStatus, req.flags | Flag.FI);
+    return true;
+  }
+
+  /** The router proper: the route timeout is armed once the request is complete, i.e. now. */
+  private forward(req: ClientRequest): void {
+    const route = this.routes[req.route]!;
+    if (route.timeoutMs > 0)
+      req.globalTimer = this.kernel.scheduleIn(route.timeoutMs, this.globalTimeoutEvent, req.id);
+    this.startAttempt(req);
+  }
+
+  /** weighted_clusters: a uniform draw over the total weight. */
+  private pickCluster(route: RouteModel): number {
+    const d = route.destinations;
+    if (d.length === 1 || route.totalWeight === 0) return d[0]!.cluster;
+    let draw = Math.floor(this.weightRng() * route.totalWeight);
+    for (const dest of d) {
+      if (draw < dest.weight) return dest.cluster;
+      draw -= dest.weight;
+    }
+    return d[d.length - 1]!.cluster;
+  }
+
+  private startAttempt(req: ClientRequest): void {
+    const cluster = this.clusters[req.cluster]!;
+    const policy = this.routes[req.route]!.retry;
+    req.attempts++;
+    const host = chooseHostForAttempt(
+      cluster,
+      req.worker,
+      policy,
+      req.attemptedHosts,
+      req.hash,
+      this.kernel.nowMs,
+    );
+    if (host === null) {
+      cluster.stats.upstream_cx_none_healthy++;
+      this.finish(req, 503, Flag.UH);
+      return;
+    }
+    req.attemptedHosts.push(host);
     req.host = host;
-    host.pools[req.worker]!.newStream(req.id);
+    req.attemptTag = this.nextAttemptTag++;
+    const pool = host.pools[req.worker]!;
+    req.pendingPool = pool;
+    pool.newStream(req.id, req.attemptTag);
+  }
+
+  isWaiting(requestId: number, tag: number): boolean {
+    const req = this.requests.get(requestId);
+    return req.pendingPool !== null && req.attemptTag === tag;
   }
 
   onPoolReady(requestId: number, connection: Connection): void {
     const req = this.requests.get(requestId);
+    req.pendingPool = null;
     req.connection = connection;
-    const server = req.host!.server;
+    const host = req.host!;
+    this.clusters[req.cluster]!.outlier?.putResult(host, OutlierResult.LocalOriginConnectSuccess, 0);
+    const server = connection.server!;
+    const byAddress = host.requestsByAddress;
+    if (byAddress !== null) byAddress.set(server.address, (byAddress.get(server.address) ?? 0) + 1);
     const serverMs = server.serve();
     req.status = server.lastStatus;
-    this.kernel.scheduleIn(server.rttMs + serverMs, this.responseEvent, requestId);
+    req.responseEvent = this.kernel.scheduleIn(server.rttMs + serverMs, this.responseEvent, requestId);
+    // The per-try timeout starts when the pool hands over a connection: connect and queueing excluded.
+    const perTry = this.routes[req.route]!.retry?.perTryTimeoutMs ?? 0;
+    if (perTry > 0) req.perTryTimer = this.kernel.scheduleIn(perTry, this.perTryTimeoutEvent, requestId);
   }
 
   onPoolFailure(requestId: number, reason: PoolFailureReason): void {
     const req = this.requests.get(requestId);
+    req.pendingPool = null;
     const cluster = this.clusters[req.cluster]!;
-    // Envoy charges a local abort as the upstream code it answers (chargeUpstreamAbort).
-    cluster.stats.chargeUpstreamCode(503);
-    chargeHostError(req.host, 503);
-    const flag =
-      reason === PoolFailureReason.Overflow
-        ? ResponseFlag.UpstreamOverflow
-        : ResponseFlag.UpstreamConnectionFailure;
-    this.finish(requestId, 503, flag);
+    if (reason === PoolFailureReason.Overflow) {
+      // Overflow is never retried and never reaches the outlier detector (envoy#25487).
+      this.chargeAbort(req, 503);
+      this.finish(req, 503, req.flags | Flag.UO);
+      return;
+    }
+    cluster.outlier?.putResult(req.host!, OutlierResult.LocalOriginConnectFailed, 0);
+    const kind = reason === PoolFailureReason.Timeout ? ResetKind.ConnectTimeout : ResetKind.ConnectFailure;
+    this.onReset(req, kind, false, 503, Flag.UF);
   }
 
   private onResponse(requestId: number): void {
     const req = this.requests.get(requestId);
+    req.responseEvent = -1;
+    this.kernel.cancel(req.perTryTimer);
+    req.perTryTimer = -1;
     const cluster = this.clusters[req.cluster]!;
+    const host = req.host!;
+    const status = req.status;
     const connection = req.connection!;
+    req.connection = null;
+    if (status === 0) {
+      // The upstream closed the connection before any response: 503 UC, a reset for retry_on.
+      cluster.stats.upstream_rq_rx_reset++;
+      connection.pool!.onRemoteClose(connection);
+      cluster.outlier?.putResult(host, OutlierResult.LocalOriginConnectFailed, 0);
+      this.onReset(req, ResetKind.ConnectionTermination, true, 503, Flag.UC);
+      return;
+    }
     cluster.stats.upstream_rq_completed++;
-    cluster.stats.chargeUpstreamCode(req.status);
-    chargeHostError(req.host, req.status);
-    this.finish(requestId, req.status, ResponseFlag.None);
+    cluster.outlier?.putResult(host, OutlierResult.HttpCode, status);
     // Keep-alive: the connection goes back to its pool and takes the oldest pending request.
     connection.pool!.onStreamClosed(connection);
+    const policy = this.routes[req.route]!.retry;
+    if (policy !== null && retriesResponse(policy, status)) {
+      const decision = this.shouldRetry(req, cluster);
+      if (decision === Decision.Retry) {
+        cluster.stats.chargeRetriedCode(status);
+        host.rqError++;
+        return;
+      }
+      if (decision === Decision.LimitExceeded) req.flags |= Flag.URX;
+      else if (decision === Decision.Overflow) req.flags |= Flag.UO;
+    }
+    cluster.stats.chargeUpstreamCode(status);
+    if (status >= 500) host.rqError++;
+    else if (req.attempts > 1) cluster.stats.upstream_rq_retry_success++;
+    this.finish(req, status, req.flags);
   }
 
-  private finish(requestId: number, status: number, flags: string): void {
+  private onPerTryTimeout(requestId: number): void {
     const req = this.requests.get(requestId);
+    req.perTryTimer = -1;
+    const cluster = this.clusters[req.cluster]!;
+    cluster.stats.upstream_rq_per_try_timeout++;
+    this.abandonAttempt(req);
+    cluster.outlier?.putResult(req.host!, OutlierResult.LocalOriginTimeout, 0);
+    this.onReset(req, ResetKind.LocalReset, true, 504, Flag.UT);
+  }
+
+  private onGlobalTimeout(requestId: number): void {
+    const req = this.requests.get(requestId);
+    req.globalTimer = -1;
+    const cluster = this.clusters[req.cluster]!;
+    cluster.stats.upstream_rq_timeout++;
+    // An attempt awaiting its response is charged to the host as a timeout.
+    if (req.connection !== null) cluster.outlier?.putResult(req.host!, OutlierResult.LocalOriginTimeout, 0);
+    this.abandonAttempt(req);
+    this.chargeAbort(req, 504);
+    this.finish(req, 504, req.flags | Flag.UT);
+  }
+
+  private onBackoffElapsed(requestId: number): void {
+    const req = this.requests.get(requestId);
+    req.backoffTimer = -1;
+    this.startAttempt(req);
+  }
+
+  /** A reset or connect failure: retry if the policy says so, else answer `status` with `flag`. */
+  private onReset(
+    req: ClientRequest,
+    kind: ResetKind,
+    requestSent: boolean,
+    status: number,
+    flag: number,
+  ): void {
+    const cluster = this.clusters[req.cluster]!;
+    const policy = this.routes[req.route]!.retry;
+    if (policy !== null && retriesReset(policy, kind, requestSent)) {
+      const decision = this.shouldRetry(req, cluster);
+      if (decision === Decision.Retry) return;
+      if (decision === Decision.LimitExceeded) req.flags |= Flag.URX;
+      else if (decision === Decision.Overflow) req.flags |= Flag.UO;
+    }
+    this.chargeAbort(req, status);
+    this.finish(req, status, req.flags | flag);
+  }
+
+  /** RetryStateImpl::shouldRetry after the condition matched: the count, then the retry breaker, then back-off. */
+  private shouldRetry(req: ClientRequest, cluster: Cluster): Decision {
+    this.releaseRetry(req, cluster);
+    if (req.retriesRemaining === 0) {
+      cluster.stats.upstream_rq_retry_limit_exceeded++;
+      return Decision.LimitExceeded;
+    }
+    req.retriesRemaining--;
+    if (!cluster.resources.canCreateRetry()) {
+      cluster.stats.upstream_rq_retry_overflow++;
+      return Decision.Overflow;
+    }
+    cluster.resources.retries++;
+    req.holdsRetry = true;
+    cluster.stats.upstream_rq_retry++;
+    cluster.stats.upstream_rq_retry_backoff_exponential++;
+    const policy = this.routes[req.route]!.retry!;
+    const delay = nextBackoffMs(req, policy, this.backoffRng);
+    req.host = null;
+    req.backoffTimer = this.kernel.scheduleIn(delay, this.backoffEvent, req.id);
+    return Decision.Retry;
+  }
+
+  private releaseRetry(req: ClientRequest, cluster: Cluster): void {
+    if (!req.holdsRetry) return;
+    cluster.resources.retries--;
+    req.holdsRetry = false;
+  }
+
+  /** Resets the current attempt wherever it is: in flight (the HTTP/1.1 connection closes) or pending. */
+  private abandonAttempt(req: ClientRequest): void {
+    const kernel = this.kernel;
+    if (req.connection !== null) {
+      kernel.cancel(req.responseEvent);
+      req.responseEvent = -1;
+      const connection = req.connection;
+      req.connection = null;
+      connection.pool!.resetStream(connection);
+    }
+    if (req.pendingPool !== null) {
+      req.pendingPool.cancelPending();
+      req.pendingPool = null;
+    }
+    kernel.cancel(req.perTryTimer);
+    req.perTryTimer = -1;
+    kernel.cancel(req.backoffTimer);
+    req.backoffTimer = -1;
+  }
+
+  /** Envoy charges a local answer as the upstream code it sends (chargeUpstreamAbort). */
+  private chargeAbort(req: ClientRequest, status: number): void {
+    this.clusters[req.cluster]!.stats.chargeUpstreamCode(status);
+    chargeHostError(req.host, status);
+  }
+
+  private finish(req: ClientRequest, status: number, flags: number): void {
     const now = this.kernel.nowMs;
-    this.client.record(now, now - req.arrivalMs, status, flags);
+    this.kernel.cancel(req.globalTimer);
+    this.abandonAttempt(req);
+    if (req.cluster >= 0) this.releaseRetry(req, this.clusters[req.cluster]!);
+    this.client.record(now, now - req.arrivalMs, status, flagsText(flags));
     this.inFlight--;
     this.requests.release(req);
   }

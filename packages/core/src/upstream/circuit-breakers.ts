@@ -11,6 +11,11 @@ export interface CircuitBreakerThresholds {
   maxRequests: number;
   /** http.maxRetries */
   maxRetries: number;
+  /**
+   * trafficPolicy.retryBudget: when set Envoy ignores maxRetries and allows
+   * max(minRetryConcurrency, budgetPercent % of active + pending requests) concurrent retries.
+   */
+  retryBudget?: { budgetPercent: number; minRetryConcurrency: number };
 }
 
 /**
@@ -33,5 +38,12 @@ export class ResourceManager {
   }
   canCreateRequest(): boolean {
     return this.requests < this.thresholds.maxRequests;
+  }
+  canCreateRetry(): boolean {
+    const budget = this.thresholds.retryBudget;
+    if (budget === undefined) return this.retries < this.thresholds.maxRetries;
+    const outstanding = this.requests + this.pendingRequests;
+    const allowed = Math.max(budget.minRetryConcurrency, (budget.budgetPercent / 100) * outstanding);
+    return this.retries < allowed;
   }
 }

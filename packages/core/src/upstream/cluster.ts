@@ -1,68 +1,139 @@
-import type { ClusterModel } from '../config/envoy-model.js';
+import type { ClusterModel, EndpointModel } from '../config/envoy-model.js';
 import type { RandomStreams, Rng } from '../kernel/random-streams.js';
 import { ClusterStats } from '../observe/cluster-stats.js';
-import type { EndpointServer } from '../world/endpoint-server.js';
 import { ResourceManager } from './circuit-breakers.js';
 import { ConnectionPool, type PoolContext } from './connection-pool.js';
-import { Host } from './host.js';
-import { LeastRequestLoadBalancer } from './least-request.js';
-import type { LoadBalancer } from './load-balancer.js';
-import { RandomLoadBalancer } from './random.js';
-import { RoundRobinLoadBalancer } from './round-robin.js';
+import { Host, type ServerDirectory } from './host.js';
+import { HostPickers } from './host-pickers.js';
+import type { RequestHash } from './lb/uint64.js';
+import { OutlierDetector, type OutlierDetectorHost } from './outlier-detector.js';
+import { PrioritySet } from './priority-set.js';
 
-/** A running cluster: hosts, the cluster-wide resource manager and stats, one LB and pool per worker. */
+/**
+ * A running cluster: its hosts (every host it ever had, for the report) and current members by
+ * priority, the cluster-wide resource manager and stats, the outlier detector, and per worker a pool per
+ * host and the balancing state.
+ */
 export class Cluster {
   readonly stats = new ClusterStats();
   readonly resources: ResourceManager;
-  readonly hosts: Host[];
-  /** Thread-local load balancers, indexed by worker. */
-  readonly loadBalancers: LoadBalancer[];
+  readonly hosts: Host[] = [];
+  private members: Host[] = [];
+  readonly priorities: PrioritySet;
+  readonly outlier: OutlierDetector | null;
+  private readonly pickers: HostPickers;
+  /** Per-worker streams for the priority draw. */
+  private readonly priorityRngs: Rng[] = [];
 
   constructor(
     readonly model: ClusterModel,
-    workers: number,
+    private readonly workers: number,
     streams: RandomStreams,
-    serverFor: (address: string) => EndpointServer,
-    poolContext: PoolContext,
+    private readonly directory: ServerDirectory,
+    private readonly poolContext: PoolContext,
+    detectorHost: OutlierDetectorHost,
   ) {
     this.resources = new ResourceManager(model.circuitBreakers);
-    this.hosts = model.endpoints.map((e, i) => {
-      const server = serverFor(e.address);
-      return new Host(i, e.address, e.port, e.locality, 0, e.weight, e.labels, server);
-    });
-    for (const host of this.hosts) {
-      for (let w = 0; w < workers; w++) {
-        host.pools.push(
-          new ConnectionPool(host, w, this.resources, this.stats, poolContext, host.server.rttMs),
-        );
-      }
+    if (model.type === 'EDS') for (const e of model.endpoints) this.members.push(this.newHost(e, false));
+    if (model.type === 'LOGICAL_DNS') {
+      const target = model.dnsTargets[0]!;
+      this.members.push(this.newHost({ ...target, address: target.hostname, network: '' }, true));
     }
-    this.loadBalancers = [];
-    for (let w = 0; w < workers; w++) {
-      const rng = streams.get(`lb/${model.name}/worker-${w}`);
-      this.loadBalancers.push(createLoadBalancer(model.lbPolicy, this.hosts, rng));
-    }
+    const levels = Math.max(
+      1,
+      ...model.endpoints.map((e) => e.priority + 1),
+      ...model.dnsTargets.map((t) => t.priority + 1),
+    );
+    this.priorities = new PrioritySet(this.members, model.healthyPanicThresholdPct, levels);
+    this.pickers = new HostPickers(model, workers, levels * 2, streams);
+    for (let w = 0; w < workers; w++) this.priorityRngs.push(streams.get(`lb/${model.name}/priority-${w}`));
+    this.outlier =
+      model.outlierDetection === null
+        ? null
+        : new OutlierDetector(
+            model.outlierDetection,
+            this.members,
+            detectorHost,
+            streams.get(`outlier/${model.name}`),
+          );
   }
 
   get name(): string {
     return this.model.name;
   }
-}
 
-function createLoadBalancer(
-  policy: ClusterModel['lbPolicy'],
-  hosts: readonly Host[],
-  rng: Rng,
-): LoadBalancer {
-  switch (policy) {
-    case 'ROUND_ROBIN':
-      return new RoundRobinLoadBalancer(hosts, rng);
-    case 'RANDOM':
-      return new RandomLoadBalancer(hosts, rng);
-    case 'LEAST_REQUEST':
-      return new LeastRequestLoadBalancer(hosts, rng);
-    default:
-      // Translation rejects the policies not modelled yet; reaching here is a bug.
-      throw new Error(`load balancer ${policy} is not modelled`);
+  get memberCount(): number {
+    return this.members.length;
+  }
+
+  get healthyMemberCount(): number {
+    return this.members.filter((h) => !h.ejected).length;
+  }
+
+  private newHost(e: EndpointModel, logical: boolean): Host {
+    const host = new Host(
+      this.hosts.length,
+      e.address,
+      e.port,
+      e.locality,
+      e.priority,
+      e.weight,
+      e.labels,
+      this.directory,
+      logical,
+    );
+    for (let w = 0; w < this.workers; w++) {
+      host.pools.push(
+        new ConnectionPool(
+          host,
+          w,
+          this.resources,
+          this.stats,
+          this.poolContext,
+          this.model.connectTimeoutMs,
+        ),
+      );
+    }
+    this.hosts.push(host);
+    return host;
+  }
+
+  /**
+   * STRICT_DNS updateDynamicHostList: hosts whose address stays keep their state and connections; gone
+   * ones drain (in-flight requests finish) and lose their outlier state; new ones start fresh.
+   * Returns whether the membership changed.
+   */
+  setMembership(endpoints: readonly EndpointModel[]): boolean {
+    const wanted = new Map(endpoints.map((e) => [e.address, e]));
+    const kept = this.members.filter((h) => wanted.has(h.address));
+    const gone = this.members.filter((h) => !wanted.has(h.address));
+    const known = new Set(kept.map((h) => h.address));
+    const added = endpoints.filter((e) => !known.has(e.address)).map((e) => this.newHost(e, false));
+    if (gone.length === 0 && added.length === 0) return false;
+    for (const h of gone) {
+      h.removed = true;
+      this.outlier?.removeHost(h);
+    }
+    for (const h of added) this.outlier?.addHost(h);
+    this.members = [...kept, ...added];
+    this.priorities.setHosts(this.members);
+    return true;
+  }
+
+  /** LOGICAL_DNS: the one host's address list for new connections; existing ones keep theirs. */
+  setLogicalAddresses(addresses: readonly string[]): void {
+    this.members[0]!.logicalAddresses = addresses;
+  }
+
+  /**
+   * ZoneAwareLoadBalancerBase::chooseHost: a priority by load, its usable hosts (healthy, or all in
+   * panic), then the algorithm. `hash` is the request's consistent-hash value, or null.
+   */
+  chooseHost(worker: number, hash: RequestHash | null, nowMs: number): Host | null {
+    const priorities = this.priorities;
+    const p = priorities.priorityCount === 1 ? 0 : priorities.choosePriority(this.priorityRngs[worker]!);
+    const source = p * 2 + priorities.panic[p]!;
+    const picker = this.pickers.get(worker, source, priorities.version, priorities.usable[p]!, nowMs);
+    return picker.pick(hash, nowMs);
   }
 }

@@ -1,9 +1,11 @@
+import type { EventHandle } from '../kernel/event-queue.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { RecyclingTable } from '../kernel/recycling-table.js';
 import type { ClusterStats } from '../observe/cluster-stats.js';
+import type { EndpointServer } from '../world/endpoint-server.js';
 import type { ResourceManager } from './circuit-breakers.js';
 import type { Host } from './host.js';
-import { IndexQueue } from './index-queue.js';
+import { PendingQueue } from './pending-queue.js';
 
 export const ConnectionState = { Connecting: 0, Ready: 1, Busy: 2, Closed: 3 } as const;
 export type ConnectionState = (typeof ConnectionState)[keyof typeof ConnectionState];
@@ -13,12 +15,20 @@ export class Connection {
   state: ConnectionState = ConnectionState.Closed;
   pool: ConnectionPool | null = null;
   streamRequest = -1;
+  /** The endpoint this connection reached; a LOGICAL_DNS connection keeps its address until it closes. */
+  server: EndpointServer | null = null;
+  /** The pending connect outcome (done or refused) and the connect timeout. */
+  connectEvent: EventHandle = -1;
+  connectTimer: EventHandle = -1;
   constructor(readonly id: number) {}
 
   reset(): void {
     this.state = ConnectionState.Closed;
     this.pool = null;
     this.streamRequest = -1;
+    this.server = null;
+    this.connectEvent = -1;
+    this.connectTimer = -1;
   }
 }
 
@@ -38,26 +48,37 @@ export type PoolFailureReason = (typeof PoolFailureReason)[keyof typeof PoolFail
 export interface PoolCallbacks {
   onPoolReady(requestId: number, connection: Connection): void;
   onPoolFailure(requestId: number, reason: PoolFailureReason): void;
+  /** Whether `requestId` still waits in a pool with this attempt tag (cancelled entries are skipped). */
+  isWaiting(requestId: number, tag: number): boolean;
 }
 
 /** Everything a pool shares with the other pools of the simulation. */
 export interface PoolContext {
   readonly kernel: Kernel;
   readonly connectDoneEvent: number;
+  readonly connectRefusedEvent: number;
+  readonly connectTimeoutEvent: number;
   readonly connections: ConnectionTable;
   readonly callbacks: PoolCallbacks;
 }
+
+/** Envoy's happy-eyeballs delay before trying a logical host's next address. */
+const HAPPY_EYEBALLS_DELAY_MS = 300;
+
+/** How the endpoint answers a connection attempt (the Scenario's `connect`). */
+export type ConnectOutcome = 'ok' | 'refuse' | 'blackhole';
 
 /**
  * Envoy's HTTP/1.1 pool for one (worker, host): ready connections are used at once; otherwise the
  * request waits in a FIFO pending queue bounded by the cluster's max_pending_requests, and the pool
  * opens connections until connecting capacity covers the pending requests, within max_connections —
  * except that a pool with no connection at all always opens one (ConnPoolImplBase::tryCreateNewConnection).
+ * A connection that fails to connect fails every request pending on the pool (purgePendingStreams).
  */
 export class ConnectionPool {
   /** Ready connections, most recently readied first, as Envoy's ready_clients_ list. */
   private readonly ready: Connection[] = [];
-  private readonly pending = new IndexQueue();
+  private readonly pending = new PendingQueue();
   private connecting = 0;
   private total = 0;
 
@@ -67,18 +88,18 @@ export class ConnectionPool {
     private readonly resources: ResourceManager,
     private readonly stats: ClusterStats,
     private readonly context: PoolContext,
-    private readonly connectRttMs: number,
+    private readonly connectTimeoutMs: number,
   ) {}
 
   get pendingCount(): number {
-    return this.pending.length;
+    return this.pending.live;
   }
   get connectionCount(): number {
     return this.total;
   }
 
-  /** ConnPoolImplBase::newStream. */
-  newStream(requestId: number): void {
+  /** ConnPoolImplBase::newStream; `tag` identifies the attempt so a cancelled entry is skipped. */
+  newStream(requestId: number, tag: number): void {
     const conn = this.ready.pop();
     if (conn !== undefined) {
       this.attach(conn, requestId);
@@ -89,28 +110,90 @@ export class ConnectionPool {
       this.context.callbacks.onPoolFailure(requestId, PoolFailureReason.Overflow);
       return;
     }
-    this.pending.push(requestId);
+    this.pending.push(requestId, tag);
     this.resources.pendingRequests++;
     this.stats.upstream_rq_pending_total++;
     this.tryCreateConnections();
   }
 
+  /** The router gave up on a request still pending here (timeout): it leaves the queue's count now. */
+  cancelPending(): void {
+    this.pending.cancelOne();
+    this.resources.pendingRequests--;
+  }
+
   /** The stream on `conn` ended with a complete response; the connection is reused (keep-alive). */
   onStreamClosed(conn: Connection): void {
-    conn.streamRequest = -1;
-    this.host.rqActive--;
-    this.resources.requests--;
+    this.releaseStream(conn);
     conn.state = ConnectionState.Ready;
     this.ready.push(conn);
     this.onUpstreamReady();
   }
 
-  /** The TCP handshake finished. */
+  /** The router reset the stream (a timeout): an HTTP/1.1 connection cannot be reused mid-response. */
+  resetStream(conn: Connection): void {
+    this.releaseStream(conn);
+    this.stats.upstream_cx_destroy++;
+    this.stats.upstream_cx_destroy_local_with_active_rq++;
+    this.destroy(conn);
+    if (this.pending.live > 0) this.tryCreateConnections();
+  }
+
+  /** The upstream closed the connection with the stream active (a reset before the response). */
+  onRemoteClose(conn: Connection): void {
+    this.releaseStream(conn);
+    this.stats.upstream_cx_destroy++;
+    this.stats.upstream_cx_destroy_remote_with_active_rq++;
+    this.destroy(conn);
+    if (this.pending.live > 0) this.tryCreateConnections();
+  }
+
+  /** The connect completed (TCP handshake). */
   onConnected(conn: Connection): void {
+    this.context.kernel.cancel(conn.connectTimer);
+    conn.connectEvent = -1;
+    conn.connectTimer = -1;
     this.connecting--;
     conn.state = ConnectionState.Ready;
     this.ready.push(conn);
     this.onUpstreamReady();
+  }
+
+  /** The connect failed: refused (RST) or timed out. Every pending request of this pool fails. */
+  onConnectFailed(conn: Connection, reason: PoolFailureReason): void {
+    const kernel = this.context.kernel;
+    kernel.cancel(conn.connectTimer);
+    kernel.cancel(conn.connectEvent);
+    this.stats.upstream_cx_connect_fail++;
+    if (reason === PoolFailureReason.Timeout) this.stats.upstream_cx_connect_timeout++;
+    this.stats.upstream_cx_destroy++;
+    this.connecting--;
+    this.destroy(conn);
+    const callbacks = this.context.callbacks;
+    // purgePendingStreams: fail every request waiting here; a retry they start is queued afresh.
+    let n = this.pending.length;
+    while (n-- > 0) {
+      const id = this.pending.peekId();
+      const tag = this.pending.peekTag();
+      this.pending.shift();
+      if (!callbacks.isWaiting(id, tag)) continue;
+      this.pending.live--;
+      this.resources.pendingRequests--;
+      callbacks.onPoolFailure(id, reason);
+    }
+    if (this.pending.live > 0) this.tryCreateConnections();
+  }
+
+  private releaseStream(conn: Connection): void {
+    conn.streamRequest = -1;
+    this.host.rqActive--;
+    this.resources.requests--;
+  }
+
+  private destroy(conn: Connection): void {
+    this.total--;
+    this.resources.connections--;
+    this.context.connections.release(conn);
   }
 
   private attach(conn: Connection, requestId: number): void {
@@ -130,12 +213,17 @@ export class ConnectionPool {
     this.context.callbacks.onPoolReady(requestId, conn);
   }
 
-  /** Oldest pending request first onto each ready connection. */
+  /** Oldest live pending request first onto each ready connection. */
   private onUpstreamReady(): void {
-    while (this.pending.length > 0 && this.ready.length > 0) {
-      const requestId = this.pending.shift();
+    const callbacks = this.context.callbacks;
+    while (this.pending.live > 0 && this.ready.length > 0) {
+      const id = this.pending.peekId();
+      const tag = this.pending.peekTag();
+      this.pending.shift();
+      if (!callbacks.isWaiting(id, tag)) continue;
+      this.pending.live--;
       this.resources.pendingRequests--;
-      this.attach(this.ready.pop()!, requestId);
+      this.attach(this.ready.pop()!, id);
     }
   }
 
@@ -145,19 +233,47 @@ export class ConnectionPool {
   }
 
   private tryCreateConnection(): boolean {
-    if (this.pending.length <= this.connecting) return false;
+    if (this.pending.live <= this.connecting) return false;
     const canCreate = this.resources.canCreateConnection();
     if (!canCreate) this.stats.upstream_cx_overflow++;
-    if (canCreate || this.total === 0) {
-      const conn = this.context.connections.allocate();
-      conn.state = ConnectionState.Connecting;
-      conn.pool = this;
-      this.connecting++;
-      this.total++;
-      this.resources.connections++;
-      this.stats.upstream_cx_total++;
-      this.context.kernel.scheduleIn(this.connectRttMs, this.context.connectDoneEvent, conn.id);
-    }
+    if (canCreate || this.total === 0) this.openConnection();
     return canCreate;
+  }
+
+  private openConnection(): void {
+    const { kernel, connections } = this.context;
+    const conn = connections.allocate();
+    conn.state = ConnectionState.Connecting;
+    conn.pool = this;
+    this.connecting++;
+    this.total++;
+    this.resources.connections++;
+    this.stats.upstream_cx_total++;
+    // Happy eyeballs over a logical host's answers (MultiConnectionBaseImpl): the next address starts
+    // when the previous one fails, or after 300 ms without connecting; the first to connect wins.
+    const targets = this.host.connectTargets();
+    let startMs = 0;
+    for (let i = 0; i < targets.length; i++) {
+      const server = this.host.serverFor(targets[i]!);
+      if (server.connectOutcome === 'ok') {
+        conn.server = server;
+        conn.connectEvent = kernel.scheduleIn(startMs + server.rttMs, this.context.connectDoneEvent, conn.id);
+        break;
+      }
+      const last = i === targets.length - 1;
+      // A refused SYN comes back as RST after one round trip; a black hole never answers.
+      if (server.connectOutcome === 'refuse') {
+        if (last)
+          conn.connectEvent = kernel.scheduleIn(
+            startMs + server.rttMs,
+            this.context.connectRefusedEvent,
+            conn.id,
+          );
+        startMs += server.rttMs;
+      } else {
+        startMs += HAPPY_EYEBALLS_DELAY_MS;
+      }
+    }
+    conn.connectTimer = kernel.scheduleIn(this.connectTimeoutMs, this.context.connectTimeoutEvent, conn.id);
   }
 }

@@ -1,14 +1,30 @@
 import type { EndpointServer } from '../world/endpoint-server.js';
 import type { ConnectionPool } from './connection-pool.js';
 
-/** One upstream host of a cluster: an address:port with its metadata and per-worker pools. */
+/** Where a host finds the synthetic endpoint behind an address. */
+export interface ServerDirectory {
+  serverFor(address: string): EndpointServer;
+}
+
+/**
+ * One upstream host of a cluster: an address:port with its metadata and per-worker pools. A
+ * LOGICAL_DNS cluster has one logical host whose address is a name; each new connection goes to the
+ * first address of the latest answer (`logicalAddresses`).
+ */
 export class Host {
   /** Requests active on this host, summed over workers (what LEAST_REQUEST compares). */
   rqActive = 0;
   rqTotal = 0;
   rqError = 0;
+  /** Envoy's FAILED_OUTLIER_CHECK health flag: out of the healthy set until unejected. */
+  ejected = false;
+  /** Removed by a DNS refresh: it drains and is never picked again. */
+  removed = false;
   /** One HTTP/1.1 pool per worker; filled by the cluster. */
   readonly pools: ConnectionPool[] = [];
+  /** LOGICAL_DNS: the latest answer, and the requests each address received. */
+  logicalAddresses: readonly string[] | null = null;
+  readonly requestsByAddress: Map<string, number> | null;
 
   constructor(
     readonly index: number,
@@ -18,10 +34,26 @@ export class Host {
     readonly priority: number,
     readonly weight: number,
     readonly labels: Readonly<Record<string, string>>,
-    readonly server: EndpointServer,
-  ) {}
+    private readonly directory: ServerDirectory,
+    logical = false,
+  ) {
+    this.requestsByAddress = logical ? new Map() : null;
+  }
 
   get hostPort(): string {
     return `${this.address}:${this.port}`;
+  }
+
+  /** The endpoint a connection opened now reaches: the host's own, or a logical host's current answers. */
+  connectTargets(): readonly string[] {
+    return this.logicalAddresses ?? [this.address];
+  }
+
+  serverFor(address: string): EndpointServer {
+    return this.directory.serverFor(address);
+  }
+
+  get server(): EndpointServer {
+    return this.directory.serverFor(this.connectTargets()[0] ?? this.address);
   }
 }

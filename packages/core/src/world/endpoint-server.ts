@@ -1,5 +1,6 @@
 import type { Distribution } from '../kernel/distributions.js';
 import type { Rng } from '../kernel/random-streams.js';
+import type { ConnectOutcome } from '../upstream/connection-pool.js';
 
 /** One independent failure mode of an endpoint: answer `status` to a share `rate` of requests. */
 export interface ErrorRate {
@@ -14,14 +15,17 @@ export interface EndpointBehaviour {
   errors: readonly ErrorRate[];
   /** Round trip between the sidecar and this endpoint, in ms. */
   rttMs: number;
+  /** How a connection attempt ends: accepted, refused (RST), or never answered. */
+  connect: ConnectOutcome;
+  /** Share of requests whose connection the server closes instead of answering. */
+  resetRate: number;
 }
 
 /**
- * The far side of the wire: draws each request's status and server time from the endpoint's own
- * stream, always two draws per request so a policy change never shifts the endpoint's later draws.
+ * The far side of the wire: draws each request's outcome and server time from the endpoint's own stream.
  */
 export class EndpointServer {
-  /** Status of the last request served. */
+  /** Status of the last request served; 0 when the server closed the connection instead (a reset). */
   lastStatus = 200;
   private readonly cumulative: Float64Array;
   private readonly statuses: Int32Array;
@@ -46,9 +50,17 @@ export class EndpointServer {
     return this.behaviour.rttMs;
   }
 
-  /** Serves one request: returns the server time in ms and leaves the status in `lastStatus`. */
+  get connectOutcome(): ConnectOutcome {
+    return this.behaviour.connect;
+  }
+
+  /**
+   * Serves one request: returns the server time in ms and leaves the status in `lastStatus`. Always
+   * three draws (status, reset, latency), so a policy change never shifts the endpoint's later draws.
+   */
   serve(): number {
     const u = this.rng();
+    const reset = this.rng() < this.behaviour.resetRate;
     let status = 200;
     for (let i = 0; i < this.cumulative.length; i++) {
       if (u < this.cumulative[i]!) {
@@ -56,7 +68,7 @@ export class EndpointServer {
         break;
       }
     }
-    this.lastStatus = status;
+    this.lastStatus = reset ? 0 : status;
     return this.behaviour.latency.sample(this.rng);
   }
 }

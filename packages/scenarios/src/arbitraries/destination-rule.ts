@@ -6,8 +6,9 @@ import {
   hostname,
   httpStatus,
   INT32_MAX,
-  locality,
+  nonEmpty,
   objectName,
+  REGIONS,
   record,
   someOf,
   UINT32_MAX,
@@ -23,7 +24,10 @@ export type ClientTlsInput = NonNullable<TrafficPolicyInput['tls']>;
 export const istioApiVersion = (): Arbitrary<string> =>
   fc.constantFrom('networking.istio.io/v1', 'networking.istio.io/v1beta1', 'networking.istio.io/v1alpha3');
 
-/** Istio's `connectionPool`: TCP and HTTP limits, each field present or not. */
+/**
+ * Istio's `connectionPool`: TCP and HTTP limits, each field present or not, but at least one of
+ * `tcp` and `http`, and never `useClientProtocol` with `h2UpgradePolicy: UPGRADE` (Istio refuses both).
+ */
 export function connectionPool(): Arbitrary<ConnectionPoolInput> {
   return someOf({
     tcp: someOf({
@@ -46,23 +50,43 @@ export function connectionPool(): Arbitrary<ConnectionPoolInput> {
       h2UpgradePolicy: fc.constantFrom('DEFAULT', 'DO_NOT_UPGRADE', 'UPGRADE'),
       useClientProtocol: fc.boolean(),
       maxConcurrentStreams: count(0, INT32_MAX),
-    }),
-  });
+    }).filter((http) => !(http.h2UpgradePolicy === 'UPGRADE' && http.useClientProtocol === true)),
+  }).filter(nonEmpty);
 }
 
-/** Istio's `outlierDetection`; counts are mostly small so ejections happen in short runs. */
+/**
+ * Istio's `outlierDetection`; counts are mostly small so ejections happen in short runs.
+ * `consecutiveLocalOriginFailures` comes only with `splitExternalLocalOriginErrors: true`, which
+ * Istio requires.
+ */
 export function outlierDetection(): Arbitrary<OutlierDetectionInput> {
-  return someOf({
-    consecutive5xxErrors: count(0, UINT32_MAX, 20),
-    consecutiveGatewayErrors: count(0, UINT32_MAX, 20),
-    consecutiveLocalOriginFailures: count(0, UINT32_MAX, 20),
-    splitExternalLocalOriginErrors: fc.boolean(),
-    interval: duration({ minMs: 1, maxMs: 60_000 }),
-    baseEjectionTime: duration({ minMs: 1, maxMs: 300_000 }),
-    maxEjectionPercent: fc.integer({ min: 0, max: 100 }),
-    minHealthPercent: fc.integer({ min: 0, max: 100 }),
-    outlierDetectionHttpErrorCodes: fc.uniqueArray(httpStatus(500, 599), { minLength: 1, maxLength: 3 }),
-  });
+  // An option, so shrinking drops the pair.
+  const localOrigin = fc.option(
+    fc.oneof(
+      record({ splitExternalLocalOriginErrors: fc.boolean() }),
+      someOf({ consecutiveLocalOriginFailures: count(0, UINT32_MAX, 20) }).map((failures) => ({
+        ...failures,
+        splitExternalLocalOriginErrors: true,
+      })),
+    ),
+    { nil: undefined },
+  );
+  return fc
+    .tuple(
+      someOf({
+        consecutive5xxErrors: count(0, UINT32_MAX, 20),
+        consecutiveGatewayErrors: count(0, UINT32_MAX, 20),
+      }),
+      localOrigin,
+      someOf({
+        interval: duration({ minMs: 1, maxMs: 60_000 }),
+        baseEjectionTime: duration({ minMs: 1, maxMs: 300_000 }),
+        maxEjectionPercent: fc.integer({ min: 0, max: 100 }),
+        minHealthPercent: fc.integer({ min: 0, max: 100 }),
+        outlierDetectionHttpErrorCodes: fc.uniqueArray(httpStatus(500, 599), { minLength: 1, maxLength: 3 }),
+      }),
+    )
+    .map(([consecutive, local, rest]) => ({ ...consecutive, ...(local ?? {}), ...rest }));
 }
 
 const consistentHash = (): Arbitrary<NonNullable<LoadBalancerInput['consistentHash']>> =>
@@ -77,30 +101,53 @@ const consistentHash = (): Arbitrary<NonNullable<LoadBalancerInput['consistentHa
       fc.option(
         fc.oneof(
           record({ ringHash: someOf({ minimumRingSize: count(1, 8_388_608, 1024) }) }),
-          record({ maglev: someOf({ tableSize: fc.constantFrom(65_537, 131_071) }) }),
+          // Maglev needs a prime tableSize.
+          record({ maglev: record({ tableSize: fc.constantFrom(65_537, 131_071) }) }),
         ),
         { nil: undefined },
       ),
     )
     .map(([key, table]) => ({ ...key, ...table }));
 
-const localityLbSetting = (): Arbitrary<NonNullable<LoadBalancerInput['localityLbSetting']>> =>
-  fc.oneof(
+/** Ordered pairs of distinct regions, for locality failover. */
+const REGION_PAIRS = REGIONS.flatMap((from) =>
+  REGIONS.filter((to) => to !== from).map((to) => ({ from, to })),
+);
+
+/**
+ * `localityLbSetting`. Failover (`failover`, `failoverPriority`) only `withOutlierDetection`: Istio
+ * warns that it does nothing without.
+ */
+function localityLbSetting(
+  withOutlierDetection: boolean,
+): Arbitrary<NonNullable<LoadBalancerInput['localityLbSetting']>> {
+  const always = [
     someOf({ enabled: fc.boolean() }),
+    // Each weight in 1..100, adding up to 100.
+    fc.integer({ min: 1, max: 99 }).map((east) => ({
+      distribute: [{ from: '*', to: { 'us-east-1/*': east, 'eu-west-1/*': 100 - east } }],
+    })),
+  ];
+  const failover = [
     record({
       enabled: fc.constant(true),
-      failover: fc.array(record({ from: locality(), to: locality() }), { minLength: 1, maxLength: 2 }),
+      // Regions only, each from another region.
+      failover: fc.array(fc.constantFrom(...REGION_PAIRS), { minLength: 1, maxLength: 2 }),
     }),
     fc
       .constantFrom('topology.kubernetes.io/region', 'topology.istio.io/network')
       .map((label) => ({ failoverPriority: [label] })),
-    fc.integer({ min: 0, max: 100 }).map((east) => ({
-      distribute: [{ from: '*', to: { 'us-east-1/*': east, 'eu-west-1/*': 100 - east } }],
-    })),
-  );
+  ];
+  return fc.oneof(...always, ...(withOutlierDetection ? failover : []));
+}
 
-/** Istio's `loadBalancer`: `simple` or `consistentHash` (never both), locality settings, warm-up. */
-export function loadBalancer(): Arbitrary<LoadBalancerInput> {
+/**
+ * Istio's `loadBalancer`: `simple` or `consistentHash` (never both), locality settings, warm-up.
+ * Locality failover only `withOutlierDetection`, for a policy that has `outlierDetection`.
+ */
+export function loadBalancer(
+  constraints: { withOutlierDetection?: boolean } = {},
+): Arbitrary<LoadBalancerInput> {
   return fc
     .tuple(
       fc.option(
@@ -119,7 +166,7 @@ export function loadBalancer(): Arbitrary<LoadBalancerInput> {
         ),
         { nil: undefined },
       ),
-      someOf({ localityLbSetting: localityLbSetting() }),
+      someOf({ localityLbSetting: localityLbSetting(constraints.withOutlierDetection ?? false) }),
       fc.option(
         fc.oneof(
           record({ warmupDurationSecs: duration({ minMs: 1000, maxMs: 600_000 }) }),
@@ -134,7 +181,10 @@ export function loadBalancer(): Arbitrary<LoadBalancerInput> {
     .map(([policy, locality, warmup]) => ({ ...policy, ...locality, ...warmup }));
 }
 
-/** Istio's client `tls`, each mode with the fields it takes. */
+/**
+ * Istio's client `tls`, each mode with the fields it takes; `insecureSkipVerify: true` never with
+ * `caCertificates` or `subjectAltNames`, which Istio refuses.
+ */
 export function clientTls(): Arbitrary<ClientTlsInput> {
   const sni = hostname();
   return fc.oneof(
@@ -144,7 +194,13 @@ export function clientTls(): Arbitrary<ClientTlsInput> {
       caCertificates: fc.constant('/etc/certs/ca.pem'),
       subjectAltNames: fc.array(sni, { minLength: 1, maxLength: 2 }),
       insecureSkipVerify: fc.boolean(),
-    }).map((rest) => ({ mode: 'SIMPLE' as const, ...rest })),
+    })
+      .filter(
+        (tls) =>
+          tls.insecureSkipVerify !== true ||
+          (tls.caCertificates === undefined && tls.subjectAltNames === undefined),
+      )
+      .map((rest) => ({ mode: 'SIMPLE' as const, ...rest })),
     fc
       .oneof(
         record({ credentialName: objectName() }),
@@ -158,13 +214,28 @@ export function clientTls(): Arbitrary<ClientTlsInput> {
   );
 }
 
-const policyParts = () =>
-  someOf({
-    loadBalancer: loadBalancer(),
-    connectionPool: connectionPool(),
-    outlierDetection: outlierDetection(),
-    tls: clientTls(),
-  });
+type PolicyParts = Pick<TrafficPolicyInput, 'loadBalancer' | 'connectionPool' | 'outlierDetection' | 'tls'>;
+
+/**
+ * The settings of a policy, top-level or one port's: at least one, with or without
+ * `outlierDetection` (locality failover only with).
+ */
+const policyParts = (): Arbitrary<PolicyParts> =>
+  fc
+    .oneof(
+      someOf({ loadBalancer: loadBalancer(), connectionPool: connectionPool(), tls: clientTls() }),
+      fc
+        .tuple(
+          someOf({
+            loadBalancer: loadBalancer({ withOutlierDetection: true }),
+            connectionPool: connectionPool(),
+          }),
+          outlierDetection(),
+          someOf({ tls: clientTls() }),
+        )
+        .map(([before, outlier, after]) => ({ ...before, outlierDetection: outlier, ...after })),
+    )
+    .filter(nonEmpty);
 
 /** A `trafficPolicy`, optionally with port-level settings for distinct ports. */
 export function trafficPolicy(): Arbitrary<TrafficPolicyInput> {

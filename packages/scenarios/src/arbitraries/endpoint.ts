@@ -29,7 +29,10 @@ const errorMix = () =>
         : errors.map((e) => ({ ...e, rate: Math.floor((e.rate / total) * 1000) / 1000 }));
     });
 
-/** The behaviours simulate() runs today: healthy, slow, failing and brownout. */
+/**
+ * The behaviours simulate() runs today: healthy, slow, failing and brownout, refused and
+ * black-holed connections, and resets before the response.
+ */
 export function runnableEndpoint(): Arbitrary<Endpoint> {
   return fc.oneof(
     common().map((options) => endpoint.healthy(options)),
@@ -40,6 +43,9 @@ export function runnableEndpoint(): Arbitrary<Endpoint> {
       .map(([slow, rate, status]) =>
         endpoint.brownout({ latency: slow, rate, ...(status === undefined ? {} : { status }) }),
       ),
+    fc.constant(null).map(() => endpoint.refusing()),
+    fc.constant(null).map(() => endpoint.blackhole()),
+    fc.tuple(common(), share()).map(([options, rate]) => endpoint.resetting({ ...options, rate })),
   );
 }
 

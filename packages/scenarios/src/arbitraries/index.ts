@@ -41,6 +41,7 @@ export {
   RESOLUTIONS,
   type Resolution,
   type ServicePortInput,
+  type ServicePortProtocol,
   serviceEntry,
   servicePorts,
   staticEndpoints,

@@ -16,6 +16,9 @@ export function someOf<T extends object>(model: Model<T>): Arbitrary<Partial<T>>
   return fc.record(model, { requiredKeys: [], noNullPrototype: true }) as Arbitrary<Partial<T>>;
 }
 
+/** At least one key: Istio refuses an empty `trafficPolicy`, `connectionPool` or port-level policy. */
+export const nonEmpty = (value: object): boolean => Object.keys(value).length > 0;
+
 /** Mostly small values (where configs live), sometimes anything in range; shrinks to `min`. */
 export function count(min: number, max: number, usually = 64): Arbitrary<number> {
   const small = fc.integer({ min, max: Math.min(max, min + usually) });
@@ -61,11 +64,14 @@ export const httpPath = (): Arbitrary<string> =>
 
 export const httpMethod = (): Arbitrary<string> => fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH');
 
+/** The regions generated localities are in. */
+export const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-1'] as const;
+
 /** `region`, `region/zone` or `region/zone/subzone`. */
 export const locality = (): Arbitrary<string> =>
   fc
     .tuple(
-      fc.constantFrom('us-east-1', 'eu-west-1', 'ap-southeast-1'),
+      fc.constantFrom(...REGIONS),
       fc.option(fc.constantFrom('a', 'b', 'c'), { nil: undefined }),
       fc.option(fc.constantFrom('rack1', 'rack2'), { nil: undefined }),
     )

@@ -5,7 +5,17 @@ import { at, type EndpointChange, type TimelineEntry, type TimelineEntryData } f
 import { toYaml } from '../yaml.js';
 import { outlierDetection } from './destination-rule.js';
 import { endpointBehaviour, runnableEndpoint } from './endpoint.js';
-import { duration, hostname, ipv4, locality, objectName, record, rps, someOf } from './primitives.js';
+import {
+  duration,
+  hostname,
+  ipv4,
+  locality,
+  nonEmpty,
+  objectName,
+  record,
+  rps,
+  someOf,
+} from './primitives.js';
 import { dnsRecord, trafficSource } from './traffic.js';
 
 /** Where a scenario's names come from; each list absent means any value. */
@@ -118,24 +128,32 @@ export function scenarioDocument(constraints: ScenarioConstraints = {}): Arbitra
 }
 
 /**
- * What `simulate()` runs today: a STATIC ServiceEntry of one to four endpoints on port 80, maybe a
- * DestinationRule with the circuit breakers and load balancers the engine models, and a few
- * seconds of Poisson traffic meeting healthy, slow, failing or brownout endpoints. The YAML is
- * in `config`, so a counterexample prints as the files a user would write.
+ * What `simulate()` runs today, in configs Istio accepts without a warning: a STATIC ServiceEntry
+ * of one to four endpoints on port 80, maybe a DestinationRule with the load balancers, circuit
+ * breakers and outlier detection the engine models, and a few seconds of Poisson traffic meeting
+ * healthy, slow, failing, brownout, refusing, black-holed or resetting endpoints. The YAML is in
+ * `config`, so a counterexample prints as the files a user would write.
  */
 export function runnableSimulation(): Arbitrary<SimulationSpec & { config: string }> {
   const host = 'api.example.com';
+  // Never empty: Istio refuses an empty trafficPolicy or connectionPool.
   const trafficPolicy = someOf({
     loadBalancer: record({ simple: fc.constantFrom('ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM') }),
     connectionPool: someOf({
-      tcp: someOf({ maxConnections: fc.integer({ min: 1, max: 16 }) }),
+      tcp: someOf({
+        maxConnections: fc.integer({ min: 1, max: 16 }),
+        connectTimeout: duration({ minMs: 1, maxMs: 5000 }),
+      }),
       http: someOf({
         http1MaxPendingRequests: fc.integer({ min: 1, max: 16 }),
         http2MaxRequests: fc.integer({ min: 1, max: 64 }),
       }),
-    }),
-    outlierDetection: outlierDetection(),
-  });
+    }).filter(nonEmpty),
+    // outlierDetectionHttpErrorCodes is parsed but not simulated.
+    outlierDetection: outlierDetection().map(
+      ({ outlierDetectionHttpErrorCodes: _, ...modelled }) => modelled,
+    ),
+  }).filter(nonEmpty);
   return record({
     addresses: fc.uniqueArray(ipv4(), { minLength: 1, maxLength: 4 }),
     policy: fc.option(trafficPolicy, { nil: undefined }),

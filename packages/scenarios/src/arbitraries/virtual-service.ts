@@ -21,25 +21,33 @@ export const RETRY_ON = [
 
 const percentage = () => record({ value: fc.integer({ min: 0, max: 1000 }).map((n) => n / 10) });
 
-/** An HTTP route's `retries`: attempts, per-try timeout, conditions. */
+/**
+ * An HTTP route's `retries`: attempts, per-try timeout, conditions. Istio refuses a per-try
+ * timeout, conditions or `retryRemoteLocalities` when attempts are 0 (or unset), so those come
+ * only with one attempt or more.
+ */
 export function httpRetry(): Arbitrary<HttpRetryInput> {
-  return someOf({
-    attempts: count(0, 2_147_483_647, 10),
-    perTryTimeout: duration({ minMs: 1, maxMs: 60_000 }),
-    retryOn: fc.subarray([...RETRY_ON], { minLength: 1 }).map((conditions) => conditions.join(',')),
-    retryRemoteLocalities: fc.boolean(),
-    backoff: duration({ minMs: 1, maxMs: 1000 }),
-  });
+  return fc.oneof(
+    someOf({ attempts: fc.constant(0), backoff: duration({ minMs: 1, maxMs: 1000 }) }),
+    fc
+      .tuple(
+        count(1, 2_147_483_647, 10),
+        someOf({
+          perTryTimeout: duration({ minMs: 1, maxMs: 60_000 }),
+          retryOn: fc.subarray([...RETRY_ON], { minLength: 1 }).map((conditions) => conditions.join(',')),
+          retryRemoteLocalities: fc.boolean(),
+          backoff: duration({ minMs: 1, maxMs: 1000 }),
+        }),
+      )
+      .map(([attempts, rest]) => ({ attempts, ...rest })),
+  );
 }
 
-/** An HTTP route's `fault`: a delay, an abort, or both. */
+/** An HTTP route's `fault`: a fixed delay (Istio refuses `exponentialDelay`), an abort, or both. */
 export function httpFault(): Arbitrary<HttpFaultInput> {
   const delay = fc
     .tuple(
-      fc.oneof(
-        record({ fixedDelay: duration({ minMs: 1, maxMs: 10_000 }) }),
-        record({ exponentialDelay: duration({ minMs: 1, maxMs: 10_000 }) }),
-      ),
+      record({ fixedDelay: duration({ minMs: 1, maxMs: 10_000 }) }),
       someOf({ percentage: percentage() }),
     )
     .map(([kind, share]) => ({ ...kind, ...share }));
@@ -49,14 +57,14 @@ export function httpFault(): Arbitrary<HttpFaultInput> {
   return fc.oneof(record({ delay }), record({ abort }), record({ delay, abort }));
 }
 
-/** One `http` route to `host`: an optional prefix match, timeout, retries and fault. */
-export function httpRoute(constraints: { host: string; port?: number }): Arbitrary<HttpRouteInput> {
-  const { host, port } = constraints;
+type RouteAction = Omit<HttpRouteInput, 'match'>;
+
+/** What a route does, whatever it matches: timeout, retries, fault, and one destination or a v1/v2 split. */
+function routeAction(host: string, port: number | undefined): Arbitrary<RouteAction> {
   const destination = port === undefined ? { host } : { host, port: { number: port } };
   return fc
     .tuple(
       someOf({
-        match: httpPath().map((prefix) => [{ uri: { prefix } }]),
         timeout: duration({ minMs: 1, maxMs: 120_000 }),
         retries: httpRetry(),
         fault: httpFault(),
@@ -75,7 +83,41 @@ export function httpRoute(constraints: { host: string; port?: number }): Arbitra
     }));
 }
 
-/** A valid VirtualService for `host` (default: any) with one to three HTTP routes. */
+/** One `http` route to `host`: an optional prefix match, timeout, retries and fault. */
+export function httpRoute(constraints: { host: string; port?: number }): Arbitrary<HttpRouteInput> {
+  return fc
+    .tuple(
+      someOf({ match: httpPath().map((prefix) => [{ uri: { prefix } }]) }),
+      routeAction(constraints.host, constraints.port),
+    )
+    .map(([match, action]) => ({ ...match, ...action }));
+}
+
+/**
+ * One to three routes every one of which can be taken, as Istio's unreachable-route analysis
+ * wants: each but the last matches a prefix `/<segment>/` with a segment of its own (so no prefix
+ * covers another), and the last may be a catch-all.
+ */
+function reachableRoutes(host: string, port: number | undefined): Arbitrary<HttpRouteInput[]> {
+  return fc
+    .tuple(
+      fc.array(routeAction(host, port), { minLength: 1, maxLength: 3 }),
+      fc.uniqueArray(fc.stringMatching(/^[a-z0-9_-]{1,8}$/), { minLength: 3, maxLength: 3 }),
+      fc.boolean(),
+    )
+    .map(([actions, segments, catchAll]) =>
+      actions.map((action, i) =>
+        catchAll && i === actions.length - 1
+          ? action
+          : { match: [{ uri: { prefix: `/${segments[i]}/` } }], ...action },
+      ),
+    );
+}
+
+/**
+ * A valid VirtualService for `host` (default: any) with one to three HTTP routes, none of them
+ * unreachable.
+ */
 export function virtualService(
   constraints: { host?: string; port?: number; namespace?: string } = {},
 ): Arbitrary<VirtualServiceInput> {
@@ -84,7 +126,7 @@ export function virtualService(
     name: objectName(),
     namespace: constraints.namespace === undefined ? objectName() : fc.constant(constraints.namespace),
     host: constraints.host === undefined ? hostname() : fc.constant(constraints.host),
-    http: fc.array(httpRoute({ host: '', port: constraints.port }), { minLength: 1, maxLength: 3 }),
+    http: reachableRoutes('', constraints.port),
   }).map(({ apiVersion, name, namespace, host, http }) => ({
     apiVersion,
     kind: 'VirtualService' as const,

@@ -25,6 +25,8 @@ export function integer(min: number, max: number) {
 
 export const uint32 = () => integer(0, 4_294_967_295);
 export const uint64 = () => integer(0, Number.MAX_SAFE_INTEGER);
+/** A protobuf int32, any sign. */
+export const int32 = () => integer(-2_147_483_648, 2_147_483_647);
 /** int32 fields Istio's validation requires to be non-negative (pool sizes, counts). */
 export const nonNegativeInt32 = () => integer(0, 2_147_483_647);
 export const portNumber = () => integer(1, 65_535);
@@ -69,12 +71,15 @@ export const istioDuration = () => duration({ minMs: 1 });
 
 export const stringMap = () => z.record(z.string(), z.string());
 
-/** Istio's `Percent` message: `{ value: 0..100 }`. */
-export const percentSchema = z.strictObject({ value: numberIn(0, 100) });
+/** Istio's `Percent` message: `{ value: 0..100 }`; `{}` is 0, as in protobuf (the CRD does not require value). */
+export const percentSchema = z.strictObject({ value: numberIn(0, 100).default(0) });
 export type Percent = z.infer<typeof percentSchema>;
 
-/** Istio's `PortSelector`. */
-export const portSelectorSchema = z.strictObject({ number: portNumber() });
+/**
+ * Istio's `PortSelector`. The CRD takes any uint32 and does not require it; istiod checks 1..65535
+ * in route destinations but not in a DestinationRule's portLevelSettings.
+ */
+export const portSelectorSchema = z.strictObject({ number: uint32().default(0) });
 export type PortSelector = z.infer<typeof portSelectorSchema>;
 
 /**

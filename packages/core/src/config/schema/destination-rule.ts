@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import {
   duration,
+  int32,
   integer,
   istioDuration,
   istioResource,
-  nonNegativeInt32,
   numberIn,
   percentInt,
   portNumber,
@@ -16,8 +16,8 @@ import { connectionPoolSchema } from './connection-pool.js';
 import { loadBalancerSchema } from './load-balancer.js';
 
 export const outlierDetectionSchema = z.strictObject({
-  /** Deprecated: use consecutiveGatewayErrors or consecutive5xxErrors. */
-  consecutiveErrors: nonNegativeInt32().optional(),
+  /** Deprecated: use consecutiveGatewayErrors or consecutive5xxErrors. istiod only warns, whatever the value. */
+  consecutiveErrors: int32().optional(),
   splitExternalLocalOriginErrors: z.boolean().optional(),
   consecutiveLocalOriginFailures: uint32().optional(),
   consecutiveGatewayErrors: uint32().optional(),
@@ -60,7 +60,8 @@ export const trafficPolicySchema = z.strictObject({
   connectionPool: connectionPoolSchema.optional(),
   outlierDetection: outlierDetectionSchema.optional(),
   tls: clientTlsSettingsSchema.optional(),
-  portLevelSettings: z.array(portTrafficPolicySchema).optional(),
+  /** The CRD allows at most 4096. */
+  portLevelSettings: z.array(portTrafficPolicySchema).max(4096).optional(),
   tunnel: z
     .strictObject({
       protocol: z.string().optional(),
@@ -91,7 +92,9 @@ export const destinationRuleSpecSchema = z.strictObject({
   trafficPolicy: trafficPolicySchema.optional(),
   subsets: z.array(subsetSchema).optional(),
   exportTo: z.array(z.string()).optional(),
-  workloadSelector: z.strictObject({ matchLabels: stringMap().optional() }).optional(),
+  workloadSelector: z
+    .strictObject({ matchLabels: z.record(z.string(), z.string().max(63)).optional() })
+    .optional(),
 });
 export type DestinationRuleSpec = z.infer<typeof destinationRuleSpecSchema>;
 

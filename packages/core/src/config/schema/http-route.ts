@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import {
-  integer,
+  int32,
   istioDuration,
   nonNegativeInt32,
   oneOf,
   percentInt,
   percentSchema,
-  portNumber,
   portSelectorSchema,
   stringMap,
+  uint32,
 } from './common.js';
 
 /** Istio's StringMatch; an empty one (`{}`) matches mere presence in header maps. */
@@ -43,7 +43,8 @@ export const httpMatchRequestSchema = z.strictObject({
   method: stringMatchSchema.optional(),
   authority: stringMatchSchema.optional(),
   headers: z.record(z.string(), stringMatchSchema).optional(),
-  port: portNumber().optional(),
+  /** 0 means any port (istiod checks 1..65535 otherwise). */
+  port: uint32().optional(),
   sourceLabels: stringMap().optional(),
   gateways: z.array(z.string()).optional(),
   queryParams: z.record(z.string(), stringMatchSchema).optional(),
@@ -65,16 +66,19 @@ const redirectSchema = z
   .strictObject({
     uri: z.string().optional(),
     authority: z.string().optional(),
-    port: portNumber().optional(),
+    /** 0 is accepted; istiod checks 1..65535 otherwise. */
+    port: uint32().optional(),
     derivePort: z.enum(['FROM_PROTOCOL_DEFAULT', 'FROM_REQUEST_PORT']).optional(),
     scheme: z.string().optional(),
-    redirectCode: integer(300, 399).optional(),
+    /** 0 means the default (301); istiod checks 3xx otherwise. */
+    redirectCode: uint32().optional(),
     prefixRewrite: z.string().optional(),
   })
   .superRefine(oneOf(['port', 'derivePort']));
 
 const directResponseSchema = z.strictObject({
-  status: integer(200, 599),
+  /** istiod checks 200..600 (its message says 599). */
+  status: uint32(),
   body: z
     .strictObject({ string: z.string().optional(), bytes: z.string().optional() })
     .superRefine(oneOf(['string', 'bytes']))
@@ -103,8 +107,8 @@ export type HTTPRetry = z.infer<typeof httpRetrySchema>;
 export const httpFaultInjectionSchema = z.strictObject({
   delay: z
     .strictObject({
-      /** Deprecated: use `percentage`. */
-      percent: percentInt().optional(),
+      /** Deprecated: use `percentage`. Neither the CRD nor istiod checks its range. */
+      percent: int32().optional(),
       fixedDelay: istioDuration().optional(),
       exponentialDelay: istioDuration().optional(),
       percentage: percentSchema.optional(),
@@ -113,7 +117,8 @@ export const httpFaultInjectionSchema = z.strictObject({
     .optional(),
   abort: z
     .strictObject({
-      httpStatus: integer(200, 599).optional(),
+      /** istiod checks 200..600. */
+      httpStatus: int32().optional(),
       grpcStatus: z.string().optional(),
       http2Error: z.string().optional(),
       percentage: percentSchema.optional(),

@@ -51,7 +51,7 @@ const zoneAwareLbSettingSchema = z.strictObject({
   enabled: z.boolean().optional(),
   failover: z.array(failoverSchema).optional(),
   failoverPriority: z.array(z.string()).optional(),
-  minClusterSize: integer(1, Number.MAX_SAFE_INTEGER).optional(),
+  minClusterSize: integer(1, 4_294_967_295).optional(),
 });
 
 export const warmupSchema = z.strictObject({
@@ -70,6 +70,6 @@ export const loadBalancerSchema = z
     warmupDurationSecs: istioDuration().optional(),
     warmup: warmupSchema.optional(),
   })
-  .superRefine(oneOf(['simple', 'consistentHash']))
-  .superRefine(oneOf(['warmupDurationSecs', 'warmup']));
+  // Only simple/consistentHash are a oneof in the CRD; warmupDurationSecs and warmup may both be set.
+  .superRefine(oneOf(['simple', 'consistentHash']));
 export type LoadBalancerSettings = z.infer<typeof loadBalancerSchema>;

@@ -34,22 +34,23 @@ export const servicePortSchema = z.strictObject({
   number: portNumber(),
   /** Absent: Istio sniffs the protocol. */
   protocol: portProtocolSchema.optional(),
-  name: z.string().min(1),
+  /** The CRD caps it at 256 characters. */
+  name: z.string().min(1).max(256),
   targetPort: portNumber().optional(),
 });
 export type ServicePort = z.infer<typeof servicePortSchema>;
 
 export const workloadEntrySchema = z
   .strictObject({
-    address: z.string().min(1).optional(),
+    address: z.string().min(1).max(256).optional(),
     /** Port name (of the ServiceEntry's ports) → the endpoint's port number. */
     ports: z.record(z.string(), portNumber()).optional(),
     labels: stringMap().optional(),
-    network: z.string().optional(),
+    network: z.string().max(2048).optional(),
     /** `region/zone/subzone`. */
-    locality: z.string().optional(),
+    locality: z.string().max(2048).optional(),
     weight: uint32().optional(),
-    serviceAccount: z.string().optional(),
+    serviceAccount: z.string().max(253).optional(),
   })
   .superRefine((entry, ctx) => {
     if (entry.address === undefined && entry.network === undefined) {
@@ -60,13 +61,16 @@ export type WorkloadEntry = z.infer<typeof workloadEntrySchema>;
 
 export const serviceEntrySpecSchema = z
   .strictObject({
-    hosts: z.array(z.string().min(1)).min(1),
-    addresses: z.array(z.string().min(1)).optional(),
-    ports: z.array(servicePortSchema).optional(),
+    // List and string caps are the CRD's (maxItems, maxLength).
+    hosts: z.array(z.string().min(1)).min(1).max(256),
+    addresses: z.array(z.string().min(1).max(64)).max(256).optional(),
+    ports: z.array(servicePortSchema).max(256).optional(),
     location: z.enum(['MESH_EXTERNAL', 'MESH_INTERNAL']).default('MESH_EXTERNAL'),
     resolution: z.enum(['NONE', 'STATIC', 'DNS', 'DNS_ROUND_ROBIN', 'DYNAMIC_DNS']).default('NONE'),
-    endpoints: z.array(workloadEntrySchema).optional(),
-    workloadSelector: z.strictObject({ labels: stringMap().optional() }).optional(),
+    endpoints: z.array(workloadEntrySchema).max(4096).optional(),
+    workloadSelector: z
+      .strictObject({ labels: z.record(z.string(), z.string().max(63)).optional() })
+      .optional(),
     exportTo: z.array(z.string()).optional(),
     subjectAltNames: z.array(z.string()).optional(),
   })

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { istioResource, nonNegativeInt32, portNumber, stringMap } from './common.js';
+import { istioResource, nonNegativeInt32, stringMap, uint32 } from './common.js';
 import { destinationSchema, httpRouteSchema } from './http-route.js';
 
 export const routeDestinationSchema = z.strictObject({
@@ -10,7 +10,8 @@ export type RouteDestination = z.infer<typeof routeDestinationSchema>;
 
 export const l4MatchAttributesSchema = z.strictObject({
   destinationSubnets: z.array(z.string()).optional(),
-  port: portNumber().optional(),
+  /** 0 means any port (istiod checks 1..65535 otherwise). */
+  port: uint32().optional(),
   sourceSubnet: z.string().optional(),
   sourceLabels: stringMap().optional(),
   gateways: z.array(z.string()).optional(),
@@ -27,7 +28,8 @@ export type TCPRoute = z.infer<typeof tcpRouteSchema>;
 export const tlsMatchAttributesSchema = z.strictObject({
   sniHosts: z.array(z.string()),
   destinationSubnets: z.array(z.string()).optional(),
-  port: portNumber().optional(),
+  /** 0 means any port (istiod checks 1..65535 otherwise). */
+  port: uint32().optional(),
   sourceLabels: stringMap().optional(),
   gateways: z.array(z.string()).optional(),
   sourceNamespace: z.string().optional(),

@@ -1,0 +1,39 @@
+import type { LocalityLoadBalancerSetting } from './schema/load-balancer.js';
+
+/** `region/zone/subzone` split; missing parts are empty, as Istio's Locality proto leaves them. */
+function parse(locality: string): [string, string, string] {
+  const [region = '', zone = '', subzone = ''] = locality.split('/');
+  return [region, zone, subzone];
+}
+
+/** Istio's LbPriority: 0 same subzone, 1 same zone, 2 same region, 3 elsewhere. */
+export function lbPriority(proxy: string, endpoint: string): number {
+  const [pr, pz, ps] = parse(proxy);
+  const [er, ez, es] = parse(endpoint);
+  if (pr !== er) return 3;
+  if (pz !== ez) return 2;
+  return ps === es ? 0 : 1;
+}
+
+/**
+ * applyLocalityFailover: each endpoint's priority from its locality against the caller's; with a
+ * `failover` entry for the caller's region, other regions than its `to` drop to 4. The priorities
+ * used are then renumbered 0..k−1 in order, since Envoy wants them without gaps.
+ */
+export function failoverPriorities(
+  proxyLocality: string,
+  endpointLocalities: readonly string[],
+  failover: LocalityLoadBalancerSetting['failover'],
+): number[] {
+  const [proxyRegion] = parse(proxyLocality);
+  const raw = endpointLocalities.map((locality) => {
+    let p = lbPriority(proxyLocality, locality);
+    if (p === 3) {
+      const rule = (failover ?? []).find((f) => f.from === proxyRegion);
+      if (rule !== undefined && parse(locality)[0] !== rule.to) p = 4;
+    }
+    return p;
+  });
+  const used = [...new Set(raw)].sort((a, b) => a - b);
+  return raw.map((p) => used.indexOf(p));
+}

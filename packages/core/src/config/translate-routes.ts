@@ -1,0 +1,202 @@
+import { Flag } from '../observe/response-flags.js';
+import { istioDefaultRetryPolicy, parseRetryOn, type RetryPolicyModel } from '../router/retry-policy.js';
+import type { FaultModel, RouteModel } from './envoy-model.js';
+import type { Located } from './load.js';
+import type { HTTPMatchRequest, HTTPRoute, StringMatch } from './schema/http-route.js';
+import type { VirtualService } from './schema/virtual-service.js';
+import { hostMatches, isExportedTo } from './visibility.js';
+
+/** One application request shape, as the Scenario's traffic writes it. */
+export interface RequestShape {
+  host: string;
+  port: number;
+  path: string;
+  method: string;
+  headers: Readonly<Record<string, string>>;
+}
+
+/** Finds (or builds) the cluster for a route destination; null when the destination is unknown. */
+export type ClusterResolver = (host: string, port: number | undefined, subset: string) => number | null;
+
+/** Reports a field of the matched route that the simulation does not model. */
+export type RouteNote = (
+  vs: Located<VirtualService>,
+  path: ReadonlyArray<string | number>,
+  message: string,
+) => void;
+
+/** RE2 full-match semantics: Istio's regex must match the whole value. */
+function stringMatches(m: StringMatch, value: string | undefined, ignoreCase = false): boolean {
+  if (value === undefined) return false;
+  const v = ignoreCase ? value.toLowerCase() : value;
+  if (m.exact !== undefined) return v === (ignoreCase ? m.exact.toLowerCase() : m.exact);
+  if (m.prefix !== undefined) return v.startsWith(ignoreCase ? m.prefix.toLowerCase() : m.prefix);
+  if (m.regex !== undefined) return new RegExp(`^(?:${m.regex})$`).test(value);
+  return true;
+}
+
+function queryParams(path: string): Record<string, string> {
+  const q = path.indexOf('?');
+  if (q < 0) return {};
+  return Object.fromEntries(new URLSearchParams(path.slice(q + 1)));
+}
+
+/** HTTPMatchRequest: every condition of one block must hold (the blocks of a route are OR-ed). */
+function matchesBlock(m: HTTPMatchRequest, req: RequestShape): boolean {
+  const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v]));
+  const uri = req.path.split('?')[0]!;
+  if (m.uri !== undefined && !stringMatches(m.uri, uri, m.ignoreUriCase === true)) return false;
+  if (m.method !== undefined && !stringMatches(m.method, req.method)) return false;
+  if (m.port !== undefined && m.port !== req.port) return false;
+  if (m.authority !== undefined && !stringMatches(m.authority, req.host)) return false;
+  for (const [name, hm] of Object.entries(m.headers ?? {})) {
+    if (!stringMatches(hm, headers[name.toLowerCase()])) return false;
+  }
+  for (const [name, hm] of Object.entries(m.withoutHeaders ?? {})) {
+    if (stringMatches(hm, headers[name.toLowerCase()])) return false;
+  }
+  const query = queryParams(req.path);
+  for (const [name, qm] of Object.entries(m.queryParams ?? {}))
+    if (!stringMatches(qm, query[name])) return false;
+  return true;
+}
+
+/**
+ * Istio's ConvertPolicy: no `retries` → the mesh default; attempts 0 → no policy; otherwise the
+ * default with attempts, retryOn (numeric tokens become retriable status codes), perTryTimeout
+ * (ignored when ≥ the route timeout), backoff as the base interval (max 10×) and previous_hosts unless
+ * retryIgnorePreviousHosts is false.
+ */
+export function retryPolicyOf(
+  route: HTTPRoute,
+  defaultPolicy: RetryPolicyModel,
+  routeTimeoutMs: number,
+): RetryPolicyModel | null {
+  const r = route.retries;
+  if (r === undefined) return defaultPolicy;
+  if ((r.attempts ?? 0) <= 0) return null;
+  const policy: RetryPolicyModel = { ...defaultPolicy, numRetries: r.attempts ?? 0 };
+  if (r.retryOn !== undefined && r.retryOn !== '') {
+    const parsed = parseRetryOn(r.retryOn);
+    policy.retryOn = parsed.bits;
+    policy.retryOnText = r.retryOn;
+    policy.retriableStatusCodes = parsed.codes;
+  }
+  if (r.perTryTimeout !== undefined) {
+    policy.perTryTimeoutMs =
+      routeTimeoutMs > 0 && r.perTryTimeout.ms >= routeTimeoutMs ? 0 : r.perTryTimeout.ms;
+  }
+  if (r.backoff !== undefined) {
+    policy.backoffBaseMs = r.backoff.ms;
+    policy.backoffMaxMs = 10 * r.backoff.ms;
+  }
+  if (r.retryIgnorePreviousHosts === false) policy.previousHosts = false;
+  return policy;
+}
+
+/** Istio's fault translation: percentage (or the deprecated integer percent); unset means 0 %. */
+function faultOf(route: HTTPRoute): FaultModel | null {
+  const f = route.fault;
+  if (f === undefined) return null;
+  const delayPct = f.delay?.percentage?.value ?? f.delay?.percent ?? 0;
+  const abortPct = f.abort?.percentage?.value ?? 0;
+  return {
+    delayPct: f.delay?.fixedDelay === undefined ? 0 : delayPct,
+    delayMs: f.delay?.fixedDelay?.ms ?? 0,
+    abortPct: f.abort?.httpStatus === undefined ? 0 : abortPct,
+    abortStatus: f.abort?.httpStatus ?? 0,
+  };
+}
+
+/** The VirtualServices for `host` visible from the caller, in input (creation) order. */
+export function virtualServicesFor(
+  all: ReadonlyArray<Located<VirtualService>>,
+  host: string,
+  callerNamespace: string,
+): Array<Located<VirtualService>> {
+  return all.filter((v) => {
+    const r = v.resource;
+    if ((r.spec.gateways ?? []).length > 0 && !(r.spec.gateways ?? []).includes('mesh')) return false;
+    if (!isExportedTo(r.spec.exportTo, r.metadata.namespace, callerNamespace)) return false;
+    return (r.spec.hosts ?? []).some((h) => hostMatches(h, host));
+  });
+}
+
+const local = (name: string, status: number, flags: number): RouteModel => ({
+  name,
+  destinations: [],
+  totalWeight: 0,
+  localStatus: status,
+  localFlags: flags,
+  timeoutMs: 0,
+  retry: null,
+  fault: null,
+});
+
+/**
+ * The route a request of this shape takes: the first matching http route of the host's VirtualServices
+ * (several merge in order), or Istio's default route when none exists; no match → 404 NR.
+ */
+export function routeFor(
+  req: RequestShape,
+  services: ReadonlyArray<Located<VirtualService>>,
+  defaultRetry: RetryPolicyModel,
+  resolve: ClusterResolver,
+  note: RouteNote = () => {},
+): RouteModel {
+  const routes = services.flatMap((v) => (v.resource.spec.http ?? []).map((r, i) => ({ vs: v, r, i })));
+  if (services.length === 0) {
+    const cluster = resolve(req.host, req.port, '');
+    if (cluster === null) return local('default', 503, Flag.NC);
+    return {
+      name: 'default',
+      destinations: [{ cluster, weight: 100 }],
+      totalWeight: 100,
+      localStatus: 0,
+      localFlags: 0,
+      timeoutMs: 0,
+      retry: defaultRetry,
+      fault: null,
+    };
+  }
+  const hit = routes.find(
+    ({ r }) => (r.match ?? []).length === 0 || (r.match ?? []).some((m) => matchesBlock(m, req)),
+  );
+  if (hit === undefined) return local('no route', 404, Flag.NR);
+  const { vs, r, i } = hit;
+  const at = ['spec', 'http', i];
+  for (const field of ['mirror', 'mirrors', 'delegate'] as const) {
+    if (r[field] !== undefined) note(vs, [...at, field], 'not modelled yet: the simulation ignores it');
+  }
+  if (r.match?.some((m) => m.sourceLabels !== undefined || m.sourceNamespace !== undefined)) {
+    note(
+      vs,
+      [...at, 'match'],
+      'sourceLabels/sourceNamespace are not modelled yet: such match blocks are compared without them',
+    );
+  }
+  const name = r.name ?? `${vs.resource.metadata.namespace}/${vs.resource.metadata.name}.http[${i}]`;
+  if (r.directResponse !== undefined) return local(name, r.directResponse.status, 0);
+  if (r.redirect !== undefined) return local(name, r.redirect.redirectCode ?? 301, 0);
+  const timeoutMs = r.timeout?.ms ?? 0;
+  const destinations: RouteModel['destinations'] = [];
+  const list = r.route ?? [];
+  for (const d of list) {
+    const cluster = resolve(d.destination.host, d.destination.port?.number, d.destination.subset ?? '');
+    if (cluster === null) return local(name, 503, Flag.NC);
+    destinations.push({ cluster, weight: list.length === 1 ? (d.weight ?? 100) || 100 : (d.weight ?? 0) });
+  }
+  if (destinations.length === 0) return local(name, 503, Flag.NC);
+  return {
+    name,
+    destinations,
+    totalWeight: destinations.reduce((s, d) => s + d.weight, 0),
+    localStatus: 0,
+    localFlags: 0,
+    timeoutMs,
+    retry: retryPolicyOf(r, defaultRetry, timeoutMs),
+    fault: faultOf(r),
+  };
+}
+
+export { istioDefaultRetryPolicy };

@@ -1,0 +1,80 @@
+/**
+ * Envoy's cluster.outlier_detection as Istio builds it (applyOutlierDetection), every default filled.
+ * Percentages are 0..100; times are milliseconds.
+ */
+export interface OutlierDetectionConfig {
+  consecutive5xx: number;
+  enforcingConsecutive5xx: number;
+  consecutiveGatewayFailure: number;
+  enforcingConsecutiveGatewayFailure: number;
+  splitExternalLocalOriginErrors: boolean;
+  consecutiveLocalOriginFailure: number;
+  enforcingConsecutiveLocalOriginFailure: number;
+  intervalMs: number;
+  baseEjectionTimeMs: number;
+  /** Envoy: max(300 s, base) when unset; Istio does not expose it. */
+  maxEjectionTimeMs: number;
+  maxEjectionPercent: number;
+  successRateMinimumHosts: number;
+  successRateRequestVolume: number;
+  /** In thousandths, as Envoy takes it: 1900 = 1.9 standard deviations. */
+  successRateStdevFactor: number;
+  enforcingSuccessRate: number;
+  enforcingLocalOriginSuccessRate: number;
+  failurePercentageThreshold: number;
+  failurePercentageMinimumHosts: number;
+  failurePercentageRequestVolume: number;
+  enforcingFailurePercentage: number;
+  enforcingFailurePercentageLocalOrigin: number;
+  /**
+   * The ejection cap: `current` (Envoy ≥ 1.27, Istio ≥ 1.19) checks 100·(active+1)/hosts ≤ max;
+   * `pre-1.27` checks 100·active/hosts < max, so the first ejection always passes.
+   */
+  capRule: 'current' | 'pre-1.27';
+}
+
+/** Envoy's own defaults (outlier_detection_impl.h), before Istio's overrides. */
+export const ENVOY_OUTLIER_DEFAULTS: OutlierDetectionConfig = {
+  consecutive5xx: 5,
+  enforcingConsecutive5xx: 100,
+  consecutiveGatewayFailure: 5,
+  enforcingConsecutiveGatewayFailure: 0,
+  splitExternalLocalOriginErrors: false,
+  consecutiveLocalOriginFailure: 5,
+  enforcingConsecutiveLocalOriginFailure: 100,
+  intervalMs: 10_000,
+  baseEjectionTimeMs: 30_000,
+  maxEjectionTimeMs: 300_000,
+  maxEjectionPercent: 10,
+  successRateMinimumHosts: 5,
+  successRateRequestVolume: 100,
+  successRateStdevFactor: 1900,
+  enforcingSuccessRate: 100,
+  enforcingLocalOriginSuccessRate: 100,
+  failurePercentageThreshold: 85,
+  failurePercentageMinimumHosts: 5,
+  failurePercentageRequestVolume: 50,
+  enforcingFailurePercentage: 0,
+  enforcingFailurePercentageLocalOrigin: 0,
+  capRule: 'current',
+};
+
+/** The kinds of ejection, with Envoy's names (envoy.data.cluster.v3.OutlierEjectionType). */
+export type OutlierEjectionType =
+  | 'CONSECUTIVE_5XX'
+  | 'CONSECUTIVE_GATEWAY_FAILURE'
+  | 'CONSECUTIVE_LOCAL_ORIGIN_FAILURE'
+  | 'SUCCESS_RATE'
+  | 'SUCCESS_RATE_LOCAL_ORIGIN'
+  | 'FAILURE_PERCENTAGE'
+  | 'FAILURE_PERCENTAGE_LOCAL_ORIGIN';
+
+/** Outcomes an attempt reports to its host's monitor (Envoy's Outlier::Result). */
+export const OutlierResult = {
+  /** An HTTP response with a status code. */
+  HttpCode: 0,
+  LocalOriginConnectSuccess: 1,
+  LocalOriginConnectFailed: 2,
+  LocalOriginTimeout: 3,
+} as const;
+export type OutlierResult = (typeof OutlierResult)[keyof typeof OutlierResult];
