@@ -40,7 +40,9 @@ function latencyDistribution(latency: Latency | undefined): Distribution {
 }
 
 /** Behaviours the Scenario contract names but this version does not simulate: refused loudly, not ignored. */
-const UNMODELLED_ENDPOINT_FIELDS = ['concurrency', 'rateLimit'] as const;
+const UNMODELLED_ENDPOINT_FIELDS = ['concurrency', 'queue', 'rateLimit', 'idleTimeout', 'flap'] as const;
+/** Traffic shapes the Scenario contract names but this version does not simulate. */
+const UNMODELLED_TRAFFIC_FIELDS = ['bursts', 'ramp', 'diurnal', 'routes'] as const;
 
 function findServiceEntry(
   entries: ReadonlyArray<Located<ServiceEntry>>,
@@ -99,6 +101,12 @@ export function buildRunPlan(
   const caller = spec.proxy.namespace;
   const istioVersion = spec.proxy.istioVersion;
   spec.traffic.forEach((t, i) => {
+    for (const field of UNMODELLED_TRAFFIC_FIELDS) {
+      if (t[field] !== undefined) at(['traffic', i, field], 'error', 'not modelled yet');
+    }
+    if (t.arrivals === 'constant') {
+      at(['traffic', i, 'arrivals'], 'error', 'constant arrivals are not modelled yet');
+    }
     const se = findServiceEntry(loaded.serviceEntries, t.host, caller);
     if (se === undefined) {
       at(
