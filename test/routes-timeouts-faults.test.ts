@@ -212,3 +212,42 @@ spec:
     expect(r.clusters[CLUSTER]).toBeUndefined();
   });
 });
+
+describe('a traffic mix exercises several routes in one run', () => {
+  it('three routes with their own timeouts: only the one whose timeout is under the server time answers 504', () => {
+    const r = simulate({
+      config: withVirtualService(`
+- match: [{ uri: { prefix: /v1/charges } }]
+  timeout: 60s
+  retries: { attempts: 2, perTryTimeout: 25s, retryOn: "5xx,reset,connect-failure" }
+  route: [{ destination: { host: api.example.com } }]
+- match: [{ uri: { prefix: /v1/status } }]
+  timeout: 10s
+  retries: { attempts: 3, perTryTimeout: 3s, retryOn: "5xx,reset,connect-failure" }
+  route: [{ destination: { host: api.example.com } }]
+- timeout: 30s
+  retries: { attempts: 3, perTryTimeout: 10s, retryOn: "5xx,reset,connect-failure" }
+  route: [{ destination: { host: api.example.com } }]`),
+      seed: 9,
+      duration: '60s',
+      traffic: {
+        host: 'api.example.com',
+        rps: 20,
+        routes: [
+          { path: '/v1/charges', method: 'POST', weight: 2 },
+          { path: '/v1/status', weight: 1 },
+          { path: '/v1/refunds', weight: 1 },
+        ],
+      },
+      // Every answer takes 5 s: over the status route's 3 s per-try timeout, under the others'.
+      endpoints: { '*': { latency: { constant: '5s' } } },
+    });
+    const n = r.client.total;
+    const timedOut = r.client.byStatus['504'] ?? 0;
+    // A quarter of the requests are /v1/status: per-try timeouts at 3 s, retried, cut by the 10 s route timeout.
+    expect(Math.abs(timedOut - n / 4)).toBeLessThanOrEqual(Z_999 * Math.sqrt((n * 3) / 16));
+    expect(r.client.byFlag.UT).toBe(timedOut);
+    expect((r.client.byStatus['200'] ?? 0) + timedOut).toBe(n);
+    expect(r.clusters[CLUSTER]!.stats.upstream_rq_per_try_timeout).toBe(3 * timedOut);
+  });
+});

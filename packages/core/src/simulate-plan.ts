@@ -103,18 +103,30 @@ export function runPlan(plan: RunPlan): Report {
     onAnswered,
   );
   context.callbacks = router;
-  clientSend = kernel.defineEvent((i) => {
-    const t = plan.traffic[i]!;
-    router.startRequest(t.route, t.hash, i);
-  });
+  // A source's request shapes: one draw per request from its own stream when there are several.
+  const mixRngs = plan.traffic.map((_, i) => streams.get(`traffic/${i}/mix`));
+  const mixTotals = plan.traffic.map((t) => t.mix.reduce((s, m) => s + m.weight, 0));
+  const send = (i: number) => {
+    const mix = plan.traffic[i]!.mix;
+    let m = mix[0]!;
+    if (mix.length > 1) {
+      let draw = mixRngs[i]!() * mixTotals[i]!;
+      for (const entry of mix) {
+        m = entry;
+        if (draw < entry.weight) break;
+        draw -= entry.weight;
+      }
+    }
+    router.startRequest(m.route, m.hash, i);
+  };
+  clientSend = kernel.defineEvent(send);
 
   const sources = plan.traffic.map((t, i) =>
     t.rps > 0 ? new PoissonSource(i, t.target, t.rps, streams.get(`traffic/${i}`)) : null,
   );
   const arrivalEvent = kernel.defineEvent((i) => {
     const source = sources[i]!;
-    const t = plan.traffic[i]!;
-    router.startRequest(t.route, t.hash, i);
+    send(i);
     const next = kernel.nowMs + source.nextGapMs();
     if (next < plan.durationMs) kernel.schedule(next, arrivalEvent, i);
   });

@@ -152,11 +152,6 @@ describe('simulate() refuses, naming the field, what the builders express but th
     ],
     ['ramp', traffic.ramp({ ...API, from: 1, to: 2, over: '1s' }), 'ramp: not modelled yet'],
     ['diurnal', traffic.diurnal({ ...API, rps: 1, amplitude: 0.5 }), 'diurnal: not modelled yet'],
-    [
-      'poisson with routes',
-      traffic.poisson({ ...API, rps: 1, routes: [{ path: '/a' }] }),
-      'routes: not modelled yet',
-    ],
   ];
 
   it.each(SOURCES)('traffic.%s', (_, source, expected) => {

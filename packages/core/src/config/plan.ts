@@ -42,7 +42,7 @@ function latencyDistribution(latency: Latency | undefined): Distribution {
 /** Behaviours the Scenario contract names but this version does not simulate: refused loudly, not ignored. */
 const UNMODELLED_ENDPOINT_FIELDS = ['concurrency', 'queue', 'rateLimit', 'idleTimeout', 'flap'] as const;
 /** Traffic shapes the Scenario contract names but this version does not simulate. */
-const UNMODELLED_TRAFFIC_FIELDS = ['bursts', 'ramp', 'diurnal', 'routes'] as const;
+const UNMODELLED_TRAFFIC_FIELDS = ['bursts', 'ramp', 'diurnal'] as const;
 
 function findServiceEntry(
   entries: ReadonlyArray<Located<ServiceEntry>>,
@@ -182,39 +182,47 @@ export function buildRunPlan(
       clusters.push(model);
       return clusters.length - 1;
     };
-    const shape = { host, port: port.number, path: t.path, method: t.method, headers: t.headers };
-    const errorsBefore = diagnostics.filter((d) => d.severity === 'error').length;
     const note: RouteNote = (vs, path, message) => {
       const { line, column } = vs.positionOf(path);
       diagnostics.push({ severity: 'warning', file: vs.file, line, column, path: formatPath(path), message });
     };
     const services = virtualServicesFor(loaded.virtualServices, host, caller);
-    const model = routeFor(shape, services, defaultRetry, resolve, note);
+    /** The route one request shape takes, and its consistent-hash value when its cluster hashes. */
+    const routeOf = (path: string, method: string, headers: Readonly<Record<string, string>>) => {
+      const shape = { host, port: port.number, path, method, headers };
+      const model = routeFor(shape, services, defaultRetry, resolve, note);
+      // Consistent hashing: the route hashes the request as the destination's DR says, and Istio drops
+      // the previous_hosts retry predicate so retries stay on the hashed host.
+      const hashed = model.destinations.length > 0 ? clusters[model.destinations[0]!.cluster]!.hashKey : null;
+      if (hashed !== null && model.retry !== null) model.retry = { ...model.retry, previousHosts: false };
+      let hash: RequestHash | null = null;
+      if (hashed !== null) {
+        const out = uint64(0, 0);
+        const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+        const request = {
+          headers: lower,
+          path,
+          remoteAddress: APP_ADDRESS,
+          localAddress: { ip: host, port: port.number },
+        };
+        if (new RequestHasher(hashed).hash(request, out)) hash = out;
+      }
+      routes.push(model);
+      return { route: routes.length - 1, hash };
+    };
+    const errorsBefore = diagnostics.filter((d) => d.severity === 'error').length;
+    // A weighted mix of request shapes: each mix entry is its own route decision.
+    const mix = (t.routes ?? [{ weight: 1 }]).map((m) => ({
+      ...routeOf(m.path ?? t.path, m.method ?? t.method, m.headers ?? t.headers),
+      weight: m.weight,
+    }));
     if (diagnostics.filter((d) => d.severity === 'error').length > errorsBefore) return;
-    // Consistent hashing: the route hashes the request as the destination's DR says, and Istio drops the
-    // previous_hosts retry predicate so retries stay on the hashed host.
-    const hashed = model.destinations.length > 0 ? clusters[model.destinations[0]!.cluster]!.hashKey : null;
-    if (hashed !== null && model.retry !== null) model.retry = { ...model.retry, previousHosts: false };
-    let hash: RequestHash | null = null;
-    if (hashed !== null) {
-      const out = uint64(0, 0);
-      const lower = Object.fromEntries(Object.entries(t.headers).map(([k, v]) => [k.toLowerCase(), v]));
-      const request = {
-        headers: lower,
-        path: t.path,
-        remoteAddress: APP_ADDRESS,
-        localAddress: { ip: host, port: port.number },
-      };
-      if (new RequestHasher(hashed).hash(request, out)) hash = out;
-    }
-    routes.push(model);
     traffic.push({
       target: { host, port: port.number, path: t.path, method: t.method },
       rps: 'rps' in t ? t.rps : 0,
       clients: 'clients' in t ? t.clients : 0,
       thinkTimeMs: 'clients' in t ? t.thinkTime.ms : 0,
-      route: routes.length - 1,
-      hash,
+      mix,
     });
   });
 

@@ -15,10 +15,11 @@ export interface TrafficPlan {
   /** Closed loop; 0 for an open loop. */
   clients: number;
   thinkTimeMs: number;
-  /** Index into `model.routes`. */
-  route: number;
-  /** The requests' consistent-hash value when their route's cluster hashes (RING_HASH/MAGLEV). */
-  hash: RequestHash | null;
+  /**
+   * The request shapes it sends, by weight: each with its route (index into `model.routes`) and its
+   * consistent-hash value when that route's cluster hashes (RING_HASH/MAGLEV).
+   */
+  mix: Array<{ route: number; hash: RequestHash | null; weight: number }>;
 }
 
 /** Everything a run needs, validated and defaulted: the effective Envoy model and the world. */
