@@ -6,7 +6,12 @@ import { ClientObserver } from './observe/client-observer.js';
 import type { ClusterReport, Report } from './observe/report.js';
 import { Router } from './router/router.js';
 import { Cluster } from './upstream/cluster.js';
-import { Connection, type PoolContext, PoolFailureReason } from './upstream/connection-pool.js';
+import {
+  Connection,
+  ConnectionState,
+  type PoolContext,
+  PoolFailureReason,
+} from './upstream/connection-pool.js';
 import { DnsClusterResolver } from './upstream/dns-resolver.js';
 import { EndpointServer } from './world/endpoint-server.js';
 import { SyntheticDns } from './world/synthetic-dns.js';
@@ -125,19 +130,63 @@ export function runPlan(plan: RunPlan): Report {
     t.rps > 0 ? new PoissonSource(i, t.target, t.rps, streams.get(`traffic/${i}`)) : null,
   );
   const arrivalEvent = kernel.defineEvent((i) => {
-    const source = sources[i]!;
     send(i);
-    const next = kernel.nowMs + source.nextGapMs();
-    if (next < plan.durationMs) kernel.schedule(next, arrivalEvent, i);
+    scheduleArrival(i);
   });
+  const scheduleArrival = (i: number) => {
+    const source = sources[i]!;
+    source.nextArrival = -1;
+    const next = kernel.nowMs + source.nextGapMs();
+    if (next < plan.durationMs) source.nextArrival = kernel.schedule(next, arrivalEvent, i);
+  };
   plan.traffic.forEach((t, i) => {
-    const source = sources[i];
-    if (source !== null && source !== undefined) {
-      const first = source.nextGapMs();
-      if (first < plan.durationMs) kernel.schedule(first, arrivalEvent, i);
-    }
+    if (sources[i] !== null) scheduleArrival(i);
     // Every client of a closed loop sends its first request at t = 0, all at once.
     for (let c = 0; c < t.clients; c++) kernel.schedule(0, clientSend, i);
+  });
+
+  const closeConnectionsTo = (server: EndpointServer) => {
+    for (const conn of connections.all()) {
+      if (conn.server !== server || conn.pool === null) continue;
+      if (conn.state === ConnectionState.Ready) conn.pool.closeIdle(conn);
+      else if (conn.state === ConnectionState.Busy) router.resetByUpstream(conn.streamRequest);
+    }
+  };
+  // The timeline: each change applied at its time, in order.
+  const phases: Array<{ atMs: number; label: string }> = [];
+  const timelineEvent = kernel.defineEvent((i) => {
+    const action = plan.timeline[i]!;
+    if (action.phase !== null) phases.push({ atMs: action.atMs, label: action.phase });
+    if (action.kind === 'endpoints') {
+      for (const address of action.addresses) {
+        const server = serverFor(address);
+        const base = action.replace
+          ? {
+              latency: server.behaviour.latency,
+              errors: [],
+              connect: 'ok' as const,
+              resetRate: 0,
+              rttMs: plan.networkRttMs,
+            }
+          : server.behaviour;
+        server.apply({ ...base, ...action.patch });
+        // A server that now refuses connections has gone away: its open connections are reset, idle
+        // ones close and requests on the wire fail with 503 UC (a black hole keeps them hanging).
+        if (server.connectOutcome === 'refuse') closeConnectionsTo(server);
+      }
+    } else if (action.kind === 'dns') {
+      dns.patch(action.name, action);
+    } else if (action.kind === 'traffic') {
+      const source = sources[action.index];
+      if (source === null || source === undefined) return;
+      kernel.cancel(source.nextArrival);
+      source.setRate(action.rps);
+      // Poisson arrivals are memoryless: the next one is drawn afresh at the new rate.
+      scheduleArrival(action.index);
+    }
+  });
+  plan.timeline.forEach((a, i) => {
+    if (a.atMs < plan.durationMs) kernel.schedule(a.atMs, timelineEvent, i);
   });
 
   kernel.runUntil(plan.durationMs);
@@ -179,6 +228,7 @@ export function runPlan(plan: RunPlan): Report {
     clusters: clusterReports,
     timeline: client.timeline.points,
     unfinished: router.inFlight,
+    phases,
     warnings: plan.warnings,
   };
 }

@@ -158,12 +158,12 @@ describe('simulate() refuses, naming the field, what the builders express but th
     expect(refusals({ traffic: source })).toEqual([`spec.traffic[0].${expected}`]);
   });
 
-  it('a timeline', () => {
+  it('a timeline change for a locality with no endpoint', () => {
     const problems = refusals({
       traffic: traffic.poisson({ ...API, rps: 1 }),
       timeline: [at('1s').locality('us-east-1').down()],
     });
-    expect(problems).toEqual(['spec.timeline: timeline changes are not modelled yet']);
+    expect(problems).toEqual(['spec.timeline[0].locality: no simulated endpoint is in this locality']);
   });
 
   it('while slow and brownout, built from latency and errors, run', () => {

@@ -12,6 +12,7 @@ import type { RunPlan, TrafficPlan } from './run-plan.js';
 import type { Scenario, ScenarioSpec } from './schema/scenario.js';
 import type { EndpointBehaviour as EndpointSpec, Latency } from './schema/scenario-endpoint.js';
 import type { ServiceEntry } from './schema/service-entry.js';
+import { planTimeline } from './timeline-plan.js';
 import { translateCluster } from './translate-cluster.js';
 import { compareVersions } from './translate-outlier.js';
 import { type ClusterResolver, type RouteNote, routeFor, virtualServicesFor } from './translate-routes.js';
@@ -82,7 +83,6 @@ export function buildRunPlan(
   };
 
   if (spec.traffic.length === 0) at(['traffic'], 'error', 'the Scenario has no traffic to simulate');
-  if (spec.timeline.length > 0) at(['timeline'], 'error', 'timeline changes are not modelled yet');
   for (const [address, e] of Object.entries(spec.endpoints)) {
     for (const field of UNMODELLED_ENDPOINT_FIELDS) {
       if (e[field] !== undefined) at(['endpoints', address, field], 'error', 'not modelled yet');
@@ -254,6 +254,9 @@ export function buildRunPlan(
     );
   }
 
+  const timeline = planTimeline(spec, clusters, latencyDistribution, (path, message) =>
+    at(path, 'error', message),
+  );
   if (diagnostics.some((d) => d.severity === 'error')) return { plan: null, diagnostics };
   const defaultRttMs = spec.network.rtt.ms;
   const behaviours = new Map<string, EndpointBehaviour>();
@@ -281,6 +284,8 @@ export function buildRunPlan(
       return b;
     },
     traffic,
+    timeline,
+    networkRttMs: spec.network.rtt.ms,
     dns: Object.fromEntries(
       Object.entries(spec.dns).map(([name, d]) => [
         name,

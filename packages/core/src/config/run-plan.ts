@@ -3,6 +3,7 @@ import type { EndpointBehaviour } from '../world/endpoint-server.js';
 import type { DnsRecordSet } from '../world/synthetic-dns.js';
 import type { TrafficTarget } from '../world/traffic-source.js';
 import type { EnvoyModel } from './envoy-model.js';
+import type { TimelineAction } from './timeline-plan.js';
 
 /**
  * One traffic stream after validation: open-loop Poisson at `rps`, or a closed loop of `clients` that
@@ -30,11 +31,15 @@ export interface RunPlan {
   /** How long after `durationMs` the run waits for requests still in flight. */
   drainMs: number;
   workers: number;
+  /** network.rtt: the round trip of an endpoint that sets none. */
+  networkRttMs: number;
   timelineBucketMs: number;
   model: EnvoyModel;
   /** Behaviour of each upstream address; the Scenario's "*" entry answers for the rest. */
   endpointFor(address: string): EndpointBehaviour;
   traffic: TrafficPlan[];
+  /** Changes to the world at given times (endpoints, DNS answers, traffic rates, phase labels). */
+  timeline: TimelineAction[];
   /** The synthetic DNS the DNS clusters resolve against. */
   dns: Record<string, DnsRecordSet>;
   /** Formatted warnings carried into the report. */

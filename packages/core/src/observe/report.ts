@@ -44,6 +44,8 @@ export interface Report {
   timeline: TimelinePoint[];
   /** Requests still unanswered when the run stopped waiting for them (see `drainMs`). */
   unfinished: number;
+  /** The Scenario timeline's phase labels, where each phase starts. */
+  phases: Array<{ atMs: number; label: string }>;
   /** Warnings about the input (file:line:col severity path: message). */
   warnings: string[];
 }

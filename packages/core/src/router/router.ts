@@ -178,6 +178,15 @@ export class Router implements PoolCallbacks {
     this.onReset(req, kind, false, 503, Flag.UF);
   }
 
+  /** The endpoint went away with this request on the wire: the connection is reset now (503 UC). */
+  resetByUpstream(requestId: number): void {
+    const req = this.requests.get(requestId);
+    if (req.responseEvent === -1) return;
+    this.kernel.cancel(req.responseEvent);
+    req.status = 0;
+    this.onResponse(requestId);
+  }
+
   private onResponse(requestId: number): void {
     const req = this.requests.get(requestId);
     req.responseEvent = -1;

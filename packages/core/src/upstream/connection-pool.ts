@@ -174,6 +174,13 @@ export class ConnectionPool {
     if (this.pending.live > 0) this.tryCreateConnections();
   }
 
+  /** The server behind an idle connection went away: the connection closes. */
+  closeIdle(conn: Connection): void {
+    this.ready.splice(this.ready.indexOf(conn), 1);
+    this.stats.upstream_cx_destroy++;
+    this.destroy(conn);
+  }
+
   /** The connect completed (TCP handshake). */
   onConnected(conn: Connection): void {
     this.context.kernel.cancel(conn.connectTimer);

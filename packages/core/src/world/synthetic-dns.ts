@@ -27,6 +27,18 @@ export class SyntheticDns {
     }
   }
 
+  /** The timeline changed a name's records: the next query sees them. */
+  patch(
+    name: string,
+    change: { answers?: readonly string[]; ttlMs?: number | null; rotate?: boolean },
+  ): void {
+    const r = this.records.get(name) ?? { answers: [], ttlMs: null, rotate: false };
+    if (change.answers !== undefined) r.answers = [...change.answers];
+    if (change.ttlMs !== undefined) r.ttlMs = change.ttlMs;
+    if (change.rotate !== undefined) r.rotate = change.rotate;
+    this.records.set(name, r);
+  }
+
   query(name: string): DnsAnswer {
     if (isIP(name) !== 0) return { ok: true, addresses: [name], ttlMs: null };
     const r = this.records.get(name);
