@@ -251,3 +251,29 @@ describe('a traffic mix exercises several routes in one run', () => {
     expect(r.clusters[CLUSTER]!.stats.upstream_rq_per_try_timeout).toBe(3 * timedOut);
   });
 });
+
+describe('two VirtualServices for one host', () => {
+  it('are not merged for sidecars: the first one routes, the second is ignored with a warning (IST0109)', () => {
+    const second = `---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: api-second, namespace: default }
+spec:
+  hosts: [api.example.com]
+  http:
+    - directResponse: { status: 418 }
+`;
+    const r = simulate({
+      config: `${withVirtualService(`
+- match: [{ uri: { prefix: /v1 } }]
+  route: [{ destination: { host: api.example.com } }]`)}${second}`,
+      seed: 5,
+      duration: '10s',
+      traffic: { host: 'api.example.com', path: '/other', rps: 10 },
+      endpoints: { '*': { latency: { constant: '1ms' } } },
+    });
+    // The first VirtualService has no route for /other: 404 NR, not the second's 418.
+    expect(r.client.byFlag).toEqual({ NR: r.client.total });
+    expect(r.warnings.some((w) => w.includes('IST0109'))).toBe(true);
+  });
+});

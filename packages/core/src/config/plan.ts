@@ -186,7 +186,25 @@ export function buildRunPlan(
       const { line, column } = vs.positionOf(path);
       diagnostics.push({ severity: 'warning', file: vs.file, line, column, path: formatPath(path), message });
     };
-    const services = virtualServicesFor(loaded.virtualServices, host, caller);
+    // Sidecars do not merge VirtualServices for one host (istioctl analyze IST0109): the oldest — here the
+    // first in the input — defines the routes, and the others are ignored.
+    const visible = virtualServicesFor(loaded.virtualServices, host, caller);
+    const services = visible.slice(0, 1);
+    for (const ignored of visible.slice(1)) {
+      const { line, column } = ignored.positionOf(['spec', 'hosts']);
+      const first = visible[0]!.resource.metadata;
+      const message = `another VirtualService (${first.namespace}/${first.name}) already binds ${host} for the mesh; sidecars do not merge them, so this one is ignored (IST0109)`;
+      if (!diagnostics.some((d) => d.file === ignored.file && d.line === line && d.message === message)) {
+        diagnostics.push({
+          severity: 'warning',
+          file: ignored.file,
+          line,
+          column,
+          path: 'spec.hosts',
+          message,
+        });
+      }
+    }
     /** The route one request shape takes, and its consistent-hash value when its cluster hashes. */
     const routeOf = (path: string, method: string, headers: Readonly<Record<string, string>>) => {
       const shape = { host, port: port.number, path, method, headers };

@@ -135,7 +135,7 @@ const local = (name: string, status: number, flags: number): RouteModel => ({
 
 /**
  * The route a request of this shape takes: the first matching http route of the host's VirtualServices
- * (several merge in order), or Istio's default route when none exists; no match → 404 NR.
+ * (the caller passes the one that applies), or Istio's default route when none exists; no match → 404 NR.
  */
 export function routeFor(
   req: RequestShape,
