@@ -277,3 +277,26 @@ spec:
     expect(r.warnings.some((w) => w.includes('IST0109'))).toBe(true);
   });
 });
+
+describe('sourceLabels and sourceNamespace match the calling workload (proxy.labels, proxy.namespace)', () => {
+  const config = withVirtualService(`
+- match: [{ sourceLabels: { app: checkout } }]
+  directResponse: { status: 202 }
+- match: [{ sourceNamespace: payments }]
+  directResponse: { status: 203 }
+- route: [{ destination: { host: api.example.com } }]`);
+  const run = (proxy: { namespace?: string; labels?: Record<string, string> }) =>
+    simulate({
+      config,
+      seed: 5,
+      duration: '5s',
+      proxy,
+      traffic: { host: 'api.example.com', rps: 10 },
+      endpoints: { '*': { latency: { constant: '1ms' } } },
+    }).client.byStatus;
+
+  it('routes by the caller', () => {
+    expect(Object.keys(run({ labels: { app: 'checkout' } }))).toEqual(['202']);
+    expect(Object.keys(run({ labels: { app: 'other' } }))).toEqual(['200']);
+  });
+});

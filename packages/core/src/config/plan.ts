@@ -207,7 +207,8 @@ export function buildRunPlan(
     }
     /** The route one request shape takes, and its consistent-hash value when its cluster hashes. */
     const routeOf = (path: string, method: string, headers: Readonly<Record<string, string>>) => {
-      const shape = { host, port: port.number, path, method, headers };
+      const source = { namespace: caller, labels: spec.proxy.labels ?? {} };
+      const shape = { host, port: port.number, path, method, headers, source };
       const model = routeFor(shape, services, defaultRetry, resolve, note);
       // Consistent hashing: the route hashes the request as the destination's DR says, and Istio drops
       // the previous_hosts retry predicate so retries stay on the hashed host.

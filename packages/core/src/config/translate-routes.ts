@@ -8,6 +8,8 @@ import { hostMatches, isExportedTo } from './visibility.js';
 
 /** One application request shape, as the Scenario's traffic writes it. */
 export interface RequestShape {
+  /** The calling workload: its namespace and pod labels (sourceNamespace, sourceLabels). */
+  source?: { namespace: string; labels: Readonly<Record<string, string>> };
   host: string;
   port: number;
   path: string;
@@ -49,6 +51,8 @@ function matchesBlock(m: HTTPMatchRequest, req: RequestShape): boolean {
   if (m.method !== undefined && !stringMatches(m.method, req.method)) return false;
   if (m.port !== undefined && m.port !== req.port) return false;
   if (m.authority !== undefined && !stringMatches(m.authority, req.host)) return false;
+  if (m.sourceNamespace !== undefined && m.sourceNamespace !== req.source?.namespace) return false;
+  for (const [k, v] of Object.entries(m.sourceLabels ?? {})) if (req.source?.labels[k] !== v) return false;
   for (const [name, hm] of Object.entries(m.headers ?? {})) {
     if (!stringMatches(hm, headers[name.toLowerCase()])) return false;
   }
@@ -167,13 +171,6 @@ export function routeFor(
   const at = ['spec', 'http', i];
   for (const field of ['mirror', 'mirrors', 'delegate'] as const) {
     if (r[field] !== undefined) note(vs, [...at, field], 'not modelled yet: the simulation ignores it');
-  }
-  if (r.match?.some((m) => m.sourceLabels !== undefined || m.sourceNamespace !== undefined)) {
-    note(
-      vs,
-      [...at, 'match'],
-      'sourceLabels/sourceNamespace are not modelled yet: such match blocks are compared without them',
-    );
   }
   const name = r.name ?? `${vs.resource.metadata.namespace}/${vs.resource.metadata.name}.http[${i}]`;
   if (r.directResponse !== undefined) return local(name, r.directResponse.status, 0);

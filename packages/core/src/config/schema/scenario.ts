@@ -211,6 +211,8 @@ export const scenarioSpecSchema = z
         namespace: z.string().min(1).default('default'),
         /** `region/zone/subzone`. */
         locality: z.string().optional(),
+        /** The calling workload's pod labels, for VirtualService sourceLabels matches. */
+        labels: stringMap().optional(),
         /** Envoy worker threads (Istio: the CPU limit). */
         workers: integer(1, 1024).default(2),
         /** Selects version-dependent defaults and rules. */
