@@ -47,6 +47,7 @@ describe('Scenario defaults', () => {
       ttl: { text: '30s', ms: 30_000 },
       answers: ['198.51.100.1', '198.51.100.2'],
       rotate: true,
+      failure: 'none',
     });
     expect(spec.endpoints['198.51.100.1']).toEqual({
       latency: { median: { text: '40ms', ms: 40 }, p99: { text: '200ms', ms: 200 } },

@@ -113,6 +113,10 @@ describe('dns.record', () => {
   });
 
   it('is valid for the schema, which defaults rotate to false', () => {
-    expect(dnsEntrySchema.parse(dns.record({ answers: [] }))).toEqual({ answers: [], rotate: false });
+    expect(dnsEntrySchema.parse(dns.record({ answers: [] }))).toEqual({
+      answers: [],
+      rotate: false,
+      failure: 'none',
+    });
   });
 });

@@ -308,7 +308,7 @@ export function buildRunPlan(
     dns: Object.fromEntries(
       Object.entries(spec.dns).map(([name, d]) => [
         name,
-        { answers: d.answers, ttlMs: d.ttl?.ms ?? null, rotate: d.rotate },
+        { answers: d.answers, ttlMs: d.ttl?.ms ?? null, rotate: d.rotate, failure: d.failure },
       ]),
     ),
     warnings: diagnostics.map(formatDiagnostic),

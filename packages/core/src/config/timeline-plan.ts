@@ -23,7 +23,14 @@ export interface EndpointPatch {
 /** One change to the world at `atMs`, as the engine applies it. */
 export type TimelineAction = { atMs: number; phase: string | null } & (
   | { kind: 'endpoints'; addresses: string[]; patch: EndpointPatch; replace: boolean }
-  | { kind: 'dns'; name: string; answers?: readonly string[]; ttlMs?: number | null; rotate?: boolean }
+  | {
+      kind: 'dns';
+      name: string;
+      answers?: readonly string[];
+      ttlMs?: number | null;
+      rotate?: boolean;
+      failure?: 'none' | 'NXDOMAIN' | 'SERVFAIL' | 'timeout';
+    }
   | { kind: 'traffic'; index: number; rps: number }
   | { kind: 'phase' }
 );
@@ -102,6 +109,7 @@ export function planTimeline(
         ...(e.set.answers !== undefined ? { answers: e.set.answers } : {}),
         ...(e.set.ttl !== undefined ? { ttlMs: e.set.ttl.ms } : {}),
         ...(e.set.rotate !== undefined ? { rotate: e.set.rotate } : {}),
+        ...(e.set.failure !== undefined ? { failure: e.set.failure } : {}),
       };
     }
     if ('traffic' in e) {

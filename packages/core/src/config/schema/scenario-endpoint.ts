@@ -150,6 +150,9 @@ const ipAddress = () =>
     error: (issue) => `must be an IP address, got ${describeValue(issue.input)}`,
   });
 
+/** How a query can fail: the name does not exist, the server fails, or no answer comes back in time. */
+export const DNS_FAILURES = ['none', 'NXDOMAIN', 'SERVFAIL', 'timeout'] as const;
+
 /** What the synthetic resolver answers for one host. */
 export const dnsEntrySchema = z.strictObject({
   /** Absent: the record has no TTL, so Envoy re-resolves at dnsRefreshRate. */
@@ -157,6 +160,8 @@ export const dnsEntrySchema = z.strictObject({
   answers: z.array(ipAddress()),
   /** Rotate the answer order on every resolution, as round-robin DNS servers do. */
   rotate: z.boolean().default(false),
+  /** Every query fails this way instead of answering (a resolver outage); `none` answers again. */
+  failure: z.enum(DNS_FAILURES).default('none'),
 });
 export type DnsEntry = z.infer<typeof dnsEntrySchema>;
 export type DnsEntryInput = z.input<typeof dnsEntrySchema>;
@@ -165,6 +170,7 @@ export const dnsPatchSchema = z.strictObject({
   ttl: duration().optional(),
   answers: z.array(ipAddress()).optional(),
   rotate: z.boolean().optional(),
+  failure: z.enum(DNS_FAILURES).optional(),
 });
 export type DnsEntryPatch = z.infer<typeof dnsPatchSchema>;
 export type DnsEntryPatchInput = z.input<typeof dnsPatchSchema>;
