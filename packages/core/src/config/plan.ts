@@ -175,6 +175,7 @@ export function buildRunPlan(
           istioVersion,
           subset,
           proxyLocality: spec.proxy.locality ?? '',
+          proxyLabels: spec.proxy.labels ?? {},
         },
         diagnostics,
       );

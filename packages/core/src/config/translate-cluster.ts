@@ -8,7 +8,7 @@ import {
   type Provenance,
 } from './envoy-model.js';
 import type { Located } from './load.js';
-import { failoverPriorities } from './locality-priority.js';
+import { failoverPriorities, failoverPriorityPriorities, topologyLabels } from './locality-priority.js';
 import { type FieldPath, formatPath } from './positions.js';
 import type { DestinationRule, TrafficPolicy } from './schema/destination-rule.js';
 import type { ServiceEntry, ServicePort } from './schema/service-entry.js';
@@ -118,6 +118,8 @@ export interface ClusterInputs {
   subset?: string;
   /** The caller's `region/zone/subzone` (Scenario proxy.locality), '' when unknown. */
   proxyLocality?: string;
+  /** The caller's pod labels (Scenario proxy.labels), for failoverPriority. */
+  proxyLabels?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -226,19 +228,31 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
   // (Istio: without it Envoy never learns a host is down), and distribute/failoverPriority are not modelled.
   const locality = lb?.localityLbSetting;
   const localityOn = locality?.enabled !== false;
-  for (const field of ['distribute', 'failoverPriority'] as const) {
-    if (locality?.[field] !== undefined) {
-      drAt([...pathOf.loadBalancer, 'localityLbSetting', field], 'warning', 'parsed but not modelled yet');
-    }
+  if (locality?.distribute !== undefined) {
+    drAt(
+      [...pathOf.loadBalancer, 'localityLbSetting', 'distribute'],
+      'warning',
+      'parsed but not modelled yet',
+    );
   }
+  const failoverPriority = locality?.failoverPriority ?? [];
+  const proxyLabels = { ...topologyLabels(inputs.proxyLocality ?? '', ''), ...(inputs.proxyLabels ?? {}) };
   const priorities =
-    localityOn && policy.outlierDetection !== undefined && (inputs.proxyLocality ?? '') !== ''
-      ? failoverPriorities(
-          inputs.proxyLocality ?? '',
-          endpoints.map((e) => e.locality),
-          locality?.failover,
-        )
-      : null;
+    !localityOn || policy.outlierDetection === undefined
+      ? null
+      : failoverPriority.length > 0
+        ? failoverPriorityPriorities(
+            proxyLabels,
+            endpoints.map((e) => ({ ...topologyLabels(e.locality, e.network), ...e.labels })),
+            failoverPriority,
+          )
+        : (inputs.proxyLocality ?? '') !== ''
+          ? failoverPriorities(
+              inputs.proxyLocality ?? '',
+              endpoints.map((e) => e.locality),
+              locality?.failover,
+            )
+          : null;
   priorities?.forEach((p, i) => {
     endpoints[i]!.priority = p;
   });
