@@ -36,6 +36,8 @@ export interface SimulationSpec {
   /** One traffic source or several. */
   traffic?: TrafficSourceInput | TrafficSourceInput[];
   timeline?: ScenarioSpecInput['timeline'];
+  /** How the report is kept, e.g. `{ timelineBucket: '10s' }`. */
+  report?: ScenarioSpecInput['report'];
 }
 
 /** Where fields given to `simulate()` in TypeScript are reported. */
@@ -49,6 +51,7 @@ const OVERRIDABLE = [
   'endpoints',
   'traffic',
   'timeline',
+  'report',
 ] as const;
 
 function overridesOf(spec: SimulationSpec): Record<string, unknown> {
