@@ -18,7 +18,7 @@ describe('compare on examples/flaky-api.yaml: strict against lenient outlier det
   it('runs both variants on seeds 1..30, or on seed + 10000 for the second when independent', () => {
     expect(common.seeds.lenient).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     expect(common.seeds.strict).toEqual(common.seeds.lenient);
-    expect(independent.seeds.strict).toEqual(common.seeds.lenient.map((s) => s + 10_000));
+    expect(independent.seeds.strict).toEqual(common.seeds.lenient!.map((s) => s + 10_000));
   });
 
   it('lenient keeps the 30 %-failing host: about a third of 30 %, i.e. 10 %, of requests fail', () => {
@@ -60,7 +60,10 @@ describe('compare on examples/flaky-api.yaml: strict against lenient outlier det
 });
 
 describe('sweep of consecutive5xxErrors on examples/flaky-api.yaml', () => {
-  const axis = { field: 'spec.trafficPolicy.outlierDetection.consecutive5xxErrors', values: [1, 2, 3, 5, 8, 10] };
+  const axis = {
+    field: 'spec.trafficPolicy.outlierDetection.consecutive5xxErrors',
+    values: [1, 2, 3, 5, 8, 10],
+  };
 
   it('gives the same rows on two worker threads as in one, and finds the DestinationRule by itself', async () => {
     const parallel = await sweep(spec, axis, { threads: 2, seeds: 2 });
