@@ -38,13 +38,13 @@ export const HTML_SCRIPT = `
     const u = new uPlot({ title, width: width(), height: 230, ...opts }, rows, el);
     charts.push({ id, title, u });
   }
-  function timeChart(id, title, yLabel, series) {
+  function timeChart(id, title, yLabel, series, y = {}) {
     mount(
       id,
       title,
       {
-        scales: { x: { time: false } },
-        axes: [{ label: 'simulated time (s)' }, { label: yLabel, size: 70 }],
+        scales: { x: { time: false }, ...(y.range ? { y: { range: y.range } } : {}) },
+        axes: [{ label: 'simulated time (s)' }, { label: yLabel, size: y.size || 70, ...(y.values ? { values: y.values } : {}) }],
         series: [{ label: 't (s)' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: s.width || 1.5, points: { show: false } }))],
         hooks: { drawClear: [shade] },
       },
@@ -86,6 +86,11 @@ export const HTML_SCRIPT = `
       'When each host was ejected (one lane per host)',
       'host',
       data.lanes.map((l, i) => ({ label: l.host, color: palette[(i + 1) % palette.length], values: l.values, width: 8 })),
+      {
+        range: [0.5, data.lanes.length + 0.5],
+        size: 130,
+        values: (u, splits) => splits.map((v) => (Number.isInteger(v) && data.lanes[v - 1] ? data.lanes[v - 1].host : '')),
+      },
     );
   }
   window.meshsimCharts = charts.map(({ id, title, u }) => ({ id, title, points: countPoints(u) }));
