@@ -17,11 +17,24 @@ import { EndpointServer } from './world/endpoint-server.js';
 import { SyntheticDns } from './world/synthetic-dns.js';
 import { PoissonSource } from './world/traffic-source.js';
 
+/** How far a run has got, at the end of each timeline bucket of the traffic phase. */
+export interface RunProgress {
+  simulatedMs: number;
+  durationMs: number;
+  /** Client requests answered so far. */
+  requests: number;
+}
+
+/** Observers of a run from outside the simulation; they never change what it computes. */
+export interface RunHooks {
+  onProgress?: (progress: RunProgress) => void;
+}
+
 /**
  * Runs a validated plan: wires kernel, world, clusters and router together, plays the traffic for
  * `durationMs`, waits up to `drainMs` for requests in flight, and builds the report.
  */
-export function runPlan(plan: RunPlan): Report {
+export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
   const kernel = new Kernel({ maxEvents: plan.maxEvents });
   const streams = new RandomStreams(plan.seed);
   const client = new ClientObserver(plan.timelineBucketMs);
@@ -189,6 +202,27 @@ export function runPlan(plan: RunPlan): Report {
     if (a.atMs < plan.durationMs) kernel.schedule(a.atMs, timelineEvent, i);
   });
 
+  // Pool occupancy is sampled at the end of each timeline bucket of the traffic phase. The sampler only
+  // reads gauges and draws nothing, so the other events fire exactly as without it.
+  const bucketMs = plan.timelineBucketMs;
+  const onProgress = hooks.onProgress;
+  const sampleEvent = kernel.defineEvent((bucket) => {
+    let rqActive = 0;
+    let rqPending = 0;
+    let cxActive = 0;
+    for (const c of clusters) {
+      rqActive += c.resources.requests;
+      rqPending += c.resources.pendingRequests;
+      cxActive += c.resources.connections;
+    }
+    client.timeline.sampleOccupancy(kernel.nowMs, rqActive, rqPending, cxActive);
+    onProgress?.({ simulatedMs: kernel.nowMs, durationMs: plan.durationMs, requests: client.total });
+    if (kernel.nowMs < plan.durationMs) {
+      kernel.schedule(Math.min((bucket + 1) * bucketMs, plan.durationMs), sampleEvent, bucket + 1);
+    }
+  });
+  kernel.schedule(Math.min(bucketMs, plan.durationMs), sampleEvent, 1);
+
   kernel.runUntil(plan.durationMs);
   if (router.inFlight > 0) kernel.drain(plan.durationMs + plan.drainMs, () => router.inFlight === 0);
   client.timeline.finish(plan.durationMs);
@@ -227,6 +261,7 @@ export function runPlan(plan: RunPlan): Report {
     client: client.report(),
     clusters: clusterReports,
     timeline: client.timeline.points,
+    timelineBucketMs: bucketMs,
     unfinished: router.inFlight,
     phases,
     warnings: plan.warnings,

@@ -28,6 +28,8 @@ describe('Scenario defaults', () => {
         endpoints: {},
         traffic: [],
         timeline: [],
+        // meshsim's addition to the contract: how the report is kept.
+        report: { timelineBucket: { text: '1s', ms: 1000 } },
       },
     });
   });

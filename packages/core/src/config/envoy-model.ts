@@ -84,6 +84,14 @@ export interface ClusterModel {
   /** Where the ServiceEntry and the DestinationRule that shaped this cluster live (namespace/name). */
   serviceEntry: string;
   destinationRule: string | null;
+  /**
+   * Where in the DestinationRule the effective connectionPool and outlierDetection were written (top
+   * level, port level or subset), for reports that point at the lines; `[]` when not from the DR.
+   */
+  policyPaths?: {
+    connectionPool: ReadonlyArray<string | number>;
+    outlierDetection: ReadonlyArray<string | number>;
+  };
 }
 
 /** A route's fault injection (VirtualService http.fault): percentages 0..100, applied once per request. */

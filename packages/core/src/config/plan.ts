@@ -1,10 +1,12 @@
 import { isIP } from 'node:net';
 import { Constant, type Distribution, Exponential, LogNormal } from '../kernel/distributions.js';
+import { MAX_TIMELINE_POINTS, timelineBucketFor } from '../observe/timeline.js';
 import { istioDefaultRetryPolicy } from '../router/retry-policy.js';
 import { RequestHasher } from '../upstream/lb/request-hash.js';
 import { type RequestHash, uint64 } from '../upstream/lb/uint64.js';
 import type { EndpointBehaviour } from '../world/endpoint-server.js';
 import { type Diagnostic, formatDiagnostic } from './diagnostics.js';
+import { formatDurationMs } from './durations.js';
 import type { ClusterModel, RouteModel } from './envoy-model.js';
 import type { LoadedConfig, Located } from './load.js';
 import { type FieldPath, formatPath } from './positions.js';
@@ -25,8 +27,6 @@ const APP_ADDRESS = { ip: '10.244.0.10', port: 40_000 };
 export const DRAIN_MS = 300_000;
 /** Runs expected to simulate more requests than this are refused up front rather than left to run for hours. */
 export const MAX_EXPECTED_REQUESTS = 1e9;
-/** A timeline bucket of the report. */
-export const TIMELINE_BUCKET_MS = 1000;
 
 /** Where the Scenario's fields are, for diagnostics: the YAML document, or the `simulate()` call (line 0). */
 export interface ScenarioOrigin {
@@ -277,6 +277,17 @@ export function buildRunPlan(
   const timeline = planTimeline(spec, clusters, latencyDistribution, (path, message) =>
     at(path, 'error', message),
   );
+  // A day of 1 s buckets would be 86,400 points: the bucket widens to keep the timeline bounded.
+  const requestedBucketMs = spec.report.timelineBucket.ms;
+  const timelineBucketMs = timelineBucketFor(requestedBucketMs, spec.duration.ms + DRAIN_MS);
+  if (timelineBucketMs !== requestedBucketMs) {
+    at(
+      ['report', 'timelineBucket'],
+      'warning',
+      `${spec.report.timelineBucket.text} buckets over ${spec.duration.text} would exceed ${MAX_TIMELINE_POINTS} timeline points; the timeline uses ${formatDurationMs(timelineBucketMs)} buckets`,
+    );
+  }
+
   if (diagnostics.some((d) => d.severity === 'error')) return { plan: null, diagnostics };
   const defaultRttMs = spec.network.rtt.ms;
   const behaviours = new Map<string, EndpointBehaviour>();
@@ -293,7 +304,7 @@ export function buildRunPlan(
     durationMs: spec.duration.ms,
     drainMs: DRAIN_MS,
     workers: spec.proxy.workers,
-    timelineBucketMs: TIMELINE_BUCKET_MS,
+    timelineBucketMs,
     model: { clusters, routes },
     endpointFor: (address) => {
       let b = behaviours.get(address);

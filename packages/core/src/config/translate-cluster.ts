@@ -368,5 +368,6 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     dnsJitterMs: DNS_JITTER_MS,
     serviceEntry: `${se.metadata.namespace}/${se.metadata.name}`,
     destinationRule: dr === undefined ? null : `${dr.metadata.namespace}/${dr.metadata.name}`,
+    policyPaths: { connectionPool: pathOf.connectionPool, outlierDetection: pathOf.outlierDetection },
   };
 }

@@ -42,6 +42,8 @@ export interface Report {
   /** Keyed by Istio's cluster name, `outbound|PORT|SUBSET|HOST`. */
   clusters: Record<string, ClusterReport>;
   timeline: TimelinePoint[];
+  /** The width of a timeline bucket (the Scenario's `report.timelineBucket`, widened for very long runs). */
+  timelineBucketMs?: number;
   /** Requests still unanswered when the run stopped waiting for them (see `drainMs`). */
   unfinished: number;
   /** The Scenario timeline's phase labels, where each phase starts. */

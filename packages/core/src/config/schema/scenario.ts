@@ -226,6 +226,8 @@ export const scenarioSpecSchema = z
     endpoints: z.record(z.string(), endpointBehaviourSchema).default(() => ({})),
     traffic: z.array(trafficSourceSchema).default(() => []),
     timeline: z.array(timelineEventSchema).default(() => []),
+    /** How the report is kept: the timeline's bucket (widened for very long runs, see MAX_TIMELINE_POINTS). */
+    report: z.strictObject({ timelineBucket: duration({ minMs: 1 }).prefault('1s') }).prefault({}),
   })
   .superRefine((spec, ctx) => {
     spec.timeline.forEach((event, i) => {
