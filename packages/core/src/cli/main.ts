@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ConfigError, type Diagnostic, formatDiagnostic } from '../config/diagnostics.js';
 import type { ConfigSource } from '../config/load.js';
 import { planSimulation, simulate } from '../simulate.js';
+import { catalogDir, findCatalogEntry, formatCatalog, listCatalog } from './catalog.js';
 import { formatReportTable } from './format-table.js';
 
 export interface CliIo {
@@ -46,6 +47,13 @@ function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[]): void {
   for (const d of diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
 }
 
+interface RunOptions {
+  format: 'table' | 'json';
+  seed?: number;
+  duration?: string;
+  catalog?: string;
+}
+
 /** Runs the CLI and returns the exit code: 0 success, 1 bad input or failed validation, 2 usage. */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   let exitCode = 0;
@@ -55,21 +63,43 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run meshsim --help for usage)');
 
-  program
-    .command('run')
+  const run: Command = program.command('run');
+  run
     .description(
       'simulate the Scenario in FILE(s) against the Istio resources beside it, and print the report',
     )
     .argument(
-      '<files...>',
+      '[files...]',
       'YAML files: ServiceEntry, DestinationRule, VirtualService and one kind: Scenario',
+    )
+    .option(
+      '-c, --catalog <name>',
+      'run a scenario of the catalog instead (NN-name or name; "list" lists them)',
     )
     .addOption(
       new Option('-f, --format <format>', 'report format').choices(['table', 'json']).default('table'),
     )
     .option('-s, --seed <n>', "override the Scenario's seed", parseSeed)
     .option('-d, --duration <duration>', "override the Scenario's duration (e.g. 30s, 10m)")
-    .action((files: string[], options: { format: 'table' | 'json'; seed?: number; duration?: string }) => {
+    .action((files: string[], options: RunOptions) => {
+      if (options.catalog !== undefined) {
+        if (files.length > 0) run.error('error: give FILEs or --catalog, not both');
+        const dir = catalogDir();
+        if (dir === null) throw new UsageProblem('the catalog ships with @meshsim/scenarios; install it');
+        const entries = listCatalog(dir);
+        if (options.catalog === 'list') {
+          io.stdout(formatCatalog(entries));
+          return;
+        }
+        const entry = findCatalogEntry(entries, options.catalog);
+        if (entry === undefined) {
+          run.error(
+            `error: no catalog scenario ${options.catalog}; the catalog has:\n${formatCatalog(entries)}`,
+          );
+        }
+        files.push(entry.file);
+      }
+      if (files.length === 0) run.error('error: give the YAML FILEs to run, or --catalog NAME');
       const report = simulate({
         config: readSources(files),
         specOrigin: 'command line',
