@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, type Diagnostic, formatDiagnostic } from '../config/diagnostics.js';
 import type { ConfigSource } from '../config/load.js';
@@ -97,7 +98,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
             `error: no catalog scenario ${options.catalog}; the catalog has:\n${formatCatalog(entries)}`,
           );
         }
-        files.push(entry.file);
+        // Diagnostics name the file as the user would: relative to where they are, when inside it.
+        const here = relative(process.cwd(), entry.file);
+        files.push(here.startsWith('..') || isAbsolute(here) ? entry.file : here);
       }
       if (files.length === 0) run.error('error: give the YAML FILEs to run, or --catalog NAME');
       const report = simulate({
