@@ -117,9 +117,15 @@ export async function compareDestinationRules(
   });
 }
 
-const invokedDirectly =
-  process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invokedDirectly) {
+/** Whether this file is the script node (tsx) was started with, rather than a module a test imports. */
+function invokedDirectly(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+if (invokedDirectly()) {
   for (const row of await compareDestinationRules()) {
     process.stdout.write(
       `${JSON.stringify({ bench: 'compare-destination-rules', ...row, meanWallMs: Math.round(row.meanWallMs) })}\n`,
