@@ -137,3 +137,24 @@ describe('DNS failures (D.2)', () => {
     expect(r.client.byFlag.UH).toBeGreaterThan(0);
   });
 });
+
+describe('endpoint behaviours for DNS clusters', () => {
+  it('an address a DNS cluster resolves to, now or after a timeline change, is not reported as unknown', () => {
+    const r = simulate({
+      config: dnsEntry('DNS'),
+      seed: 52,
+      duration: '5s',
+      dns: { 'api.third-party.io': { ttl: '30s', answers: ['198.51.100.1'] } },
+      traffic: { host: 'api.third-party.io', rps: 10 },
+      endpoints: {
+        '198.51.100.1': { latency: { constant: '5ms' } },
+        '198.51.100.2': { latency: { constant: '5ms' } },
+        '198.51.100.9': { latency: { constant: '5ms' } },
+      },
+      timeline: [{ at: '2s', dns: 'api.third-party.io', set: { answers: ['198.51.100.2'] } }],
+    });
+    const unknown = r.warnings.filter((w) => w.includes('no simulated cluster has an endpoint'));
+    expect(unknown).toHaveLength(1);
+    expect(unknown[0]).toContain('198.51.100.9');
+  });
+});

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { compareInParallel, type Variants } from '../compare/compare.js';
 import { parseSweep, sweep } from '../compare/sweep.js';
@@ -7,6 +8,7 @@ import type { ConfigSource } from '../config/load.js';
 import { formatReportHtml } from '../observe/html-report.js';
 import { planSimulation, type SimulationSpec } from '../simulate.js';
 import { runPlan } from '../simulate-plan.js';
+import { catalogDir, findCatalogEntry, formatCatalog, listCatalog } from './catalog.js';
 import { formatCompareTable, formatSweepTable } from './format-compare.js';
 import { formatReportTable } from './format-table.js';
 import { batchProgressText, ProgressLine, runProgressText } from './progress.js';
@@ -89,6 +91,16 @@ function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[]): void {
   for (const d of diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
 }
 
+interface RunOptions {
+  format: 'table' | 'json' | 'html';
+  output?: string;
+  seed?: number;
+  duration?: string;
+  bucket?: string;
+  quiet?: boolean;
+  catalog?: string;
+}
+
 /** Runs the CLI and returns the exit code: 0 success, 1 bad input or failed validation, 2 usage. */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   let exitCode = 0;
@@ -98,14 +110,18 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run meshsim --help for usage)');
 
-  program
-    .command('run')
+  const run: Command = program.command('run');
+  run
     .description(
       'simulate the Scenario in FILE(s) against the Istio resources beside it, and print the report',
     )
     .argument(
-      '<files...>',
+      '[files...]',
       'YAML files: ServiceEntry, DestinationRule, VirtualService and one kind: Scenario',
+    )
+    .option(
+      '-c, --catalog <name>',
+      'run a scenario of the catalog instead (NN-name or name; "list" lists them)',
     )
     .addOption(
       new Option('-f, --format <format>', 'report format')
@@ -117,44 +133,52 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .option('-d, --duration <duration>', "override the Scenario's duration (e.g. 30s, 10m)")
     .option('-b, --bucket <duration>', 'timeline bucket (default 1s; widened for very long runs)')
     .option('-q, --quiet', 'no progress on stderr')
-    .action(
-      (
-        files: string[],
-        options: {
-          format: 'table' | 'json' | 'html';
-          output?: string;
-          seed?: number;
-          duration?: string;
-          bucket?: string;
-          quiet?: boolean;
-        },
-      ) => {
-        const { plan, diagnostics, loaded } = planSimulation({
-          config: readSources(files),
-          specOrigin: 'command line',
-          ...overrides(options),
-        });
-        if (plan === null) throw new ConfigError(diagnostics);
-        const progress = new ProgressLine(
-          { isTTY: io.stderrIsTTY, write: io.stderr },
-          { quiet: options.quiet, ...(io.now !== undefined ? { now: io.now } : {}) },
-        );
-        const report = runPlan(plan, {
-          onProgress: (p) => progress.update(() => runProgressText(p, progress.elapsedMs)),
-        });
-        progress.done();
-        for (const w of report.warnings) io.stderr(`${w}\n`);
-        const context = { plan, loaded };
-        const text =
-          options.format === 'json'
-            ? `${JSON.stringify(report, null, 2)}\n`
-            : options.format === 'html'
-              ? formatReportHtml(report, context)
-              : formatReportTable(report, context);
-        if (options.output !== undefined) writeOutput(options.output, text);
-        else io.stdout(text);
-      },
-    );
+    .action((files: string[], options: RunOptions) => {
+      if (options.catalog !== undefined) {
+        if (files.length > 0) run.error('error: give FILEs or --catalog, not both');
+        const dir = catalogDir();
+        if (dir === null) throw new UsageProblem('the catalog ships with @meshsim/scenarios; install it');
+        const entries = listCatalog(dir);
+        if (options.catalog === 'list') {
+          io.stdout(formatCatalog(entries));
+          return;
+        }
+        const entry = findCatalogEntry(entries, options.catalog);
+        if (entry === undefined) {
+          run.error(
+            `error: no catalog scenario ${options.catalog}; the catalog has:\n${formatCatalog(entries)}`,
+          );
+        }
+        // Diagnostics name the file as the user would: relative to where they are, when inside it.
+        const here = relative(process.cwd(), entry.file);
+        files.push(here.startsWith('..') || isAbsolute(here) ? entry.file : here);
+      }
+      if (files.length === 0) run.error('error: give the YAML FILEs to run, or --catalog NAME');
+      const { plan, diagnostics, loaded } = planSimulation({
+        config: readSources(files),
+        specOrigin: 'command line',
+        ...overrides(options),
+      });
+      if (plan === null) throw new ConfigError(diagnostics);
+      const progress = new ProgressLine(
+        { isTTY: io.stderrIsTTY, write: io.stderr },
+        { quiet: options.quiet, ...(io.now !== undefined ? { now: io.now } : {}) },
+      );
+      const report = runPlan(plan, {
+        onProgress: (p) => progress.update(() => runProgressText(p, progress.elapsedMs)),
+      });
+      progress.done();
+      for (const w of report.warnings) io.stderr(`${w}\n`);
+      const context = { plan, loaded };
+      const text =
+        options.format === 'json'
+          ? `${JSON.stringify(report, null, 2)}\n`
+          : options.format === 'html'
+            ? formatReportHtml(report, context)
+            : formatReportTable(report, context);
+      if (options.output !== undefined) writeOutput(options.output, text);
+      else io.stdout(text);
+    });
 
   program
     .command('compare')

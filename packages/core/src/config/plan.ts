@@ -257,7 +257,14 @@ export function buildRunPlan(
       }
     }
   }
-  const addresses = new Set(clusters.flatMap((c) => c.endpoints.map((e) => e.address)));
+  // A DNS cluster's endpoints are whatever its names resolve to, at the start or after a timeline change.
+  const names = new Set(clusters.flatMap((c) => c.dnsTargets.map((t) => t.hostname)));
+  const addresses = new Set([
+    ...clusters.flatMap((c) => c.endpoints.map((e) => e.address)),
+    ...[...names].filter((name) => isIP(name) !== 0),
+    ...Object.entries(spec.dns).flatMap(([name, d]) => (names.has(name) ? d.answers : [])),
+    ...spec.timeline.flatMap((e) => ('dns' in e && names.has(e.dns) ? (e.set.answers ?? []) : [])),
+  ]);
   for (const address of Object.keys(spec.endpoints)) {
     if (address !== '*' && !addresses.has(address)) {
       at(['endpoints', address], 'warning', `no simulated cluster has an endpoint ${address}`);
