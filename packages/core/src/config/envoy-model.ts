@@ -3,6 +3,7 @@ import type { CircuitBreakerThresholds } from '../upstream/circuit-breakers.js';
 import type { ConsistentHashKey } from '../upstream/lb/request-hash.js';
 import type { SlowStartConfig } from '../upstream/lb/slow-start.js';
 import type { OutlierDetectionConfig } from '../upstream/outlier-config.js';
+import type { FieldPath } from './positions.js';
 
 /** Envoy cluster discovery type, from the ServiceEntry's resolution (ENVOY-SEMANTICS D.1). */
 export type ClusterDiscoveryType = 'ORIGINAL_DST' | 'EDS' | 'STRICT_DNS' | 'LOGICAL_DNS';
@@ -41,6 +42,34 @@ export interface EndpointModel {
   priority: number;
 }
 
+/**
+ * The cluster's upstream TLS context as istiod builds it from DestinationRule `tls` (ENVOY-SEMANTICS E.1).
+ * meshsim does not simulate TLS yet: this is for `explain`.
+ */
+export interface UpstreamTlsModel {
+  mode: 'SIMPLE' | 'MUTUAL' | 'ISTIO_MUTUAL';
+  /** '' when unset: auto_sni then takes the SNI from the request's Host/:authority. */
+  sni: string;
+  autoSni: boolean;
+  /** Verify the certificate against the SNI host (set when neither sni nor subjectAltNames is). */
+  autoSanValidation: boolean;
+  /** `system` (the proxy's trust store) when caCertificates is unset; '' for ISTIO_MUTUAL (mesh roots). */
+  caCertificates: string;
+  /** The DestinationRule's, else the ServiceEntry's subjectAltNames. */
+  subjectAltNames: readonly string[];
+  clientCertificate: string;
+  insecureSkipVerify: boolean;
+  /** Istio's upstream contexts: TLS 1.2 minimum, 1.3 maximum. */
+  minVersion: '1.2';
+  maxVersion: '1.3';
+}
+
+/** The DestinationRule parts that can shape a cluster (GetPortLevelTrafficPolicy, MergeSubsetTrafficPolicy). */
+export type PolicyPart = 'loadBalancer' | 'connectionPool' | 'outlierDetection' | 'tls' | 'retryBudget';
+
+/** Why a cluster's endpoints do or do not get Istio's locality failover priorities (C.4). */
+export type LocalityFailover = 'applied' | 'disabled' | 'no outlierDetection' | 'no proxy locality';
+
 /** One outbound cluster the sidecar would get from istiod: `outbound|PORT|SUBSET|HOST`. */
 export interface ClusterModel {
   name: string;
@@ -78,6 +107,11 @@ export interface ClusterModel {
   /** Where the ServiceEntry and the DestinationRule that shaped this cluster live (namespace/name). */
   serviceEntry: string;
   destinationRule: string | null;
+  /** The upstream TLS context; null = plaintext (no `tls`, DISABLE, or a context istiod declines to build). */
+  tls?: UpstreamTlsModel | null;
+  /** Where in the DestinationRule each part of the effective policy sits; null = unset, Istio's defaults apply. */
+  policyPaths?: Record<PolicyPart, FieldPath | null>;
+  localityFailover?: LocalityFailover;
 }
 
 /** A route's fault injection (VirtualService http.fault): percentages 0..100, applied once per request. */

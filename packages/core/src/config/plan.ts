@@ -6,16 +6,15 @@ import { type RequestHash, uint64 } from '../upstream/lb/uint64.js';
 import type { EndpointBehaviour } from '../world/endpoint-server.js';
 import { type Diagnostic, formatDiagnostic } from './diagnostics.js';
 import type { ClusterModel, RouteModel } from './envoy-model.js';
-import type { LoadedConfig, Located } from './load.js';
+import type { LoadedConfig } from './load.js';
 import { type FieldPath, formatPath } from './positions.js';
 import type { RunPlan, TrafficPlan } from './run-plan.js';
 import type { Scenario, ScenarioSpec } from './schema/scenario.js';
 import type { EndpointBehaviour as EndpointSpec, Latency } from './schema/scenario-endpoint.js';
-import type { ServiceEntry } from './schema/service-entry.js';
 import { translateCluster } from './translate-cluster.js';
 import { compareVersions } from './translate-outlier.js';
 import { type ClusterResolver, type RouteNote, routeFor, virtualServicesFor } from './translate-routes.js';
-import { findDestinationRule, hostMatches, isExportedTo } from './visibility.js';
+import { findDestinationRule, findServiceEntry } from './visibility.js';
 
 /** The calling application's pod address, for useSourceIp hashing: one client pod, one source IP. */
 const APP_ADDRESS = { ip: '10.244.0.10', port: 40_000 };
@@ -41,20 +40,6 @@ function latencyDistribution(latency: Latency | undefined): Distribution {
 
 /** Behaviours the Scenario contract names but this version does not simulate: refused loudly, not ignored. */
 const UNMODELLED_ENDPOINT_FIELDS = ['concurrency', 'rateLimit'] as const;
-
-function findServiceEntry(
-  entries: ReadonlyArray<Located<ServiceEntry>>,
-  host: string,
-  callerNamespace: string,
-): Located<ServiceEntry> | undefined {
-  const visible = entries.filter((e) =>
-    isExportedTo(e.resource.spec.exportTo, e.resource.metadata.namespace, callerNamespace),
-  );
-  return (
-    visible.find((e) => e.resource.spec.hosts.includes(host)) ??
-    visible.find((e) => e.resource.spec.hosts.some((h) => hostMatches(h, host)))
-  );
-}
 
 /**
  * Turns loaded resources and a Scenario into a runnable plan: the clusters the traffic reaches, as
@@ -177,6 +162,18 @@ export function buildRunPlan(
         diagnostics,
       );
       if (model === null) return null;
+      if (model.type === 'ORIGINAL_DST') {
+        const { line, column } = destSe.positionOf(['spec', 'resolution']);
+        diagnostics.push({
+          severity: 'error',
+          file: destSe.file,
+          line,
+          column,
+          path: 'spec.resolution',
+          message: 'resolution NONE (an ORIGINAL_DST cluster) is not modelled yet',
+        });
+        return null;
+      }
       clusters.push(model);
       return clusters.length - 1;
     };

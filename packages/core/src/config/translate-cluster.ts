@@ -5,12 +5,15 @@ import {
   clusterName,
   type EndpointModel,
   type LbPolicy,
+  type LocalityFailover,
+  type PolicyPart as ModelPolicyPart,
   type Provenance,
+  type UpstreamTlsModel,
 } from './envoy-model.js';
 import type { Located } from './load.js';
 import { failoverPriorities } from './locality-priority.js';
 import { type FieldPath, formatPath } from './positions.js';
-import type { DestinationRule, TrafficPolicy } from './schema/destination-rule.js';
+import type { ClientTLSSettings, DestinationRule, TrafficPolicy } from './schema/destination-rule.js';
 import type { ServiceEntry, ServicePort } from './schema/service-entry.js';
 import { ENVOY_PANIC_THRESHOLD_PCT, translateOutlierDetection } from './translate-outlier.js';
 
@@ -21,7 +24,7 @@ export const DNS_JITTER_MS = 100;
 /** meshConfig.connectTimeout's default (B.1). */
 export const ISTIO_CONNECT_TIMEOUT_MS = 10_000;
 
-type PolicyPart = 'loadBalancer' | 'connectionPool' | 'outlierDetection' | 'tls';
+type PolicyPart = Exclude<ModelPolicyPart, 'retryBudget'>;
 
 /** Where each part of the effective policy came from, so diagnostics can point at the right lines. */
 interface EffectivePolicy {
@@ -130,13 +133,21 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     diagnostics.push({ severity, file: serviceEntry.file, line, column, path: formatPath(path), message });
   };
   const resolution = se.spec.resolution;
-  if (resolution === 'NONE' || resolution === 'DYNAMIC_DNS') {
+  if (resolution === 'DYNAMIC_DNS') {
     seAt(['spec', 'resolution'], 'error', `resolution ${resolution} is not modelled yet`);
     return null;
   }
-  // convertResolution: STATIC → EDS, DNS → STRICT_DNS, DNS_ROUND_ROBIN → LOGICAL_DNS.
-  const type = resolution === 'STATIC' ? 'EDS' : resolution === 'DNS' ? 'STRICT_DNS' : 'LOGICAL_DNS';
-  const declared: EndpointModel[] = (se.spec.endpoints ?? []).flatMap((e) =>
+  // convertResolution: NONE → ORIGINAL_DST (no endpoints: the app's own destination address),
+  // STATIC → EDS, DNS → STRICT_DNS, DNS_ROUND_ROBIN → LOGICAL_DNS.
+  const type =
+    resolution === 'NONE'
+      ? 'ORIGINAL_DST'
+      : resolution === 'STATIC'
+        ? 'EDS'
+        : resolution === 'DNS'
+          ? 'STRICT_DNS'
+          : 'LOGICAL_DNS';
+  const declared: EndpointModel[] = (type === 'ORIGINAL_DST' ? [] : (se.spec.endpoints ?? [])).flatMap((e) =>
     e.address === undefined
       ? []
       : [
@@ -153,7 +164,7 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
   );
   // A DNS cluster resolves each endpoint's address, or the service host itself when there is none.
   const endpoints: EndpointModel[] =
-    type !== 'EDS' && declared.length === 0
+    (type === 'STRICT_DNS' || type === 'LOGICAL_DNS') && declared.length === 0
       ? [
           {
             address: host,
@@ -181,8 +192,16 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
   const subsetLabels = subsetIndex >= 0 ? (dr?.spec.subsets?.[subsetIndex]?.labels ?? {}) : {};
   const inSubset = (labels: Readonly<Record<string, string>>) =>
     Object.entries(subsetLabels).every(([k, v]) => labels[k] === v);
-  const lb = policy.loadBalancer;
-  let lbPolicy = lbPolicyOf(lb?.simple);
+  // An ORIGINAL_DST cluster always balances CLUSTER_PROVIDED: Istio ignores the loadBalancer part.
+  const lb = type === 'ORIGINAL_DST' ? undefined : policy.loadBalancer;
+  if (type === 'ORIGINAL_DST' && policy.loadBalancer !== undefined) {
+    drAt(
+      pathOf.loadBalancer,
+      'warning',
+      'ignored: a resolution NONE (ORIGINAL_DST) cluster balances CLUSTER_PROVIDED',
+    );
+  }
+  let lbPolicy: LbPolicy | null = type === 'ORIGINAL_DST' ? 'CLUSTER_PROVIDED' : lbPolicyOf(lb?.simple);
   if (lbPolicy === null) {
     drAt([...pathOf.loadBalancer, 'simple'], 'error', `loadBalancer ${lb?.simple} is not modelled yet`);
     return null;
@@ -228,8 +247,15 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
       drAt([...pathOf.loadBalancer, 'localityLbSetting', field], 'warning', 'parsed but not modelled yet');
     }
   }
+  const localityFailover: LocalityFailover = !localityOn
+    ? 'disabled'
+    : policy.outlierDetection === undefined
+      ? 'no outlierDetection'
+      : (inputs.proxyLocality ?? '') === ''
+        ? 'no proxy locality'
+        : 'applied';
   const priorities =
-    localityOn && policy.outlierDetection !== undefined && (inputs.proxyLocality ?? '') !== ''
+    localityFailover === 'applied'
       ? failoverPriorities(
           inputs.proxyLocality ?? '',
           endpoints.map((e) => e.locality),
@@ -283,9 +309,15 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     maxRetries,
   };
   // applyRetryBudget: a subset's budget replaces the DestinationRule's; Istio fills 20 % and 3.
-  const budget =
-    (subsetIndex >= 0 ? dr?.spec.subsets?.[subsetIndex]?.trafficPolicy?.retryBudget : undefined) ??
-    dr?.spec.trafficPolicy?.retryBudget;
+  const subsetBudget =
+    subsetIndex >= 0 ? dr?.spec.subsets?.[subsetIndex]?.trafficPolicy?.retryBudget : undefined;
+  const budget = subsetBudget ?? dr?.spec.trafficPolicy?.retryBudget;
+  const budgetPath: FieldPath | null =
+    subsetBudget !== undefined
+      ? ['spec', 'subsets', subsetIndex, 'trafficPolicy', 'retryBudget']
+      : budget !== undefined
+        ? ['spec', 'trafficPolicy', 'retryBudget']
+        : null;
   if (budget !== undefined) {
     circuitBreakers.retryBudget = {
       budgetPercent: budget.percent ?? 20,
@@ -334,5 +366,61 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     dnsJitterMs: DNS_JITTER_MS,
     serviceEntry: `${se.metadata.namespace}/${se.metadata.name}`,
     destinationRule: dr === undefined ? null : `${dr.metadata.namespace}/${dr.metadata.name}`,
+    tls: upstreamTls(policy.tls, se.spec.subjectAltNames ?? [], port.number, subsetName, host),
+    policyPaths: {
+      loadBalancer: policy.loadBalancer === undefined ? null : pathOf.loadBalancer,
+      connectionPool: policy.connectionPool === undefined ? null : pathOf.connectionPool,
+      outlierDetection: policy.outlierDetection === undefined ? null : pathOf.outlierDetection,
+      tls: policy.tls === undefined ? null : pathOf.tls,
+      retryBudget: budgetPath,
+    },
+    localityFailover,
+  };
+}
+
+/**
+ * buildUpstreamClusterTLSContext for a sidecar's outbound cluster to an external service: DISABLE (and no
+ * `tls`) is plaintext; a credentialName with SIMPLE or MUTUAL builds no context at all on a sidecar unless
+ * the DestinationRule has a workloadSelector (such rules are not looked up here), so it is plaintext too.
+ */
+function upstreamTls(
+  tls: ClientTLSSettings | undefined,
+  serviceEntrySans: readonly string[],
+  port: number,
+  subset: string,
+  host: string,
+): UpstreamTlsModel | null {
+  const mode = tls?.mode ?? 'DISABLE';
+  if (tls === undefined || mode === 'DISABLE') return null;
+  if (mode !== 'ISTIO_MUTUAL' && (tls.credentialName ?? '') !== '') return null;
+  const insecureSkipVerify = tls.insecureSkipVerify === true;
+  const sans = tls.subjectAltNames ?? [];
+  if (mode === 'ISTIO_MUTUAL') {
+    return {
+      mode,
+      // The SNI istiod computes for in-mesh mTLS: outbound_.PORT_.SUBSET_.HOST.
+      sni: tls.sni || `outbound_.${port}_.${subset}_.${host}`,
+      autoSni: false,
+      autoSanValidation: false,
+      caCertificates: '',
+      subjectAltNames: sans,
+      clientCertificate: '',
+      insecureSkipVerify,
+      minVersion: '1.2',
+      maxVersion: '1.3',
+    };
+  }
+  const sni = tls.sni ?? '';
+  return {
+    mode,
+    sni,
+    autoSni: sni === '',
+    autoSanValidation: sni === '' && sans.length === 0 && !insecureSkipVerify,
+    caCertificates: tls.caCertificates || 'system',
+    subjectAltNames: sans.length > 0 ? sans : serviceEntrySans,
+    clientCertificate: mode === 'MUTUAL' ? (tls.clientCertificate ?? '') : '',
+    insecureSkipVerify,
+    minVersion: '1.2',
+    maxVersion: '1.3',
   };
 }
