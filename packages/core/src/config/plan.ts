@@ -13,7 +13,14 @@ import type { Scenario, ScenarioSpec } from './schema/scenario.js';
 import type { EndpointBehaviour as EndpointSpec, Latency } from './schema/scenario-endpoint.js';
 import { translateCluster } from './translate-cluster.js';
 import { compareVersions } from './translate-outlier.js';
-import { type ClusterResolver, type RouteNote, routeFor, virtualServicesFor } from './translate-routes.js';
+import {
+  type ClusterResolver,
+  dropPreviousHostsWhenHashed,
+  type RouteNote,
+  routeFor,
+  routeHashKey,
+  virtualServicesFor,
+} from './translate-routes.js';
 import { findDestinationRule, findServiceEntry } from './visibility.js';
 
 /** The calling application's pod address, for useSourceIp hashing: one client pod, one source IP. */
@@ -188,8 +195,8 @@ export function buildRunPlan(
     if (diagnostics.filter((d) => d.severity === 'error').length > errorsBefore) return;
     // Consistent hashing: the route hashes the request as the destination's DR says, and Istio drops the
     // previous_hosts retry predicate so retries stay on the hashed host.
-    const hashed = model.destinations.length > 0 ? clusters[model.destinations[0]!.cluster]!.hashKey : null;
-    if (hashed !== null && model.retry !== null) model.retry = { ...model.retry, previousHosts: false };
+    const hashed = routeHashKey(model, clusters);
+    dropPreviousHostsWhenHashed(model, clusters);
     let hash: RequestHash | null = null;
     if (hashed !== null) {
       const out = uint64(0, 0);

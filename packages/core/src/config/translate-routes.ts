@@ -1,6 +1,7 @@
 import { Flag } from '../observe/response-flags.js';
 import { istioDefaultRetryPolicy, parseRetryOn, type RetryPolicyModel } from '../router/retry-policy.js';
-import type { FaultModel, RouteModel } from './envoy-model.js';
+import type { ConsistentHashKey } from '../upstream/lb/request-hash.js';
+import type { ClusterModel, FaultModel, RouteModel } from './envoy-model.js';
 import type { Located } from './load.js';
 import type { HTTPMatchRequest, HTTPRoute, StringMatch } from './schema/http-route.js';
 import type { VirtualService } from './schema/virtual-service.js';
@@ -133,6 +134,27 @@ const local = (name: string, status: number, flags: number): RouteModel => ({
   fault: null,
 });
 
+/** Istio's route for a host no VirtualService names: everything to its cluster, no timeout, the default retries. */
+export function defaultRoute(
+  host: string,
+  port: number,
+  defaultRetry: RetryPolicyModel,
+  resolve: ClusterResolver,
+): RouteModel {
+  const cluster = resolve(host, port, '');
+  if (cluster === null) return local('default', 503, Flag.NC);
+  return {
+    name: 'default',
+    destinations: [{ cluster, weight: 100 }],
+    totalWeight: 100,
+    localStatus: 0,
+    localFlags: 0,
+    timeoutMs: 0,
+    retry: defaultRetry,
+    fault: null,
+  };
+}
+
 /**
  * The route a request of this shape takes: the first matching http route of the host's VirtualServices
  * (several merge in order), or Istio's default route when none exists; no match → 404 NR.
@@ -145,29 +167,39 @@ export function routeFor(
   note: RouteNote = () => {},
 ): RouteModel {
   const routes = services.flatMap((v) => (v.resource.spec.http ?? []).map((r, i) => ({ vs: v, r, i })));
-  if (services.length === 0) {
-    const cluster = resolve(req.host, req.port, '');
-    if (cluster === null) return local('default', 503, Flag.NC);
-    return {
-      name: 'default',
-      destinations: [{ cluster, weight: 100 }],
-      totalWeight: 100,
-      localStatus: 0,
-      localFlags: 0,
-      timeoutMs: 0,
-      retry: defaultRetry,
-      fault: null,
-    };
-  }
+  if (services.length === 0) return defaultRoute(req.host, req.port, defaultRetry, resolve);
   const hit = routes.find(
     ({ r }) => (r.match ?? []).length === 0 || (r.match ?? []).some((m) => matchesBlock(m, req)),
   );
   if (hit === undefined) return local('no route', 404, Flag.NR);
-  const { vs, r, i } = hit;
-  const at = ['spec', 'http', i];
-  for (const field of ['mirror', 'mirrors', 'delegate'] as const) {
-    if (r[field] !== undefined) note(vs, [...at, field], 'not modelled yet: the simulation ignores it');
+  return translateHttpRoute(hit.vs, hit.i, defaultRetry, resolve, note);
+}
+
+/** Route fields whose effect on traffic the simulation leaves out: reported, never silently dropped. */
+const UNMODELLED_ROUTE_FIELDS = [
+  'mirror',
+  'mirrors',
+  'mirrorPercent',
+  'mirrorPercentage',
+  'delegate',
+  'rewrite',
+  'headers',
+  'corsPolicy',
+] as const;
+
+function noteUnmodelled(
+  vs: Located<VirtualService>,
+  r: HTTPRoute,
+  at: ReadonlyArray<string | number>,
+  note: RouteNote,
+): void {
+  const ignored = 'not modelled yet: the simulation ignores it';
+  for (const field of UNMODELLED_ROUTE_FIELDS) {
+    if (r[field] !== undefined) note(vs, [...at, field], ignored);
   }
+  r.route?.forEach((d, j) => {
+    if (d.headers !== undefined) note(vs, [...at, 'route', j, 'headers'], ignored);
+  });
   if (r.match?.some((m) => m.sourceLabels !== undefined || m.sourceNamespace !== undefined)) {
     note(
       vs,
@@ -175,6 +207,36 @@ export function routeFor(
       'sourceLabels/sourceNamespace are not modelled yet: such match blocks are compared without them',
     );
   }
+  r.match?.forEach((m, j) => {
+    if (m.scheme !== undefined) {
+      note(vs, [...at, 'match', j, 'scheme'], 'not modelled yet: the block is compared without it');
+    }
+  });
+  if (r.retries?.retryRemoteLocalities !== undefined) {
+    note(vs, [...at, 'retries', 'retryRemoteLocalities'], ignored);
+  }
+  if (r.fault?.delay?.exponentialDelay !== undefined) {
+    note(vs, [...at, 'fault', 'delay', 'exponentialDelay'], 'not supported by Istio: no delay is injected');
+  }
+  for (const field of ['grpcStatus', 'http2Error'] as const) {
+    if (r.fault?.abort?.[field] !== undefined) note(vs, [...at, 'fault', 'abort', field], ignored);
+  }
+}
+
+/**
+ * One http route of a VirtualService as the router runs it: its destinations (resolved to clusters),
+ * timeout, retry policy and fault, or the local answer (directResponse, redirect, 503 NC).
+ */
+export function translateHttpRoute(
+  vs: Located<VirtualService>,
+  i: number,
+  defaultRetry: RetryPolicyModel,
+  resolve: ClusterResolver,
+  note: RouteNote = () => {},
+): RouteModel {
+  const r = vs.resource.spec.http?.[i];
+  if (r === undefined) throw new RangeError(`VirtualService has no http[${i}]`);
+  noteUnmodelled(vs, r, ['spec', 'http', i], note);
   const name = r.name ?? `${vs.resource.metadata.namespace}/${vs.resource.metadata.name}.http[${i}]`;
   if (r.directResponse !== undefined) return local(name, r.directResponse.status, 0);
   if (r.redirect !== undefined) return local(name, r.redirect.redirectCode ?? 301, 0);
@@ -197,6 +259,19 @@ export function routeFor(
     retry: retryPolicyOf(r, defaultRetry, timeoutMs),
     fault: faultOf(r),
   };
+}
+
+/** The consistent-hash key of the route's (first) destination cluster, or null when it does not hash. */
+export function routeHashKey(model: RouteModel, clusters: readonly ClusterModel[]): ConsistentHashKey | null {
+  const first = model.destinations[0];
+  return first === undefined ? null : (clusters[first.cluster]?.hashKey ?? null);
+}
+
+/** Istio drops the previous_hosts retry predicate when the destination hashes, so retries stay on the hashed host (A.6). */
+export function dropPreviousHostsWhenHashed(model: RouteModel, clusters: readonly ClusterModel[]): void {
+  if (routeHashKey(model, clusters) !== null && model.retry !== null) {
+    model.retry = { ...model.retry, previousHosts: false };
+  }
 }
 
 export { istioDefaultRetryPolicy };
