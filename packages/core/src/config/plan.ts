@@ -1,6 +1,5 @@
 import { isIP } from 'node:net';
 import { Constant, type Distribution, Exponential, LogNormal } from '../kernel/distributions.js';
-import { istioDefaultRetryPolicy } from '../router/retry-policy.js';
 import { RequestHasher } from '../upstream/lb/request-hash.js';
 import { type RequestHash, uint64 } from '../upstream/lb/uint64.js';
 import type { EndpointBehaviour } from '../world/endpoint-server.js';
@@ -12,9 +11,10 @@ import type { RunPlan, TrafficPlan } from './run-plan.js';
 import type { Scenario, ScenarioSpec } from './schema/scenario.js';
 import type { EndpointBehaviour as EndpointSpec, Latency } from './schema/scenario-endpoint.js';
 import { translateCluster } from './translate-cluster.js';
-import { compareVersions } from './translate-outlier.js';
 import {
   type ClusterResolver,
+  defaultRetryPolicyFor,
+  destinationPort,
   dropPreviousHostsWhenHashed,
   type RouteNote,
   routeFor,
@@ -87,9 +87,7 @@ export function buildRunPlan(
   const clusters: ClusterModel[] = [];
   const routes: RouteModel[] = [];
   const traffic: TrafficPlan[] = [];
-  const defaultRetry = istioDefaultRetryPolicy(
-    compareVersions(spec.proxy.istioVersion, '1.24') < 0 ? [503] : [],
-  );
+  const defaultRetry = defaultRetryPolicyFor(spec.proxy.istioVersion);
   const caller = spec.proxy.namespace;
   const istioVersion = spec.proxy.istioVersion;
   spec.traffic.forEach((t, i) => {
@@ -141,8 +139,7 @@ export function buildRunPlan(
       const destSe = findServiceEntry(loaded.serviceEntries, destHost, caller);
       if (destSe === undefined) return null;
       const destPorts = destSe.resource.spec.ports ?? [];
-      const wanted =
-        destPort ?? (destPorts.some((p) => p.number === port.number) ? port.number : destPorts[0]?.number);
+      const wanted = destinationPort(destPorts, destPort, port.number);
       const sePort = destPorts.find((p) => p.number === wanted);
       if (sePort === undefined) return null;
       const existing = clusters.findIndex(

@@ -5,6 +5,7 @@ import type { ClusterModel, FaultModel, RouteModel } from './envoy-model.js';
 import type { Located } from './load.js';
 import type { HTTPMatchRequest, HTTPRoute, StringMatch } from './schema/http-route.js';
 import type { VirtualService } from './schema/virtual-service.js';
+import { compareVersions } from './translate-outlier.js';
 import { hostMatches, isExportedTo } from './visibility.js';
 
 /** One application request shape, as the Scenario's traffic writes it. */
@@ -14,6 +15,24 @@ export interface RequestShape {
   path: string;
   method: string;
   headers: Readonly<Record<string, string>>;
+}
+
+/** Istio's default retry policy for a proxy of this version: 1.24 removed 503 from the retriable codes (A.8). */
+export function defaultRetryPolicyFor(istioVersion: string): RetryPolicyModel {
+  return istioDefaultRetryPolicy(compareVersions(istioVersion, '1.24') < 0 ? [503] : []);
+}
+
+/**
+ * The service port a route destination means: its own `port`, else the port the request came in on when
+ * the destination service has it, else the service's first port.
+ */
+export function destinationPort(
+  servicePorts: ReadonlyArray<{ number: number }>,
+  destinationPort: number | undefined,
+  listenerPort: number,
+): number | undefined {
+  if (destinationPort !== undefined) return destinationPort;
+  return servicePorts.some((p) => p.number === listenerPort) ? listenerPort : servicePorts[0]?.number;
 }
 
 /** Finds (or builds) the cluster for a route destination; null when the destination is unknown. */
