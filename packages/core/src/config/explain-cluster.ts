@@ -1,0 +1,420 @@
+import { maxEjectableHosts } from '../upstream/outlier-config.js';
+import type { Diagnostic } from './diagnostics.js';
+import type { ClusterDiscoveryType, ClusterModel, LbPolicy } from './envoy-model.js';
+import {
+  explainOutlier,
+  explainTls,
+  type OutlierExplanation,
+  type TlsExplanation,
+} from './explain-policy.js';
+import { byDefault, type Explained, fromField, setAt, setOr, valueAt, writtenIn } from './explain-values.js';
+import type { Located } from './load.js';
+import type { FieldPath } from './positions.js';
+import type { DestinationRule } from './schema/destination-rule.js';
+import type { ConsistentHashLB, LoadBalancerSettings } from './schema/load-balancer.js';
+import type { ServiceEntry } from './schema/service-entry.js';
+
+/** A resource that shaped a cluster or route: `namespace/name` and where its document starts. */
+export interface ResourceRef {
+  name: string;
+  file: string;
+  line: number;
+}
+
+export function refOf(r: Located<{ metadata: { namespace: string; name: string } }>): ResourceRef {
+  return { name: `${r.resource.metadata.namespace}/${r.resource.metadata.name}`, file: r.file, line: r.line };
+}
+
+/** An endpoint as Envoy gets it (EDS), or a name a DNS cluster resolves. */
+export interface EndpointExplanation {
+  address: string;
+  port: number;
+  locality: string;
+  weight: number;
+  priority: number;
+  labels: Readonly<Record<string, string>>;
+}
+
+/** One outbound cluster, as `istioctl proxy-config cluster -o json` would show it, with where each value came from. */
+export interface ClusterExplanation {
+  name: string;
+  host: string;
+  port: number;
+  subset: string;
+  serviceEntry: ResourceRef;
+  destinationRule: ResourceRef | null;
+  protocol: Explained<string>;
+  type: Explained<ClusterDiscoveryType>;
+  lbPolicy: Explained<LbPolicy>;
+  consistentHash: { key: Explained<string>; tableSize: Explained<number> } | null;
+  slowStart: {
+    windowMs: Explained<number>;
+    aggression: Explained<number>;
+    minWeightPercent: Explained<number>;
+  } | null;
+  circuitBreakers: {
+    maxConnections: Explained<number>;
+    maxPendingRequests: Explained<number>;
+    maxRequests: Explained<number>;
+    maxRetries: Explained<number>;
+    retryBudget: { budgetPercent: Explained<number>; minRetryConcurrency: Explained<number> } | null;
+  };
+  connectTimeoutMs: Explained<number>;
+  /** null: the DestinationRule has no outlierDetection, so no host is ever ejected. */
+  outlierDetection: OutlierExplanation | null;
+  healthyPanicThresholdPct: Explained<number>;
+  tls: TlsExplanation;
+  locality: { enabled: Explained<boolean>; failover: Explained<'applied' | 'not applied'> };
+  /** STRICT_DNS and LOGICAL_DNS only. */
+  dns: {
+    refreshRateMs: Explained<number>;
+    respectDnsTtl: Explained<boolean>;
+    jitterMs: Explained<number>;
+  } | null;
+  endpoints: EndpointExplanation[];
+  /** What a reader should know about how this cluster behaves (tcp proxying, ejection cap …). */
+  notes: string[];
+  /** Fields of the resources behind this cluster that the simulation does not model. */
+  notModelled: Diagnostic[];
+}
+
+/** Where a connection-pool field sits, and the Envoy threshold it sets (B.1). */
+const THRESHOLD_FIELDS = {
+  maxConnections: ['tcp', 'maxConnections'],
+  maxPendingRequests: ['http', 'http1MaxPendingRequests'],
+  maxRequests: ['http', 'http2MaxRequests'],
+  maxRetries: ['http', 'maxRetries'],
+} as const;
+
+const RESOLUTION_NOTES: Record<ClusterDiscoveryType, string> = {
+  ORIGINAL_DST: 'NONE: to the address the app dialled',
+  EDS: 'STATIC: the endpoints below',
+  STRICT_DNS: 'DNS: every address resolved is a host',
+  LOGICAL_DNS: 'DNS_ROUND_ROBIN: one host, the first address (D.3)',
+};
+
+function hashKeyText(ch: ConsistentHashLB): [string, string] | null {
+  if (ch.httpHeaderName !== undefined) return ['httpHeaderName', `header ${ch.httpHeaderName}`];
+  if (ch.httpCookie !== undefined) return ['httpCookie', `cookie ${ch.httpCookie.name}`];
+  if (ch.useSourceIp === true) return ['useSourceIp', 'source IP'];
+  if (ch.httpQueryParameterName !== undefined)
+    return ['httpQueryParameterName', `query parameter ${ch.httpQueryParameterName}`];
+  return null;
+}
+
+function explainLoadBalancer(
+  model: ClusterModel,
+  dr: Located<DestinationRule> | null,
+): Pick<ClusterExplanation, 'lbPolicy' | 'consistentHash' | 'slowStart'> {
+  const base = model.type === 'ORIGINAL_DST' ? null : (model.policyPaths?.loadBalancer ?? null);
+  const lb = (dr === null || base === null ? undefined : valueAt(dr.resource, base)) as
+    | LoadBalancerSettings
+    | undefined;
+  const ch = lb?.consistentHash;
+  const lbPolicy: Explained<LbPolicy> =
+    model.type === 'ORIGINAL_DST'
+      ? byDefault(model.lbPolicy, 'Istio default', 'ORIGINAL_DST clusters always')
+      : ch !== undefined && dr !== null && base !== null
+        ? setAt(
+            dr,
+            [...base, 'consistentHash', ch.maglev !== undefined ? 'maglev' : 'consistentHash'],
+            model.lbPolicy,
+          )
+        : model.lbPolicyFrom === 'set' && dr !== null && base !== null
+          ? setAt(
+              dr,
+              [...base, 'simple'],
+              model.lbPolicy,
+              lb?.simple === 'LEAST_CONN' ? 'LEAST_CONN is an alias' : undefined,
+            )
+          : byDefault(model.lbPolicy, 'Istio default', "Envoy's own default is ROUND_ROBIN");
+  let consistentHash: ClusterExplanation['consistentHash'] = null;
+  if (ch !== undefined && dr !== null && base !== null) {
+    const key = hashKeyText(ch);
+    const chPath = [...base, 'consistentHash'];
+    const sizeField: FieldPath | null =
+      ch.maglev?.tableSize !== undefined
+        ? ['maglev', 'tableSize']
+        : ch.ringHash?.minimumRingSize !== undefined
+          ? ['ringHash', 'minimumRingSize']
+          : ch.minimumRingSize !== undefined
+            ? ['minimumRingSize']
+            : null;
+    consistentHash = {
+      key:
+        key === null
+          ? byDefault('none', 'Istio default', 'no hash key: every request hashes alike')
+          : setAt(dr, [...chPath, key[0]], key[1]),
+      tableSize:
+        sizeField !== null
+          ? setAt(dr, [...chPath, ...sizeField], model.hashTableSize)
+          : byDefault(model.hashTableSize, 'Envoy default'),
+    };
+  }
+  const slow = model.slowStart;
+  let slowStart: ClusterExplanation['slowStart'] = null;
+  if (slow !== null && dr !== null && base !== null) {
+    const warmup = lb?.warmup !== undefined;
+    slowStart = {
+      windowMs: setAt(
+        dr,
+        warmup ? [...base, 'warmup', 'duration'] : [...base, 'warmupDurationSecs'],
+        slow.slowStartWindowMs,
+      ),
+      aggression: fromField(
+        dr,
+        warmup ? [...base, 'warmup'] : null,
+        ['aggression'],
+        slow.aggression ?? 1,
+        warmup ? 'Istio default' : 'Envoy default',
+      ),
+      minWeightPercent: fromField(
+        dr,
+        warmup ? [...base, 'warmup'] : null,
+        ['minimumPercent'],
+        slow.minWeightPercent ?? 10,
+        warmup ? 'Istio default' : 'Envoy default',
+      ),
+    };
+  }
+  return { lbPolicy, consistentHash, slowStart };
+}
+
+function explainLocality(
+  model: ClusterModel,
+  dr: Located<DestinationRule> | null,
+): ClusterExplanation['locality'] {
+  const base = model.policyPaths?.loadBalancer ?? null;
+  const setting =
+    dr === null || base === null ? undefined : valueAt(dr.resource, [...base, 'localityLbSetting']);
+  const enabled: Explained<boolean> =
+    setting === undefined || dr === null || base === null
+      ? byDefault(true, 'mesh default', 'meshConfig.localityLbSetting')
+      : fromField(
+          dr,
+          [...base, 'localityLbSetting'],
+          ['enabled'],
+          model.localityFailover !== 'disabled',
+          'Istio default',
+        );
+  const failoverRules =
+    dr !== null &&
+    base !== null &&
+    valueAt(dr.resource, [...base, 'localityLbSetting', 'failover']) !== undefined;
+  let failover: Explained<'applied' | 'not applied'>;
+  switch (model.localityFailover) {
+    case 'applied':
+      failover = failoverRules
+        ? setAt(
+            dr!,
+            [...base!, 'localityLbSetting', 'failover'],
+            'applied',
+            'priorities by locality and these rules',
+          )
+        : byDefault(
+            'applied',
+            'Istio default',
+            'priorities: same zone 0, same region 1, other regions 2 (compacted)',
+          );
+      break;
+    case 'disabled':
+      failover = byDefault('not applied', 'Istio default', 'locality load balancing is disabled');
+      break;
+    case 'no proxy locality':
+      failover = byDefault('not applied', 'meshsim default', "the caller's locality is unknown (--locality)");
+      break;
+    default:
+      failover = byDefault(
+        'not applied',
+        'Istio default',
+        'Istio fails over only with outlierDetection: every endpoint in priority 0',
+      );
+  }
+  return { enabled, failover };
+}
+
+/** Notes on how the cluster behaves that its values alone do not say. */
+function notesOn(model: ClusterModel, e: Pick<ClusterExplanation, 'tls' | 'endpoints' | 'subset'>): string[] {
+  const notes: string[] = [];
+  const protocol = model.protocol;
+  if (protocol === 'HTTPS' || protocol === 'TLS') {
+    notes.push(
+      `${protocol} port: the app speaks TLS, so a real sidecar tcp-proxies it (E.1): no HTTP route, retry, timeout or fault applies, only maxConnections and connectTimeout; meshsim simulates it as HTTP/1.1`,
+    );
+    if (e.tls.context !== null) {
+      notes.push(
+        'the DestinationRule originates TLS on a port where the app already speaks TLS: the upstream would get TLS inside TLS',
+      );
+    }
+  } else if (protocol === 'HTTP2' || protocol === 'GRPC' || protocol === 'GRPC-WEB') {
+    notes.push(`${protocol} port: HTTP/2 pools are not modelled yet; meshsim simulates HTTP/1.1 pools`);
+  } else if (protocol !== 'HTTP') {
+    notes.push(
+      `${protocol} port: a real sidecar tcp-proxies it: no HTTP route, retry, timeout or fault applies, only maxConnections and connectTimeout; meshsim simulates it as HTTP/1.1`,
+    );
+  }
+  if (model.type === 'ORIGINAL_DST') notes.push('not simulated: meshsim run refuses resolution NONE');
+  if (model.type === 'LOGICAL_DNS') {
+    notes.push(
+      'one logical host: the load balancer has no choice to make; connections stay on the address they opened to (D.3)',
+    );
+  }
+  if (model.type === 'EDS' && e.endpoints.length === 0) {
+    notes.push(
+      e.subset === ''
+        ? 'no endpoint: every request gets 503 UH'
+        : 'no endpoint carries the subset labels: every request gets 503 UH',
+    );
+  }
+  const od = model.outlierDetection;
+  const hosts = model.type === 'EDS' ? e.endpoints.length : model.type === 'LOGICAL_DNS' ? 1 : 0;
+  if (od !== null && model.type === 'STRICT_DNS') {
+    let needed = 1;
+    while (needed < 1000 && maxEjectableHosts(od, needed) === 0) needed++;
+    notes.push(
+      `hosts are the addresses DNS returns: with maxEjectionPercent ${od.maxEjectionPercent}, a host can be ejected only once there are at least ${needed}`,
+    );
+  }
+  if (od !== null && hosts > 0) {
+    const k = maxEjectableHosts(od, hosts);
+    notes.push(
+      k === 0
+        ? `with ${hosts} host(s) and maxEjectionPercent ${od.maxEjectionPercent}, no host can ever be ejected (each detection counts ejections_overflow)`
+        : `with ${hosts} host(s) and maxEjectionPercent ${od.maxEjectionPercent}, at most ${k} can be ejected at once`,
+    );
+    if (k === hosts && model.healthyPanicThresholdPct === 0) {
+      notes.push('every host can be ejected and panic is off: then the cluster answers 503 UH');
+    }
+  }
+  return notes;
+}
+
+/** Explains one cluster built by translateCluster: each value with where it came from. */
+export function explainCluster(
+  model: ClusterModel,
+  serviceEntry: Located<ServiceEntry>,
+  dr: Located<DestinationRule> | null,
+  istioVersion: string,
+  notModelled: Diagnostic[],
+): ClusterExplanation {
+  const se = serviceEntry.resource;
+  const portIndex = (se.spec.ports ?? []).findIndex((p) => p.number === model.port);
+  const subset = model.name.split('|')[2] ?? '';
+  const pool = model.policyPaths?.connectionPool ?? null;
+  const threshold = (key: keyof typeof THRESHOLD_FIELDS): Explained<number> => {
+    const path = THRESHOLD_FIELDS[key];
+    const value = model.circuitBreakers[key];
+    if (model.circuitBreakersFrom[key] === 'set') return fromField(dr, pool, path, value, 'Istio default');
+    const written = dr !== null && pool !== null && valueAt(dr.resource, [...pool, ...path]) !== undefined;
+    return byDefault(value, 'Istio default', written ? '0 counts as unset' : undefined);
+  };
+  const budget = model.circuitBreakers.retryBudget;
+  const budgetPath = model.policyPaths?.retryBudget ?? null;
+  const maxRetries = threshold('maxRetries');
+  if (budget !== undefined) maxRetries.note = 'ignored: the retry budget replaces it';
+  const od = model.outlierDetection;
+  const odPath = model.policyPaths?.outlierDetection ?? null;
+  const endpoints: EndpointExplanation[] =
+    model.type === 'EDS'
+      ? model.endpoints.map(({ address, port, locality, weight, priority, labels }) => ({
+          address,
+          port,
+          locality,
+          weight,
+          priority,
+          labels,
+        }))
+      : model.dnsTargets.map(({ hostname, port, locality, weight, priority, labels }) => ({
+          address: hostname,
+          port,
+          locality,
+          weight,
+          priority,
+          labels,
+        }));
+  const tls = explainTls(model, serviceEntry, dr);
+  const dnsCluster = model.type === 'STRICT_DNS' || model.type === 'LOGICAL_DNS';
+  const explanation: ClusterExplanation = {
+    name: model.name,
+    host: model.serviceHost,
+    port: model.port,
+    subset,
+    serviceEntry: refOf(serviceEntry),
+    destinationRule: dr === null ? null : refOf(dr),
+    protocol:
+      portIndex >= 0 && se.spec.ports?.[portIndex]?.protocol !== undefined
+        ? setAt(serviceEntry, ['spec', 'ports', portIndex, 'protocol'], model.protocol)
+        : byDefault(
+            model.protocol,
+            'meshsim default',
+            'unset: Istio sniffs the protocol; meshsim assumes HTTP',
+          ),
+    type: writtenIn(serviceEntry, ['spec', 'resolution'])
+      ? setAt(serviceEntry, ['spec', 'resolution'], model.type, RESOLUTION_NOTES[model.type])
+      : byDefault(model.type, 'Istio default', `resolution unset = ${RESOLUTION_NOTES[model.type]}`),
+    ...explainLoadBalancer(model, dr),
+    circuitBreakers: {
+      maxConnections: threshold('maxConnections'),
+      maxPendingRequests: threshold('maxPendingRequests'),
+      maxRequests: threshold('maxRequests'),
+      maxRetries,
+      retryBudget:
+        budget === undefined
+          ? null
+          : {
+              budgetPercent: fromField(dr, budgetPath, ['percent'], budget.budgetPercent, 'Istio default'),
+              minRetryConcurrency: fromField(
+                dr,
+                budgetPath,
+                ['minRetryConcurrency'],
+                budget.minRetryConcurrency,
+                'Istio default',
+              ),
+            },
+    },
+    connectTimeoutMs: setOr(
+      dr,
+      pool,
+      ['tcp', 'connectTimeout'],
+      model.connectTimeoutMs,
+      byDefault(model.connectTimeoutMs, 'mesh default', "meshConfig.connectTimeout; Envoy's own is 5s"),
+    ),
+    outlierDetection:
+      od === null || dr === null || odPath === null ? null : explainOutlier(od, dr, odPath, istioVersion),
+    healthyPanicThresholdPct:
+      od === null
+        ? byDefault(
+            model.healthyPanicThresholdPct,
+            'Envoy default',
+            'no outlierDetection: Istio leaves it to Envoy',
+          )
+        : fromField(
+            dr,
+            odPath,
+            ['minHealthPercent'],
+            model.healthyPanicThresholdPct,
+            'Istio default',
+            model.healthyPanicThresholdPct === 0
+              ? 'from minHealthPercent: 0 turns panic mode off'
+              : 'from minHealthPercent',
+          ),
+    tls,
+    locality: explainLocality(model, dr),
+    dns: dnsCluster
+      ? {
+          refreshRateMs: byDefault(
+            model.dnsRefreshRateMs,
+            'mesh default',
+            'meshConfig.dnsRefreshRate: without a TTL, and after a failure',
+          ),
+          respectDnsTtl: byDefault(true, 'Istio default', 'the next refresh follows the answer TTL'),
+          jitterMs: byDefault(model.dnsJitterMs, 'Istio default', 'PILOT_DNS_JITTER_DURATION'),
+        }
+      : null,
+    endpoints,
+    notes: [],
+    notModelled,
+  };
+  explanation.notes = notesOn(model, explanation);
+  return explanation;
+}
