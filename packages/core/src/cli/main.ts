@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ConfigError, type Diagnostic, formatDiagnostic } from '../config/diagnostics.js';
-import type { ConfigSource } from '../config/load.js';
+import { ConfigError, type Diagnostic, formatDiagnostic, hasErrors } from '../config/diagnostics.js';
+import { explainConfig } from '../config/explain.js';
+import { formatExplanationTable } from '../config/explain-format.js';
+import { type ConfigSource, loadConfig } from '../config/load.js';
+import { ISTIO_VERSION_PATTERN } from '../config/schema/scenario.js';
 import { planSimulation, simulate } from '../simulate.js';
 import { formatReportTable } from './format-table.js';
 
@@ -40,6 +43,11 @@ function readSources(files: string[]): ConfigSource[] {
 function parseSeed(value: string): number {
   if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError('the seed must be an integer');
   return Number(value);
+}
+
+function parseIstioVersion(value: string): string {
+  if (!ISTIO_VERSION_PATTERN.test(value)) throw new InvalidArgumentError('must look like 1.24 or 1.24.3');
+  return value;
 }
 
 function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[]): void {
@@ -94,6 +102,48 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       io.stdout(`${files.join(', ')}: ${errors} error(s), ${warnings} warning(s)\n`);
       if (errors > 0) exitCode = 1;
     });
+
+  program
+    .command('explain')
+    .description(
+      'print the Envoy clusters and routes a sidecar gets from FILE(s), each value with where it came from',
+    )
+    .argument(
+      '<files...>',
+      'YAML files: ServiceEntry, DestinationRule, VirtualService; a Scenario is optional',
+    )
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
+    )
+    .option('-n, --namespace <namespace>', "the caller's namespace (default: the Scenario's, else default)")
+    .option(
+      '--istio-version <version>',
+      "the caller's Istio release, for version-dependent defaults (default: the Scenario's, else the current one)",
+      parseIstioVersion,
+    )
+    .option('--locality <region/zone/subzone>', "the caller's locality, for failover priorities")
+    .action(
+      (
+        files: string[],
+        options: { format: 'table' | 'json'; namespace?: string; istioVersion?: string; locality?: string },
+      ) => {
+        const { format, ...proxy } = options;
+        const explanation = explainConfig(loadConfig(readSources(files)), {
+          ...proxy,
+          origin: 'command line',
+        });
+        if (hasErrors(explanation.diagnostics)) {
+          printDiagnostics(io, explanation.diagnostics);
+          exitCode = 1;
+          return;
+        }
+        io.stdout(
+          format === 'json'
+            ? `${JSON.stringify(explanation, null, 2)}\n`
+            : formatExplanationTable(explanation),
+        );
+      },
+    );
 
   try {
     await program.parseAsync(argv, { from: 'user' });
