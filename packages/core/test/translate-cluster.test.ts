@@ -610,3 +610,22 @@ describe('what translateCluster records for explain', () => {
     expect(cluster?.tls).toBeNull();
   });
 });
+
+describe('ServiceEntry and DestinationRule fields the simulation leaves out are warned about', () => {
+  it('addresses, MESH_INTERNAL, proxyProtocol and zoneAwareLbSetting each get a warning naming the field', () => {
+    const se = serviceEntry().replace(
+      '  resolution: STATIC',
+      '  addresses: [192.0.2.100]\n  location: MESH_INTERNAL\n  resolution: STATIC',
+    );
+    const policy =
+      '    proxyProtocol: { version: V2 }\n    loadBalancer: { zoneAwareLbSetting: { enabled: true } }';
+    const { cluster, diagnostics } = translateFirst(stream(se, destinationRule({ policy })));
+    expect(cluster).not.toBeNull();
+    expect(diagnostics.map((d) => [d.severity, d.path])).toEqual([
+      ['warning', 'spec.trafficPolicy.loadBalancer.zoneAwareLbSetting'],
+      ['warning', 'spec.trafficPolicy.proxyProtocol'],
+      ['warning', 'spec.addresses'],
+      ['warning', 'spec.location'],
+    ]);
+  });
+});

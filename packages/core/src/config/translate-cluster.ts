@@ -247,6 +247,9 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
       drAt([...pathOf.loadBalancer, 'localityLbSetting', field], 'warning', 'parsed but not modelled yet');
     }
   }
+  if (lb?.zoneAwareLbSetting !== undefined) {
+    drAt([...pathOf.loadBalancer, 'zoneAwareLbSetting'], 'warning', 'parsed but not modelled yet');
+  }
   const localityFailover: LocalityFailover = !localityOn
     ? 'disabled'
     : policy.outlierDetection === undefined
@@ -266,6 +269,35 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     endpoints[i]!.priority = p;
   });
   if (policy.tls !== undefined) drAt(pathOf.tls, 'warning', 'parsed but not modelled yet');
+  const subsetPolicy = subsetIndex >= 0 ? dr?.spec.subsets?.[subsetIndex]?.trafficPolicy : undefined;
+  for (const field of ['tunnel', 'proxyProtocol'] as const) {
+    if (subsetPolicy?.[field] !== undefined) {
+      drAt(
+        ['spec', 'subsets', subsetIndex, 'trafficPolicy', field],
+        'warning',
+        'parsed but not modelled yet',
+      );
+    } else if (dr?.spec.trafficPolicy?.[field] !== undefined) {
+      drAt(['spec', 'trafficPolicy', field], 'warning', 'parsed but not modelled yet');
+    }
+  }
+  if ((se.spec.addresses ?? []).length > 0) {
+    seAt(
+      ['spec', 'addresses'],
+      'warning',
+      'not modelled: meshsim addresses traffic by host name (Istio matches TCP listeners on these)',
+    );
+  }
+  if (se.spec.workloadSelector !== undefined) {
+    seAt(['spec', 'workloadSelector'], 'warning', 'not modelled yet: selected workloads give no endpoints');
+  }
+  if (se.spec.location === 'MESH_INTERNAL') {
+    seAt(
+      ['spec', 'location'],
+      'warning',
+      'MESH_INTERNAL is not modelled: no automatic mTLS to the endpoints',
+    );
+  }
   const od = policy.outlierDetection;
   if (od?.consecutiveErrors !== undefined) {
     drAt(
