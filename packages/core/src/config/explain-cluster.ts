@@ -214,7 +214,7 @@ function explainLocality(
         : byDefault(
             'applied',
             'Istio default',
-            'priorities: same zone 0, same region 1, other regions 2 (compacted)',
+            'by locality: same subzone 0, same zone 1, same region 2, elsewhere 3; then renumbered without gaps',
           );
       break;
     case 'disabled':
