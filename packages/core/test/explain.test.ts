@@ -565,3 +565,46 @@ spec:
     expect(e.diagnostics.map((d) => [d.severity, d.path])).toEqual([['error', 'istioVersion']]);
   });
 });
+
+describe('notes on what the numbers come to', () => {
+  function routeOf(http: string) {
+    return explain(docs(SE, vs(http)), { namespace: 'shop' }).virtualHosts[0]!.routes[0]!;
+  }
+
+  it('more attempts than fit in the route timeout (seed 11’s 4 × 10s under 30s)', () => {
+    const r = routeOf(`    - timeout: 30s
+      retries: { attempts: 3, perTryTimeout: 10s, retryOn: "5xx,retriable-4xx" }
+      route: [{ destination: { host: api.example.com } }]`);
+    expect(r.notes).toEqual([
+      '4 attempts of up to 10s need up to 40s plus back-off, more than the 30s route timeout: it can cut the last attempts short (504 UT)',
+    ]);
+    expect(r.retry?.policy?.retryOn.note).toBe(
+      'retriable-4xx is 409 only; 5xx covers resets, connect failures and per-try timeouts too',
+    );
+    expect(r.retry?.policy?.perTryTimeoutMs.note).toBeUndefined();
+  });
+
+  it('a per-try timeout retryOn does not retry, and attempts that fit say nothing', () => {
+    const r = routeOf(`    - timeout: 30s
+      retries: { attempts: 2, perTryTimeout: 10s, retryOn: connect-failure }
+      route: [{ destination: { host: api.example.com } }]`);
+    expect(r.notes).toEqual([]);
+    expect(r.retry?.policy?.perTryTimeoutMs.note).toBe(
+      'a per-try timeout is not retried under this retryOn (needs 5xx, gateway-error or reset)',
+    );
+  });
+
+  it("Istio's default retryOn, on HTTP/1.1, is connect-failure and the codes", () => {
+    expect(explain(SE, { namespace: 'shop' }).virtualHosts[0]!.routes[0]!.retry?.policy?.retryOn.note).toBe(
+      'refused-stream needs HTTP/2 and unavailable/cancelled need grpc-status',
+    );
+  });
+
+  it('http2MaxRequests limits HTTP/1.1 too; a max ejection time equal to the base stops growth', () => {
+    const policy = `    connectionPool: { http: { http2MaxRequests: 100 } }
+    outlierDetection: { baseEjectionTime: 300s }`;
+    const c = cluster(explain(docs(SE, dr(policy)), { namespace: 'shop' }), CLUSTER);
+    expect(c.circuitBreakers.maxRequests.note).toBe('http2MaxRequests limits HTTP/1.1 requests too');
+    expect(c.outlierDetection?.maxEjectionTimeMs.note).toContain('equal to baseEjectionTime');
+  });
+});

@@ -304,7 +304,10 @@ export function explainCluster(
   const threshold = (key: keyof typeof THRESHOLD_FIELDS): Explained<number> => {
     const path = THRESHOLD_FIELDS[key];
     const value = model.circuitBreakers[key];
-    if (model.circuitBreakersFrom[key] === 'set') return fromField(dr, pool, path, value, 'Istio default');
+    if (model.circuitBreakersFrom[key] === 'set') {
+      const note = key === 'maxRequests' ? 'http2MaxRequests limits HTTP/1.1 requests too' : undefined;
+      return fromField(dr, pool, path, value, 'Istio default', note);
+    }
     const written = dr !== null && pool !== null && valueAt(dr.resource, [...pool, ...path]) !== undefined;
     return byDefault(value, 'Istio default', written ? '0 counts as unset' : undefined);
   };

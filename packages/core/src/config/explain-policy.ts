@@ -82,7 +82,9 @@ export function explainOutlier(
       c.maxEjectionTimeMs,
       c.maxEjectionTimeMs > 300_000
         ? 'raised to baseEjectionTime (Envoy: max(300s, base))'
-        : 'Istio does not expose it',
+        : c.maxEjectionTimeMs === c.baseEjectionTimeMs
+          ? 'Istio does not expose it; equal to baseEjectionTime, so repeated ejections do not grow longer'
+          : 'Istio does not expose it',
     ),
     maxEjectionPercent:
       (od.maxEjectionPercent ?? 0) > 0

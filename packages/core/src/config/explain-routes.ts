@@ -1,7 +1,8 @@
 import { stringify } from 'yaml';
 import { flagsText } from '../observe/response-flags.js';
-import type { RetryPolicyModel } from '../router/retry-policy.js';
+import { RetryOn, type RetryPolicyModel } from '../router/retry-policy.js';
 import type { Diagnostic } from './diagnostics.js';
+import { formatDurationMs } from './durations.js';
 import type { RouteModel } from './envoy-model.js';
 import { type ResourceRef, refOf } from './explain-cluster.js';
 import { byDefault, type Explained, setAt } from './explain-values.js';
@@ -80,10 +81,11 @@ function explainRetryPolicy(
       : 'empty since Istio 1.24 (EXCLUDE_UNSAFE_503_FROM_DEFAULT_RETRY)',
   );
   const perTry = retries?.perTryTimeout;
+  const onTimeout = (policy.retryOn & (RetryOn['5xx'] | RetryOn['gateway-error'] | RetryOn.reset)) !== 0;
   return {
     retryOn: retryOnSet
-      ? setAt(doc, [...rp, 'retryOn'], policy.retryOnText)
-      : byDefault(policy.retryOnText, 'Istio default'),
+      ? setAt(doc, [...rp, 'retryOn'], policy.retryOnText, retryOnNote(policy.retryOn))
+      : byDefault(policy.retryOnText, 'Istio default', retryOnNote(policy.retryOn)),
     retriableStatusCodes: retryOnSet
       ? setAt(
           doc,
@@ -102,7 +104,9 @@ function explainRetryPolicy(
             policy.perTryTimeoutMs,
             policy.perTryTimeoutMs === 0
               ? `ignored: ${perTry.text} is not below the route timeout`
-              : undefined,
+              : onTimeout
+                ? undefined
+                : 'a per-try timeout is not retried under this retryOn (needs 5xx, gateway-error or reset)',
           )
         : byDefault(0, 'Istio default'),
     backoffBaseMs:
@@ -125,6 +129,29 @@ function explainRetryPolicy(
       policy.previousHosts ? 'picks a host not tried before, up to 5 times' : 'unused without previous_hosts',
     ),
   };
+}
+
+/** What the retry_on tokens come to for plain HTTP/1.1 responses (A.2), when that is not what they seem. */
+function retryOnNote(bits: number): string | undefined {
+  const notes: string[] = [];
+  const grpcOrH2 = RetryOn['refused-stream'] | RetryOn.unavailable | RetryOn.cancelled;
+  if ((bits & grpcOrH2) !== 0 && (bits & (RetryOn['5xx'] | RetryOn['gateway-error'])) === 0) {
+    notes.push('refused-stream needs HTTP/2 and unavailable/cancelled need grpc-status');
+  }
+  if ((bits & RetryOn['retriable-4xx']) !== 0) notes.push('retriable-4xx is 409 only');
+  if ((bits & RetryOn['5xx']) !== 0)
+    notes.push('5xx covers resets, connect failures and per-try timeouts too');
+  return notes.length === 0 ? undefined : notes.join('; ');
+}
+
+/** When the attempts the policy allows cannot all fit in the route timeout. */
+function timeoutNote(model: RouteModel): string | null {
+  const retry = model.retry;
+  if (retry === null || model.timeoutMs <= 0 || retry.perTryTimeoutMs <= 0) return null;
+  const attempts = retry.numRetries + 1;
+  if (attempts * retry.perTryTimeoutMs <= model.timeoutMs) return null;
+  const each = formatDurationMs(retry.perTryTimeoutMs);
+  return `${attempts} attempts of up to ${each} need up to ${formatDurationMs(attempts * retry.perTryTimeoutMs)} plus back-off, more than the ${formatDurationMs(model.timeoutMs)} route timeout: it can cut the last attempts short (504 UT)`;
 }
 
 function explainRetry(
@@ -220,6 +247,8 @@ export function explainRoute(
     notes.push(`no cluster for ${unknown.join(', ') || 'an empty route list'}: 503 NC`);
   }
   const list = r?.route ?? [];
+  const tooLong = local ? null : timeoutNote(model);
+  if (tooLong !== null) notes.push(tooLong);
   return {
     name: model.name,
     virtualService: vs === null ? null : refOf(vs),
