@@ -608,3 +608,17 @@ describe('notes on what the numbers come to', () => {
     expect(c.outlierDetection?.maxEjectionTimeMs.note).toContain('equal to baseEjectionTime');
   });
 });
+
+describe('two DestinationRules for one host (seeds 08 and 09 together)', () => {
+  it('the first keeps the cluster; the second is reported with what Istio would merge', () => {
+    const second = dr('    tls: { mode: MUTUAL, credentialName: certs }').replace(
+      'name: api,',
+      'name: api-2,',
+    );
+    const e = explain(docs(SE, dr('    loadBalancer: { simple: RANDOM }'), second), { namespace: 'shop' });
+    expect(cluster(e, CLUSTER).destinationRule?.name).toBe('shop/api');
+    expect(e.notExplained.map((n) => `${n.what}: ${n.reason}`)).toEqual([
+      "DestinationRule shop/api-2: DestinationRule shop/api for the same host comes first: Istio keeps its traffic policy and would merge in this one's subsets, which meshsim does not",
+    ]);
+  });
+});

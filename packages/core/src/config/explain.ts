@@ -247,14 +247,28 @@ export function explainConfig(loaded: LoadedConfig, options: ExplainOptions = {}
   for (const dr of loaded.destinationRules) {
     if (usedRules.has(dr)) continue;
     const r = dr.resource;
+    const shaped = listeners.find((l) => hostMatches(r.spec.host, l.host));
+    const winner =
+      shaped === undefined
+        ? null
+        : findDestinationRule(
+            loaded.destinationRules,
+            shaped.host,
+            shaped.se.resource.metadata.namespace,
+            caller,
+          );
     const reason =
       r.spec.workloadSelector !== undefined
         ? 'it has a workloadSelector: meshsim looks up only rules for every workload'
         : !isExportedTo(r.spec.exportTo, r.metadata.namespace, caller)
           ? `not exported to namespace ${caller}`
-          : !listeners.some((l) => hostMatches(r.spec.host, l.host))
+          : shaped === undefined
             ? `host ${r.spec.host} matches no ServiceEntry host visible from namespace ${caller}`
-            : `another DestinationRule takes precedence for ${r.spec.host}`;
+            : winner !== null &&
+                winner.resource.metadata.namespace === r.metadata.namespace &&
+                winner.resource.spec.host === r.spec.host
+              ? `${what('DestinationRule', winner)} for the same host comes first: Istio keeps its traffic policy and would merge in this one's subsets, which meshsim does not`
+              : `${winner === null ? 'another DestinationRule' : what('DestinationRule', winner)} takes precedence for ${shaped.host}`;
     notExplained.push({ what: what('DestinationRule', dr), file: dr.file, line: dr.line, reason });
   }
   for (const vs of loaded.virtualServices) notExplainedParts(vs, caller, shownRoutes, notExplained);
