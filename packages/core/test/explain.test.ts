@@ -206,14 +206,14 @@ describe('DestinationRule values: set ones point at their line', () => {
 
   it('notes how many of the hosts the cap lets go: 10 % of 3 is none', () => {
     expect(c.notes).toContain(
-      'with 3 host(s) and maxEjectionPercent 10, no host can ever be ejected (each detection counts ejections_overflow)',
+      'with 3 hosts and maxEjectionPercent 10, no host can ever be ejected (each detection counts ejections_overflow)',
     );
   });
 
   it('before Istio 1.19 the cap is the old Envoy rule, and then one host of three can go', () => {
     const old = cluster(explain(text, { namespace: 'shop', istioVersion: '1.18' }), CLUSTER);
     expect(old.outlierDetection?.capRule.value).toBe('pre-1.27');
-    expect(old.notes).toContain('with 3 host(s) and maxEjectionPercent 10, at most 1 can be ejected at once');
+    expect(old.notes).toContain('with 3 hosts and maxEjectionPercent 10, at most 1 can be ejected at once');
   });
 
   it('without minHealthPercent, outlier detection turns panic off: 0 is Istio’s default then', () => {

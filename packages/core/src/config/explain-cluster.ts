@@ -277,10 +277,11 @@ function notesOn(model: ClusterModel, e: Pick<ClusterExplanation, 'tls' | 'endpo
   }
   if (od !== null && hosts > 0) {
     const k = maxEjectableHosts(od, hosts);
+    const count = `${hosts} ${hosts === 1 ? 'host' : 'hosts'}`;
     notes.push(
       k === 0
-        ? `with ${hosts} host(s) and maxEjectionPercent ${od.maxEjectionPercent}, no host can ever be ejected (each detection counts ejections_overflow)`
-        : `with ${hosts} host(s) and maxEjectionPercent ${od.maxEjectionPercent}, at most ${k} can be ejected at once`,
+        ? `with ${count} and maxEjectionPercent ${od.maxEjectionPercent}, no host can ever be ejected (each detection counts ejections_overflow)`
+        : `with ${count} and maxEjectionPercent ${od.maxEjectionPercent}, at most ${k} can be ejected at once`,
     );
     if (k === hosts && model.healthyPanicThresholdPct === 0) {
       notes.push('every host can be ejected and panic is off: then the cluster answers 503 UH');

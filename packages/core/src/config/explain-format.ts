@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { formatDiagnostic } from './diagnostics.js';
+import { type Diagnostic, formatDiagnostic } from './diagnostics.js';
 import { formatDurationMs } from './durations.js';
 import type { Explanation } from './explain.js';
 import type { ClusterExplanation } from './explain-cluster.js';
@@ -176,6 +176,10 @@ function listed(title: string, lines: readonly string[]): string[] {
 
 const where = (file: string, line: number) => `${file}:${line}`;
 
+/** Diagnostics in reading order: by file, then position. */
+const inOrder = (list: readonly Diagnostic[]): Diagnostic[] =>
+  [...list].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+
 /** The explanation as people read it: istioctl-style summaries, then every value with its source. */
 export function formatExplanationTable(e: Explanation): string {
   const out: string[] = [];
@@ -231,7 +235,7 @@ export function formatExplanationTable(e: Explanation): string {
       out.push(eps.toString());
     }
     out.push(...listed('  Notes:', c.notes));
-    out.push(...listed('  Not modelled:', c.notModelled.map(formatDiagnostic)));
+    out.push(...listed('  Not modelled:', inOrder(c.notModelled).map(formatDiagnostic)));
   }
 
   for (const v of e.virtualHosts) {
@@ -242,7 +246,7 @@ export function formatExplanationTable(e: Explanation): string {
       out.push(`  Route ${r.name}${from}`);
       out.push(fieldTable(routeRows(r)));
       out.push(...listed('  Notes:', r.notes));
-      out.push(...listed('  Not modelled:', r.notModelled.map(formatDiagnostic)));
+      out.push(...listed('  Not modelled:', inOrder(r.notModelled).map(formatDiagnostic)));
     }
   }
 
