@@ -9,6 +9,7 @@ export {
 } from './explain.js';
 export type { ClusterExplanation, EndpointExplanation, ResourceRef } from './explain-cluster.js';
 export { formatExplanationTable } from './explain-format.js';
+export type { LoadBalancerExplanation, LocalityExplanation } from './explain-load-balancer.js';
 export type { OutlierExplanation, TlsExplanation } from './explain-policy.js';
 export type { FaultExplanation, RetryExplanation, RouteExplanation } from './explain-routes.js';
 export type { DefaultKind, Explained, SourceLocation } from './explain-values.js';
