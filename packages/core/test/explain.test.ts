@@ -454,6 +454,13 @@ describe('resolutions', () => {
     expect(c.notes).toContain('not simulated: meshsim run refuses resolution NONE');
   });
 
+  it("an unwritten resolution is the CRD's NONE: a default, not a set value", () => {
+    const se = SE.replace('  resolution: STATIC\n', '').replace(/ {2}endpoints:\n(.*\n)*/, '');
+    const c = cluster(explain(se, { namespace: 'shop' }), CLUSTER);
+    expect([c.type.value, origin(c.type)]).toEqual(['ORIGINAL_DST', 'Istio default']);
+    expect(c.type.note).toBe('resolution unset = NONE: to the address the app dialled');
+  });
+
   it('DNS: refresh from the mesh default, and the host count the ejection cap needs', () => {
     const se = SE.replace('resolution: STATIC', 'resolution: DNS').replace(/ {2}endpoints:\n(.*\n)*/, '');
     const c = cluster(
