@@ -10,6 +10,14 @@ export default defineConfig({
       { find: /^@meshsim\/core$/, replacement: src('./packages/core/src/index.ts') },
       { find: /^@meshsim\/core\/kernel$/, replacement: src('./packages/core/src/kernel/index.ts') },
       { find: /^@meshsim\/scenarios$/, replacement: src('./packages/scenarios/src/index.ts') },
+      {
+        find: /^@meshsim\/scenarios\/arbitraries$/,
+        replacement: src('./packages/scenarios/src/arbitraries/index.ts'),
+      },
+      {
+        find: /^@meshsim\/scenarios\/invariants$/,
+        replacement: src('./packages/scenarios/src/invariants/index.ts'),
+      },
     ],
   },
   test: {

@@ -100,3 +100,40 @@ describe('DNS_ROUND_ROBIN → LOGICAL_DNS (D.3, D.4)', () => {
     expect(Object.keys(host.requestsByAddress!)).toEqual(['198.51.100.2']);
   });
 });
+
+describe('DNS failures (D.2)', () => {
+  it('a resolver outage keeps the STRICT_DNS hosts; retries come at dns_refresh_rate (60 s)', () => {
+    const r = simulate({
+      config: dnsEntry('DNS'),
+      seed: 54,
+      duration: '100s',
+      dns: { 'api.third-party.io': { ttl: '10s', answers } },
+      traffic: { host: 'api.third-party.io', rps: 10 },
+      endpoints: { '*': { latency: { constant: '5ms' } } },
+      timeline: [{ at: '15s', dns: 'api.third-party.io', set: { failure: 'SERVFAIL' } }],
+    });
+    const c = r.clusters[CLUSTER]!;
+    // Queries at 0 and ~10 s succeed; ~20 s fails; the next try waits 60 s (~80 s) and fails again.
+    expect(c.stats.update_success).toBe(2);
+    expect(c.stats.update_failure).toBe(2);
+    // The hosts stay, so nothing changes for the clients.
+    expect(c.stats.membership_total).toBe(3);
+    expect(r.client.byStatus).toEqual({ '200': r.client.total });
+  });
+
+  it('an empty answer leaves STRICT_DNS with no host: 503 UH', () => {
+    const r = simulate({
+      config: dnsEntry('DNS'),
+      seed: 55,
+      duration: '30s',
+      dns: { 'api.third-party.io': { ttl: '5s', answers } },
+      traffic: { host: 'api.third-party.io', rps: 10 },
+      endpoints: { '*': { latency: { constant: '5ms' } } },
+      timeline: [{ at: '10s', dns: 'api.third-party.io', set: { answers: [] } }],
+    });
+    const c = r.clusters[CLUSTER]!;
+    expect(c.stats.update_empty).toBeGreaterThan(0);
+    expect(c.stats.membership_total).toBe(0);
+    expect(r.client.byFlag.UH).toBeGreaterThan(0);
+  });
+});

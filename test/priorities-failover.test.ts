@@ -1,6 +1,10 @@
 import { type SimulationSpec, simulate } from '@meshsim/core';
 import { describe, expect, it } from 'vitest';
-import { failoverPriorities, lbPriority } from '../packages/core/src/config/locality-priority.js';
+import {
+  failoverPriorities,
+  failoverPriorityPriorities,
+  lbPriority,
+} from '../packages/core/src/config/locality-priority.js';
 
 const Z_999 = 3.2905267314919255;
 
@@ -91,5 +95,23 @@ describe('per-priority health, overprovisioning and spill, measured from traffic
     expect(r.client.byStatus['500']).toBe(all);
     expect(r.client.byFlag.UH).toBe(r.client.total - all);
     expect(r.clusters['outbound|80||db.example.com']!.stats['outlier_detection.ejections_active']).toBe(20);
+  });
+});
+
+describe('failoverPriority (C.4)', () => {
+  it('first mismatching label j gives priority len − j; label=value compares against the value', () => {
+    const labels = [
+      { 'topology.kubernetes.io/region': 'us', 'topology.kubernetes.io/zone': 'a' },
+      { 'topology.kubernetes.io/region': 'us', 'topology.kubernetes.io/zone': 'b' },
+      { 'topology.kubernetes.io/region': 'eu', 'topology.kubernetes.io/zone': 'a' },
+    ];
+    const proxy = { 'topology.kubernetes.io/region': 'us', 'topology.kubernetes.io/zone': 'a' };
+    const order = ['topology.kubernetes.io/region', 'topology.kubernetes.io/zone'];
+    // us/a matches both → 0; us/b misses the zone (j = 1) → 2 − 1 = 1; eu misses the region (j = 0) → 2.
+    expect(failoverPriorityPriorities(proxy, labels, order)).toEqual([0, 1, 2]);
+    // Prefer eu explicitly: eu endpoints match the first entry.
+    expect(failoverPriorityPriorities(proxy, labels, ['topology.kubernetes.io/region=eu'])).toEqual([
+      1, 1, 0,
+    ]);
   });
 });

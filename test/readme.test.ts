@@ -53,6 +53,43 @@ describe('README sample output', () => {
     await expectSample('prints:', ['run', 'examples/payment-gateway.yaml']);
   });
 
+  it('shows what `meshsim compare` prints for strict against lenient outlier detection', async () => {
+    await expectSample('--vary strict=examples/patches/strict.yaml\n```', [
+      'compare',
+      'examples/flaky-api.yaml',
+      '--vary',
+      'lenient=examples/patches/lenient.yaml',
+      '--vary',
+      'strict=examples/patches/strict.yaml',
+    ]);
+  });
+
+  it('states the interval widths that `meshsim compare --independent` gives', async () => {
+    const { main } = await import('../packages/core/src/cli/main.js');
+    const widths: Record<string, Record<string, number>> = {};
+    for (const pairing of ['common', 'independent']) {
+      let out = '';
+      const args = ['compare', 'examples/flaky-api.yaml', '--vary', 'lenient=examples/patches/lenient.yaml'];
+      args.push('--vary', 'strict=examples/patches/strict.yaml', '--format', 'json', '--jobs', '1');
+      if (pairing === 'independent') args.push('--independent');
+      expect(await main(args, { stdout: (t) => (out += t), stderr: () => {} })).toBe(0);
+      const report = JSON.parse(out) as {
+        metrics: Array<{ metric: string; differences: Array<{ halfWidth: number }> }>;
+      };
+      widths[pairing] = Object.fromEntries(
+        report.metrics.map((m) => [m.metric, 2 * m.differences[0]!.halfWidth]),
+      );
+    }
+    const said = (x: number, digits: number) => expect(readme).toContain(x.toPrecision(digits));
+    said(widths.independent!.p99Ms!, 3);
+    said(widths.common!.p99Ms!, 3);
+    said(widths.independent!.meanMs!, 3);
+    said(widths.common!.meanMs!, 3);
+    expect(readme).toContain(
+      `${(100 * widths.independent!.errorRate!).toPrecision(3)} pp against ${(100 * widths.common!.errorRate!).toPrecision(3)} pp`,
+    );
+  });
+
   it('shows what `meshsim run examples/outlier-detection.yaml` prints', async () => {
     await expectSample('npx -y pnpm@10 meshsim run examples/outlier-detection.yaml', [
       'run',

@@ -234,4 +234,113 @@ describe('route fields the simulation leaves out', () => {
     // The simulation injects no gRPC abort: every request reached the upstream.
     expect(r.client.byStatus).toEqual({ '200': r.client.total });
   });
+
+  it('are warned about once, however many request shapes of a traffic mix take the route', () => {
+    const r = simulate({
+      config: withVirtualService(`
+- route: [{ destination: { host: api.example.com } }]
+  rewrite: { uri: /v1 }`),
+      duration: '1s',
+      traffic: [
+        {
+          host: 'api.example.com',
+          rps: 5,
+          routes: [
+            { path: '/a', weight: 1 },
+            { path: '/b', weight: 1 },
+          ],
+        },
+        { host: 'api.example.com', rps: 5 },
+      ],
+    });
+    expect(r.warnings.filter((w) => w.includes('rewrite'))).toHaveLength(1);
+  });
+});
+
+describe('a traffic mix exercises several routes in one run', () => {
+  it('three routes with their own timeouts: only the one whose timeout is under the server time answers 504', () => {
+    const r = simulate({
+      config: withVirtualService(`
+- match: [{ uri: { prefix: /v1/charges } }]
+  timeout: 60s
+  retries: { attempts: 2, perTryTimeout: 25s, retryOn: "5xx,reset,connect-failure" }
+  route: [{ destination: { host: api.example.com } }]
+- match: [{ uri: { prefix: /v1/status } }]
+  timeout: 10s
+  retries: { attempts: 3, perTryTimeout: 3s, retryOn: "5xx,reset,connect-failure" }
+  route: [{ destination: { host: api.example.com } }]
+- timeout: 30s
+  retries: { attempts: 3, perTryTimeout: 10s, retryOn: "5xx,reset,connect-failure" }
+  route: [{ destination: { host: api.example.com } }]`),
+      seed: 9,
+      duration: '60s',
+      traffic: {
+        host: 'api.example.com',
+        rps: 20,
+        routes: [
+          { path: '/v1/charges', method: 'POST', weight: 2 },
+          { path: '/v1/status', weight: 1 },
+          { path: '/v1/refunds', weight: 1 },
+        ],
+      },
+      // Every answer takes 5 s: over the status route's 3 s per-try timeout, under the others'.
+      endpoints: { '*': { latency: { constant: '5s' } } },
+    });
+    const n = r.client.total;
+    const timedOut = r.client.byStatus['504'] ?? 0;
+    // A quarter of the requests are /v1/status: per-try timeouts at 3 s, retried, cut by the 10 s route timeout.
+    expect(Math.abs(timedOut - n / 4)).toBeLessThanOrEqual(Z_999 * Math.sqrt((n * 3) / 16));
+    expect(r.client.byFlag.UT).toBe(timedOut);
+    expect((r.client.byStatus['200'] ?? 0) + timedOut).toBe(n);
+    expect(r.clusters[CLUSTER]!.stats.upstream_rq_per_try_timeout).toBe(3 * timedOut);
+  });
+});
+
+describe('two VirtualServices for one host', () => {
+  it('are not merged for sidecars: the first one routes, the second is ignored with a warning (IST0109)', () => {
+    const second = `---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: api-second, namespace: default }
+spec:
+  hosts: [api.example.com]
+  http:
+    - directResponse: { status: 418 }
+`;
+    const r = simulate({
+      config: `${withVirtualService(`
+- match: [{ uri: { prefix: /v1 } }]
+  route: [{ destination: { host: api.example.com } }]`)}${second}`,
+      seed: 5,
+      duration: '10s',
+      traffic: { host: 'api.example.com', path: '/other', rps: 10 },
+      endpoints: { '*': { latency: { constant: '1ms' } } },
+    });
+    // The first VirtualService has no route for /other: 404 NR, not the second's 418.
+    expect(r.client.byFlag).toEqual({ NR: r.client.total });
+    expect(r.warnings.some((w) => w.includes('IST0109'))).toBe(true);
+  });
+});
+
+describe('sourceLabels and sourceNamespace match the calling workload (proxy.labels, proxy.namespace)', () => {
+  const config = withVirtualService(`
+- match: [{ sourceLabels: { app: checkout } }]
+  directResponse: { status: 202 }
+- match: [{ sourceNamespace: payments }]
+  directResponse: { status: 203 }
+- route: [{ destination: { host: api.example.com } }]`);
+  const run = (proxy: { namespace?: string; labels?: Record<string, string> }) =>
+    simulate({
+      config,
+      seed: 5,
+      duration: '5s',
+      proxy,
+      traffic: { host: 'api.example.com', rps: 10 },
+      endpoints: { '*': { latency: { constant: '1ms' } } },
+    }).client.byStatus;
+
+  it('routes by the caller', () => {
+    expect(Object.keys(run({ labels: { app: 'checkout' } }))).toEqual(['202']);
+    expect(Object.keys(run({ labels: { app: 'other' } }))).toEqual(['200']);
+  });
 });

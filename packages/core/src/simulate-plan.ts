@@ -6,17 +6,35 @@ import { ClientObserver } from './observe/client-observer.js';
 import type { ClusterReport, Report } from './observe/report.js';
 import { Router } from './router/router.js';
 import { Cluster } from './upstream/cluster.js';
-import { Connection, type PoolContext, PoolFailureReason } from './upstream/connection-pool.js';
+import {
+  Connection,
+  ConnectionState,
+  type PoolContext,
+  PoolFailureReason,
+} from './upstream/connection-pool.js';
 import { DnsClusterResolver } from './upstream/dns-resolver.js';
 import { EndpointServer } from './world/endpoint-server.js';
 import { SyntheticDns } from './world/synthetic-dns.js';
 import { PoissonSource } from './world/traffic-source.js';
 
+/** How far a run has got, at the end of each timeline bucket of the traffic phase. */
+export interface RunProgress {
+  simulatedMs: number;
+  durationMs: number;
+  /** Client requests answered so far. */
+  requests: number;
+}
+
+/** Observers of a run from outside the simulation; they never change what it computes. */
+export interface RunHooks {
+  onProgress?: (progress: RunProgress) => void;
+}
+
 /**
  * Runs a validated plan: wires kernel, world, clusters and router together, plays the traffic for
  * `durationMs`, waits up to `drainMs` for requests in flight, and builds the report.
  */
-export function runPlan(plan: RunPlan): Report {
+export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
   const kernel = new Kernel({ maxEvents: plan.maxEvents });
   const streams = new RandomStreams(plan.seed);
   const client = new ClientObserver(plan.timelineBucketMs);
@@ -43,6 +61,7 @@ export function runPlan(plan: RunPlan): Report {
       c.pool!.onConnectFailed(c, PoolFailureReason.RemoteConnectionFailure),
     ),
     connectTimeoutEvent: connectionEvent((c) => c.pool!.onConnectFailed(c, PoolFailureReason.Timeout)),
+    idleCheckEvent: connectionEvent((c) => c.pool!.onIdleCheck(c)),
     callbacks: { onPoolReady: () => {}, onPoolFailure: () => {}, isWaiting: () => false },
   };
   let ejectedHosts = 0;
@@ -81,6 +100,14 @@ export function runPlan(plan: RunPlan): Report {
   clusters.forEach((c, i) => {
     if (c.outlier !== null) kernel.schedule(c.outlier.config.intervalMs, outlierTick, i);
   });
+  // Closed-loop clients send again once answered, after their think time.
+  let clientSend = -1;
+  const onAnswered = (source: number) => {
+    const t = plan.traffic[source];
+    if (t === undefined || t.clients === 0) return;
+    const next = kernel.nowMs + t.thinkTimeMs;
+    if (next < plan.durationMs) kernel.schedule(next, clientSend, source);
+  };
   const router = new Router(
     kernel,
     plan.model.routes,
@@ -91,23 +118,110 @@ export function runPlan(plan: RunPlan): Report {
     streams.get('router/fault'),
     streams.get('router/weighted-clusters'),
     client,
+    onAnswered,
   );
   context.callbacks = router;
+  // A source's request shapes: one draw per request from its own stream when there are several.
+  const mixRngs = plan.traffic.map((_, i) => streams.get(`traffic/${i}/mix`));
+  const mixTotals = plan.traffic.map((t) => t.mix.reduce((s, m) => s + m.weight, 0));
+  const send = (i: number) => {
+    const mix = plan.traffic[i]!.mix;
+    let m = mix[0]!;
+    if (mix.length > 1) {
+      let draw = mixRngs[i]!() * mixTotals[i]!;
+      for (const entry of mix) {
+        m = entry;
+        if (draw < entry.weight) break;
+        draw -= entry.weight;
+      }
+    }
+    router.startRequest(m.route, m.hash, i);
+  };
+  clientSend = kernel.defineEvent(send);
 
-  const sources = plan.traffic.map(
-    (t, i) => new PoissonSource(i, t.target, t.rps, streams.get(`traffic/${i}`)),
+  const sources = plan.traffic.map((t, i) =>
+    t.rps > 0 ? new PoissonSource(i, t.target, t.rps, streams.get(`traffic/${i}`)) : null,
   );
   const arrivalEvent = kernel.defineEvent((i) => {
-    const source = sources[i]!;
-    const t = plan.traffic[i]!;
-    router.startRequest(t.route, t.hash);
-    const next = kernel.nowMs + source.nextGapMs();
-    if (next < plan.durationMs) kernel.schedule(next, arrivalEvent, i);
+    send(i);
+    scheduleArrival(i);
   });
-  for (const source of sources) {
-    const first = source.nextGapMs();
-    if (first < plan.durationMs) kernel.schedule(first, arrivalEvent, source.index);
-  }
+  const scheduleArrival = (i: number) => {
+    const source = sources[i]!;
+    source.nextArrival = -1;
+    const next = kernel.nowMs + source.nextGapMs();
+    if (next < plan.durationMs) source.nextArrival = kernel.schedule(next, arrivalEvent, i);
+  };
+  plan.traffic.forEach((t, i) => {
+    if (sources[i] !== null) scheduleArrival(i);
+    // Every client of a closed loop sends its first request at t = 0, all at once.
+    for (let c = 0; c < t.clients; c++) kernel.schedule(0, clientSend, i);
+  });
+
+  const closeConnectionsTo = (server: EndpointServer) => {
+    for (const conn of connections.all()) {
+      if (conn.server !== server || conn.pool === null) continue;
+      if (conn.state === ConnectionState.Ready) conn.pool.closeIdle(conn);
+      else if (conn.state === ConnectionState.Busy) router.resetByUpstream(conn.streamRequest);
+    }
+  };
+  // The timeline: each change applied at its time, in order.
+  const phases: Array<{ atMs: number; label: string }> = [];
+  const timelineEvent = kernel.defineEvent((i) => {
+    const action = plan.timeline[i]!;
+    if (action.phase !== null) phases.push({ atMs: action.atMs, label: action.phase });
+    if (action.kind === 'endpoints') {
+      for (const address of action.addresses) {
+        const server = serverFor(address);
+        const base = action.replace
+          ? {
+              latency: server.behaviour.latency,
+              errors: [],
+              connect: 'ok' as const,
+              resetRate: 0,
+              rttMs: plan.networkRttMs,
+            }
+          : server.behaviour;
+        server.apply({ ...base, ...action.patch });
+        // A server that now refuses connections has gone away: its open connections are reset, idle
+        // ones close and requests on the wire fail with 503 UC (a black hole keeps them hanging).
+        if (server.connectOutcome === 'refuse') closeConnectionsTo(server);
+      }
+    } else if (action.kind === 'dns') {
+      dns.patch(action.name, action);
+    } else if (action.kind === 'traffic') {
+      const source = sources[action.index];
+      if (source === null || source === undefined) return;
+      kernel.cancel(source.nextArrival);
+      source.setRate(action.rps);
+      // Poisson arrivals are memoryless: the next one is drawn afresh at the new rate.
+      scheduleArrival(action.index);
+    }
+  });
+  plan.timeline.forEach((a, i) => {
+    if (a.atMs < plan.durationMs) kernel.schedule(a.atMs, timelineEvent, i);
+  });
+
+  // Pool occupancy is sampled at the end of each timeline bucket of the traffic phase. The sampler only
+  // reads gauges and draws nothing, so the other events fire exactly as without it.
+  const bucketMs = plan.timelineBucketMs;
+  const onProgress = hooks.onProgress;
+  const sampleEvent = kernel.defineEvent((bucket) => {
+    let rqActive = 0;
+    let rqPending = 0;
+    let cxActive = 0;
+    for (const c of clusters) {
+      rqActive += c.resources.requests;
+      rqPending += c.resources.pendingRequests;
+      cxActive += c.resources.connections;
+    }
+    client.timeline.sampleOccupancy(kernel.nowMs, rqActive, rqPending, cxActive);
+    onProgress?.({ simulatedMs: kernel.nowMs, durationMs: plan.durationMs, requests: client.total });
+    if (kernel.nowMs < plan.durationMs) {
+      kernel.schedule(Math.min((bucket + 1) * bucketMs, plan.durationMs), sampleEvent, bucket + 1);
+    }
+  });
+  kernel.schedule(Math.min(bucketMs, plan.durationMs), sampleEvent, 1);
 
   kernel.runUntil(plan.durationMs);
   if (router.inFlight > 0) kernel.drain(plan.durationMs + plan.drainMs, () => router.inFlight === 0);
@@ -147,7 +261,9 @@ export function runPlan(plan: RunPlan): Report {
     client: client.report(),
     clusters: clusterReports,
     timeline: client.timeline.points,
+    timelineBucketMs: bucketMs,
     unfinished: router.inFlight,
+    phases,
     warnings: plan.warnings,
   };
 }

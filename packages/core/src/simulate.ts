@@ -7,7 +7,7 @@ import type { RunPlan } from './config/run-plan.js';
 import { type ScenarioSpec, scenarioSpecSchema, type trafficSourceSchema } from './config/schema/scenario.js';
 import { validateResource } from './config/validate-resource.js';
 import type { Report } from './observe/report.js';
-import { runPlan } from './simulate-plan.js';
+import { type RunHooks, runPlan } from './simulate-plan.js';
 
 /** The Scenario `spec` as written in YAML, before defaults. */
 export type ScenarioSpecInput = z.input<typeof scenarioSpecSchema>;
@@ -36,6 +36,8 @@ export interface SimulationSpec {
   /** One traffic source or several. */
   traffic?: TrafficSourceInput | TrafficSourceInput[];
   timeline?: ScenarioSpecInput['timeline'];
+  /** How the report is kept, e.g. `{ timelineBucket: '10s' }`. */
+  report?: ScenarioSpecInput['report'];
 }
 
 /** Where fields given to `simulate()` in TypeScript are reported. */
@@ -49,6 +51,7 @@ const OVERRIDABLE = [
   'endpoints',
   'traffic',
   'timeline',
+  'report',
 ] as const;
 
 function overridesOf(spec: SimulationSpec): Record<string, unknown> {
@@ -106,7 +109,7 @@ function resolveScenario(
 export function planSimulation(
   spec: SimulationSpec,
   options: { requireScenario?: boolean } = {},
-): { plan: RunPlan | null; diagnostics: Diagnostic[] } {
+): { plan: RunPlan | null; diagnostics: Diagnostic[]; loaded: LoadedConfig } {
   const loaded = loadConfig(spec.config);
   const diagnostics = [...loaded.diagnostics];
   const scenario = resolveScenario(loaded, spec, diagnostics);
@@ -122,23 +125,23 @@ export function planSimulation(
           'no Scenario: add a `kind: Scenario` document (apiVersion meshsim.dev/v1alpha1) or pass traffic',
       });
     }
-    return { plan: null, diagnostics };
+    return { plan: null, diagnostics, loaded };
   }
-  if (hasErrors(diagnostics)) return { plan: null, diagnostics };
+  if (hasErrors(diagnostics)) return { plan: null, diagnostics, loaded };
   const built = buildRunPlan(loaded, scenario);
   diagnostics.push(...built.diagnostics);
   // The report carries every warning, the loader's (unknown fields…) as well as the translation's.
   if (built.plan !== null)
     built.plan.warnings = diagnostics.filter((d) => d.severity === 'warning').map(formatDiagnostic);
-  return { plan: built.plan, diagnostics };
+  return { plan: built.plan, diagnostics, loaded };
 }
 
 /**
  * Plays the scenario through the sidecar's mechanics and returns the report. Same spec and seed,
  * same report, byte for byte. Throws `ConfigError` (with every diagnostic) on invalid input.
  */
-export function simulate(spec: SimulationSpec): Report {
+export function simulate(spec: SimulationSpec, hooks: RunHooks = {}): Report {
   const { plan, diagnostics } = planSimulation(spec);
   if (plan === null) throw new ConfigError(diagnostics);
-  return runPlan(plan);
+  return runPlan(plan, hooks);
 }

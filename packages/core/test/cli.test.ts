@@ -376,6 +376,18 @@ spec:
     expect(stderr).toMatch(new RegExp(`^${escapeRegExp(file)}:2:1 error `, 'm'));
   });
 
+  it('--label KEY=VALUE, repeated, gives the caller its pod labels; a label without = is a usage error', async () => {
+    const file = tempFile('explain-labels.yaml', SERVICE_ENTRY);
+    const { code, stdout } = await cli('explain', file, '--label', 'app=web', '--label', 'tier=a=b');
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[0]).toContain(', labels app=web, tier=a=b (set by command line --label)');
+    const json = await cli('explain', file, '-f', 'json', '--label', 'app=web');
+    expect((JSON.parse(json.stdout) as Explanation).proxy.labels.value).toEqual({ app: 'web' });
+    const bad = await cli('explain', file, '--label', 'app');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('must be KEY=VALUE');
+  });
+
   it('a malformed --istio-version is a usage error', async () => {
     const file = tempFile('explain-version.yaml', SERVICE_ENTRY);
     const { code, stderr } = await cli('explain', file, '--istio-version', 'latest');

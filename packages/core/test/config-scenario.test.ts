@@ -28,6 +28,8 @@ describe('Scenario defaults', () => {
         endpoints: {},
         traffic: [],
         timeline: [],
+        // meshsim's addition to the contract: how the report is kept.
+        report: { timelineBucket: { text: '1s', ms: 1000 } },
       },
     });
   });
@@ -47,6 +49,7 @@ describe('Scenario defaults', () => {
       ttl: { text: '30s', ms: 30_000 },
       answers: ['198.51.100.1', '198.51.100.2'],
       rotate: true,
+      failure: 'none',
     });
     expect(spec.endpoints['198.51.100.1']).toEqual({
       latency: { median: { text: '40ms', ms: 40 }, p99: { text: '200ms', ms: 200 } },
@@ -80,7 +83,11 @@ describe('Scenario defaults', () => {
   it('a timeline patch does not fill defaults, so unset fields stay as they were', () => {
     const spec = loadConfig(scenario('  timeline: [{ at: 1s, endpoint: 10.0.0.1, set: { rtt: 50ms } }]\n'))
       .scenario?.resource.spec;
-    expect(spec?.timeline[0]?.set).toEqual({ rtt: { text: '50ms', ms: 50 } });
+    expect(spec?.timeline[0]).toEqual({
+      at: { text: '1s', ms: 1000 },
+      endpoint: '10.0.0.1',
+      set: { rtt: { text: '50ms', ms: 50 } },
+    });
   });
 });
 
@@ -120,7 +127,7 @@ describe('Scenario errors', () => {
 
   it('a timeline entry needs exactly one target and a valid patch for it', () => {
     expect(problems('  timeline: [{ at: 1m, set: { rps: 1 } }]\n')).toEqual([
-      '<inline>:5:14 error spec.timeline[0]: needs exactly one of endpoint, dns or traffic',
+      '<inline>:5:14 error spec.timeline[0]: needs exactly one of endpoint, locality, dns or traffic',
     ]);
     expect(problems('  timeline: [{ at: 1m, dns: a.io, set: { answers: [not-an-ip] } }]\n')).toEqual([
       '<inline>:5:52 error spec.timeline[0].set.answers[0]: must be an IP address, got "not-an-ip"',
@@ -157,6 +164,214 @@ describe('Scenario errors', () => {
     const loaded = loadConfig('apiVersion: meshsim.dev/v1\nkind: Scenario\n');
     expect(loaded.diagnostics.map(formatDiagnostic)).toEqual([
       '<inline>:1:13 error apiVersion: must be meshsim.dev/v1alpha1 for kind Scenario, got "meshsim.dev/v1"',
+    ]);
+  });
+});
+
+describe('Scenario extensions: endpoints', () => {
+  const endpoint = (yaml: string) =>
+    loadConfig(scenario(`  endpoints:\n    "*": ${yaml}\n`)).scenario?.resource.spec.endpoints['*'];
+
+  it('tlsReason, queue, rateLimit.burst and idleTimeout load as written, queue.status defaulting to 503', () => {
+    expect(endpoint('{ connect: tlsError, tlsReason: WRONG_VERSION_NUMBER }')).toEqual({
+      errors: [],
+      connect: 'tlsError',
+      tlsReason: 'WRONG_VERSION_NUMBER',
+    });
+    expect(
+      endpoint('{ concurrency: 8, queue: { size: 20 }, rateLimit: { rps: 5, burst: 10 }, idleTimeout: 5s }'),
+    ).toEqual({
+      errors: [],
+      connect: 'ok',
+      concurrency: 8,
+      queue: { size: 20, status: 503 },
+      rateLimit: { rps: 5, status: 429, burst: 10 },
+      idleTimeout: { text: '5s', ms: 5000 },
+    });
+  });
+
+  it('flap: down defaults to refusing connections; a down patch keeps only what it sets', () => {
+    expect(endpoint('{ flap: { period: 1m, duty: 0.75 } }')?.flap).toEqual({
+      period: { text: '1m', ms: 60_000 },
+      duty: 0.75,
+      down: { connect: 'refuse' },
+    });
+    expect(endpoint('{ flap: { period: 10s, duty: 0.5, offset: 2s, down: { rtt: 1s } } }')?.flap).toEqual({
+      period: { text: '10s', ms: 10_000 },
+      duty: 0.5,
+      down: { rtt: { text: '1s', ms: 1000 } },
+      offset: { text: '2s', ms: 2000 },
+    });
+  });
+
+  it('tlsReason needs connect: tlsError, and queue needs concurrency', () => {
+    expect(problems('  endpoints:\n    "*": { tlsReason: WRONG_VERSION_NUMBER }\n')).toEqual([
+      '<inline>:6:23 error spec.endpoints["*"].tlsReason: applies only with connect: tlsError, got connect: ok',
+    ]);
+    expect(problems('  endpoints:\n    "*": { queue: { size: 10 } }\n')).toEqual([
+      '<inline>:6:19 error spec.endpoints["*"].queue: applies only with concurrency',
+    ]);
+  });
+
+  it('flap fields are checked, and a down phase cannot flap itself', () => {
+    expect(problems('  endpoints:\n    "*": { flap: { period: 0s, duty: 1.5 } }\n')).toEqual([
+      '<inline>:6:28 error spec.endpoints["*"].flap.period: must be at least 1ms, got "0s"',
+      '<inline>:6:38 error spec.endpoints["*"].flap.duty: must be a number 0..1, got 1.5',
+    ]);
+    expect(
+      problems(
+        '  endpoints:\n    "*": { flap: { period: 1m, duty: 0.5, down: { flap: { period: 1s, duty: 0.5 } } } }\n',
+      ),
+    ).toEqual(['<inline>:6:51 error spec.endpoints["*"].flap.down.flap: unknown field "flap"']);
+  });
+
+  it('idleTimeout is at least 1ms and burst at least 1', () => {
+    expect(problems('  endpoints:\n    "*": { idleTimeout: 0s, rateLimit: { rps: 5, burst: 0 } }\n')).toEqual(
+      [
+        '<inline>:6:25 error spec.endpoints["*"].idleTimeout: must be at least 1ms, got "0s"',
+        '<inline>:6:57 error spec.endpoints["*"].rateLimit.burst: must be an integer >= 1, got 0',
+      ],
+    );
+  });
+});
+
+describe('Scenario extensions: traffic shapes', () => {
+  const source = (yaml: string) =>
+    loadConfig(scenario(`  traffic: [${yaml}]\n`)).scenario?.resource.spec.traffic[0];
+
+  it('arrivals, bursts, ramp and a weighted route mix load as written; a route weight defaults to 1', () => {
+    expect(
+      source(
+        '{ host: a.io, rps: 5, arrivals: constant, bursts: { every: 1m, length: 5s, rps: 50 }, routes: [{ path: /a, weight: 3 }, { method: POST }] }',
+      ),
+    ).toEqual({
+      host: 'a.io',
+      path: '/',
+      method: 'GET',
+      headers: {},
+      rps: 5,
+      arrivals: 'constant',
+      bursts: { every: { text: '1m', ms: 60_000 }, length: { text: '5s', ms: 5000 }, rps: 50 },
+      routes: [
+        { path: '/a', weight: 3 },
+        { method: 'POST', weight: 1 },
+      ],
+    });
+    expect(source('{ host: a.io, rps: 5, ramp: { to: 0, over: 2m } }')?.ramp).toEqual({
+      to: 0,
+      over: { text: '2m', ms: 120_000 },
+    });
+  });
+
+  it('diurnal defaults to a 24h period peaking at the start', () => {
+    expect(source('{ host: a.io, rps: 5, diurnal: { amplitude: 0.5 } }')?.diurnal).toEqual({
+      period: { text: '24h', ms: 86_400_000 },
+      amplitude: 0.5,
+      peak: { text: '0s', ms: 0 },
+    });
+  });
+
+  it('one rate shape at most, none on closed-loop clients, bursts no longer than their period', () => {
+    expect(
+      problems(
+        '  traffic: [{ host: a.io, rps: 5, ramp: { to: 10, over: 1m }, diurnal: { amplitude: 0.5 } }]\n',
+      ),
+    ).toEqual([
+      '<inline>:5:72 error spec.traffic[0].diurnal: only one of bursts, ramp or diurnal may be set; found ramp and diurnal',
+    ]);
+    expect(problems('  traffic: [{ host: a.io, clients: 5, arrivals: constant }]\n')).toEqual([
+      '<inline>:5:49 error spec.traffic[0].arrivals: applies only to rps (open loop), not clients',
+    ]);
+    expect(
+      problems('  traffic: [{ host: a.io, rps: 5, bursts: { every: 10s, length: 20s, rps: 50 } }]\n'),
+    ).toEqual(['<inline>:5:65 error spec.traffic[0].bursts.length: must be at most every (10s), got "20s"']);
+  });
+
+  it('routes are a non-empty list of valid requests with positive weights', () => {
+    expect(problems('  traffic: [{ host: a.io, rps: 5, routes: [] }]\n')).toEqual([
+      '<inline>:5:43 error spec.traffic[0].routes: must have at least 1 item',
+    ]);
+    expect(problems('  traffic: [{ host: a.io, rps: 5, routes: [{ path: x, weight: 0 }] }]\n')).toEqual([
+      '<inline>:5:52 error spec.traffic[0].routes[0].path: must start with /, got "x"',
+      '<inline>:5:63 error spec.traffic[0].routes[0].weight: must be a number greater than 0, got 0',
+    ]);
+  });
+
+  it('a timeline patch can set a rate shape', () => {
+    const spec = loadConfig(
+      scenario(
+        '  traffic: [{ host: a.io, rps: 1 }]\n  timeline: [{ at: 1m, traffic: 0, set: { ramp: { to: 9, over: 1m } } }]\n',
+      ),
+    ).scenario?.resource.spec;
+    expect(spec?.timeline).toEqual([
+      {
+        at: { text: '1m', ms: 60_000 },
+        traffic: 0,
+        set: { ramp: { to: 9, over: { text: '1m', ms: 60_000 } } },
+      },
+    ]);
+  });
+});
+
+describe('Scenario extensions: timeline', () => {
+  const timeline = (yaml: string) =>
+    loadConfig(scenario(`  timeline: [${yaml}]\n`)).scenario?.resource.spec.timeline;
+
+  it('a locality target takes an endpoint patch; becomes replaces a behaviour whole, defaults filled', () => {
+    expect(timeline('{ at: 5m, locality: us-east-1, set: { connect: refuse } }')).toEqual([
+      { at: { text: '5m', ms: 300_000 }, locality: 'us-east-1', set: { connect: 'refuse' } },
+    ]);
+    expect(timeline('{ at: 2m, endpoint: 10.1.1.10, becomes: { latency: { constant: 1s } } }')).toEqual([
+      {
+        at: { text: '2m', ms: 120_000 },
+        endpoint: '10.1.1.10',
+        becomes: { latency: { constant: { text: '1s', ms: 1000 } }, errors: [], connect: 'ok' },
+      },
+    ]);
+  });
+
+  it('phase labels a change, or alone marks a phase', () => {
+    expect(
+      timeline(
+        '{ at: 0s, phase: warm-up }, { at: 1m, phase: outage, endpoint: 10.0.0.1, set: { connect: blackhole } }',
+      ),
+    ).toEqual([
+      { at: { text: '0s', ms: 0 }, phase: 'warm-up' },
+      {
+        at: { text: '1m', ms: 60_000 },
+        phase: 'outage',
+        endpoint: '10.0.0.1',
+        set: { connect: 'blackhole' },
+      },
+    ]);
+  });
+
+  it('becomes is for endpoints and localities only, and not with set', () => {
+    expect(problems('  timeline: [{ at: 1m, dns: a.io, becomes: { answers: [] } }]\n')).toEqual([
+      '<inline>:5:44 error spec.timeline[0].becomes: applies only to endpoint and locality; use set',
+    ]);
+    expect(
+      problems(
+        '  timeline: [{ at: 1m, endpoint: 10.0.0.1, set: { rtt: 1ms }, becomes: { connect: refuse } }]\n',
+      ),
+    ).toEqual(['<inline>:5:72 error spec.timeline[0].becomes: cannot be set together with set']);
+    expect(problems('  timeline: [{ at: 1m, locality: us-east-1, becomes: { connect: nope } }]\n')).toEqual([
+      '<inline>:5:65 error spec.timeline[0].becomes.connect: must be one of ok, refuse, blackhole, tlsError, got "nope"',
+    ]);
+  });
+
+  it('a target needs a change, and a change needs a target even with a phase', () => {
+    expect(problems('  timeline: [{ at: 1m, locality: us-east-1 }]\n')).toEqual([
+      '<inline>:5:14 error spec.timeline[0]: needs set (the fields that change) or becomes (the whole behaviour)',
+    ]);
+    expect(problems('  traffic: [{ host: a.io, rps: 1 }]\n  timeline: [{ at: 1m, traffic: 0 }]\n')).toEqual([
+      '<inline>:6:14 error spec.timeline[0]: needs set (the fields that change)',
+    ]);
+    expect(problems('  timeline: [{ at: 1m, phase: x, set: { rps: 1 } }]\n')).toEqual([
+      '<inline>:5:14 error spec.timeline[0]: needs exactly one of endpoint, locality, dns or traffic',
+    ]);
+    expect(problems('  timeline: [{ at: 1m, phase: "" }]\n')).toEqual([
+      '<inline>:5:31 error spec.timeline[0].phase: must not be empty',
     ]);
   });
 });

@@ -239,6 +239,63 @@ describe('DestinationRule values: set ones point at their line', () => {
   });
 });
 
+describe('idle timeout and requests per connection', () => {
+  it("unset: Envoy's 1 h idle timeout, which Istio leaves in place, and no limit on requests", () => {
+    const c = cluster(explain(SE, { namespace: 'shop' }), CLUSTER);
+    expect([c.idleTimeoutMs.value, origin(c.idleTimeoutMs)]).toEqual([3_600_000, 'Envoy default']);
+    expect([c.maxRequestsPerConnection.value, origin(c.maxRequestsPerConnection)]).toEqual([
+      0,
+      'Envoy default',
+    ]);
+    const table = formatExplanationTable(explain(SE, { namespace: 'shop' }));
+    expect(table).toMatch(/common_http_protocol_options\.idle_timeout +│ 1h +│ Envoy default/);
+    expect(table).toMatch(/common_http_protocol_options\.max_requests_per_connection +│ unlimited +│/);
+  });
+
+  it('http.idleTimeout and maxRequestsPerConnection point at their lines; 1 means no keep-alive', () => {
+    const text = docs(
+      SE,
+      dr('    connectionPool:\n      http: { idleTimeout: 90s, maxRequestsPerConnection: 1 }'),
+    );
+    const c = cluster(explain(text, { namespace: 'shop' }), CLUSTER);
+    const line = `set@${FILE}:${lineOf(text, 'idleTimeout: 90s')}`;
+    expect([c.idleTimeoutMs.value, origin(c.idleTimeoutMs)]).toEqual([90_000, line]);
+    expect([c.maxRequestsPerConnection.value, origin(c.maxRequestsPerConnection)]).toEqual([1, line]);
+    expect(c.maxRequestsPerConnection.note).toContain('no keep-alive');
+    // Both are simulated now: nothing is listed as not modelled.
+    expect(c.notModelled).toEqual([]);
+  });
+
+  it('tcp.idleTimeout stands in when http.idleTimeout is unset', () => {
+    const tcp = docs(SE, dr('    connectionPool:\n      tcp: { idleTimeout: 5m }'));
+    const c = cluster(explain(tcp, { namespace: 'shop' }), CLUSTER);
+    expect([c.idleTimeoutMs.value, origin(c.idleTimeoutMs)]).toEqual([
+      300_000,
+      `set@${FILE}:${lineOf(tcp, 'idleTimeout: 5m')}`,
+    ]);
+    expect(c.idleTimeoutMs.note).toContain('tcp.idleTimeout');
+  });
+
+  it('are the values meshsim run simulates', () => {
+    const text = docs(
+      SE,
+      dr('    connectionPool:\n      tcp: { idleTimeout: 5m }\n      http: { maxRequestsPerConnection: 20 }'),
+    );
+    const c = cluster(explain(text, { namespace: 'shop' }), CLUSTER);
+    const { plan } = planSimulation({
+      config: { file: FILE, text },
+      proxy: { namespace: 'shop' },
+      duration: '1s',
+      traffic: { host: 'api.example.com', port: 80, rps: 1 },
+    });
+    const model = plan!.model.clusters[0]!;
+    expect([c.idleTimeoutMs.value, c.maxRequestsPerConnection.value]).toEqual([
+      model.idleTimeoutMs,
+      model.maxRequestsPerConnection,
+    ]);
+  });
+});
+
 describe('subsets and port-level settings', () => {
   const policy = `    outlierDetection: { consecutive5xxErrors: 9 }
     portLevelSettings:
@@ -417,7 +474,25 @@ describe('TLS origination', () => {
       ['api.example.com'],
       `set@${FILE}:${lineOf(text, 'subjectAltNames')}`,
     ]);
-    expect(c.notModelled.map((d) => d.path)).toEqual(['spec.trafficPolicy.tls']);
+    // The handshake is simulated; nothing of this DestinationRule is left out.
+    expect(c.tls.mode.note).toMatch(/^simulated: one round trip/);
+    expect(c.notModelled).toEqual([]);
+  });
+
+  it('the mode is the one meshsim run simulates: a handshake when istiod builds a context, none when it declines', () => {
+    const modelOf = (text: string) =>
+      planSimulation({
+        config: { file: FILE, text },
+        proxy: { namespace: 'shop' },
+        duration: '1s',
+        traffic: { host: 'api.example.com', port: 80, rps: 1 },
+      }).plan!.model.clusters[0]!;
+    const simple = docs(se, dr('    tls: { mode: SIMPLE }'));
+    expect(modelOf(simple).tlsMode).toBe('SIMPLE');
+    expect(cluster(explain(simple, { namespace: 'shop' }), CLUSTER).tls.context).not.toBeNull();
+    const declined = docs(SE, dr('    tls: { mode: MUTUAL, credentialName: certs }'));
+    expect(modelOf(declined).tlsMode).toBe('DISABLE');
+    expect(cluster(explain(declined, { namespace: 'shop' }), CLUSTER).tls.context).toBeNull();
   });
 
   it('credentialName on a sidecar DestinationRule: no TLS context, and the mode says why', () => {
@@ -426,6 +501,10 @@ describe('TLS origination', () => {
     expect(c.tls.mode.value).toBe('MUTUAL');
     expect(c.tls.context).toBeNull();
     expect(c.tls.mode.note).toContain('credentialName');
+    expect(c.notModelled.map((d) => [d.path, d.line])).toEqual([
+      ['spec.trafficPolicy.tls.credentialName', lineOf(text, 'credentialName')],
+    ]);
+    expect(c.notModelled[0]?.message).toContain('plaintext');
   });
 
   it('an HTTPS port is tcp-proxied, and TLS origination on it would nest TLS', () => {
@@ -496,6 +575,61 @@ describe('resolutions', () => {
   });
 });
 
+describe('failoverPriority', () => {
+  const se = SE.replace('labels: { version: v1 } }', 'labels: { version: v1, tier: gold } }')
+    .replace('10.0.0.2, labels: { version: v2 } }', '10.0.0.2, labels: { version: v2, tier: gold } }')
+    .replace('10.0.0.3, labels: { version: v2 } }', '10.0.0.3, labels: { version: v2, tier: iron } }');
+  const policy = (extra = '') => `    outlierDetection: {}
+    loadBalancer:
+      localityLbSetting:
+        failoverPriority: [tier, version]${extra}`;
+
+  it("ranks endpoints by the caller's labels, without a locality; the row points at failoverPriority", () => {
+    const text = docs(se, dr(policy()));
+    const c = cluster(explain(text, { namespace: 'shop', labels: { tier: 'gold', version: 'v1' } }), CLUSTER);
+    // gold/v1 matches both → 0; gold/v2 misses the second label (j = 1) → 2 − 1 = 1; iron misses the first → 2.
+    expect(c.endpoints.map((x) => [x.address, x.priority])).toEqual([
+      ['10.0.0.1', 0],
+      ['10.0.0.2', 1],
+      ['10.0.0.3', 2],
+    ]);
+    expect([c.locality.failover.value, origin(c.locality.failover)]).toEqual([
+      'applied',
+      `set@${FILE}:${lineOf(text, 'failoverPriority:')}`,
+    ]);
+    expect(c.locality.failover.note).toContain("by the caller's labels");
+  });
+
+  it('are the priorities meshsim run simulates, with the Scenario’s proxy.labels', () => {
+    const scenario = `apiVersion: meshsim.dev/v1alpha1
+kind: Scenario
+metadata: { name: s }
+spec:
+  proxy: { namespace: shop, labels: { tier: gold, version: v2 } }
+  traffic: [{ host: api.example.com, port: 80, rps: 1 }]
+`;
+    const text = docs(se, dr(policy()), scenario);
+    const e = explain(text);
+    expect(origin(e.proxy.labels)).toBe(`set@${FILE}:${lineOf(text, 'labels: { tier: gold, version: v2 }')}`);
+    const { plan } = planSimulation({ config: { file: FILE, text } });
+    const model = plan!.model.clusters[0]!;
+    expect(cluster(e, CLUSTER).endpoints.map((x) => x.priority)).toEqual(
+      model.endpoints.map((x) => x.priority),
+    );
+    expect(model.endpoints.map((x) => x.priority)).toEqual([1, 0, 2]);
+    expect(formatExplanationTable(e).split('\n')[0]).toContain('labels tier=gold, version=v2 (set cfg.yaml:');
+  });
+
+  it('failover rules beside failoverPriority are not applied on top: a warning, and the note says so', () => {
+    const text = docs(se, dr(policy('\n        failover: [{ from: eu, to: us }]')));
+    const c = cluster(explain(text, { namespace: 'shop', labels: { tier: 'gold' } }), CLUSTER);
+    expect(c.notModelled.map((d) => d.path)).toEqual([
+      'spec.trafficPolicy.loadBalancer.localityLbSetting.failover',
+    ]);
+    expect(c.locality.failover.note).toContain('not applied on top');
+  });
+});
+
 describe('what shapes nothing for this caller is said, not dropped', () => {
   it('a ServiceEntry exported elsewhere, a DestinationRule without service, gateway-only and tcp VirtualServices', () => {
     const hidden = SE.replace('  resolution: STATIC', '  exportTo: ["."]\n  resolution: STATIC');
@@ -534,6 +668,77 @@ spec:
     const route = explain(text, { namespace: 'shop' }).virtualHosts[0]!.routes[0]!;
     expect(route.notModelled.map((d) => [d.path, d.line])).toEqual([
       ['spec.http[0].rewrite', lineOf(text, 'rewrite:')],
+    ]);
+  });
+});
+
+describe('which routes this sidecar gets', () => {
+  it('a second VirtualService for the host is ignored, as sidecars do (IST0109), and said so', () => {
+    const second = vs('    - directResponse: { status: 418 }').replace('name: api,', 'name: second,');
+    const text = docs(SE, vs('    - route: [{ destination: { host: api.example.com } }]'), second);
+    const e = explain(text, { namespace: 'shop' });
+    const host = e.virtualHosts[0]!;
+    expect(host.virtualServices.map((v) => v.name)).toEqual(['shop/api']);
+    expect(host.routes.map((r) => r.localReply?.status ?? r.destinations[0]?.cluster)).toEqual([CLUSTER]);
+    expect(e.notExplained.map((n) => [n.what, n.reason])).toEqual([
+      [
+        'VirtualService shop/second host api.example.com',
+        'another VirtualService (shop/api) already binds api.example.com for the mesh; sidecars do not merge them, so this one is ignored (IST0109)',
+      ],
+    ]);
+  });
+
+  const sourced = vs(`    - name: checkout
+      match: [{ sourceLabels: { app: checkout } }]
+      directResponse: { status: 202 }
+    - name: mixed
+      match:
+        - { sourceNamespace: payments, uri: { prefix: /a } }
+        - { uri: { prefix: /b } }
+      directResponse: { status: 203 }
+    - route: [{ destination: { host: api.example.com } }]`);
+
+  it('routes whose sourceLabels or sourceNamespace name another workload are left out, and said so', () => {
+    const text = docs(SE, sourced);
+    const e = explain(text, { namespace: 'shop', labels: { app: 'web' } });
+    const routes = e.virtualHosts[0]!.routes;
+    expect(routes.map((r) => r.name)).toEqual(['mixed', 'shop/api.http[2]']);
+    // Only the block this caller can match is in the route.
+    expect(routes[0]!.match.value).toBe('{ uri: { prefix: /b } }');
+    expect(routes[0]!.notes).toEqual([
+      "match[0] not in this sidecar's route: another port, or another caller (sourceLabels, sourceNamespace)",
+    ]);
+    expect(e.notExplained.map((n) => [n.what, n.line])).toEqual([
+      ['VirtualService shop/api http[0]', lineOf(text, '- name: checkout')],
+    ]);
+    expect(e.notExplained[0]?.reason).toContain('name other callers');
+  });
+
+  it('the caller the labels name gets the route, as meshsim run routes it', () => {
+    const text = docs(SE, sourced);
+    const e = explain(text, { namespace: 'shop', labels: { app: 'checkout' } });
+    expect(e.virtualHosts[0]!.routes.map((r) => r.name)).toEqual(['checkout', 'mixed', 'shop/api.http[2]']);
+    expect(e.notExplained).toEqual([]);
+    const r = planSimulation({
+      config: { file: FILE, text },
+      proxy: { namespace: 'shop', labels: { app: 'checkout' } },
+      duration: '1s',
+      traffic: { host: 'api.example.com', port: 80, rps: 1 },
+    });
+    expect(r.plan!.model.routes.map((x) => [x.name, x.localStatus])).toEqual([['checkout', 202]]);
+  });
+
+  it('a redirect without a code, or with redirectCode 0, is a 301 from the sidecar', () => {
+    const text = docs(
+      SE,
+      vs(`    - match: [{ uri: { prefix: /old } }]
+      redirect: { uri: /new, redirectCode: 0 }
+    - redirect: { uri: /new }`),
+    );
+    const routes = explain(text, { namespace: 'shop' }).virtualHosts[0]!.routes;
+    expect(routes.map((r) => r.localReply)).toEqual([
+      { status: 301, flags: '-' },
+      { status: 301, flags: '-' },
     ]);
   });
 });

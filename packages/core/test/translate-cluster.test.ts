@@ -392,7 +392,7 @@ describe("exportTo '.'", () => {
 });
 
 describe('diagnostics', () => {
-  it('a DestinationRule with tls (not modelled yet) gets a warning naming the field and its line', () => {
+  it('a tls field the simulation does not check (sni) gets a warning naming the field and its line', () => {
     const text = stream(
       serviceEntry(),
       destinationRule({ policy: '    tls: { mode: SIMPLE, sni: api.example.com }' }),
@@ -403,23 +403,25 @@ describe('diagnostics', () => {
     expect(line).toBe(22);
     const { cluster, diagnostics } = plan({ file: 'rules.yaml', text });
     expect(cluster).toBeDefined();
-    const warnings = diagnostics.filter((d) => d.path === 'spec.trafficPolicy.tls');
+    expect(cluster?.tlsMode).toBe('SIMPLE');
+    const warnings = diagnostics.filter((d) => d.path === 'spec.trafficPolicy.tls.sni');
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({
       severity: 'warning',
       file: 'rules.yaml',
       line,
-      column: lines[line - 1]!.indexOf('{') + 1,
+      column: lines[line - 1]!.indexOf('api.example.com }') + 1,
     });
-    expect(warnings[0]?.message).toMatch(/not modelled/);
+    expect(warnings[0]?.message).toMatch(/not checked/);
   });
 
   it('a port-level tls is named by its port-level path', () => {
     const policy = `    portLevelSettings:
       - port: { number: 80 }
-        tls: { mode: SIMPLE }`;
-    const { diagnostics } = plan(stream(serviceEntry(), destinationRule({ policy })));
-    expect(diagnostics.map((d) => d.path)).toContain('spec.trafficPolicy.portLevelSettings[0].tls');
+        tls: { mode: SIMPLE, sni: api.example.com }`;
+    const { cluster, diagnostics } = plan(stream(serviceEntry(), destinationRule({ policy })));
+    expect(cluster?.tlsMode).toBe('SIMPLE');
+    expect(diagnostics.map((d) => d.path)).toContain('spec.trafficPolicy.portLevelSettings[0].tls.sni');
   });
 
   it('resolution NONE (ORIGINAL_DST) is an error naming spec.resolution: not modelled yet', () => {
@@ -605,9 +607,50 @@ describe('what translateCluster records for explain', () => {
     ['DISABLE', '    tls: { mode: DISABLE }'],
     // buildUpstreamClusterTLSContext: a sidecar gets no context for credentialName without a workloadSelector.
     ['credentialName on a sidecar', '    tls: { mode: MUTUAL, credentialName: partner-certs }'],
-  ])('%s is plaintext: tls null', (_, policy) => {
+  ])('%s is plaintext: tls null, and tlsMode DISABLE, so no handshake is simulated', (_, policy) => {
     const { cluster } = translateFirst(stream(serviceEntry(), destinationRule({ policy })));
     expect(cluster?.tls).toBeNull();
+    expect(cluster?.tlsMode).toBe('DISABLE');
+  });
+
+  it('credentialName on a sidecar: one warning saying the traffic leaves in plaintext, none for the other tls fields', () => {
+    const policy = '    tls: { mode: SIMPLE, credentialName: partner-certs, sni: api.example.com }';
+    const { diagnostics } = translateFirst(stream(serviceEntry(), destinationRule({ policy })));
+    expect(diagnostics.map((d) => [d.severity, d.path])).toEqual([
+      ['warning', 'spec.trafficPolicy.tls.credentialName'],
+    ]);
+    expect(diagnostics[0]?.message).toContain('plaintext');
+  });
+
+  it('failoverPriority applies without a proxy locality (the labels decide), with outlierDetection only', () => {
+    const endpoints =
+      '    - { address: 192.0.2.1, labels: { tier: gold } }\n    - { address: 192.0.2.2, labels: { tier: iron } }';
+    const lb = '    loadBalancer: { localityLbSetting: { failoverPriority: [tier] } }';
+    const text = (od: string) =>
+      stream(serviceEntry({ endpoints }), destinationRule({ policy: `${lb}${od}` }));
+    const loaded = loadConfig(text('\n    outlierDetection: {}'));
+    const se = loaded.serviceEntries[0]!;
+    const inputs = {
+      serviceEntry: se,
+      host: HOST,
+      port: se.resource.spec.ports![0]!,
+      destinationRule: loaded.destinationRules[0]!,
+      istioVersion: '1.28',
+      proxyLabels: { tier: 'iron' },
+    };
+    const cluster = translateCluster(inputs, []);
+    expect(cluster?.localityFailover).toBe('applied');
+    expect(cluster?.endpoints.map((e) => e.priority)).toEqual([1, 0]);
+    expect(translateFirst(text('')).cluster?.localityFailover).toBe('no outlierDetection');
+  });
+
+  it('failover rules beside failoverPriority get a warning: Istio applies both, meshsim the labels only', () => {
+    const policy =
+      '    outlierDetection: {}\n    loadBalancer: { localityLbSetting: { failoverPriority: [tier], failover: [{ from: eu, to: us }] } }';
+    const { diagnostics } = translateFirst(stream(serviceEntry(), destinationRule({ policy })));
+    expect(diagnostics.map((d) => [d.severity, d.path])).toEqual([
+      ['warning', 'spec.trafficPolicy.loadBalancer.localityLbSetting.failover'],
+    ]);
   });
 });
 

@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { clockText, notableEvents, type ReportContext, whyNotes } from '../observe/outcome-notes.js';
 import type { Report } from '../observe/report.js';
 import { type FlagName, responseFlagMeaning } from '../observe/response-flags.js';
 
@@ -6,7 +7,6 @@ import { type FlagName, responseFlagMeaning } from '../observe/response-flags.js
 const compact = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 const table = (head: string[]) => new Table({ head, chars: compact, style: { head: [], border: [] } });
 const pct = (x: number): string => `${(100 * x).toFixed(2)} %`;
-const seconds = (x: number): string => `${(x / 1000).toFixed(3)} s`;
 const ms = (x: number): string => `${x.toFixed(x < 10 ? 3 : 1)} ms`;
 
 function flagMeaning(flags: string): string {
@@ -16,8 +16,14 @@ function flagMeaning(flags: string): string {
     .join('; ');
 }
 
-/** The report as people read it: the client's view first, then each cluster and its hosts. */
-export function formatReportTable(report: Report): string {
+/** The most events the table lists; the rest are counted. */
+const MAX_EVENTS = 40;
+
+/**
+ * The report as people read it: the client's view first, then each cluster and its hosts, the notable
+ * events in time order, and, with the context it was run from, a short "why" pointing at config lines.
+ */
+export function formatReportTable(report: Report, context?: ReportContext): string {
   const out: string[] = [];
   const c = report.client;
   out.push(
@@ -52,25 +58,30 @@ export function formatReportTable(report: Report): string {
       ]);
     }
     out.push(hosts.toString());
-    if (cluster.ejections.length > 0) {
-      const events = table(['ejected at', 'host', 'detector', 'returned at', 'out for']);
-      for (const e of cluster.ejections) {
-        events.push([
-          seconds(e.atMs),
-          e.host,
-          e.type,
-          e.untilMs === null ? 'still out at the end' : seconds(e.untilMs),
-          e.untilMs === null ? '-' : seconds(e.untilMs - e.atMs),
-        ]);
-      }
-      out.push(events.toString());
-    }
     const stats = table(['Envoy stat', 'value']);
     for (const [k, v] of Object.entries(cluster.stats)) if (v !== 0) stats.push([k, v]);
     out.push(stats.toString());
   }
   if (report.unfinished > 0) {
     out.push('', `${report.unfinished} requests were still waiting for an answer when the run ended.`);
+  }
+
+  const events = notableEvents(report, context);
+  if (events.length > 0) {
+    out.push('', 'Events');
+    for (const e of events.slice(0, MAX_EVENTS)) out.push(`  ${clockText(e.atMs).padStart(9)}  ${e.text}`);
+    if (events.length > MAX_EVENTS)
+      out.push(`  … ${events.length - MAX_EVENTS} more (--format json has them all)`);
+  }
+  if (context !== undefined) {
+    const notes = whyNotes(report, context);
+    if (notes.length > 0) {
+      out.push('', 'Why');
+      for (const n of notes) out.push(`  - ${n.text}`, ...(n.at !== undefined ? [`      ${n.at}`] : []));
+    }
+  }
+  if (report.warnings.length > 0) {
+    out.push('', `Warnings (${report.warnings.length}): see stderr, or --format json`);
   }
   return `${out.join('\n')}\n`;
 }

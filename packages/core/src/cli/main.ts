@@ -1,21 +1,32 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { compareInParallel, type Variants } from '../compare/compare.js';
+import { parseSweep, sweep } from '../compare/sweep.js';
 import { ConfigError, type Diagnostic, formatDiagnostic, hasErrors } from '../config/diagnostics.js';
 import { explainConfig } from '../config/explain.js';
 import { formatExplanationTable } from '../config/explain-format.js';
 import { type ConfigSource, loadConfig } from '../config/load.js';
 import { ISTIO_VERSION_PATTERN } from '../config/schema/scenario.js';
-import { planSimulation, simulate } from '../simulate.js';
+import { formatReportHtml } from '../observe/html-report.js';
+import { planSimulation, type SimulationSpec } from '../simulate.js';
+import { runPlan } from '../simulate-plan.js';
+import { formatCompareTable, formatSweepTable } from './format-compare.js';
 import { formatReportTable } from './format-table.js';
+import { batchProgressText, ProgressLine, runProgressText } from './progress.js';
 
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Whether stderr is a terminal: progress is shown only there. Default false. */
+  stderrIsTTY?: boolean;
+  /** Wall clock for progress (tests). */
+  now?: () => number;
 }
 
 const processIo: CliIo = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
+  stderrIsTTY: process.stderr.isTTY === true,
 };
 
 /** Files are read whole; anything larger is not a config a person wrote. */
@@ -50,6 +61,45 @@ function parseIstioVersion(value: string): string {
   return value;
 }
 
+function parseCount(min: number): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value) || Number(value) < min)
+      throw new InvalidArgumentError(`must be an integer ≥ ${min}`);
+    return Number(value);
+  };
+}
+
+/** `--label KEY=VALUE`, repeatable. */
+function collectLabel(value: string, previous: Record<string, string> | undefined): Record<string, string> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError('must be KEY=VALUE');
+  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+}
+
+/** `--vary NAME=PATCH.yaml`, repeatable. */
+function collectVariant(value: string, previous: Array<[string, string]>): Array<[string, string]> {
+  const eq = value.indexOf('=');
+  if (eq <= 0 || eq === value.length - 1) throw new InvalidArgumentError('must be NAME=PATCH.yaml');
+  return [...previous, [value.slice(0, eq), value.slice(eq + 1)]];
+}
+
+/** Scenario fields the command line overrides. */
+function overrides(options: { seed?: number; duration?: string; bucket?: string }): Partial<SimulationSpec> {
+  return {
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.duration !== undefined ? { duration: options.duration } : {}),
+    ...(options.bucket !== undefined ? { report: { timelineBucket: options.bucket } } : {}),
+  };
+}
+
+function writeOutput(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (e) {
+    throw new UsageProblem(`${file}: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+}
+
 function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[]): void {
   for (const d of diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
 }
@@ -73,22 +123,154 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       'YAML files: ServiceEntry, DestinationRule, VirtualService and one kind: Scenario',
     )
     .addOption(
-      new Option('-f, --format <format>', 'report format').choices(['table', 'json']).default('table'),
+      new Option('-f, --format <format>', 'report format')
+        .choices(['table', 'json', 'html'])
+        .default('table'),
     )
+    .option('-o, --output <file>', 'write the report to FILE instead of stdout')
     .option('-s, --seed <n>', "override the Scenario's seed", parseSeed)
     .option('-d, --duration <duration>', "override the Scenario's duration (e.g. 30s, 10m)")
-    .action((files: string[], options: { format: 'table' | 'json'; seed?: number; duration?: string }) => {
-      const report = simulate({
-        config: readSources(files),
-        specOrigin: 'command line',
-        ...(options.seed !== undefined ? { seed: options.seed } : {}),
-        ...(options.duration !== undefined ? { duration: options.duration } : {}),
-      });
-      for (const w of report.warnings) io.stderr(`${w}\n`);
-      io.stdout(
-        options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatReportTable(report),
-      );
-    });
+    .option('-b, --bucket <duration>', 'timeline bucket (default 1s; widened for very long runs)')
+    .option('-q, --quiet', 'no progress on stderr')
+    .action(
+      (
+        files: string[],
+        options: {
+          format: 'table' | 'json' | 'html';
+          output?: string;
+          seed?: number;
+          duration?: string;
+          bucket?: string;
+          quiet?: boolean;
+        },
+      ) => {
+        const { plan, diagnostics, loaded } = planSimulation({
+          config: readSources(files),
+          specOrigin: 'command line',
+          ...overrides(options),
+        });
+        if (plan === null) throw new ConfigError(diagnostics);
+        const progress = new ProgressLine(
+          { isTTY: io.stderrIsTTY, write: io.stderr },
+          { quiet: options.quiet, ...(io.now !== undefined ? { now: io.now } : {}) },
+        );
+        const report = runPlan(plan, {
+          onProgress: (p) => progress.update(() => runProgressText(p, progress.elapsedMs)),
+        });
+        progress.done();
+        for (const w of report.warnings) io.stderr(`${w}\n`);
+        const context = { plan, loaded };
+        const text =
+          options.format === 'json'
+            ? `${JSON.stringify(report, null, 2)}\n`
+            : options.format === 'html'
+              ? formatReportHtml(report, context)
+              : formatReportTable(report, context);
+        if (options.output !== undefined) writeOutput(options.output, text);
+        else io.stdout(text);
+      },
+    );
+
+  program
+    .command('compare')
+    .description(
+      'run variants of FILE(s) on the same seeds and compare them with confidence intervals, or sweep one field',
+    )
+    .argument('<files...>', 'YAML files, as for run')
+    .option(
+      '--vary <name=patch.yaml>',
+      'a variant: a patch over the config (repeat; one alone is compared with the config as written)',
+      collectVariant,
+      [],
+    )
+    .option(
+      '--sweep <field=values>',
+      'a grid over one field, e.g. spec.trafficPolicy.outlierDetection.consecutive5xxErrors=1..10',
+    )
+    .option(
+      '--seeds <n>',
+      'seeds per variant (compare: default 30; sweep: default the Scenario seed once)',
+      parseCount(1),
+    )
+    .option('--first-seed <n>', 'the first seed (default 1)', parseSeed)
+    .option(
+      '--independent',
+      'give each variant its own seeds (seed + 10000·j) instead of common random numbers',
+    )
+    .option('-j, --jobs <n>', 'worker threads (default: the number of cores)', parseCount(1))
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
+    )
+    .option('-d, --duration <duration>', "override the Scenario's duration")
+    .option('-q, --quiet', 'no progress on stderr')
+    .action(
+      async (
+        files: string[],
+        options: {
+          vary: Array<[string, string]>;
+          sweep?: string;
+          seeds?: number;
+          firstSeed?: number;
+          independent?: boolean;
+          jobs?: number;
+          format: 'table' | 'json';
+          duration?: string;
+          quiet?: boolean;
+        },
+      ) => {
+        if (options.vary.length > 0 === (options.sweep !== undefined)) {
+          throw new UsageProblem(
+            'compare wants --vary NAME=PATCH.yaml (one or more) or --sweep FIELD=VALUES',
+          );
+        }
+        const spec: SimulationSpec = {
+          config: readSources(files),
+          specOrigin: 'command line',
+          ...overrides(options),
+        };
+        const progress = new ProgressLine(
+          { isTTY: io.stderrIsTTY, write: io.stderr },
+          { quiet: options.quiet, ...(io.now !== undefined ? { now: io.now } : {}) },
+        );
+        const pool = {
+          ...(options.jobs !== undefined ? { threads: options.jobs } : {}),
+          onRunDone: (done: number, total: number) =>
+            progress.update(() => batchProgressText(done, total, progress.elapsedMs)),
+        };
+        const seeding = {
+          ...(options.seeds !== undefined ? { seeds: options.seeds } : {}),
+          ...(options.firstSeed !== undefined ? { firstSeed: options.firstSeed } : {}),
+        };
+        let text: string;
+        if (options.sweep !== undefined) {
+          let axis: ReturnType<typeof parseSweep>;
+          try {
+            axis = parseSweep(options.sweep);
+          } catch (e) {
+            throw new UsageProblem((e as Error).message);
+          }
+          const result = await sweep(spec, axis, { ...pool, ...seeding });
+          text =
+            options.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatSweepTable(result);
+        } else {
+          const variants: Variants = {};
+          if (options.vary.length === 1) variants['as-written'] = null;
+          for (const [name, file] of options.vary) {
+            if (name in variants) throw new UsageProblem(`two variants are named ${name}`);
+            variants[name] = readSources([file])[0]!;
+          }
+          const result = await compareInParallel(spec, variants, {
+            ...pool,
+            ...seeding,
+            pairing: options.independent === true ? 'independent' : 'common',
+          });
+          text =
+            options.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatCompareTable(result);
+        }
+        progress.done();
+        io.stdout(text);
+      },
+    );
 
   program
     .command('validate')
@@ -122,12 +304,24 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       parseIstioVersion,
     )
     .option('--locality <region/zone/subzone>', "the caller's locality, for failover priorities")
+    .option(
+      '--label <key=value>',
+      "a pod label of the caller, repeatable: sourceLabels matches and failoverPriority (default: the Scenario's proxy.labels)",
+      collectLabel,
+    )
     .action(
       (
         files: string[],
-        options: { format: 'table' | 'json'; namespace?: string; istioVersion?: string; locality?: string },
+        options: {
+          format: 'table' | 'json';
+          namespace?: string;
+          istioVersion?: string;
+          locality?: string;
+          label?: Record<string, string>;
+        },
       ) => {
-        const { format, ...proxy } = options;
+        const { format, label, ...rest } = options;
+        const proxy = label === undefined ? rest : { ...rest, labels: label };
         const explanation = explainConfig(loadConfig(readSources(files)), {
           ...proxy,
           origin: 'command line',

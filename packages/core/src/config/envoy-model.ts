@@ -44,7 +44,8 @@ export interface EndpointModel {
 
 /**
  * The cluster's upstream TLS context as istiod builds it from DestinationRule `tls` (ENVOY-SEMANTICS E.1).
- * meshsim does not simulate TLS yet: this is for `explain`.
+ * The simulation uses its mode (ClusterModel.tlsMode: the handshake's round trip); certificates, SNI and
+ * names are not checked, and are here for `explain`.
  */
 export interface UpstreamTlsModel {
   mode: 'SIMPLE' | 'MUTUAL' | 'ISTIO_MUTUAL';
@@ -93,6 +94,15 @@ export interface ClusterModel {
     Provenance
   >;
   connectTimeoutMs: number;
+  /** Closes a connection idle this long (common_http_protocol_options.idle_timeout); 0 = never. */
+  idleTimeoutMs: number;
+  /** A connection drains after this many requests; 0 = unlimited. */
+  maxRequestsPerConnection: number;
+  /**
+   * The mode of the TLS context istiod builds (`tls.mode`; DISABLE when it builds none): anything but
+   * DISABLE originates TLS, adding the handshake to every connect.
+   */
+  tlsMode: 'DISABLE' | 'SIMPLE' | 'MUTUAL' | 'ISTIO_MUTUAL';
   /** cluster.outlier_detection, null when the DestinationRule sets none. */
   outlierDetection: OutlierDetectionConfig | null;
   /** common_lb_config.healthy_panic_threshold: Envoy's 50, or Istio's minHealthPercent with outlierDetection. */
@@ -107,10 +117,14 @@ export interface ClusterModel {
   /** Where the ServiceEntry and the DestinationRule that shaped this cluster live (namespace/name). */
   serviceEntry: string;
   destinationRule: string | null;
-  /** The upstream TLS context; null = plaintext (no `tls`, DISABLE, or a context istiod declines to build). */
+  /** The upstream TLS context istiod builds; null = plaintext (no `tls`, DISABLE, or a context istiod declines to build). */
   tls?: UpstreamTlsModel | null;
-  /** Where in the DestinationRule each part of the effective policy sits; null = unset, Istio's defaults apply. */
+  /**
+   * Where in the DestinationRule each part of the effective policy was written (top level, port level or
+   * subset), for explain and for reports that point at the lines; null = unset, Istio's defaults apply.
+   */
   policyPaths?: Record<PolicyPart, FieldPath | null>;
+  /** Whether the endpoints got failover priorities (locality or failoverPriority), or why not. */
   localityFailover?: LocalityFailover;
 }
 

@@ -1,6 +1,7 @@
 import { maxEjectableHosts } from '../upstream/outlier-config.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { ClusterDiscoveryType, ClusterModel } from './envoy-model.js';
+import { type ConnectionPoolExplanation, explainConnectionPool } from './explain-connection-pool.js';
 import {
   explainLoadBalancer,
   explainLocality,
@@ -13,7 +14,7 @@ import {
   type OutlierExplanation,
   type TlsExplanation,
 } from './explain-policy.js';
-import { byDefault, type Explained, fromField, setAt, setOr, valueAt, writtenIn } from './explain-values.js';
+import { byDefault, type Explained, fromField, setAt, writtenIn } from './explain-values.js';
 import type { Located } from './load.js';
 import type { DestinationRule } from './schema/destination-rule.js';
 import type { ServiceEntry } from './schema/service-entry.js';
@@ -52,14 +53,10 @@ export interface ClusterExplanation {
   lbPolicy: LoadBalancerExplanation['lbPolicy'];
   consistentHash: LoadBalancerExplanation['consistentHash'];
   slowStart: LoadBalancerExplanation['slowStart'];
-  circuitBreakers: {
-    maxConnections: Explained<number>;
-    maxPendingRequests: Explained<number>;
-    maxRequests: Explained<number>;
-    maxRetries: Explained<number>;
-    retryBudget: { budgetPercent: Explained<number>; minRetryConcurrency: Explained<number> } | null;
-  };
+  circuitBreakers: ConnectionPoolExplanation['circuitBreakers'];
   connectTimeoutMs: Explained<number>;
+  idleTimeoutMs: Explained<number>;
+  maxRequestsPerConnection: Explained<number>;
   /** null: the DestinationRule has no outlierDetection, so no host is ever ejected. */
   outlierDetection: OutlierExplanation | null;
   healthyPanicThresholdPct: Explained<number>;
@@ -77,14 +74,6 @@ export interface ClusterExplanation {
   /** Fields of the resources behind this cluster that the simulation does not model. */
   notModelled: Diagnostic[];
 }
-
-/** Where a connection-pool field sits, and the Envoy threshold it sets (B.1). */
-const THRESHOLD_FIELDS = {
-  maxConnections: ['tcp', 'maxConnections'],
-  maxPendingRequests: ['http', 'http1MaxPendingRequests'],
-  maxRequests: ['http', 'http2MaxRequests'],
-  maxRetries: ['http', 'maxRetries'],
-} as const;
 
 const RESOLUTION_NOTES: Record<ClusterDiscoveryType, string> = {
   ORIGINAL_DST: 'NONE: to the address the app dialled',
@@ -161,21 +150,6 @@ export function explainCluster(
   const se = serviceEntry.resource;
   const portIndex = (se.spec.ports ?? []).findIndex((p) => p.number === model.port);
   const subset = model.name.split('|')[2] ?? '';
-  const pool = model.policyPaths?.connectionPool ?? null;
-  const threshold = (key: keyof typeof THRESHOLD_FIELDS): Explained<number> => {
-    const path = THRESHOLD_FIELDS[key];
-    const value = model.circuitBreakers[key];
-    if (model.circuitBreakersFrom[key] === 'set') {
-      const note = key === 'maxRequests' ? 'http2MaxRequests limits HTTP/1.1 requests too' : undefined;
-      return fromField(dr, pool, path, value, 'Istio default', note);
-    }
-    const written = dr !== null && pool !== null && valueAt(dr.resource, [...pool, ...path]) !== undefined;
-    return byDefault(value, 'Istio default', written ? '0 counts as unset' : undefined);
-  };
-  const budget = model.circuitBreakers.retryBudget;
-  const budgetPath = model.policyPaths?.retryBudget ?? null;
-  const maxRetries = threshold('maxRetries');
-  if (budget !== undefined) maxRetries.note = 'ignored: the retry budget replaces it';
   const od = model.outlierDetection;
   const odPath = model.policyPaths?.outlierDetection ?? null;
   const endpoints: EndpointExplanation[] =
@@ -217,32 +191,7 @@ export function explainCluster(
       ? setAt(serviceEntry, ['spec', 'resolution'], model.type, RESOLUTION_NOTES[model.type])
       : byDefault(model.type, 'Istio default', `resolution unset = ${RESOLUTION_NOTES[model.type]}`),
     ...explainLoadBalancer(model, dr),
-    circuitBreakers: {
-      maxConnections: threshold('maxConnections'),
-      maxPendingRequests: threshold('maxPendingRequests'),
-      maxRequests: threshold('maxRequests'),
-      maxRetries,
-      retryBudget:
-        budget === undefined
-          ? null
-          : {
-              budgetPercent: fromField(dr, budgetPath, ['percent'], budget.budgetPercent, 'Istio default'),
-              minRetryConcurrency: fromField(
-                dr,
-                budgetPath,
-                ['minRetryConcurrency'],
-                budget.minRetryConcurrency,
-                'Istio default',
-              ),
-            },
-    },
-    connectTimeoutMs: setOr(
-      dr,
-      pool,
-      ['tcp', 'connectTimeout'],
-      model.connectTimeoutMs,
-      byDefault(model.connectTimeoutMs, 'mesh default', "meshConfig.connectTimeout; Envoy's own is 5s"),
-    ),
+    ...explainConnectionPool(model, dr),
     outlierDetection:
       od === null || dr === null || odPath === null ? null : explainOutlier(od, dr, odPath, istioVersion),
     healthyPanicThresholdPct:

@@ -16,6 +16,7 @@ const text: Format<unknown> = (v) => (v === '' ? '-' : Array.isArray(v) ? `[${v.
 const ms: Format<number> = (v) => formatDurationMs(v);
 const msOrNone: Format<number> = (v) => (v === 0 ? 'none' : formatDurationMs(v));
 const pct: Format<number> = (v) => `${v} %`;
+const unlimitedAt0: Format<number> = (v) => (v === 0 ? 'unlimited' : String(v));
 
 /** `set file:line`, `set (command line)`, or the default's owner. */
 export function sourceText(e: Explained<unknown>): string {
@@ -90,7 +91,11 @@ function clusterRows(c: ClusterExplanation): Row[] {
       row('retry_budget.min_retry_concurrency', cb.retryBudget.minRetryConcurrency),
     );
   }
-  rows.push(row('connect_timeout', c.connectTimeoutMs, ms));
+  rows.push(
+    row('connect_timeout', c.connectTimeoutMs, ms),
+    row('common_http_protocol_options.idle_timeout', c.idleTimeoutMs, msOrNone),
+    row('common_http_protocol_options.max_requests_per_connection', c.maxRequestsPerConnection, unlimitedAt0),
+  );
   if (c.outlierDetection === null) {
     rows.push(
       row('outlier_detection', {
@@ -186,8 +191,10 @@ export function formatExplanationTable(e: Explanation): string {
   const p = e.proxy;
   const setting = (label: string, v: Explained<string>) =>
     `${label} ${v.value === '' ? 'unknown' : v.value} (${sourceText(v)})`;
+  const labels = Object.entries(p.labels.value).map(([k, v]) => `${k}=${v}`);
+  const labelled = labels.length === 0 ? '' : `, labels ${labels.join(', ')} (${sourceText(p.labels)})`;
   out.push(
-    `meshsim explain: a sidecar in ${setting('namespace', p.namespace)}, ${setting('Istio', p.istioVersion)}, ${setting('locality', p.locality)}`,
+    `meshsim explain: a sidecar in ${setting('namespace', p.namespace)}, ${setting('Istio', p.istioVersion)}, ${setting('locality', p.locality)}${labelled}`,
   );
 
   const clusters = table(['SERVICE FQDN', 'PORT', 'SUBSET', 'PROTOCOL', 'TYPE', 'LB', 'DESTINATION RULE']);

@@ -128,25 +128,31 @@ export function explainLocality(
           model.localityFailover !== 'disabled',
           'Istio default',
         );
-  const failoverRules =
-    dr !== null &&
-    base !== null &&
-    valueAt(dr.resource, [...base, 'localityLbSetting', 'failover']) !== undefined;
+  const written = (field: string) =>
+    dr !== null && base !== null && valueAt(dr.resource, [...base, 'localityLbSetting', field]) !== undefined;
+  const failoverRules = written('failover');
   let failover: Explained<'applied' | 'not applied'>;
   switch (model.localityFailover) {
     case 'applied':
-      failover = failoverRules
+      failover = written('failoverPriority')
         ? setAt(
             dr!,
-            [...base!, 'localityLbSetting', 'failover'],
+            [...base!, 'localityLbSetting', 'failoverPriority'],
             'applied',
-            'priorities by locality and these rules',
+            `by the caller's labels: 0 for an endpoint that matches every listed label, else (number of labels − j) for the first label j it misses; then renumbered without gaps${failoverRules ? '; the failover rules are not applied on top (not modelled)' : ''}`,
           )
-        : byDefault(
-            'applied',
-            'Istio default',
-            'by locality: same subzone 0, same zone 1, same region 2, elsewhere 3; then renumbered without gaps',
-          );
+        : failoverRules
+          ? setAt(
+              dr!,
+              [...base!, 'localityLbSetting', 'failover'],
+              'applied',
+              'priorities by locality and these rules',
+            )
+          : byDefault(
+              'applied',
+              'Istio default',
+              'by locality: same subzone 0, same zone 1, same region 2, elsewhere 3; then renumbered without gaps',
+            );
       break;
     case 'disabled':
       failover = byDefault('not applied', 'Istio default', 'locality load balancing is disabled');

@@ -151,9 +151,9 @@ export function explainTls(
     'Istio default',
     declined
       ? 'istiod builds no TLS context for credentialName in a sidecar DestinationRule without workloadSelector: plaintext'
-      : (settings?.mode ?? 'DISABLE') === 'DISABLE'
+      : model.tlsMode === 'DISABLE'
         ? 'plaintext: no TLS origination'
-        : undefined,
+        : 'simulated: one round trip (a TLS 1.3 handshake) on every new connection; certificates and names are not checked',
   );
   if (tls === null) return { mode, context: null };
   const field = <T>(name: keyof ClientTLSSettings, value: T, fallback: Explained<T>): Explained<T> =>

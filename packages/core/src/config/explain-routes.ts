@@ -55,6 +55,8 @@ export interface RouteExplanation {
 export interface RouteSource {
   vs: Located<VirtualService>;
   index: number;
+  /** Per match block, whether this sidecar gets it (its port, its workload); all when absent. */
+  applies?: readonly boolean[];
 }
 
 /** Match blocks in YAML flow style, as written. */
@@ -231,7 +233,8 @@ export function explainRoute(
   const vs = source?.vs ?? null;
   const r = source === null ? undefined : vs?.resource.spec.http?.[source.index];
   const at: FieldPath = source === null ? [] : ['spec', 'http', source.index];
-  const blocks = r?.match ?? [];
+  const writtenBlocks = r?.match ?? [];
+  const blocks = writtenBlocks.filter((_, j) => source?.applies?.[j] !== false);
   const match: Explained<string> =
     vs !== null && blocks.length > 0
       ? setAt(vs, [...at, 'match'], matchText(blocks))
@@ -239,6 +242,12 @@ export function explainRoute(
         ? byDefault('/*', 'Istio default', 'no match: every request')
         : byDefault('/*', 'Istio default', "no VirtualService: Istio's default route");
   const notes: string[] = [];
+  const left = writtenBlocks.flatMap((_, j) => (source?.applies?.[j] === false ? [`match[${j}]`] : []));
+  if (left.length > 0) {
+    notes.push(
+      `${left.join(', ')} not in this sidecar's route: another port, or another caller (sourceLabels, sourceNamespace)`,
+    );
+  }
   const local = model.destinations.length === 0;
   if (local && model.localFlags !== 0 && r !== undefined) {
     const unknown = (r.route ?? []).map(

@@ -2,6 +2,7 @@ import type { Diagnostic } from './diagnostics.js';
 import type { ClusterModel } from './envoy-model.js';
 import { type ClusterExplanation, explainCluster, type ResourceRef, refOf } from './explain-cluster.js';
 import { explainRoute, noMatchRoute, type RouteExplanation } from './explain-routes.js';
+import { type NotExplained, notExplainedParts, unusedDestinationRules, what } from './explain-unused.js';
 import { byDefault, type Explained, setAt, setBy, writtenIn } from './explain-values.js';
 import type { LoadedConfig, Located } from './load.js';
 import { formatPath } from './positions.js';
@@ -15,12 +16,15 @@ import {
   defaultRoute,
   destinationPort,
   dropPreviousHostsWhenHashed,
+  matchesSource,
   type RouteNote,
   routeHashKey,
+  routingVirtualService,
   translateHttpRoute,
-  virtualServicesFor,
 } from './translate-routes.js';
-import { findDestinationRule, findServiceEntry, hostMatches, isExportedTo } from './visibility.js';
+import { findDestinationRule, findServiceEntry, isExportedTo } from './visibility.js';
+
+export type { NotExplained } from './explain-unused.js';
 
 export interface ExplainOptions {
   /** The caller's namespace: exportTo visibility, DestinationRule and VirtualService lookup. */
@@ -29,6 +33,8 @@ export interface ExplainOptions {
   istioVersion?: string;
   /** The caller's `region/zone/subzone`, for locality failover priorities. */
   locality?: string;
+  /** The caller's pod labels: VirtualService sourceLabels, and failoverPriority. */
+  labels?: Readonly<Record<string, string>>;
   /** How values given here are named in provenance (default `explain options`; the CLI says `command line`). */
   origin?: string;
 }
@@ -44,17 +50,14 @@ export interface VirtualHostExplanation {
   notes: string[];
 }
 
-/** Something in the input that shapes no cluster or route for this caller, and why. */
-export interface NotExplained {
-  what: string;
-  file: string;
-  line: number;
-  reason: string;
-}
-
 /** The effective Envoy config a sidecar in `proxy.namespace` gets from these resources, every value explained. */
 export interface Explanation {
-  proxy: { namespace: Explained<string>; istioVersion: Explained<string>; locality: Explained<string> };
+  proxy: {
+    namespace: Explained<string>;
+    istioVersion: Explained<string>;
+    locality: Explained<string>;
+    labels: Explained<Readonly<Record<string, string>>>;
+  };
   clusters: ClusterExplanation[];
   virtualHosts: VirtualHostExplanation[];
   notExplained: NotExplained[];
@@ -84,8 +87,21 @@ function proxySetting(
   return byDefault(fallback, 'meshsim default', note);
 }
 
-const what = (kind: string, r: Located<{ metadata: { namespace: string; name: string } }>) =>
-  `${kind} ${refOf(r).name}`;
+/** The caller's pod labels: the options', else the Scenario's proxy.labels, else none. */
+function proxyLabels(
+  loaded: LoadedConfig,
+  options: ExplainOptions,
+): Explained<Readonly<Record<string, string>>> {
+  if (options.labels !== undefined)
+    return setBy(options.origin ?? 'explain options', '--label', options.labels);
+  const scenario = loaded.scenario;
+  const path = ['spec', 'proxy', 'labels'];
+  const labels = scenario?.resource.spec.proxy.labels;
+  if (scenario !== undefined && labels !== undefined && writtenIn(scenario, path)) {
+    return setAt(scenario, path, labels);
+  }
+  return byDefault({}, 'meshsim default', 'none');
+}
 
 /**
  * The effective clusters and routes for a caller, built with the same translation `meshsim run` uses:
@@ -103,6 +119,7 @@ export function explainConfig(loaded: LoadedConfig, options: ExplainOptions = {}
     'the current release',
   );
   const locality = proxySetting(loaded, options, 'locality', '', 'unknown');
+  const labels = proxyLabels(loaded, options);
   if (!ISTIO_VERSION_PATTERN.test(istioVersion.value)) {
     diagnostics.push({
       severity: 'error',
@@ -134,6 +151,7 @@ export function explainConfig(loaded: LoadedConfig, options: ExplainOptions = {}
           istioVersion: version,
           subset,
           proxyLocality: locality.value,
+          proxyLabels: labels.value,
         },
         notes,
       );
@@ -194,6 +212,11 @@ export function explainConfig(loaded: LoadedConfig, options: ExplainOptions = {}
   };
   const defaultRetry = defaultRetryPolicyFor(version);
   const shownRoutes = new Set<string>();
+  /** Routes left out of some virtual host because their match blocks name other callers. */
+  const otherCallers = new Set<string>();
+  /** VirtualServices ignored for a host another one binds first (IST0109), by `file:line:host`. */
+  const ignoredServices = new Map<string, Located<VirtualService>>();
+  const source = { namespace: caller, labels: labels.value };
   const virtualHosts: VirtualHostExplanation[] = listeners.map(({ host, port, cluster }) => {
     const resolve: ClusterResolver = (h, p, subset) => {
       const se = findServiceEntry(loaded.serviceEntries, h, caller);
@@ -201,7 +224,18 @@ export function explainConfig(loaded: LoadedConfig, options: ExplainOptions = {}
         ? null
         : clusterIndex(h, destinationPort(se.resource.spec.ports ?? [], p, port.number), subset);
     };
-    const services = virtualServicesFor(loaded.virtualServices, host, caller);
+    const { services, ignored } = routingVirtualService(loaded.virtualServices, host, caller);
+    for (const { vs, reason } of ignored) {
+      const key = `${vs.file}:${vs.line}:${host}`;
+      if (ignoredServices.has(key)) continue;
+      ignoredServices.set(key, vs);
+      notExplained.push({
+        what: `${what('VirtualService', vs)} host ${host}`,
+        file: vs.file,
+        line: vs.line,
+        reason,
+      });
+    }
     const hashedOf = (model: ReturnType<typeof defaultRoute>) => {
       dropPreviousHostsWhenHashed(model, models);
       return routeHashKey(model, models) !== null;
@@ -214,8 +248,15 @@ export function explainConfig(loaded: LoadedConfig, options: ExplainOptions = {}
     }
     for (const vs of services) {
       (vs.resource.spec.http ?? []).forEach((r, index) => {
+        // istiod builds a sidecar's routes from the match blocks for its port and its workload (source
+        // labels, namespace); a route none of whose blocks apply is not in this virtual host.
         const blocks = r.match ?? [];
-        if (blocks.length > 0 && blocks.every((b) => (b.port ?? 0) !== 0 && b.port !== port.number)) return;
+        const onPort = blocks.map((b) => (b.port ?? 0) === 0 || b.port === port.number);
+        const applies = blocks.map((b, j) => onPort[j] === true && matchesSource(b, source));
+        if (blocks.length > 0 && !applies.includes(true)) {
+          if (onPort.includes(true)) otherCallers.add(`${vs.file}:${vs.line}:${index}`);
+          return;
+        }
         const notes: Diagnostic[] = [];
         const note: RouteNote = (doc, path, message) => {
           const { line, column } = doc.positionOf(path);
@@ -223,7 +264,7 @@ export function explainConfig(loaded: LoadedConfig, options: ExplainOptions = {}
         };
         const model = translateHttpRoute(vs, index, defaultRetry, resolve, note);
         shownRoutes.add(`${vs.file}:${vs.line}:${index}`);
-        routes.push(explainRoute(model, { vs, index }, nameOf, version, hashedOf(model), notes));
+        routes.push(explainRoute(model, { vs, index, applies }, nameOf, version, hashedOf(model), notes));
       });
     }
     const last = routes[routes.length - 1];
@@ -244,71 +285,18 @@ export function explainConfig(loaded: LoadedConfig, options: ExplainOptions = {}
     };
   });
 
-  for (const dr of loaded.destinationRules) {
-    if (usedRules.has(dr)) continue;
-    const r = dr.resource;
-    const shaped = listeners.find((l) => hostMatches(r.spec.host, l.host));
-    const winner =
-      shaped === undefined
-        ? null
-        : findDestinationRule(
-            loaded.destinationRules,
-            shaped.host,
-            shaped.se.resource.metadata.namespace,
-            caller,
-          );
-    const reason =
-      r.spec.workloadSelector !== undefined
-        ? 'it has a workloadSelector: meshsim looks up only rules for every workload'
-        : !isExportedTo(r.spec.exportTo, r.metadata.namespace, caller)
-          ? `not exported to namespace ${caller}`
-          : shaped === undefined
-            ? `host ${r.spec.host} matches no ServiceEntry host visible from namespace ${caller}`
-            : winner !== null &&
-                winner.resource.metadata.namespace === r.metadata.namespace &&
-                winner.resource.spec.host === r.spec.host
-              ? `${what('DestinationRule', winner)} for the same host comes first: Istio keeps its traffic policy and would merge in this one's subsets, which meshsim does not`
-              : `${winner === null ? 'another DestinationRule' : what('DestinationRule', winner)} takes precedence for ${shaped.host}`;
-    notExplained.push({ what: what('DestinationRule', dr), file: dr.file, line: dr.line, reason });
+  const shaped = listeners.map(({ se, host }) => ({ host, namespace: se.resource.metadata.namespace }));
+  notExplained.push(...unusedDestinationRules(loaded.destinationRules, usedRules, shaped, caller));
+  const ignoredSomewhere = new Set(ignoredServices.values());
+  for (const vs of loaded.virtualServices) {
+    notExplainedParts(vs, caller, { shown: shownRoutes, otherCallers, ignoredSomewhere }, notExplained);
   }
-  for (const vs of loaded.virtualServices) notExplainedParts(vs, caller, shownRoutes, notExplained);
 
-  return { proxy: { namespace, istioVersion, locality }, clusters, virtualHosts, notExplained, diagnostics };
-}
-
-/** The parts of a VirtualService no virtual host shows, and why. */
-function notExplainedParts(
-  vs: Located<VirtualService>,
-  caller: string,
-  shown: ReadonlySet<string>,
-  out: NotExplained[],
-): void {
-  const spec = vs.resource.spec;
-  const add = (part: string, line: number, reason: string) =>
-    out.push({ what: `${what('VirtualService', vs)}${part}`, file: vs.file, line, reason });
-  const gateways = spec.gateways ?? [];
-  if (gateways.length > 0 && !gateways.includes('mesh')) {
-    add('', vs.line, `bound to gateways ${gateways.join(', ')} only, not to sidecars (mesh)`);
-    return;
-  }
-  if (!isExportedTo(spec.exportTo, vs.resource.metadata.namespace, caller)) {
-    add('', vs.line, `not exported to namespace ${caller}`);
-    return;
-  }
-  (spec.http ?? []).forEach((_, i) => {
-    if (!shown.has(`${vs.file}:${vs.line}:${i}`)) {
-      add(
-        ` http[${i}]`,
-        vs.positionOf(['spec', 'http', i]).line,
-        'applies to no port of a visible ServiceEntry host',
-      );
-    }
-  });
-  for (const kind of ['tcp', 'tls'] as const) {
-    if (spec[kind] !== undefined) {
-      add(` ${kind}`, vs.positionOf(['spec', kind]).line, `${kind} routes are not modelled yet`);
-    }
-  }
-  if ((spec.hosts ?? []).length === 0)
-    add('', vs.line, 'a delegate VirtualService: delegation is not modelled yet');
+  return {
+    proxy: { namespace, istioVersion, locality, labels },
+    clusters,
+    virtualHosts,
+    notExplained,
+    diagnostics,
+  };
 }

@@ -33,5 +33,17 @@ export * from './schema/load-balancer.js';
 export { PARSE_OPTIONS } from './schema/messages.js';
 export * from './schema/scenario.js';
 export * from './schema/scenario-endpoint.js';
+export {
+  ARRIVAL_PROCESSES,
+  type ArrivalProcess,
+  type Bursts,
+  burstsSchema,
+  type Diurnal,
+  diurnalSchema,
+  type Ramp,
+  rampSchema,
+  type TrafficRoute,
+  trafficRouteSchema,
+} from './schema/scenario-traffic-shape.js';
 export * from './schema/service-entry.js';
 export * from './schema/virtual-service.js';

@@ -37,3 +37,40 @@ export function failoverPriorities(
   const used = [...new Set(raw)].sort((a, b) => a - b);
   return raw.map((p) => used.indexOf(p));
 }
+
+/** The topology labels Istio gives an endpoint (and the proxy) from its locality and network. */
+export function topologyLabels(locality: string, network: string): Record<string, string> {
+  const [region, zone, subzone] = parse(locality);
+  const out: Record<string, string> = {};
+  if (region !== '') out['topology.kubernetes.io/region'] = region;
+  if (zone !== '') out['topology.kubernetes.io/zone'] = zone;
+  if (subzone !== '') out['topology.istio.io/subzone'] = subzone;
+  if (network !== '') out['topology.istio.io/network'] = network;
+  return out;
+}
+
+/**
+ * failoverPriority (applyPriorityFailoverPerLocality): an endpoint's priority is 0 when it matches the
+ * proxy on every listed label, else len − j for the first label j it misses, so missing an earlier label
+ * costs more. A `label=value` entry compares against that value instead of the proxy's. Renumbered
+ * without gaps, as for locality failover.
+ */
+export function failoverPriorityPriorities(
+  proxyLabels: Readonly<Record<string, string>>,
+  endpointLabels: ReadonlyArray<Readonly<Record<string, string>>>,
+  failoverPriority: readonly string[],
+): number[] {
+  const lowest = failoverPriority.length;
+  const raw = endpointLabels.map((labels) => {
+    for (let j = 0; j < failoverPriority.length; j++) {
+      const entry = failoverPriority[j]!;
+      const eq = entry.indexOf('=');
+      const key = eq < 0 ? entry : entry.slice(0, eq);
+      const want = eq < 0 ? proxyLabels[key] : entry.slice(eq + 1);
+      if (want !== labels[key]) return lowest - j;
+    }
+    return 0;
+  });
+  const used = [...new Set(raw)].sort((a, b) => a - b);
+  return raw.map((p) => used.indexOf(p));
+}

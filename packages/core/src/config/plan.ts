@@ -1,15 +1,18 @@
 import { isIP } from 'node:net';
 import { Constant, type Distribution, Exponential, LogNormal } from '../kernel/distributions.js';
+import { MAX_TIMELINE_POINTS, timelineBucketFor } from '../observe/timeline.js';
 import { RequestHasher } from '../upstream/lb/request-hash.js';
 import { type RequestHash, uint64 } from '../upstream/lb/uint64.js';
 import type { EndpointBehaviour } from '../world/endpoint-server.js';
 import { type Diagnostic, formatDiagnostic } from './diagnostics.js';
+import { formatDurationMs } from './durations.js';
 import type { ClusterModel, RouteModel } from './envoy-model.js';
 import type { LoadedConfig } from './load.js';
 import { type FieldPath, formatPath } from './positions.js';
 import type { RunPlan, TrafficPlan } from './run-plan.js';
 import type { Scenario, ScenarioSpec } from './schema/scenario.js';
 import type { EndpointBehaviour as EndpointSpec, Latency } from './schema/scenario-endpoint.js';
+import { planTimeline } from './timeline-plan.js';
 import { translateCluster } from './translate-cluster.js';
 import {
   type ClusterResolver,
@@ -19,7 +22,7 @@ import {
   type RouteNote,
   routeFor,
   routeHashKey,
-  virtualServicesFor,
+  routingVirtualService,
 } from './translate-routes.js';
 import { findDestinationRule, findServiceEntry } from './visibility.js';
 
@@ -30,8 +33,6 @@ const APP_ADDRESS = { ip: '10.244.0.10', port: 40_000 };
 export const DRAIN_MS = 300_000;
 /** Runs expected to simulate more requests than this are refused up front rather than left to run for hours. */
 export const MAX_EXPECTED_REQUESTS = 1e9;
-/** A timeline bucket of the report. */
-export const TIMELINE_BUCKET_MS = 1000;
 
 /** Where the Scenario's fields are, for diagnostics: the YAML document, or the `simulate()` call (line 0). */
 export interface ScenarioOrigin {
@@ -46,7 +47,9 @@ function latencyDistribution(latency: Latency | undefined): Distribution {
 }
 
 /** Behaviours the Scenario contract names but this version does not simulate: refused loudly, not ignored. */
-const UNMODELLED_ENDPOINT_FIELDS = ['concurrency', 'rateLimit'] as const;
+const UNMODELLED_ENDPOINT_FIELDS = ['concurrency', 'queue', 'rateLimit', 'idleTimeout', 'flap'] as const;
+/** Traffic shapes the Scenario contract names but this version does not simulate. */
+const UNMODELLED_TRAFFIC_FIELDS = ['bursts', 'ramp', 'diurnal'] as const;
 
 /**
  * Turns loaded resources and a Scenario into a runnable plan: the clusters the traffic reaches, as
@@ -72,10 +75,7 @@ export function buildRunPlan(
   };
 
   if (spec.traffic.length === 0) at(['traffic'], 'error', 'the Scenario has no traffic to simulate');
-  if (spec.timeline.length > 0) at(['timeline'], 'error', 'timeline changes are not modelled yet');
   for (const [address, e] of Object.entries(spec.endpoints)) {
-    if (e.connect === 'tlsError')
-      at(['endpoints', address, 'connect'], 'error', 'connect: tlsError is not modelled yet');
     for (const field of UNMODELLED_ENDPOINT_FIELDS) {
       if (e[field] !== undefined) at(['endpoints', address, field], 'error', 'not modelled yet');
     }
@@ -91,9 +91,11 @@ export function buildRunPlan(
   const caller = spec.proxy.namespace;
   const istioVersion = spec.proxy.istioVersion;
   spec.traffic.forEach((t, i) => {
-    if (!('rps' in t)) {
-      at(['traffic', i, 'clients'], 'error', 'closed-loop clients are not modelled yet; use rps');
-      return;
+    for (const field of UNMODELLED_TRAFFIC_FIELDS) {
+      if (t[field] !== undefined) at(['traffic', i, field], 'error', 'not modelled yet');
+    }
+    if (t.arrivals === 'constant') {
+      at(['traffic', i, 'arrivals'], 'error', 'constant arrivals are not modelled yet');
     }
     const se = findServiceEntry(loaded.serviceEntries, t.host, caller);
     if (se === undefined) {
@@ -162,6 +164,7 @@ export function buildRunPlan(
           istioVersion,
           subset,
           proxyLocality: spec.proxy.locality ?? '',
+          proxyLabels: spec.proxy.labels ?? {},
         },
         diagnostics,
       );
@@ -181,37 +184,72 @@ export function buildRunPlan(
       clusters.push(model);
       return clusters.length - 1;
     };
-    const shape = { host, port: port.number, path: t.path, method: t.method, headers: t.headers };
-    const errorsBefore = diagnostics.filter((d) => d.severity === 'error').length;
+    // Once per field, however many request shapes (traffic sources, mix entries) take the route.
     const note: RouteNote = (vs, path, message) => {
       const { line, column } = vs.positionOf(path);
-      diagnostics.push({ severity: 'warning', file: vs.file, line, column, path: formatPath(path), message });
-    };
-    const services = virtualServicesFor(loaded.virtualServices, host, caller);
-    const model = routeFor(shape, services, defaultRetry, resolve, note);
-    if (diagnostics.filter((d) => d.severity === 'error').length > errorsBefore) return;
-    // Consistent hashing: the route hashes the request as the destination's DR says, and Istio drops the
-    // previous_hosts retry predicate so retries stay on the hashed host.
-    const hashed = routeHashKey(model, clusters);
-    dropPreviousHostsWhenHashed(model, clusters);
-    let hash: RequestHash | null = null;
-    if (hashed !== null) {
-      const out = uint64(0, 0);
-      const lower = Object.fromEntries(Object.entries(t.headers).map(([k, v]) => [k.toLowerCase(), v]));
-      const request = {
-        headers: lower,
-        path: t.path,
-        remoteAddress: APP_ADDRESS,
-        localAddress: { ip: host, port: port.number },
+      const d: Diagnostic = {
+        severity: 'warning',
+        file: vs.file,
+        line,
+        column,
+        path: formatPath(path),
+        message,
       };
-      if (new RequestHasher(hashed).hash(request, out)) hash = out;
+      if (!diagnostics.some((x) => x.file === d.file && x.path === d.path && x.message === d.message)) {
+        diagnostics.push(d);
+      }
+    };
+    const { services, ignored } = routingVirtualService(loaded.virtualServices, host, caller);
+    for (const { vs, reason } of ignored) {
+      const { line, column } = vs.positionOf(['spec', 'hosts']);
+      if (!diagnostics.some((d) => d.file === vs.file && d.line === line && d.message === reason)) {
+        diagnostics.push({
+          severity: 'warning',
+          file: vs.file,
+          line,
+          column,
+          path: 'spec.hosts',
+          message: reason,
+        });
+      }
     }
-    routes.push(model);
+    /** The route one request shape takes, and its consistent-hash value when its cluster hashes. */
+    const routeOf = (path: string, method: string, headers: Readonly<Record<string, string>>) => {
+      const source = { namespace: caller, labels: spec.proxy.labels ?? {} };
+      const shape = { host, port: port.number, path, method, headers, source };
+      const model = routeFor(shape, services, defaultRetry, resolve, note);
+      // Consistent hashing: the route hashes the request as the destination's DR says, and Istio drops
+      // the previous_hosts retry predicate so retries stay on the hashed host.
+      const hashed = routeHashKey(model, clusters);
+      dropPreviousHostsWhenHashed(model, clusters);
+      let hash: RequestHash | null = null;
+      if (hashed !== null) {
+        const out = uint64(0, 0);
+        const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+        const request = {
+          headers: lower,
+          path,
+          remoteAddress: APP_ADDRESS,
+          localAddress: { ip: host, port: port.number },
+        };
+        if (new RequestHasher(hashed).hash(request, out)) hash = out;
+      }
+      routes.push(model);
+      return { route: routes.length - 1, hash };
+    };
+    const errorsBefore = diagnostics.filter((d) => d.severity === 'error').length;
+    // A weighted mix of request shapes: each mix entry is its own route decision.
+    const mix = (t.routes ?? [{ weight: 1 }]).map((m) => ({
+      ...routeOf(m.path ?? t.path, m.method ?? t.method, m.headers ?? t.headers),
+      weight: m.weight,
+    }));
+    if (diagnostics.filter((d) => d.severity === 'error').length > errorsBefore) return;
     traffic.push({
       target: { host, port: port.number, path: t.path, method: t.method },
-      rps: t.rps,
-      route: routes.length - 1,
-      hash,
+      rps: 'rps' in t ? t.rps : 0,
+      clients: 'clients' in t ? t.clients : 0,
+      thinkTimeMs: 'clients' in t ? t.thinkTime.ms : 0,
+      mix,
     });
   });
 
@@ -232,13 +270,28 @@ export function buildRunPlan(
       at(['endpoints', address], 'warning', `no simulated cluster has an endpoint ${address}`);
     }
   }
-  const totalRps = traffic.reduce((s, t) => s + t.rps, 0);
+  // A closed loop sends at most one request per client per think time (or per 0.1 ms without one).
+  const totalRps = traffic.reduce((s, t) => s + t.rps + (t.clients * 1000) / Math.max(t.thinkTimeMs, 0.1), 0);
   const expected = (totalRps * spec.duration.ms) / 1000;
   if (expected > MAX_EXPECTED_REQUESTS) {
     at(
       ['duration'],
       'error',
       `about ${expected.toExponential(2)} requests is over the ${MAX_EXPECTED_REQUESTS} limit`,
+    );
+  }
+
+  const timeline = planTimeline(spec, clusters, latencyDistribution, (path, message) =>
+    at(path, 'error', message),
+  );
+  // A day of 1 s buckets would be 86,400 points: the bucket widens to keep the timeline bounded.
+  const requestedBucketMs = spec.report.timelineBucket.ms;
+  const timelineBucketMs = timelineBucketFor(requestedBucketMs, spec.duration.ms + DRAIN_MS);
+  if (timelineBucketMs !== requestedBucketMs) {
+    at(
+      ['report', 'timelineBucket'],
+      'warning',
+      `${spec.report.timelineBucket.text} buckets over ${spec.duration.text} would exceed ${MAX_TIMELINE_POINTS} timeline points; the timeline uses ${formatDurationMs(timelineBucketMs)} buckets`,
     );
   }
 
@@ -249,7 +302,7 @@ export function buildRunPlan(
     latency: latencyDistribution(e?.latency),
     errors: e?.errors ?? [],
     rttMs: e?.rtt?.ms ?? defaultRttMs,
-    connect: e?.connect === 'refuse' || e?.connect === 'blackhole' ? e.connect : 'ok',
+    connect: e?.connect ?? 'ok',
     resetRate: e?.reset?.rate ?? 0,
   });
   const plan: RunPlan = {
@@ -258,7 +311,7 @@ export function buildRunPlan(
     durationMs: spec.duration.ms,
     drainMs: DRAIN_MS,
     workers: spec.proxy.workers,
-    timelineBucketMs: TIMELINE_BUCKET_MS,
+    timelineBucketMs,
     model: { clusters, routes },
     endpointFor: (address) => {
       let b = behaviours.get(address);
@@ -269,10 +322,12 @@ export function buildRunPlan(
       return b;
     },
     traffic,
+    timeline,
+    networkRttMs: spec.network.rtt.ms,
     dns: Object.fromEntries(
       Object.entries(spec.dns).map(([name, d]) => [
         name,
-        { answers: d.answers, ttlMs: d.ttl?.ms ?? null, rotate: d.rotate },
+        { answers: d.answers, ttlMs: d.ttl?.ms ?? null, rotate: d.rotate, failure: d.failure },
       ]),
     ),
     warnings: diagnostics.map(formatDiagnostic),

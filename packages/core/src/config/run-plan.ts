@@ -3,15 +3,24 @@ import type { EndpointBehaviour } from '../world/endpoint-server.js';
 import type { DnsRecordSet } from '../world/synthetic-dns.js';
 import type { TrafficTarget } from '../world/traffic-source.js';
 import type { EnvoyModel } from './envoy-model.js';
+import type { TimelineAction } from './timeline-plan.js';
 
-/** One traffic stream after validation: Poisson at `rps` towards the cluster its route selects. */
+/**
+ * One traffic stream after validation: open-loop Poisson at `rps`, or a closed loop of `clients` that
+ * each send, wait for the answer, think for `thinkTimeMs`, and send again.
+ */
 export interface TrafficPlan {
   target: TrafficTarget;
+  /** Open loop; 0 for a closed loop. */
   rps: number;
-  /** Index into `model.routes`. */
-  route: number;
-  /** The requests' consistent-hash value when their route's cluster hashes (RING_HASH/MAGLEV). */
-  hash: RequestHash | null;
+  /** Closed loop; 0 for an open loop. */
+  clients: number;
+  thinkTimeMs: number;
+  /**
+   * The request shapes it sends, by weight: each with its route (index into `model.routes`) and its
+   * consistent-hash value when that route's cluster hashes (RING_HASH/MAGLEV).
+   */
+  mix: Array<{ route: number; hash: RequestHash | null; weight: number }>;
 }
 
 /** Everything a run needs, validated and defaulted: the effective Envoy model and the world. */
@@ -22,11 +31,15 @@ export interface RunPlan {
   /** How long after `durationMs` the run waits for requests still in flight. */
   drainMs: number;
   workers: number;
+  /** network.rtt: the round trip of an endpoint that sets none. */
+  networkRttMs: number;
   timelineBucketMs: number;
   model: EnvoyModel;
   /** Behaviour of each upstream address; the Scenario's "*" entry answers for the rest. */
   endpointFor(address: string): EndpointBehaviour;
   traffic: TrafficPlan[];
+  /** Changes to the world at given times (endpoints, DNS answers, traffic rates, phase labels). */
+  timeline: TimelineAction[];
   /** The synthetic DNS the DNS clusters resolve against. */
   dns: Record<string, DnsRecordSet>;
   /** Formatted warnings carried into the report. */

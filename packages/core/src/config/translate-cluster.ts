@@ -8,18 +8,21 @@ import {
   type LocalityFailover,
   type PolicyPart as ModelPolicyPart,
   type Provenance,
-  type UpstreamTlsModel,
 } from './envoy-model.js';
 import type { Located } from './load.js';
-import { failoverPriorities } from './locality-priority.js';
+import { failoverPriorities, failoverPriorityPriorities, topologyLabels } from './locality-priority.js';
 import { type FieldPath, formatPath } from './positions.js';
-import type { ClientTLSSettings, DestinationRule, TrafficPolicy } from './schema/destination-rule.js';
+import type { DestinationRule, TrafficPolicy } from './schema/destination-rule.js';
 import type { ServiceEntry, ServicePort } from './schema/service-entry.js';
 import { ENVOY_PANIC_THRESHOLD_PCT, translateOutlierDetection } from './translate-outlier.js';
+import { upstreamTls } from './translate-tls.js';
 
 /** meshConfig.dnsRefreshRate's default, and PILOT_DNS_JITTER_DURATION (D.1). */
 export const DNS_REFRESH_RATE_MS = 60_000;
 export const DNS_JITTER_MS = 100;
+
+/** Envoy's common_http_protocol_options.idle_timeout default, which Istio leaves in place (B.1). */
+export const ENVOY_IDLE_TIMEOUT_MS = 3_600_000;
 
 /** meshConfig.connectTimeout's default (B.1). */
 export const ISTIO_CONNECT_TIMEOUT_MS = 10_000;
@@ -118,6 +121,8 @@ export interface ClusterInputs {
   subset?: string;
   /** The caller's `region/zone/subzone` (Scenario proxy.locality), '' when unknown. */
   proxyLocality?: string;
+  /** The caller's pod labels (Scenario proxy.labels), for failoverPriority. */
+  proxyLabels?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -239,36 +244,79 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
           minWeightPercent: lb?.warmup?.minimumPercent ?? 10,
         };
   // The mesh default is localityLbSetting { enabled: true }; failover exists only with outlierDetection
-  // (Istio: without it Envoy never learns a host is down), and distribute/failoverPriority are not modelled.
+  // (Istio: without it Envoy never learns a host is down), and distribute is not modelled.
   const locality = lb?.localityLbSetting;
   const localityOn = locality?.enabled !== false;
-  for (const field of ['distribute', 'failoverPriority'] as const) {
-    if (locality?.[field] !== undefined) {
-      drAt([...pathOf.loadBalancer, 'localityLbSetting', field], 'warning', 'parsed but not modelled yet');
-    }
+  if (locality?.distribute !== undefined) {
+    drAt(
+      [...pathOf.loadBalancer, 'localityLbSetting', 'distribute'],
+      'warning',
+      'parsed but not modelled yet',
+    );
   }
   if (lb?.zoneAwareLbSetting !== undefined) {
     drAt([...pathOf.loadBalancer, 'zoneAwareLbSetting'], 'warning', 'parsed but not modelled yet');
   }
+  // failoverPriority ranks endpoints by the caller's labels (proxy.labels, and the topology labels of its
+  // locality), so it applies without a proxy locality; plain locality failover needs one.
+  const failoverPriority = locality?.failoverPriority ?? [];
+  if (failoverPriority.length > 0 && (locality?.failover ?? []).length > 0) {
+    drAt(
+      [...pathOf.loadBalancer, 'localityLbSetting', 'failover'],
+      'warning',
+      'not modelled yet together with failoverPriority: Istio applies these rules on top of the label priorities, meshsim only the labels',
+    );
+  }
+  const proxyLabels = { ...topologyLabels(inputs.proxyLocality ?? '', ''), ...(inputs.proxyLabels ?? {}) };
   const localityFailover: LocalityFailover = !localityOn
     ? 'disabled'
     : policy.outlierDetection === undefined
       ? 'no outlierDetection'
-      : (inputs.proxyLocality ?? '') === ''
-        ? 'no proxy locality'
-        : 'applied';
+      : failoverPriority.length > 0 || (inputs.proxyLocality ?? '') !== ''
+        ? 'applied'
+        : 'no proxy locality';
   const priorities =
-    localityFailover === 'applied'
-      ? failoverPriorities(
-          inputs.proxyLocality ?? '',
-          endpoints.map((e) => e.locality),
-          locality?.failover,
-        )
-      : null;
+    localityFailover !== 'applied'
+      ? null
+      : failoverPriority.length > 0
+        ? failoverPriorityPriorities(
+            proxyLabels,
+            endpoints.map((e) => ({ ...topologyLabels(e.locality, e.network), ...e.labels })),
+            failoverPriority,
+          )
+        : failoverPriorities(
+            inputs.proxyLocality ?? '',
+            endpoints.map((e) => e.locality),
+            locality?.failover,
+          );
   priorities?.forEach((p, i) => {
     endpoints[i]!.priority = p;
   });
-  if (policy.tls !== undefined) drAt(pathOf.tls, 'warning', 'parsed but not modelled yet');
+  // TLS origination: the handshake's round trips come on top of TCP's (E.3); certificates and SNI are
+  // not checked, so a `connect: tlsError` endpoint is how a scenario breaks the handshake. The context is
+  // istiod's (buildUpstreamClusterTLSContext): where it builds none, the cluster is plaintext.
+  const tls = upstreamTls(policy.tls, se.spec.subjectAltNames ?? [], port.number, subsetName, host);
+  const tlsMode = tls?.mode ?? 'DISABLE';
+  if (policy.tls !== undefined && tls === null && (policy.tls.mode ?? 'DISABLE') !== 'DISABLE') {
+    drAt(
+      [...pathOf.tls, 'credentialName'],
+      'warning',
+      `istiod builds no TLS context for credentialName in a sidecar's DestinationRule without a workloadSelector: ${policy.tls.mode} is not originated, traffic leaves in plaintext`,
+    );
+  }
+  for (const field of [
+    'caCertificates',
+    'clientCertificate',
+    'privateKey',
+    'credentialName',
+    'subjectAltNames',
+    'sni',
+    'insecureSkipVerify',
+    'caCrl',
+  ] as const) {
+    if (tls !== null && policy.tls?.[field] !== undefined)
+      drAt([...pathOf.tls, field], 'warning', 'recorded; not checked by the simulation');
+  }
   const subsetPolicy = subsetIndex >= 0 ? dr?.spec.subsets?.[subsetIndex]?.trafficPolicy : undefined;
   for (const field of ['tunnel', 'proxyProtocol'] as const) {
     if (subsetPolicy?.[field] !== undefined) {
@@ -316,12 +364,10 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
   const tcp = policy.connectionPool?.tcp;
   const http = policy.connectionPool?.http;
   const pool = pathOf.connectionPool;
-  for (const field of ['tcpKeepalive', 'maxConnectionDuration', 'idleTimeout'] as const) {
+  for (const field of ['tcpKeepalive', 'maxConnectionDuration'] as const) {
     if (tcp?.[field] !== undefined) drAt([...pool, 'tcp', field], 'warning', 'parsed but not modelled yet');
   }
   for (const field of [
-    'maxRequestsPerConnection',
-    'idleTimeout',
     'h2UpgradePolicy',
     'useClientProtocol',
     'maxConcurrentStreams',
@@ -376,6 +422,10 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
       maxRetries: maxRetriesFrom,
     },
     connectTimeoutMs: tcp?.connectTimeout?.ms ?? ISTIO_CONNECT_TIMEOUT_MS,
+    // Istio: http.idleTimeout, else tcp.idleTimeout, else Envoy's 1 h; 0 s disables it.
+    idleTimeoutMs: http?.idleTimeout?.ms ?? tcp?.idleTimeout?.ms ?? ENVOY_IDLE_TIMEOUT_MS,
+    maxRequestsPerConnection: http?.maxRequestsPerConnection ?? 0,
+    tlsMode,
     outlierDetection: od === undefined ? null : translateOutlierDetection(od, inputs.istioVersion),
     // With outlierDetection Istio sets the panic threshold to minHealthPercent, whose default 0 disables panic.
     healthyPanicThresholdPct: od === undefined ? ENVOY_PANIC_THRESHOLD_PCT : (od.minHealthPercent ?? 0),
@@ -398,7 +448,7 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     dnsJitterMs: DNS_JITTER_MS,
     serviceEntry: `${se.metadata.namespace}/${se.metadata.name}`,
     destinationRule: dr === undefined ? null : `${dr.metadata.namespace}/${dr.metadata.name}`,
-    tls: upstreamTls(policy.tls, se.spec.subjectAltNames ?? [], port.number, subsetName, host),
+    tls,
     policyPaths: {
       loadBalancer: policy.loadBalancer === undefined ? null : pathOf.loadBalancer,
       connectionPool: policy.connectionPool === undefined ? null : pathOf.connectionPool,
@@ -407,52 +457,5 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
       retryBudget: budgetPath,
     },
     localityFailover,
-  };
-}
-
-/**
- * buildUpstreamClusterTLSContext for a sidecar's outbound cluster to an external service: DISABLE (and no
- * `tls`) is plaintext; a credentialName with SIMPLE or MUTUAL builds no context at all on a sidecar unless
- * the DestinationRule has a workloadSelector (such rules are not looked up here), so it is plaintext too.
- */
-function upstreamTls(
-  tls: ClientTLSSettings | undefined,
-  serviceEntrySans: readonly string[],
-  port: number,
-  subset: string,
-  host: string,
-): UpstreamTlsModel | null {
-  const mode = tls?.mode ?? 'DISABLE';
-  if (tls === undefined || mode === 'DISABLE') return null;
-  if (mode !== 'ISTIO_MUTUAL' && (tls.credentialName ?? '') !== '') return null;
-  const insecureSkipVerify = tls.insecureSkipVerify === true;
-  const sans = tls.subjectAltNames ?? [];
-  if (mode === 'ISTIO_MUTUAL') {
-    return {
-      mode,
-      // The SNI istiod computes for in-mesh mTLS: outbound_.PORT_.SUBSET_.HOST.
-      sni: tls.sni || `outbound_.${port}_.${subset}_.${host}`,
-      autoSni: false,
-      autoSanValidation: false,
-      caCertificates: '',
-      subjectAltNames: sans,
-      clientCertificate: '',
-      insecureSkipVerify,
-      minVersion: '1.2',
-      maxVersion: '1.3',
-    };
-  }
-  const sni = tls.sni ?? '';
-  return {
-    mode,
-    sni,
-    autoSni: sni === '',
-    autoSanValidation: sni === '' && sans.length === 0 && !insecureSkipVerify,
-    caCertificates: tls.caCertificates || 'system',
-    subjectAltNames: sans.length > 0 ? sans : serviceEntrySans,
-    clientCertificate: mode === 'MUTUAL' ? (tls.clientCertificate ?? '') : '',
-    insecureSkipVerify,
-    minVersion: '1.2',
-    maxVersion: '1.3',
   };
 }

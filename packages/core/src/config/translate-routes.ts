@@ -10,6 +10,8 @@ import { hostMatches, isExportedTo } from './visibility.js';
 
 /** One application request shape, as the Scenario's traffic writes it. */
 export interface RequestShape {
+  /** The calling workload: its namespace and pod labels (sourceNamespace, sourceLabels). */
+  source?: { namespace: string; labels: Readonly<Record<string, string>> };
   host: string;
   port: number;
   path: string;
@@ -61,6 +63,16 @@ function queryParams(path: string): Record<string, string> {
   return Object.fromEntries(new URLSearchParams(path.slice(q + 1)));
 }
 
+/**
+ * A match block's sourceNamespace and sourceLabels against the calling workload. istiod evaluates them
+ * when it builds the caller's routes, so a block naming another workload never reaches its sidecar.
+ */
+export function matchesSource(m: HTTPMatchRequest, source: RequestShape['source']): boolean {
+  if (m.sourceNamespace !== undefined && m.sourceNamespace !== source?.namespace) return false;
+  for (const [k, v] of Object.entries(m.sourceLabels ?? {})) if (source?.labels[k] !== v) return false;
+  return true;
+}
+
 /** HTTPMatchRequest: every condition of one block must hold (the blocks of a route are OR-ed). */
 function matchesBlock(m: HTTPMatchRequest, req: RequestShape): boolean {
   const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v]));
@@ -69,6 +81,7 @@ function matchesBlock(m: HTTPMatchRequest, req: RequestShape): boolean {
   if (m.method !== undefined && !stringMatches(m.method, req.method)) return false;
   if (m.port !== undefined && m.port !== req.port) return false;
   if (m.authority !== undefined && !stringMatches(m.authority, req.host)) return false;
+  if (!matchesSource(m, req.source)) return false;
   for (const [name, hm] of Object.entries(m.headers ?? {})) {
     if (!stringMatches(hm, headers[name.toLowerCase()])) return false;
   }
@@ -142,6 +155,30 @@ export function virtualServicesFor(
   });
 }
 
+/**
+ * The VirtualService that routes `host` for the caller, and those ignored: sidecars do not merge several
+ * VirtualServices for one host (istioctl analyze IST0109), so the oldest (here the first in the input)
+ * defines the routes.
+ */
+export function routingVirtualService(
+  all: ReadonlyArray<Located<VirtualService>>,
+  host: string,
+  callerNamespace: string,
+): {
+  services: Array<Located<VirtualService>>;
+  ignored: Array<{ vs: Located<VirtualService>; reason: string }>;
+} {
+  const visible = virtualServicesFor(all, host, callerNamespace);
+  const first = visible[0]?.resource.metadata;
+  return {
+    services: visible.slice(0, 1),
+    ignored: visible.slice(1).map((vs) => ({
+      vs,
+      reason: `another VirtualService (${first?.namespace}/${first?.name}) already binds ${host} for the mesh; sidecars do not merge them, so this one is ignored (IST0109)`,
+    })),
+  };
+}
+
 const local = (name: string, status: number, flags: number): RouteModel => ({
   name,
   destinations: [],
@@ -176,7 +213,7 @@ export function defaultRoute(
 
 /**
  * The route a request of this shape takes: the first matching http route of the host's VirtualServices
- * (several merge in order), or Istio's default route when none exists; no match → 404 NR.
+ * (the caller passes the one that applies), or Istio's default route when none exists; no match → 404 NR.
  */
 export function routeFor(
   req: RequestShape,
@@ -219,13 +256,6 @@ function noteUnmodelled(
   r.route?.forEach((d, j) => {
     if (d.headers !== undefined) note(vs, [...at, 'route', j, 'headers'], ignored);
   });
-  if (r.match?.some((m) => m.sourceLabels !== undefined || m.sourceNamespace !== undefined)) {
-    note(
-      vs,
-      [...at, 'match'],
-      'sourceLabels/sourceNamespace are not modelled yet: such match blocks are compared without them',
-    );
-  }
   r.match?.forEach((m, j) => {
     if (m.scheme !== undefined) {
       note(vs, [...at, 'match', j, 'scheme'], 'not modelled yet: the block is compared without it');
@@ -258,7 +288,8 @@ export function translateHttpRoute(
   noteUnmodelled(vs, r, ['spec', 'http', i], note);
   const name = r.name ?? `${vs.resource.metadata.namespace}/${vs.resource.metadata.name}.http[${i}]`;
   if (r.directResponse !== undefined) return local(name, r.directResponse.status, 0);
-  if (r.redirect !== undefined) return local(name, r.redirect.redirectCode ?? 301, 0);
+  // Istio: an unset or 0 redirectCode is 301 Moved Permanently.
+  if (r.redirect !== undefined) return local(name, r.redirect.redirectCode || 301, 0);
   const timeoutMs = r.timeout?.ms ?? 0;
   const destinations: RouteModel['destinations'] = [];
   const list = r.route ?? [];

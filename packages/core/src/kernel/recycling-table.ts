@@ -7,21 +7,26 @@ export interface Recyclable {
 
 /** Hands out objects by id from a free list; `create` runs only when the table grows. */
 export class RecyclingTable<T extends Recyclable> {
-  private readonly all: T[] = [];
+  private readonly items: T[] = [];
   private readonly free: number[] = [];
 
   constructor(private readonly create: (id: number) => T) {}
 
   get(id: number): T {
-    return this.all[id]!;
+    return this.items[id]!;
   }
 
   allocate(): T {
     const id = this.free.pop();
-    if (id !== undefined) return this.all[id]!;
-    const item = this.create(this.all.length);
-    this.all.push(item);
+    if (id !== undefined) return this.items[id]!;
+    const item = this.create(this.items.length);
+    this.items.push(item);
     return item;
+  }
+
+  /** Every object ever made, in use or free: for rare sweeps, never on the hot path. */
+  all(): readonly T[] {
+    return this.items;
   }
 
   release(item: T): void {

@@ -31,7 +31,7 @@ export class ClientObserver {
     this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
     this.byFlag.set(flags, (this.byFlag.get(flags) ?? 0) + 1);
     this.latency.record(latencyMs);
-    this.timeline.record(completedAtMs, latencyMs, isError);
+    this.timeline.record(completedAtMs, latencyMs, isError, flags);
   }
 
   report(): ClientReport {

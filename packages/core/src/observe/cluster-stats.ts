@@ -15,6 +15,8 @@ export class ClusterStats {
   upstream_cx_destroy = 0;
   upstream_cx_destroy_local_with_active_rq = 0;
   upstream_cx_destroy_remote_with_active_rq = 0;
+  upstream_cx_idle_timeout = 0;
+  upstream_cx_max_requests = 0;
   upstream_rq_rx_reset = 0;
   upstream_rq_timeout = 0;
   upstream_rq_per_try_timeout = 0;
@@ -58,6 +60,8 @@ export class ClusterStats {
       upstream_cx_destroy: this.upstream_cx_destroy,
       upstream_cx_destroy_local_with_active_rq: this.upstream_cx_destroy_local_with_active_rq,
       upstream_cx_destroy_remote_with_active_rq: this.upstream_cx_destroy_remote_with_active_rq,
+      upstream_cx_idle_timeout: this.upstream_cx_idle_timeout,
+      upstream_cx_max_requests: this.upstream_cx_max_requests,
       upstream_rq_rx_reset: this.upstream_rq_rx_reset,
       upstream_rq_timeout: this.upstream_rq_timeout,
       upstream_rq_per_try_timeout: this.upstream_rq_per_try_timeout,

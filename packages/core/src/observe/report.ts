@@ -42,8 +42,12 @@ export interface Report {
   /** Keyed by Istio's cluster name, `outbound|PORT|SUBSET|HOST`. */
   clusters: Record<string, ClusterReport>;
   timeline: TimelinePoint[];
+  /** The width of a timeline bucket (the Scenario's `report.timelineBucket`, widened for very long runs). */
+  timelineBucketMs?: number;
   /** Requests still unanswered when the run stopped waiting for them (see `drainMs`). */
   unfinished: number;
+  /** The Scenario timeline's phase labels, where each phase starts. */
+  phases: Array<{ atMs: number; label: string }>;
   /** Warnings about the input (file:line:col severity path: message). */
   warnings: string[];
 }

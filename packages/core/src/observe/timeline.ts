@@ -7,11 +7,43 @@ export interface TimelinePoint {
   errors: number;
   ejectedHosts: number;
   p99Ms: number;
+  /** Requests answered in this bucket by response flags other than "-" (as `client.byFlag`); absent when none. */
+  byFlag?: Record<string, number>;
+  /**
+   * Pool occupancy at the bucket's end, summed over clusters: Envoy's upstream_rq_active,
+   * upstream_rq_pending_active and upstream_cx_active gauges. Absent for buckets after the traffic
+   * stopped (the drain), which are not sampled.
+   */
+  rqActive?: number;
+  rqPending?: number;
+  cxActive?: number;
+}
+
+/** The timeline never holds more points than this, whatever the run's length (see `timelineBucketFor`). */
+export const MAX_TIMELINE_POINTS = 20_000;
+
+/**
+ * The bucket a run of `spanMs` gets: the requested one, or the smallest 1-2-5 multiple of it that keeps
+ * the timeline within `maxPoints`, so a day-long run holds a bounded number of points.
+ */
+export function timelineBucketFor(
+  requestedMs: number,
+  spanMs: number,
+  maxPoints = MAX_TIMELINE_POINTS,
+): number {
+  const steps = [1, 2, 5];
+  for (let decade = 1; ; decade *= 10) {
+    for (const step of steps) {
+      const bucketMs = requestedMs * step * decade;
+      if (Math.ceil(spanMs / bucketMs) <= maxPoints) return bucketMs;
+    }
+  }
 }
 
 /**
  * Client results per fixed bucket of simulated time, closed in time order (events fire in time
- * order, so a bucket never reopens). One histogram is reused for every bucket's p99.
+ * order, so a bucket never reopens). One histogram is reused for every bucket's p99; memory is one
+ * small record per bucket.
  */
 export class Timeline {
   readonly points: TimelinePoint[] = [];
@@ -19,16 +51,20 @@ export class Timeline {
   private current = 0;
   private requests = 0;
   private errors = 0;
+  private readonly flags = new Map<string, number>();
   /** Hosts ejected now, over every cluster, and the most at once during the open bucket. */
   private ejectedNow = 0;
   private ejectedMax = 0;
+  /** The open bucket's occupancy sample, if taken: [rqActive, rqPending, cxActive]. */
+  private occupancy: [number, number, number] | null = null;
 
   constructor(readonly bucketMs: number) {}
 
-  record(completedAtMs: number, latencyMs: number, isError: boolean): void {
+  record(completedAtMs: number, latencyMs: number, isError: boolean, flags = '-'): void {
     this.advanceTo(completedAtMs);
     this.requests++;
     if (isError) this.errors++;
+    if (flags !== '-') this.flags.set(flags, (this.flags.get(flags) ?? 0) + 1);
     this.histogram.record(latencyMs);
   }
 
@@ -37,6 +73,19 @@ export class Timeline {
     this.advanceTo(atMs);
     this.ejectedNow = ejected;
     if (ejected > this.ejectedMax) this.ejectedMax = ejected;
+  }
+
+  /** Pool gauges sampled at `atMs`, the end of the bucket they describe (or of the run, for the last one). */
+  sampleOccupancy(atMs: number, rqActive: number, rqPending: number, cxActive: number): void {
+    const bucket = Math.max(0, Math.ceil(atMs / this.bucketMs) - 1);
+    if (bucket < this.current) {
+      // A completion at exactly atMs already closed the bucket: the sample still belongs to it.
+      const point = this.points[this.points.length - 1 - (this.current - 1 - bucket)];
+      if (point !== undefined) Object.assign(point, { rqActive, rqPending, cxActive });
+      return;
+    }
+    this.advanceTo(bucket * this.bucketMs);
+    this.occupancy = [rqActive, rqPending, cxActive];
   }
 
   private advanceTo(atMs: number): void {
@@ -51,13 +100,22 @@ export class Timeline {
   }
 
   private close(): void {
-    this.points.push({
+    const point: TimelinePoint = {
       tMs: this.current * this.bucketMs,
       requests: this.requests,
       errors: this.errors,
       ejectedHosts: this.ejectedMax,
       p99Ms: round3(this.histogram.quantile(0.99)),
-    });
+    };
+    if (this.flags.size > 0) {
+      point.byFlag = Object.fromEntries([...this.flags].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      this.flags.clear();
+    }
+    if (this.occupancy !== null) {
+      [point.rqActive, point.rqPending, point.cxActive] = this.occupancy;
+      this.occupancy = null;
+    }
+    this.points.push(point);
     this.current++;
     this.requests = 0;
     this.errors = 0;

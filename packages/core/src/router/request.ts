@@ -9,6 +9,8 @@ import type { RequestHash } from '../upstream/lb/uint64.js';
  */
 export class ClientRequest {
   arrivalMs = 0;
+  /** The traffic source that sent it (closed-loop clients wait for it). */
+  source = -1;
   route = -1;
   cluster = -1;
   worker = 0;

@@ -46,6 +46,8 @@ export class Router implements PoolCallbacks {
     private readonly faultRng: Rng,
     private readonly weightRng: Rng,
     private readonly client: ClientObserver,
+    /** Told when a request from `source` got its answer: a closed-loop client thinks, then sends again. */
+    private readonly onAnswered: (source: number) => void = () => {},
   ) {
     this.responseEvent = kernel.defineEvent((id) => this.onResponse(id));
     this.perTryTimeoutEvent = kernel.defineEvent((id) => this.onPerTryTimeout(id));
@@ -55,9 +57,10 @@ export class Router implements PoolCallbacks {
   }
 
   /** An application request arrives on the sidecar and matched `routeIndex`; `hash` from its hash policy. */
-  startRequest(routeIndex: number, hash: RequestHash | null = null): void {
+  startRequest(routeIndex: number, hash: RequestHash | null = null, source = -1): void {
     const req = this.requests.allocate();
     req.hash = hash;
+    req.source = source;
     const route = this.routes[routeIndex]!;
     this.inFlight++;
     req.arrivalMs = this.kernel.nowMs;
@@ -173,6 +176,15 @@ export class Router implements PoolCallbacks {
     cluster.outlier?.putResult(req.host!, OutlierResult.LocalOriginConnectFailed, 0);
     const kind = reason === PoolFailureReason.Timeout ? ResetKind.ConnectTimeout : ResetKind.ConnectFailure;
     this.onReset(req, kind, false, 503, Flag.UF);
+  }
+
+  /** The endpoint went away with this request on the wire: the connection is reset now (503 UC). */
+  resetByUpstream(requestId: number): void {
+    const req = this.requests.get(requestId);
+    if (req.responseEvent === -1) return;
+    this.kernel.cancel(req.responseEvent);
+    req.status = 0;
+    this.onResponse(requestId);
   }
 
   private onResponse(requestId: number): void {
@@ -324,7 +336,9 @@ export class Router implements PoolCallbacks {
     if (req.cluster >= 0) this.releaseRetry(req, this.clusters[req.cluster]!);
     this.client.record(now, now - req.arrivalMs, status, flagsText(flags));
     this.inFlight--;
+    const source = req.source;
     this.requests.release(req);
+    this.onAnswered(source);
   }
 }
 

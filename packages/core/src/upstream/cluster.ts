@@ -2,7 +2,7 @@ import type { ClusterModel, EndpointModel } from '../config/envoy-model.js';
 import type { RandomStreams, Rng } from '../kernel/random-streams.js';
 import { ClusterStats } from '../observe/cluster-stats.js';
 import { ResourceManager } from './circuit-breakers.js';
-import { ConnectionPool, type PoolContext } from './connection-pool.js';
+import { ConnectionPool, type ConnectionSettings, type PoolContext } from './connection-pool.js';
 import { Host, type ServerDirectory } from './host.js';
 import { HostPickers } from './host-pickers.js';
 import type { RequestHash } from './lb/uint64.js';
@@ -24,6 +24,7 @@ export class Cluster {
   private readonly pickers: HostPickers;
   /** Per-worker streams for the priority draw. */
   private readonly priorityRngs: Rng[] = [];
+  private readonly connectionSettings: ConnectionSettings;
 
   constructor(
     readonly model: ClusterModel,
@@ -34,6 +35,13 @@ export class Cluster {
     detectorHost: OutlierDetectorHost,
   ) {
     this.resources = new ResourceManager(model.circuitBreakers);
+    this.connectionSettings = {
+      connectTimeoutMs: model.connectTimeoutMs,
+      // Istio caps upstream TLS at 1.3: one round trip, full or resumed (E.3).
+      tlsHandshakeRtts: model.tlsMode === 'DISABLE' ? 0 : 1,
+      maxRequestsPerConnection: model.maxRequestsPerConnection,
+      idleTimeoutMs: model.idleTimeoutMs,
+    };
     if (model.type === 'EDS') for (const e of model.endpoints) this.members.push(this.newHost(e, false));
     if (model.type === 'LOGICAL_DNS') {
       const target = model.dnsTargets[0]!;
@@ -84,14 +92,7 @@ export class Cluster {
     );
     for (let w = 0; w < this.workers; w++) {
       host.pools.push(
-        new ConnectionPool(
-          host,
-          w,
-          this.resources,
-          this.stats,
-          this.poolContext,
-          this.model.connectTimeoutMs,
-        ),
+        new ConnectionPool(host, w, this.resources, this.stats, this.poolContext, this.connectionSettings),
       );
     }
     this.hosts.push(host);

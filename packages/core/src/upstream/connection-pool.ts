@@ -20,6 +20,12 @@ export class Connection {
   /** The pending connect outcome (done or refused) and the connect timeout. */
   connectEvent: EventHandle = -1;
   connectTimer: EventHandle = -1;
+  /** Streams it may still carry (max_requests_per_connection), and whether it drains after this one. */
+  remainingStreams = 0;
+  draining = false;
+  /** When it last became idle, and its pending idle check. */
+  idleSinceMs = 0;
+  idleTimer: EventHandle = -1;
   constructor(readonly id: number) {}
 
   reset(): void {
@@ -29,6 +35,8 @@ export class Connection {
     this.server = null;
     this.connectEvent = -1;
     this.connectTimer = -1;
+    this.draining = false;
+    this.idleTimer = -1;
   }
 }
 
@@ -58,6 +66,7 @@ export interface PoolContext {
   readonly connectDoneEvent: number;
   readonly connectRefusedEvent: number;
   readonly connectTimeoutEvent: number;
+  readonly idleCheckEvent: number;
   readonly connections: ConnectionTable;
   readonly callbacks: PoolCallbacks;
 }
@@ -66,7 +75,18 @@ export interface PoolContext {
 const HAPPY_EYEBALLS_DELAY_MS = 300;
 
 /** How the endpoint answers a connection attempt (the Scenario's `connect`). */
-export type ConnectOutcome = 'ok' | 'refuse' | 'blackhole';
+export type ConnectOutcome = 'ok' | 'refuse' | 'blackhole' | 'tlsError';
+
+/** How a cluster's connections are set up and retired (from the DestinationRule). */
+export interface ConnectionSettings {
+  connectTimeoutMs: number;
+  /** Round trips the TLS handshake adds after TCP's (0 without TLS origination; TLS 1.3: 1). */
+  tlsHandshakeRtts: number;
+  /** 0 = unlimited. */
+  maxRequestsPerConnection: number;
+  /** 0 = never. */
+  idleTimeoutMs: number;
+}
 
 /**
  * Envoy's HTTP/1.1 pool for one (worker, host): ready connections are used at once; otherwise the
@@ -88,7 +108,7 @@ export class ConnectionPool {
     private readonly resources: ResourceManager,
     private readonly stats: ClusterStats,
     private readonly context: PoolContext,
-    private readonly connectTimeoutMs: number,
+    private readonly settings: ConnectionSettings,
   ) {}
 
   get pendingCount(): number {
@@ -125,8 +145,14 @@ export class ConnectionPool {
   /** The stream on `conn` ended with a complete response; the connection is reused (keep-alive). */
   onStreamClosed(conn: Connection): void {
     this.releaseStream(conn);
-    conn.state = ConnectionState.Ready;
-    this.ready.push(conn);
+    if (conn.draining) {
+      // max_requests_per_connection reached: the connection closes once its last stream is done.
+      this.stats.upstream_cx_destroy++;
+      this.destroy(conn);
+      if (this.pending.live > 0) this.tryCreateConnections();
+      return;
+    }
+    this.makeReady(conn);
     this.onUpstreamReady();
   }
 
@@ -148,15 +174,49 @@ export class ConnectionPool {
     if (this.pending.live > 0) this.tryCreateConnections();
   }
 
+  /** The server behind an idle connection went away: the connection closes. */
+  closeIdle(conn: Connection): void {
+    this.ready.splice(this.ready.indexOf(conn), 1);
+    this.stats.upstream_cx_destroy++;
+    this.destroy(conn);
+  }
+
   /** The connect completed (TCP handshake). */
   onConnected(conn: Connection): void {
     this.context.kernel.cancel(conn.connectTimer);
     conn.connectEvent = -1;
     conn.connectTimer = -1;
     this.connecting--;
+    this.makeReady(conn);
+    this.onUpstreamReady();
+  }
+
+  /** Back in the ready list, idle from now: the idle timeout starts (checked lazily, one event per period). */
+  private makeReady(conn: Connection): void {
     conn.state = ConnectionState.Ready;
     this.ready.push(conn);
-    this.onUpstreamReady();
+    const timeout = this.settings.idleTimeoutMs;
+    if (timeout <= 0) return;
+    const kernel = this.context.kernel;
+    conn.idleSinceMs = kernel.nowMs;
+    if (conn.idleTimer === -1)
+      conn.idleTimer = kernel.scheduleIn(timeout, this.context.idleCheckEvent, conn.id);
+  }
+
+  /** The idle check fired: close the connection if it has been idle a whole timeout, else look again later. */
+  onIdleCheck(conn: Connection): void {
+    conn.idleTimer = -1;
+    if (conn.state !== ConnectionState.Ready) return;
+    const kernel = this.context.kernel;
+    const due = conn.idleSinceMs + this.settings.idleTimeoutMs;
+    if (due > kernel.nowMs) {
+      conn.idleTimer = kernel.schedule(due, this.context.idleCheckEvent, conn.id);
+      return;
+    }
+    this.ready.splice(this.ready.indexOf(conn), 1);
+    this.stats.upstream_cx_idle_timeout++;
+    this.stats.upstream_cx_destroy++;
+    this.destroy(conn);
   }
 
   /** The connect failed: refused (RST) or timed out. Every pending request of this pool fails. */
@@ -191,6 +251,7 @@ export class ConnectionPool {
   }
 
   private destroy(conn: Connection): void {
+    if (conn.idleTimer !== -1) this.context.kernel.cancel(conn.idleTimer);
     this.total--;
     this.resources.connections--;
     this.context.connections.release(conn);
@@ -206,6 +267,10 @@ export class ConnectionPool {
     }
     conn.state = ConnectionState.Busy;
     conn.streamRequest = requestId;
+    if (this.settings.maxRequestsPerConnection > 0 && --conn.remainingStreams === 0) {
+      conn.draining = true;
+      this.stats.upstream_cx_max_requests++;
+    }
     this.host.rqActive++;
     this.host.rqTotal++;
     this.resources.requests++;
@@ -245,6 +310,7 @@ export class ConnectionPool {
     const conn = connections.allocate();
     conn.state = ConnectionState.Connecting;
     conn.pool = this;
+    conn.remainingStreams = this.settings.maxRequestsPerConnection;
     this.connecting++;
     this.total++;
     this.resources.connections++;
@@ -252,17 +318,27 @@ export class ConnectionPool {
     // Happy eyeballs over a logical host's answers (MultiConnectionBaseImpl): the next address starts
     // when the previous one fails, or after 300 ms without connecting; the first to connect wins.
     const targets = this.host.connectTargets();
+    const tlsRtts = this.settings.tlsHandshakeRtts;
     let startMs = 0;
     for (let i = 0; i < targets.length; i++) {
       const server = this.host.serverFor(targets[i]!);
-      if (server.connectOutcome === 'ok') {
+      const outcome = server.connectOutcome;
+      if (outcome === 'ok' || (outcome === 'tlsError' && tlsRtts === 0)) {
+        // TCP, then the TLS handshake the cluster originates: the connect timeout covers both (E.3).
         conn.server = server;
-        conn.connectEvent = kernel.scheduleIn(startMs + server.rttMs, this.context.connectDoneEvent, conn.id);
+        const at = startMs + server.rttMs * (1 + tlsRtts);
+        conn.connectEvent = kernel.scheduleIn(at, this.context.connectDoneEvent, conn.id);
+        break;
+      }
+      if (outcome === 'tlsError') {
+        // TCP connects, the handshake fails: a connection failure, after happy eyeballs has settled.
+        const at = startMs + server.rttMs * (1 + tlsRtts);
+        conn.connectEvent = kernel.scheduleIn(at, this.context.connectRefusedEvent, conn.id);
         break;
       }
       const last = i === targets.length - 1;
       // A refused SYN comes back as RST after one round trip; a black hole never answers.
-      if (server.connectOutcome === 'refuse') {
+      if (outcome === 'refuse') {
         if (last)
           conn.connectEvent = kernel.scheduleIn(
             startMs + server.rttMs,
@@ -274,6 +350,10 @@ export class ConnectionPool {
         startMs += HAPPY_EYEBALLS_DELAY_MS;
       }
     }
-    conn.connectTimer = kernel.scheduleIn(this.connectTimeoutMs, this.context.connectTimeoutEvent, conn.id);
+    conn.connectTimer = kernel.scheduleIn(
+      this.settings.connectTimeoutMs,
+      this.context.connectTimeoutEvent,
+      conn.id,
+    );
   }
 }

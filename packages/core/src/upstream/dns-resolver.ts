@@ -45,7 +45,9 @@ export class DnsClusterResolver {
     const answer = this.dns.query(model.dnsTargets[target]!.hostname);
     let nextMs = model.dnsRefreshRateMs;
     if (!answer.ok) {
+      // The hosts stay as they were; a timed-out query also costs its wait before the next try.
       stats.update_failure++;
+      nextMs += answer.afterMs;
     } else {
       stats.update_success++;
       if (answer.addresses.length === 0) stats.update_empty++;

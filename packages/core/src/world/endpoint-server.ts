@@ -27,14 +27,20 @@ export interface EndpointBehaviour {
 export class EndpointServer {
   /** Status of the last request served; 0 when the server closed the connection instead (a reset). */
   lastStatus = 200;
-  private readonly cumulative: Float64Array;
-  private readonly statuses: Int32Array;
+  private cumulative = new Float64Array(0);
+  private statuses = new Int32Array(0);
 
   constructor(
     readonly address: string,
-    readonly behaviour: EndpointBehaviour,
+    public behaviour: EndpointBehaviour,
     private readonly rng: Rng,
   ) {
+    this.apply(behaviour);
+  }
+
+  /** The timeline changed the endpoint: new requests and connections meet the new behaviour. */
+  apply(behaviour: EndpointBehaviour): void {
+    this.behaviour = behaviour;
     this.cumulative = new Float64Array(behaviour.errors.length);
     this.statuses = new Int32Array(behaviour.errors.length);
     let sum = 0;
@@ -43,7 +49,7 @@ export class EndpointServer {
       this.cumulative[i] = sum;
       this.statuses[i] = e.status;
     });
-    if (sum > 1 + 1e-12) throw new RangeError(`endpoint ${address}: error rates add up to ${sum} > 1`);
+    if (sum > 1 + 1e-12) throw new RangeError(`endpoint ${this.address}: error rates add up to ${sum} > 1`);
   }
 
   get rttMs(): number {

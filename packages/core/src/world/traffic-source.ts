@@ -10,15 +10,23 @@ export interface TrafficTarget {
 
 /** Open-loop Poisson arrivals at `rps`, drawn from the source's own stream. */
 export class PoissonSource {
-  private readonly meanGapMs: number;
+  private meanGapMs: number;
+  /** The pending arrival event, or -1 while the rate is 0. */
+  nextArrival = -1;
 
   constructor(
     readonly index: number,
     readonly target: TrafficTarget,
-    readonly rps: number,
+    public rps: number,
     private readonly rng: Rng,
   ) {
-    this.meanGapMs = 1000 / rps;
+    this.meanGapMs = rps > 0 ? 1000 / rps : Number.POSITIVE_INFINITY;
+  }
+
+  /** A new rate; the caller redraws the next arrival (Poisson arrivals are memoryless). */
+  setRate(rps: number): void {
+    this.rps = rps;
+    this.meanGapMs = rps > 0 ? 1000 / rps : Number.POSITIVE_INFINITY;
   }
 
   /** Time from one arrival to the next, in ms. */

@@ -100,3 +100,5 @@ export type DestinationRuleSpec = z.infer<typeof destinationRuleSpecSchema>;
 
 export const destinationRuleSchema = istioResource('DestinationRule', destinationRuleSpecSchema);
 export type DestinationRule = z.infer<typeof destinationRuleSchema>;
+/** The resource as written, before defaults: what TypeScript callers build. */
+export type DestinationRuleInput = z.input<typeof destinationRuleSchema>;

@@ -63,6 +63,17 @@ const rate = () => numberIn(0, 1);
 
 const errorSchema = z.strictObject({ status: httpStatus(), rate: rate() });
 
+/** What a TLS handshake with the endpoint fails on, named as Envoy's transport failure reason does. */
+export const TLS_FAILURE_REASONS = [
+  'CERTIFICATE_VERIFY_FAILED',
+  'WRONG_VERSION_NUMBER',
+  'HANDSHAKE_FAILURE',
+  'CERTIFICATE_REQUIRED',
+] as const;
+export type TlsFailureReason = (typeof TLS_FAILURE_REASONS)[number];
+
+const count = (min: number) => integer(min, Number.MAX_SAFE_INTEGER);
+
 /** Shared by the endpoint map (with defaults) and timeline patches (without, so unset fields stay unchanged). */
 function endpointShape(withDefaults: boolean) {
   return {
@@ -70,27 +81,77 @@ function endpointShape(withDefaults: boolean) {
     /** Independent per request, checked in order. */
     errors: withDefaults ? z.array(errorSchema).default(() => []) : z.array(errorSchema).optional(),
     connect: withDefaults ? z.enum(CONNECT_BEHAVIOURS).default('ok') : z.enum(CONNECT_BEHAVIOURS).optional(),
+    /** With `connect: tlsError`: what the handshake fails on. Absent: CERTIFICATE_VERIFY_FAILED. */
+    tlsReason: z.enum(TLS_FAILURE_REASONS).optional(),
     /** Share of requests whose connection is closed before the response. */
     reset: z.strictObject({ rate: rate() }).optional(),
     /** Requests served at once; beyond it requests queue. Absent: unlimited. */
-    concurrency: integer(1, Number.MAX_SAFE_INTEGER).optional(),
-    rateLimit: z.strictObject({ rps: positiveNumber(), status: httpStatus().default(429) }).optional(),
+    concurrency: count(1).optional(),
+    /** With `concurrency`: at most `size` requests wait; the rest are answered `status` at once. Absent: unbounded. */
+    queue: z.strictObject({ size: count(0), status: httpStatus().default(503) }).optional(),
+    /**
+     * A token bucket: `rps` tokens a second, holding at most `burst` (absent: one second's worth);
+     * a request that finds it empty is answered `status`.
+     */
+    rateLimit: z
+      .strictObject({ rps: positiveNumber(), status: httpStatus().default(429), burst: count(1).optional() })
+      .optional(),
     /** Round trip to this endpoint; absent: `network.rtt`. */
     rtt: duration().optional(),
+    /** The server closes a keep-alive connection idle this long. Absent: never. */
+    idleTimeout: duration({ minMs: 1 }).optional(),
   };
 }
 
-export const endpointBehaviourSchema = z.strictObject(endpointShape(true));
+/** The fields a flapping endpoint's down phase changes; no `flap` of its own. */
+const downPatchSchema = z.strictObject(endpointShape(false));
+
+/**
+ * Up and down in turn: each `period` starts with `duty × period` up (the endpoint as configured),
+ * then down, when the `down` fields replace its own. `offset` shifts the cycle.
+ */
+export const flapSchema = z.strictObject({
+  period: duration({ minMs: 1 }),
+  /** Share of each period spent up. */
+  duty: rate(),
+  /** Absent: `{ connect: refuse }`. */
+  down: downPatchSchema.prefault({ connect: 'refuse' }),
+  /** How far into its cycle the endpoint is at the start (default 0s: the start of an up phase). */
+  offset: duration().optional(),
+});
+export type Flap = z.infer<typeof flapSchema>;
+
+export const endpointBehaviourSchema = z
+  .strictObject({ ...endpointShape(true), flap: flapSchema.optional() })
+  .superRefine((e, ctx) => {
+    if (e.tlsReason !== undefined && e.connect !== 'tlsError') {
+      const message = `applies only with connect: tlsError, got connect: ${e.connect}`;
+      ctx.addIssue({ code: 'custom', path: ['tlsReason'], input: e.tlsReason, message });
+    }
+    if (e.queue !== undefined && e.concurrency === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['queue'],
+        input: e.queue,
+        message: 'applies only with concurrency',
+      });
+    }
+  });
 export type EndpointBehaviour = z.infer<typeof endpointBehaviourSchema>;
 export type EndpointBehaviourInput = z.input<typeof endpointBehaviourSchema>;
 
-export const endpointPatchSchema = z.strictObject(endpointShape(false));
+export const endpointPatchSchema = z.strictObject({ ...endpointShape(false), flap: flapSchema.optional() });
 export type EndpointBehaviourPatch = z.infer<typeof endpointPatchSchema>;
+/** A timeline patch as written, before parsing. */
+export type EndpointBehaviourPatchInput = z.input<typeof endpointPatchSchema>;
 
 const ipAddress = () =>
   z.string().refine((text) => isIP(text) !== 0, {
     error: (issue) => `must be an IP address, got ${describeValue(issue.input)}`,
   });
+
+/** How a query can fail: the name does not exist, the server fails, or no answer comes back in time. */
+export const DNS_FAILURES = ['none', 'NXDOMAIN', 'SERVFAIL', 'timeout'] as const;
 
 /** What the synthetic resolver answers for one host. */
 export const dnsEntrySchema = z.strictObject({
@@ -99,12 +160,17 @@ export const dnsEntrySchema = z.strictObject({
   answers: z.array(ipAddress()),
   /** Rotate the answer order on every resolution, as round-robin DNS servers do. */
   rotate: z.boolean().default(false),
+  /** Every query fails this way instead of answering (a resolver outage); `none` answers again. */
+  failure: z.enum(DNS_FAILURES).default('none'),
 });
 export type DnsEntry = z.infer<typeof dnsEntrySchema>;
+export type DnsEntryInput = z.input<typeof dnsEntrySchema>;
 
 export const dnsPatchSchema = z.strictObject({
   ttl: duration().optional(),
   answers: z.array(ipAddress()).optional(),
   rotate: z.boolean().optional(),
+  failure: z.enum(DNS_FAILURES).optional(),
 });
 export type DnsEntryPatch = z.infer<typeof dnsPatchSchema>;
+export type DnsEntryPatchInput = z.input<typeof dnsPatchSchema>;

@@ -5,10 +5,12 @@ import {
   type DnsEntryPatch,
   dnsEntrySchema,
   dnsPatchSchema,
+  type EndpointBehaviour,
   type EndpointBehaviourPatch,
   endpointBehaviourSchema,
   endpointPatchSchema,
 } from './scenario-endpoint.js';
+import { checkTrafficShape, requestPath, trafficShapeFields } from './scenario-traffic-shape.js';
 
 export const SCENARIO_API_VERSION = 'meshsim.dev/v1alpha1';
 /** The Istio release meshsim models when none is named (Scenario proxy.istioVersion, `--istio-version`). */
@@ -25,10 +27,11 @@ const trafficLoadShape = {
   /** Closed loop: this many clients, each waiting `thinkTime` between a response and its next request. */
   clients: clientCount().optional(),
   thinkTime: duration().optional(),
+  ...trafficShapeFields,
 };
 
 const requestShape = {
-  path: z.string().startsWith('/', { error: (i) => `must start with /, got ${describeValue(i.input)}` }),
+  path: requestPath(),
   method: z.string().min(1),
   headers: stringMap(),
 };
@@ -36,9 +39,10 @@ const requestShape = {
 type Load = { rps: number } | { clients: number; thinkTime: Duration };
 
 function checkLoad(
-  load: { rps?: number; clients?: number; thinkTime?: Duration },
+  load: { rps?: number; clients?: number; thinkTime?: Duration } & Parameters<typeof checkTrafficShape>[0],
   ctx: z.core.$RefinementCtx<unknown>,
 ) {
+  checkTrafficShape(load, ctx);
   if (load.rps !== undefined && load.clients !== undefined) {
     ctx.addIssue({
       code: 'custom',
@@ -92,51 +96,101 @@ export const trafficPatchSchema = z
   })
   .superRefine(checkLoad);
 export type TrafficPatch = z.infer<typeof trafficPatchSchema>;
+export type TrafficPatchInput = z.input<typeof trafficPatchSchema>;
 
-/** A change to the world at a simulated time; exactly one of endpoint, dns or traffic says what changes. */
-export type TimelineEvent =
-  | { at: Duration; endpoint: string; set: EndpointBehaviourPatch }
-  | { at: Duration; dns: string; set: DnsEntryPatch }
-  | { at: Duration; traffic: number; set: TrafficPatch };
+/** What an endpoint or locality entry does: patch some fields, or replace the whole behaviour. */
+export type EndpointChange = { set: EndpointBehaviourPatch } | { becomes: EndpointBehaviour };
+
+/**
+ * A change to the world at a simulated time; exactly one of endpoint, locality, dns or traffic says
+ * what changes. `phase` labels the period that starts there; an entry with a phase and no target
+ * only marks the phase.
+ */
+export type TimelineEvent = { at: Duration; phase?: string } & (
+  | ({ endpoint: string } & EndpointChange)
+  | ({ locality: string } & EndpointChange)
+  | { dns: string; set: DnsEntryPatch }
+  | { traffic: number; set: TrafficPatch }
+  | { phase: string }
+);
 
 const timelineEntrySchema = z.strictObject({
   at: duration(),
+  /** A label for the phase that starts at `at`, shown in the report. */
+  phase: z.string().min(1).optional(),
   /** An endpoint address (a key of `endpoints`, or any other address). */
   endpoint: z.string().min(1).optional(),
+  /** `region`, `region/zone` or `region/zone/subzone`: every endpoint whose locality is in it. */
+  locality: z.string().min(1).optional(),
   /** A host of `dns`. */
   dns: z.string().min(1).optional(),
   /** An index into `traffic`. */
   traffic: integer(0, Number.MAX_SAFE_INTEGER).optional(),
-  set: z.record(z.string(), z.unknown()),
+  /** The fields that change; the others keep their values. */
+  set: z.record(z.string(), z.unknown()).optional(),
+  /** Endpoint and locality only: the new behaviour, whole; what it leaves out takes its default. */
+  becomes: z.record(z.string(), z.unknown()).optional(),
 });
 
-// `set` is checked against the target's own patch schema, so its errors name the right fields.
+const TARGETS = 'endpoint, locality, dns or traffic';
+
+// `set` and `becomes` are checked against the target's own schema, so their errors name the right fields.
 export const timelineEventSchema = timelineEntrySchema.transform((entry, ctx): TimelineEvent => {
-  const { at, endpoint, dns, traffic, set } = entry;
-  const targets = [endpoint, dns, traffic].filter((target) => target !== undefined).length;
+  const { at, phase, endpoint, locality, dns, traffic, set, becomes } = entry;
+  const labelled = phase === undefined ? {} : { phase };
+  const targets = [endpoint, locality, dns, traffic].filter((target) => target !== undefined).length;
+  if (targets === 0 && phase !== undefined && set === undefined && becomes === undefined) {
+    return { at, phase };
+  }
   if (targets !== 1) {
-    ctx.addIssue({ code: 'custom', input: entry, message: 'needs exactly one of endpoint, dns or traffic' });
+    ctx.addIssue({ code: 'custom', input: entry, message: `needs exactly one of ${TARGETS}` });
+    return z.NEVER;
+  }
+  const forward = (field: 'set' | 'becomes', issues: readonly z.core.$ZodIssue[]): never => {
+    for (const issue of issues) ctx.addIssue({ ...issue, path: [field, ...issue.path] });
+    return z.NEVER;
+  };
+  const target = endpoint !== undefined ? { endpoint } : locality !== undefined ? { locality } : undefined;
+  if (becomes !== undefined) {
+    if (target === undefined || set !== undefined) {
+      const message =
+        target === undefined
+          ? 'applies only to endpoint and locality; use set'
+          : 'cannot be set together with set';
+      ctx.addIssue({ code: 'custom', path: ['becomes'], input: becomes, message });
+      return z.NEVER;
+    }
+    const whole = endpointBehaviourSchema.safeParse(becomes, PARSE_OPTIONS);
+    return whole.success
+      ? { at, ...labelled, ...target, becomes: whole.data }
+      : forward('becomes', whole.error.issues);
+  }
+  if (set === undefined) {
+    const message = `needs set (the fields that change)${target === undefined ? '' : ' or becomes (the whole behaviour)'}`;
+    ctx.addIssue({ code: 'custom', input: entry, message });
     return z.NEVER;
   }
   if (Object.keys(set).length === 0) {
     ctx.addIssue({ code: 'custom', path: ['set'], input: set, message: 'must change at least one field' });
     return z.NEVER;
   }
-  const forward = (issues: readonly z.core.$ZodIssue[]): never => {
-    for (const issue of issues) ctx.addIssue({ ...issue, path: ['set', ...issue.path] });
-    return z.NEVER;
-  };
-  if (endpoint !== undefined) {
+  if (target !== undefined) {
     const patch = endpointPatchSchema.safeParse(set, PARSE_OPTIONS);
-    return patch.success ? { at, endpoint, set: patch.data } : forward(patch.error.issues);
+    return patch.success
+      ? { at, ...labelled, ...target, set: patch.data }
+      : forward('set', patch.error.issues);
   }
   if (dns !== undefined) {
     const patch = dnsPatchSchema.safeParse(set, PARSE_OPTIONS);
-    return patch.success ? { at, dns, set: patch.data } : forward(patch.error.issues);
+    return patch.success ? { at, ...labelled, dns, set: patch.data } : forward('set', patch.error.issues);
   }
   const patch = trafficPatchSchema.safeParse(set, PARSE_OPTIONS);
-  return patch.success ? { at, traffic: traffic ?? 0, set: patch.data } : forward(patch.error.issues);
+  return patch.success
+    ? { at, ...labelled, traffic: traffic ?? 0, set: patch.data }
+    : forward('set', patch.error.issues);
 });
+/** A timeline entry as written, before parsing. */
+export type TimelineEventInput = z.input<typeof timelineEventSchema>;
 
 const istioVersionSchema = z
   .string({
@@ -161,6 +215,8 @@ export const scenarioSpecSchema = z
         namespace: z.string().min(1).default('default'),
         /** `region/zone/subzone`. */
         locality: z.string().optional(),
+        /** The calling workload's pod labels, for VirtualService sourceLabels matches. */
+        labels: stringMap().optional(),
         /** Envoy worker threads (Istio: the CPU limit). */
         workers: integer(1, 1024).default(2),
         /** Selects version-dependent defaults and rules. */
@@ -174,6 +230,8 @@ export const scenarioSpecSchema = z
     endpoints: z.record(z.string(), endpointBehaviourSchema).default(() => ({})),
     traffic: z.array(trafficSourceSchema).default(() => []),
     timeline: z.array(timelineEventSchema).default(() => []),
+    /** How the report is kept: the timeline's bucket (widened for very long runs, see MAX_TIMELINE_POINTS). */
+    report: z.strictObject({ timelineBucket: duration({ minMs: 1 }).prefault('1s') }).prefault({}),
   })
   .superRefine((spec, ctx) => {
     spec.timeline.forEach((event, i) => {

@@ -116,3 +116,5 @@ export type ServiceEntrySpec = z.infer<typeof serviceEntrySpecSchema>;
 
 export const serviceEntrySchema = istioResource('ServiceEntry', serviceEntrySpecSchema);
 export type ServiceEntry = z.infer<typeof serviceEntrySchema>;
+/** The resource as written, before defaults: what TypeScript callers build. */
+export type ServiceEntryInput = z.input<typeof serviceEntrySchema>;

@@ -55,3 +55,5 @@ export type VirtualServiceSpec = z.infer<typeof virtualServiceSpecSchema>;
 
 export const virtualServiceSchema = istioResource('VirtualService', virtualServiceSpecSchema);
 export type VirtualService = z.infer<typeof virtualServiceSchema>;
+/** The resource as written, before defaults: what TypeScript callers build. */
+export type VirtualServiceInput = z.input<typeof virtualServiceSchema>;

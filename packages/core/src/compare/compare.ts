@@ -1,0 +1,159 @@
+import { ConfigError } from '../config/diagnostics.js';
+import { planSimulation, type SimulationSpec } from '../simulate.js';
+import { METRICS, type MetricDefinition, type MetricValues } from './metrics.js';
+import { type PairedInterval, pairedInterval } from './paired-stats.js';
+import { applyPatch, type ConfigPatch } from './patch.js';
+import { type RunJob, runJob } from './run-job.js';
+import { type RunPoolOptions, runJobs } from './run-pool.js';
+
+/** Independent seeds put each later variant this far from the first one's seeds. */
+export const INDEPENDENT_SEED_OFFSET = 10_000;
+
+export interface CompareOptions {
+  /** How many seeds (firstSeed, firstSeed+1, …) or the seeds themselves. Default 30. */
+  seeds?: number | readonly number[];
+  /** Default 1. */
+  firstSeed?: number;
+  /**
+   * `common` (default): every variant runs on the same seeds, so it meets the same arrivals and
+   * endpoint failures (common random numbers). `independent`: variant j runs on seed + 10,000·j.
+   */
+  pairing?: 'common' | 'independent';
+  /** Confidence level of the intervals. Default 0.95. */
+  level?: number;
+}
+
+/** One later variant against the first, on one metric. */
+export interface CompareDifference extends PairedInterval {
+  variant: string;
+  baseline: string;
+  /** The better variant when the interval excludes zero and the metric has a better direction. */
+  winner: string | null;
+  /** `higher` or `lower` when the interval excludes zero (variant − baseline), else `same`. */
+  direction: 'higher' | 'lower' | 'same';
+}
+
+export interface CompareMetric {
+  metric: string;
+  label: string;
+  better: MetricDefinition['better'];
+  unit: MetricDefinition['unit'];
+  /** Mean over seeds, per variant. */
+  means: Record<string, number>;
+  differences: CompareDifference[];
+}
+
+export interface CompareReport {
+  scenario: string;
+  pairing: 'common' | 'independent';
+  level: number;
+  /** Variant names in order; the first is the baseline the others are compared with. */
+  variants: string[];
+  /** The seeds each variant ran on. */
+  seeds: Record<string, number[]>;
+  metrics: CompareMetric[];
+  /** Every run's figures, per variant, in seed order. */
+  runs: Record<string, MetricValues[]>;
+}
+
+/** Variants by name: a patch over the spec, or null for the spec as written. */
+export type Variants = Record<string, ConfigPatch | null>;
+
+function seedList(options: CompareOptions): number[] {
+  const seeds = options.seeds ?? 30;
+  if (typeof seeds !== 'number') return [...seeds];
+  if (!Number.isInteger(seeds) || seeds < 2)
+    throw new RangeError(`compare needs at least 2 seeds, got ${seeds}`);
+  const first = options.firstSeed ?? 1;
+  return Array.from({ length: seeds }, (_, i) => first + i);
+}
+
+/** The spec, checked: a ConfigError now beats one per run (or one lost in a worker thread). */
+export function checkedSpec(spec: SimulationSpec): { scenario: string } {
+  const { plan, diagnostics } = planSimulation(spec);
+  if (plan === null) throw new ConfigError(diagnostics);
+  return { scenario: plan.scenario };
+}
+
+interface ComparePlan {
+  scenario: string;
+  names: string[];
+  seeds: Record<string, number[]>;
+  jobs: RunJob[];
+  pairing: 'common' | 'independent';
+  level: number;
+}
+
+function planCompare(spec: SimulationSpec, variants: Variants, options: CompareOptions): ComparePlan {
+  const names = Object.keys(variants);
+  if (names.length < 2) throw new RangeError(`compare needs at least 2 variants, got ${names.length}`);
+  const pairing = options.pairing ?? 'common';
+  const base = seedList(options);
+  const seeds: Record<string, number[]> = {};
+  const jobs: RunJob[] = [];
+  let scenario = '';
+  names.forEach((name, j) => {
+    const patched = applyPatch(spec, variants[name] ?? null, name);
+    scenario ||= checkedSpec(patched).scenario;
+    const offset = pairing === 'independent' ? j * INDEPENDENT_SEED_OFFSET : 0;
+    seeds[name] = base.map((s) => s + offset);
+    for (const seed of seeds[name]) jobs.push({ spec: patched, seed });
+  });
+  return { scenario, names, seeds, jobs, pairing, level: options.level ?? 0.95 };
+}
+
+function summarize(plan: ComparePlan, results: MetricValues[]): CompareReport {
+  const n = plan.seeds[plan.names[0]!]!.length;
+  const runs: Record<string, MetricValues[]> = {};
+  plan.names.forEach((name, j) => {
+    runs[name] = results.slice(j * n, (j + 1) * n);
+  });
+  const baseline = plan.names[0]!;
+  const metrics = METRICS.map((m): CompareMetric => {
+    const values = (name: string) => runs[name]!.map((r) => r[m.name]!);
+    const means = Object.fromEntries(
+      plan.names.map((name) => [name, values(name).reduce((s, x) => s + x, 0) / n]),
+    );
+    const differences = plan.names.slice(1).map((variant): CompareDifference => {
+      const interval = pairedInterval(values(baseline), values(variant), plan.level);
+      const direction = interval.low > 0 ? 'higher' : interval.high < 0 ? 'lower' : 'same';
+      const winner =
+        direction === 'same' || m.better === null ? null : direction === m.better ? variant : baseline;
+      return { ...interval, variant, baseline, winner, direction };
+    });
+    return { metric: m.name, label: m.label, better: m.better, unit: m.unit, means, differences };
+  });
+  return {
+    scenario: plan.scenario,
+    pairing: plan.pairing,
+    level: plan.level,
+    variants: plan.names,
+    seeds: plan.seeds,
+    metrics,
+    runs,
+  };
+}
+
+/**
+ * Runs every variant on the same seeds and reports, per metric, each variant's mean, the paired
+ * difference of each later variant from the first with its Student-t interval, and the winner where
+ * the interval excludes zero. Runs in this thread; `compareInParallel` spreads the runs over workers.
+ */
+export function compare(
+  spec: SimulationSpec,
+  variants: Variants,
+  options: CompareOptions = {},
+): CompareReport {
+  const plan = planCompare(spec, variants, options);
+  return summarize(plan, plan.jobs.map(runJob));
+}
+
+/** `compare` on worker threads; the report is the same as `compare`'s, byte for byte. */
+export async function compareInParallel(
+  spec: SimulationSpec,
+  variants: Variants,
+  options: CompareOptions & RunPoolOptions = {},
+): Promise<CompareReport> {
+  const plan = planCompare(spec, variants, options);
+  return summarize(plan, await runJobs(plan.jobs, options));
+}

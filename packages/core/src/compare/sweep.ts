@@ -1,0 +1,152 @@
+import { ConfigError } from '../config/diagnostics.js';
+import type { SimulationSpec } from '../simulate.js';
+import { checkedSpec } from './compare.js';
+import { METRICS, type MetricValues } from './metrics.js';
+import { applyPatch, fieldPatch, resourcesWithField } from './patch.js';
+import type { RunJob } from './run-job.js';
+import { type RunPoolOptions, runJobs } from './run-pool.js';
+
+/** The resource a sweep changes: by kind and name, or found by the field (see `resourcesWithField`). */
+export interface SweepTarget {
+  kind: string;
+  name?: string;
+  namespace?: string;
+}
+
+/** A grid over one field: `spec.trafficPolicy.outlierDetection.consecutive5xxErrors` = 1, 2, … 10. */
+export interface SweepAxis {
+  /** Dotted path inside the resource, from its top (`spec.…`). */
+  field: string;
+  values: readonly unknown[];
+  /** Which resource; absent: the one resource whose document has the field's first two segments. */
+  target?: SweepTarget;
+}
+
+export interface SweepOptions extends RunPoolOptions {
+  /** Seeds per value: a count from `firstSeed` (default 1), or a list. Default: the Scenario's own seed, once. */
+  seeds?: number | readonly number[];
+  firstSeed?: number;
+}
+
+export interface SweepRow {
+  value: unknown;
+  /** Mean over the seeds, per metric. */
+  means: MetricValues;
+  /** Each seed's figures, in seed order. */
+  runs: MetricValues[];
+}
+
+export interface SweepReport {
+  scenario: string;
+  /** `DestinationRule production/name spec.trafficPolicy…` */
+  field: string;
+  target: SweepTarget;
+  /** The seeds of every value (null: the Scenario's own seed). */
+  seeds: number[] | null;
+  rows: SweepRow[];
+}
+
+/** `Kind/name:` (optionally `Kind/namespace/name:`) before the path names the resource. */
+const TARGET_PREFIX = /^([A-Za-z]+)\/(?:([^/:=]+)\/)?([^/:=]+):/;
+
+/** A value as written on the command line: numbers and booleans become themselves, the rest stays text. */
+function scalar(text: string): unknown {
+  if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  if (text === 'true' || text === 'false') return text === 'true';
+  return text;
+}
+
+/**
+ * Parses `[Kind/name:]path=VALUES` where VALUES is `a..b` (integers a to b), `a..b..step`, or a comma
+ * list (`10s,30s,1m`).
+ */
+export function parseSweep(text: string): SweepAxis {
+  const eq = text.lastIndexOf('=');
+  if (eq <= 0) throw new RangeError(`--sweep wants FIELD=VALUES (e.g. spec.x=1..10), got "${text}"`);
+  let field = text.slice(0, eq);
+  const valuesText = text.slice(eq + 1);
+  let target: SweepTarget | undefined;
+  const prefix = TARGET_PREFIX.exec(field);
+  if (prefix !== null) {
+    target = {
+      kind: prefix[1]!,
+      name: prefix[3]!,
+      ...(prefix[2] !== undefined ? { namespace: prefix[2] } : {}),
+    };
+    field = field.slice(prefix[0].length);
+  }
+  const range = /^(-?\d+(?:\.\d+)?)\.\.(-?\d+(?:\.\d+)?)(?:\.\.(\d+(?:\.\d+)?))?$/.exec(valuesText);
+  let values: unknown[];
+  if (range !== null) {
+    const [from, to, step] = [Number(range[1]), Number(range[2]), Number(range[3] ?? 1)];
+    if (!(step > 0) || to < from) throw new RangeError(`--sweep range ${valuesText} is empty`);
+    const count = Math.floor((to - from) / step + 1e-9) + 1;
+    if (count > 1000) throw new RangeError(`--sweep range ${valuesText} has ${count} values; 1000 at most`);
+    values = Array.from({ length: count }, (_, i) => Number((from + i * step).toPrecision(12)));
+  } else {
+    values = valuesText.split(',').map((v) => scalar(v.trim()));
+  }
+  if (field === '' || values.length === 0) throw new RangeError(`--sweep wants FIELD=VALUES, got "${text}"`);
+  return { field, values, ...(target !== undefined ? { target } : {}) };
+}
+
+function resolveTarget(spec: SimulationSpec, axis: SweepAxis, path: string[]): SweepTarget {
+  if (axis.target !== undefined) return axis.target;
+  const found = resourcesWithField(spec.config, path);
+  if (found.length === 1) return found[0]!;
+  const where = found.map((r) => `${r.kind}/${r.name ?? ''}`).join(', ');
+  throw new ConfigError([
+    {
+      severity: 'error',
+      file: 'command line',
+      line: 0,
+      column: 0,
+      path: axis.field,
+      message:
+        found.length === 0
+          ? `no resource of the config has ${path.slice(0, 2).join('.')}; name one as Kind/name:${axis.field}`
+          : `${where} all have ${path.slice(0, 2).join('.')}; name one as Kind/name:${axis.field}`,
+    },
+  ]);
+}
+
+/**
+ * Runs the spec once per value of the field (on each seed), on worker threads, and reports every metric
+ * per value. Each run depends only on its value and seed, so the report is the same with any number of
+ * threads, one included.
+ */
+export async function sweep(
+  spec: SimulationSpec,
+  axis: SweepAxis,
+  options: SweepOptions = {},
+): Promise<SweepReport> {
+  const path = axis.field.split('.');
+  const target = resolveTarget(spec, axis, path);
+  const seeds =
+    options.seeds === undefined
+      ? null
+      : typeof options.seeds === 'number'
+        ? Array.from({ length: options.seeds }, (_, i) => (options.firstSeed ?? 1) + i)
+        : [...options.seeds];
+  const jobs: RunJob[] = [];
+  let scenario = '';
+  for (const value of axis.values) {
+    const label = `${axis.field}=${String(value)}`;
+    const patched = applyPatch(spec, fieldPatch(target, path, value), label);
+    scenario ||= checkedSpec(patched).scenario;
+    for (const seed of seeds ?? [undefined]) jobs.push({ spec: patched, seed });
+  }
+  const results = await runJobs(jobs, options);
+  const perValue = seeds?.length ?? 1;
+  const rows = axis.values.map((value, i): SweepRow => {
+    const runs = results.slice(i * perValue, (i + 1) * perValue);
+    const means = Object.fromEntries(
+      METRICS.map((m) => [m.name, runs.reduce((s, r) => s + r[m.name]!, 0) / runs.length]),
+    );
+    return { value, means, runs };
+  });
+  const name = [target.kind, [target.namespace, target.name].filter(Boolean).join('/')]
+    .filter(Boolean)
+    .join(' ');
+  return { scenario, field: `${name} ${axis.field}`, target, seeds, rows };
+}

@@ -1,0 +1,58 @@
+import { simulate } from '@meshsim/core';
+import { describe, expect, it } from 'vitest';
+import { CLUSTER, hostsYaml } from './fixtures/hosts.js';
+
+const one = (policy: string, extra: Record<string, unknown> = {}) =>
+  simulate({
+    config: hostsYaml(1, policy),
+    seed: 71,
+    duration: '10s',
+    proxy: { workers: 1 },
+    network: { rtt: '10ms' },
+    traffic: { host: 'api.example.com', clients: 1, thinkTime: '1s' },
+    endpoints: { '*': { latency: { constant: '5ms' } } },
+    ...extra,
+  });
+
+describe('connection set-up and retirement (B.1, B.2, E.3)', () => {
+  it('TLS origination (1.3) adds exactly one round trip to the first request only', () => {
+    const plain = one('connectionPool: { tcp: { maxConnections: 10 } }');
+    const tls = one('tls: { mode: SIMPLE }');
+    // Cold: TCP 10 ms (+ TLS 10 ms) + request 10 ms + 5 ms; warm requests: 15 ms either way.
+    expect(plain.client.latencyMs.max).toBe(25);
+    expect(tls.client.latencyMs.max).toBe(35);
+    expect(tls.client.latencyMs.p50).toBe(15);
+    expect(tls.clusters[CLUSTER]!.stats.upstream_cx_total).toBe(1);
+  });
+
+  it('maxRequestsPerConnection 1 closes every connection after its request: one connect per request', () => {
+    const r = one('connectionPool: { http: { maxRequestsPerConnection: 1 } }');
+    const stats = r.clusters[CLUSTER]!.stats;
+    expect(stats.upstream_cx_total).toBe(r.client.total);
+    expect(stats.upstream_cx_max_requests).toBe(r.client.total);
+    // Every request pays the connect round trip: 10 + 10 + 5 ms.
+    expect(r.client.latencyMs.p50).toBe(25);
+  });
+
+  it('an idle timeout shorter than the think time closes the connection between requests', () => {
+    const r = one('connectionPool: { http: { idleTimeout: 500ms } }');
+    const stats = r.clusters[CLUSTER]!.stats;
+    // Each request finds its connection closed 500 ms after the previous answer: a new connect each time.
+    expect(stats.upstream_cx_total).toBe(r.client.total);
+    // The last connection times out too if its answer came more than 500 ms before the end.
+    expect(stats.upstream_cx_idle_timeout).toBeGreaterThanOrEqual(r.client.total - 1);
+    expect(stats.upstream_cx_idle_timeout).toBeLessThanOrEqual(r.client.total);
+  });
+
+  it('a TLS handshake failure is a connect failure: 503 UF after retries, each costing TCP + TLS', () => {
+    const r = one('tls: { mode: SIMPLE }', {
+      endpoints: { '*': { latency: { constant: '5ms' }, connect: 'tlsError' } },
+    });
+    const n = r.client.total;
+    expect(r.client.byFlag).toEqual({ 'UF,URX': n });
+    expect(r.clusters[CLUSTER]!.stats.upstream_cx_connect_fail).toBe(3 * n);
+    // Three attempts of 20 ms each, back-offs below 25 and 50 ms in between.
+    expect(r.client.latencyMs.max).toBeGreaterThanOrEqual(60);
+    expect(r.client.latencyMs.max).toBeLessThan(60 + 25 + 50);
+  });
+});

@@ -1,0 +1,101 @@
+import { simulate } from '@meshsim/core';
+import { describe, expect, it } from 'vitest';
+import { CLUSTER, hostsYaml } from './fixtures/hosts.js';
+
+const Z_999 = 3.2905267314919255;
+
+describe('the Scenario timeline', () => {
+  it('an endpoint that starts refusing at 30 s: outlier detection ejects it, the phases are labelled', () => {
+    const r = simulate({
+      config: hostsYaml(
+        3,
+        'outlierDetection: { consecutive5xxErrors: 5, interval: 5s, baseEjectionTime: 60s, maxEjectionPercent: 50 }',
+      ),
+      seed: 91,
+      duration: '60s',
+      traffic: { host: 'api.example.com', rps: 30 },
+      endpoints: { '*': { latency: { constant: '5ms' } } },
+      timeline: [
+        { at: '0s', phase: 'steady' },
+        { at: '30s', endpoint: '10.0.0.2', set: { connect: 'refuse' }, phase: 'one endpoint down' },
+      ],
+    });
+    expect(r.phases).toEqual([
+      { atMs: 0, label: 'steady' },
+      { atMs: 30_000, label: 'one endpoint down' },
+    ]);
+    const ejections = r.clusters[CLUSTER]!.ejections;
+    expect(ejections).toHaveLength(1);
+    expect(ejections[0]!.host).toBe('10.0.0.2:80');
+    // Five connect failures (each a 503 to the detector) after 30 s; a third of 30 rps reaches it.
+    expect(ejections[0]!.atMs).toBeGreaterThan(30_000);
+    expect(ejections[0]!.atMs).toBeLessThan(33_000);
+    // Connect failures are retried by Istio's default policy: the client sees no error.
+    expect(r.client.byStatus).toEqual({ '200': r.client.total });
+  });
+
+  it('a traffic rate change: arrivals follow the new rate from then on', () => {
+    const r = simulate({
+      config: hostsYaml(1),
+      seed: 92,
+      duration: '60s',
+      traffic: { host: 'api.example.com', rps: 10 },
+      endpoints: { '*': { latency: { constant: '1ms' } } },
+      timeline: [{ at: '30s', traffic: 0, set: { rps: 100 } }],
+    });
+    const before = r.timeline.filter((t) => t.tMs < 30_000).reduce((s, t) => s + t.requests, 0);
+    const after = r.timeline.filter((t) => t.tMs >= 30_000).reduce((s, t) => s + t.requests, 0);
+    expect(Math.abs(before - 300)).toBeLessThanOrEqual(Z_999 * Math.sqrt(300) + 1);
+    expect(Math.abs(after - 3000)).toBeLessThanOrEqual(Z_999 * Math.sqrt(3000) + 1);
+  });
+
+  it('a DNS change mid-run moves LOGICAL_DNS new connections only: keep-alive holds the old address', () => {
+    const r = simulate({
+      config: `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: { name: api, namespace: default }
+spec:
+  hosts: [api.third-party.io]
+  ports: [{ number: 80, name: http, protocol: HTTP }]
+  resolution: DNS_ROUND_ROBIN
+`,
+      seed: 93,
+      duration: '60s',
+      proxy: { workers: 1 },
+      dns: { 'api.third-party.io': { ttl: '5s', answers: ['198.51.100.1'] } },
+      traffic: { host: 'api.third-party.io', clients: 1, thinkTime: '100ms' },
+      endpoints: { '*': { latency: { constant: '5ms' } } },
+      timeline: [{ at: '20s', dns: 'api.third-party.io', set: { answers: ['198.51.100.2'] } }],
+    });
+    const byAddress = r.clusters['outbound|80||api.third-party.io']!.hosts[0]!.requestsByAddress!;
+    // One client, one connection, never idle for an hour: every request rides the first connection.
+    expect(byAddress).toEqual({ '198.51.100.1': r.client.total });
+  });
+
+  it('a DNS change mid-run moves STRICT_DNS hosts: the new address takes over after the next refresh', () => {
+    const r = simulate({
+      config: `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: { name: api, namespace: default }
+spec:
+  hosts: [api.third-party.io]
+  ports: [{ number: 80, name: http, protocol: HTTP }]
+  resolution: DNS
+`,
+      seed: 94,
+      duration: '60s',
+      dns: { 'api.third-party.io': { ttl: '5s', answers: ['198.51.100.1'] } },
+      traffic: { host: 'api.third-party.io', rps: 20 },
+      endpoints: { '*': { latency: { constant: '5ms' } } },
+      timeline: [{ at: '20s', dns: 'api.third-party.io', set: { answers: ['198.51.100.2'] } }],
+    });
+    const hosts = r.clusters['outbound|80||api.third-party.io']!.hosts;
+    expect(hosts.map((h) => [h.address, h.removed ?? false])).toEqual([
+      ['198.51.100.1:80', true],
+      ['198.51.100.2:80', false],
+    ]);
+    // Refreshes at 0, ~5, ~10, ~15, ~20 s (each + up to 100 ms jitter): the change is seen by 25.5 s.
+    expect(hosts[0]!.rqTotal).toBeLessThanOrEqual(20 * 25.5 * 1.3);
+    expect(hosts[1]!.rqTotal).toBeGreaterThan(20 * 34 * 0.7);
+  });
+});
