@@ -59,6 +59,8 @@ export function chartData(report: Report) {
           : null,
       ),
     })),
+    // The Scenario timeline's phases: a labelled line where each starts.
+    phases: (report.phases ?? []).map((p) => ({ atS: p.atMs / 1000, label: p.label })),
     // Shaded on every time chart: the drain after the traffic stopped, and each ejection.
     bands: [
       ...(endMs > report.durationMs

@@ -29,6 +29,13 @@ export const HTML_SCRIPT = `
       ctx.fillStyle = b.kind === 'drain' ? 'rgba(120,120,120,0.16)' : 'rgba(220,50,47,0.12)';
       ctx.fillRect(x0, u.bbox.top, Math.max(1, x1 - x0), u.bbox.height);
     }
+    ctx.fillStyle = '#268bd2';
+    ctx.font = '11px sans-serif';
+    for (const p of data.phases) {
+      const x = u.valToPos(p.atS, 'x', true);
+      ctx.fillRect(x, u.bbox.top, 1, u.bbox.height);
+      ctx.fillText(p.label, x + 3, u.bbox.top + 12);
+    }
     ctx.restore();
   };
   const countPoints = (u) =>
