@@ -213,6 +213,50 @@ spec:
   });
 });
 
+describe('route fields the simulation leaves out', () => {
+  it('rewrite, request headers and a gRPC abort are reported as warnings naming their lines, not dropped', () => {
+    const r = simulate({
+      config: withVirtualService(`
+- route: [{ destination: { host: api.example.com }, headers: { request: { set: { x-a: b } } } }]
+  rewrite: { uri: /v1 }
+  headers: { request: { add: { x-legacy: "1" } } }
+  fault: { abort: { grpcStatus: UNAVAILABLE, percentage: { value: 50 } } }`),
+      duration: '1s',
+      traffic: { host: 'api.example.com', rps: 5 },
+    });
+    const notes = r.warnings.filter((w) => w.includes('not modelled'));
+    expect(notes.map((w) => w.replace(/^<inline>:\d+:\d+ warning /, ''))).toEqual([
+      'spec.http[0].rewrite: not modelled yet: the simulation ignores it',
+      'spec.http[0].headers: not modelled yet: the simulation ignores it',
+      'spec.http[0].route[0].headers: not modelled yet: the simulation ignores it',
+      'spec.http[0].fault.abort.grpcStatus: not modelled yet: the simulation ignores it',
+    ]);
+    // The simulation injects no gRPC abort: every request reached the upstream.
+    expect(r.client.byStatus).toEqual({ '200': r.client.total });
+  });
+
+  it('are warned about once, however many request shapes of a traffic mix take the route', () => {
+    const r = simulate({
+      config: withVirtualService(`
+- route: [{ destination: { host: api.example.com } }]
+  rewrite: { uri: /v1 }`),
+      duration: '1s',
+      traffic: [
+        {
+          host: 'api.example.com',
+          rps: 5,
+          routes: [
+            { path: '/a', weight: 1 },
+            { path: '/b', weight: 1 },
+          ],
+        },
+        { host: 'api.example.com', rps: 5 },
+      ],
+    });
+    expect(r.warnings.filter((w) => w.includes('rewrite'))).toHaveLength(1);
+  });
+});
+
 describe('a traffic mix exercises several routes in one run', () => {
   it('three routes with their own timeouts: only the one whose timeout is under the server time answers 504', () => {
     const r = simulate({

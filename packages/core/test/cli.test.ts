@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
+import type { Explanation } from '../src/config/explain.js';
 import type { Report } from '../src/observe/report.js';
 
 /** Runs the CLI with a capturing io. Paths are relative to vitest's cwd, the workspace root. */
@@ -302,6 +303,96 @@ describe('meshsim validate', () => {
     const { code, stderr } = await cli('validate', file);
     expect(code).toBe(1);
     expect(stderr).toMatch(new RegExp(`^${escapeRegExp(file)}:2:1 error `, 'm'));
+  });
+});
+
+describe('meshsim explain', () => {
+  const DR = `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: api, namespace: default }
+spec:
+  host: api.example.com
+  trafficPolicy:
+    connectionPool: { tcp: { connectTimeout: 2s } }
+`;
+
+  it('prints the clusters and routes as tables, each value with its source', async () => {
+    const file = tempFile('explain.yaml', `${SERVICE_ENTRY}---\n${DR}`);
+    const { code, stdout, stderr } = await cli('explain', file);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toContain('Cluster outbound|80||api.example.com');
+    // connectTimeout is line 7 of the rule, which starts on line 14 (12 lines of ServiceEntry, then ---).
+    expect(stdout).toMatch(new RegExp(`│ connect_timeout\\s+│ 2s\\s+│ set ${escapeRegExp(file)}:20\\s+│`));
+    expect(stdout).toMatch(/│ circuit_breakers\.max_connections\s+│ 4294967295\s+│ Istio default\s+│/);
+    expect(stdout).toContain('Route default');
+    expect(stdout).toContain('a sidecar in namespace default (meshsim default)');
+  });
+
+  it('--format json gives the Explanation, --namespace and --istio-version its proxy', async () => {
+    const file = tempFile('explain-json.yaml', SERVICE_ENTRY);
+    const { code, stdout } = await cli(
+      'explain',
+      file,
+      '-f',
+      'json',
+      '-n',
+      'default',
+      '--istio-version',
+      '1.23',
+    );
+    expect(code).toBe(0);
+    const e = JSON.parse(stdout) as Explanation;
+    expect(e.proxy.namespace).toEqual({
+      value: 'default',
+      from: 'set',
+      at: { file: 'command line', line: 0, column: 0, path: '--namespace' },
+    });
+    expect(e.clusters.map((c) => c.name)).toEqual(['outbound|80||api.example.com']);
+    expect(e.clusters[0]?.connectTimeoutMs).toMatchObject({
+      value: 10_000,
+      from: 'default',
+      default: 'mesh default',
+    });
+    // Istio 1.23 still retried 503 by default.
+    expect(e.virtualHosts[0]?.routes[0]?.retry?.policy?.retriableStatusCodes.value).toEqual([503]);
+  });
+
+  it('a Scenario in the files sets the caller; a flag overrides it', async () => {
+    const scenario =
+      'apiVersion: meshsim.dev/v1alpha1\nkind: Scenario\nmetadata: { name: s }\nspec:\n  proxy: { namespace: shop }\n';
+    const file = tempFile('explain-scenario.yaml', `${SERVICE_ENTRY}---\n${scenario}`);
+    const fromScenario = await cli('explain', file, '-f', 'json');
+    expect((JSON.parse(fromScenario.stdout) as Explanation).proxy.namespace.value).toBe('shop');
+    const fromFlag = await cli('explain', file, '-f', 'json', '--namespace', 'web');
+    expect((JSON.parse(fromFlag.stdout) as Explanation).proxy.namespace.value).toBe('web');
+  });
+
+  it('invalid input exits 1 with the diagnostics and prints no explanation', async () => {
+    const file = tempFile('explain-invalid.yaml', 'a: 1\na: 2\n');
+    const { code, stdout, stderr } = await cli('explain', file);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(new RegExp(`^${escapeRegExp(file)}:2:1 error `, 'm'));
+  });
+
+  it('--label KEY=VALUE, repeated, gives the caller its pod labels; a label without = is a usage error', async () => {
+    const file = tempFile('explain-labels.yaml', SERVICE_ENTRY);
+    const { code, stdout } = await cli('explain', file, '--label', 'app=web', '--label', 'tier=a=b');
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[0]).toContain(', labels app=web, tier=a=b (set by command line --label)');
+    const json = await cli('explain', file, '-f', 'json', '--label', 'app=web');
+    expect((JSON.parse(json.stdout) as Explanation).proxy.labels.value).toEqual({ app: 'web' });
+    const bad = await cli('explain', file, '--label', 'app');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('must be KEY=VALUE');
+  });
+
+  it('a malformed --istio-version is a usage error', async () => {
+    const file = tempFile('explain-version.yaml', SERVICE_ENTRY);
+    const { code, stderr } = await cli('explain', file, '--istio-version', 'latest');
+    expect(code).toBe(2);
+    expect(stderr).toContain('must look like 1.24');
   });
 });
 

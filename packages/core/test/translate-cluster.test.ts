@@ -491,3 +491,184 @@ describe('translateCluster called directly', () => {
     expect(cluster?.lbPolicy).toBe('LEAST_REQUEST');
   });
 });
+
+/** translateCluster on the first ServiceEntry host and port of `text`, with its first DestinationRule. */
+function translateFirst(
+  text: string,
+  subset = '',
+): { cluster: ClusterModel | null; diagnostics: Diagnostic[] } {
+  const loaded = loadConfig(text);
+  expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const se = loaded.serviceEntries[0]!;
+  const diagnostics: Diagnostic[] = [];
+  const cluster = translateCluster(
+    {
+      serviceEntry: se,
+      host: se.resource.spec.hosts[0]!,
+      port: se.resource.spec.ports![0]!,
+      destinationRule: loaded.destinationRules[0] ?? null,
+      istioVersion: '1.28',
+      subset,
+    },
+    diagnostics,
+  );
+  return { cluster, diagnostics };
+}
+
+describe('what translateCluster records for explain', () => {
+  it('resolution NONE is an ORIGINAL_DST cluster balancing CLUSTER_PROVIDED, whatever the DestinationRule says', () => {
+    const se = serviceEntry({ resolution: 'NONE' }).replace(/ {2}endpoints:\n.*\n/, '');
+    const policy =
+      '    loadBalancer: { simple: ROUND_ROBIN }\n    connectionPool: { tcp: { maxConnections: 7 } }';
+    const { cluster, diagnostics } = translateFirst(stream(se, destinationRule({ policy })));
+    expect(cluster?.type).toBe('ORIGINAL_DST');
+    expect(cluster?.lbPolicy).toBe('CLUSTER_PROVIDED');
+    expect(cluster?.lbPolicyFrom).toBe('default');
+    expect(cluster?.endpoints).toEqual([]);
+    expect(cluster?.dnsTargets).toEqual([]);
+    // The rest of the policy still applies.
+    expect(cluster?.circuitBreakers.maxConnections).toBe(7);
+    expect(diagnostics.map((d) => [d.path, d.severity])).toEqual([
+      ['spec.trafficPolicy.loadBalancer', 'warning'],
+    ]);
+  });
+
+  it('records where each policy part sits, null for the parts left to the defaults', () => {
+    const policy = `    connectionPool: { tcp: { maxConnections: 7 } }
+    retryBudget: { percent: 30 }
+  subsets:
+    - name: v1
+      labels: { version: v1 }
+      trafficPolicy:
+        outlierDetection: { consecutive5xxErrors: 2 }`;
+    const text = stream(serviceEntry(), destinationRule({ policy }));
+    expect(translateFirst(text).cluster?.policyPaths).toEqual({
+      loadBalancer: null,
+      connectionPool: ['spec', 'trafficPolicy', 'connectionPool'],
+      outlierDetection: null,
+      tls: null,
+      retryBudget: ['spec', 'trafficPolicy', 'retryBudget'],
+    });
+    expect(translateFirst(text, 'v1').cluster?.policyPaths).toEqual({
+      loadBalancer: null,
+      connectionPool: ['spec', 'trafficPolicy', 'connectionPool'],
+      outlierDetection: ['spec', 'subsets', 0, 'trafficPolicy', 'outlierDetection'],
+      tls: null,
+      retryBudget: ['spec', 'trafficPolicy', 'retryBudget'],
+    });
+  });
+
+  it.each([
+    ['no outlierDetection', '    loadBalancer: { simple: RANDOM }', 'no outlierDetection'],
+    ['outlierDetection', '    outlierDetection: {}', 'no proxy locality'],
+    [
+      'locality LB disabled',
+      '    outlierDetection: {}\n    loadBalancer: { localityLbSetting: { enabled: false } }',
+      'disabled',
+    ],
+  ])('says why locality failover is not applied: %s', (_, policy, reason) => {
+    const { cluster } = translateFirst(stream(serviceEntry(), destinationRule({ policy })));
+    expect(cluster?.localityFailover).toBe(reason);
+  });
+
+  it('SIMPLE TLS: system roots, auto SNI and SAN validation from the Host, TLS 1.2–1.3', () => {
+    const policy = '    tls: { mode: SIMPLE }';
+    const { cluster } = translateFirst(stream(serviceEntry(), destinationRule({ policy })));
+    expect(cluster?.tls).toEqual({
+      mode: 'SIMPLE',
+      sni: '',
+      autoSni: true,
+      autoSanValidation: true,
+      caCertificates: 'system',
+      subjectAltNames: [],
+      clientCertificate: '',
+      insecureSkipVerify: false,
+      minVersion: '1.2',
+      maxVersion: '1.3',
+    });
+  });
+
+  it('MUTUAL TLS with files and an SNI: no auto SNI, no auto SAN validation', () => {
+    const policy =
+      '    tls: { mode: MUTUAL, sni: api.example.com, clientCertificate: /c.pem, privateKey: /k.pem, caCertificates: /ca.pem }';
+    const { cluster } = translateFirst(stream(serviceEntry(), destinationRule({ policy })));
+    expect(cluster?.tls).toMatchObject({
+      mode: 'MUTUAL',
+      sni: 'api.example.com',
+      autoSni: false,
+      autoSanValidation: false,
+      caCertificates: '/ca.pem',
+      clientCertificate: '/c.pem',
+    });
+  });
+
+  it.each([
+    ['no tls', '    loadBalancer: { simple: RANDOM }'],
+    ['DISABLE', '    tls: { mode: DISABLE }'],
+    // buildUpstreamClusterTLSContext: a sidecar gets no context for credentialName without a workloadSelector.
+    ['credentialName on a sidecar', '    tls: { mode: MUTUAL, credentialName: partner-certs }'],
+  ])('%s is plaintext: tls null, and tlsMode DISABLE, so no handshake is simulated', (_, policy) => {
+    const { cluster } = translateFirst(stream(serviceEntry(), destinationRule({ policy })));
+    expect(cluster?.tls).toBeNull();
+    expect(cluster?.tlsMode).toBe('DISABLE');
+  });
+
+  it('credentialName on a sidecar: one warning saying the traffic leaves in plaintext, none for the other tls fields', () => {
+    const policy = '    tls: { mode: SIMPLE, credentialName: partner-certs, sni: api.example.com }';
+    const { diagnostics } = translateFirst(stream(serviceEntry(), destinationRule({ policy })));
+    expect(diagnostics.map((d) => [d.severity, d.path])).toEqual([
+      ['warning', 'spec.trafficPolicy.tls.credentialName'],
+    ]);
+    expect(diagnostics[0]?.message).toContain('plaintext');
+  });
+
+  it('failoverPriority applies without a proxy locality (the labels decide), with outlierDetection only', () => {
+    const endpoints =
+      '    - { address: 192.0.2.1, labels: { tier: gold } }\n    - { address: 192.0.2.2, labels: { tier: iron } }';
+    const lb = '    loadBalancer: { localityLbSetting: { failoverPriority: [tier] } }';
+    const text = (od: string) =>
+      stream(serviceEntry({ endpoints }), destinationRule({ policy: `${lb}${od}` }));
+    const loaded = loadConfig(text('\n    outlierDetection: {}'));
+    const se = loaded.serviceEntries[0]!;
+    const inputs = {
+      serviceEntry: se,
+      host: HOST,
+      port: se.resource.spec.ports![0]!,
+      destinationRule: loaded.destinationRules[0]!,
+      istioVersion: '1.28',
+      proxyLabels: { tier: 'iron' },
+    };
+    const cluster = translateCluster(inputs, []);
+    expect(cluster?.localityFailover).toBe('applied');
+    expect(cluster?.endpoints.map((e) => e.priority)).toEqual([1, 0]);
+    expect(translateFirst(text('')).cluster?.localityFailover).toBe('no outlierDetection');
+  });
+
+  it('failover rules beside failoverPriority get a warning: Istio applies both, meshsim the labels only', () => {
+    const policy =
+      '    outlierDetection: {}\n    loadBalancer: { localityLbSetting: { failoverPriority: [tier], failover: [{ from: eu, to: us }] } }';
+    const { diagnostics } = translateFirst(stream(serviceEntry(), destinationRule({ policy })));
+    expect(diagnostics.map((d) => [d.severity, d.path])).toEqual([
+      ['warning', 'spec.trafficPolicy.loadBalancer.localityLbSetting.failover'],
+    ]);
+  });
+});
+
+describe('ServiceEntry and DestinationRule fields the simulation leaves out are warned about', () => {
+  it('addresses, MESH_INTERNAL, proxyProtocol and zoneAwareLbSetting each get a warning naming the field', () => {
+    const se = serviceEntry().replace(
+      '  resolution: STATIC',
+      '  addresses: [192.0.2.100]\n  location: MESH_INTERNAL\n  resolution: STATIC',
+    );
+    const policy =
+      '    proxyProtocol: { version: V2 }\n    loadBalancer: { zoneAwareLbSetting: { enabled: true } }';
+    const { cluster, diagnostics } = translateFirst(stream(se, destinationRule({ policy })));
+    expect(cluster).not.toBeNull();
+    expect(diagnostics.map((d) => [d.severity, d.path])).toEqual([
+      ['warning', 'spec.trafficPolicy.loadBalancer.zoneAwareLbSetting'],
+      ['warning', 'spec.trafficPolicy.proxyProtocol'],
+      ['warning', 'spec.addresses'],
+      ['warning', 'spec.location'],
+    ]);
+  });
+});

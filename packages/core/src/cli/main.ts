@@ -3,8 +3,11 @@ import { isAbsolute, relative } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { compareInParallel, type Variants } from '../compare/compare.js';
 import { parseSweep, sweep } from '../compare/sweep.js';
-import { ConfigError, type Diagnostic, formatDiagnostic } from '../config/diagnostics.js';
-import type { ConfigSource } from '../config/load.js';
+import { ConfigError, type Diagnostic, formatDiagnostic, hasErrors } from '../config/diagnostics.js';
+import { explainConfig } from '../config/explain.js';
+import { formatExplanationTable } from '../config/explain-format.js';
+import { type ConfigSource, loadConfig } from '../config/load.js';
+import { ISTIO_VERSION_PATTERN } from '../config/schema/scenario.js';
 import { formatReportHtml } from '../observe/html-report.js';
 import { planSimulation, type SimulationSpec } from '../simulate.js';
 import { runPlan } from '../simulate-plan.js';
@@ -55,12 +58,24 @@ function parseSeed(value: string): number {
   return Number(value);
 }
 
+function parseIstioVersion(value: string): string {
+  if (!ISTIO_VERSION_PATTERN.test(value)) throw new InvalidArgumentError('must look like 1.24 or 1.24.3');
+  return value;
+}
+
 function parseCount(min: number): (value: string) => number {
   return (value) => {
     if (!/^\d+$/.test(value) || Number(value) < min)
       throw new InvalidArgumentError(`must be an integer ≥ ${min}`);
     return Number(value);
   };
+}
+
+/** `--label KEY=VALUE`, repeatable. */
+function collectLabel(value: string, previous: Record<string, string> | undefined): Record<string, string> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError('must be KEY=VALUE');
+  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
 }
 
 /** `--vary NAME=PATCH.yaml`, repeatable. */
@@ -293,6 +308,60 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       io.stdout(`${files.join(', ')}: ${errors} error(s), ${warnings} warning(s)\n`);
       if (errors > 0) exitCode = 1;
     });
+
+  program
+    .command('explain')
+    .description(
+      'print the Envoy clusters and routes a sidecar gets from FILE(s), each value with where it came from',
+    )
+    .argument(
+      '<files...>',
+      'YAML files: ServiceEntry, DestinationRule, VirtualService; a Scenario is optional',
+    )
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
+    )
+    .option('-n, --namespace <namespace>', "the caller's namespace (default: the Scenario's, else default)")
+    .option(
+      '--istio-version <version>',
+      "the caller's Istio release, for version-dependent defaults (default: the Scenario's, else the current one)",
+      parseIstioVersion,
+    )
+    .option('--locality <region/zone/subzone>', "the caller's locality, for failover priorities")
+    .option(
+      '--label <key=value>',
+      "a pod label of the caller, repeatable: sourceLabels matches and failoverPriority (default: the Scenario's proxy.labels)",
+      collectLabel,
+    )
+    .action(
+      (
+        files: string[],
+        options: {
+          format: 'table' | 'json';
+          namespace?: string;
+          istioVersion?: string;
+          locality?: string;
+          label?: Record<string, string>;
+        },
+      ) => {
+        const { format, label, ...rest } = options;
+        const proxy = label === undefined ? rest : { ...rest, labels: label };
+        const explanation = explainConfig(loadConfig(readSources(files)), {
+          ...proxy,
+          origin: 'command line',
+        });
+        if (hasErrors(explanation.diagnostics)) {
+          printDiagnostics(io, explanation.diagnostics);
+          exitCode = 1;
+          return;
+        }
+        io.stdout(
+          format === 'json'
+            ? `${JSON.stringify(explanation, null, 2)}\n`
+            : formatExplanationTable(explanation),
+        );
+      },
+    );
 
   try {
     await program.parseAsync(argv, { from: 'user' });

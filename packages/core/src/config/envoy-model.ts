@@ -3,6 +3,7 @@ import type { CircuitBreakerThresholds } from '../upstream/circuit-breakers.js';
 import type { ConsistentHashKey } from '../upstream/lb/request-hash.js';
 import type { SlowStartConfig } from '../upstream/lb/slow-start.js';
 import type { OutlierDetectionConfig } from '../upstream/outlier-config.js';
+import type { FieldPath } from './positions.js';
 
 /** Envoy cluster discovery type, from the ServiceEntry's resolution (ENVOY-SEMANTICS D.1). */
 export type ClusterDiscoveryType = 'ORIGINAL_DST' | 'EDS' | 'STRICT_DNS' | 'LOGICAL_DNS';
@@ -41,6 +42,35 @@ export interface EndpointModel {
   priority: number;
 }
 
+/**
+ * The cluster's upstream TLS context as istiod builds it from DestinationRule `tls` (ENVOY-SEMANTICS E.1).
+ * The simulation uses its mode (ClusterModel.tlsMode: the handshake's round trip); certificates, SNI and
+ * names are not checked, and are here for `explain`.
+ */
+export interface UpstreamTlsModel {
+  mode: 'SIMPLE' | 'MUTUAL' | 'ISTIO_MUTUAL';
+  /** '' when unset: auto_sni then takes the SNI from the request's Host/:authority. */
+  sni: string;
+  autoSni: boolean;
+  /** Verify the certificate against the SNI host (set when neither sni nor subjectAltNames is). */
+  autoSanValidation: boolean;
+  /** `system` (the proxy's trust store) when caCertificates is unset; '' for ISTIO_MUTUAL (mesh roots). */
+  caCertificates: string;
+  /** The DestinationRule's, else the ServiceEntry's subjectAltNames. */
+  subjectAltNames: readonly string[];
+  clientCertificate: string;
+  insecureSkipVerify: boolean;
+  /** Istio's upstream contexts: TLS 1.2 minimum, 1.3 maximum. */
+  minVersion: '1.2';
+  maxVersion: '1.3';
+}
+
+/** The DestinationRule parts that can shape a cluster (GetPortLevelTrafficPolicy, MergeSubsetTrafficPolicy). */
+export type PolicyPart = 'loadBalancer' | 'connectionPool' | 'outlierDetection' | 'tls' | 'retryBudget';
+
+/** Why a cluster's endpoints do or do not get Istio's locality failover priorities (C.4). */
+export type LocalityFailover = 'applied' | 'disabled' | 'no outlierDetection' | 'no proxy locality';
+
 /** One outbound cluster the sidecar would get from istiod: `outbound|PORT|SUBSET|HOST`. */
 export interface ClusterModel {
   name: string;
@@ -68,7 +98,10 @@ export interface ClusterModel {
   idleTimeoutMs: number;
   /** A connection drains after this many requests; 0 = unlimited. */
   maxRequestsPerConnection: number;
-  /** DestinationRule tls.mode: anything but DISABLE originates TLS, adding the handshake to every connect. */
+  /**
+   * The mode of the TLS context istiod builds (`tls.mode`; DISABLE when it builds none): anything but
+   * DISABLE originates TLS, adding the handshake to every connect.
+   */
   tlsMode: 'DISABLE' | 'SIMPLE' | 'MUTUAL' | 'ISTIO_MUTUAL';
   /** cluster.outlier_detection, null when the DestinationRule sets none. */
   outlierDetection: OutlierDetectionConfig | null;
@@ -84,14 +117,15 @@ export interface ClusterModel {
   /** Where the ServiceEntry and the DestinationRule that shaped this cluster live (namespace/name). */
   serviceEntry: string;
   destinationRule: string | null;
+  /** The upstream TLS context istiod builds; null = plaintext (no `tls`, DISABLE, or a context istiod declines to build). */
+  tls?: UpstreamTlsModel | null;
   /**
-   * Where in the DestinationRule the effective connectionPool and outlierDetection were written (top
-   * level, port level or subset), for reports that point at the lines; `[]` when not from the DR.
+   * Where in the DestinationRule each part of the effective policy was written (top level, port level or
+   * subset), for explain and for reports that point at the lines; null = unset, Istio's defaults apply.
    */
-  policyPaths?: {
-    connectionPool: ReadonlyArray<string | number>;
-    outlierDetection: ReadonlyArray<string | number>;
-  };
+  policyPaths?: Record<PolicyPart, FieldPath | null>;
+  /** Whether the endpoints got failover priorities (locality or failoverPriority), or why not. */
+  localityFailover?: LocalityFailover;
 }
 
 /** A route's fault injection (VirtualService http.fault): percentages 0..100, applied once per request. */

@@ -1,24 +1,30 @@
 import { isIP } from 'node:net';
 import { Constant, type Distribution, Exponential, LogNormal } from '../kernel/distributions.js';
 import { MAX_TIMELINE_POINTS, timelineBucketFor } from '../observe/timeline.js';
-import { istioDefaultRetryPolicy } from '../router/retry-policy.js';
 import { RequestHasher } from '../upstream/lb/request-hash.js';
 import { type RequestHash, uint64 } from '../upstream/lb/uint64.js';
 import type { EndpointBehaviour } from '../world/endpoint-server.js';
 import { type Diagnostic, formatDiagnostic } from './diagnostics.js';
 import { formatDurationMs } from './durations.js';
 import type { ClusterModel, RouteModel } from './envoy-model.js';
-import type { LoadedConfig, Located } from './load.js';
+import type { LoadedConfig } from './load.js';
 import { type FieldPath, formatPath } from './positions.js';
 import type { RunPlan, TrafficPlan } from './run-plan.js';
 import type { Scenario, ScenarioSpec } from './schema/scenario.js';
 import type { EndpointBehaviour as EndpointSpec, Latency } from './schema/scenario-endpoint.js';
-import type { ServiceEntry } from './schema/service-entry.js';
 import { planTimeline } from './timeline-plan.js';
 import { translateCluster } from './translate-cluster.js';
-import { compareVersions } from './translate-outlier.js';
-import { type ClusterResolver, type RouteNote, routeFor, virtualServicesFor } from './translate-routes.js';
-import { findDestinationRule, hostMatches, isExportedTo } from './visibility.js';
+import {
+  type ClusterResolver,
+  defaultRetryPolicyFor,
+  destinationPort,
+  dropPreviousHostsWhenHashed,
+  type RouteNote,
+  routeFor,
+  routeHashKey,
+  routingVirtualService,
+} from './translate-routes.js';
+import { findDestinationRule, findServiceEntry } from './visibility.js';
 
 /** The calling application's pod address, for useSourceIp hashing: one client pod, one source IP. */
 const APP_ADDRESS = { ip: '10.244.0.10', port: 40_000 };
@@ -44,20 +50,6 @@ function latencyDistribution(latency: Latency | undefined): Distribution {
 const UNMODELLED_ENDPOINT_FIELDS = ['concurrency', 'queue', 'rateLimit', 'idleTimeout', 'flap'] as const;
 /** Traffic shapes the Scenario contract names but this version does not simulate. */
 const UNMODELLED_TRAFFIC_FIELDS = ['bursts', 'ramp', 'diurnal'] as const;
-
-function findServiceEntry(
-  entries: ReadonlyArray<Located<ServiceEntry>>,
-  host: string,
-  callerNamespace: string,
-): Located<ServiceEntry> | undefined {
-  const visible = entries.filter((e) =>
-    isExportedTo(e.resource.spec.exportTo, e.resource.metadata.namespace, callerNamespace),
-  );
-  return (
-    visible.find((e) => e.resource.spec.hosts.includes(host)) ??
-    visible.find((e) => e.resource.spec.hosts.some((h) => hostMatches(h, host)))
-  );
-}
 
 /**
  * Turns loaded resources and a Scenario into a runnable plan: the clusters the traffic reaches, as
@@ -95,9 +87,7 @@ export function buildRunPlan(
   const clusters: ClusterModel[] = [];
   const routes: RouteModel[] = [];
   const traffic: TrafficPlan[] = [];
-  const defaultRetry = istioDefaultRetryPolicy(
-    compareVersions(spec.proxy.istioVersion, '1.24') < 0 ? [503] : [],
-  );
+  const defaultRetry = defaultRetryPolicyFor(spec.proxy.istioVersion);
   const caller = spec.proxy.namespace;
   const istioVersion = spec.proxy.istioVersion;
   spec.traffic.forEach((t, i) => {
@@ -151,8 +141,7 @@ export function buildRunPlan(
       const destSe = findServiceEntry(loaded.serviceEntries, destHost, caller);
       if (destSe === undefined) return null;
       const destPorts = destSe.resource.spec.ports ?? [];
-      const wanted =
-        destPort ?? (destPorts.some((p) => p.number === port.number) ? port.number : destPorts[0]?.number);
+      const wanted = destinationPort(destPorts, destPort, port.number);
       const sePort = destPorts.find((p) => p.number === wanted);
       if (sePort === undefined) return null;
       const existing = clusters.findIndex(
@@ -180,29 +169,47 @@ export function buildRunPlan(
         diagnostics,
       );
       if (model === null) return null;
+      if (model.type === 'ORIGINAL_DST') {
+        const { line, column } = destSe.positionOf(['spec', 'resolution']);
+        diagnostics.push({
+          severity: 'error',
+          file: destSe.file,
+          line,
+          column,
+          path: 'spec.resolution',
+          message: 'resolution NONE (an ORIGINAL_DST cluster) is not modelled yet',
+        });
+        return null;
+      }
       clusters.push(model);
       return clusters.length - 1;
     };
+    // Once per field, however many request shapes (traffic sources, mix entries) take the route.
     const note: RouteNote = (vs, path, message) => {
       const { line, column } = vs.positionOf(path);
-      diagnostics.push({ severity: 'warning', file: vs.file, line, column, path: formatPath(path), message });
+      const d: Diagnostic = {
+        severity: 'warning',
+        file: vs.file,
+        line,
+        column,
+        path: formatPath(path),
+        message,
+      };
+      if (!diagnostics.some((x) => x.file === d.file && x.path === d.path && x.message === d.message)) {
+        diagnostics.push(d);
+      }
     };
-    // Sidecars do not merge VirtualServices for one host (istioctl analyze IST0109): the oldest — here the
-    // first in the input — defines the routes, and the others are ignored.
-    const visible = virtualServicesFor(loaded.virtualServices, host, caller);
-    const services = visible.slice(0, 1);
-    for (const ignored of visible.slice(1)) {
-      const { line, column } = ignored.positionOf(['spec', 'hosts']);
-      const first = visible[0]!.resource.metadata;
-      const message = `another VirtualService (${first.namespace}/${first.name}) already binds ${host} for the mesh; sidecars do not merge them, so this one is ignored (IST0109)`;
-      if (!diagnostics.some((d) => d.file === ignored.file && d.line === line && d.message === message)) {
+    const { services, ignored } = routingVirtualService(loaded.virtualServices, host, caller);
+    for (const { vs, reason } of ignored) {
+      const { line, column } = vs.positionOf(['spec', 'hosts']);
+      if (!diagnostics.some((d) => d.file === vs.file && d.line === line && d.message === reason)) {
         diagnostics.push({
           severity: 'warning',
-          file: ignored.file,
+          file: vs.file,
           line,
           column,
           path: 'spec.hosts',
-          message,
+          message: reason,
         });
       }
     }
@@ -213,8 +220,8 @@ export function buildRunPlan(
       const model = routeFor(shape, services, defaultRetry, resolve, note);
       // Consistent hashing: the route hashes the request as the destination's DR says, and Istio drops
       // the previous_hosts retry predicate so retries stay on the hashed host.
-      const hashed = model.destinations.length > 0 ? clusters[model.destinations[0]!.cluster]!.hashKey : null;
-      if (hashed !== null && model.retry !== null) model.retry = { ...model.retry, previousHosts: false };
+      const hashed = routeHashKey(model, clusters);
+      dropPreviousHostsWhenHashed(model, clusters);
       let hash: RequestHash | null = null;
       if (hashed !== null) {
         const out = uint64(0, 0);

@@ -5,6 +5,8 @@ import {
   clusterName,
   type EndpointModel,
   type LbPolicy,
+  type LocalityFailover,
+  type PolicyPart as ModelPolicyPart,
   type Provenance,
 } from './envoy-model.js';
 import type { Located } from './load.js';
@@ -13,6 +15,7 @@ import { type FieldPath, formatPath } from './positions.js';
 import type { DestinationRule, TrafficPolicy } from './schema/destination-rule.js';
 import type { ServiceEntry, ServicePort } from './schema/service-entry.js';
 import { ENVOY_PANIC_THRESHOLD_PCT, translateOutlierDetection } from './translate-outlier.js';
+import { upstreamTls } from './translate-tls.js';
 
 /** meshConfig.dnsRefreshRate's default, and PILOT_DNS_JITTER_DURATION (D.1). */
 export const DNS_REFRESH_RATE_MS = 60_000;
@@ -24,7 +27,7 @@ export const ENVOY_IDLE_TIMEOUT_MS = 3_600_000;
 /** meshConfig.connectTimeout's default (B.1). */
 export const ISTIO_CONNECT_TIMEOUT_MS = 10_000;
 
-type PolicyPart = 'loadBalancer' | 'connectionPool' | 'outlierDetection' | 'tls';
+type PolicyPart = Exclude<ModelPolicyPart, 'retryBudget'>;
 
 /** Where each part of the effective policy came from, so diagnostics can point at the right lines. */
 interface EffectivePolicy {
@@ -135,13 +138,21 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     diagnostics.push({ severity, file: serviceEntry.file, line, column, path: formatPath(path), message });
   };
   const resolution = se.spec.resolution;
-  if (resolution === 'NONE' || resolution === 'DYNAMIC_DNS') {
+  if (resolution === 'DYNAMIC_DNS') {
     seAt(['spec', 'resolution'], 'error', `resolution ${resolution} is not modelled yet`);
     return null;
   }
-  // convertResolution: STATIC → EDS, DNS → STRICT_DNS, DNS_ROUND_ROBIN → LOGICAL_DNS.
-  const type = resolution === 'STATIC' ? 'EDS' : resolution === 'DNS' ? 'STRICT_DNS' : 'LOGICAL_DNS';
-  const declared: EndpointModel[] = (se.spec.endpoints ?? []).flatMap((e) =>
+  // convertResolution: NONE → ORIGINAL_DST (no endpoints: the app's own destination address),
+  // STATIC → EDS, DNS → STRICT_DNS, DNS_ROUND_ROBIN → LOGICAL_DNS.
+  const type =
+    resolution === 'NONE'
+      ? 'ORIGINAL_DST'
+      : resolution === 'STATIC'
+        ? 'EDS'
+        : resolution === 'DNS'
+          ? 'STRICT_DNS'
+          : 'LOGICAL_DNS';
+  const declared: EndpointModel[] = (type === 'ORIGINAL_DST' ? [] : (se.spec.endpoints ?? [])).flatMap((e) =>
     e.address === undefined
       ? []
       : [
@@ -158,7 +169,7 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
   );
   // A DNS cluster resolves each endpoint's address, or the service host itself when there is none.
   const endpoints: EndpointModel[] =
-    type !== 'EDS' && declared.length === 0
+    (type === 'STRICT_DNS' || type === 'LOGICAL_DNS') && declared.length === 0
       ? [
           {
             address: host,
@@ -186,8 +197,16 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
   const subsetLabels = subsetIndex >= 0 ? (dr?.spec.subsets?.[subsetIndex]?.labels ?? {}) : {};
   const inSubset = (labels: Readonly<Record<string, string>>) =>
     Object.entries(subsetLabels).every(([k, v]) => labels[k] === v);
-  const lb = policy.loadBalancer;
-  let lbPolicy = lbPolicyOf(lb?.simple);
+  // An ORIGINAL_DST cluster always balances CLUSTER_PROVIDED: Istio ignores the loadBalancer part.
+  const lb = type === 'ORIGINAL_DST' ? undefined : policy.loadBalancer;
+  if (type === 'ORIGINAL_DST' && policy.loadBalancer !== undefined) {
+    drAt(
+      pathOf.loadBalancer,
+      'warning',
+      'ignored: a resolution NONE (ORIGINAL_DST) cluster balances CLUSTER_PROVIDED',
+    );
+  }
+  let lbPolicy: LbPolicy | null = type === 'ORIGINAL_DST' ? 'CLUSTER_PROVIDED' : lbPolicyOf(lb?.simple);
   if (lbPolicy === null) {
     drAt([...pathOf.loadBalancer, 'simple'], 'error', `loadBalancer ${lb?.simple} is not modelled yet`);
     return null;
@@ -225,7 +244,7 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
           minWeightPercent: lb?.warmup?.minimumPercent ?? 10,
         };
   // The mesh default is localityLbSetting { enabled: true }; failover exists only with outlierDetection
-  // (Istio: without it Envoy never learns a host is down), and distribute/failoverPriority are not modelled.
+  // (Istio: without it Envoy never learns a host is down), and distribute is not modelled.
   const locality = lb?.localityLbSetting;
   const localityOn = locality?.enabled !== false;
   if (locality?.distribute !== undefined) {
@@ -235,10 +254,29 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
       'parsed but not modelled yet',
     );
   }
+  if (lb?.zoneAwareLbSetting !== undefined) {
+    drAt([...pathOf.loadBalancer, 'zoneAwareLbSetting'], 'warning', 'parsed but not modelled yet');
+  }
+  // failoverPriority ranks endpoints by the caller's labels (proxy.labels, and the topology labels of its
+  // locality), so it applies without a proxy locality; plain locality failover needs one.
   const failoverPriority = locality?.failoverPriority ?? [];
+  if (failoverPriority.length > 0 && (locality?.failover ?? []).length > 0) {
+    drAt(
+      [...pathOf.loadBalancer, 'localityLbSetting', 'failover'],
+      'warning',
+      'not modelled yet together with failoverPriority: Istio applies these rules on top of the label priorities, meshsim only the labels',
+    );
+  }
   const proxyLabels = { ...topologyLabels(inputs.proxyLocality ?? '', ''), ...(inputs.proxyLabels ?? {}) };
+  const localityFailover: LocalityFailover = !localityOn
+    ? 'disabled'
+    : policy.outlierDetection === undefined
+      ? 'no outlierDetection'
+      : failoverPriority.length > 0 || (inputs.proxyLocality ?? '') !== ''
+        ? 'applied'
+        : 'no proxy locality';
   const priorities =
-    !localityOn || policy.outlierDetection === undefined
+    localityFailover !== 'applied'
       ? null
       : failoverPriority.length > 0
         ? failoverPriorityPriorities(
@@ -246,19 +284,26 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
             endpoints.map((e) => ({ ...topologyLabels(e.locality, e.network), ...e.labels })),
             failoverPriority,
           )
-        : (inputs.proxyLocality ?? '') !== ''
-          ? failoverPriorities(
-              inputs.proxyLocality ?? '',
-              endpoints.map((e) => e.locality),
-              locality?.failover,
-            )
-          : null;
+        : failoverPriorities(
+            inputs.proxyLocality ?? '',
+            endpoints.map((e) => e.locality),
+            locality?.failover,
+          );
   priorities?.forEach((p, i) => {
     endpoints[i]!.priority = p;
   });
   // TLS origination: the handshake's round trips come on top of TCP's (E.3); certificates and SNI are
-  // not checked, so a `connect: tlsError` endpoint is how a scenario breaks the handshake.
-  const tlsMode = policy.tls?.mode ?? 'DISABLE';
+  // not checked, so a `connect: tlsError` endpoint is how a scenario breaks the handshake. The context is
+  // istiod's (buildUpstreamClusterTLSContext): where it builds none, the cluster is plaintext.
+  const tls = upstreamTls(policy.tls, se.spec.subjectAltNames ?? [], port.number, subsetName, host);
+  const tlsMode = tls?.mode ?? 'DISABLE';
+  if (policy.tls !== undefined && tls === null && (policy.tls.mode ?? 'DISABLE') !== 'DISABLE') {
+    drAt(
+      [...pathOf.tls, 'credentialName'],
+      'warning',
+      `istiod builds no TLS context for credentialName in a sidecar's DestinationRule without a workloadSelector: ${policy.tls.mode} is not originated, traffic leaves in plaintext`,
+    );
+  }
   for (const field of [
     'caCertificates',
     'clientCertificate',
@@ -269,8 +314,37 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     'insecureSkipVerify',
     'caCrl',
   ] as const) {
-    if (policy.tls?.[field] !== undefined)
+    if (tls !== null && policy.tls?.[field] !== undefined)
       drAt([...pathOf.tls, field], 'warning', 'recorded; not checked by the simulation');
+  }
+  const subsetPolicy = subsetIndex >= 0 ? dr?.spec.subsets?.[subsetIndex]?.trafficPolicy : undefined;
+  for (const field of ['tunnel', 'proxyProtocol'] as const) {
+    if (subsetPolicy?.[field] !== undefined) {
+      drAt(
+        ['spec', 'subsets', subsetIndex, 'trafficPolicy', field],
+        'warning',
+        'parsed but not modelled yet',
+      );
+    } else if (dr?.spec.trafficPolicy?.[field] !== undefined) {
+      drAt(['spec', 'trafficPolicy', field], 'warning', 'parsed but not modelled yet');
+    }
+  }
+  if ((se.spec.addresses ?? []).length > 0) {
+    seAt(
+      ['spec', 'addresses'],
+      'warning',
+      'not modelled: meshsim addresses traffic by host name (Istio matches TCP listeners on these)',
+    );
+  }
+  if (se.spec.workloadSelector !== undefined) {
+    seAt(['spec', 'workloadSelector'], 'warning', 'not modelled yet: selected workloads give no endpoints');
+  }
+  if (se.spec.location === 'MESH_INTERNAL') {
+    seAt(
+      ['spec', 'location'],
+      'warning',
+      'MESH_INTERNAL is not modelled: no automatic mTLS to the endpoints',
+    );
   }
   const od = policy.outlierDetection;
   if (od?.consecutiveErrors !== undefined) {
@@ -313,9 +387,15 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     maxRetries,
   };
   // applyRetryBudget: a subset's budget replaces the DestinationRule's; Istio fills 20 % and 3.
-  const budget =
-    (subsetIndex >= 0 ? dr?.spec.subsets?.[subsetIndex]?.trafficPolicy?.retryBudget : undefined) ??
-    dr?.spec.trafficPolicy?.retryBudget;
+  const subsetBudget =
+    subsetIndex >= 0 ? dr?.spec.subsets?.[subsetIndex]?.trafficPolicy?.retryBudget : undefined;
+  const budget = subsetBudget ?? dr?.spec.trafficPolicy?.retryBudget;
+  const budgetPath: FieldPath | null =
+    subsetBudget !== undefined
+      ? ['spec', 'subsets', subsetIndex, 'trafficPolicy', 'retryBudget']
+      : budget !== undefined
+        ? ['spec', 'trafficPolicy', 'retryBudget']
+        : null;
   if (budget !== undefined) {
     circuitBreakers.retryBudget = {
       budgetPercent: budget.percent ?? 20,
@@ -368,6 +448,14 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     dnsJitterMs: DNS_JITTER_MS,
     serviceEntry: `${se.metadata.namespace}/${se.metadata.name}`,
     destinationRule: dr === undefined ? null : `${dr.metadata.namespace}/${dr.metadata.name}`,
-    policyPaths: { connectionPool: pathOf.connectionPool, outlierDetection: pathOf.outlierDetection },
+    tls,
+    policyPaths: {
+      loadBalancer: policy.loadBalancer === undefined ? null : pathOf.loadBalancer,
+      connectionPool: policy.connectionPool === undefined ? null : pathOf.connectionPool,
+      outlierDetection: policy.outlierDetection === undefined ? null : pathOf.outlierDetection,
+      tls: policy.tls === undefined ? null : pathOf.tls,
+      retryBudget: budgetPath,
+    },
+    localityFailover,
   };
 }

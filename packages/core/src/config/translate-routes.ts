@@ -1,9 +1,11 @@
 import { Flag } from '../observe/response-flags.js';
 import { istioDefaultRetryPolicy, parseRetryOn, type RetryPolicyModel } from '../router/retry-policy.js';
-import type { FaultModel, RouteModel } from './envoy-model.js';
+import type { ConsistentHashKey } from '../upstream/lb/request-hash.js';
+import type { ClusterModel, FaultModel, RouteModel } from './envoy-model.js';
 import type { Located } from './load.js';
 import type { HTTPMatchRequest, HTTPRoute, StringMatch } from './schema/http-route.js';
 import type { VirtualService } from './schema/virtual-service.js';
+import { compareVersions } from './translate-outlier.js';
 import { hostMatches, isExportedTo } from './visibility.js';
 
 /** One application request shape, as the Scenario's traffic writes it. */
@@ -15,6 +17,24 @@ export interface RequestShape {
   path: string;
   method: string;
   headers: Readonly<Record<string, string>>;
+}
+
+/** Istio's default retry policy for a proxy of this version: 1.24 removed 503 from the retriable codes (A.8). */
+export function defaultRetryPolicyFor(istioVersion: string): RetryPolicyModel {
+  return istioDefaultRetryPolicy(compareVersions(istioVersion, '1.24') < 0 ? [503] : []);
+}
+
+/**
+ * The service port a route destination means: its own `port`, else the port the request came in on when
+ * the destination service has it, else the service's first port.
+ */
+export function destinationPort(
+  servicePorts: ReadonlyArray<{ number: number }>,
+  destinationPort: number | undefined,
+  listenerPort: number,
+): number | undefined {
+  if (destinationPort !== undefined) return destinationPort;
+  return servicePorts.some((p) => p.number === listenerPort) ? listenerPort : servicePorts[0]?.number;
 }
 
 /** Finds (or builds) the cluster for a route destination; null when the destination is unknown. */
@@ -43,6 +63,16 @@ function queryParams(path: string): Record<string, string> {
   return Object.fromEntries(new URLSearchParams(path.slice(q + 1)));
 }
 
+/**
+ * A match block's sourceNamespace and sourceLabels against the calling workload. istiod evaluates them
+ * when it builds the caller's routes, so a block naming another workload never reaches its sidecar.
+ */
+export function matchesSource(m: HTTPMatchRequest, source: RequestShape['source']): boolean {
+  if (m.sourceNamespace !== undefined && m.sourceNamespace !== source?.namespace) return false;
+  for (const [k, v] of Object.entries(m.sourceLabels ?? {})) if (source?.labels[k] !== v) return false;
+  return true;
+}
+
 /** HTTPMatchRequest: every condition of one block must hold (the blocks of a route are OR-ed). */
 function matchesBlock(m: HTTPMatchRequest, req: RequestShape): boolean {
   const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v]));
@@ -51,8 +81,7 @@ function matchesBlock(m: HTTPMatchRequest, req: RequestShape): boolean {
   if (m.method !== undefined && !stringMatches(m.method, req.method)) return false;
   if (m.port !== undefined && m.port !== req.port) return false;
   if (m.authority !== undefined && !stringMatches(m.authority, req.host)) return false;
-  if (m.sourceNamespace !== undefined && m.sourceNamespace !== req.source?.namespace) return false;
-  for (const [k, v] of Object.entries(m.sourceLabels ?? {})) if (req.source?.labels[k] !== v) return false;
+  if (!matchesSource(m, req.source)) return false;
   for (const [name, hm] of Object.entries(m.headers ?? {})) {
     if (!stringMatches(hm, headers[name.toLowerCase()])) return false;
   }
@@ -126,6 +155,30 @@ export function virtualServicesFor(
   });
 }
 
+/**
+ * The VirtualService that routes `host` for the caller, and those ignored: sidecars do not merge several
+ * VirtualServices for one host (istioctl analyze IST0109), so the oldest (here the first in the input)
+ * defines the routes.
+ */
+export function routingVirtualService(
+  all: ReadonlyArray<Located<VirtualService>>,
+  host: string,
+  callerNamespace: string,
+): {
+  services: Array<Located<VirtualService>>;
+  ignored: Array<{ vs: Located<VirtualService>; reason: string }>;
+} {
+  const visible = virtualServicesFor(all, host, callerNamespace);
+  const first = visible[0]?.resource.metadata;
+  return {
+    services: visible.slice(0, 1),
+    ignored: visible.slice(1).map((vs) => ({
+      vs,
+      reason: `another VirtualService (${first?.namespace}/${first?.name}) already binds ${host} for the mesh; sidecars do not merge them, so this one is ignored (IST0109)`,
+    })),
+  };
+}
+
 const local = (name: string, status: number, flags: number): RouteModel => ({
   name,
   destinations: [],
@@ -136,6 +189,27 @@ const local = (name: string, status: number, flags: number): RouteModel => ({
   retry: null,
   fault: null,
 });
+
+/** Istio's route for a host no VirtualService names: everything to its cluster, no timeout, the default retries. */
+export function defaultRoute(
+  host: string,
+  port: number,
+  defaultRetry: RetryPolicyModel,
+  resolve: ClusterResolver,
+): RouteModel {
+  const cluster = resolve(host, port, '');
+  if (cluster === null) return local('default', 503, Flag.NC);
+  return {
+    name: 'default',
+    destinations: [{ cluster, weight: 100 }],
+    totalWeight: 100,
+    localStatus: 0,
+    localFlags: 0,
+    timeoutMs: 0,
+    retry: defaultRetry,
+    fault: null,
+  };
+}
 
 /**
  * The route a request of this shape takes: the first matching http route of the host's VirtualServices
@@ -149,32 +223,73 @@ export function routeFor(
   note: RouteNote = () => {},
 ): RouteModel {
   const routes = services.flatMap((v) => (v.resource.spec.http ?? []).map((r, i) => ({ vs: v, r, i })));
-  if (services.length === 0) {
-    const cluster = resolve(req.host, req.port, '');
-    if (cluster === null) return local('default', 503, Flag.NC);
-    return {
-      name: 'default',
-      destinations: [{ cluster, weight: 100 }],
-      totalWeight: 100,
-      localStatus: 0,
-      localFlags: 0,
-      timeoutMs: 0,
-      retry: defaultRetry,
-      fault: null,
-    };
-  }
+  if (services.length === 0) return defaultRoute(req.host, req.port, defaultRetry, resolve);
   const hit = routes.find(
     ({ r }) => (r.match ?? []).length === 0 || (r.match ?? []).some((m) => matchesBlock(m, req)),
   );
   if (hit === undefined) return local('no route', 404, Flag.NR);
-  const { vs, r, i } = hit;
-  const at = ['spec', 'http', i];
-  for (const field of ['mirror', 'mirrors', 'delegate'] as const) {
-    if (r[field] !== undefined) note(vs, [...at, field], 'not modelled yet: the simulation ignores it');
+  return translateHttpRoute(hit.vs, hit.i, defaultRetry, resolve, note);
+}
+
+/** Route fields whose effect on traffic the simulation leaves out: reported, never silently dropped. */
+const UNMODELLED_ROUTE_FIELDS = [
+  'mirror',
+  'mirrors',
+  'mirrorPercent',
+  'mirrorPercentage',
+  'delegate',
+  'rewrite',
+  'headers',
+  'corsPolicy',
+] as const;
+
+function noteUnmodelled(
+  vs: Located<VirtualService>,
+  r: HTTPRoute,
+  at: ReadonlyArray<string | number>,
+  note: RouteNote,
+): void {
+  const ignored = 'not modelled yet: the simulation ignores it';
+  for (const field of UNMODELLED_ROUTE_FIELDS) {
+    if (r[field] !== undefined) note(vs, [...at, field], ignored);
   }
+  r.route?.forEach((d, j) => {
+    if (d.headers !== undefined) note(vs, [...at, 'route', j, 'headers'], ignored);
+  });
+  r.match?.forEach((m, j) => {
+    if (m.scheme !== undefined) {
+      note(vs, [...at, 'match', j, 'scheme'], 'not modelled yet: the block is compared without it');
+    }
+  });
+  if (r.retries?.retryRemoteLocalities !== undefined) {
+    note(vs, [...at, 'retries', 'retryRemoteLocalities'], ignored);
+  }
+  if (r.fault?.delay?.exponentialDelay !== undefined) {
+    note(vs, [...at, 'fault', 'delay', 'exponentialDelay'], 'not supported by Istio: no delay is injected');
+  }
+  for (const field of ['grpcStatus', 'http2Error'] as const) {
+    if (r.fault?.abort?.[field] !== undefined) note(vs, [...at, 'fault', 'abort', field], ignored);
+  }
+}
+
+/**
+ * One http route of a VirtualService as the router runs it: its destinations (resolved to clusters),
+ * timeout, retry policy and fault, or the local answer (directResponse, redirect, 503 NC).
+ */
+export function translateHttpRoute(
+  vs: Located<VirtualService>,
+  i: number,
+  defaultRetry: RetryPolicyModel,
+  resolve: ClusterResolver,
+  note: RouteNote = () => {},
+): RouteModel {
+  const r = vs.resource.spec.http?.[i];
+  if (r === undefined) throw new RangeError(`VirtualService has no http[${i}]`);
+  noteUnmodelled(vs, r, ['spec', 'http', i], note);
   const name = r.name ?? `${vs.resource.metadata.namespace}/${vs.resource.metadata.name}.http[${i}]`;
   if (r.directResponse !== undefined) return local(name, r.directResponse.status, 0);
-  if (r.redirect !== undefined) return local(name, r.redirect.redirectCode ?? 301, 0);
+  // Istio: an unset or 0 redirectCode is 301 Moved Permanently.
+  if (r.redirect !== undefined) return local(name, r.redirect.redirectCode || 301, 0);
   const timeoutMs = r.timeout?.ms ?? 0;
   const destinations: RouteModel['destinations'] = [];
   const list = r.route ?? [];
@@ -194,6 +309,19 @@ export function routeFor(
     retry: retryPolicyOf(r, defaultRetry, timeoutMs),
     fault: faultOf(r),
   };
+}
+
+/** The consistent-hash key of the route's (first) destination cluster, or null when it does not hash. */
+export function routeHashKey(model: RouteModel, clusters: readonly ClusterModel[]): ConsistentHashKey | null {
+  const first = model.destinations[0];
+  return first === undefined ? null : (clusters[first.cluster]?.hashKey ?? null);
+}
+
+/** Istio drops the previous_hosts retry predicate when the destination hashes, so retries stay on the hashed host (A.6). */
+export function dropPreviousHostsWhenHashed(model: RouteModel, clusters: readonly ClusterModel[]): void {
+  if (routeHashKey(model, clusters) !== null && model.retry !== null) {
+    model.retry = { ...model.retry, previousHosts: false };
+  }
 }
 
 export { istioDefaultRetryPolicy };

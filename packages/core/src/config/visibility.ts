@@ -1,5 +1,6 @@
 import type { Located } from './load.js';
 import type { DestinationRule } from './schema/destination-rule.js';
+import type { ServiceEntry } from './schema/service-entry.js';
 
 /** Istio's root namespace, where mesh-wide DestinationRules live. */
 export const ROOT_NAMESPACE = 'istio-system';
@@ -53,4 +54,19 @@ export function findDestinationRule(
     if (best !== null) return best;
   }
   return null;
+}
+
+/** The ServiceEntry a caller in `callerNamespace` sees for `host`: the first declaring it exactly, else by wildcard. */
+export function findServiceEntry(
+  entries: ReadonlyArray<Located<ServiceEntry>>,
+  host: string,
+  callerNamespace: string,
+): Located<ServiceEntry> | undefined {
+  const visible = entries.filter((e) =>
+    isExportedTo(e.resource.spec.exportTo, e.resource.metadata.namespace, callerNamespace),
+  );
+  return (
+    visible.find((e) => e.resource.spec.hosts.includes(host)) ??
+    visible.find((e) => e.resource.spec.hosts.some((h) => hostMatches(h, host)))
+  );
 }

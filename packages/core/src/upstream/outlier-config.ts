@@ -59,6 +59,30 @@ export const ENVOY_OUTLIER_DEFAULTS: OutlierDetectionConfig = {
   capRule: 'current',
 };
 
+/**
+ * Envoy's ejection cap (`ejectHost`): whether one more ejection fits under maxEjectionPercent with `active`
+ * hosts already ejected out of `hosts`, counted over every priority.
+ */
+export function ejectionFitsCap(
+  config: Pick<OutlierDetectionConfig, 'maxEjectionPercent' | 'capRule'>,
+  active: number,
+  hosts: number,
+): boolean {
+  const max = Math.min(100, config.maxEjectionPercent);
+  if (config.capRule === 'pre-1.27') return (100 * active) / hosts < max;
+  return (100 * (active + 1)) / hosts <= max;
+}
+
+/** How many of `hosts` can be ejected at once under the cap (always_eject_one_host aside: Istio leaves it off). */
+export function maxEjectableHosts(
+  config: Pick<OutlierDetectionConfig, 'maxEjectionPercent' | 'capRule'>,
+  hosts: number,
+): number {
+  let active = 0;
+  while (active < hosts && ejectionFitsCap(config, active, hosts)) active++;
+  return active;
+}
+
 /** The kinds of ejection, with Envoy's names (envoy.data.cluster.v3.OutlierEjectionType). */
 export type OutlierEjectionType =
   | 'CONSECUTIVE_5XX'

@@ -1,7 +1,12 @@
 import type { Rng } from '../kernel/random-streams.js';
 import type { EjectionReport } from '../observe/report.js';
 import type { Host } from './host.js';
-import { type OutlierDetectionConfig, type OutlierEjectionType, OutlierResult } from './outlier-config.js';
+import {
+  ejectionFitsCap,
+  type OutlierDetectionConfig,
+  type OutlierEjectionType,
+  OutlierResult,
+} from './outlier-config.js';
 import { OutlierHostMonitor, type SuccessRateBuckets } from './outlier-host-monitor.js';
 
 /** What the detector needs from the rest of the cluster: the clock and health-change notification. */
@@ -130,10 +135,7 @@ export class OutlierDetector {
 
   /** Whether one more ejection fits under maxEjectionPercent, counted over every host of every priority. */
   private ejectionAllowed(): boolean {
-    const max = Math.min(100, this.config.maxEjectionPercent);
-    const hosts = this.memberCount;
-    if (this.config.capRule === 'pre-1.27') return (100 * this.ejectionsActive) / hosts < max;
-    return (100 * (this.ejectionsActive + 1)) / hosts <= max;
+    return ejectionFitsCap(this.config, this.ejectionsActive, this.memberCount);
   }
 
   private enforcing(type: OutlierEjectionType): number {

@@ -13,6 +13,10 @@ import {
 import { checkTrafficShape, requestPath, trafficShapeFields } from './scenario-traffic-shape.js';
 
 export const SCENARIO_API_VERSION = 'meshsim.dev/v1alpha1';
+/** The Istio release meshsim models when none is named (Scenario proxy.istioVersion, `--istio-version`). */
+export const CURRENT_ISTIO_VERSION = '1.28';
+/** What an istioVersion looks like: `1.24`, `1.24.3`. */
+export const ISTIO_VERSION_PATTERN = /^\d+\.\d+(\.\d+)?$/;
 
 const clientCount = () => integer(1, Number.MAX_SAFE_INTEGER);
 
@@ -195,7 +199,7 @@ const istioVersionSchema = z
         ? undefined
         : `must be a quoted version string such as "1.24" (YAML reads 1.20 as the number 1.2), got ${describeValue(issue.input)}`,
   })
-  .regex(/^\d+\.\d+(\.\d+)?$/, {
+  .regex(ISTIO_VERSION_PATTERN, {
     error: (issue) => `must look like "1.24", got ${describeValue(issue.input)}`,
   });
 
@@ -216,7 +220,7 @@ export const scenarioSpecSchema = z
         /** Envoy worker threads (Istio: the CPU limit). */
         workers: integer(1, 1024).default(2),
         /** Selects version-dependent defaults and rules. */
-        istioVersion: istioVersionSchema.default('1.28'),
+        istioVersion: istioVersionSchema.default(CURRENT_ISTIO_VERSION),
       })
       .prefault({}),
     network: z.strictObject({ rtt: duration().prefault('1ms') }).prefault({}),

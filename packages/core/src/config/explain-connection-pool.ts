@@ -1,0 +1,113 @@
+import type { ClusterModel } from './envoy-model.js';
+import { byDefault, type Explained, fromField, setAt, setOr, valueAt } from './explain-values.js';
+import type { Located } from './load.js';
+import type { DestinationRule } from './schema/destination-rule.js';
+
+/** circuit_breakers, connect_timeout and the HTTP connection options, as applyConnectionPool sets them (B.1). */
+export interface ConnectionPoolExplanation {
+  circuitBreakers: {
+    maxConnections: Explained<number>;
+    maxPendingRequests: Explained<number>;
+    maxRequests: Explained<number>;
+    maxRetries: Explained<number>;
+    retryBudget: { budgetPercent: Explained<number>; minRetryConcurrency: Explained<number> } | null;
+  };
+  connectTimeoutMs: Explained<number>;
+  /** common_http_protocol_options.idle_timeout; 0 = never closed for idleness. */
+  idleTimeoutMs: Explained<number>;
+  /** common_http_protocol_options.max_requests_per_connection; 0 = unlimited. */
+  maxRequestsPerConnection: Explained<number>;
+}
+
+/** Where a connection-pool field sits, and the Envoy threshold it sets (B.1). */
+const THRESHOLD_FIELDS = {
+  maxConnections: ['tcp', 'maxConnections'],
+  maxPendingRequests: ['http', 'http1MaxPendingRequests'],
+  maxRequests: ['http', 'http2MaxRequests'],
+  maxRetries: ['http', 'maxRetries'],
+} as const;
+
+/** Explains the connection-pool part of a cluster built by translateCluster. */
+export function explainConnectionPool(
+  model: ClusterModel,
+  dr: Located<DestinationRule> | null,
+): ConnectionPoolExplanation {
+  const pool = model.policyPaths?.connectionPool ?? null;
+  const written = (path: readonly string[]) =>
+    dr !== null && pool !== null && valueAt(dr.resource, [...pool, ...path]) !== undefined;
+  const threshold = (key: keyof typeof THRESHOLD_FIELDS): Explained<number> => {
+    const path = THRESHOLD_FIELDS[key];
+    const value = model.circuitBreakers[key];
+    if (model.circuitBreakersFrom[key] === 'set') {
+      const note = key === 'maxRequests' ? 'http2MaxRequests limits HTTP/1.1 requests too' : undefined;
+      return fromField(dr, pool, path, value, 'Istio default', note);
+    }
+    return byDefault(value, 'Istio default', written(path) ? '0 counts as unset' : undefined);
+  };
+  const budget = model.circuitBreakers.retryBudget;
+  const budgetPath = model.policyPaths?.retryBudget ?? null;
+  const maxRetries = threshold('maxRetries');
+  if (budget !== undefined) maxRetries.note = 'ignored: the retry budget replaces it';
+  // Istio: http.idleTimeout, else tcp.idleTimeout, else Envoy's 1 h (ENVOY-SEMANTICS B.1).
+  const idle = model.idleTimeoutMs;
+  const idleTimeoutMs: Explained<number> =
+    dr !== null && pool !== null && written(['http', 'idleTimeout'])
+      ? setAt(dr, [...pool, 'http', 'idleTimeout'], idle)
+      : dr !== null && pool !== null && written(['tcp', 'idleTimeout'])
+        ? setAt(
+            dr,
+            [...pool, 'tcp', 'idleTimeout'],
+            idle,
+            'tcp.idleTimeout stands in for an unset http.idleTimeout',
+          )
+        : byDefault(idle, 'Envoy default', 'Istio leaves it unset');
+  // applyConnectionPool sets max_requests_per_connection only when the DestinationRule's is > 0.
+  const perConnection = model.maxRequestsPerConnection;
+  const maxRequestsPerConnection: Explained<number> =
+    dr !== null && pool !== null && perConnection > 0 && written(['http', 'maxRequestsPerConnection'])
+      ? setAt(
+          dr,
+          [...pool, 'http', 'maxRequestsPerConnection'],
+          perConnection,
+          perConnection === 1
+            ? 'no keep-alive: every request opens a connection (TCP, and TLS when originated)'
+            : 'then the connection drains and closes (upstream_cx_max_requests)',
+        )
+      : byDefault(
+          perConnection,
+          'Envoy default',
+          written(['http', 'maxRequestsPerConnection'])
+            ? '0 counts as unset'
+            : 'Istio leaves it unset: a connection serves requests until it closes',
+        );
+  return {
+    circuitBreakers: {
+      maxConnections: threshold('maxConnections'),
+      maxPendingRequests: threshold('maxPendingRequests'),
+      maxRequests: threshold('maxRequests'),
+      maxRetries,
+      retryBudget:
+        budget === undefined
+          ? null
+          : {
+              budgetPercent: fromField(dr, budgetPath, ['percent'], budget.budgetPercent, 'Istio default'),
+              minRetryConcurrency: fromField(
+                dr,
+                budgetPath,
+                ['minRetryConcurrency'],
+                budget.minRetryConcurrency,
+                'Istio default',
+              ),
+            },
+    },
+    connectTimeoutMs: setOr(
+      dr,
+      pool,
+      ['tcp', 'connectTimeout'],
+      model.connectTimeoutMs,
+      byDefault(model.connectTimeoutMs, 'mesh default', "meshConfig.connectTimeout; Envoy's own is 5s"),
+    ),
+    idleTimeoutMs,
+    maxRequestsPerConnection,
+  };
+}
