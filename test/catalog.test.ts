@@ -111,7 +111,7 @@ describe('the catalog', () => {
     }
     const errors = diagnostics.filter((d) => d.severity === 'error');
     expect(errors.map((d) => [d.path, d.message])).toEqual([
-      ['spec.resolution', 'resolution NONE is not modelled yet'],
+      ['spec.resolution', 'resolution NONE (an ORIGINAL_DST cluster) is not modelled yet'],
     ]);
     // Istio's webhook also warns: a TCP port with NONE and no addresses captures all of port 5432.
     expect(

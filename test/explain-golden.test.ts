@@ -32,10 +32,17 @@ async function cli(argv: string[]): Promise<{ code: number; stdout: string; stde
 /** What the golden file holds: the command, then what it prints, file names as the seed directory names them. */
 async function explained(seed: string): Promise<string> {
   const args = argsFor(seed);
-  const { code, stdout, stderr } = await cli(['explain', join(SEED_DIR, seed), ...args]);
-  expect(code, stderr).toBe(0);
-  expect(stderr).toBe('');
-  return `$ meshsim explain ${seed} ${args.join(' ')}\n${stdout.replaceAll(`${SEED_DIR}/`, '')}`;
+  // Run from the seed directory so the output names the file alone, wherever shared/ sits (CI too).
+  const previous = process.cwd();
+  process.chdir(SEED_DIR);
+  try {
+    const { code, stdout, stderr } = await cli(['explain', seed, ...args]);
+    expect(code, stderr).toBe(0);
+    expect(stderr).toBe('');
+    return `$ meshsim explain ${seed} ${args.join(' ')}\n${stdout}`;
+  } finally {
+    process.chdir(previous);
+  }
 }
 
 describe('meshsim explain on the seed configs', () => {

@@ -69,7 +69,7 @@ describe('meshsim run --catalog', () => {
     const { code, stderr } = await cli('run', '--catalog', 'onprem-database');
     expect(code).toBe(1);
     expect(stderr).toContain('01-onprem-database.yaml');
-    expect(stderr).toContain('resolution NONE is not modelled yet');
+    expect(stderr).toContain('resolution NONE (an ORIGINAL_DST cluster) is not modelled yet');
   });
 
   it('a name matches whole: no prefix or substring matches', () => {
