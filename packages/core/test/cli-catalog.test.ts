@@ -2,22 +2,8 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { catalogDir, findCatalogEntry, listCatalog } from '../src/cli/catalog.js';
-import { main } from '../src/cli/main.js';
 import type { Report } from '../src/observe/report.js';
-
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-  });
-  return { code, stdout, stderr };
-}
+import { cli } from './fixtures/cli.js';
 
 const CATALOG = fileURLToPath(new URL('../../scenarios/catalog', import.meta.url));
 const FILES = readdirSync(CATALOG)

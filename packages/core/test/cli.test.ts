@@ -2,24 +2,9 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
 import type { Explanation } from '../src/config/explain.js';
 import type { Report } from '../src/observe/report.js';
-
-/** Runs the CLI with a capturing io. Paths are relative to vitest's cwd, the workspace root. */
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-  });
-  return { code, stdout, stderr };
-}
+import { cli } from './fixtures/cli.js';
 
 const EXAMPLE = 'examples/payment-gateway.yaml';
 const CLUSTER = 'outbound|443||payments.provider.com';

@@ -147,9 +147,7 @@ export class ConnectionPool {
     this.releaseStream(conn);
     if (conn.draining) {
       // max_requests_per_connection reached: the connection closes once its last stream is done.
-      this.stats.upstream_cx_destroy++;
-      this.destroy(conn);
-      if (this.pending.live > 0) this.tryCreateConnections();
+      this.closeAndReplace(conn);
       return;
     }
     this.makeReady(conn);
@@ -159,17 +157,20 @@ export class ConnectionPool {
   /** The router reset the stream (a timeout): an HTTP/1.1 connection cannot be reused mid-response. */
   resetStream(conn: Connection): void {
     this.releaseStream(conn);
-    this.stats.upstream_cx_destroy++;
     this.stats.upstream_cx_destroy_local_with_active_rq++;
-    this.destroy(conn);
-    if (this.pending.live > 0) this.tryCreateConnections();
+    this.closeAndReplace(conn);
   }
 
   /** The upstream closed the connection with the stream active (a reset before the response). */
   onRemoteClose(conn: Connection): void {
     this.releaseStream(conn);
-    this.stats.upstream_cx_destroy++;
     this.stats.upstream_cx_destroy_remote_with_active_rq++;
+    this.closeAndReplace(conn);
+  }
+
+  /** A connection with no stream left closes; requests still pending get a new one. */
+  private closeAndReplace(conn: Connection): void {
+    this.stats.upstream_cx_destroy++;
     this.destroy(conn);
     if (this.pending.live > 0) this.tryCreateConnections();
   }
