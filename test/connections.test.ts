@@ -56,3 +56,26 @@ describe('connection set-up and retirement (B.1, B.2, E.3)', () => {
     expect(r.client.latencyMs.max).toBeLessThan(60 + 25 + 50);
   });
 });
+
+describe('a rate-limited provider (a token bucket in front of the endpoint)', () => {
+  it('answers 429 above its rate: accepted requests track the rate, and 429 is neither 5xx nor retried', () => {
+    const r = simulate({
+      config: hostsYaml(1, 'outlierDetection: { consecutive5xxErrors: 3, maxEjectionPercent: 100 }'),
+      seed: 72,
+      duration: '60s',
+      traffic: { host: 'api.example.com', rps: 100 },
+      endpoints: { '*': { latency: { constant: '5ms' }, rateLimit: { rps: 50, burst: 50 } } },
+    });
+    const accepted = r.client.byStatus['200'] ?? 0;
+    const limited = r.client.byStatus['429'] ?? 0;
+    // The bucket lets through at most 50 a second plus the burst it starts with; offered twice that,
+    // it is nearly always empty, so it admits close to its rate.
+    expect(accepted).toBeLessThanOrEqual(50 * 60 + 50);
+    expect(accepted).toBeGreaterThan(50 * 60 * 0.95);
+    expect(limited).toBe(r.client.total - accepted);
+    expect(r.client.errorRate).toBe(0);
+    // A 429 resets the consecutive-5xx counter: never an ejection; and no retry policy matches it.
+    expect(r.clusters[CLUSTER]!.ejections).toHaveLength(0);
+    expect(r.clusters[CLUSTER]!.stats.upstream_rq_retry).toBe(0);
+  });
+});

@@ -99,3 +99,16 @@ spec:
     expect(hosts[1]!.rqTotal).toBeGreaterThan(20 * 34 * 0.7);
   });
 });
+
+describe('constant arrivals', () => {
+  it('space requests exactly 1000/rps ms apart: 10 rps for 10 s is exactly 99 requests (t = 100 … 9,900 ms)', () => {
+    const r = simulate({
+      config: hostsYaml(1),
+      seed: 96,
+      duration: '10s',
+      traffic: { host: 'api.example.com', rps: 10, arrivals: 'constant' },
+      endpoints: { '*': { latency: { constant: '1ms' } } },
+    });
+    expect(r.client.total).toBe(99);
+  });
+});

@@ -140,7 +140,9 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
   clientSend = kernel.defineEvent(send);
 
   const sources = plan.traffic.map((t, i) =>
-    t.rps > 0 ? new PoissonSource(i, t.target, t.rps, streams.get(`traffic/${i}`)) : null,
+    t.rps > 0
+      ? new PoissonSource(i, t.target, t.rps, streams.get(`traffic/${i}`), t.arrivals === 'constant')
+      : null,
   );
   const arrivalEvent = kernel.defineEvent((i) => {
     send(i);

@@ -125,7 +125,6 @@ const API = { host: 'api.example.com', port: 80 };
 
 describe('simulate() refuses, naming the field, what the builders express but the engine does not model yet', () => {
   const ENDPOINTS: ReadonlyArray<[string, Endpoint, string[]]> = [
-    ['rateLimited', endpoint.rateLimited({ rps: 5 }), ['rateLimit: not modelled yet']],
     [
       'capacityLimited',
       endpoint.capacityLimited({ concurrency: 2, queue: { size: 1 } }),
@@ -144,7 +143,6 @@ describe('simulate() refuses, naming the field, what the builders express but th
   });
 
   const SOURCES: ReadonlyArray<[string, TrafficSourceInput, string]> = [
-    ['constant', traffic.constant({ ...API, rps: 1 }), 'arrivals: constant arrivals are not modelled yet'],
     [
       'bursts',
       traffic.bursts({ ...API, rps: 1, every: '1s', length: '1s', burstRps: 2 }),
@@ -183,6 +181,24 @@ describe('simulate() refuses, naming the field, what the builders express but th
     expect(hosts[0]?.rqError).toBe(0);
     // Every answer takes at least the 300 ms server time, except the third host's (no latency).
     expect(report.client.latencyMs.max).toBeGreaterThanOrEqual(300);
+  });
+});
+
+describe('simulate() runs rate-limited endpoints and constant arrivals', () => {
+  it('endpoint.rateLimited and traffic.constant: 20 evenly spaced requests a second against a limit of 5', () => {
+    const report = simulate({
+      config: SERVICE_ENTRY,
+      duration: '10s',
+      proxy: { namespace: 'shop' },
+      endpoints: { '*': endpoint.rateLimited({ rps: 5, burst: 1 }) },
+      traffic: traffic.constant({ ...API, rps: 20 }),
+    });
+    // 199 requests (every 50 ms from 50 ms); three endpoints share them, each admitting 5 a second
+    // from a bucket of one token: 50 ms arrivals, 1/3 each → a token every 200 ms per endpoint.
+    expect(report.client.total).toBe(199);
+    const accepted = report.client.byStatus['200'] ?? 0;
+    expect(accepted).toBeLessThanOrEqual(3 * (5 * 10 + 1));
+    expect((report.client.byStatus['429'] ?? 0) + accepted).toBe(199);
   });
 });
 

@@ -47,7 +47,7 @@ function latencyDistribution(latency: Latency | undefined): Distribution {
 }
 
 /** Behaviours the Scenario contract names but this version does not simulate: refused loudly, not ignored. */
-const UNMODELLED_ENDPOINT_FIELDS = ['concurrency', 'queue', 'rateLimit', 'idleTimeout', 'flap'] as const;
+const UNMODELLED_ENDPOINT_FIELDS = ['concurrency', 'queue', 'idleTimeout', 'flap'] as const;
 /** Traffic shapes the Scenario contract names but this version does not simulate. */
 const UNMODELLED_TRAFFIC_FIELDS = ['bursts', 'ramp', 'diurnal'] as const;
 
@@ -93,9 +93,6 @@ export function buildRunPlan(
   spec.traffic.forEach((t, i) => {
     for (const field of UNMODELLED_TRAFFIC_FIELDS) {
       if (t[field] !== undefined) at(['traffic', i, field], 'error', 'not modelled yet');
-    }
-    if (t.arrivals === 'constant') {
-      at(['traffic', i, 'arrivals'], 'error', 'constant arrivals are not modelled yet');
     }
     const se = findServiceEntry(loaded.serviceEntries, t.host, caller);
     if (se === undefined) {
@@ -247,6 +244,7 @@ export function buildRunPlan(
     traffic.push({
       target: { host, port: port.number, path: t.path, method: t.method },
       rps: 'rps' in t ? t.rps : 0,
+      arrivals: t.arrivals ?? 'poisson',
       clients: 'clients' in t ? t.clients : 0,
       thinkTimeMs: 'clients' in t ? t.thinkTime.ms : 0,
       mix,
@@ -311,6 +309,14 @@ export function buildRunPlan(
     rttMs: e?.rtt?.ms ?? defaultRttMs,
     connect: e?.connect ?? 'ok',
     resetRate: e?.reset?.rate ?? 0,
+    rateLimit:
+      e?.rateLimit === undefined
+        ? undefined
+        : {
+            rps: e.rateLimit.rps,
+            burst: e.rateLimit.burst ?? Math.max(1, e.rateLimit.rps),
+            status: e.rateLimit.status,
+          },
   });
   const plan: RunPlan = {
     scenario: scenario.name,

@@ -13,6 +13,8 @@ export interface TrafficPlan {
   target: TrafficTarget;
   /** Open loop; 0 for a closed loop. */
   rps: number;
+  /** How open-loop arrivals are spaced. */
+  arrivals: 'poisson' | 'constant';
   /** Closed loop; 0 for an open loop. */
   clients: number;
   thinkTimeMs: number;

@@ -155,7 +155,8 @@ export class Router implements PoolCallbacks {
     const server = connection.server!;
     const byAddress = host.requestsByAddress;
     if (byAddress !== null) byAddress.set(server.address, (byAddress.get(server.address) ?? 0) + 1);
-    const serverMs = server.serve();
+    // The request reaches the server half a round trip after it leaves.
+    const serverMs = server.serve(this.kernel.nowMs + server.rttMs / 2);
     req.status = server.lastStatus;
     req.responseEvent = this.kernel.scheduleIn(server.rttMs + serverMs, this.responseEvent, requestId);
     // The per-try timeout starts when the pool hands over a connection: connect and queueing excluded.

@@ -19,6 +19,8 @@ export interface EndpointBehaviour {
   connect: ConnectOutcome;
   /** Share of requests whose connection the server closes instead of answering. */
   resetRate: number;
+  /** A token bucket in front of the server: `rps` tokens a second, at most `burst`; empty → `status`. */
+  rateLimit?: { rps: number; burst: number; status: number } | undefined;
 }
 
 /**
@@ -29,17 +31,25 @@ export class EndpointServer {
   lastStatus = 200;
   private cumulative = new Float64Array(0);
   private statuses = new Int32Array(0);
+  /** The rate limiter's bucket and when it was last topped up. */
+  private tokens = 0;
+  private refilledAtMs = 0;
 
   constructor(
     readonly address: string,
     public behaviour: EndpointBehaviour,
     private readonly rng: Rng,
   ) {
+    this.tokens = behaviour.rateLimit?.burst ?? 0;
     this.apply(behaviour);
   }
 
   /** The timeline changed the endpoint: new requests and connections meet the new behaviour. */
   apply(behaviour: EndpointBehaviour): void {
+    // A new limiter starts full; the same one keeps its bucket.
+    if (behaviour.rateLimit !== undefined && behaviour.rateLimit !== this.behaviour.rateLimit) {
+      this.tokens = behaviour.rateLimit.burst;
+    }
     this.behaviour = behaviour;
     this.cumulative = new Float64Array(behaviour.errors.length);
     this.statuses = new Int32Array(behaviour.errors.length);
@@ -64,7 +74,7 @@ export class EndpointServer {
    * Serves one request: returns the server time in ms and leaves the status in `lastStatus`. Always
    * three draws (status, reset, latency), so a policy change never shifts the endpoint's later draws.
    */
-  serve(): number {
+  serve(arrivalMs: number): number {
     const u = this.rng();
     const reset = this.rng() < this.behaviour.resetRate;
     let status = 200;
@@ -74,7 +84,18 @@ export class EndpointServer {
         break;
       }
     }
+    const limit = this.behaviour.rateLimit;
+    if (limit !== undefined && !this.takeToken(limit, arrivalMs)) status = limit.status;
     this.lastStatus = reset ? 0 : status;
     return this.behaviour.latency.sample(this.rng);
+  }
+
+  /** Tops the bucket up for the time since the last request, then takes a token if there is one. */
+  private takeToken(limit: { rps: number; burst: number }, nowMs: number): boolean {
+    this.tokens = Math.min(limit.burst, this.tokens + ((nowMs - this.refilledAtMs) * limit.rps) / 1000);
+    this.refilledAtMs = nowMs;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
   }
 }

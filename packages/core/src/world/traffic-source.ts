@@ -8,7 +8,7 @@ export interface TrafficTarget {
   method: string;
 }
 
-/** Open-loop Poisson arrivals at `rps`, drawn from the source's own stream. */
+/** Open-loop arrivals at `rps`: Poisson (drawn from the source's own stream) or evenly spaced. */
 export class PoissonSource {
   private meanGapMs: number;
   /** The pending arrival event, or -1 while the rate is 0. */
@@ -19,6 +19,7 @@ export class PoissonSource {
     readonly target: TrafficTarget,
     public rps: number,
     private readonly rng: Rng,
+    private readonly constant = false,
   ) {
     this.meanGapMs = rps > 0 ? 1000 / rps : Number.POSITIVE_INFINITY;
   }
@@ -31,6 +32,7 @@ export class PoissonSource {
 
   /** Time from one arrival to the next, in ms. */
   nextGapMs(): number {
+    if (this.constant) return this.meanGapMs;
     return -this.meanGapMs * Math.log(1 - this.rng());
   }
 }
