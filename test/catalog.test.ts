@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, type Report, simulate } from '@meshsim/core';
+import { type Report, simulate } from '@meshsim/core';
 import { describe, expect, it } from 'vitest';
 import { SEED_DIR } from './fixtures/seed-dir.js';
 
@@ -100,23 +100,19 @@ describe('the catalog', () => {
     }
   });
 
-  it('01-onprem-database: refused, resolution NONE (ORIGINAL_DST) is not modelled yet', () => {
-    // When ORIGINAL_DST is modelled this fails: then pin its headline (every connection after 1 m fails).
-    let diagnostics: ConfigError['diagnostics'] = [];
-    try {
-      run('01-onprem-database');
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      diagnostics = e.diagnostics;
-    }
-    const errors = diagnostics.filter((d) => d.severity === 'error');
-    expect(errors.map((d) => [d.path, d.message])).toEqual([
-      ['spec.resolution', 'resolution NONE (an ORIGINAL_DST cluster) is not modelled yet'],
-    ]);
-    // Istio's webhook also warns: a TCP port with NONE and no addresses captures all of port 5432.
-    expect(
-      diagnostics.some((d) => d.severity === 'warning' && d.message.includes('addresses are required')),
-    ).toBe(true);
+  it('01-onprem-database: resolution NONE dials what the application resolved; after 1 m every request fails', () => {
+    const r = run('01-onprem-database');
+    // ORIGINAL_DST: one host, the address the application's resolver answered; nothing to balance over.
+    expect(clusterOf(r).hosts.map((h) => h.address)).toEqual(['10.20.0.5:5432']);
+    // Before the database refuses, nothing fails: a constant 3 ms answer and no faults.
+    expect(between(r, 0, 60_000).errors).toBe(0);
+    // After: every attempt, retries included, goes to the same dialed address and is refused.
+    const after = between(r, 60_000, 120_000);
+    expect(after.requests).toBeGreaterThan(0);
+    expect(after.errors).toBe(after.requests);
+    expect(r.client.byFlag['UF,URX']).toBe(after.errors);
+    // Istio's webhook warns: a TCP port with NONE and no addresses captures all of port 5432.
+    expect(r.warnings.some((w) => w.includes('addresses are required'))).toBe(true);
   });
 
   it('02-payment-gateway: the "dr" endpoint serves 5/12 of the payments; retries hide the dead primary', () => {

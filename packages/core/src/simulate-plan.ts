@@ -119,6 +119,10 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
     streams.get('router/weighted-clusters'),
     client,
     onAnswered,
+    (host) => {
+      const answer = dns.query(host);
+      return answer.ok ? (answer.addresses[0] ?? null) : null;
+    },
   );
   context.callbacks = router;
   // A source's request shapes: one draw per request from its own stream when there are several.

@@ -51,11 +51,12 @@ describe('meshsim run --catalog', () => {
     expect((await cli('run')).code).toBe(2);
   });
 
-  it('an entry meshsim refuses prints the diagnostic and exits 1', async () => {
-    const { code, stderr } = await cli('run', '--catalog', 'onprem-database');
-    expect(code).toBe(1);
+  it('an entry is found by its name without the number, and its warnings go to stderr', async () => {
+    const { code, stdout, stderr } = await cli('run', '--catalog', 'onprem-database');
+    expect(code).toBe(0);
+    expect(stdout).toContain('10.20.0.5:5432');
     expect(stderr).toContain('01-onprem-database.yaml');
-    expect(stderr).toContain('resolution NONE (an ORIGINAL_DST cluster) is not modelled yet');
+    expect(stderr).toContain('addresses are required');
   });
 
   it('a name matches whole: no prefix or substring matches', () => {

@@ -424,15 +424,15 @@ describe('diagnostics', () => {
     expect(diagnostics.map((d) => d.path)).toContain('spec.trafficPolicy.portLevelSettings[0].tls.sni');
   });
 
-  it('resolution NONE (ORIGINAL_DST) is an error naming spec.resolution: not modelled yet', () => {
+  it('resolution NONE with no spec.dns answer for the host warns at spec.resolution that every lookup fails', () => {
     const text = serviceEntry({ resolution: 'NONE', endpoints: '' }).replace('  endpoints:\n', '');
     const line = text.split('\n').findIndex((l) => l.startsWith('  resolution:')) + 1;
     const { cluster, diagnostics } = plan({ file: 'se.yaml', text });
-    expect(cluster).toBeUndefined();
-    const errors = diagnostics.filter((d) => d.severity === 'error');
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ file: 'se.yaml', line, path: 'spec.resolution' });
-    expect(errors[0]?.message).toContain('NONE');
+    expect(cluster?.type).toBe('ORIGINAL_DST');
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const warning = diagnostics.find((d) => d.path === 'spec.resolution');
+    expect(warning).toMatchObject({ severity: 'warning', file: 'se.yaml', line });
+    expect(warning?.message).toContain('(DF)');
   });
 
   it.each([

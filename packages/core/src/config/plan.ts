@@ -166,17 +166,16 @@ export function buildRunPlan(
         diagnostics,
       );
       if (model === null) return null;
-      if (model.type === 'ORIGINAL_DST') {
+      if (model.type === 'ORIGINAL_DST' && isIP(destHost) === 0 && spec.dns[destHost] === undefined) {
         const { line, column } = destSe.positionOf(['spec', 'resolution']);
         diagnostics.push({
-          severity: 'error',
+          severity: 'warning',
           file: destSe.file,
           line,
           column,
           path: 'spec.resolution',
-          message: 'resolution NONE (an ORIGINAL_DST cluster) is not modelled yet',
+          message: `resolution NONE: the application dials the address it resolves for ${destHost}, and spec.dns has no entry for it, so every lookup fails (DF)`,
         });
-        return null;
       }
       clusters.push(model);
       return clusters.length - 1;

@@ -15,6 +15,7 @@ export const Flag = {
   FI: 1 << 9,
   URX: 1 << 10,
   NC: 1 << 11,
+  DF: 1 << 12,
 } as const;
 export type FlagName = keyof typeof Flag;
 
@@ -46,4 +47,5 @@ export const responseFlagMeaning: Readonly<Record<FlagName | '-', string>> = {
   FI: 'fault injected: abort',
   URX: 'retry limit exceeded',
   NC: 'no cluster found',
+  DF: 'DNS resolution failed (for ORIGINAL_DST: the application could not resolve the name it dials)',
 };

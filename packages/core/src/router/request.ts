@@ -34,6 +34,8 @@ export class ClientRequest {
   perTryTimer: EventHandle = -1;
   responseEvent: EventHandle = -1;
   backoffTimer: EventHandle = -1;
+  /** ORIGINAL_DST: the address the application resolved and dialed; null otherwise. */
+  dialedAddress: string | null = null;
   /** The consistent-hash value of the request (RING_HASH/MAGLEV), or null. */
   hash: RequestHash | null = null;
   /** Hosts already tried, for the previous_hosts retry predicate: the first `attemptedCount` entries. */
@@ -45,6 +47,7 @@ export class ClientRequest {
   reset(): void {
     this.route = -1;
     this.cluster = -1;
+    this.dialedAddress = null;
     this.attempts = 0;
     this.host = null;
     this.pendingPool = null;

@@ -14,6 +14,8 @@ export function chooseHostForAttempt(
   nowMs: number,
 ): Host | null {
   const { worker, hash } = req;
+  // ORIGINAL_DST: every attempt goes where the application dialed, retries included.
+  if (req.dialedAddress !== null) return cluster.originalDestination(req.dialedAddress);
   if (policy === null || !policy.previousHosts || req.attemptedCount === 0) {
     return cluster.chooseHost(worker, hash, nowMs);
   }

@@ -48,6 +48,8 @@ export class Router implements PoolCallbacks {
     private readonly client: ClientObserver,
     /** Told when a request from `source` got its answer: a closed-loop client thinks, then sends again. */
     private readonly onAnswered: (source: number) => void = () => {},
+    /** The application's own name lookup, for ORIGINAL_DST clusters: the first answer, or null. */
+    private readonly resolveForApplication: (host: string) => string | null = () => null,
   ) {
     this.responseEvent = kernel.defineEvent((id) => this.onResponse(id));
     this.perTryTimeoutEvent = kernel.defineEvent((id) => this.onPerTryTimeout(id));
@@ -72,6 +74,17 @@ export class Router implements PoolCallbacks {
       return;
     }
     req.cluster = this.pickCluster(route);
+    const cluster = this.clusters[req.cluster]!;
+    if (cluster.model.type === 'ORIGINAL_DST') {
+      // The application resolved the name itself and dialed the address; a failed lookup never
+      // reaches the sidecar (reported with Envoy's DNS-failure flag, DF).
+      const address = this.resolveForApplication(cluster.model.serviceHost);
+      if (address === null) {
+        this.finish(req, 503, Flag.DF);
+        return;
+      }
+      req.dialedAddress = address;
+    }
     req.retriesRemaining = route.retry?.numRetries ?? 0;
     req.backoffIntervalMs = route.retry?.backoffBaseMs ?? 0;
     // The fault filter runs before the router, once per request: delay first, then abort.

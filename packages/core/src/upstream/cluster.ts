@@ -121,6 +121,23 @@ export class Cluster {
     return true;
   }
 
+  /**
+   * ORIGINAL_DST (resolution NONE): the host is the address the application dialed, made on first use;
+   * no balancing, so an ejection changes nothing for it.
+   */
+  originalDestination(address: string): Host {
+    const known = this.members.find((h) => h.address === address);
+    if (known !== undefined) return known;
+    const host = this.newHost(
+      { address, port: this.model.port, labels: {}, locality: '', weight: 1, network: '', priority: 0 },
+      false,
+    );
+    this.members.push(host);
+    this.outlier?.addHost(host);
+    this.priorities.setHosts(this.members);
+    return host;
+  }
+
   /** LOGICAL_DNS: the one host's address list for new connections; existing ones keep theirs. */
   setLogicalAddresses(addresses: readonly string[]): void {
     this.members[0]!.logicalAddresses = addresses;
