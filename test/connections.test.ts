@@ -78,4 +78,22 @@ describe('a rate-limited provider (a token bucket in front of the endpoint)', ()
     expect(r.clusters[CLUSTER]!.ejections).toHaveLength(0);
     expect(r.clusters[CLUSTER]!.stats.upstream_rq_retry).toBe(0);
   });
+
+  it('a timeline can tighten the limit: the new bucket starts full and admits its new rate', () => {
+    const r = simulate({
+      config: hostsYaml(1, ''),
+      seed: 73,
+      duration: '60s',
+      traffic: { host: 'api.example.com', rps: 100 },
+      endpoints: { '*': { latency: { constant: '5ms' }, rateLimit: { rps: 50, burst: 50 } } },
+      timeline: [{ at: '30s', endpoint: '10.0.0.1', set: { rateLimit: { rps: 10, burst: 10 } } }],
+    });
+    const accepted = r.client.byStatus['200'] ?? 0;
+    // First half: at most 50 × 30 + 50; second half: a fresh bucket of 10 plus 10 × 30.
+    expect(accepted).toBeLessThanOrEqual(50 * 30 + 50 + 10 * 30 + 10);
+    // Offered 100 a second, either bucket is nearly always empty, so it admits close to its rate
+    // (an ignored change would admit about 50 × 60 = 3000).
+    expect(accepted).toBeGreaterThan((50 * 30 + 10 * 30) * 0.95);
+    expect(r.client.byStatus['429']).toBe(r.client.total - accepted);
+  });
 });

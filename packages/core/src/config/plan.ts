@@ -9,6 +9,7 @@ import { formatDurationMs } from './durations.js';
 import type { ClusterModel, RouteModel } from './envoy-model.js';
 import type { LoadedConfig } from './load.js';
 import { type FieldPath, formatPath } from './positions.js';
+import { tokenBucketOf } from './rate-limit.js';
 import type { RunPlan, TrafficPlan } from './run-plan.js';
 import type { Scenario, ScenarioSpec } from './schema/scenario.js';
 import type { EndpointBehaviour as EndpointSpec, Latency } from './schema/scenario-endpoint.js';
@@ -308,14 +309,7 @@ export function buildRunPlan(
     rttMs: e?.rtt?.ms ?? defaultRttMs,
     connect: e?.connect ?? 'ok',
     resetRate: e?.reset?.rate ?? 0,
-    rateLimit:
-      e?.rateLimit === undefined
-        ? undefined
-        : {
-            rps: e.rateLimit.rps,
-            burst: e.rateLimit.burst ?? Math.max(1, e.rateLimit.rps),
-            status: e.rateLimit.status,
-          },
+    rateLimit: tokenBucketOf(e?.rateLimit),
   });
   const plan: RunPlan = {
     scenario: scenario.name,

@@ -1,9 +1,10 @@
 import { isIP } from 'node:net';
 import type { Distribution } from '../kernel/distributions.js';
 import type { ConnectOutcome } from '../upstream/connection-pool.js';
-import type { ErrorRate } from '../world/endpoint-server.js';
+import type { EndpointBehaviour, ErrorRate } from '../world/endpoint-server.js';
 import type { ClusterModel } from './envoy-model.js';
 import type { FieldPath } from './positions.js';
+import { tokenBucketOf } from './rate-limit.js';
 import type { ScenarioSpec } from './schema/scenario.js';
 import type {
   EndpointBehaviourPatch,
@@ -18,6 +19,7 @@ export interface EndpointPatch {
   rttMs?: number;
   connect?: ConnectOutcome;
   resetRate?: number;
+  rateLimit?: EndpointBehaviour['rateLimit'];
 }
 
 /** One change to the world at `atMs`, as the engine applies it. */
@@ -36,14 +38,7 @@ export type TimelineAction = { atMs: number; phase: string | null } & (
 );
 
 /** Endpoint fields a timeline patch may not change yet (they are refused for the endpoints too). */
-const UNMODELLED_PATCH_FIELDS = [
-  'concurrency',
-  'queue',
-  'rateLimit',
-  'idleTimeout',
-  'flap',
-  'tlsReason',
-] as const;
+const UNMODELLED_PATCH_FIELDS = ['concurrency', 'queue', 'idleTimeout', 'flap', 'tlsReason'] as const;
 
 /** Addresses whose locality is `locality` or inside it (`region`, `region/zone`, `region/zone/subzone`). */
 function addressesIn(locality: string, clusters: readonly ClusterModel[], spec: ScenarioSpec): string[] {
@@ -84,6 +79,8 @@ export function planTimeline(
     if (p.rtt !== undefined) patch.rttMs = p.rtt.ms;
     if (p.connect !== undefined || whole) patch.connect = p.connect ?? 'ok';
     if (p.reset !== undefined || whole) patch.resetRate = p.reset?.rate ?? 0;
+    // A new limiter starts with a full bucket; `becomes` without one drops the old.
+    if (p.rateLimit !== undefined) patch.rateLimit = tokenBucketOf(p.rateLimit);
     return patch;
   };
   return spec.timeline.map((e, i): TimelineAction => {
