@@ -48,7 +48,7 @@ function latencyDistribution(latency: Latency | undefined): Distribution {
 }
 
 /** Behaviours the Scenario contract names but this version does not simulate: refused loudly, not ignored. */
-const UNMODELLED_ENDPOINT_FIELDS = ['concurrency', 'queue', 'idleTimeout', 'flap'] as const;
+const UNMODELLED_ENDPOINT_FIELDS = ['idleTimeout', 'flap'] as const;
 /** Traffic shapes the Scenario contract names but this version does not simulate. */
 const UNMODELLED_TRAFFIC_FIELDS = ['bursts', 'ramp', 'diurnal'] as const;
 
@@ -310,6 +310,14 @@ export function buildRunPlan(
     connect: e?.connect ?? 'ok',
     resetRate: e?.reset?.rate ?? 0,
     rateLimit: tokenBucketOf(e?.rateLimit),
+    capacity:
+      e?.concurrency === undefined
+        ? undefined
+        : {
+            concurrency: e.concurrency,
+            queueSize: e.queue?.size ?? Infinity,
+            status: e.queue?.status ?? 503,
+          },
   });
   const plan: RunPlan = {
     scenario: scenario.name,

@@ -1,6 +1,7 @@
 import type { Distribution } from '../kernel/distributions.js';
 import type { Rng } from '../kernel/random-streams.js';
 import type { ConnectOutcome } from '../upstream/connection-pool.js';
+import { ServerCapacity } from './server-capacity.js';
 
 /** One independent failure mode of an endpoint: answer `status` to a share `rate` of requests. */
 export interface ErrorRate {
@@ -21,6 +22,8 @@ export interface EndpointBehaviour {
   resetRate: number;
   /** A token bucket in front of the server: `rps` tokens a second, at most `burst`; empty → `status`. */
   rateLimit?: { rps: number; burst: number; status: number } | undefined;
+  /** Worker slots and a waiting room; a full room answers `status` at once. Absent: unlimited. */
+  capacity?: { concurrency: number; queueSize: number; status: number } | undefined;
 }
 
 /**
@@ -33,6 +36,8 @@ export class EndpointServer {
   private statuses = new Int32Array(0);
   /** The rate limiter's bucket and when it was last topped up. */
   private tokens = 0;
+  /** The worker slots and waiting room, when the endpoint has `concurrency`. */
+  private slots: ServerCapacity | null = null;
   private refilledAtMs = 0;
 
   constructor(
@@ -49,6 +54,14 @@ export class EndpointServer {
     // A new limiter starts full; the same one keeps its bucket.
     if (behaviour.rateLimit !== undefined && behaviour.rateLimit !== this.behaviour.rateLimit) {
       this.tokens = behaviour.rateLimit.burst;
+    }
+    // New capacity starts idle; the same keeps its queue.
+    if (
+      behaviour.capacity !== this.behaviour.capacity ||
+      (this.slots === null && behaviour.capacity !== undefined)
+    ) {
+      const c = behaviour.capacity;
+      this.slots = c === undefined ? null : new ServerCapacity(c.concurrency, c.queueSize);
     }
     this.behaviour = behaviour;
     this.cumulative = new Float64Array(behaviour.errors.length);
@@ -85,9 +98,21 @@ export class EndpointServer {
       }
     }
     const limit = this.behaviour.rateLimit;
-    if (limit !== undefined && !this.takeToken(limit, arrivalMs)) status = limit.status;
+    const limited = limit !== undefined && !this.takeToken(limit, arrivalMs);
+    if (limited) status = limit.status;
+    const serviceMs = this.behaviour.latency.sample(this.rng);
+    // The limiter answers before the server: a limited request takes no slot.
+    if (this.slots !== null && !limited) {
+      const waitMs = this.slots.admit(arrivalMs, serviceMs);
+      if (waitMs < 0) {
+        this.lastStatus = this.behaviour.capacity!.status;
+        return 0;
+      }
+      this.lastStatus = reset ? 0 : status;
+      return waitMs + serviceMs;
+    }
     this.lastStatus = reset ? 0 : status;
-    return this.behaviour.latency.sample(this.rng);
+    return serviceMs;
   }
 
   /** Tops the bucket up for the time since the last request, then takes a token if there is one. */
