@@ -1,4 +1,4 @@
-import type { RunPlan } from './config/run-plan.js';
+import type { FlapPlan, RunPlan } from './config/run-plan.js';
 import { Kernel } from './kernel/kernel.js';
 import { RandomStreams } from './kernel/random-streams.js';
 import { RecyclingTable } from './kernel/recycling-table.js';
@@ -13,7 +13,7 @@ import {
   PoolFailureReason,
 } from './upstream/connection-pool.js';
 import { DnsClusterResolver } from './upstream/dns-resolver.js';
-import { EndpointServer } from './world/endpoint-server.js';
+import { type EndpointBehaviour, EndpointServer } from './world/endpoint-server.js';
 import { SyntheticDns } from './world/synthetic-dns.js';
 import { PoissonSource } from './world/traffic-source.js';
 
@@ -45,9 +45,41 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
     if (server === undefined) {
       server = new EndpointServer(address, plan.endpointFor(address), streams.get(`endpoint/${address}`));
       servers.set(address, server);
+      const flap = plan.flapFor(address);
+      if (flap !== null) startFlapping(server, flap);
     }
     return server;
   };
+
+  // Flapping endpoints: the cycle lays `down` over the endpoint's own behaviour, which the timeline
+  // may change meanwhile. Created lazily with their server, so each starts where its cycle is now.
+  const flaps: Array<{ server: EndpointServer; flap: FlapPlan; up: EndpointBehaviour; down: boolean }> = [];
+  const flapping = new Map<EndpointServer, (typeof flaps)[number]>();
+  const applyFlap = (f: (typeof flaps)[number]) => {
+    f.server.apply(f.down ? { ...f.up, ...f.flap.down } : f.up);
+    if (f.server.connectOutcome === 'refuse') closeConnectionsTo(f.server);
+  };
+  const flapEvent = kernel.defineEvent((i) => {
+    const f = flaps[i]!;
+    f.down = !f.down;
+    applyFlap(f);
+    kernel.scheduleIn(f.down ? f.flap.periodMs - f.flap.upMs : f.flap.upMs, flapEvent, i);
+  });
+  function startFlapping(server: EndpointServer, flap: FlapPlan): void {
+    const position = (((kernel.nowMs + flap.offsetMs) % flap.periodMs) + flap.periodMs) % flap.periodMs;
+    const f = { server, flap, up: server.behaviour, down: position >= flap.upMs };
+    flaps.push(f);
+    flapping.set(server, f);
+    if (f.down) applyFlap(f);
+    // duty 0 or 1: never changes.
+    if (flap.upMs > 0 && flap.upMs < flap.periodMs) {
+      kernel.scheduleIn(
+        f.down ? flap.periodMs - position : flap.upMs - position,
+        flapEvent,
+        flaps.length - 1,
+      );
+    }
+  }
 
   const connections = new RecyclingTable((id) => new Connection(id));
   const connectionEvent = (handle: (conn: Connection) => void) =>
@@ -179,16 +211,22 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
     if (action.kind === 'endpoints') {
       for (const address of action.addresses) {
         const server = serverFor(address);
+        const f = flapping.get(server);
+        const own = f === undefined ? server.behaviour : f.up;
         const base = action.replace
           ? {
-              latency: server.behaviour.latency,
+              latency: own.latency,
               errors: [],
               connect: 'ok' as const,
               resetRate: 0,
               rttMs: plan.networkRttMs,
             }
-          : server.behaviour;
-        server.apply({ ...base, ...action.patch });
+          : own;
+        if (f === undefined) server.apply({ ...base, ...action.patch });
+        else {
+          f.up = { ...base, ...action.patch };
+          applyFlap(f);
+        }
         // A server that now refuses connections has gone away: its open connections are reset, idle
         // ones close and requests on the wire fail with 503 UC (a black hole keeps them hanging).
         if (server.connectOutcome === 'refuse') closeConnectionsTo(server);

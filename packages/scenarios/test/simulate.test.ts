@@ -125,7 +125,6 @@ const API = { host: 'api.example.com', port: 80 };
 
 describe('simulate() refuses, naming the field, what the builders express but the engine does not model yet', () => {
   const ENDPOINTS: ReadonlyArray<[string, Endpoint, string[]]> = [
-    ['flapping', endpoint.flapping({ period: '1s', duty: 0.5 }), ['flap: not modelled yet']],
     ['idleClosing', endpoint.idleClosing({ idleTimeout: '1s' }), ['idleTimeout: not modelled yet']],
   ];
 

@@ -10,10 +10,10 @@ import type { ClusterModel, RouteModel } from './envoy-model.js';
 import type { LoadedConfig } from './load.js';
 import { type FieldPath, formatPath } from './positions.js';
 import { tokenBucketOf } from './rate-limit.js';
-import type { RunPlan, TrafficPlan } from './run-plan.js';
+import type { FlapPlan, RunPlan, TrafficPlan } from './run-plan.js';
 import type { Scenario, ScenarioSpec } from './schema/scenario.js';
 import type { EndpointBehaviour as EndpointSpec, Latency } from './schema/scenario-endpoint.js';
-import { planTimeline } from './timeline-plan.js';
+import { planEndpointPatch, planTimeline } from './timeline-plan.js';
 import { translateCluster } from './translate-cluster.js';
 import {
   type ClusterResolver,
@@ -48,7 +48,7 @@ function latencyDistribution(latency: Latency | undefined): Distribution {
 }
 
 /** Behaviours the Scenario contract names but this version does not simulate: refused loudly, not ignored. */
-const UNMODELLED_ENDPOINT_FIELDS = ['idleTimeout', 'flap'] as const;
+const UNMODELLED_ENDPOINT_FIELDS = ['idleTimeout'] as const;
 /** Traffic shapes the Scenario contract names but this version does not simulate. */
 const UNMODELLED_TRAFFIC_FIELDS = ['bursts', 'ramp', 'diurnal'] as const;
 
@@ -289,6 +289,19 @@ export function buildRunPlan(
   const timeline = planTimeline(spec, clusters, latencyDistribution, (path, message) =>
     at(path, 'error', message),
   );
+  const flaps = new Map<string, FlapPlan>();
+  for (const [address, e] of Object.entries(spec.endpoints)) {
+    if (e.flap === undefined) continue;
+    const down = planEndpointPatch(
+      e.flap.down,
+      ['endpoints', address, 'flap', 'down'],
+      false,
+      latencyDistribution,
+      (path, message) => at(path, 'error', message),
+    );
+    const periodMs = e.flap.period.ms;
+    flaps.set(address, { periodMs, upMs: e.flap.duty * periodMs, offsetMs: e.flap.offset?.ms ?? 0, down });
+  }
   // A day of 1 s buckets would be 86,400 points: the bucket widens to keep the timeline bounded.
   const requestedBucketMs = spec.report.timelineBucket.ms;
   const timelineBucketMs = timelineBucketFor(requestedBucketMs, spec.duration.ms + DRAIN_MS);
@@ -335,6 +348,8 @@ export function buildRunPlan(
       }
       return b;
     },
+    flapFor: (address) =>
+      flaps.get(address) ?? (spec.endpoints[address] === undefined ? (flaps.get('*') ?? null) : null),
     traffic,
     timeline,
     networkRttMs: spec.network.rtt.ms,

@@ -3,7 +3,7 @@ import type { EndpointBehaviour } from '../world/endpoint-server.js';
 import type { DnsRecordSet } from '../world/synthetic-dns.js';
 import type { TrafficTarget } from '../world/traffic-source.js';
 import type { EnvoyModel } from './envoy-model.js';
-import type { TimelineAction } from './timeline-plan.js';
+import type { EndpointPatch, TimelineAction } from './timeline-plan.js';
 
 /**
  * One traffic stream after validation: open-loop Poisson at `rps`, or a closed loop of `clients` that
@@ -39,6 +39,8 @@ export interface RunPlan {
   model: EnvoyModel;
   /** Behaviour of each upstream address; the Scenario's "*" entry answers for the rest. */
   endpointFor(address: string): EndpointBehaviour;
+  /** The up/down cycle of a flapping address, or null. */
+  flapFor(address: string): FlapPlan | null;
   traffic: TrafficPlan[];
   /** Changes to the world at given times (endpoints, DNS answers, traffic rates, phase labels). */
   timeline: TimelineAction[];
@@ -48,4 +50,12 @@ export interface RunPlan {
   warnings: string[];
   /** Hard cap on kernel events, against runaway runs. */
   maxEvents: number;
+}
+
+/** An endpoint's `flap`: up for `upMs` of each `periodMs` (shifted by `offsetMs`), then `down` applies. */
+export interface FlapPlan {
+  periodMs: number;
+  upMs: number;
+  offsetMs: number;
+  down: EndpointPatch;
 }

@@ -55,6 +55,28 @@ function addressesIn(locality: string, clusters: readonly ClusterModel[], spec: 
   return [...out];
 }
 
+/** An endpoint patch as the engine applies it; `whole` (a `becomes`) resets what it leaves out. */
+export function planEndpointPatch(
+  p: EndpointBehaviourPatch | EndpointSpec,
+  path: FieldPath,
+  whole: boolean,
+  latencyOf: (l: Latency | undefined) => Distribution,
+  error: (path: FieldPath, message: string) => void,
+): EndpointPatch {
+  for (const field of UNMODELLED_PATCH_FIELDS) {
+    if (p[field as keyof typeof p] !== undefined) error([...path, field], 'not modelled yet');
+  }
+  const patch: EndpointPatch = {};
+  if (p.latency !== undefined || whole) patch.latency = latencyOf(p.latency);
+  if (p.errors !== undefined || whole) patch.errors = p.errors ?? [];
+  if (p.rtt !== undefined) patch.rttMs = p.rtt.ms;
+  if (p.connect !== undefined || whole) patch.connect = p.connect ?? 'ok';
+  if (p.reset !== undefined || whole) patch.resetRate = p.reset?.rate ?? 0;
+  // A new limiter starts with a full bucket; `becomes` without one drops the old.
+  if (p.rateLimit !== undefined) patch.rateLimit = tokenBucketOf(p.rateLimit);
+  return patch;
+}
+
 /**
  * Compiles the Scenario's timeline into actions, reporting what it cannot apply: an endpoint field the
  * engine does not model, a traffic change other than rps, a locality with no endpoint.
@@ -65,24 +87,8 @@ export function planTimeline(
   latencyOf: (l: Latency | undefined) => Distribution,
   error: (path: FieldPath, message: string) => void,
 ): TimelineAction[] {
-  const toPatch = (
-    p: EndpointBehaviourPatch | EndpointSpec,
-    path: FieldPath,
-    whole: boolean,
-  ): EndpointPatch => {
-    for (const field of UNMODELLED_PATCH_FIELDS) {
-      if (p[field as keyof typeof p] !== undefined) error([...path, field], 'not modelled yet');
-    }
-    const patch: EndpointPatch = {};
-    if (p.latency !== undefined || whole) patch.latency = latencyOf(p.latency);
-    if (p.errors !== undefined || whole) patch.errors = p.errors ?? [];
-    if (p.rtt !== undefined) patch.rttMs = p.rtt.ms;
-    if (p.connect !== undefined || whole) patch.connect = p.connect ?? 'ok';
-    if (p.reset !== undefined || whole) patch.resetRate = p.reset?.rate ?? 0;
-    // A new limiter starts with a full bucket; `becomes` without one drops the old.
-    if (p.rateLimit !== undefined) patch.rateLimit = tokenBucketOf(p.rateLimit);
-    return patch;
-  };
+  const toPatch = (p: EndpointBehaviourPatch | EndpointSpec, path: FieldPath, whole: boolean) =>
+    planEndpointPatch(p, path, whole, latencyOf, error);
   return spec.timeline.map((e, i): TimelineAction => {
     const atMs = e.at.ms;
     const phase = e.phase ?? null;
