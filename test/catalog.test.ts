@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Report, simulate } from '@meshsim/core';
 import { describe, expect, it } from 'vitest';
+import { between } from './fixtures/between.js';
 import { SEED_DIR } from './fixtures/seed-dir.js';
 
 // Every catalog scenario, run as shipped, with its headline pinned by bounds derived from the
@@ -21,14 +22,6 @@ const clusterOf = (r: Report) => {
   expect(clusters).toHaveLength(1);
   return clusters[0]!;
 };
-/** Requests (and errors) the client saw complete in [fromMs, toMs). */
-const between = (r: Report, fromMs: number, toMs: number) =>
-  r.timeline
-    .filter((t) => t.tMs >= fromMs && t.tMs < toMs)
-    .reduce((s, t) => ({ requests: s.requests + t.requests, errors: s.errors + t.errors }), {
-      requests: 0,
-      errors: 0,
-    });
 /** |x − n·p| within Z binomial standard deviations (plus `slack`). */
 const nearBinomial = (x: number, n: number, p: number, slack = 0) => {
   expect(Math.abs(x - n * p)).toBeLessThanOrEqual(Z * Math.sqrt(n * p * (1 - p)) + slack);

@@ -1,15 +1,7 @@
 import { type SimulationSpec, simulate } from '@meshsim/core';
 import { describe, expect, it } from 'vitest';
+import { between } from './fixtures/between.js';
 import { hostsYaml } from './fixtures/hosts.js';
-
-/** Requests and errors the client saw complete in [fromMs, toMs). */
-const between = (r: ReturnType<typeof simulate>, fromMs: number, toMs: number) =>
-  r.timeline
-    .filter((t) => t.tMs >= fromMs && t.tMs < toMs)
-    .reduce((s, t) => ({ requests: s.requests + t.requests, errors: s.errors + t.errors }), {
-      requests: 0,
-      errors: 0,
-    });
 
 describe('a flapping endpoint', () => {
   type Flap = NonNullable<NonNullable<SimulationSpec['endpoints']>[string]['flap']>;

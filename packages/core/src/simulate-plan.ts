@@ -55,14 +55,12 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
   // may change meanwhile. Created lazily with their server, so each starts where its cycle is now.
   const flaps: Array<{ server: EndpointServer; flap: FlapPlan; up: EndpointBehaviour; down: boolean }> = [];
   const flapping = new Map<EndpointServer, (typeof flaps)[number]>();
-  const applyFlap = (f: (typeof flaps)[number]) => {
-    f.server.apply(f.down ? { ...f.up, ...f.flap.down } : f.up);
-    if (f.server.connectOutcome === 'refuse') closeConnectionsTo(f.server);
-  };
+  const flapBehaviour = (f: (typeof flaps)[number]): EndpointBehaviour =>
+    f.down ? { ...f.up, ...f.flap.down } : f.up;
   const flapEvent = kernel.defineEvent((i) => {
     const f = flaps[i]!;
     f.down = !f.down;
-    applyFlap(f);
+    changeBehaviour(f.server, flapBehaviour(f));
     kernel.scheduleIn(f.down ? f.flap.periodMs - f.flap.upMs : f.flap.upMs, flapEvent, i);
   });
   function startFlapping(server: EndpointServer, flap: FlapPlan): void {
@@ -70,7 +68,8 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
     const f = { server, flap, up: server.behaviour, down: position >= flap.upMs };
     flaps.push(f);
     flapping.set(server, f);
-    if (f.down) applyFlap(f);
+    // A server made just now has no connections yet: nothing to close.
+    if (f.down) server.apply(flapBehaviour(f));
     // duty 0 or 1: never changes.
     if (flap.upMs > 0 && flap.upMs < flap.periodMs) {
       kernel.scheduleIn(
@@ -203,6 +202,12 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
       else if (conn.state === ConnectionState.Busy) router.resetByUpstream(conn.streamRequest);
     }
   };
+  /** A server that now refuses connections has gone away: its open connections are reset, idle ones
+   * close and requests on the wire fail with 503 UC (a black hole keeps them hanging). */
+  const changeBehaviour = (server: EndpointServer, behaviour: EndpointBehaviour) => {
+    server.apply(behaviour);
+    if (server.connectOutcome === 'refuse') closeConnectionsTo(server);
+  };
   // The timeline: each change applied at its time, in order.
   const phases: Array<{ atMs: number; label: string }> = [];
   const timelineEvent = kernel.defineEvent((i) => {
@@ -222,14 +227,9 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
               rttMs: plan.networkRttMs,
             }
           : own;
-        if (f === undefined) server.apply({ ...base, ...action.patch });
-        else {
-          f.up = { ...base, ...action.patch };
-          applyFlap(f);
-        }
-        // A server that now refuses connections has gone away: its open connections are reset, idle
-        // ones close and requests on the wire fail with 503 UC (a black hole keeps them hanging).
-        if (server.connectOutcome === 'refuse') closeConnectionsTo(server);
+        const up = { ...base, ...action.patch };
+        if (f !== undefined) f.up = up;
+        changeBehaviour(server, f === undefined ? up : flapBehaviour(f));
       }
     } else if (action.kind === 'dns') {
       dns.patch(action.name, action);

@@ -46,6 +46,7 @@ export class EndpointServer {
     private readonly rng: Rng,
   ) {
     this.tokens = behaviour.rateLimit?.burst ?? 0;
+    this.slots = slotsFor(behaviour.capacity);
     this.apply(behaviour);
   }
 
@@ -56,13 +57,7 @@ export class EndpointServer {
       this.tokens = behaviour.rateLimit.burst;
     }
     // New capacity starts idle; the same keeps its queue.
-    if (
-      behaviour.capacity !== this.behaviour.capacity ||
-      (this.slots === null && behaviour.capacity !== undefined)
-    ) {
-      const c = behaviour.capacity;
-      this.slots = c === undefined ? null : new ServerCapacity(c.concurrency, c.queueSize);
-    }
+    if (behaviour.capacity !== this.behaviour.capacity) this.slots = slotsFor(behaviour.capacity);
     this.behaviour = behaviour;
     this.cumulative = new Float64Array(behaviour.errors.length);
     this.statuses = new Int32Array(behaviour.errors.length);
@@ -123,4 +118,8 @@ export class EndpointServer {
     this.tokens -= 1;
     return true;
   }
+}
+
+function slotsFor(capacity: EndpointBehaviour['capacity']): ServerCapacity | null {
+  return capacity === undefined ? null : new ServerCapacity(capacity.concurrency, capacity.queueSize);
 }
