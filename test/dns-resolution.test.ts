@@ -1,16 +1,7 @@
 import { simulate } from '@meshsim/core';
 import { describe, expect, it } from 'vitest';
+import { dnsEntry } from './fixtures/dns-entry.js';
 
-function dnsEntry(resolution: 'DNS' | 'DNS_ROUND_ROBIN', policy = ''): string {
-  return `apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: { name: api, namespace: default }
-spec:
-  hosts: [api.third-party.io]
-  ports: [{ number: 80, name: http, protocol: HTTP }]
-  resolution: ${resolution}
-${policy}`;
-}
 const CLUSTER = 'outbound|80||api.third-party.io';
 const answers = ['198.51.100.1', '198.51.100.2', '198.51.100.3'];
 

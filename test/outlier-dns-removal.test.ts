@@ -1,17 +1,13 @@
 import { simulate } from '@meshsim/core';
 import { describe, expect, it } from 'vitest';
+import { dnsEntry } from './fixtures/dns-entry.js';
 
 describe('a STRICT_DNS host removed by a refresh loses its ejection (C.5, D.2)', () => {
   it('the ejection ends at the refresh, ejections_active drops, and the address comes back as a fresh host', () => {
     const r = simulate({
-      config: `apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: { name: api, namespace: default }
-spec:
-  hosts: [api.third-party.io]
-  ports: [{ number: 80, name: http, protocol: HTTP }]
-  resolution: DNS
----
+      config: dnsEntry(
+        'DNS',
+        `---
 apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata: { name: api, namespace: default }
@@ -20,6 +16,7 @@ spec:
   trafficPolicy:
     outlierDetection: { consecutive5xxErrors: 3, interval: 1s, baseEjectionTime: 300s, maxEjectionPercent: 50 }
 `,
+      ),
       seed: 95,
       duration: '40s',
       dns: { 'api.third-party.io': { ttl: '5s', answers: ['198.51.100.1', '198.51.100.2'] } },

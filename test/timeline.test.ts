@@ -1,5 +1,6 @@
 import { simulate } from '@meshsim/core';
 import { describe, expect, it } from 'vitest';
+import { dnsEntry } from './fixtures/dns-entry.js';
 import { CLUSTER, hostsYaml } from './fixtures/hosts.js';
 
 const Z_999 = 3.2905267314919255;
@@ -51,14 +52,7 @@ describe('the Scenario timeline', () => {
 
   it('a DNS change mid-run moves LOGICAL_DNS new connections only: keep-alive holds the old address', () => {
     const r = simulate({
-      config: `apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: { name: api, namespace: default }
-spec:
-  hosts: [api.third-party.io]
-  ports: [{ number: 80, name: http, protocol: HTTP }]
-  resolution: DNS_ROUND_ROBIN
-`,
+      config: dnsEntry('DNS_ROUND_ROBIN'),
       seed: 93,
       duration: '60s',
       proxy: { workers: 1 },
@@ -74,14 +68,7 @@ spec:
 
   it('a DNS change mid-run moves STRICT_DNS hosts: the new address takes over after the next refresh', () => {
     const r = simulate({
-      config: `apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: { name: api, namespace: default }
-spec:
-  hosts: [api.third-party.io]
-  ports: [{ number: 80, name: http, protocol: HTTP }]
-  resolution: DNS
-`,
+      config: dnsEntry('DNS'),
       seed: 94,
       duration: '60s',
       dns: { 'api.third-party.io': { ttl: '5s', answers: ['198.51.100.1'] } },
