@@ -68,8 +68,33 @@ export interface UpstreamTlsModel {
 /** The DestinationRule parts that can shape a cluster (GetPortLevelTrafficPolicy, MergeSubsetTrafficPolicy). */
 export type PolicyPart = 'loadBalancer' | 'connectionPool' | 'outlierDetection' | 'tls' | 'retryBudget';
 
-/** Why a cluster's endpoints do or do not get Istio's locality failover priorities (C.4). */
-export type LocalityFailover = 'applied' | 'disabled' | 'no outlierDetection' | 'no proxy locality';
+/**
+ * Why a cluster's endpoints do or do not get Istio's locality failover priorities (C.4); `distribute`:
+ * a `distribute` rule is set, and Istio then applies weights instead of failover.
+ */
+export type LocalityFailover =
+  | 'applied'
+  | 'disabled'
+  | 'no outlierDetection'
+  | 'no proxy locality'
+  | 'distribute';
+
+/** A LocalityLbEndpoints group's load_balancing_weight: the weight Envoy's locality EDF starts from. */
+export interface LocalityWeightModel {
+  priority: number;
+  /** region/zone/subzone, '' when unset */
+  locality: string;
+  weight: number;
+}
+
+/** Which `distribute` rule applied to the caller, and what it did (Istio applyLocalityWeights). */
+export interface DistributeModel {
+  /** Index into localityLbSetting.distribute of the first entry whose `from` matched. */
+  entry: number;
+  from: string;
+  /** Localities no `to` key matched: their endpoints were dropped from the cluster. */
+  dropped: string[];
+}
 
 /** One outbound cluster the sidecar would get from istiod: `outbound|PORT|SUBSET|HOST`. */
 export interface ClusterModel {
@@ -126,6 +151,14 @@ export interface ClusterModel {
   policyPaths?: Record<PolicyPart, FieldPath | null>;
   /** Whether the endpoints got failover priorities (locality or failoverPriority), or why not. */
   localityFailover?: LocalityFailover;
+  /**
+   * common_lb_config.locality_weighted_lb_config: set (with the groups' weights, in Envoy's locality
+   * order) when Istio enables it — `distribute`, or failover with `failover`/`failoverPriority` rules;
+   * null or absent otherwise, and hosts are balanced across the whole priority.
+   */
+  localityWeights?: LocalityWeightModel[] | null;
+  /** The `distribute` entry that matched the caller; null when none did or none is set. */
+  distribute?: DistributeModel | null;
 }
 
 /** A route's fault injection (VirtualService http.fault): percentages 0..100, applied once per request. */

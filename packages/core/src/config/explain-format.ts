@@ -112,8 +112,11 @@ function clusterRows(c: ClusterExplanation): Row[] {
     row('common_lb_config.healthy_panic_threshold', c.healthyPanicThresholdPct, pct),
     row('locality load balancing', c.locality.enabled, (v) => (v ? 'enabled' : 'disabled')),
     row('locality failover priorities', c.locality.failover),
-    row('transport_socket (tls mode)', c.tls.mode),
   );
+  if (c.locality.weights !== null) {
+    rows.push(row('common_lb_config.locality_weighted_lb_config', c.locality.weights));
+  }
+  rows.push(row('transport_socket (tls mode)', c.tls.mode));
   const tls = c.tls.context;
   if (tls !== null) {
     rows.push(

@@ -20,6 +20,11 @@ export interface LoadBalancerExplanation {
 export interface LocalityExplanation {
   enabled: Explained<boolean>;
   failover: Explained<'applied' | 'not applied'>;
+  /**
+   * common_lb_config.locality_weighted_lb_config with each locality's load_balancing_weight
+   * (`P<priority> <locality>: <weight>`, in Envoy's order); null when Istio does not set it.
+   */
+  weights: Explained<string[]> | null;
 }
 
 function hashKeyText(ch: ConsistentHashLB): [string, string] | null {
@@ -160,6 +165,14 @@ export function explainLocality(
     case 'no proxy locality':
       failover = byDefault('not applied', 'meshsim default', "the caller's locality is unknown (--locality)");
       break;
+    case 'distribute':
+      failover = setAt(
+        dr!,
+        [...base!, 'localityLbSetting', 'distribute'],
+        'not applied',
+        'distribute replaces failover: every endpoint stays in priority 0, outlierDetection or not',
+      );
+      break;
     default:
       failover = byDefault(
         'not applied',
@@ -167,5 +180,41 @@ export function explainLocality(
         'Istio fails over only with outlierDetection: every endpoint in priority 0',
       );
   }
-  return { enabled, failover };
+  return { enabled, failover, weights: explainLocalityWeights(model, dr, base) };
+}
+
+/** The locality weights Envoy balances localities by, and where Istio took them from (C.4). */
+function explainLocalityWeights(
+  model: ClusterModel,
+  dr: Located<DestinationRule> | null,
+  base: FieldPath | null,
+): Explained<string[]> | null {
+  const groups = model.localityWeights;
+  if (groups === null || groups === undefined || dr === null || base === null) return null;
+  const value = groups.map((g) => `P${g.priority} ${g.locality || '(none)'}: ${g.weight}`);
+  const picking = 'a locality is picked by EDF over weight × min(1, 1.4 × healthy/hosts), then a host in it';
+  const distribute = [...base, 'localityLbSetting', 'distribute'];
+  if (model.distribute !== null && model.distribute !== undefined) {
+    const { entry, from, dropped } = model.distribute;
+    const gone = dropped.length === 0 ? '' : `; dropped (no \`to\` matches): ${dropped.join(', ')}`;
+    return setAt(
+      dr,
+      [...distribute, entry, 'to'],
+      value,
+      `from ${from} matches the caller: each key's percent split over its localities as ceil(percent × group weight / Σ group weights)${gone}; ${picking}`,
+    );
+  }
+  if (valueAt(dr.resource, distribute) !== undefined) {
+    return setAt(
+      dr,
+      distribute,
+      value,
+      `no \`from\` matches the caller's locality: each locality weighs the sum of its endpoint weights; ${picking}`,
+    );
+  }
+  return byDefault(
+    value,
+    'Istio default',
+    `failover rules turn on locality-weighted balancing: each locality weighs the sum of its endpoint weights; ${picking}`,
+  );
 }

@@ -1,15 +1,15 @@
 import type { LocalityLoadBalancerSetting } from './schema/load-balancer.js';
 
 /** `region/zone/subzone` split; missing parts are empty, as Istio's Locality proto leaves them. */
-function parse(locality: string): [string, string, string] {
+export function splitLocality(locality: string): [string, string, string] {
   const [region = '', zone = '', subzone = ''] = locality.split('/');
   return [region, zone, subzone];
 }
 
 /** Istio's LbPriority: 0 same subzone, 1 same zone, 2 same region, 3 elsewhere. */
 export function lbPriority(proxy: string, endpoint: string): number {
-  const [pr, pz, ps] = parse(proxy);
-  const [er, ez, es] = parse(endpoint);
+  const [pr, pz, ps] = splitLocality(proxy);
+  const [er, ez, es] = splitLocality(endpoint);
   if (pr !== er) return 3;
   if (pz !== ez) return 2;
   return ps === es ? 0 : 1;
@@ -25,12 +25,12 @@ export function failoverPriorities(
   endpointLocalities: readonly string[],
   failover: LocalityLoadBalancerSetting['failover'],
 ): number[] {
-  const [proxyRegion] = parse(proxyLocality);
+  const [proxyRegion] = splitLocality(proxyLocality);
   const raw = endpointLocalities.map((locality) => {
     let p = lbPriority(proxyLocality, locality);
     if (p === 3) {
       const rule = (failover ?? []).find((f) => f.from === proxyRegion);
-      if (rule !== undefined && parse(locality)[0] !== rule.to) p = 4;
+      if (rule !== undefined && splitLocality(locality)[0] !== rule.to) p = 4;
     }
     return p;
   });
@@ -40,7 +40,7 @@ export function failoverPriorities(
 
 /** The topology labels Istio gives an endpoint (and the proxy) from its locality and network. */
 export function topologyLabels(locality: string, network: string): Record<string, string> {
-  const [region, zone, subzone] = parse(locality);
+  const [region, zone, subzone] = splitLocality(locality);
   const out: Record<string, string> = {};
   if (region !== '') out['topology.kubernetes.io/region'] = region;
   if (zone !== '') out['topology.kubernetes.io/zone'] = zone;

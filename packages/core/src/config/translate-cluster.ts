@@ -3,6 +3,7 @@ import type { Diagnostic } from './diagnostics.js';
 import {
   type ClusterModel,
   clusterName,
+  type DistributeModel,
   type EndpointModel,
   type LbPolicy,
   type LocalityFailover,
@@ -11,6 +12,7 @@ import {
 } from './envoy-model.js';
 import type { Located } from './load.js';
 import { failoverPriorities, failoverPriorityPriorities, topologyLabels } from './locality-priority.js';
+import { applyDistribute, envoyLocalityOrder, localityGroupWeights } from './locality-weights.js';
 import { type FieldPath, formatPath } from './positions.js';
 import type { DestinationRule, TrafficPolicy } from './schema/destination-rule.js';
 import type { ServiceEntry, ServicePort } from './schema/service-entry.js';
@@ -244,23 +246,19 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
           minWeightPercent: lb?.warmup?.minimumPercent ?? 10,
         };
   // The mesh default is localityLbSetting { enabled: true }; failover exists only with outlierDetection
-  // (Istio: without it Envoy never learns a host is down), and distribute is not modelled.
+  // (Istio: without it Envoy never learns a host is down). `distribute` replaces failover and needs no
+  // outlierDetection (ApplyLocalityLoadBalancer).
   const locality = lb?.localityLbSetting;
   const localityOn = locality?.enabled !== false;
-  if (locality?.distribute !== undefined) {
-    drAt(
-      [...pathOf.loadBalancer, 'localityLbSetting', 'distribute'],
-      'warning',
-      'parsed but not modelled yet',
-    );
-  }
+  const distribute = localityOn ? (locality?.distribute ?? []) : [];
   if (lb?.zoneAwareLbSetting !== undefined) {
     drAt([...pathOf.loadBalancer, 'zoneAwareLbSetting'], 'warning', 'parsed but not modelled yet');
   }
   // failoverPriority ranks endpoints by the caller's labels (proxy.labels, and the topology labels of its
   // locality), so it applies without a proxy locality; plain locality failover needs one.
   const failoverPriority = locality?.failoverPriority ?? [];
-  if (failoverPriority.length > 0 && (locality?.failover ?? []).length > 0) {
+  const failoverRules = locality?.failover ?? [];
+  if (failoverPriority.length > 0 && failoverRules.length > 0 && distribute.length === 0) {
     drAt(
       [...pathOf.loadBalancer, 'localityLbSetting', 'failover'],
       'warning',
@@ -270,11 +268,13 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
   const proxyLabels = { ...topologyLabels(inputs.proxyLocality ?? '', ''), ...(inputs.proxyLabels ?? {}) };
   const localityFailover: LocalityFailover = !localityOn
     ? 'disabled'
-    : policy.outlierDetection === undefined
-      ? 'no outlierDetection'
-      : failoverPriority.length > 0 || (inputs.proxyLocality ?? '') !== ''
-        ? 'applied'
-        : 'no proxy locality';
+    : distribute.length > 0
+      ? 'distribute'
+      : policy.outlierDetection === undefined
+        ? 'no outlierDetection'
+        : failoverPriority.length > 0 || (inputs.proxyLocality ?? '') !== ''
+          ? 'applied'
+          : 'no proxy locality';
   const priorities =
     localityFailover !== 'applied'
       ? null
@@ -292,6 +292,54 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
   priorities?.forEach((p, i) => {
     endpoints[i]!.priority = p;
   });
+  // LocalityLBSettings.ApplyToCluster: locality-weighted balancing with distribute, or with failover
+  // rules once outlierDetection enables failover (whether or not meshsim knows the caller's locality).
+  const localityWeighted =
+    localityOn &&
+    (distribute.length > 0 ||
+      (policy.outlierDetection !== undefined && (failoverRules.length > 0 || failoverPriority.length > 0)));
+  const kept = subsetIndex >= 0 ? endpoints.filter((e) => inSubset(e.labels)) : endpoints;
+  let groups = localityWeighted ? localityGroupWeights(kept) : null;
+  let distributeModel: DistributeModel | null = null;
+  const distributePath = [...pathOf.loadBalancer, 'localityLbSetting', 'distribute'];
+  const applied =
+    distribute.length === 0
+      ? null
+      : applyDistribute(
+          inputs.proxyLocality ?? '',
+          new Map((groups ?? []).map((g) => [g.locality, g.weight])),
+          distribute,
+        );
+  if (applied !== null) {
+    for (const { locality: where, keys } of applied.ambiguous) {
+      drAt(
+        [...distributePath, applied.entry, 'to'],
+        'error',
+        `locality ${where || '(none)'} matches more than one key (${keys.join(', ')}): istiod gives it to whichever a Go map iteration reaches first, which changes from push to push`,
+      );
+    }
+    if (applied.ambiguous.length > 0) return null;
+    groups = (groups ?? [])
+      .filter((g) => applied.weights.has(g.locality))
+      .map((g) => ({ ...g, weight: applied.weights.get(g.locality)! }));
+    distributeModel = {
+      entry: applied.entry,
+      from: distribute[applied.entry]!.from ?? '',
+      dropped: applied.dropped,
+    };
+  }
+  const order = envoyLocalityOrder(
+    inputs.proxyLocality ?? '',
+    (groups ?? []).map((g) => g.locality),
+  );
+  const localityWeights =
+    groups === null
+      ? null
+      : groups.sort(
+          (a, b) => a.priority - b.priority || order.indexOf(a.locality) - order.indexOf(b.locality),
+        );
+  const dropped = new Set(distributeModel?.dropped ?? []);
+  const clusterEndpoints = kept.filter((e) => !dropped.has(e.locality));
   // TLS origination: the handshake's round trips come on top of TCP's (E.3); certificates and SNI are
   // not checked, so a `connect: tlsError` endpoint is how a scenario breaks the handshake. The context is
   // istiod's (buildUpstreamClusterTLSContext): where it builds none, the cluster is plaintext.
@@ -429,21 +477,18 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     outlierDetection: od === undefined ? null : translateOutlierDetection(od, inputs.istioVersion),
     // With outlierDetection Istio sets the panic threshold to minHealthPercent, whose default 0 disables panic.
     healthyPanicThresholdPct: od === undefined ? ENVOY_PANIC_THRESHOLD_PCT : (od.minHealthPercent ?? 0),
-    endpoints:
-      type !== 'EDS' ? [] : subsetIndex >= 0 ? endpoints.filter((e) => inSubset(e.labels)) : endpoints,
+    endpoints: type !== 'EDS' ? [] : clusterEndpoints,
     dnsTargets:
       type === 'EDS'
         ? []
-        : endpoints
-            .filter((e) => subsetIndex < 0 || inSubset(e.labels))
-            .map((e) => ({
-              hostname: e.address,
-              port: e.port,
-              locality: e.locality,
-              priority: e.priority,
-              weight: e.weight,
-              labels: e.labels,
-            })),
+        : clusterEndpoints.map((e) => ({
+            hostname: e.address,
+            port: e.port,
+            locality: e.locality,
+            priority: e.priority,
+            weight: e.weight,
+            labels: e.labels,
+          })),
     dnsRefreshRateMs: DNS_REFRESH_RATE_MS,
     dnsJitterMs: DNS_JITTER_MS,
     serviceEntry: `${se.metadata.namespace}/${se.metadata.name}`,
@@ -457,5 +502,7 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
       retryBudget: budgetPath,
     },
     localityFailover,
+    localityWeights,
+    distribute: distributeModel,
   };
 }

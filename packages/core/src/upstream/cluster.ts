@@ -5,7 +5,8 @@ import { ResourceManager } from './circuit-breakers.js';
 import { ConnectionPool, type ConnectionSettings, type PoolContext } from './connection-pool.js';
 import { Host, type ServerDirectory } from './host.js';
 import { HostPickers } from './host-pickers.js';
-import type { RequestHash } from './lb/uint64.js';
+import { LocalityWrr } from './lb/locality-wrr.js';
+import { type RequestHash, randomUint32 } from './lb/uint64.js';
 import { OutlierDetector, type OutlierDetectorHost } from './outlier-detector.js';
 import { PrioritySet } from './priority-set.js';
 
@@ -24,6 +25,11 @@ export class Cluster {
   private readonly pickers: HostPickers;
   /** Per-worker streams for the priority draw. */
   private readonly priorityRngs: Rng[] = [];
+  /** Per worker × priority: the locality EDF under locality-weighted balancing, and its version. */
+  private readonly localityWrrs: LocalityWrr[] = [];
+  private readonly localityVersions: Float64Array;
+  /** Per-worker streams for each locality EDF's starting point. */
+  private readonly localityRngs: Rng[] = [];
   private readonly connectionSettings: ConnectionSettings;
 
   constructor(
@@ -52,9 +58,23 @@ export class Cluster {
       ...model.endpoints.map((e) => e.priority + 1),
       ...model.dnsTargets.map((t) => t.priority + 1),
     );
-    this.priorities = new PrioritySet(this.members, model.healthyPanicThresholdPct, levels);
-    this.pickers = new HostPickers(model, workers, levels * 2, streams);
+    this.priorities = new PrioritySet(
+      this.members,
+      model.healthyPanicThresholdPct,
+      levels,
+      model.localityWeights ?? null,
+    );
+    // Sources per priority: healthy, all (panic), then one per locality.
+    const localityCount = this.priorities.localities?.count ?? 0;
+    this.pickers = new HostPickers(model, workers, levels * (2 + localityCount), streams);
     for (let w = 0; w < workers; w++) this.priorityRngs.push(streams.get(`lb/${model.name}/priority-${w}`));
+    if (this.priorities.localities !== null) {
+      for (let w = 0; w < workers; w++) {
+        this.localityRngs.push(streams.get(`lb/${model.name}/locality-${w}`));
+        for (let p = 0; p < levels; p++) this.localityWrrs.push(new LocalityWrr());
+      }
+    }
+    this.localityVersions = new Float64Array(this.localityWrrs.length).fill(-1);
     this.outlier =
       model.outlierDetection === null
         ? null
@@ -146,12 +166,48 @@ export class Cluster {
   /**
    * ZoneAwareLoadBalancerBase::chooseHost: a priority by load, its usable hosts (healthy, or all in
    * panic), then the algorithm. `hash` is the request's consistent-hash value, or null.
+   * Locality-weighted (hostSourceToUse): outside panic, a locality by its EDF and that locality's healthy
+   * hosts; RING_HASH and MAGLEV instead build their table from locality-normalized weights.
    */
   chooseHost(worker: number, hash: RequestHash | null, nowMs: number): Host | null {
     const priorities = this.priorities;
     const p = priorities.priorityCount === 1 ? 0 : priorities.choosePriority(this.priorityRngs[worker]!);
-    const source = p * 2 + priorities.panic[p]!;
+    const panic = priorities.panic[p]!;
+    const localities = priorities.localities;
+    if (localities !== null && this.pickers.shared) {
+      const picker = this.pickers.get(
+        worker,
+        p * 2 + panic,
+        priorities.version,
+        localities.hashHosts[p]!,
+        nowMs,
+        localities.hashWeights[p]!,
+      );
+      return picker.pick(hash, nowMs);
+    }
+    if (localities !== null && panic === 0) {
+      const n = this.localityWrr(worker, p).choose();
+      if (n >= 0) {
+        const source = priorities.priorityCount * 2 + p * localities.count + n;
+        const hosts = localities.healthy[p]![n]!;
+        return this.pickers.get(worker, source, priorities.version, hosts, nowMs).pick(hash, nowMs);
+      }
+    }
+    const source = p * 2 + panic;
     const picker = this.pickers.get(worker, source, priorities.version, priorities.usable[p]!, nowMs);
     return picker.pick(hash, nowMs);
+  }
+
+  /** The worker's locality EDF for priority `p`, rebuilt with a fresh starting point after a host-set update. */
+  private localityWrr(worker: number, p: number): LocalityWrr {
+    const priorities = this.priorities;
+    const slot = worker * priorities.priorityCount + p;
+    const wrr = this.localityWrrs[slot]!;
+    if (this.localityVersions[slot] !== priorities.version) {
+      const localities = priorities.localities!;
+      wrr.refresh(localities.order[p]!, localities.effective[p]!, randomUint32(this.localityRngs[worker]!));
+      this.localityVersions[slot] = priorities.version;
+    }
+    return wrr;
   }
 }

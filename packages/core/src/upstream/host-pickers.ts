@@ -1,5 +1,6 @@
 import type { ClusterModel } from '../config/envoy-model.js';
 import type { RandomStreams } from '../kernel/random-streams.js';
+import type { Host } from './host.js';
 import type { HostPicker } from './lb/host-picker.js';
 import { LeastRequestPicker } from './lb/least-request-picker.js';
 import { MaglevPicker } from './lb/maglev.js';
@@ -53,18 +54,22 @@ export class HostPickers {
     this.versions = new Float64Array(this.pickers.length).fill(-1);
   }
 
-  /** The picker for `worker` and `source`, refreshed if the host lists changed since its last use. */
+  /**
+   * The picker for `worker` and `source`, refreshed if the host lists changed since its last use;
+   * `normalizedWeights` as HostPicker.refresh takes them.
+   */
   get(
     worker: number,
     source: number,
     version: number,
-    hosts: readonly import('./host.js').Host[],
+    hosts: readonly Host[],
     nowMs: number,
+    normalizedWeights: Float64Array | null = null,
   ): HostPicker {
     const slot = (this.shared ? 0 : worker) * this.sources + source;
     const picker = this.pickers[slot]!;
     if (this.versions[slot] !== version) {
-      picker.refresh(hosts, nowMs);
+      picker.refresh(hosts, nowMs, normalizedWeights);
       this.versions[slot] = version;
     }
     return picker;

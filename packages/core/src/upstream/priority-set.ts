@@ -1,5 +1,7 @@
+import type { LocalityWeightModel } from '../config/envoy-model.js';
 import type { Rng } from '../kernel/random-streams.js';
 import type { Host } from './host.js';
+import { LocalityHosts } from './locality-hosts.js';
 
 /** Envoy's default overprovisioning factor: a priority counts as fully available at 1/1.4 ≈ 71.4 % healthy. */
 export const OVERPROVISIONING_FACTOR = 140;
@@ -20,6 +22,8 @@ export class PrioritySet {
   readonly health: Int32Array;
   readonly load: Int32Array;
   readonly panic: Uint8Array;
+  /** Hosts per locality with their effective weights, under locality-weighted balancing; else null. */
+  readonly localities: LocalityHosts | null;
   /** Bumped on every recomputation, so per-worker balancers can notice a new host list. */
   version = 0;
 
@@ -29,7 +33,10 @@ export class PrioritySet {
     readonly panicThresholdPct: number,
     /** How many priorities the cluster can have (DNS refreshes may empty some). */
     levels = allHosts.reduce((m, h) => Math.max(m, h.priority + 1), 1),
+    /** The LocalityLbEndpoints weights when locality_weighted_lb_config is set; null otherwise. */
+    localityWeights: readonly LocalityWeightModel[] | null = null,
   ) {
+    this.localities = localityWeights === null ? null : new LocalityHosts(localityWeights, levels);
     this.hosts = Array.from({ length: levels }, () => []);
     this.usable = Array.from({ length: levels }, () => []);
     this.health = new Int32Array(levels);
@@ -83,6 +90,7 @@ export class PrioritySet {
     this.recalculatePanic(normalized, healthyCounts);
     for (let p = 0; p < levels; p++) {
       this.usable[p] = this.panic[p] === 1 ? [...this.hosts[p]!] : this.healthyAt(p);
+      this.localities?.recalculate(p, this.hosts[p]!, OVERPROVISIONING_FACTOR, this.panic[p] === 1);
     }
     this.version++;
   }

@@ -10,8 +10,12 @@ import type { RequestHash } from './uint64.js';
  * allocates nothing.
  */
 export interface HostPicker {
-  /** Rebuilds the state for a new host list (Envoy rebuilds schedulers and rings on every update). */
-  refresh(hosts: readonly Host[], nowMs: number): void;
+  /**
+   * Rebuilds the state for a new host list (Envoy rebuilds schedulers and rings on every update).
+   * `normalizedWeights`, for RING_HASH and MAGLEV under locality-weighted balancing, replaces each
+   * host's weight / Σ weights with Envoy's locality-normalized weight; other pickers ignore it.
+   */
+  refresh(hosts: readonly Host[], nowMs: number, normalizedWeights?: Float64Array | null): void;
   /**
    * One pick. `hash` is the request's hash from its hash policy, or null when there is none; only
    * RING_HASH and MAGLEV read it. `nowMs` feeds slow start. Null when the source has no host.

@@ -38,7 +38,7 @@ export class MaglevPicker implements HostPicker {
     }
   }
 
-  refresh(hosts: readonly Host[], _nowMs: number): void {
+  refresh(hosts: readonly Host[], _nowMs: number, normalizedWeights: Float64Array | null = null): void {
     this.hosts = hosts.slice();
     const n = this.hosts.length;
     const m = this.tableSize;
@@ -55,7 +55,7 @@ export class MaglevPicker implements HostPicker {
     const bigM = BigInt(m);
     const offset = byKey.map((s) => Number(xxHash64(keys[s]!, 0n) % bigM));
     const skip = byKey.map((s) => Number(xxHash64(keys[s]!, 1n) % (bigM - 1n)) + 1);
-    const weight = byKey.map((s) => this.hosts[s]!.weight / weightSum);
+    const weight = byKey.map((s) => normalizedWeights?.[s] ?? this.hosts[s]!.weight / weightSum);
     const maxWeight = Math.max(...weight);
     const target = new Float64Array(n);
     const next = new Float64Array(n);

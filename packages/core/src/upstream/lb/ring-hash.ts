@@ -52,13 +52,14 @@ export class RingHashPicker implements HostPicker {
     return this.slot.length;
   }
 
-  refresh(hosts: readonly Host[], _nowMs: number): void {
+  refresh(hosts: readonly Host[], _nowMs: number, normalizedWeights: Float64Array | null = null): void {
     this.hosts = hosts.slice();
     const n = this.hosts.length;
     let weightSum = 0;
     for (const host of this.hosts) weightSum += host.weight;
+    const normalized = (s: number) => normalizedWeights?.[s] ?? this.hosts[s]!.weight / weightSum;
     let minWeight = 1;
-    for (const host of this.hosts) minWeight = Math.min(minWeight, host.weight / weightSum);
+    for (let s = 0; s < n; s++) minWeight = Math.min(minWeight, normalized(s));
     const scale =
       n === 0 ? 0 : Math.min(Math.ceil(minWeight * this.minimumRingSize) / minWeight, this.maximumRingSize);
 
@@ -71,7 +72,7 @@ export class RingHashPicker implements HostPicker {
     for (let s = 0; s < n; s++) {
       const host = this.hosts[s]!;
       const prefix = `${envoyAddressString(host)}_`;
-      targetHashes += scale * (host.weight / weightSum);
+      targetHashes += scale * normalized(s);
       for (let i = 0; currentHashes < targetHashes; i++, currentHashes++) {
         const hash = xxHash64(prefix + i);
         hi.push(Number(hash >> 32n));
