@@ -255,3 +255,32 @@ describe('meshsim explain shows the locality weights', () => {
     expect(text).not.toContain('10.3.0.1');
   });
 });
+
+describe('failover rules turn on locality-weighted balancing inside each priority (ApplyToCluster)', () => {
+  it('P1 = eu-west-1a (1 of 2 ejected) and eu-west-1b: 2 × min(1, 1.4 × 1/2) = 1.4 against 2 → 1.4 / 3.4', () => {
+    const endpoints: Endpoint[] = [
+      { address: '10.1.0.1', locality: 'us-east-1/us-east-1a' },
+      { address: '10.2.0.1', locality: 'eu-west-1/eu-west-1a' },
+      { address: '10.2.0.2', locality: 'eu-west-1/eu-west-1a' },
+      { address: '10.2.1.1', locality: 'eu-west-1/eu-west-1b' },
+      { address: '10.2.1.2', locality: 'eu-west-1/eu-west-1b' },
+    ];
+    const lb = `      localityLbSetting:
+        failover: [{ from: us-east-1, to: eu-west-1 }]`;
+    const bad = { latency: { constant: '2ms' }, errors: [{ status: 500, rate: 1 }] };
+    const r = run(yaml(endpoints, lb, EJECT_AT_ONCE), { '10.1.0.1': bad, '10.2.0.1': bad });
+    const c = r.clusters[CLUSTER]!;
+    expect(c.hosts.map((h) => h.priority)).toEqual([0, 1, 1, 1, 1]);
+    expect(c.ejections.length).toBe(2);
+    // P0 has no healthy host; P1 health = 140 × 3/4 = 105 → 100, so P1 takes 100 % and nothing panics.
+    // Inside P1 eu-west-1a's one healthy host gets 1.4 / 3.4 = 41.2 % (host-level balancing: 1/3).
+    const served = (address: string) => c.hosts.find((h) => h.address === `${address}:80`)!.rqTotal;
+    const healthy = ['10.2.0.2', '10.2.1.1', '10.2.1.2'];
+    const n = healthy.reduce((s, a) => s + served(a), 0);
+    const lastMs = Math.max(...c.ejections.map((e) => e.atMs));
+    const slack = (2 * 200 * (lastMs / 1000) + 10) / n;
+    const p = 1.4 / 3.4;
+    expect(Math.abs(served('10.2.0.2') / n - p)).toBeLessThanOrEqual(bound(p, n) + slack);
+    expect(Math.abs(served('10.2.0.2') / n - 1 / 3)).toBeGreaterThan(bound(1 / 3, n) + slack);
+  });
+});

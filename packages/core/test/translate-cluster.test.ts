@@ -654,6 +654,90 @@ describe('what translateCluster records for explain', () => {
   });
 });
 
+describe('locality weights: distribute, and failover rules (LocalityLBSettings.ApplyToCluster)', () => {
+  /** translateCluster for a caller at `proxyLocality`. */
+  function translateAt(text: string, proxyLocality: string) {
+    const loaded = loadConfig(text);
+    const se = loaded.serviceEntries[0]!;
+    const diagnostics: Diagnostic[] = [];
+    const cluster = translateCluster(
+      {
+        serviceEntry: se,
+        host: HOST,
+        port: se.resource.spec.ports![0]!,
+        destinationRule: loaded.destinationRules[0] ?? null,
+        istioVersion: '1.28',
+        proxyLocality,
+      },
+      diagnostics,
+    );
+    return { cluster, diagnostics };
+  }
+  const endpoints = [
+    '    - { address: a.example.com, locality: us/us-a, weight: 3 }',
+    '    - { address: b.example.com, locality: us/us-a }',
+    '    - { address: c.example.com, locality: us/us-b }',
+    '    - { address: d.example.com, locality: eu/eu-a }',
+  ].join('\n');
+  const distribute =
+    '    loadBalancer: { localityLbSetting: { distribute: [{ from: "us/*", to: { "us/us-b": 10, "us/us-a": 90 } }] } }';
+
+  it('DNS targets: each locality group weighs the sum of its targets; unmatched localities lose their targets', () => {
+    const text = stream(
+      serviceEntry({ resolution: 'DNS', endpoints }),
+      destinationRule({ policy: distribute }),
+    );
+    const { cluster, diagnostics } = translateAt(text, 'us/us-a');
+    expect(diagnostics).toEqual([]);
+    // us/us-a has weights 3 + 1 = 4 alone under its key: ceil(4·90/4) = 90; us/us-b: ceil(1·10/1) = 10.
+    // The caller's locality comes first, then by (region, zone, subzone). eu/eu-a matches no key.
+    expect(cluster?.localityWeights).toEqual([
+      { priority: 0, locality: 'us/us-a', weight: 90 },
+      { priority: 0, locality: 'us/us-b', weight: 10 },
+    ]);
+    expect(cluster?.dnsTargets.map((t) => t.hostname)).toEqual([
+      'a.example.com',
+      'b.example.com',
+      'c.example.com',
+    ]);
+    expect(cluster?.distribute).toEqual({ entry: 0, from: 'us/*', dropped: ['eu/eu-a'] });
+    expect(cluster?.localityFailover).toBe('distribute');
+  });
+
+  it('enabled: false turns distribute off with the rest of locality load balancing', () => {
+    const policy = distribute.replace('localityLbSetting: {', 'localityLbSetting: { enabled: false,');
+    const text = stream(serviceEntry({ resolution: 'DNS', endpoints }), destinationRule({ policy }));
+    const { cluster } = translateAt(text, 'us/us-a');
+    expect(cluster?.localityWeights).toBeNull();
+    expect(cluster?.dnsTargets).toHaveLength(4);
+    expect(cluster?.localityFailover).toBe('disabled');
+  });
+
+  it('outlierDetection alone fails over without locality weights; failover rules add them, per priority', () => {
+    const text = (lb: string) =>
+      stream(
+        serviceEntry({
+          endpoints: endpoints.replace(
+            /([a-d])\.example\.com/g,
+            (_, x) => `192.0.2.${'abcd'.indexOf(x) + 1}`,
+          ),
+        }),
+        destinationRule({ policy: `    outlierDetection: {}${lb}` }),
+      );
+    expect(translateAt(text(''), 'us/us-a').cluster?.localityWeights).toBeNull();
+    const { cluster } = translateAt(
+      text('\n    loadBalancer: { localityLbSetting: { failover: [{ from: us, to: eu }] } }'),
+      'us/us-a',
+    );
+    // P0 us/us-a (3 + 1), P1 us/us-b (same region, other zone: LbPriority 2), P2 eu/eu-a (other region: 3).
+    expect(cluster?.localityWeights).toEqual([
+      { priority: 0, locality: 'us/us-a', weight: 4 },
+      { priority: 1, locality: 'us/us-b', weight: 1 },
+      { priority: 2, locality: 'eu/eu-a', weight: 1 },
+    ]);
+  });
+});
+
 describe('ServiceEntry and DestinationRule fields the simulation leaves out are warned about', () => {
   it('addresses, MESH_INTERNAL, proxyProtocol and zoneAwareLbSetting each get a warning naming the field', () => {
     const se = serviceEntry().replace(
