@@ -195,11 +195,14 @@ export class DiurnalRate implements ArrivalRate {
     const periods = Math.floor(work / this.perPeriod);
     const rest = work - periods * this.perPeriod;
     const origin = fromMs + periods * this.periodMs;
+    const sinOrigin = Math.sin(this.omega * (origin - this.peakMs));
+    const swingScale = (this.rps * this.amplitude) / (1000 * this.omega);
     let lo = 0;
     let hi = this.periodMs;
     let d = Math.min(hi, (rest * 1000) / this.rps);
     for (let step = 0; step < MAX_SOLVE_STEPS; step++) {
-      const excess = (d * this.rps) / 1000 + this.swing(origin, origin + d) - rest;
+      const swing = swingScale * (Math.sin(this.omega * (origin + d - this.peakMs)) - sinOrigin);
+      const excess = (d * this.rps) / 1000 + swing - rest;
       if (excess === 0) break;
       if (excess < 0) lo = d;
       else hi = d;
