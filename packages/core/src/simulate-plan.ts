@@ -15,7 +15,7 @@ import {
 import { DnsClusterResolver } from './upstream/dns-resolver.js';
 import { type EndpointBehaviour, EndpointServer } from './world/endpoint-server.js';
 import { SyntheticDns } from './world/synthetic-dns.js';
-import { PoissonSource } from './world/traffic-source.js';
+import { OpenLoopSource } from './world/traffic-source.js';
 
 /** How far a run has got, at the end of each timeline bucket of the traffic phase. */
 export interface RunProgress {
@@ -176,7 +176,14 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
 
   const sources = plan.traffic.map((t, i) =>
     t.rps > 0
-      ? new PoissonSource(i, t.target, t.rps, streams.get(`traffic/${i}`), t.arrivals === 'constant')
+      ? new OpenLoopSource(
+          i,
+          t.target,
+          t.rps,
+          t.shape,
+          streams.get(`traffic/${i}`),
+          t.arrivals === 'constant',
+        )
       : null,
   );
   const arrivalEvent = kernel.defineEvent((i) => {
@@ -186,7 +193,7 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
   const scheduleArrival = (i: number) => {
     const source = sources[i]!;
     source.nextArrival = -1;
-    const next = kernel.nowMs + source.nextGapMs();
+    const next = source.nextArrivalAfter(kernel.nowMs);
     if (next < plan.durationMs) source.nextArrival = kernel.schedule(next, arrivalEvent, i);
   };
   plan.traffic.forEach((t, i) => {
@@ -237,8 +244,8 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
       const source = sources[action.index];
       if (source === null || source === undefined) return;
       kernel.cancel(source.nextArrival);
-      source.setRate(action.rps);
-      // Poisson arrivals are memoryless: the next one is drawn afresh at the new rate.
+      source.change(action, kernel.nowMs);
+      // Poisson arrivals are memoryless: the next one is drawn afresh under the new rate.
       scheduleArrival(action.index);
     }
   });

@@ -130,7 +130,7 @@ describe('runnableSimulation()', () => {
         assertInvariants(report, clientCountsAgree());
         assertInvariants(() => simulate(spec), sameSeedSameReport());
       }),
-      { numRuns: 40 },
+      { numRuns: 200 },
     );
   });
 });

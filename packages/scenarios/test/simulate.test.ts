@@ -136,18 +136,18 @@ describe('simulate() refuses, naming the field, what the builders express but th
     expect(problems).toEqual(expected.map((p) => `spec.endpoints["192.0.2.2"].${p}`));
   });
 
-  const SOURCES: ReadonlyArray<[string, TrafficSourceInput, string]> = [
-    [
-      'bursts',
-      traffic.bursts({ ...API, rps: 1, every: '1s', length: '1s', burstRps: 2 }),
-      'bursts: not modelled yet',
-    ],
-    ['ramp', traffic.ramp({ ...API, from: 1, to: 2, over: '1s' }), 'ramp: not modelled yet'],
-    ['diurnal', traffic.diurnal({ ...API, rps: 1, amplitude: 0.5 }), 'diurnal: not modelled yet'],
-  ];
-
-  it.each(SOURCES)('traffic.%s', (_, source, expected) => {
-    expect(refusals({ traffic: source })).toEqual([`spec.traffic[0].${expected}`]);
+  it('a timeline change to what a source requests (its path), not to its rate', () => {
+    const problems = refusals({
+      traffic: traffic.poisson({ ...API, rps: 1 }),
+      timeline: [
+        at('1s')
+          .traffic(0)
+          .set({ path: '/b', ramp: { to: 2, over: '1s' } }),
+      ],
+    });
+    expect(problems).toEqual([
+      'spec.timeline[0].set.path: not modelled yet: a timeline changes only rps, arrivals, bursts, ramp and diurnal',
+    ]);
   });
 
   it('a timeline change for a locality with no endpoint', () => {
@@ -283,5 +283,32 @@ describe('simulate() runs refused and black-holed connections and resets', () =>
     // The other two hosts answer everything else.
     expect(others.every((h) => h.rqError === 0)).toBe(true);
     expect(report.client.byStatus['200']).toBe(report.client.total - resets);
+  });
+});
+
+describe('traffic.bursts, ramp and diurnal run: evenly spaced, one arrival per unit of ∫ rate', () => {
+  const total = (source: TrafficSourceInput, duration: string) =>
+    simulate({ config: SERVICE_ENTRY, duration, proxy: { namespace: 'shop' }, traffic: source }).client.total;
+
+  it('bursts: 14 a second (0.2 s × 50 + 0.8 s × 5), 72.5 by 5.05 s, so 72', () => {
+    const source = traffic.bursts({
+      ...API,
+      rps: 5,
+      every: '1s',
+      length: '200ms',
+      burstRps: 50,
+      arrivals: 'constant',
+    });
+    expect(total(source, '5050ms')).toBe(72);
+  });
+
+  it('ramp: 10 → 30 rps over 2 s is 40, then 30 rps for 1.05 s is 31.5: 71', () => {
+    const source = traffic.ramp({ ...API, from: 10, to: 30, over: '2s', arrivals: 'constant' });
+    expect(total(source, '3050ms')).toBe(71);
+  });
+
+  it('diurnal: 20 rps ± 50 % over 4 s from the peak: Λ(3 s) = 60 + (40/2π) sin(3π/2) = 53.6, so 53', () => {
+    const source = traffic.diurnal({ ...API, rps: 20, amplitude: 0.5, period: '4s', arrivals: 'constant' });
+    expect(total(source, '3s')).toBe(53);
   });
 });

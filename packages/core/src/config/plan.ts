@@ -4,12 +4,14 @@ import { MAX_TIMELINE_POINTS, timelineBucketFor } from '../observe/timeline.js';
 import { RequestHasher } from '../upstream/lb/request-hash.js';
 import { type RequestHash, uint64 } from '../upstream/lb/uint64.js';
 import type { EndpointBehaviour } from '../world/endpoint-server.js';
+import { arrivalRate } from '../world/rate-shape.js';
 import { type Diagnostic, formatDiagnostic } from './diagnostics.js';
 import { formatDurationMs } from './durations.js';
 import type { ClusterModel, RouteModel } from './envoy-model.js';
 import type { LoadedConfig } from './load.js';
 import { type FieldPath, formatPath } from './positions.js';
 import { tokenBucketOf } from './rate-limit.js';
+import { planRateShape } from './rate-shape-plan.js';
 import type { FlapPlan, RunPlan, TrafficPlan } from './run-plan.js';
 import type { Scenario, ScenarioSpec } from './schema/scenario.js';
 import type { EndpointBehaviour as EndpointSpec, Latency } from './schema/scenario-endpoint.js';
@@ -49,9 +51,6 @@ function latencyDistribution(latency: Latency | undefined): Distribution {
 
 /** Behaviours the Scenario contract names but this version does not simulate: refused loudly, not ignored. */
 const UNMODELLED_ENDPOINT_FIELDS = ['idleTimeout'] as const;
-/** Traffic shapes the Scenario contract names but this version does not simulate. */
-const UNMODELLED_TRAFFIC_FIELDS = ['bursts', 'ramp', 'diurnal'] as const;
-
 /**
  * Turns loaded resources and a Scenario into a runnable plan: the clusters the traffic reaches, as
  * Istio would build them for a caller in `proxy.namespace`, and the synthetic world. Returns every
@@ -92,9 +91,6 @@ export function buildRunPlan(
   const caller = spec.proxy.namespace;
   const istioVersion = spec.proxy.istioVersion;
   spec.traffic.forEach((t, i) => {
-    for (const field of UNMODELLED_TRAFFIC_FIELDS) {
-      if (t[field] !== undefined) at(['traffic', i, field], 'error', 'not modelled yet');
-    }
     const se = findServiceEntry(loaded.serviceEntries, t.host, caller);
     if (se === undefined) {
       at(
@@ -245,6 +241,7 @@ export function buildRunPlan(
       target: { host, port: port.number, path: t.path, method: t.method },
       rps: 'rps' in t ? t.rps : 0,
       arrivals: t.arrivals ?? 'poisson',
+      shape: planRateShape(t) ?? null,
       clients: 'clients' in t ? t.clients : 0,
       thinkTimeMs: 'clients' in t ? t.thinkTime.ms : 0,
       mix,
@@ -275,9 +272,15 @@ export function buildRunPlan(
       at(['endpoints', address], 'warning', `no simulated cluster has an endpoint ${address}`);
     }
   }
-  // A closed loop sends at most one request per client per think time (or per 0.1 ms without one).
-  const totalRps = traffic.reduce((s, t) => s + t.rps + (t.clients * 1000) / Math.max(t.thinkTimeMs, 0.1), 0);
-  const expected = (totalRps * spec.duration.ms) / 1000;
+  // A closed loop sends at most one request per client per think time (or per 0.1 ms without one);
+  // an open loop the integral of its rate over the run.
+  const expected = traffic.reduce(
+    (s, t) =>
+      s +
+      arrivalRate(t.rps, t.shape, 0).arrivalsBetween(0, spec.duration.ms) +
+      (t.clients * spec.duration.ms) / Math.max(t.thinkTimeMs, 0.1),
+    0,
+  );
   if (expected > MAX_EXPECTED_REQUESTS) {
     at(
       ['duration'],

@@ -1,13 +1,14 @@
 import type { RequestHash } from '../upstream/lb/uint64.js';
 import type { EndpointBehaviour } from '../world/endpoint-server.js';
+import type { RateShapePlan } from '../world/rate-shape.js';
 import type { DnsRecordSet } from '../world/synthetic-dns.js';
 import type { TrafficTarget } from '../world/traffic-source.js';
 import type { EnvoyModel } from './envoy-model.js';
 import type { EndpointPatch, TimelineAction } from './timeline-plan.js';
 
 /**
- * One traffic stream after validation: open-loop Poisson at `rps`, or a closed loop of `clients` that
- * each send, wait for the answer, think for `thinkTimeMs`, and send again.
+ * One traffic stream after validation: open-loop arrivals at `rps` (shaped by `shape`), or a closed
+ * loop of `clients` that each send, wait for the answer, think for `thinkTimeMs`, and send again.
  */
 export interface TrafficPlan {
   target: TrafficTarget;
@@ -15,6 +16,8 @@ export interface TrafficPlan {
   rps: number;
   /** How open-loop arrivals are spaced. */
   arrivals: 'poisson' | 'constant';
+  /** Bursts, a ramp or a diurnal swing over `rps`, starting with the run; null: steady. */
+  shape: RateShapePlan | null;
   /** Closed loop; 0 for an open loop. */
   clients: number;
   thinkTimeMs: number;

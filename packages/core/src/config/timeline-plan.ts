@@ -2,9 +2,11 @@ import { isIP } from 'node:net';
 import type { Distribution } from '../kernel/distributions.js';
 import type { ConnectOutcome } from '../upstream/connection-pool.js';
 import type { EndpointBehaviour, ErrorRate } from '../world/endpoint-server.js';
+import type { OpenLoopChange } from '../world/traffic-source.js';
 import type { ClusterModel } from './envoy-model.js';
 import type { FieldPath } from './positions.js';
 import { tokenBucketOf } from './rate-limit.js';
+import { planRateShape } from './rate-shape-plan.js';
 import type { ScenarioSpec } from './schema/scenario.js';
 import type {
   EndpointBehaviourPatch,
@@ -33,9 +35,12 @@ export type TimelineAction = { atMs: number; phase: string | null } & (
       rotate?: boolean;
       failure?: 'none' | 'NXDOMAIN' | 'SERVFAIL' | 'timeout';
     }
-  | { kind: 'traffic'; index: number; rps: number }
+  | ({ kind: 'traffic'; index: number } & OpenLoopChange)
   | { kind: 'phase' }
 );
+
+/** Traffic fields a timeline patch can change (the rate and how arrivals are spread), not the requests. */
+const CHANGEABLE_TRAFFIC_FIELDS = new Set(['rps', 'arrivals', 'bursts', 'ramp', 'diurnal']);
 
 /** Endpoint fields a timeline patch may not change yet (they are refused for the endpoints too). */
 const UNMODELLED_PATCH_FIELDS = ['concurrency', 'queue', 'idleTimeout', 'flap', 'tlsReason'] as const;
@@ -79,7 +84,7 @@ export function planEndpointPatch(
 
 /**
  * Compiles the Scenario's timeline into actions, reporting what it cannot apply: an endpoint field the
- * engine does not model, a traffic change other than rps, a locality with no endpoint.
+ * engine does not model, a traffic change to the requests themselves, a locality with no endpoint.
  */
 export function planTimeline(
   spec: ScenarioSpec,
@@ -118,12 +123,25 @@ export function planTimeline(
     if ('traffic' in e) {
       const source = spec.traffic[e.traffic];
       const others = Object.keys(e.set).filter(
-        (k) => k !== 'rps' && e.set[k as keyof typeof e.set] !== undefined,
+        (k) => !CHANGEABLE_TRAFFIC_FIELDS.has(k) && e.set[k as keyof typeof e.set] !== undefined,
       );
-      for (const k of others) error([...path, 'set', k], 'not modelled yet: a timeline changes only rps');
+      for (const k of others)
+        error(
+          [...path, 'set', k],
+          'not modelled yet: a timeline changes only rps, arrivals, bursts, ramp and diurnal',
+        );
       if (source !== undefined && !('rps' in source))
         error([...path, 'traffic'], 'only open-loop (rps) traffic can change rate');
-      return { atMs, phase, kind: 'traffic', index: e.traffic, rps: e.set.rps ?? 0 };
+      const shape = planRateShape(e.set);
+      return {
+        atMs,
+        phase,
+        kind: 'traffic',
+        index: e.traffic,
+        ...(e.set.rps !== undefined ? { rps: e.set.rps } : {}),
+        ...(e.set.arrivals !== undefined ? { arrivals: e.set.arrivals } : {}),
+        ...(shape !== undefined ? { shape } : {}),
+      };
     }
     return { atMs, phase, kind: 'phase' };
   });

@@ -1,4 +1,5 @@
 import type { Rng } from '../kernel/random-streams.js';
+import { type ArrivalRate, arrivalRate, type RateShapePlan } from './rate-shape.js';
 
 /** Where one stream of the application's requests goes (the Scenario's `traffic[i]`). */
 export interface TrafficTarget {
@@ -8,31 +9,63 @@ export interface TrafficTarget {
   method: string;
 }
 
-/** Open-loop arrivals at `rps`: Poisson (drawn from the source's own stream) or evenly spaced. */
-export class PoissonSource {
-  private meanGapMs: number;
-  /** The pending arrival event, or -1 while the rate is 0. */
+/** What a timeline entry changes in an open-loop source; absent fields keep their values. */
+export interface OpenLoopChange {
+  rps?: number;
+  arrivals?: 'poisson' | 'constant';
+  shape?: RateShapePlan;
+}
+
+/**
+ * Open-loop arrivals at a rate λ(t) (the source's `rps`, shaped by bursts, a ramp or a diurnal
+ * swing): Poisson, one draw from the source's own stream per arrival, or evenly spaced in the
+ * integrated rate (the n-th arrival where Λ = n).
+ */
+export class OpenLoopSource {
+  /** The pending arrival event, or -1 while none is due before the run ends. */
   nextArrival = -1;
+  private rate: ArrivalRate;
+  /** When the current shape started: the run's start, or the timeline entry that set it. */
+  private shapeStartMs = 0;
 
   constructor(
     readonly index: number,
     readonly target: TrafficTarget,
-    public rps: number,
+    private rps: number,
+    private shape: RateShapePlan | null,
     private readonly rng: Rng,
-    private readonly constant = false,
+    private constant = false,
   ) {
-    this.meanGapMs = rps > 0 ? 1000 / rps : Number.POSITIVE_INFINITY;
+    this.rate = arrivalRate(rps, shape, 0);
   }
 
-  /** A new rate; the caller redraws the next arrival (Poisson arrivals are memoryless). */
-  setRate(rps: number): void {
-    this.rps = rps;
-    this.meanGapMs = rps > 0 ? 1000 / rps : Number.POSITIVE_INFINITY;
+  /** λ(t), requests per second. */
+  rpsAt(tMs: number): number {
+    return this.rate.rpsAt(tMs);
   }
 
-  /** Time from one arrival to the next, in ms. */
-  nextGapMs(): number {
-    if (this.constant) return this.meanGapMs;
-    return -this.meanGapMs * Math.log(1 - this.rng());
+  /** The next arrival after one at (or a change at) `nowMs`; Infinity if the rate never brings one. */
+  nextArrivalAfter(nowMs: number): number {
+    return this.rate.reach(nowMs, this.constant ? 1 : -Math.log(1 - this.rng()));
+  }
+
+  /**
+   * A timeline change at `nowMs`; the caller then redraws the next arrival from `nowMs`. A ramp
+   * leaves the source at the rate it reached; a new `rps` is the base bursts and diurnal swing around;
+   * a new shape replaces the old and starts now.
+   */
+  change(change: OpenLoopChange, nowMs: number): void {
+    if (change.arrivals !== undefined) this.constant = change.arrivals === 'constant';
+    if (change.rps === undefined && change.shape === undefined) return;
+    if (this.shape?.kind === 'ramp') {
+      this.rps = this.rate.rpsAt(nowMs);
+      this.shape = null;
+    }
+    if (change.rps !== undefined) this.rps = change.rps;
+    if (change.shape !== undefined) {
+      this.shape = change.shape;
+      this.shapeStartMs = nowMs;
+    }
+    this.rate = arrivalRate(this.rps, this.shape, this.shapeStartMs);
   }
 }

@@ -47,7 +47,7 @@ export {
   staticEndpoints,
   type WorkloadEntryInput,
 } from './service-entry.js';
-export { dnsRecord, trafficSource } from './traffic.js';
+export { dnsRecord, type RateShapeInput, rateShape, trafficSource } from './traffic.js';
 export {
   type HttpFaultInput,
   type HttpRetryInput,

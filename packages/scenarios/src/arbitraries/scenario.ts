@@ -16,7 +16,7 @@ import {
   rps,
   someOf,
 } from './primitives.js';
-import { dnsRecord, trafficSource } from './traffic.js';
+import { dnsRecord, type RateShapeInput, rateShape, trafficSource } from './traffic.js';
 
 /** Where a scenario's names come from; each list absent means any value. */
 export interface ScenarioConstraints {
@@ -68,8 +68,20 @@ export function timelineEntry(constraints: ScenarioConstraints = {}): Arbitrary<
       .tuple(when, fc.integer({ min: 0, max: MAX_TRAFFIC_INDEX }), rps())
       .map(([t, i, n]) => at(t).traffic(i).rps(n)),
     fc
-      .tuple(when, fc.integer({ min: 0, max: MAX_TRAFFIC_INDEX }), rps(), duration({ minMs: 1 }))
-      .map(([t, i, to, over]) => at(t).traffic(i).set({ ramp: { to, over } })),
+      .tuple(
+        when,
+        fc.integer({ min: 0, max: MAX_TRAFFIC_INDEX }),
+        rateShape(),
+        someOf({ rps: rps(), arrivals: fc.constantFrom('poisson' as const, 'constant' as const) }),
+      )
+      .map(([t, i, shape, options]) =>
+        at(t)
+          .traffic(i)
+          .set({ ...options, ...shape }),
+      ),
+    fc
+      .tuple(when, fc.integer({ min: 0, max: MAX_TRAFFIC_INDEX }), fc.constantFrom('poisson', 'constant'))
+      .map(([t, i, arrivals]) => at(t).traffic(i).set({ arrivals })),
     fc.tuple(when, phaseLabel()).map(([t, label]) => at(t).phase(label)),
   );
   return fc
@@ -127,10 +139,26 @@ export function scenarioDocument(constraints: ScenarioConstraints = {}): Arbitra
   );
 }
 
+/** A rate shape a few seconds' run sees several turns of, at rates a property test runs quickly. */
+const shortShape = () => rateShape({ maxRps: 400, maxPeriodMs: 5000 });
+
+/** A timeline entry changing traffic 0; with neither a shape nor a field, it sets the rate. */
+function trafficChange(
+  time: string,
+  options: { rps?: number; arrivals?: 'poisson' | 'constant' },
+  shape: RateShapeInput | undefined,
+): TimelineEntry {
+  const patch = { ...options, ...shape };
+  return at(time)
+    .traffic(0)
+    .set(Object.keys(patch).length > 0 ? patch : { rps: 1 });
+}
+
 /**
  * What `simulate()` runs today, in configs Istio accepts without a warning: a STATIC ServiceEntry
  * of one to four endpoints on port 80, maybe a DestinationRule with the load balancers, circuit
- * breakers and outlier detection the engine models, and a few seconds of Poisson traffic meeting
+ * breakers and outlier detection the engine models, and a few seconds of Poisson or evenly spaced
+ * traffic, maybe in bursts, a ramp or a diurnal swing that a timeline entry may change, meeting
  * healthy, slow, failing, brownout, refusing, black-holed or resetting endpoints. The YAML is in
  * `config`, so a counterexample prints as the files a user would write.
  */
@@ -161,43 +189,57 @@ export function runnableSimulation(): Arbitrary<SimulationSpec & { config: strin
     seed: fc.nat(),
     seconds: fc.integer({ min: 1, max: 5 }),
     rps: rps(200),
+    // The rate's shape and spacing, and a timeline entry changing them mid-run, each maybe.
+    shape: fc.option(shortShape(), { nil: undefined }),
+    arrivals: fc.option(fc.constantFrom('poisson' as const, 'constant' as const), { nil: undefined }),
+    change: fc.option(
+      fc.tuple(
+        duration({ maxMs: 5000 }),
+        someOf({ rps: rps(200), arrivals: fc.constantFrom('poisson' as const, 'constant' as const) }),
+        fc.option(shortShape(), { nil: undefined }),
+      ),
+      { nil: undefined },
+    ),
     workers: fc.integer({ min: 1, max: 4 }),
     rtt: fc.option(duration({ maxMs: 20 }), { nil: undefined }),
-  }).map(({ addresses, policy, behaviours, seed, seconds, rps: rate, workers, rtt }) => {
-    const serviceEntry = {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'ServiceEntry',
-      metadata: { name: 'api', namespace: 'default' },
-      spec: {
-        hosts: [host],
-        ports: [{ number: 80, name: 'http', protocol: 'HTTP' }],
-        resolution: 'STATIC',
-        endpoints: addresses.map((address) => ({ address })),
-      },
-    };
-    const destinationRule =
-      policy === undefined
-        ? []
-        : [
-            {
-              apiVersion: 'networking.istio.io/v1',
-              kind: 'DestinationRule',
-              metadata: { name: 'api', namespace: 'default' },
-              spec: { host, trafficPolicy: policy },
-            },
-          ];
-    const endpoints = Object.fromEntries(
-      behaviours.slice(0, addresses.length).map((b, i) => [addresses[i], b]),
-    );
-    const document = scenario({
-      name: 'generated',
-      seed,
-      duration: `${seconds}s`,
-      proxy: { workers },
-      ...(rtt === undefined ? {} : { network: { rtt } }),
-      endpoints,
-      traffic: [{ host, port: 80, rps: rate }],
-    });
-    return { config: toYaml(serviceEntry, ...destinationRule, document) };
-  });
+  }).map(
+    ({ addresses, policy, behaviours, seed, seconds, rps: rate, shape, arrivals, change, workers, rtt }) => {
+      const serviceEntry = {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'ServiceEntry',
+        metadata: { name: 'api', namespace: 'default' },
+        spec: {
+          hosts: [host],
+          ports: [{ number: 80, name: 'http', protocol: 'HTTP' }],
+          resolution: 'STATIC',
+          endpoints: addresses.map((address) => ({ address })),
+        },
+      };
+      const destinationRule =
+        policy === undefined
+          ? []
+          : [
+              {
+                apiVersion: 'networking.istio.io/v1',
+                kind: 'DestinationRule',
+                metadata: { name: 'api', namespace: 'default' },
+                spec: { host, trafficPolicy: policy },
+              },
+            ];
+      const endpoints = Object.fromEntries(
+        behaviours.slice(0, addresses.length).map((b, i) => [addresses[i], b]),
+      );
+      const document = scenario({
+        name: 'generated',
+        seed,
+        duration: `${seconds}s`,
+        proxy: { workers },
+        ...(rtt === undefined ? {} : { network: { rtt } }),
+        endpoints,
+        traffic: [{ host, port: 80, rps: rate, ...shape, ...(arrivals === undefined ? {} : { arrivals }) }],
+        ...(change === undefined ? {} : { timeline: [trafficChange(...change)] }),
+      });
+      return { config: toYaml(serviceEntry, ...destinationRule, document) };
+    },
+  );
 }

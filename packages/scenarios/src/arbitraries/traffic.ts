@@ -1,4 +1,9 @@
-import { type DnsEntryInput, formatDurationMs, type TrafficSourceInput } from '@meshsim/core';
+import {
+  type DnsEntryInput,
+  formatDurationMs,
+  type TrafficPatchInput,
+  type TrafficSourceInput,
+} from '@meshsim/core';
 import fc, { type Arbitrary } from 'fast-check';
 import { dns } from '../dns.js';
 import { type RouteInput, traffic } from '../traffic.js';
@@ -47,6 +52,49 @@ const request = (host: Arbitrary<string>) =>
     )
     .map(([h, options]) => ({ host: h, ...options }));
 
+/** One rate shape (bursts, a ramp or a diurnal swing), as a source or a timeline patch writes it. */
+export type RateShapeInput = Pick<TrafficPatchInput, 'bursts' | 'ramp' | 'diurnal'>;
+
+/**
+ * One of bursts, a ramp or a diurnal swing, with rates up to `maxRps` and periods up to `maxPeriodMs`
+ * (defaults: 2 000 rps, 24 h), so a runnable simulation can keep its shapes short and cheap.
+ */
+export function rateShape(
+  constraints: { maxRps?: number; maxPeriodMs?: number } = {},
+): Arbitrary<RateShapeInput> {
+  const maxRps = constraints.maxRps ?? 2000;
+  const maxPeriodMs = constraints.maxPeriodMs ?? 86_400_000;
+  return fc.oneof(
+    fc
+      .tuple(fc.integer({ min: 1, max: Math.min(600_000, maxPeriodMs) }), share({ min: 0.001 }), rps(maxRps))
+      .map(([everyMs, fraction, burstRps]) => ({
+        bursts: {
+          every: formatDurationMs(everyMs),
+          length: formatDurationMs(Math.max(1, Math.floor(everyMs * fraction))),
+          rps: burstRps,
+        },
+      })),
+    fc
+      .tuple(
+        fc.integer({ min: 0, max: maxRps * 10 }).map((n) => n / 10),
+        duration({ minMs: 1, maxMs: Math.min(3_600_000, maxPeriodMs) }),
+      )
+      .map(([to, over]) => ({ ramp: { to, over } })),
+    fc
+      .tuple(
+        share(),
+        someOf({
+          period: duration({ minMs: 1, maxMs: maxPeriodMs }),
+          peak: duration({ maxMs: maxPeriodMs }),
+        }),
+      )
+      .map(([amplitude, options]) => ({ diurnal: { amplitude, ...options } })),
+  );
+}
+
+const arrivals = () =>
+  fc.option(fc.constantFrom('poisson' as const, 'constant' as const), { nil: undefined });
+
 /** A traffic source of any kind, to one of `hosts` (default: any host). */
 export function trafficSource(
   constraints: { hosts?: readonly string[] } = {},
@@ -58,14 +106,15 @@ export function trafficSource(
     fc.tuple(req, rate).map(([r, n]) => traffic.poisson({ ...r, rps: n })),
     fc.tuple(req, rate).map(([r, n]) => traffic.constant({ ...r, rps: n })),
     fc
-      .tuple(req, rate, fc.integer({ min: 1, max: 600_000 }), share({ min: 0.001 }), rate)
-      .map(([r, n, everyMs, fraction, burstRps]) =>
+      .tuple(req, rate, fc.integer({ min: 1, max: 600_000 }), share({ min: 0.001 }), rate, arrivals())
+      .map(([r, n, everyMs, fraction, burstRps, a]) =>
         traffic.bursts({
           ...r,
           rps: n,
           every: formatDurationMs(everyMs),
           length: formatDurationMs(Math.max(1, Math.floor(everyMs * fraction))),
           burstRps,
+          ...(a === undefined ? {} : { arrivals: a }),
         }),
       ),
     fc
@@ -74,11 +123,16 @@ export function trafficSource(
         rate,
         fc.integer({ min: 0, max: 20_000 }).map((n) => n / 10),
         duration({ minMs: 1, maxMs: 3_600_000 }),
+        arrivals(),
       )
-      .map(([r, from, to, over]) => traffic.ramp({ ...r, from, to, over })),
+      .map(([r, from, to, over, a]) =>
+        traffic.ramp({ ...r, from, to, over, ...(a === undefined ? {} : { arrivals: a }) }),
+      ),
     fc
-      .tuple(req, rate, share(), someOf({ period: duration({ minMs: 1 }), peak: duration() }))
-      .map(([r, n, amplitude, options]) => traffic.diurnal({ ...r, rps: n, amplitude, ...options })),
+      .tuple(req, rate, share(), someOf({ period: duration({ minMs: 1 }), peak: duration() }), arrivals())
+      .map(([r, n, amplitude, options, a]) =>
+        traffic.diurnal({ ...r, rps: n, amplitude, ...options, ...(a === undefined ? {} : { arrivals: a }) }),
+      ),
     fc
       .tuple(
         req,
