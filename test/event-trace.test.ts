@@ -172,6 +172,48 @@ describe('the trace invariants hold on real runs', () => {
     expect(report.clusters[DB]!.stats['outlier_detection.ejections_active']).toBe(14);
   });
 
+  it('ORIGINAL_DST: attempts go to the dialed address, ejected or not, and say so', () => {
+    // resolution NONE: the application resolves and dials; A always answers 503 and is ejected
+    // after two (cap 100 %), yet every request dialed to A still goes there (no balancing).
+    const [A, B] = ['10.20.0.5', '10.20.0.6'];
+    const { report, trace } = traced({
+      config: `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: { name: db, namespace: default }
+spec:
+  hosts: [db.internal.corp]
+  ports: [{ number: 80, name: http, protocol: HTTP }]
+  resolution: NONE
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: db, namespace: default }
+spec:
+  host: db.internal.corp
+  trafficPolicy:
+    outlierDetection: { consecutive5xxErrors: 2, interval: 1s, baseEjectionTime: 30s, maxEjectionPercent: 100 }
+`,
+      seed: 8,
+      duration: '5s',
+      dns: { 'db.internal.corp': { ttl: '30s', answers: [A, B], rotate: true } },
+      traffic: { host: 'db.internal.corp', rps: 50 },
+      endpoints: {
+        [A]: { latency: { constant: '2ms' }, errors: [{ status: 503, rate: 1 }] },
+        '*': { latency: { constant: '2ms' } },
+      },
+    });
+    expect(everyRequestEndsOnce({ unfinished: report.unfinished })(trace)).toEqual([]);
+    expect(noRequestToEjectedHost()(trace)).toEqual([]);
+    const ejectedAt = ofType(trace, 'eject').find((e) => e.host === `${A}:80`)!.tMs;
+    const attempts = ofType(trace, 'attempt');
+    expect(attempts.every((a) => a.originalDst === true && a.panic === false)).toBe(true);
+    const afterToA = attempts.filter((a) => a.host === `${A}:80` && a.tMs > ejectedAt);
+    expect(afterToA.length).toBeGreaterThan(0);
+    // Without the flag the same trace would look like the load balancer ignoring the ejection.
+    const unflagged = trace.map((e) => (e.type === 'attempt' ? { ...e, originalDst: false } : e));
+    expect(noRequestToEjectedHost()(unflagged)).toHaveLength(afterToA.length);
+  });
+
   it('circuit breaking: connections stay within maxConnections but for a pool opening its first', () => {
     const { report, trace } = traced(breakerSpec);
     expect(everyRequestEndsOnce({ unfinished: report.unfinished })(trace)).toEqual([]);
