@@ -29,6 +29,24 @@ describe('README', () => {
     );
   });
 
+  it('shows examples/trace-invariants.ts verbatim, so its trace example is the file the test runs', () => {
+    const block = blockAfter('<!-- This block is examples/trace-invariants.ts', 'ts');
+    expect(block).toBe(readFileSync('examples/trace-invariants.ts', 'utf8'));
+  });
+
+  it('runs the trace example: its invariants hold and the trace matches the report', async () => {
+    // Importing it runs assertInvariants, which throws on any violation.
+    const { report, trace } = await import('../examples/trace-invariants.js');
+    const count = (type: string) => trace.filter((e) => e.type === type).length;
+    expect(count('request')).toBe(report.client.total + report.unfinished);
+    expect(count('response')).toBe(report.client.total);
+    const cluster = report.clusters['outbound|80||api.flaky.example.com']!;
+    expect(count('attempt')).toBe(cluster.stats.upstream_rq_total);
+    // The flaky endpoint is ejected (five 503s in a row at 30 %: 0.3⁵ per run of five) a few times.
+    expect(count('eject')).toBe(cluster.ejections.length);
+    expect(count('eject')).toBeGreaterThan(0);
+  });
+
   it('gives both sacred commands, and .ci/run runs the test one exactly', () => {
     const run = 'npx -y pnpm@10 install && npx -y pnpm@10 meshsim run examples/payment-gateway.yaml';
     const test = 'npx -y pnpm@10 install && npx -y pnpm@10 test';

@@ -1,13 +1,18 @@
 // A property test a platform team would keep next to its DestinationRules: whatever outlier
 // settings and endpoint failures we throw at it, Envoy never ejects more hosts than
-// maxEjectionPercent allows, under the rule of the Istio version we run. Public API only.
-import { simulate } from '@meshsim/core';
+// maxEjectionPercent allows, under the rule of the Istio version we run; and, in the run's event
+// trace, no request goes to an ejected host outside panic and every request ends once within Istio's
+// default retries. Public API only.
+import { simulate, type TraceEvent } from '@meshsim/core';
 import { scenario, toSimulationSpec, toYaml, traffic } from '@meshsim/scenarios';
 import { outlierDetection, runnableEndpoint } from '@meshsim/scenarios/arbitraries';
 import {
   assertInvariants,
+  attemptsWithinRetries,
   ejectionsWithinMaxEjectionPercent,
+  everyRequestEndsOnce,
   maxEjectedHosts,
+  noRequestToEjectedHost,
 } from '@meshsim/scenarios/invariants';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -66,7 +71,17 @@ describe('maxEjectionPercent over random DestinationRules and failures', () => {
           ),
           traffic: traffic.poisson({ host: HOST, port: 80, rps: c.rps }),
         });
-        const report = simulate(toSimulationSpec(world, config(c.hosts, c.outlier)));
+        const trace: TraceEvent[] = [];
+        const report = simulate(toSimulationSpec(world, config(c.hosts, c.outlier)), {
+          trace: (e) => trace.push(e),
+        });
+        // No VirtualService: every version here retries twice by default.
+        assertInvariants(
+          trace,
+          everyRequestEndsOnce({ unfinished: report.unfinished }),
+          attemptsWithinRetries({ retries: 2 }),
+          noRequestToEjectedHost(),
+        );
         // Istio passes maxEjectionPercent on only when it is above 0; otherwise Envoy's default, 10 %.
         const max = c.outlier.maxEjectionPercent || 10;
         const rule = c.istioVersion === '1.18' ? 'legacy' : 'current';

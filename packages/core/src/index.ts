@@ -48,6 +48,7 @@ export {
 export type { ClusterReport, EjectionReport, HostReport, Report } from './observe/report.js';
 export { Flag, type FlagName, flagsText, responseFlagMeaning } from './observe/response-flags.js';
 export { MAX_TIMELINE_POINTS, type TimelinePoint } from './observe/timeline.js';
+export type { TraceEvent, TraceListener } from './observe/trace.js';
 export {
   planSimulation,
   type ScenarioSpecInput,

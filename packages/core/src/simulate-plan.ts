@@ -4,6 +4,7 @@ import { RandomStreams } from './kernel/random-streams.js';
 import { RecyclingTable } from './kernel/recycling-table.js';
 import { ClientObserver } from './observe/client-observer.js';
 import type { ClusterReport, Report } from './observe/report.js';
+import { type TraceListener, TraceRecorder } from './observe/trace.js';
 import { Router } from './router/router.js';
 import { Cluster } from './upstream/cluster.js';
 import {
@@ -13,6 +14,7 @@ import {
   PoolFailureReason,
 } from './upstream/connection-pool.js';
 import { DnsClusterResolver } from './upstream/dns-resolver.js';
+import type { Host } from './upstream/host.js';
 import { type EndpointBehaviour, EndpointServer } from './world/endpoint-server.js';
 import { SyntheticDns } from './world/synthetic-dns.js';
 import { OpenLoopSource } from './world/traffic-source.js';
@@ -28,6 +30,11 @@ export interface RunProgress {
 /** Observers of a run from outside the simulation; they never change what it computes. */
 export interface RunHooks {
   onProgress?: (progress: RunProgress) => void;
+  /**
+   * Receives the run's event trace as it happens: requests, responses, attempts (with the host's
+   * priority in panic or not), ejections and connections. Off by default; the report is the same.
+   */
+  trace?: TraceListener;
 }
 
 /**
@@ -38,6 +45,7 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
   const kernel = new Kernel({ maxEvents: plan.maxEvents });
   const streams = new RandomStreams(plan.seed);
   const client = new ClientObserver(plan.timelineBucketMs);
+  const trace = hooks.trace === undefined ? null : new TraceRecorder(kernel, hooks.trace);
 
   const servers = new Map<string, EndpointServer>();
   const serverFor = (address: string): EndpointServer => {
@@ -94,6 +102,7 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
     connectTimeoutEvent: connectionEvent((c) => c.pool!.onConnectFailed(c, PoolFailureReason.Timeout)),
     idleCheckEvent: connectionEvent((c) => c.pool!.onIdleCheck(c)),
     callbacks: { onPoolReady: () => {}, onPoolFailure: () => {}, isWaiting: () => false },
+    trace,
   };
   let ejectedHosts = 0;
   const clusters: Cluster[] = [];
@@ -101,8 +110,9 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
     const index = clusters.length;
     const detectorHost = {
       nowMs: () => kernel.nowMs,
-      onHealthChanged: (delta: number) => {
+      onHealthChanged: (delta: number, host: Host) => {
         clusters[index]!.priorities.recalculate();
+        if (trace !== null) trace.ejection(m.name, host.hostPort, delta > 0);
         ejectedHosts += delta;
         client.timeline.setEjectedHosts(kernel.nowMs, ejectedHosts);
       },
@@ -156,6 +166,7 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
     },
   );
   context.callbacks = router;
+  router.trace = trace;
   // A source's request shapes: one draw per request from its own stream when there are several.
   const mixRngs = plan.traffic.map((_, i) => streams.get(`traffic/${i}/mix`));
   const mixTotals = plan.traffic.map((t) => t.mix.reduce((s, m) => s + m.weight, 0));

@@ -42,6 +42,7 @@ function rig(hosts: number, workers: number) {
     connectRefusedEvent: ev((c) => c.pool!.onConnectFailed(c, PoolFailureReason.RemoteConnectionFailure)),
     connectTimeoutEvent: ev((c) => c.pool!.onConnectFailed(c, PoolFailureReason.Timeout)),
     idleCheckEvent: ev((c) => c.pool!.onIdleCheck(c)),
+    trace: null,
   };
   const server = new EndpointServer(
     '10.0.0.1',
@@ -49,6 +50,7 @@ function rig(hosts: number, workers: number) {
     new RandomStreams(1).get('x'),
   );
   const settings = {
+    cluster: 'outbound|80||test',
     connectTimeoutMs: 10_000,
     tlsHandshakeRtts: 0,
     maxRequestsPerConnection: 0,

@@ -126,6 +126,19 @@ describe('noRequestToEjectedHost', () => {
     ]);
   });
 
+  it('holds for an ORIGINAL_DST attempt: the dialed address, which no load balancer filters', () => {
+    const dialed: TraceEvent = {
+      type: 'attempt',
+      tMs: 2,
+      request: 9,
+      cluster: CLUSTER,
+      host: '10.0.0.1:80',
+      panic: false,
+      originalDst: true,
+    };
+    expect(noRequestToEjectedHost()([eject(1), dialed])).toEqual([]);
+  });
+
   it('keeps clusters apart', () => {
     const other: TraceEvent = { type: 'eject', tMs: 0, cluster: 'outbound|80||other', host: '10.0.0.1:80' };
     expect(noRequestToEjectedHost()([other, attempt(1, 1)])).toEqual([]);

@@ -4,6 +4,7 @@ import type { Rng } from '../kernel/random-streams.js';
 import { RecyclingTable } from '../kernel/recycling-table.js';
 import type { ClientObserver } from '../observe/client-observer.js';
 import { Flag, flagsText } from '../observe/response-flags.js';
+import type { TraceRecorder } from '../observe/trace.js';
 import type { Cluster } from '../upstream/cluster.js';
 import { type Connection, type PoolCallbacks, PoolFailureReason } from '../upstream/connection-pool.js';
 import type { Host } from '../upstream/host.js';
@@ -29,6 +30,8 @@ export class Router implements PoolCallbacks {
   readonly requests = new RecyclingTable((id) => new ClientRequest(id));
   /** Requests started and not yet answered. */
   inFlight = 0;
+  /** The run's event trace, when one is recorded. */
+  trace: TraceRecorder | null = null;
   private nextAttemptTag = 1;
   private readonly responseEvent: number;
   private readonly perTryTimeoutEvent: number;
@@ -61,6 +64,7 @@ export class Router implements PoolCallbacks {
   /** An application request arrives on the sidecar and matched `routeIndex`; `hash` from its hash policy. */
   startRequest(routeIndex: number, hash: RequestHash | null = null, source = -1): void {
     const req = this.requests.allocate();
+    if (this.trace !== null) this.trace.request(req.id);
     req.hash = hash;
     req.source = source;
     const route = this.routes[routeIndex]!;
@@ -146,6 +150,7 @@ export class Router implements PoolCallbacks {
       this.finish(req, 503, Flag.UH);
       return;
     }
+    if (this.trace !== null) traceAttempt(this.trace, req, cluster, host);
     req.attemptedHosts[req.attemptedCount++] = host;
     req.host = host;
     req.attemptTag = this.nextAttemptTag++;
@@ -348,12 +353,21 @@ export class Router implements PoolCallbacks {
     if (req.globalTimer !== -1) this.kernel.cancel(req.globalTimer);
     this.abandonAttempt(req);
     if (req.cluster >= 0) this.releaseRetry(req, this.clusters[req.cluster]!);
-    this.client.record(now, now - req.arrivalMs, status, flagsText(flags));
+    const text = flagsText(flags);
+    this.client.record(now, now - req.arrivalMs, status, text);
+    if (this.trace !== null) this.trace.response(req.id, status, text);
     this.inFlight--;
     const source = req.source;
     this.requests.release(req);
     this.onAnswered(source);
   }
+}
+
+/** The pick's priority was in panic when the host's is: a priority's picker holds only its own hosts. */
+function traceAttempt(trace: TraceRecorder, req: ClientRequest, cluster: Cluster, host: Host): void {
+  const originalDst = req.dialedAddress !== null;
+  const panic = !originalDst && cluster.priorities.panic[host.priority] === 1;
+  trace.attempt(req.id, cluster.name, host.hostPort, panic, originalDst);
 }
 
 function chargeHostError(host: Host | null, status: number): void {

@@ -42,6 +42,7 @@ export class Cluster {
   ) {
     this.resources = new ResourceManager(model.circuitBreakers);
     this.connectionSettings = {
+      cluster: model.name,
       connectTimeoutMs: model.connectTimeoutMs,
       // Istio caps upstream TLS at 1.3: one round trip, full or resumed (E.3).
       tlsHandshakeRtts: model.tlsMode === 'DISABLE' ? 0 : 1,

@@ -2,6 +2,7 @@ import type { EventHandle } from '../kernel/event-queue.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { RecyclingTable } from '../kernel/recycling-table.js';
 import type { ClusterStats } from '../observe/cluster-stats.js';
+import type { TraceRecorder } from '../observe/trace.js';
 import type { EndpointServer } from '../world/endpoint-server.js';
 import type { ResourceManager } from './circuit-breakers.js';
 import type { Host } from './host.js';
@@ -69,6 +70,8 @@ export interface PoolContext {
   readonly idleCheckEvent: number;
   readonly connections: ConnectionTable;
   readonly callbacks: PoolCallbacks;
+  /** The run's event trace, when one is recorded. */
+  readonly trace: TraceRecorder | null;
 }
 
 /** Envoy's happy-eyeballs delay before trying a logical host's next address. */
@@ -79,6 +82,8 @@ export type ConnectOutcome = 'ok' | 'refuse' | 'blackhole' | 'tlsError';
 
 /** How a cluster's connections are set up and retired (from the DestinationRule). */
 export interface ConnectionSettings {
+  /** The cluster's name, `outbound|PORT|SUBSET|HOST` (for the event trace). */
+  cluster: string;
   connectTimeoutMs: number;
   /** Round trips the TLS handshake adds after TCP's (0 without TLS origination; TLS 1.3: 1). */
   tlsHandshakeRtts: number;
@@ -252,6 +257,7 @@ export class ConnectionPool {
   }
 
   private destroy(conn: Connection): void {
+    if (this.context.trace !== null) this.context.trace.connectionClosed(conn.id, this.settings.cluster);
     if (conn.idleTimer !== -1) this.context.kernel.cancel(conn.idleTimer);
     this.total--;
     this.resources.connections--;
@@ -312,6 +318,8 @@ export class ConnectionPool {
     conn.state = ConnectionState.Connecting;
     conn.pool = this;
     conn.remainingStreams = this.settings.maxRequestsPerConnection;
+    if (this.context.trace !== null)
+      this.context.trace.connectionOpened(conn.id, this.settings.cluster, this.host.hostPort, this.worker);
     this.connecting++;
     this.total++;
     this.resources.connections++;

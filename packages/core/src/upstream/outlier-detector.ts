@@ -12,8 +12,8 @@ import { OutlierHostMonitor, type SuccessRateBuckets } from './outlier-host-moni
 /** What the detector needs from the rest of the cluster: the clock and health-change notification. */
 export interface OutlierDetectorHost {
   nowMs(): number;
-  /** A host was ejected or returned: the priority set must be recomputed. */
-  onHealthChanged(ejectedHostsDelta: number): void;
+  /** `host` was ejected (+1) or returned (−1): the priority set must be recomputed. */
+  onHealthChanged(ejectedHostsDelta: number, host: Host): void;
 }
 
 const STAT_SUFFIX: Record<OutlierEjectionType, string> = {
@@ -66,7 +66,7 @@ export class OutlierDetector {
       this.ejections[monitor.openEjection]!.untilMs = now;
       monitor.openEjection = -1;
       host.ejected = false;
-      this.owner.onHealthChanged(-1);
+      this.owner.onHealthChanged(-1, host);
     }
     monitor.removed = true;
   }
@@ -179,7 +179,7 @@ export class OutlierDetector {
     if (monitor.ejectTimeBackoff * base < max + base) monitor.ejectTimeBackoff++;
     monitor.openEjection = this.ejections.length;
     this.ejections.push({ host: monitor.host.hostPort, atMs: now, untilMs: null, type });
-    this.owner.onHealthChanged(+1);
+    this.owner.onHealthChanged(+1, monitor.host);
   }
 
   private unejectHost(monitor: OutlierHostMonitor, now: number): void {
@@ -190,7 +190,7 @@ export class OutlierDetector {
     monitor.ejectedMs += now - monitor.lastEjectionMs;
     this.ejections[monitor.openEjection]!.untilMs = now;
     monitor.openEjection = -1;
-    this.owner.onHealthChanged(-1);
+    this.owner.onHealthChanged(-1, monitor.host);
   }
 
   /** The interval timer: uneject, roll the success-rate buckets, run the rate detectors, decay back-off. */

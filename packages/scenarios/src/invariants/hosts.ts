@@ -5,8 +5,10 @@ const EJECTED = 'noRequestToEjectedHost';
 
 /**
  * No attempt goes to a host between its `eject` and `uneject`, unless the load balancer picked it
- * in panic (the attempt's `panic` flag; Istio disables panic when outlierDetection is set and
- * minHealthPercent is 0, ENVOY-SEMANTICS C.3).
+ * in panic (the attempt's `panic` flag: the chosen priority's healthy share was under
+ * minHealthPercent while the priorities together were under 100 % available; Istio disables panic
+ * when outlierDetection is set and minHealthPercent is 0, ENVOY-SEMANTICS C.3), or an ORIGINAL_DST
+ * cluster sent it to the dialed address (`originalDst`: no load balancer filters by health there).
  */
 export function noRequestToEjectedHost(): Invariant<Trace> {
   return (trace) => {
@@ -23,6 +25,7 @@ export function noRequestToEjectedHost(): Invariant<Trace> {
       else if (
         event.type === 'attempt' &&
         event.panic !== true &&
+        event.originalDst !== true &&
         ejected.get(event.cluster)?.has(event.host)
       ) {
         violations.push({

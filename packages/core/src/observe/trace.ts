@@ -1,0 +1,93 @@
+/**
+ * A run's event trace, in the engine's order: events at the same `tMs` are in the order they
+ * happened. `request` and `connection` ids are unique per run (the engine's recycled slots are
+ * not, so the recorder numbers them afresh). What the trace invariants of `@meshsim/scenarios`
+ * read; `simulate(spec, { trace })` streams it.
+ */
+export type TraceEvent =
+  /** A client request arrives at the sidecar. */
+  | { type: 'request'; tMs: number; request: number }
+  /** The client gets its answer: the request ends. `flags` as in access logs (`-` for none). */
+  | { type: 'response'; tMs: number; request: number; status: number; flags: string }
+  /**
+   * An upstream attempt of `request` is sent to `host` (`address:port`) of `cluster`: the load
+   * balancer picked it. `panic`: the host's priority was in panic, so the pick ignored health
+   * (absent means not). `originalDst`: an ORIGINAL_DST cluster (`resolution: NONE`) took the address
+   * the application dialed, which no load balancer filters by health.
+   */
+  | {
+      type: 'attempt';
+      tMs: number;
+      request: number;
+      cluster: string;
+      host: string;
+      panic?: boolean;
+      originalDst?: boolean;
+    }
+  /** The outlier detector ejects `host`: it leaves the load balancer's healthy set. */
+  | { type: 'eject'; tMs: number; cluster: string; host: string }
+  /** `host` is no longer ejected: its ejection time is over, or a DNS refresh removed it. */
+  | { type: 'uneject'; tMs: number; cluster: string; host: string }
+  /** A connection of the pool (worker, host) starts connecting. */
+  | { type: 'cx-open'; tMs: number; cluster: string; host: string; worker: number; connection: number }
+  /** That connection is closed (or failed to connect). */
+  | { type: 'cx-close'; tMs: number; cluster: string; connection: number };
+
+/** Receives each event of a run as it happens; it must not expect the object to be reused or kept. */
+export type TraceListener = (event: TraceEvent) => void;
+
+/**
+ * Turns the engine's emit points into `TraceEvent`s for a listener. Built only when a run is
+ * traced, so an untraced run pays one null check per emit point and allocates nothing.
+ */
+export class TraceRecorder {
+  /** Run-unique ids by recycled slot: the request (connection) now in slot i. */
+  private readonly requestIds: number[] = [];
+  private readonly connectionIds: number[] = [];
+  private nextRequest = 1;
+  private nextConnection = 1;
+
+  constructor(
+    private readonly clock: { readonly nowMs: number },
+    private readonly listener: TraceListener,
+  ) {}
+
+  request(slot: number): void {
+    const request = this.nextRequest++;
+    this.requestIds[slot] = request;
+    this.listener({ type: 'request', tMs: this.clock.nowMs, request });
+  }
+
+  response(slot: number, status: number, flags: string): void {
+    const request = this.requestIds[slot]!;
+    this.listener({ type: 'response', tMs: this.clock.nowMs, request, status, flags });
+  }
+
+  attempt(slot: number, cluster: string, host: string, panic: boolean, originalDst: boolean): void {
+    const request = this.requestIds[slot]!;
+    this.listener({
+      type: 'attempt',
+      tMs: this.clock.nowMs,
+      request,
+      cluster,
+      host,
+      panic,
+      ...(originalDst ? { originalDst } : {}),
+    });
+  }
+
+  ejection(cluster: string, host: string, ejected: boolean): void {
+    this.listener({ type: ejected ? 'eject' : 'uneject', tMs: this.clock.nowMs, cluster, host });
+  }
+
+  connectionOpened(slot: number, cluster: string, host: string, worker: number): void {
+    const connection = this.nextConnection++;
+    this.connectionIds[slot] = connection;
+    this.listener({ type: 'cx-open', tMs: this.clock.nowMs, cluster, host, worker, connection });
+  }
+
+  connectionClosed(slot: number, cluster: string): void {
+    const connection = this.connectionIds[slot]!;
+    this.listener({ type: 'cx-close', tMs: this.clock.nowMs, cluster, connection });
+  }
+}
