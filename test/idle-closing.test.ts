@@ -1,4 +1,4 @@
-import { simulate } from '@meshsim/core';
+import { planSimulation, runPlan, simulate, whyNotes } from '@meshsim/core';
 import { describe, expect, it } from 'vitest';
 import { CLUSTER, hostsYaml } from './fixtures/hosts.js';
 
@@ -46,7 +46,7 @@ describe('servers that close idle keep-alive connections (the keep-alive race)',
     expect(warm.clusters[CLUSTER]!.stats.upstream_cx_total).toBe(1);
     // 4800 ms: sends at 0, 5205 (caught at 5405), 10205 (cold), … alternating as above.
     const caught = closedLoop('4800ms');
-    expect(caught.client.byFlag['UC']).toBe(caught.client.total / 2);
+    expect(caught.client.byFlag.UC).toBe(caught.client.total / 2);
   });
 
   it('retryOn: reset retries the caught request on a fresh connection: the client sees 200', () => {
@@ -124,7 +124,7 @@ describe('the keep-alive race under low-rate Poisson traffic', () => {
       s.upstream_rq_total! -
       s.upstream_rq_pending_total! +
       (s.upstream_cx_destroy_remote! - s.upstream_cx_destroy_remote_with_active_rq!);
-    const caught = r.client.byFlag['UC'] ?? 0;
+    const caught = r.client.byFlag.UC ?? 0;
     expect(caught).toBe(s.upstream_cx_destroy_remote_with_active_rq);
     // Binomial(n, p), 4 standard deviations (n ≈ 13,600 over 20 h: mean ≈ 204, sd ≈ 14).
     const mean = idlePeriods * p;
@@ -135,9 +135,34 @@ describe('the keep-alive race under low-rate Poisson traffic', () => {
 
   it('with the sidecar idleTimeout at 4 s (below 5 s − rtt) the same traffic sees no 503', () => {
     const r = poisson('connectionPool: { tcp: { maxConnections: 1 }, http: { idleTimeout: 4s } }');
-    expect(r.client.byFlag['UC']).toBeUndefined();
+    expect(r.client.byFlag.UC).toBeUndefined();
     expect(r.client.errorRate).toBe(0);
     expect(r.clusters[CLUSTER]!.stats.upstream_cx_idle_timeout).toBeGreaterThan(0);
     expect(r.clusters[CLUSTER]!.stats.upstream_cx_destroy_remote).toBe(0);
+  });
+});
+
+describe('the report says why', () => {
+  it('names the idle-closing endpoint and the sidecar setting that avoids the race', () => {
+    const config = `${hostsYaml(1)}---
+apiVersion: meshsim.dev/v1alpha1
+kind: Scenario
+metadata: { name: idle-race }
+spec:
+  duration: 60s
+  proxy: { workers: 1 }
+  network: { rtt: 200ms }
+  endpoints:
+    "*": { latency: { constant: 5ms }, idleTimeout: 5s }
+  traffic:
+    - { host: api.example.com, port: 80, clients: 1, thinkTime: 4900ms }
+`;
+    const { plan, loaded } = planSimulation({ config });
+    const report = runPlan(plan!);
+    expect(report.client.byFlag.UC).toBe(6);
+    const note = whyNotes(report, { plan: plan!, loaded }).find((n) => n.text.startsWith('10.0.0.1:80'));
+    expect(note?.text).toContain('closes connections idle 5s');
+    expect(note?.text).toContain('connectionPool.http.idleTimeout');
+    expect(note?.at).toMatch(/:\d+ spec\.endpoints\["\*"\]$/);
   });
 });
