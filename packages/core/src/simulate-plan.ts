@@ -1,4 +1,5 @@
 import type { FlapPlan, RunPlan } from './config/run-plan.js';
+import type { EventHandle } from './kernel/event-queue.js';
 import { Kernel } from './kernel/kernel.js';
 import { RandomStreams } from './kernel/random-streams.js';
 import { RecyclingTable } from './kernel/recycling-table.js';
@@ -15,6 +16,7 @@ import {
 } from './upstream/connection-pool.js';
 import { DnsClusterResolver } from './upstream/dns-resolver.js';
 import type { Host } from './upstream/host.js';
+import { defaultBehaviour, patchBehaviour } from './world/endpoint-patch.js';
 import { type EndpointBehaviour, EndpointServer } from './world/endpoint-server.js';
 import { SyntheticDns } from './world/synthetic-dns.js';
 import { OpenLoopSource } from './world/traffic-source.js';
@@ -54,39 +56,68 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
       server = new EndpointServer(address, plan.endpointFor(address), streams.get(`endpoint/${address}`));
       servers.set(address, server);
       const flap = plan.flapFor(address);
-      if (flap !== null) startFlapping(server, flap);
+      // A server made just now has no connections yet: nothing to close.
+      if (flap !== null) server.apply(flapBehaviour(startFlapping(server, flap, server.behaviour, 0)));
     }
     return server;
   };
 
   // Flapping endpoints: the cycle lays `down` over the endpoint's own behaviour, which the timeline
   // may change meanwhile. Created lazily with their server, so each starts where its cycle is now.
-  const flaps: Array<{ server: EndpointServer; flap: FlapPlan; up: EndpointBehaviour; down: boolean }> = [];
-  const flapping = new Map<EndpointServer, (typeof flaps)[number]>();
-  const flapBehaviour = (f: (typeof flaps)[number]): EndpointBehaviour =>
-    f.down ? { ...f.up, ...f.flap.down } : f.up;
+  interface Flapping {
+    server: EndpointServer;
+    flap: FlapPlan;
+    up: EndpointBehaviour;
+    down: boolean;
+    timer: EventHandle;
+    /** Its place in `flaps`, which its events carry. */
+    index: number;
+  }
+  const flaps: Flapping[] = [];
+  const flapping = new Map<EndpointServer, Flapping>();
+  const flapBehaviour = (f: Flapping): EndpointBehaviour =>
+    f.down ? patchBehaviour(f.up, f.flap.down) : f.up;
   const flapEvent = kernel.defineEvent((i) => {
     const f = flaps[i]!;
     f.down = !f.down;
     changeBehaviour(f.server, flapBehaviour(f));
-    kernel.scheduleIn(f.down ? f.flap.periodMs - f.flap.upMs : f.flap.upMs, flapEvent, i);
+    f.timer = kernel.scheduleIn(f.down ? f.flap.periodMs - f.flap.upMs : f.flap.upMs, flapEvent, i);
   });
-  function startFlapping(server: EndpointServer, flap: FlapPlan): void {
-    const position = (((kernel.nowMs + flap.offsetMs) % flap.periodMs) + flap.periodMs) % flap.periodMs;
-    const f = { server, flap, up: server.behaviour, down: position >= flap.upMs };
-    flaps.push(f);
-    flapping.set(server, f);
-    // A server made just now has no connections yet: nothing to close.
-    if (f.down) server.apply(flapBehaviour(f));
+  /**
+   * Starts (or restarts) `server`'s cycle over `up`, at `offsetMs` into it when the clock read
+   * `originMs` (0 for the Scenario's endpoints, the change's time for the timeline's).
+   */
+  function startFlapping(
+    server: EndpointServer,
+    flap: FlapPlan,
+    up: EndpointBehaviour,
+    originMs: number,
+  ): Flapping {
+    const position =
+      (((kernel.nowMs - originMs + flap.offsetMs) % flap.periodMs) + flap.periodMs) % flap.periodMs;
+    let f = flapping.get(server);
+    if (f === undefined) {
+      f = { server, flap, up, down: false, timer: -1, index: flaps.length };
+      flaps.push(f);
+      flapping.set(server, f);
+    }
+    kernel.cancel(f.timer);
+    f.flap = flap;
+    f.up = up;
+    f.down = position >= flap.upMs;
+    f.timer = -1;
     // duty 0 or 1: never changes.
     if (flap.upMs > 0 && flap.upMs < flap.periodMs) {
-      kernel.scheduleIn(
-        f.down ? flap.periodMs - position : flap.upMs - position,
-        flapEvent,
-        flaps.length - 1,
-      );
+      const inMs = f.down ? flap.periodMs - position : flap.upMs - position;
+      f.timer = kernel.scheduleIn(inMs, flapEvent, f.index);
     }
+    return f;
   }
+  const stopFlapping = (f: Flapping) => {
+    kernel.cancel(f.timer);
+    f.timer = -1;
+    flapping.delete(f.server);
+  };
 
   const connections = new RecyclingTable((id) => new Connection(id));
   const connectionEvent = (handle: (conn: Connection) => void) =>
@@ -236,18 +267,20 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
         const server = serverFor(address);
         const f = flapping.get(server);
         const own = f === undefined ? server.behaviour : f.up;
-        const base = action.replace
-          ? {
-              latency: own.latency,
-              errors: [],
-              connect: 'ok' as const,
-              resetRate: 0,
-              rttMs: plan.networkRttMs,
-            }
-          : own;
-        const up = { ...base, ...action.patch };
-        if (f !== undefined) f.up = up;
-        changeBehaviour(server, f === undefined ? up : flapBehaviour(f));
+        const base = action.replace ? defaultBehaviour(own.latency, plan.networkRttMs) : own;
+        const up = patchBehaviour(base, action.patch);
+        const flap = action.patch.flap;
+        if (flap !== undefined && f !== undefined) stopFlapping(f);
+        if (flap !== undefined && flap !== null) {
+          // A flap set on the timeline starts its cycle now, `offset` into it.
+          changeBehaviour(server, flapBehaviour(startFlapping(server, flap, up, kernel.nowMs)));
+        } else if (flap === undefined && f !== undefined) {
+          // The cycle goes on over the changed behaviour.
+          f.up = up;
+          changeBehaviour(server, flapBehaviour(f));
+        } else {
+          changeBehaviour(server, up);
+        }
       }
     } else if (action.kind === 'dns') {
       dns.patch(action.name, action);

@@ -46,7 +46,7 @@ function rig(hosts: number, workers: number) {
   };
   const server = new EndpointServer(
     '10.0.0.1',
-    { latency: new Constant(5), errors: [], rttMs: 1, connect: 'ok', resetRate: 0 },
+    { latency: new Constant(5), errors: [], rttMs: 1, connect: 'ok', resetRate: 0, idleTimeoutMs: 0 },
     new RandomStreams(1).get('x'),
   );
   const settings = {

@@ -124,16 +124,29 @@ function refusals(spec: Omit<SimulationSpec, 'config'>): string[] {
 const API = { host: 'api.example.com', port: 80 };
 
 describe('simulate() refuses, naming the field, what the builders express but the engine does not model yet', () => {
-  const ENDPOINTS: ReadonlyArray<[string, Endpoint, string[]]> = [
-    ['idleClosing', endpoint.idleClosing({ idleTimeout: '1s' }), ['idleTimeout: not modelled yet']],
-  ];
-
-  it.each(ENDPOINTS)('endpoint.%s', (_, behaviour, expected) => {
+  it('a timeline queue on an endpoint with no concurrency, and a tlsReason without connect: tlsError', () => {
     const problems = refusals({
-      endpoints: { '192.0.2.2': behaviour },
+      endpoints: { '192.0.2.2': endpoint.capacityLimited({ concurrency: 2 }) },
       traffic: traffic.poisson({ ...API, rps: 1 }),
+      timeline: [
+        at('1s')
+          .endpoint('192.0.2.1')
+          .set({ queue: { size: 5 } }),
+        // Fine: 192.0.2.2 has concurrency of its own; and a connect: tlsError in the same patch.
+        at('1s')
+          .endpoint('192.0.2.2')
+          .set({ queue: { size: 5 } }),
+        at('2s').endpoint('192.0.2.3').set({ connect: 'tlsError', tlsReason: 'HANDSHAKE_FAILURE' }),
+        // Already tlsError from the change before it in time, though written after it.
+        at('4s').endpoint('192.0.2.3').set({ tlsReason: 'WRONG_VERSION_NUMBER' }),
+        at('3s').endpoint('192.0.2.1').set({ tlsReason: 'WRONG_VERSION_NUMBER' }),
+        at('3s').endpoint('192.0.2.1').becomes(endpoint.healthy()),
+      ],
     });
-    expect(problems).toEqual(expected.map((p) => `spec.endpoints["192.0.2.2"].${p}`));
+    expect(problems).toEqual([
+      'spec.timeline[0].set.queue: applies only with concurrency, and 192.0.2.1 at 1s has none',
+      'spec.timeline[4].set.tlsReason: applies only with connect: tlsError, and 192.0.2.1 at 3s has connect: ok',
+    ]);
   });
 
   it('a timeline change to what a source requests (its path), not to its rate', () => {
@@ -158,7 +171,7 @@ describe('simulate() refuses, naming the field, what the builders express but th
     expect(problems).toEqual(['spec.timeline[0].locality: no simulated endpoint is in this locality']);
   });
 
-  it('while slow and brownout, built from latency and errors, run', () => {
+  it('while slow, brownout and idleClosing run', () => {
     const report = simulate({
       config: SERVICE_ENTRY,
       duration: '5s',
@@ -166,6 +179,7 @@ describe('simulate() refuses, naming the field, what the builders express but th
       endpoints: {
         '192.0.2.1': endpoint.slow({ latency: { constant: '300ms' } }),
         '192.0.2.2': endpoint.brownout({ latency: { constant: '300ms' }, rate: 1 }),
+        '192.0.2.3': endpoint.idleClosing({ idleTimeout: '1s' }),
       },
       traffic: traffic.poisson({ ...API, rps: 30 }),
     });

@@ -15,7 +15,7 @@ import { planRateShape } from './rate-shape-plan.js';
 import type { FlapPlan, RunPlan, TrafficPlan } from './run-plan.js';
 import type { Scenario, ScenarioSpec } from './schema/scenario.js';
 import type { EndpointBehaviour as EndpointSpec, Latency } from './schema/scenario-endpoint.js';
-import { planEndpointPatch, planTimeline } from './timeline-plan.js';
+import { checkPatchNeeds, planFlap, planTimeline, stateOf } from './timeline-plan.js';
 import { translateCluster } from './translate-cluster.js';
 import {
   type ClusterResolver,
@@ -49,8 +49,6 @@ function latencyDistribution(latency: Latency | undefined): Distribution {
   return new LogNormal(latency.median.ms, latency.p99.ms);
 }
 
-/** Behaviours the Scenario contract names but this version does not simulate: refused loudly, not ignored. */
-const UNMODELLED_ENDPOINT_FIELDS = ['idleTimeout'] as const;
 /**
  * Turns loaded resources and a Scenario into a runnable plan: the clusters the traffic reaches, as
  * Istio would build them for a caller in `proxy.namespace`, and the synthetic world. Returns every
@@ -76,8 +74,9 @@ export function buildRunPlan(
 
   if (spec.traffic.length === 0) at(['traffic'], 'error', 'the Scenario has no traffic to simulate');
   for (const [address, e] of Object.entries(spec.endpoints)) {
-    for (const field of UNMODELLED_ENDPOINT_FIELDS) {
-      if (e[field] !== undefined) at(['endpoints', address, field], 'error', 'not modelled yet');
+    if (e.flap !== undefined) {
+      const path = ['endpoints', address, 'flap', 'down'];
+      checkPatchNeeds(e.flap.down, stateOf(e), address, path, (p, m) => at(p, 'error', m));
     }
     const total = (e.errors ?? []).reduce((s, x) => s + x.rate, 0);
     if (total > 1 + 1e-12)
@@ -295,15 +294,11 @@ export function buildRunPlan(
   const flaps = new Map<string, FlapPlan>();
   for (const [address, e] of Object.entries(spec.endpoints)) {
     if (e.flap === undefined) continue;
-    const down = planEndpointPatch(
-      e.flap.down,
-      ['endpoints', address, 'flap', 'down'],
-      false,
-      latencyDistribution,
-      (path, message) => at(path, 'error', message),
+    const path = ['endpoints', address, 'flap'];
+    flaps.set(
+      address,
+      planFlap(e.flap, path, latencyDistribution, (p, message) => at(p, 'error', message)),
     );
-    const periodMs = e.flap.period.ms;
-    flaps.set(address, { periodMs, upMs: e.flap.duty * periodMs, offsetMs: e.flap.offset?.ms ?? 0, down });
   }
   // A day of 1 s buckets would be 86,400 points: the bucket widens to keep the timeline bounded.
   const requestedBucketMs = spec.report.timelineBucket.ms;
@@ -334,6 +329,7 @@ export function buildRunPlan(
             queueSize: e.queue?.size ?? Infinity,
             status: e.queue?.status ?? 503,
           },
+    idleTimeoutMs: e?.idleTimeout?.ms ?? 0,
   });
   const plan: RunPlan = {
     scenario: scenario.name,

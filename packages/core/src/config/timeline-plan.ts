@@ -7,10 +7,12 @@ import type { ClusterModel } from './envoy-model.js';
 import type { FieldPath } from './positions.js';
 import { tokenBucketOf } from './rate-limit.js';
 import { planRateShape } from './rate-shape-plan.js';
+import type { FlapPlan } from './run-plan.js';
 import type { ScenarioSpec } from './schema/scenario.js';
 import type {
   EndpointBehaviourPatch,
   EndpointBehaviour as EndpointSpec,
+  Flap,
   Latency,
 } from './schema/scenario-endpoint.js';
 
@@ -22,6 +24,13 @@ export interface EndpointPatch {
   connect?: ConnectOutcome;
   resetRate?: number;
   rateLimit?: EndpointBehaviour['rateLimit'];
+  /** New worker slots; null (a `becomes` without one): unlimited. The queue is kept unless `queue` is set. */
+  concurrency?: number | null;
+  queue?: { size: number; status: number };
+  /** The server's keep-alive idle timeout in ms; 0 = never. */
+  idleTimeoutMs?: number;
+  /** A flap cycle starting at the change; null (a `becomes` without one): flapping stops. */
+  flap?: FlapPlan | null;
 }
 
 /** One change to the world at `atMs`, as the engine applies it. */
@@ -41,9 +50,6 @@ export type TimelineAction = { atMs: number; phase: string | null } & (
 
 /** Traffic fields a timeline patch can change (the rate and how arrivals are spread), not the requests. */
 const CHANGEABLE_TRAFFIC_FIELDS = new Set(['rps', 'arrivals', 'bursts', 'ramp', 'diurnal']);
-
-/** Endpoint fields a timeline patch may not change yet (they are refused for the endpoints too). */
-const UNMODELLED_PATCH_FIELDS = ['concurrency', 'queue', 'idleTimeout', 'flap', 'tlsReason'] as const;
 
 /** Addresses whose locality is `locality` or inside it (`region`, `region/zone`, `region/zone/subzone`). */
 function addressesIn(locality: string, clusters: readonly ClusterModel[], spec: ScenarioSpec): string[] {
@@ -68,9 +74,6 @@ export function planEndpointPatch(
   latencyOf: (l: Latency | undefined) => Distribution,
   error: (path: FieldPath, message: string) => void,
 ): EndpointPatch {
-  for (const field of UNMODELLED_PATCH_FIELDS) {
-    if (p[field as keyof typeof p] !== undefined) error([...path, field], 'not modelled yet');
-  }
   const patch: EndpointPatch = {};
   if (p.latency !== undefined || whole) patch.latency = latencyOf(p.latency);
   if (p.errors !== undefined || whole) patch.errors = p.errors ?? [];
@@ -79,7 +82,101 @@ export function planEndpointPatch(
   if (p.reset !== undefined || whole) patch.resetRate = p.reset?.rate ?? 0;
   // A new limiter starts with a full bucket; `becomes` without one drops the old.
   if (p.rateLimit !== undefined) patch.rateLimit = tokenBucketOf(p.rateLimit);
+  if (p.concurrency !== undefined || whole) patch.concurrency = p.concurrency ?? null;
+  if (p.queue !== undefined) patch.queue = { size: p.queue.size, status: p.queue.status };
+  if (p.idleTimeout !== undefined || whole) patch.idleTimeoutMs = p.idleTimeout?.ms ?? 0;
+  if (p.flap !== undefined || whole)
+    patch.flap = p.flap === undefined ? null : planFlap(p.flap, [...path, 'flap'], latencyOf, error);
   return patch;
+}
+
+/** A `flap` as the engine cycles it; its `down` is a patch laid over the endpoint's own behaviour. */
+export function planFlap(
+  flap: Flap,
+  path: FieldPath,
+  latencyOf: (l: Latency | undefined) => Distribution,
+  error: (path: FieldPath, message: string) => void,
+): FlapPlan {
+  const down = planEndpointPatch(flap.down, [...path, 'down'], false, latencyOf, error);
+  const periodMs = flap.period.ms;
+  return { periodMs, upMs: flap.duty * periodMs, offsetMs: flap.offset?.ms ?? 0, down };
+}
+
+/** What a patch's dependent fields need of the endpoint it lands on. */
+interface EndpointState {
+  connect: ConnectOutcome;
+  concurrency: boolean;
+}
+
+/**
+ * A patch's `queue` needs concurrency and its `tlsReason` needs connect: tlsError, in the patch or
+ * already on the endpoint: reports the first missing one for `address` in `state`.
+ */
+export function checkPatchNeeds(
+  p: EndpointBehaviourPatch,
+  state: EndpointState,
+  where: string,
+  path: FieldPath,
+  error: (path: FieldPath, message: string) => void,
+): void {
+  const connect = p.connect ?? state.connect;
+  if (p.tlsReason !== undefined && connect !== 'tlsError')
+    error(
+      [...path, 'tlsReason'],
+      `applies only with connect: tlsError, and ${where} has connect: ${connect}`,
+    );
+  if (p.queue !== undefined && p.concurrency === undefined && !state.concurrency)
+    error([...path, 'queue'], `applies only with concurrency, and ${where} has none`);
+}
+
+/** The fields a patch's `queue` and `tlsReason` depend on, from an endpoint's own entry. */
+export const stateOf = (e: EndpointSpec | undefined): EndpointState => ({
+  connect: e?.connect ?? 'ok',
+  concurrency: e?.concurrency !== undefined,
+});
+
+/**
+ * Walks the endpoint changes in the order they apply (time, then position) so each `set` is checked
+ * against the behaviour it lands on; flap `down` patches are checked against the endpoint they flap.
+ */
+function checkEndpointChanges(
+  spec: ScenarioSpec,
+  addressesOf: (i: number) => readonly string[],
+  error: (path: FieldPath, message: string) => void,
+): void {
+  const states = new Map<string, EndpointState>();
+  const stateAt = (address: string) =>
+    states.get(address) ?? stateOf(spec.endpoints[address] ?? spec.endpoints['*']);
+  const order = spec.timeline
+    .map((_, i) => i)
+    .sort((a, b) => spec.timeline[a]!.at.ms - spec.timeline[b]!.at.ms || a - b);
+  for (const i of order) {
+    const e = spec.timeline[i]!;
+    if (!('endpoint' in e || 'locality' in e)) continue;
+    for (const address of addressesOf(i)) {
+      const path: FieldPath = ['timeline', i];
+      const before = stateAt(address);
+      const behaviour = 'becomes' in e ? e.becomes : e.set;
+      if ('set' in e) checkPatchNeeds(e.set, before, `${address} at ${e.at.text}`, [...path, 'set'], error);
+      const after =
+        'becomes' in e
+          ? stateOf(e.becomes)
+          : {
+              connect: e.set.connect ?? before.connect,
+              concurrency: before.concurrency || e.set.concurrency !== undefined,
+            };
+      states.set(address, after);
+      const field = 'becomes' in e ? 'becomes' : 'set';
+      if (behaviour.flap !== undefined)
+        checkPatchNeeds(
+          behaviour.flap.down,
+          after,
+          `${address} at ${e.at.text}`,
+          [...path, field, 'flap', 'down'],
+          error,
+        );
+    }
+  }
 }
 
 /**
@@ -94,19 +191,23 @@ export function planTimeline(
 ): TimelineAction[] {
   const toPatch = (p: EndpointBehaviourPatch | EndpointSpec, path: FieldPath, whole: boolean) =>
     planEndpointPatch(p, path, whole, latencyOf, error);
+  const addresses = spec.timeline.map((e) =>
+    'endpoint' in e ? [e.endpoint] : 'locality' in e ? addressesIn(e.locality, clusters, spec) : [],
+  );
+  checkEndpointChanges(spec, (i) => addresses[i]!, error);
   return spec.timeline.map((e, i): TimelineAction => {
     const atMs = e.at.ms;
     const phase = e.phase ?? null;
     const path: FieldPath = ['timeline', i];
     if ('endpoint' in e || 'locality' in e) {
-      const addresses = 'endpoint' in e ? [e.endpoint] : addressesIn(e.locality, clusters, spec);
-      if (addresses.length === 0) error([...path, 'locality'], 'no simulated endpoint is in this locality');
+      if (addresses[i]!.length === 0)
+        error([...path, 'locality'], 'no simulated endpoint is in this locality');
       const replace = 'becomes' in e;
       const patch =
         'becomes' in e
           ? toPatch(e.becomes, [...path, 'becomes'], true)
           : toPatch(e.set, [...path, 'set'], false);
-      return { atMs, phase, kind: 'endpoints', addresses, patch, replace };
+      return { atMs, phase, kind: 'endpoints', addresses: addresses[i]!, patch, replace };
     }
     if ('dns' in e) {
       return {

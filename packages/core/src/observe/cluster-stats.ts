@@ -14,6 +14,8 @@ export class ClusterStats {
   upstream_cx_connect_timeout = 0;
   upstream_cx_destroy = 0;
   upstream_cx_destroy_local_with_active_rq = 0;
+  /** Connections the upstream closed, idle or not (reportUpstreamCxDestroy on RemoteClose). */
+  upstream_cx_destroy_remote = 0;
   upstream_cx_destroy_remote_with_active_rq = 0;
   upstream_cx_idle_timeout = 0;
   upstream_cx_max_requests = 0;
@@ -59,6 +61,7 @@ export class ClusterStats {
       upstream_cx_connect_timeout: this.upstream_cx_connect_timeout,
       upstream_cx_destroy: this.upstream_cx_destroy,
       upstream_cx_destroy_local_with_active_rq: this.upstream_cx_destroy_local_with_active_rq,
+      upstream_cx_destroy_remote: this.upstream_cx_destroy_remote,
       upstream_cx_destroy_remote_with_active_rq: this.upstream_cx_destroy_remote_with_active_rq,
       upstream_cx_idle_timeout: this.upstream_cx_idle_timeout,
       upstream_cx_max_requests: this.upstream_cx_max_requests,

@@ -188,6 +188,11 @@ export function whyNotes(report: Report, context: ReportContext): WhyNote[] {
         causes.push(`connect: ${endpoint.connect}`);
       if ((endpoint?.reset?.rate ?? 0) > 0)
         causes.push(`resets ${+(endpoint!.reset!.rate * 100).toFixed(2)} % of connections`);
+      if (endpoint?.idleTimeout !== undefined && stat('upstream_rq_rx_reset') > 0) {
+        causes.push(
+          `closes connections idle ${endpoint.idleTimeout.text}: a request sent in the round trip before its FIN arrives fails 503 UC (a sidecar connectionPool.http.idleTimeout a round trip shorter closes first)`,
+        );
+      }
       const field = ['spec', 'endpoints', key];
       const at =
         loaded.scenario !== undefined && causes.length > 0

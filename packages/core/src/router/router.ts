@@ -173,10 +173,18 @@ export class Router implements PoolCallbacks {
     const server = connection.server!;
     const byAddress = host.requestsByAddress;
     if (byAddress !== null) byAddress.set(server.address, (byAddress.get(server.address) ?? 0) + 1);
-    // The request reaches the server half a round trip after it leaves.
-    const serverMs = server.serve(this.kernel.nowMs + server.rttMs / 2);
-    req.status = server.lastStatus;
-    req.responseEvent = this.kernel.scheduleIn(server.rttMs + serverMs, this.responseEvent, requestId);
+    const finMs = connection.remoteCloseAtMs;
+    if (this.kernel.nowMs >= finMs - server.rttMs) {
+      // The keep-alive race: the request reaches the server after it closed the idle connection
+      // (the FIN was on its way), so the FIN resets it: 503 UC when the FIN arrives, never served.
+      req.status = 0;
+      req.responseEvent = this.kernel.schedule(finMs, this.responseEvent, requestId);
+    } else {
+      // The request reaches the server half a round trip after it leaves.
+      const serverMs = server.serve(this.kernel.nowMs + server.rttMs / 2);
+      req.status = server.lastStatus;
+      req.responseEvent = this.kernel.scheduleIn(server.rttMs + serverMs, this.responseEvent, requestId);
+    }
     // The per-try timeout starts when the pool hands over a connection: connect and queueing excluded.
     const perTry = this.routes[req.route]!.retry?.perTryTimeoutMs ?? 0;
     if (perTry > 0) req.perTryTimer = this.kernel.scheduleIn(perTry, this.perTryTimeoutEvent, requestId);

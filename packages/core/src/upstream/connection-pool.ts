@@ -24,9 +24,15 @@ export class Connection {
   /** Streams it may still carry (max_requests_per_connection), and whether it drains after this one. */
   remainingStreams = 0;
   draining = false;
-  /** When it last became idle, and its pending idle check. */
+  /** When it last became idle, and its pending idle check (due at `idleCheckAtMs`). */
   idleSinceMs = 0;
   idleTimer: EventHandle = -1;
+  idleCheckAtMs = 0;
+  /**
+   * When the FIN of a server that closes idle connections (`idleTimeout`) reaches the sidecar, for the
+   * current idle period; Infinity when the server never does.
+   */
+  remoteCloseAtMs = Number.POSITIVE_INFINITY;
   constructor(readonly id: number) {}
 
   reset(): void {
@@ -38,6 +44,7 @@ export class Connection {
     this.connectTimer = -1;
     this.draining = false;
     this.idleTimer = -1;
+    this.remoteCloseAtMs = Number.POSITIVE_INFINITY;
   }
 }
 
@@ -169,6 +176,7 @@ export class ConnectionPool {
   /** The upstream closed the connection with the stream active (a reset before the response). */
   onRemoteClose(conn: Connection): void {
     this.releaseStream(conn);
+    this.stats.upstream_cx_destroy_remote++;
     this.stats.upstream_cx_destroy_remote_with_active_rq++;
     this.closeAndReplace(conn);
   }
@@ -184,6 +192,7 @@ export class ConnectionPool {
   closeIdle(conn: Connection): void {
     this.ready.splice(this.ready.indexOf(conn), 1);
     this.stats.upstream_cx_destroy++;
+    this.stats.upstream_cx_destroy_remote++;
     this.destroy(conn);
   }
 
@@ -197,30 +206,57 @@ export class ConnectionPool {
     this.onUpstreamReady();
   }
 
-  /** Back in the ready list, idle from now: the idle timeout starts (checked lazily, one event per period). */
+  /**
+   * Back in the ready list, idle from now. Two clocks start: the sidecar's idle timeout, and the
+   * server's (`idleTimeout`), which began with the last byte the server sent: that byte arrives now,
+   * so its FIN would arrive `idleTimeout` from now. One check event per idle period, at the earlier.
+   */
   private makeReady(conn: Connection): void {
     conn.state = ConnectionState.Ready;
     this.ready.push(conn);
-    const timeout = this.settings.idleTimeoutMs;
-    if (timeout <= 0) return;
     const kernel = this.context.kernel;
-    conn.idleSinceMs = kernel.nowMs;
-    if (conn.idleTimer === -1)
-      conn.idleTimer = kernel.scheduleIn(timeout, this.context.idleCheckEvent, conn.id);
+    const now = kernel.nowMs;
+    conn.idleSinceMs = now;
+    const serverIdleMs = conn.server!.idleTimeoutMs;
+    conn.remoteCloseAtMs = serverIdleMs > 0 ? now + serverIdleMs : Number.POSITIVE_INFINITY;
+    const due = this.idleDueMs(conn);
+    if (due === Number.POSITIVE_INFINITY) return;
+    if (conn.idleTimer !== -1) {
+      // A check still pending from an earlier period looks again when it fires, unless it is late.
+      if (conn.idleCheckAtMs <= due) return;
+      kernel.cancel(conn.idleTimer);
+    }
+    conn.idleCheckAtMs = due;
+    conn.idleTimer = kernel.schedule(due, this.context.idleCheckEvent, conn.id);
   }
 
-  /** The idle check fired: close the connection if it has been idle a whole timeout, else look again later. */
+  /** The earlier of the sidecar's idle timeout and the server's FIN for the current idle period. */
+  private idleDueMs(conn: Connection): number {
+    const timeout = this.settings.idleTimeoutMs;
+    const local = timeout > 0 ? conn.idleSinceMs + timeout : Number.POSITIVE_INFINITY;
+    return Math.min(local, conn.remoteCloseAtMs);
+  }
+
+  /**
+   * The idle check fired: the sidecar closes a connection idle a whole timeout (first, on a tie);
+   * a server's FIN closes it from the other side; otherwise look again when the next is due.
+   */
   onIdleCheck(conn: Connection): void {
     conn.idleTimer = -1;
     if (conn.state !== ConnectionState.Ready) return;
     const kernel = this.context.kernel;
-    const due = conn.idleSinceMs + this.settings.idleTimeoutMs;
-    if (due > kernel.nowMs) {
-      conn.idleTimer = kernel.schedule(due, this.context.idleCheckEvent, conn.id);
+    const now = kernel.nowMs;
+    const timeout = this.settings.idleTimeoutMs;
+    if (timeout > 0 && conn.idleSinceMs + timeout <= now) {
+      this.stats.upstream_cx_idle_timeout++;
+    } else if (conn.remoteCloseAtMs <= now) {
+      this.stats.upstream_cx_destroy_remote++;
+    } else {
+      conn.idleCheckAtMs = this.idleDueMs(conn);
+      conn.idleTimer = kernel.schedule(conn.idleCheckAtMs, this.context.idleCheckEvent, conn.id);
       return;
     }
     this.ready.splice(this.ready.indexOf(conn), 1);
-    this.stats.upstream_cx_idle_timeout++;
     this.stats.upstream_cx_destroy++;
     this.destroy(conn);
   }

@@ -24,6 +24,8 @@ export interface EndpointBehaviour {
   rateLimit?: { rps: number; burst: number; status: number } | undefined;
   /** Worker slots and a waiting room; a full room answers `status` at once. Absent: unlimited. */
   capacity?: { concurrency: number; queueSize: number; status: number } | undefined;
+  /** The server closes a keep-alive connection idle this long, in ms; 0 = never. */
+  idleTimeoutMs: number;
 }
 
 /**
@@ -56,8 +58,12 @@ export class EndpointServer {
     if (behaviour.rateLimit !== undefined && behaviour.rateLimit !== this.behaviour.rateLimit) {
       this.tokens = behaviour.rateLimit.burst;
     }
-    // New capacity starts idle; the same keeps its queue.
-    if (behaviour.capacity !== this.behaviour.capacity) this.slots = slotsFor(behaviour.capacity);
+    // Changed capacity resizes the slots it has (work already admitted keeps its times); a server that
+    // had none starts its slots empty, since it never tracked what it was serving.
+    const capacity = behaviour.capacity;
+    if (capacity === undefined) this.slots = null;
+    else if (this.slots === null) this.slots = slotsFor(capacity);
+    else this.slots.resize(capacity.concurrency, capacity.queueSize);
     this.behaviour = behaviour;
     this.cumulative = new Float64Array(behaviour.errors.length);
     this.statuses = new Int32Array(behaviour.errors.length);
@@ -76,6 +82,10 @@ export class EndpointServer {
 
   get connectOutcome(): ConnectOutcome {
     return this.behaviour.connect;
+  }
+
+  get idleTimeoutMs(): number {
+    return this.behaviour.idleTimeoutMs;
   }
 
   /**

@@ -2,6 +2,12 @@
  * A server's worker slots (the Scenario's `concurrency`) in front of a FIFO waiting room (`queue.size`).
  * First come, first served over `concurrency` slots: each arrival takes the slot that frees first
  * (Kiefer–Wolfowitz), so waits are known on arrival and need no events of their own.
+ *
+ * A resize (the timeline) never moves work already admitted: requests in service or waiting keep the
+ * start they were given. From c to c' slots, an arrival finding n slots busy (n ≥ c') starts when
+ * n − c' + 1 of them have freed, the (n − c' + 1)-th smallest free time: a cut retires the slots that
+ * free first, and added slots are free at once (so an arrival may start before requests that were
+ * already waiting: their starts were fixed when they came).
  */
 export class ServerCapacity {
   /** When each busy slot frees, after all work already assigned to it: a binary min-heap. */
@@ -11,10 +17,16 @@ export class ServerCapacity {
   private waitingHead = 0;
 
   constructor(
-    readonly concurrency: number,
+    private concurrency: number,
     /** Requests that may wait; Infinity when the Scenario sets no `queue`. */
-    readonly queueSize: number,
+    private queueSize: number,
   ) {}
+
+  /** New slot and waiting-room sizes for arrivals from now on; see the class comment. */
+  resize(concurrency: number, queueSize: number): void {
+    this.concurrency = concurrency;
+    this.queueSize = queueSize;
+  }
 
   /** Requests waiting for a slot at `nowMs` (call `admit` times in order). */
   waitingAt(nowMs: number): number {
@@ -35,10 +47,24 @@ export class ServerCapacity {
       return 0;
     }
     if (this.waitingAt(arrivalMs) >= this.queueSize) return -1;
+    // Slots beyond a cut concurrency retire as they free, the first to free first.
+    while (this.busy.length > this.concurrency) this.popMin();
     const startMs = this.popMin();
     this.push(startMs + serviceMs);
-    this.waiting.push(startMs);
+    this.enqueue(startMs);
     return startMs - arrivalMs;
+  }
+
+  /** Keeps `waiting` sorted: starts arrive in order except after added slots, which free early. */
+  private enqueue(startMs: number): void {
+    const w = this.waiting;
+    let i = w.length;
+    w.push(startMs);
+    while (i > this.waitingHead && w[i - 1]! > startMs) {
+      w[i] = w[i - 1]!;
+      i--;
+    }
+    w[i] = startMs;
   }
 
   private push(freeAtMs: number): void {

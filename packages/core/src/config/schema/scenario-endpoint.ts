@@ -81,13 +81,25 @@ function endpointShape(withDefaults: boolean) {
     /** Independent per request, checked in order. */
     errors: withDefaults ? z.array(errorSchema).default(() => []) : z.array(errorSchema).optional(),
     connect: withDefaults ? z.enum(CONNECT_BEHAVIOURS).default('ok') : z.enum(CONNECT_BEHAVIOURS).optional(),
-    /** With `connect: tlsError`: what the handshake fails on. Absent: CERTIFICATE_VERIFY_FAILED. */
+    /**
+     * With `connect: tlsError`: what the handshake fails on. Absent: CERTIFICATE_VERIFY_FAILED. In a
+     * timeline `set`, the endpoint must have connect: tlsError then (in the patch or already).
+     */
     tlsReason: z.enum(TLS_FAILURE_REASONS).optional(),
     /** Share of requests whose connection is closed before the response. */
     reset: z.strictObject({ rate: rate() }).optional(),
-    /** Requests served at once; beyond it requests queue. Absent: unlimited. */
+    /**
+     * Requests served at once; beyond it requests queue. Absent: unlimited. Changed on the timeline,
+     * requests already admitted (in service or waiting) keep their times and the new count applies to
+     * arrivals from then: a cut retires the slots that free first, added slots are free at once (so a
+     * new arrival may start before requests already waiting); from unlimited, the slots start empty.
+     */
     concurrency: count(1).optional(),
-    /** With `concurrency`: at most `size` requests wait; the rest are answered `status` at once. Absent: unbounded. */
+    /**
+     * With `concurrency`: at most `size` requests wait; the rest are answered `status` at once. Absent:
+     * unbounded. Changed on the timeline, requests already waiting stay; in a `set` it needs concurrency
+     * (in the patch or already), and a `set` of concurrency alone keeps the queue.
+     */
     queue: z.strictObject({ size: count(0), status: httpStatus().default(503) }).optional(),
     /**
      * A token bucket: `rps` tokens a second, holding at most `burst` (absent: one second's worth);
@@ -98,7 +110,13 @@ function endpointShape(withDefaults: boolean) {
       .optional(),
     /** Round trip to this endpoint; absent: `network.rtt`. */
     rtt: duration().optional(),
-    /** The server closes a keep-alive connection idle this long. Absent: never. */
+    /**
+     * The server closes a keep-alive connection idle this long, timed from the last byte it sent. Envoy
+     * hears the FIN half a round trip after the close; a request it sends in the round trip before that
+     * reaches a closed server and fails 503 UC (the keep-alive race). A sidecar
+     * `connectionPool.http.idleTimeout` at least one round trip shorter closes first and avoids it.
+     * Changed on the timeline: from each connection's next idle period. Absent: never.
+     */
     idleTimeout: duration({ minMs: 1 }).optional(),
   };
 }
@@ -140,7 +158,14 @@ export const endpointBehaviourSchema = z
 export type EndpointBehaviour = z.infer<typeof endpointBehaviourSchema>;
 export type EndpointBehaviourInput = z.input<typeof endpointBehaviourSchema>;
 
-export const endpointPatchSchema = z.strictObject({ ...endpointShape(false), flap: flapSchema.optional() });
+export const endpointPatchSchema = z.strictObject({
+  ...endpointShape(false),
+  /**
+   * Starts a cycle at the change (`offset` into it), replacing any the endpoint had. A `set` without
+   * `flap` keeps the cycle going over the changed behaviour; only a `becomes` without one stops it.
+   */
+  flap: flapSchema.optional(),
+});
 export type EndpointBehaviourPatch = z.infer<typeof endpointPatchSchema>;
 /** A timeline patch as written, before parsing. */
 export type EndpointBehaviourPatchInput = z.input<typeof endpointPatchSchema>;
