@@ -22,6 +22,8 @@ export interface EndpointBehaviour {
   resetRate: number;
   /** A token bucket in front of the server: `rps` tokens a second, at most `burst`; empty → `status`. */
   rateLimit?: { rps: number; burst: number; status: number } | undefined;
+  /** The newest TLS version the server speaks: Istio offers 1.2–1.3, so a 1.2 server costs one more round trip. Absent: 1.3. */
+  tlsMaxVersion?: '1.2' | '1.3' | undefined;
   /** Worker slots and a waiting room; a full room answers `status` at once. Absent: unlimited. */
   capacity?: { concurrency: number; queueSize: number; status: number } | undefined;
 }
@@ -76,6 +78,10 @@ export class EndpointServer {
 
   get connectOutcome(): ConnectOutcome {
     return this.behaviour.connect;
+  }
+
+  get tlsMaxVersion(): '1.2' | '1.3' {
+    return this.behaviour.tlsMaxVersion ?? '1.3';
   }
 
   /**
