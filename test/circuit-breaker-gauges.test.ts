@@ -1,5 +1,6 @@
 import { simulate } from '@meshsim/core';
 import { describe, expect, it } from 'vitest';
+import { formatReportTable } from '../packages/core/src/cli/format-table.js';
 import { CLUSTER, hostsYaml } from './fixtures/hosts.js';
 
 const SERVICE = hostsYaml(
@@ -31,6 +32,10 @@ describe('circuit_breakers.default.*_open gauges over time', () => {
     });
     expect(report.timeline[0]!.breakersOpen).toEqual({ cx_open: 1, rq_pending_open: 0.05 });
     expect(report.timeline[1]!.breakersOpen).toEqual({ cx_open: 1 });
+    // `meshsim run` prints them under the cluster's stats.
+    const text = formatReportTable(report);
+    expect(text).toMatch(/circuit_breakers\.default\.cx_open\s*│\s*1\.000 s\s*│\s*1\s*│\s*open/);
+    expect(text).toMatch(/circuit_breakers\.default\.rq_pending_open\s*│\s*0\.001 s\s*│\s*1\s*│\s*closed/);
   });
 
   it('rq_retry_open is 1 while the one allowed retry is outstanding (back-off and attempt)', () => {
