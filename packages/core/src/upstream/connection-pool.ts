@@ -105,15 +105,18 @@ export interface ConnectionSettings {
  */
 export class TlsSessionCache {
   private server: EndpointServer | null = null;
+  /** The version the cached session was made with: a TLS 1.3 session cannot resume a 1.2 handshake. */
+  private version: '1.2' | '1.3' = '1.3';
 
   handshakeRtts(server: EndpointServer): number {
     if (server.tlsMaxVersion === '1.3') return 1;
-    return this.server === server ? 1 : 2;
+    return this.server === server && this.version === '1.2' ? 1 : 2;
   }
 
   /** A handshake completed: its session is now the one offered next. */
   remember(server: EndpointServer): void {
     this.server = server;
+    this.version = server.tlsMaxVersion;
   }
 }
 
