@@ -148,7 +148,9 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
         client.timeline.setEjectedHosts(kernel.nowMs, ejectedHosts);
       },
     };
-    clusters.push(new Cluster(m, plan.workers, streams, { serverFor }, context, detectorHost));
+    clusters.push(
+      new Cluster(m, plan.workers, streams, { serverFor }, context, detectorHost, client.timeline),
+    );
   }
   // DNS clusters warm on their first resolution at t = 0; each resolve target then refreshes on its own.
   const dns = new SyntheticDns(plan.dns);
@@ -247,8 +249,8 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
   const closeConnectionsTo = (server: EndpointServer) => {
     for (const conn of connections.all()) {
       if (conn.server !== server || conn.pool === null) continue;
-      if (conn.state === ConnectionState.Ready) conn.pool.closeIdle(conn);
-      else if (conn.state === ConnectionState.Busy) router.resetByUpstream(conn.streamRequest);
+      if (conn.activeStreams > 0) router.resetConnection(conn);
+      else if (conn.state === ConnectionState.Ready) conn.pool.closeIdle(conn);
     }
   };
   /** A server that now refuses connections has gone away: its open connections are reset, idle ones
@@ -348,6 +350,8 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
       })),
       ejections: outlier?.ejections ?? [],
     };
+    const breakers = cluster.breakers.report(endMs);
+    if (Object.keys(breakers).length > 0) clusterReports[cluster.name]!.circuitBreakers = breakers;
   }
   return {
     scenario: plan.scenario,

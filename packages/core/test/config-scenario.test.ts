@@ -107,6 +107,12 @@ describe('Scenario errors', () => {
     ]);
   });
 
+  it('tlsMaxProtocolVersion is TLSV1_2 or TLSV1_3 (older ones fail the TLS 1.2 minimum)', () => {
+    expect(problems('  endpoints:\n    "*": { tlsMaxProtocolVersion: TLSV1_1 }\n')).toEqual([
+      '<inline>:6:35 error spec.endpoints["*"].tlsMaxProtocolVersion: must be one of TLSV1_2, TLSV1_3, got "TLSV1_1"',
+    ]);
+  });
+
   it('status codes are 100..599', () => {
     expect(problems('  endpoints:\n    "*": { errors: [{ status: 600, rate: 0.1 }] }\n')).toEqual([
       '<inline>:6:31 error spec.endpoints["*"].errors[0].status: must be an integer 100..599, got 600',

@@ -1,75 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Constant } from '../src/kernel/distributions.js';
-import { Kernel } from '../src/kernel/kernel.js';
-import { RandomStreams } from '../src/kernel/random-streams.js';
-import { RecyclingTable } from '../src/kernel/recycling-table.js';
-import { ClusterStats } from '../src/observe/cluster-stats.js';
-import { ResourceManager } from '../src/upstream/circuit-breakers.js';
-import {
-  Connection,
-  ConnectionPool,
-  type PoolCallbacks,
-  type PoolContext,
-  PoolFailureReason,
-} from '../src/upstream/connection-pool.js';
-import { Host } from '../src/upstream/host.js';
-import { EndpointServer } from '../src/world/endpoint-server.js';
+import type { Connection, ConnectionPool, PoolContext } from '../src/upstream/connection-pool.js';
+import { poolRig } from './pool-rig.js';
 
-/** Pools for `hosts` hosts × `workers` workers with maxConnections 1 and max_pending_requests 1. */
-function rig(hosts: number, workers: number) {
-  const kernel = new Kernel();
-  const connections = new RecyclingTable((id) => new Connection(id));
-  const stats = new ClusterStats();
-  const resources = new ResourceManager({
-    maxConnections: 1,
-    maxPendingRequests: 1,
-    maxRequests: 2 ** 32 - 1,
-    maxRetries: 3,
-  });
-  const outcome = { ready: 0, overflow: 0, failed: 0 };
-  const callbacks: PoolCallbacks = {
-    onPoolReady: () => void outcome.ready++,
-    onPoolFailure: (_id, reason) =>
-      void (reason === PoolFailureReason.Overflow ? outcome.overflow++ : outcome.failed++),
-    isWaiting: () => true,
-  };
-  const ev = (f: (c: Connection) => void) => kernel.defineEvent((id) => f(connections.get(id)));
-  const context: PoolContext = {
-    kernel,
-    connections,
-    callbacks,
-    connectDoneEvent: ev((c) => c.pool!.onConnected(c)),
-    connectRefusedEvent: ev((c) => c.pool!.onConnectFailed(c, PoolFailureReason.RemoteConnectionFailure)),
-    connectTimeoutEvent: ev((c) => c.pool!.onConnectFailed(c, PoolFailureReason.Timeout)),
-    idleCheckEvent: ev((c) => c.pool!.onIdleCheck(c)),
-    trace: null,
-  };
-  const server = new EndpointServer(
-    '10.0.0.1',
-    { latency: new Constant(5), errors: [], rttMs: 1, connect: 'ok', resetRate: 0, idleTimeoutMs: 0 },
-    new RandomStreams(1).get('x'),
-  );
-  const settings = {
-    cluster: 'outbound|80||test',
-    connectTimeoutMs: 10_000,
-    tlsHandshakeRtts: 0,
-    maxRequestsPerConnection: 0,
-    idleTimeoutMs: 0,
-  };
-  const pools: ConnectionPool[][] = [];
-  for (let h = 0; h < hosts; h++) {
-    const host = new Host(h, `10.0.0.${h + 1}`, 80, '', 0, 1, {}, { serverFor: () => server });
-    pools.push(
-      Array.from(
-        { length: workers },
-        (_, w) => new ConnectionPool(host, w, resources, stats, context, settings),
-      ),
-    );
-  }
-  let id = 0;
-  const send = (pool: ConnectionPool) => pool.newStream(id++, id);
-  return { kernel, pools, send, outcome, resources };
-}
+const rig = (hosts: number, workers: number) => poolRig(hosts, workers);
 
 describe('HTTP/1.1 pool with maxConnections 1 and http1MaxPendingRequests 1 (B.3)', () => {
   it('cold, 10 simultaneous requests: one waits for the connection, the other 9 overflow', () => {
@@ -122,7 +55,7 @@ function findBusy(pool: ConnectionPool): Connection {
   const table = (pool as unknown as { context: PoolContext }).context.connections;
   for (let id = 0; id < 64; id++) {
     const c = table.get(id);
-    if (c !== undefined && c.pool === pool && c.streamRequest >= 0) return c;
+    if (c !== undefined && c.pool === pool && c.activeStreams > 0) return c;
   }
   throw new Error('no busy connection');
 }

@@ -475,7 +475,9 @@ describe('TLS origination', () => {
       `set@${FILE}:${lineOf(text, 'subjectAltNames')}`,
     ]);
     // The handshake is simulated; nothing of this DestinationRule is left out.
-    expect(c.tls.mode.note).toMatch(/^simulated: one round trip/);
+    expect(c.tls.mode.note).toMatch(
+      /^simulated: the handshake on every new connection, one round trip with a TLS 1.3 server \(two with a TLS 1.2 one/,
+    );
     expect(c.notModelled).toEqual([]);
   });
 
@@ -831,6 +833,45 @@ describe('two DestinationRules for one host (seeds 08 and 09 together)', () => {
     expect(cluster(e, CLUSTER).destinationRule?.name).toBe('shop/api');
     expect(e.notExplained.map((n) => `${n.what}: ${n.reason}`)).toEqual([
       "DestinationRule shop/api-2: DestinationRule shop/api for the same host comes first: Istio keeps its traffic policy and would merge in this one's subsets, which meshsim does not",
+    ]);
+  });
+});
+
+describe('upstream protocol (shouldH2Upgrade, setUpstreamProtocol, applyConnectionPool)', () => {
+  it('HTTP/1.1 by default; h2UpgradePolicy UPGRADE makes it HTTP/2 with its max_concurrent_streams', () => {
+    const plain = cluster(explain(SE, { namespace: 'shop' }), CLUSTER);
+    expect([plain.upstreamProtocol.value, origin(plain.upstreamProtocol)]).toEqual([
+      'HTTP/1.1',
+      'Istio default',
+    ]);
+    expect(plain.maxConcurrentStreams).toBeNull();
+    const text = docs(
+      SE,
+      dr(
+        '    connectionPool:\n      http:\n        h2UpgradePolicy: UPGRADE\n        maxConcurrentStreams: 100',
+      ),
+    );
+    const c = cluster(explain(text, { namespace: 'shop' }), CLUSTER);
+    expect([c.upstreamProtocol.value, origin(c.upstreamProtocol)]).toEqual([
+      'HTTP/2',
+      `set@${FILE}:${lineOf(text, 'h2UpgradePolicy')}`,
+    ]);
+    expect([c.maxConcurrentStreams?.value, origin(c.maxConcurrentStreams!)]).toEqual([
+      100,
+      `set@${FILE}:${lineOf(text, 'maxConcurrentStreams')}`,
+    ]);
+    expect(c.notModelled).toEqual([]);
+    const table = formatExplanationTable(explain(text, { namespace: 'shop' }));
+    expect(table).toMatch(/upstream protocol +│ HTTP\/2 +│/);
+    expect(table).toMatch(/http2_protocol_options\.max_concurrent_streams +│ 100 +│/);
+  });
+
+  it("useClientProtocol: use_downstream_protocol, HTTP/1.1 for meshsim's clients", () => {
+    const text = docs(SE, dr('    connectionPool:\n      http: { useClientProtocol: true }'));
+    const c = cluster(explain(text, { namespace: 'shop' }), CLUSTER);
+    expect([c.upstreamProtocol.value, origin(c.upstreamProtocol)]).toEqual([
+      'use_downstream_protocol: HTTP/1.1',
+      `set@${FILE}:${lineOf(text, 'useClientProtocol')}`,
     ]);
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MAX_TIMELINE_POINTS, Timeline, timelineBucketFor } from '../src/observe/timeline.js';
 import { simulate } from '../src/simulate.js';
+import { Breaker } from '../src/upstream/circuit-breakers.js';
 
 const OUTLIER = {
   file: 'examples/outlier-detection.yaml',
@@ -75,5 +76,27 @@ describe('timeline bucket', () => {
       expect(p.rqPending).toBe(0); // maxConnections 100 is never reached
     }
     expect(report.timeline.reduce((s, p) => s + p.requests, 0)).toBe(report.client.total);
+  });
+});
+
+describe('Timeline: share of each bucket a circuit breaker was open', () => {
+  it('counts the union over clusters, split at bucket edges', () => {
+    // rq_open: cluster A open [5, 15), cluster B open [10, 30): open in some cluster over [5, 30).
+    // 10 ms buckets: [0,10) 5 ms → 0.5; [10,20) and [20,30) whole; [30,40) none.
+    // rq_pending_open: [32, 33) in A → 0.1 of the last bucket.
+    const t = new Timeline(10);
+    t.setBreakerOpen(5, Breaker.Requests, true);
+    t.setBreakerOpen(10, Breaker.Requests, true);
+    t.setBreakerOpen(15, Breaker.Requests, false);
+    t.setBreakerOpen(30, Breaker.Requests, false);
+    t.setBreakerOpen(32, Breaker.PendingRequests, true);
+    t.setBreakerOpen(33, Breaker.PendingRequests, false);
+    t.finish(40);
+    expect(t.points.map((p) => p.breakersOpen)).toEqual([
+      { rq_open: 0.5 },
+      { rq_open: 1 },
+      { rq_open: 1 },
+      { rq_pending_open: 0.1 },
+    ]);
   });
 });

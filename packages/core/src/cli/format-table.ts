@@ -61,6 +61,20 @@ export function formatReportTable(report: Report, context?: ReportContext): stri
     const stats = table(['Envoy stat', 'value']);
     for (const [k, v] of Object.entries(cluster.stats)) if (v !== 0) stats.push([k, v]);
     out.push(stats.toString());
+    // The breakers that reached their limit: how long each gauge was 1.
+    const breakers = Object.entries(cluster.circuitBreakers ?? {});
+    if (breakers.length > 0) {
+      const open = table(['circuit breaker open', 'for', 'openings', 'at the end']);
+      for (const [gauge, b] of breakers) {
+        open.push([
+          `circuit_breakers.default.${gauge}`,
+          `${(b.openMs / 1000).toFixed(3)} s`,
+          b.openings,
+          b.openAtEnd ? 'open' : 'closed',
+        ]);
+      }
+      out.push(open.toString());
+    }
   }
   if (report.unfinished > 0) {
     out.push('', `${report.unfinished} requests were still waiting for an answer when the run ended.`);

@@ -4,6 +4,7 @@ import type { ConsistentHashKey } from '../upstream/lb/request-hash.js';
 import type { SlowStartConfig } from '../upstream/lb/slow-start.js';
 import type { OutlierDetectionConfig } from '../upstream/outlier-config.js';
 import type { FieldPath } from './positions.js';
+import type { UpstreamProtocolModel } from './upstream-protocol.js';
 
 /** Envoy cluster discovery type, from the ServiceEntry's resolution (ENVOY-SEMANTICS D.1). */
 export type ClusterDiscoveryType = 'ORIGINAL_DST' | 'EDS' | 'STRICT_DNS' | 'LOGICAL_DNS';
@@ -123,6 +124,8 @@ export interface ClusterModel {
   idleTimeoutMs: number;
   /** A connection drains after this many requests; 0 = unlimited. */
   maxRequestsPerConnection: number;
+  /** The upstream HTTP codec (HTTP/1.1 or HTTP/2) and max_concurrent_streams; absent: HTTP/1.1. */
+  upstreamProtocol?: UpstreamProtocolModel;
   /**
    * The mode of the TLS context istiod builds (`tls.mode`; DISABLE when it builds none): anything but
    * DISABLE originates TLS, adding the handshake to every connect.

@@ -57,6 +57,8 @@ export interface ClusterExplanation {
   connectTimeoutMs: Explained<number>;
   idleTimeoutMs: Explained<number>;
   maxRequestsPerConnection: Explained<number>;
+  upstreamProtocol: ConnectionPoolExplanation['upstreamProtocol'];
+  maxConcurrentStreams: ConnectionPoolExplanation['maxConcurrentStreams'];
   /** null: the DestinationRule has no outlierDetection, so no host is ever ejected. */
   outlierDetection: OutlierExplanation | null;
   healthyPanicThresholdPct: Explained<number>;
@@ -95,8 +97,6 @@ function notesOn(model: ClusterModel, e: Pick<ClusterExplanation, 'tls' | 'endpo
         'the DestinationRule originates TLS on a port where the app already speaks TLS: the upstream would get TLS inside TLS',
       );
     }
-  } else if (protocol === 'HTTP2' || protocol === 'GRPC' || protocol === 'GRPC-WEB') {
-    notes.push(`${protocol} port: HTTP/2 pools are not modelled yet; meshsim simulates HTTP/1.1 pools`);
   } else if (protocol !== 'HTTP') {
     notes.push(
       `${protocol} port: a real sidecar tcp-proxies it: no HTTP route, retry, timeout or fault applies, only maxConnections and connectTimeout; meshsim simulates it as HTTP/1.1`,

@@ -2,6 +2,7 @@ import type { ClusterModel } from './envoy-model.js';
 import { byDefault, type Explained, fromField, setAt, setOr, valueAt } from './explain-values.js';
 import type { Located } from './load.js';
 import type { DestinationRule } from './schema/destination-rule.js';
+import { ENVOY_MAX_CONCURRENT_STREAMS } from './upstream-protocol.js';
 
 /** circuit_breakers, connect_timeout and the HTTP connection options, as applyConnectionPool sets them (B.1). */
 export interface ConnectionPoolExplanation {
@@ -17,6 +18,10 @@ export interface ConnectionPoolExplanation {
   idleTimeoutMs: Explained<number>;
   /** common_http_protocol_options.max_requests_per_connection; 0 = unlimited. */
   maxRequestsPerConnection: Explained<number>;
+  /** The upstream HTTP codec: HTTP/1.1, HTTP/2, or use_downstream_protocol (HTTP/1.1 for meshsim's clients). */
+  upstreamProtocol: Explained<string>;
+  /** http2_protocol_options.max_concurrent_streams; null when the pools speak HTTP/1.1 (one stream each). */
+  maxConcurrentStreams: Explained<number> | null;
 }
 
 /** Where a connection-pool field sits, and the Envoy threshold it sets (B.1). */
@@ -80,7 +85,36 @@ export function explainConnectionPool(
             ? '0 counts as unset'
             : 'Istio leaves it unset: a connection serves requests until it closes',
         );
+  const upstream = model.upstreamProtocol;
+  const http = (field: string) =>
+    pool !== null && written(['http', field]) ? [...pool, 'http', field] : null;
+  const protocolValue =
+    upstream === undefined
+      ? 'HTTP/1.1'
+      : upstream.config === 'USE_DOWNSTREAM'
+        ? `use_downstream_protocol: ${upstream.protocol}`
+        : upstream.protocol;
+  // The field that decided it, when the DestinationRule did; else the port's protocol or the mesh default.
+  const decidedBy = upstream?.reason.startsWith('useClientProtocol')
+    ? http('useClientProtocol')
+    : upstream?.reason.startsWith('HTTP/2: h2UpgradePolicy')
+      ? http('h2UpgradePolicy')
+      : null;
+  const upstreamProtocol: Explained<string> =
+    dr !== null && decidedBy !== null
+      ? setAt(dr, decidedBy, protocolValue, upstream?.reason)
+      : byDefault(protocolValue, 'Istio default', upstream?.reason);
+  const streams = upstream?.protocol === 'HTTP/2' ? upstream.maxConcurrentStreams : null;
+  const streamsPath = http('maxConcurrentStreams');
+  const maxConcurrentStreams: Explained<number> | null =
+    streams === null
+      ? null
+      : dr !== null && streamsPath !== null && streams !== ENVOY_MAX_CONCURRENT_STREAMS
+        ? setAt(dr, streamsPath, streams, 'a connection carries this many requests at once')
+        : byDefault(streams, 'Envoy default', 'one connection per worker and host carries every request');
   return {
+    upstreamProtocol,
+    maxConcurrentStreams,
     circuitBreakers: {
       maxConnections: threshold('maxConnections'),
       maxPendingRequests: threshold('maxPendingRequests'),

@@ -95,7 +95,11 @@ function clusterRows(c: ClusterExplanation): Row[] {
     row('connect_timeout', c.connectTimeoutMs, ms),
     row('common_http_protocol_options.idle_timeout', c.idleTimeoutMs, msOrNone),
     row('common_http_protocol_options.max_requests_per_connection', c.maxRequestsPerConnection, unlimitedAt0),
+    row('upstream protocol', c.upstreamProtocol),
   );
+  if (c.maxConcurrentStreams !== null) {
+    rows.push(row('http2_protocol_options.max_concurrent_streams', c.maxConcurrentStreams));
+  }
   if (c.outlierDetection === null) {
     rows.push(
       row('outlier_detection', {

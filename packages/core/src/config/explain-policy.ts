@@ -153,7 +153,7 @@ export function explainTls(
       ? 'istiod builds no TLS context for credentialName in a sidecar DestinationRule without workloadSelector: plaintext'
       : model.tlsMode === 'DISABLE'
         ? 'plaintext: no TLS origination'
-        : 'simulated: one round trip (a TLS 1.3 handshake) on every new connection; certificates and names are not checked',
+        : 'simulated: the handshake on every new connection, one round trip with a TLS 1.3 server (two with a TLS 1.2 one unless it resumes the cached session); certificates and names are not checked',
   );
   if (tls === null) return { mode, context: null };
   const field = <T>(name: keyof ClientTLSSettings, value: T, fallback: Explained<T>): Explained<T> =>

@@ -27,6 +27,7 @@ import {
   routeHashKey,
   routingVirtualService,
 } from './translate-routes.js';
+import { HTTP_ROUTED_PROTOCOLS } from './upstream-protocol.js';
 import { findDestinationRule, findServiceEntry } from './visibility.js';
 
 /** The calling application's pod address, for useSourceIp hashing: one client pod, one source IP. */
@@ -117,15 +118,12 @@ export function buildRunPlan(
       return;
     }
     const protocol = port.protocol ?? 'HTTP';
-    if (protocol !== 'HTTP') {
+    // HTTP2, GRPC and GRPC-Web ports are routed per request over HTTP/2 pools (upstream-protocol.ts).
+    if (!HTTP_ROUTED_PROTOCOLS.has(protocol)) {
       at(
         ['traffic', i],
         'warning',
-        `port ${port.number} is ${protocol}: ${
-          protocol === 'HTTP2' || protocol === 'GRPC'
-            ? 'HTTP/2 pools are not modelled yet, so it is simulated with HTTP/1.1 pools'
-            : 'a sidecar tcp-proxies it, without per-request HTTP routing; this version simulates it as HTTP/1.1'
-        }`,
+        `port ${port.number} is ${protocol}: a sidecar tcp-proxies it, without per-request HTTP routing; this version simulates it as HTTP/1.1`,
       );
     }
     const host = t.host;
@@ -320,6 +318,7 @@ export function buildRunPlan(
     rttMs: e?.rtt?.ms ?? defaultRttMs,
     connect: e?.connect ?? 'ok',
     resetRate: e?.reset?.rate ?? 0,
+    tlsMaxVersion: e?.tlsMaxProtocolVersion === 'TLSV1_2' ? '1.2' : '1.3',
     rateLimit: tokenBucketOf(e?.rateLimit),
     capacity:
       e?.concurrency === undefined

@@ -23,6 +23,7 @@ export interface EndpointPatch {
   rttMs?: number;
   connect?: ConnectOutcome;
   resetRate?: number;
+  tlsMaxVersion?: EndpointBehaviour['tlsMaxVersion'];
   rateLimit?: EndpointBehaviour['rateLimit'];
   /** New worker slots; null (a `becomes` without one): unlimited. The queue is kept unless `queue` is set. */
   concurrency?: number | null;
@@ -80,6 +81,8 @@ export function planEndpointPatch(
   if (p.rtt !== undefined) patch.rttMs = p.rtt.ms;
   if (p.connect !== undefined || whole) patch.connect = p.connect ?? 'ok';
   if (p.reset !== undefined || whole) patch.resetRate = p.reset?.rate ?? 0;
+  if (p.tlsMaxProtocolVersion !== undefined || whole)
+    patch.tlsMaxVersion = p.tlsMaxProtocolVersion === 'TLSV1_2' ? '1.2' : '1.3';
   // A new limiter starts with a full bucket; `becomes` without one drops the old.
   if (p.rateLimit !== undefined) patch.rateLimit = tokenBucketOf(p.rateLimit);
   if (p.concurrency !== undefined || whole) patch.concurrency = p.concurrency ?? null;

@@ -18,6 +18,7 @@ import type { DestinationRule, TrafficPolicy } from './schema/destination-rule.j
 import type { ServiceEntry, ServicePort } from './schema/service-entry.js';
 import { ENVOY_PANIC_THRESHOLD_PCT, translateOutlierDetection } from './translate-outlier.js';
 import { upstreamTls } from './translate-tls.js';
+import { upstreamProtocolFor } from './upstream-protocol.js';
 
 /** meshConfig.dnsRefreshRate's default, and PILOT_DNS_JITTER_DURATION (D.1). */
 export const DNS_REFRESH_RATE_MS = 60_000;
@@ -415,14 +416,8 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
   for (const field of ['tcpKeepalive', 'maxConnectionDuration'] as const) {
     if (tcp?.[field] !== undefined) drAt([...pool, 'tcp', field], 'warning', 'parsed but not modelled yet');
   }
-  for (const field of [
-    'h2UpgradePolicy',
-    'useClientProtocol',
-    'maxConcurrentStreams',
-    'http2KeepAlive',
-  ] as const) {
-    if (http?.[field] !== undefined) drAt([...pool, 'http', field], 'warning', 'parsed but not modelled yet');
-  }
+  if (http?.http2KeepAlive !== undefined)
+    drAt([...pool, 'http', 'http2KeepAlive'], 'warning', 'parsed but not modelled yet');
 
   const [maxConnections, maxConnectionsFrom] = threshold(tcp?.maxConnections);
   const [maxPendingRequests, maxPendingFrom] = threshold(http?.http1MaxPendingRequests);
@@ -473,6 +468,7 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     // Istio: http.idleTimeout, else tcp.idleTimeout, else Envoy's 1 h; 0 s disables it.
     idleTimeoutMs: http?.idleTimeout?.ms ?? tcp?.idleTimeout?.ms ?? ENVOY_IDLE_TIMEOUT_MS,
     maxRequestsPerConnection: http?.maxRequestsPerConnection ?? 0,
+    upstreamProtocol: upstreamProtocolFor(port.protocol, http),
     tlsMode,
     outlierDetection: od === undefined ? null : translateOutlierDetection(od, inputs.istioVersion),
     // With outlierDetection Istio sets the panic threshold to minHealthPercent, whose default 0 disables panic.

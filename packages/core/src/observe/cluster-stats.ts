@@ -9,6 +9,9 @@ export class ClusterStats {
   upstream_rq_pending_overflow = 0;
   upstream_cx_total = 0;
   upstream_cx_overflow = 0;
+  /** Connections opened by the HTTP/1.1 and the HTTP/2 pools. */
+  upstream_cx_http1_total = 0;
+  upstream_cx_http2_total = 0;
   upstream_cx_none_healthy = 0;
   upstream_cx_connect_fail = 0;
   upstream_cx_connect_timeout = 0;
@@ -56,6 +59,8 @@ export class ClusterStats {
       upstream_rq_pending_overflow: this.upstream_rq_pending_overflow,
       upstream_cx_total: this.upstream_cx_total,
       upstream_cx_overflow: this.upstream_cx_overflow,
+      upstream_cx_http1_total: this.upstream_cx_http1_total,
+      upstream_cx_http2_total: this.upstream_cx_http2_total,
       upstream_cx_none_healthy: this.upstream_cx_none_healthy,
       upstream_cx_connect_fail: this.upstream_cx_connect_fail,
       upstream_cx_connect_timeout: this.upstream_cx_connect_timeout,

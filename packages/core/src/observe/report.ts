@@ -1,3 +1,5 @@
+import type { BreakerGauge } from '../upstream/circuit-breakers.js';
+import type { BreakerOpenReport } from './circuit-breaker-tracker.js';
 import type { ClientReport } from './client-observer.js';
 import type { TimelinePoint } from './timeline.js';
 
@@ -31,6 +33,11 @@ export interface ClusterReport {
   stats: Record<string, number>;
   hosts: HostReport[];
   ejections: EjectionReport[];
+  /**
+   * The circuit_breakers.default.*_open gauges that were ever 1 (resource at or over its max): total ms
+   * open and openings. Absent when no breaker opened.
+   */
+  circuitBreakers?: Partial<Record<BreakerGauge, BreakerOpenReport>>;
 }
 
 /** The report of DESIGN.md: `simulate()` returns it and `meshsim run --format json` prints it. */

@@ -1,3 +1,5 @@
+import { BREAKER_GAUGES, type Breaker, type BreakerGauge } from '../upstream/circuit-breakers.js';
+import type { BreakerTimeline } from './circuit-breaker-tracker.js';
 import { LatencyHistogram } from './histogram.js';
 
 /** One bucket of the report's timeline. */
@@ -17,6 +19,11 @@ export interface TimelinePoint {
   rqActive?: number;
   rqPending?: number;
   cxActive?: number;
+  /**
+   * Share of the bucket (0–1) during which each circuit_breakers.default.*_open gauge was 1 in at least
+   * one cluster; only gauges open at some point of the bucket appear, and the field is absent when none did.
+   */
+  breakersOpen?: Partial<Record<BreakerGauge, number>>;
 }
 
 /** The timeline never holds more points than this, whatever the run's length (see `timelineBucketFor`). */
@@ -45,7 +52,7 @@ export function timelineBucketFor(
  * order, so a bucket never reopens). One histogram is reused for every bucket's p99; memory is one
  * small record per bucket.
  */
-export class Timeline {
+export class Timeline implements BreakerTimeline {
   readonly points: TimelinePoint[] = [];
   private readonly histogram = new LatencyHistogram();
   private current = 0;
@@ -57,6 +64,10 @@ export class Timeline {
   private ejectedMax = 0;
   /** The open bucket's occupancy sample, if taken: [rqActive, rqPending, cxActive]. */
   private occupancy: [number, number, number] | null = null;
+  /** Per gauge: clusters where it is open now, since when one has been, and ms open in the open bucket. */
+  private readonly breakerClusters = new Int32Array(BREAKER_GAUGES.length);
+  private readonly breakerSinceMs = new Float64Array(BREAKER_GAUGES.length);
+  private readonly breakerOpenMs = new Float64Array(BREAKER_GAUGES.length);
 
   constructor(readonly bucketMs: number) {}
 
@@ -73,6 +84,17 @@ export class Timeline {
     this.advanceTo(atMs);
     this.ejectedNow = ejected;
     if (ejected > this.ejectedMax) this.ejectedMax = ejected;
+  }
+
+  /** A cluster's circuit-breaker gauge flipped at `atMs`. */
+  setBreakerOpen(atMs: number, breaker: Breaker, open: boolean): void {
+    this.advanceTo(atMs);
+    const clusters = this.breakerClusters;
+    if (open) {
+      if (clusters[breaker]!++ === 0) this.breakerSinceMs[breaker] = atMs;
+    } else if (--clusters[breaker]! === 0) {
+      this.breakerOpenMs[breaker]! += atMs - this.breakerSinceMs[breaker]!;
+    }
   }
 
   /** Pool gauges sampled at `atMs`, the end of the bucket they describe (or of the run, for the last one). */
@@ -115,12 +137,31 @@ export class Timeline {
       [point.rqActive, point.rqPending, point.cxActive] = this.occupancy;
       this.occupancy = null;
     }
+    this.closeBreakers(point);
     this.points.push(point);
     this.current++;
     this.requests = 0;
     this.errors = 0;
     this.ejectedMax = this.ejectedNow;
     this.histogram.reset();
+  }
+
+  /** Gauges still open carry on into the next bucket; each open one reports its share of this bucket. */
+  private closeBreakers(point: TimelinePoint): void {
+    const endMs = (this.current + 1) * this.bucketMs;
+    let shares: Partial<Record<BreakerGauge, number>> | null = null;
+    for (let b = 0; b < BREAKER_GAUGES.length; b++) {
+      if (this.breakerClusters[b]! > 0) {
+        this.breakerOpenMs[b]! += endMs - this.breakerSinceMs[b]!;
+        this.breakerSinceMs[b] = endMs;
+      }
+      const openMs = this.breakerOpenMs[b]!;
+      if (openMs === 0) continue;
+      shares ??= {};
+      shares[BREAKER_GAUGES[b]!] = round3(openMs / this.bucketMs);
+      this.breakerOpenMs[b] = 0;
+    }
+    if (shares !== null) point.breakersOpen = shares;
   }
 }
 

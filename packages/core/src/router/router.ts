@@ -33,6 +33,8 @@ export class Router implements PoolCallbacks {
   /** The run's event trace, when one is recorded. */
   trace: TraceRecorder | null = null;
   private nextAttemptTag = 1;
+  /** Scratch list of the streams a closing connection carried. */
+  private readonly closedStreams: number[] = [];
   private readonly responseEvent: number;
   private readonly perTryTimeoutEvent: number;
   private readonly globalTimeoutEvent: number;
@@ -180,6 +182,8 @@ export class Router implements PoolCallbacks {
       req.status = 0;
       req.responseEvent = this.kernel.schedule(finMs, this.responseEvent, requestId);
     } else {
+      // Bytes reach the server, so it is not idle; its clock restarts when the connection is idle again.
+      connection.remoteCloseAtMs = Number.POSITIVE_INFINITY;
       // The request reaches the server half a round trip after it leaves.
       const serverMs = server.serve(this.kernel.nowMs + server.rttMs / 2);
       req.status = server.lastStatus;
@@ -205,13 +209,37 @@ export class Router implements PoolCallbacks {
     this.onReset(req, kind, false, 503, Flag.UF);
   }
 
-  /** The endpoint went away with this request on the wire: the connection is reset now (503 UC). */
-  resetByUpstream(requestId: number): void {
-    const req = this.requests.get(requestId);
-    if (req.responseEvent === -1) return;
-    this.kernel.cancel(req.responseEvent);
-    req.status = 0;
-    this.onResponse(requestId);
+  /** The endpoint went away with streams on `connection`: it is reset now, and each stream with it. */
+  resetConnection(connection: Connection): void {
+    this.onUpstreamClose(connection, null);
+  }
+
+  /**
+   * The upstream closed `connection` before `first`'s response (null: before any): every stream on it
+   * ends with a reset, 503 UC unless retried, and the connection closes once. HTTP/1.1 carries one
+   * stream; an HTTP/2 connection may carry many, found by a sweep (a reset is rare, never per request).
+   */
+  private onUpstreamClose(connection: Connection, first: ClientRequest | null): void {
+    const ids = this.closedStreams;
+    let n = 0;
+    if (first !== null) ids[n++] = first.id;
+    if (connection.activeStreams > n) {
+      for (const r of this.requests.all()) if (r.connection === connection && r !== first) ids[n++] = r.id;
+    }
+    connection.pool!.onRemoteClose(connection);
+    for (let i = 0; i < n; i++) {
+      const req = this.requests.get(ids[i]!);
+      const kernel = this.kernel;
+      if (req.responseEvent !== -1) kernel.cancel(req.responseEvent);
+      req.responseEvent = -1;
+      if (req.perTryTimer !== -1) kernel.cancel(req.perTryTimer);
+      req.perTryTimer = -1;
+      req.connection = null;
+      const cluster = this.clusters[req.cluster]!;
+      cluster.stats.upstream_rq_rx_reset++;
+      cluster.outlier?.putResult(req.host!, OutlierResult.LocalOriginConnectFailed, 0);
+      this.onReset(req, ResetKind.ConnectionTermination, true, 503, Flag.UC);
+    }
   }
 
   private onResponse(requestId: number): void {
@@ -223,15 +251,12 @@ export class Router implements PoolCallbacks {
     const host = req.host!;
     const status = req.status;
     const connection = req.connection!;
-    req.connection = null;
     if (status === 0) {
       // The upstream closed the connection before any response: 503 UC, a reset for retry_on.
-      cluster.stats.upstream_rq_rx_reset++;
-      connection.pool!.onRemoteClose(connection);
-      cluster.outlier?.putResult(host, OutlierResult.LocalOriginConnectFailed, 0);
-      this.onReset(req, ResetKind.ConnectionTermination, true, 503, Flag.UC);
+      this.onUpstreamClose(connection, req);
       return;
     }
+    req.connection = null;
     cluster.stats.upstream_rq_completed++;
     cluster.outlier?.putResult(host, OutlierResult.HttpCode, status);
     // Keep-alive: the connection goes back to its pool and takes the oldest pending request.
@@ -313,7 +338,7 @@ export class Router implements PoolCallbacks {
       cluster.stats.upstream_rq_retry_overflow++;
       return Decision.Overflow;
     }
-    cluster.resources.retries++;
+    cluster.resources.incRetries();
     req.holdsRetry = true;
     cluster.stats.upstream_rq_retry++;
     cluster.stats.upstream_rq_retry_backoff_exponential++;
@@ -326,7 +351,7 @@ export class Router implements PoolCallbacks {
 
   private releaseRetry(req: ClientRequest, cluster: Cluster): void {
     if (!req.holdsRetry) return;
-    cluster.resources.retries--;
+    cluster.resources.decRetries();
     req.holdsRetry = false;
   }
 

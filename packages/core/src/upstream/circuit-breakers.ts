@@ -18,15 +18,45 @@ export interface CircuitBreakerThresholds {
   retryBudget?: { budgetPercent: number; minRetryConcurrency: number };
 }
 
+/** The circuit_breakers.default.*_open gauges, by the resource each watches. */
+export const Breaker = {
+  Connections: 0,
+  ConnectionPools: 1,
+  PendingRequests: 2,
+  Requests: 3,
+  Retries: 4,
+} as const;
+export type Breaker = (typeof Breaker)[keyof typeof Breaker];
+/** Envoy's gauge names, indexed by `Breaker`. */
+export const BREAKER_GAUGES = [
+  'cx_open',
+  'cx_pool_open',
+  'rq_pending_open',
+  'rq_open',
+  'rq_retry_open',
+] as const;
+export type BreakerGauge = (typeof BREAKER_GAUGES)[number];
+
+/** Told when a gauge flips; flips are rare, so this is off the hot path. */
+export interface BreakerObserver {
+  onBreakerChange(breaker: Breaker, open: boolean): void;
+}
+
 /**
  * The cluster's resource manager: counters shared by every worker's pools, checked with Envoy's
- * `canCreate()` rule (current < max).
+ * `canCreate()` rule (current < max). Like ManagedResourceImpl, every inc and dec sets the resource's
+ * open gauge to whether the count is now at or over its max. Under a retry budget the retry gauge still
+ * follows max_retries, as Envoy's RetryBudgetImpl leaves it to the nested max_retries resource.
+ * max_connection_pools is unset in Istio (unlimited), so cx_pool_open never opens.
  */
 export class ResourceManager {
   connections = 0;
   pendingRequests = 0;
   requests = 0;
   retries = 0;
+  /** One bit per `Breaker` that is open now. */
+  private open = 0;
+  observer: BreakerObserver | null = null;
 
   constructor(readonly thresholds: CircuitBreakerThresholds) {}
 
@@ -45,5 +75,41 @@ export class ResourceManager {
     const outstanding = this.requests + this.pendingRequests;
     const allowed = Math.max(budget.minRetryConcurrency, (budget.budgetPercent / 100) * outstanding);
     return this.retries < allowed;
+  }
+
+  incConnections(): void {
+    this.setOpen(Breaker.Connections, ++this.connections >= this.thresholds.maxConnections);
+  }
+  decConnections(): void {
+    this.setOpen(Breaker.Connections, --this.connections >= this.thresholds.maxConnections);
+  }
+  incPendingRequests(): void {
+    this.setOpen(Breaker.PendingRequests, ++this.pendingRequests >= this.thresholds.maxPendingRequests);
+  }
+  decPendingRequests(): void {
+    this.setOpen(Breaker.PendingRequests, --this.pendingRequests >= this.thresholds.maxPendingRequests);
+  }
+  incRequests(): void {
+    this.setOpen(Breaker.Requests, ++this.requests >= this.thresholds.maxRequests);
+  }
+  decRequests(n: number): void {
+    this.requests -= n;
+    this.setOpen(Breaker.Requests, this.requests >= this.thresholds.maxRequests);
+  }
+  incRetries(): void {
+    this.setOpen(Breaker.Retries, ++this.retries >= this.thresholds.maxRetries);
+  }
+  decRetries(): void {
+    this.setOpen(Breaker.Retries, --this.retries >= this.thresholds.maxRetries);
+  }
+
+  isOpen(breaker: Breaker): boolean {
+    return (this.open & (1 << breaker)) !== 0;
+  }
+
+  private setOpen(breaker: Breaker, open: boolean): void {
+    if (this.isOpen(breaker) === open) return;
+    this.open ^= 1 << breaker;
+    this.observer?.onBreakerChange(breaker, open);
   }
 }

@@ -1,8 +1,14 @@
 import type { ClusterModel, EndpointModel } from '../config/envoy-model.js';
 import type { RandomStreams, Rng } from '../kernel/random-streams.js';
+import { type BreakerTimeline, CircuitBreakerTracker } from '../observe/circuit-breaker-tracker.js';
 import { ClusterStats } from '../observe/cluster-stats.js';
 import { ResourceManager } from './circuit-breakers.js';
-import { ConnectionPool, type ConnectionSettings, type PoolContext } from './connection-pool.js';
+import {
+  ConnectionPool,
+  type ConnectionSettings,
+  type PoolContext,
+  TlsSessionCache,
+} from './connection-pool.js';
 import { Host, type ServerDirectory } from './host.js';
 import { HostPickers } from './host-pickers.js';
 import { LocalityWrr } from './lb/locality-wrr.js';
@@ -31,6 +37,10 @@ export class Cluster {
   /** Per-worker streams for each locality EDF's starting point. */
   private readonly localityRngs: Rng[] = [];
   private readonly connectionSettings: ConnectionSettings;
+  /** The TLS client context's session cache, shared by every worker's pools. */
+  private readonly tlsSessions = new TlsSessionCache();
+  /** How long each circuit_breakers.default.*_open gauge was 1. */
+  readonly breakers: CircuitBreakerTracker;
 
   constructor(
     readonly model: ClusterModel,
@@ -39,15 +49,20 @@ export class Cluster {
     private readonly directory: ServerDirectory,
     private readonly poolContext: PoolContext,
     detectorHost: OutlierDetectorHost,
+    breakerTimeline: BreakerTimeline | null = null,
   ) {
     this.resources = new ResourceManager(model.circuitBreakers);
+    this.breakers = new CircuitBreakerTracker(poolContext.kernel, breakerTimeline);
+    this.resources.observer = this.breakers;
+    const protocol = model.upstreamProtocol;
     this.connectionSettings = {
       cluster: model.name,
       connectTimeoutMs: model.connectTimeoutMs,
-      // Istio caps upstream TLS at 1.3: one round trip, full or resumed (E.3).
-      tlsHandshakeRtts: model.tlsMode === 'DISABLE' ? 0 : 1,
+      originatesTls: model.tlsMode !== 'DISABLE',
       maxRequestsPerConnection: model.maxRequestsPerConnection,
       idleTimeoutMs: model.idleTimeoutMs,
+      protocol: protocol?.protocol ?? 'HTTP/1.1',
+      maxConcurrentStreams: protocol?.maxConcurrentStreams ?? 1,
     };
     if (model.type === 'EDS') for (const e of model.endpoints) this.members.push(this.newHost(e, false));
     if (model.type === 'LOGICAL_DNS') {
@@ -113,7 +128,15 @@ export class Cluster {
     );
     for (let w = 0; w < this.workers; w++) {
       host.pools.push(
-        new ConnectionPool(host, w, this.resources, this.stats, this.poolContext, this.connectionSettings),
+        new ConnectionPool(
+          host,
+          w,
+          this.resources,
+          this.stats,
+          this.poolContext,
+          this.connectionSettings,
+          this.tlsSessions,
+        ),
       );
     }
     this.hosts.push(host);

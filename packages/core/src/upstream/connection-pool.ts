@@ -11,17 +11,21 @@ import { PendingQueue } from './pending-queue.js';
 export const ConnectionState = { Connecting: 0, Ready: 1, Busy: 2, Closed: 3 } as const;
 export type ConnectionState = (typeof ConnectionState)[keyof typeof ConnectionState];
 
-/** An upstream connection; HTTP/1.1 carries one stream at a time. */
+/**
+ * An upstream connection: HTTP/1.1 carries one stream at a time, HTTP/2 up to max_concurrent_streams.
+ * Ready = connected with unused stream capacity; Busy = connected and full, or draining.
+ */
 export class Connection {
   state: ConnectionState = ConnectionState.Closed;
   pool: ConnectionPool | null = null;
-  streamRequest = -1;
+  /** Streams it carries now. */
+  activeStreams = 0;
   /** The endpoint this connection reached; a LOGICAL_DNS connection keeps its address until it closes. */
   server: EndpointServer | null = null;
   /** The pending connect outcome (done or refused) and the connect timeout. */
   connectEvent: EventHandle = -1;
   connectTimer: EventHandle = -1;
-  /** Streams it may still carry (max_requests_per_connection), and whether it drains after this one. */
+  /** Streams it may still carry (max_requests_per_connection; Infinity when unlimited), and whether it drains. */
   remainingStreams = 0;
   draining = false;
   /** When it last became idle, and its pending idle check (due at `idleCheckAtMs`). */
@@ -38,7 +42,7 @@ export class Connection {
   reset(): void {
     this.state = ConnectionState.Closed;
     this.pool = null;
-    this.streamRequest = -1;
+    this.activeStreams = 0;
     this.server = null;
     this.connectEvent = -1;
     this.connectTimer = -1;
@@ -87,32 +91,65 @@ const HAPPY_EYEBALLS_DELAY_MS = 300;
 /** How the endpoint answers a connection attempt (the Scenario's `connect`). */
 export type ConnectOutcome = 'ok' | 'refuse' | 'blackhole' | 'tlsError';
 
+/** The upstream HTTP codec a cluster's pools speak (Envoy's Http1 or Http2 connection pool). */
+export type UpstreamProtocol = 'HTTP/1.1' | 'HTTP/2';
+
 /** How a cluster's connections are set up and retired (from the DestinationRule). */
 export interface ConnectionSettings {
   /** The cluster's name, `outbound|PORT|SUBSET|HOST` (for the event trace). */
   cluster: string;
   connectTimeoutMs: number;
-  /** Round trips the TLS handshake adds after TCP's (0 without TLS origination; TLS 1.3: 1). */
-  tlsHandshakeRtts: number;
+  /** Whether the cluster originates TLS: the handshake follows TCP's on every connect (E.3). */
+  originatesTls: boolean;
   /** 0 = unlimited. */
   maxRequestsPerConnection: number;
   /** 0 = never. */
   idleTimeoutMs: number;
+  protocol: UpstreamProtocol;
+  /** Streams one connection carries at once: 1 for HTTP/1.1, http2_protocol_options.max_concurrent_streams for HTTP/2. */
+  maxConcurrentStreams: number;
 }
 
 /**
- * Envoy's HTTP/1.1 pool for one (worker, host): ready connections are used at once; otherwise the
- * request waits in a FIFO pending queue bounded by the cluster's max_pending_requests, and the pool
- * opens connections until connecting capacity covers the pending requests, within max_connections —
- * except that a pool with no connection at all always opens one (ConnPoolImplBase::tryCreateNewConnection).
- * A connection that fails to connect fails every request pending on the pool (purgePendingStreams).
+ * Envoy's TLS client context keeps one session (max_session_keys 1) for the whole cluster, shared by the
+ * workers: a handshake with the server that issued it resumes. TLS 1.3 takes one round trip either way;
+ * TLS 1.2 takes two in full and one resumed (E.3).
+ */
+export class TlsSessionCache {
+  private server: EndpointServer | null = null;
+  /** The version the cached session was made with: a TLS 1.3 session cannot resume a 1.2 handshake. */
+  private version: '1.2' | '1.3' = '1.3';
+
+  handshakeRtts(server: EndpointServer): number {
+    if (server.tlsMaxVersion === '1.3') return 1;
+    return this.server === server && this.version === '1.2' ? 1 : 2;
+  }
+
+  /** A handshake completed: its session is now the one offered next. */
+  remember(server: EndpointServer): void {
+    this.server = server;
+    this.version = server.tlsMaxVersion;
+  }
+}
+
+/**
+ * Envoy's connection pool for one (worker, host), after ConnPoolImplBase: a stream goes at once to the
+ * most recently readied connection with unused capacity; otherwise it waits in a FIFO pending queue
+ * bounded by the cluster's max_pending_requests, and the pool opens connections until the streams the
+ * connecting ones will carry cover the pending requests, within max_connections — except that a pool
+ * with no connection at all always opens one (tryCreateNewConnection). A connection that fails to
+ * connect fails every request pending on the pool (purgePendingStreams). HTTP/1.1 connections carry one
+ * stream; HTTP/2 ones multiplex up to max_concurrent_streams.
  */
 export class ConnectionPool {
-  /** Ready connections, most recently readied first, as Envoy's ready_clients_ list. */
+  /** Connections with unused capacity, most recently readied last, as Envoy's ready_clients_ front. */
   private readonly ready: Connection[] = [];
   private readonly pending = new PendingQueue();
   private connecting = 0;
   private total = 0;
+  /** Streams a new connection can carry: min(max_concurrent_streams, max_requests_per_connection). */
+  private readonly connectCapacity: number;
+  private readonly remainingPerConnection: number;
 
   constructor(
     readonly host: Host,
@@ -121,7 +158,12 @@ export class ConnectionPool {
     private readonly stats: ClusterStats,
     private readonly context: PoolContext,
     private readonly settings: ConnectionSettings,
-  ) {}
+    private readonly tlsSessions: TlsSessionCache = new TlsSessionCache(),
+  ) {
+    const perConnection = settings.maxRequestsPerConnection;
+    this.remainingPerConnection = perConnection > 0 ? perConnection : Number.POSITIVE_INFINITY;
+    this.connectCapacity = Math.min(settings.maxConcurrentStreams, this.remainingPerConnection);
+  }
 
   get pendingCount(): number {
     return this.pending.live;
@@ -132,9 +174,9 @@ export class ConnectionPool {
 
   /** ConnPoolImplBase::newStream; `tag` identifies the attempt so a cancelled entry is skipped. */
   newStream(requestId: number, tag: number): void {
-    const conn = this.ready.pop();
-    if (conn !== undefined) {
-      this.attach(conn, requestId);
+    const ready = this.ready;
+    if (ready.length > 0) {
+      this.attach(ready[ready.length - 1]!, requestId);
       return;
     }
     if (!this.resources.canCreatePendingRequest()) {
@@ -143,7 +185,7 @@ export class ConnectionPool {
       return;
     }
     this.pending.push(requestId, tag);
-    this.resources.pendingRequests++;
+    this.resources.incPendingRequests();
     this.stats.upstream_rq_pending_total++;
     this.tryCreateConnections();
   }
@@ -151,33 +193,46 @@ export class ConnectionPool {
   /** The router gave up on a request still pending here (timeout): it leaves the queue's count now. */
   cancelPending(): void {
     this.pending.cancelOne();
-    this.resources.pendingRequests--;
+    this.resources.decPendingRequests();
   }
 
-  /** The stream on `conn` ended with a complete response; the connection is reused (keep-alive). */
+  /** A stream on `conn` ended with a complete response; the connection is reused (keep-alive). */
   onStreamClosed(conn: Connection): void {
     this.releaseStream(conn);
     if (conn.draining) {
       // max_requests_per_connection reached: the connection closes once its last stream is done.
-      this.closeAndReplace(conn);
+      if (conn.activeStreams === 0) this.closeAndReplace(conn);
       return;
     }
-    this.makeReady(conn);
-    this.onUpstreamReady();
+    const wasFull = conn.state === ConnectionState.Busy;
+    if (wasFull) this.makeReady(conn);
+    if (conn.activeStreams === 0) this.markIdle(conn);
+    if (wasFull) this.onUpstreamReady();
   }
 
-  /** The router reset the stream (a timeout): an HTTP/1.1 connection cannot be reused mid-response. */
+  /**
+   * The router reset the stream (a timeout). HTTP/1.1 cannot reuse a connection mid-response, so it
+   * closes; HTTP/2 resets just the stream (RST_STREAM) and the connection carries on.
+   */
   resetStream(conn: Connection): void {
+    if (this.settings.protocol === 'HTTP/2') {
+      this.onStreamClosed(conn);
+      return;
+    }
     this.releaseStream(conn);
     this.stats.upstream_cx_destroy_local_with_active_rq++;
     this.closeAndReplace(conn);
   }
 
-  /** The upstream closed the connection with the stream active (a reset before the response). */
+  /** The upstream closed the connection with streams active: all of them end with it (the router resets each). */
   onRemoteClose(conn: Connection): void {
-    this.releaseStream(conn);
+    const streams = conn.activeStreams;
+    conn.activeStreams = 0;
+    this.host.rqActive -= streams;
+    this.resources.decRequests(streams);
     this.stats.upstream_cx_destroy_remote++;
-    this.stats.upstream_cx_destroy_remote_with_active_rq++;
+    if (streams > 0) this.stats.upstream_cx_destroy_remote_with_active_rq++;
+    if (conn.state === ConnectionState.Ready) this.leaveReady(conn);
     this.closeAndReplace(conn);
   }
 
@@ -190,30 +245,40 @@ export class ConnectionPool {
 
   /** The server behind an idle connection went away: the connection closes. */
   closeIdle(conn: Connection): void {
-    this.ready.splice(this.ready.indexOf(conn), 1);
+    this.leaveReady(conn);
     this.stats.upstream_cx_destroy++;
     this.stats.upstream_cx_destroy_remote++;
     this.destroy(conn);
   }
 
-  /** The connect completed (TCP handshake). */
+  /** The connect completed (TCP handshake, then TLS when the cluster originates it). */
   onConnected(conn: Connection): void {
     this.context.kernel.cancel(conn.connectTimer);
     conn.connectEvent = -1;
     conn.connectTimer = -1;
     this.connecting--;
+    if (this.settings.originatesTls) this.tlsSessions.remember(conn.server!);
     this.makeReady(conn);
+    this.markIdle(conn);
     this.onUpstreamReady();
   }
 
-  /**
-   * Back in the ready list, idle from now. Two clocks start: the sidecar's idle timeout, and the
-   * server's (`idleTimeout`), which began with the last byte the server sent: that byte arrives now,
-   * so its FIN would arrive `idleTimeout` from now. One check event per idle period, at the earlier.
-   */
+  /** Into the ready list: it has unused capacity. */
   private makeReady(conn: Connection): void {
     conn.state = ConnectionState.Ready;
     this.ready.push(conn);
+  }
+
+  private leaveReady(conn: Connection): void {
+    this.ready.splice(this.ready.indexOf(conn), 1);
+  }
+
+  /**
+   * No stream left: idle from now. Two clocks start: the sidecar's idle timeout, and the server's
+   * (`idleTimeout`), which began with the last byte the server sent: that byte arrives now, so its FIN
+   * would arrive `idleTimeout` from now. One check event per idle period, at the earlier.
+   */
+  private markIdle(conn: Connection): void {
     const kernel = this.context.kernel;
     const now = kernel.nowMs;
     conn.idleSinceMs = now;
@@ -243,7 +308,7 @@ export class ConnectionPool {
    */
   onIdleCheck(conn: Connection): void {
     conn.idleTimer = -1;
-    if (conn.state !== ConnectionState.Ready) return;
+    if (conn.state !== ConnectionState.Ready || conn.activeStreams > 0) return;
     const kernel = this.context.kernel;
     const now = kernel.nowMs;
     const timeout = this.settings.idleTimeoutMs;
@@ -256,12 +321,12 @@ export class ConnectionPool {
       conn.idleTimer = kernel.schedule(conn.idleCheckAtMs, this.context.idleCheckEvent, conn.id);
       return;
     }
-    this.ready.splice(this.ready.indexOf(conn), 1);
+    this.leaveReady(conn);
     this.stats.upstream_cx_destroy++;
     this.destroy(conn);
   }
 
-  /** The connect failed: refused (RST) or timed out. Every pending request of this pool fails. */
+  /** The connect failed: refused (RST), TLS handshake failed, or timed out. Every pending request of this pool fails. */
   onConnectFailed(conn: Connection, reason: PoolFailureReason): void {
     const kernel = this.context.kernel;
     kernel.cancel(conn.connectTimer);
@@ -280,59 +345,67 @@ export class ConnectionPool {
       this.pending.shift();
       if (!callbacks.isWaiting(id, tag)) continue;
       this.pending.live--;
-      this.resources.pendingRequests--;
+      this.resources.decPendingRequests();
       callbacks.onPoolFailure(id, reason);
     }
     if (this.pending.live > 0) this.tryCreateConnections();
   }
 
   private releaseStream(conn: Connection): void {
-    conn.streamRequest = -1;
+    conn.activeStreams--;
     this.host.rqActive--;
-    this.resources.requests--;
+    this.resources.decRequests(1);
   }
 
   private destroy(conn: Connection): void {
     if (this.context.trace !== null) this.context.trace.connectionClosed(conn.id, this.settings.cluster);
     if (conn.idleTimer !== -1) this.context.kernel.cancel(conn.idleTimer);
     this.total--;
-    this.resources.connections--;
+    this.resources.decConnections();
     this.context.connections.release(conn);
   }
 
+  /** attachStreamToClient: `conn` is the last of the ready list. */
   private attach(conn: Connection, requestId: number): void {
     if (!this.resources.canCreateRequest()) {
       // max_requests overflow leaves the connection ready for the next stream.
-      this.ready.push(conn);
       this.stats.upstream_rq_pending_overflow++;
       this.context.callbacks.onPoolFailure(requestId, PoolFailureReason.Overflow);
       return;
     }
-    conn.state = ConnectionState.Busy;
-    conn.streamRequest = requestId;
-    if (this.settings.maxRequestsPerConnection > 0 && --conn.remainingStreams === 0) {
+    const capacity = Math.min(conn.remainingStreams, this.settings.maxConcurrentStreams - conn.activeStreams);
+    if (--conn.remainingStreams === 0) {
       conn.draining = true;
       this.stats.upstream_cx_max_requests++;
+      conn.state = ConnectionState.Busy;
+      this.ready.pop();
+    } else if (capacity === 1) {
+      // This stream fills it.
+      conn.state = ConnectionState.Busy;
+      this.ready.pop();
     }
+    conn.activeStreams++;
     this.host.rqActive++;
     this.host.rqTotal++;
-    this.resources.requests++;
+    this.resources.incRequests();
     this.stats.upstream_rq_total++;
     this.context.callbacks.onPoolReady(requestId, conn);
   }
 
-  /** Oldest live pending request first onto each ready connection. */
+  /** Oldest live pending request first onto the ready connections; then more connections if still short. */
   private onUpstreamReady(): void {
     const callbacks = this.context.callbacks;
-    while (this.pending.live > 0 && this.ready.length > 0) {
+    const ready = this.ready;
+    while (this.pending.live > 0 && ready.length > 0) {
       const id = this.pending.peekId();
       const tag = this.pending.peekTag();
       this.pending.shift();
       if (!callbacks.isWaiting(id, tag)) continue;
       this.pending.live--;
-      this.resources.pendingRequests--;
-      this.attach(this.ready.pop()!, id);
+      this.resources.decPendingRequests();
+      this.attach(ready[ready.length - 1]!, id);
     }
+    if (this.pending.live > 0) this.tryCreateConnections();
   }
 
   private tryCreateConnections(): void {
@@ -340,8 +413,9 @@ export class ConnectionPool {
     for (let i = 0; i < 3; i++) if (!this.tryCreateConnection()) return;
   }
 
+  /** shouldCreateNewConnection with the preconnect ratio 1: pending requests beyond what connecting ones will carry. */
   private tryCreateConnection(): boolean {
-    if (this.pending.live <= this.connecting) return false;
+    if (this.pending.live <= this.connecting * this.connectCapacity) return false;
     const canCreate = this.resources.canCreateConnection();
     if (!canCreate) this.stats.upstream_cx_overflow++;
     if (canCreate || this.total === 0) this.openConnection();
@@ -353,31 +427,35 @@ export class ConnectionPool {
     const conn = connections.allocate();
     conn.state = ConnectionState.Connecting;
     conn.pool = this;
-    conn.remainingStreams = this.settings.maxRequestsPerConnection;
+    conn.remainingStreams = this.remainingPerConnection;
     if (this.context.trace !== null)
       this.context.trace.connectionOpened(conn.id, this.settings.cluster, this.host.hostPort, this.worker);
     this.connecting++;
     this.total++;
-    this.resources.connections++;
+    this.resources.incConnections();
     this.stats.upstream_cx_total++;
+    if (this.settings.protocol === 'HTTP/2') this.stats.upstream_cx_http2_total++;
+    else this.stats.upstream_cx_http1_total++;
     // Happy eyeballs over a logical host's answers (MultiConnectionBaseImpl): the next address starts
     // when the previous one fails, or after 300 ms without connecting; the first to connect wins.
     const targets = this.host.connectTargets();
-    const tlsRtts = this.settings.tlsHandshakeRtts;
+    const tls = this.settings.originatesTls;
     let startMs = 0;
     for (let i = 0; i < targets.length; i++) {
       const server = this.host.serverFor(targets[i]!);
       const outcome = server.connectOutcome;
-      if (outcome === 'ok' || (outcome === 'tlsError' && tlsRtts === 0)) {
+      if (outcome === 'ok' || (outcome === 'tlsError' && !tls)) {
         // TCP, then the TLS handshake the cluster originates: the connect timeout covers both (E.3).
         conn.server = server;
+        const tlsRtts = tls ? this.tlsSessions.handshakeRtts(server) : 0;
         const at = startMs + server.rttMs * (1 + tlsRtts);
         conn.connectEvent = kernel.scheduleIn(at, this.context.connectDoneEvent, conn.id);
         break;
       }
       if (outcome === 'tlsError') {
-        // TCP connects, the handshake fails: a connection failure, after happy eyeballs has settled.
-        const at = startMs + server.rttMs * (1 + tlsRtts);
+        // TCP connects; the server's first flight (its certificate, or a version alert) fails the
+        // handshake one round trip later, in TLS 1.2 and 1.3 alike.
+        const at = startMs + server.rttMs * 2;
         conn.connectEvent = kernel.scheduleIn(at, this.context.connectRefusedEvent, conn.id);
         break;
       }

@@ -22,6 +22,8 @@ export interface EndpointBehaviour {
   resetRate: number;
   /** A token bucket in front of the server: `rps` tokens a second, at most `burst`; empty → `status`. */
   rateLimit?: { rps: number; burst: number; status: number } | undefined;
+  /** The newest TLS version the server speaks: Istio offers 1.2–1.3, so a 1.2 server costs one more round trip. Absent: 1.3. */
+  tlsMaxVersion?: '1.2' | '1.3' | undefined;
   /** Worker slots and a waiting room; a full room answers `status` at once. Absent: unlimited. */
   capacity?: { concurrency: number; queueSize: number; status: number } | undefined;
   /** The server closes a keep-alive connection idle this long, in ms; 0 = never. */
@@ -86,6 +88,10 @@ export class EndpointServer {
 
   get idleTimeoutMs(): number {
     return this.behaviour.idleTimeoutMs;
+  }
+
+  get tlsMaxVersion(): '1.2' | '1.3' {
+    return this.behaviour.tlsMaxVersion ?? '1.3';
   }
 
   /**

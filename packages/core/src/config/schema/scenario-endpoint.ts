@@ -72,6 +72,9 @@ export const TLS_FAILURE_REASONS = [
 ] as const;
 export type TlsFailureReason = (typeof TLS_FAILURE_REASONS)[number];
 
+/** Server TLS versions a Scenario endpoint may cap at; older ones fail Istio's TLS 1.2 minimum. */
+export const TLS_MAX_PROTOCOL_VERSIONS = ['TLSV1_2', 'TLSV1_3'] as const;
+
 const count = (min: number) => integer(min, Number.MAX_SAFE_INTEGER);
 
 /** Shared by the endpoint map (with defaults) and timeline patches (without, so unset fields stay unchanged). */
@@ -86,6 +89,12 @@ function endpointShape(withDefaults: boolean) {
      * timeline `set`, the endpoint must have connect: tlsError then (in the patch or already).
      */
     tlsReason: z.enum(TLS_FAILURE_REASONS).optional(),
+    /**
+     * The newest TLS version the server accepts (Istio's ServerTLSSettings.maxProtocolVersion values).
+     * Istio's upstream TLS offers 1.2 to 1.3, so TLSV1_2 makes each full handshake take 2 round trips
+     * instead of 1. Absent: TLSV1_3.
+     */
+    tlsMaxProtocolVersion: z.enum(TLS_MAX_PROTOCOL_VERSIONS).optional(),
     /** Share of requests whose connection is closed before the response. */
     reset: z.strictObject({ rate: rate() }).optional(),
     /**
