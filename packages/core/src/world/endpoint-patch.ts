@@ -19,6 +19,7 @@ export function patchBehaviour(behaviour: EndpointBehaviour, patch: EndpointPatc
   if (patch.resetRate !== undefined) out.resetRate = patch.resetRate;
   if (patch.rateLimit !== undefined) out.rateLimit = patch.rateLimit;
   if (patch.idleTimeoutMs !== undefined) out.idleTimeoutMs = patch.idleTimeoutMs;
+  if (patch.tlsMaxVersion !== undefined) out.tlsMaxVersion = patch.tlsMaxVersion;
   const old = behaviour.capacity;
   if (patch.concurrency === null) out.capacity = undefined;
   else if (patch.concurrency !== undefined || patch.queue !== undefined) {
