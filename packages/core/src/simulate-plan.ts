@@ -5,6 +5,7 @@ import { RecyclingTable } from './kernel/recycling-table.js';
 import { ClientObserver } from './observe/client-observer.js';
 import type { ClusterReport, Report } from './observe/report.js';
 import { Router } from './router/router.js';
+import { TcpProxy } from './router/tcp-proxy.js';
 import { Cluster } from './upstream/cluster.js';
 import {
   Connection,
@@ -94,6 +95,7 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
     connectTimeoutEvent: connectionEvent((c) => c.pool!.onConnectFailed(c, PoolFailureReason.Timeout)),
     idleCheckEvent: connectionEvent((c) => c.pool!.onIdleCheck(c)),
     callbacks: { onPoolReady: () => {}, onPoolFailure: () => {}, isWaiting: () => false },
+    tcpCallbacks: { onPoolReady: () => {}, onPoolFailure: () => {}, isWaiting: () => false },
   };
   let ejectedHosts = 0;
   const clusters: Cluster[] = [];
@@ -156,6 +158,23 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
     },
   );
   context.callbacks = router;
+  const tcpProxy = new TcpProxy(
+    kernel,
+    plan.model.routes,
+    clusters,
+    plan.workers,
+    streams.get('proxy/tcp-worker'),
+    streams.get('proxy/tcp-weighted-clusters'),
+    client,
+    (source) => plan.traffic[source]?.keepAlive ?? true,
+    onAnswered,
+    (host) => {
+      const answer = dns.query(host);
+      return answer.ok ? (answer.addresses[0] ?? null) : null;
+    },
+  );
+  context.tcpCallbacks = tcpProxy;
+  const routeIsTcp = plan.model.routes.map((r) => r.tcp === true);
   // A source's request shapes: one draw per request from its own stream when there are several.
   const mixRngs = plan.traffic.map((_, i) => streams.get(`traffic/${i}/mix`));
   const mixTotals = plan.traffic.map((t) => t.mix.reduce((s, m) => s + m.weight, 0));
@@ -170,7 +189,8 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
         draw -= entry.weight;
       }
     }
-    router.startRequest(m.route, m.hash, i);
+    if (routeIsTcp[m.route]) tcpProxy.startRequest(m.route, m.hash, i);
+    else router.startRequest(m.route, m.hash, i);
   };
   clientSend = kernel.defineEvent(send);
 
@@ -199,7 +219,10 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
     for (const conn of connections.all()) {
       if (conn.server !== server || conn.pool === null) continue;
       if (conn.state === ConnectionState.Ready) conn.pool.closeIdle(conn);
-      else if (conn.state === ConnectionState.Busy) router.resetByUpstream(conn.streamRequest);
+      else if (conn.state === ConnectionState.Busy) {
+        if (conn.pool.isTcp) tcpProxy.resetByUpstream(conn.streamRequest);
+        else router.resetByUpstream(conn.streamRequest);
+      }
     }
   };
   /** A server that now refuses connections has gone away: its open connections are reset, idle ones
@@ -268,14 +291,17 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
   kernel.schedule(Math.min(bucketMs, plan.durationMs), sampleEvent, 1);
 
   kernel.runUntil(plan.durationMs);
-  if (router.inFlight > 0) kernel.drain(plan.durationMs + plan.drainMs, () => router.inFlight === 0);
+  const inFlight = () => router.inFlight + tcpProxy.inFlight;
+  if (inFlight() > 0) kernel.drain(plan.durationMs + plan.drainMs, () => inFlight() === 0);
   client.timeline.finish(plan.durationMs);
 
   const endMs = kernel.nowMs;
   const clusterReports: Record<string, ClusterReport> = {};
   for (const cluster of clusters) {
     const outlier = cluster.outlier;
+    const tcp = cluster.model.tcpProxy !== null;
     clusterReports[cluster.name] = {
+      ...(tcp ? { proxy: 'tcp' as const } : {}),
       stats: sortByName({
         ...cluster.stats.snapshot(),
         ...(outlier?.stats() ?? {}),
@@ -288,6 +314,7 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
         priority: h.priority,
         rqTotal: h.rqTotal,
         rqError: h.rqError,
+        ...(tcp ? { appRequests: h.appRequests, appErrors: h.appErrors } : {}),
         ejections: outlier?.monitors[h.index]?.numEjections ?? 0,
         ejectedMs: outlier?.ejectedMsOf(h, endMs) ?? 0,
         ...(h.removed ? { removed: true } : {}),
@@ -306,7 +333,7 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
     clusters: clusterReports,
     timeline: client.timeline.points,
     timelineBucketMs: bucketMs,
-    unfinished: router.inFlight,
+    unfinished: inFlight(),
     phases,
     warnings: plan.warnings,
   };

@@ -39,8 +39,11 @@ export class Cluster {
       connectTimeoutMs: model.connectTimeoutMs,
       // Istio caps upstream TLS at 1.3: one round trip, full or resumed (E.3).
       tlsHandshakeRtts: model.tlsMode === 'DISABLE' ? 0 : 1,
-      maxRequestsPerConnection: model.maxRequestsPerConnection,
-      idleTimeoutMs: model.idleTimeoutMs,
+      // common_http_protocol_options: nothing of it reaches a TCP pool.
+      maxRequestsPerConnection: model.tcpProxy === null ? model.maxRequestsPerConnection : 0,
+      // A TCP pool's connection lives as long as its session; the tcp_proxy times out idle sessions.
+      idleTimeoutMs: model.tcpProxy === null ? model.idleTimeoutMs : 0,
+      tcp: model.tcpProxy !== null,
     };
     if (model.type === 'EDS') for (const e of model.endpoints) this.members.push(this.newHost(e, false));
     if (model.type === 'LOGICAL_DNS') {

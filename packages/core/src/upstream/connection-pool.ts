@@ -69,6 +69,8 @@ export interface PoolContext {
   readonly idleCheckEvent: number;
   readonly connections: ConnectionTable;
   readonly callbacks: PoolCallbacks;
+  /** What TCP pools report to: the tcp_proxy sessions. */
+  readonly tcpCallbacks?: PoolCallbacks;
 }
 
 /** Envoy's happy-eyeballs delay before trying a logical host's next address. */
@@ -86,6 +88,12 @@ export interface ConnectionSettings {
   maxRequestsPerConnection: number;
   /** 0 = never. */
   idleTimeoutMs: number;
+  /**
+   * Envoy's TCP pool (tcp_proxy): a connection serves one session and closes with it, never returns to
+   * the pool, and max_requests is not enforced (Tcp::ConnPoolImpl::enforceMaxRequests is false).
+   * Absent: an HTTP pool.
+   */
+  tcp?: boolean;
 }
 
 /**
@@ -111,6 +119,15 @@ export class ConnectionPool {
     private readonly settings: ConnectionSettings,
   ) {}
 
+  /** The router, or for a TCP pool the tcp_proxy; read late, as the router is wired after the pools. */
+  private get callbacks(): PoolCallbacks {
+    return (this.settings.tcp === true ? this.context.tcpCallbacks : undefined) ?? this.context.callbacks;
+  }
+
+  get isTcp(): boolean {
+    return this.settings.tcp === true;
+  }
+
   get pendingCount(): number {
     return this.pending.live;
   }
@@ -127,7 +144,7 @@ export class ConnectionPool {
     }
     if (!this.resources.canCreatePendingRequest()) {
       this.stats.upstream_rq_pending_overflow++;
-      this.context.callbacks.onPoolFailure(requestId, PoolFailureReason.Overflow);
+      this.callbacks.onPoolFailure(requestId, PoolFailureReason.Overflow);
       return;
     }
     this.pending.push(requestId, tag);
@@ -145,7 +162,7 @@ export class ConnectionPool {
   /** The stream on `conn` ended with a complete response; the connection is reused (keep-alive). */
   onStreamClosed(conn: Connection): void {
     this.releaseStream(conn);
-    if (conn.draining) {
+    if (conn.draining || this.settings.tcp === true) {
       // max_requests_per_connection reached: the connection closes once its last stream is done.
       this.closeAndReplace(conn);
       return;
@@ -230,7 +247,7 @@ export class ConnectionPool {
     this.stats.upstream_cx_destroy++;
     this.connecting--;
     this.destroy(conn);
-    const callbacks = this.context.callbacks;
+    const callbacks = this.callbacks;
     // purgePendingStreams: fail every request waiting here; a retry they start is queued afresh.
     let n = this.pending.length;
     while (n-- > 0) {
@@ -259,11 +276,11 @@ export class ConnectionPool {
   }
 
   private attach(conn: Connection, requestId: number): void {
-    if (!this.resources.canCreateRequest()) {
+    if (this.settings.tcp !== true && !this.resources.canCreateRequest()) {
       // max_requests overflow leaves the connection ready for the next stream.
       this.ready.push(conn);
       this.stats.upstream_rq_pending_overflow++;
-      this.context.callbacks.onPoolFailure(requestId, PoolFailureReason.Overflow);
+      this.callbacks.onPoolFailure(requestId, PoolFailureReason.Overflow);
       return;
     }
     conn.state = ConnectionState.Busy;
@@ -276,12 +293,12 @@ export class ConnectionPool {
     this.host.rqTotal++;
     this.resources.requests++;
     this.stats.upstream_rq_total++;
-    this.context.callbacks.onPoolReady(requestId, conn);
+    this.callbacks.onPoolReady(requestId, conn);
   }
 
   /** Oldest live pending request first onto each ready connection. */
   private onUpstreamReady(): void {
-    const callbacks = this.context.callbacks;
+    const callbacks = this.callbacks;
     while (this.pending.live > 0 && this.ready.length > 0) {
       const id = this.pending.peekId();
       const tag = this.pending.peekTag();
