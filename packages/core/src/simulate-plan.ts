@@ -7,6 +7,7 @@ import { ClientObserver } from './observe/client-observer.js';
 import type { ClusterReport, Report } from './observe/report.js';
 import { type TraceListener, TraceRecorder } from './observe/trace.js';
 import { Router } from './router/router.js';
+import { TcpProxy } from './router/tcp-proxy.js';
 import { Cluster } from './upstream/cluster.js';
 import {
   Connection,
@@ -134,6 +135,7 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
     idleCheckEvent: connectionEvent((c) => c.pool!.onIdleCheck(c)),
     callbacks: { onPoolReady: () => {}, onPoolFailure: () => {}, isWaiting: () => false },
     trace,
+    tcpCallbacks: { onPoolReady: () => {}, onPoolFailure: () => {}, isWaiting: () => false },
   };
   let ejectedHosts = 0;
   const clusters: Cluster[] = [];
@@ -200,6 +202,24 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
   );
   context.callbacks = router;
   router.trace = trace;
+  const tcpProxy = new TcpProxy(
+    kernel,
+    plan.model.routes,
+    clusters,
+    plan.workers,
+    streams.get('proxy/tcp-worker'),
+    streams.get('proxy/tcp-weighted-clusters'),
+    client,
+    (source) => plan.traffic[source]?.keepAlive ?? true,
+    onAnswered,
+    (host) => {
+      const answer = dns.query(host);
+      return answer.ok ? (answer.addresses[0] ?? null) : null;
+    },
+  );
+  context.tcpCallbacks = tcpProxy;
+  tcpProxy.trace = trace;
+  const routeIsTcp = plan.model.routes.map((r) => r.tcp === true);
   // A source's request shapes: one draw per request from its own stream when there are several.
   const mixRngs = plan.traffic.map((_, i) => streams.get(`traffic/${i}/mix`));
   const mixTotals = plan.traffic.map((t) => t.mix.reduce((s, m) => s + m.weight, 0));
@@ -214,7 +234,8 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
         draw -= entry.weight;
       }
     }
-    router.startRequest(m.route, m.hash, i);
+    if (routeIsTcp[m.route]) tcpProxy.startRequest(m.route, m.hash, i);
+    else router.startRequest(m.route, m.hash, i);
   };
   clientSend = kernel.defineEvent(send);
 
@@ -249,7 +270,10 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
   const closeConnectionsTo = (server: EndpointServer) => {
     for (const conn of connections.all()) {
       if (conn.server !== server || conn.pool === null) continue;
-      if (conn.activeStreams > 0) router.resetConnection(conn);
+      if (conn.pool.isTcp) {
+        if (conn.activeStreams > 0) tcpProxy.resetConnection(conn);
+        else if (conn.state === ConnectionState.Ready) conn.pool.closeIdle(conn);
+      } else if (conn.activeStreams > 0) router.resetConnection(conn);
       else if (conn.state === ConnectionState.Ready) conn.pool.closeIdle(conn);
     }
   };
@@ -321,14 +345,17 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
   kernel.schedule(Math.min(bucketMs, plan.durationMs), sampleEvent, 1);
 
   kernel.runUntil(plan.durationMs);
-  if (router.inFlight > 0) kernel.drain(plan.durationMs + plan.drainMs, () => router.inFlight === 0);
+  const inFlight = () => router.inFlight + tcpProxy.inFlight;
+  if (inFlight() > 0) kernel.drain(plan.durationMs + plan.drainMs, () => inFlight() === 0);
   client.timeline.finish(plan.durationMs);
 
   const endMs = kernel.nowMs;
   const clusterReports: Record<string, ClusterReport> = {};
   for (const cluster of clusters) {
     const outlier = cluster.outlier;
+    const tcp = cluster.model.tcpProxy !== null;
     clusterReports[cluster.name] = {
+      ...(tcp ? { proxy: 'tcp' as const } : {}),
       stats: sortByName({
         ...cluster.stats.snapshot(),
         ...(outlier?.stats() ?? {}),
@@ -341,6 +368,7 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
         priority: h.priority,
         rqTotal: h.rqTotal,
         rqError: h.rqError,
+        ...(tcp ? { appRequests: h.appRequests, appErrors: h.appErrors } : {}),
         ejections: outlier?.monitors[h.index]?.numEjections ?? 0,
         ejectedMs: outlier?.ejectedMsOf(h, endMs) ?? 0,
         ...(h.removed ? { removed: true } : {}),
@@ -361,7 +389,7 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
     clusters: clusterReports,
     timeline: client.timeline.points,
     timelineBucketMs: bucketMs,
-    unfinished: router.inFlight,
+    unfinished: inFlight(),
     phases,
     warnings: plan.warnings,
   };

@@ -58,12 +58,21 @@ describe('Scenario defaults', () => {
     });
     expect(spec.endpoints['*']?.rateLimit).toEqual({ rps: 50, status: 429 });
     expect(spec.traffic).toEqual([
-      { host: 'api.third-party.io', port: 443, path: '/v1/charges', method: 'GET', headers: {}, rps: 200 },
+      {
+        host: 'api.third-party.io',
+        port: 443,
+        path: '/v1/charges',
+        method: 'GET',
+        headers: {},
+        keepAlive: true,
+        rps: 200,
+      },
       {
         host: 'api.third-party.io',
         path: '/',
         method: 'GET',
         headers: {},
+        keepAlive: true,
         clients: 10,
         thinkTime: { text: '100ms', ms: 100 },
       },
@@ -255,6 +264,7 @@ describe('Scenario extensions: traffic shapes', () => {
       path: '/',
       method: 'GET',
       headers: {},
+      keepAlive: true,
       rps: 5,
       arrivals: 'constant',
       bursts: { every: { text: '1m', ms: 60_000 }, length: { text: '5s', ms: 5000 }, rps: 50 },

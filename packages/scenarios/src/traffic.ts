@@ -14,6 +14,11 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** A weighted mix of requests instead of one shape: `[{ path: '/a', weight: 3 }, { method: 'POST' }]`. */
   routes?: readonly RouteInput[];
+  /**
+   * false: the application opens a connection per request (default true: keep-alive). It decides load on
+   * a tcp-proxied port (HTTPS, TLS, TCP), where the sidecar picks a host per connection.
+   */
+  keepAlive?: boolean;
 }
 
 /** Open loop: requests arrive at a rate, whatever the responses do. */
@@ -25,7 +30,7 @@ export interface OpenLoopOptions extends RequestOptions {
 }
 
 function request(options: RequestOptions): TrafficSourceInput {
-  const { host, port, path, method, headers, routes } = options;
+  const { host, port, path, method, headers, routes, keepAlive } = options;
   return {
     host,
     ...defined({
@@ -34,6 +39,7 @@ function request(options: RequestOptions): TrafficSourceInput {
       method,
       headers: headers === undefined ? undefined : { ...headers },
       routes: routes?.map((route) => ({ ...route })),
+      keepAlive,
     }),
   } as TrafficSourceInput;
 }

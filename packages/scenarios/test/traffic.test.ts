@@ -86,6 +86,7 @@ describe('traffic builders return the Scenario YAML shape, with only the fields 
       path: '/',
       method: 'GET',
       headers: {},
+      keepAlive: true,
       rps: 200,
     });
   });

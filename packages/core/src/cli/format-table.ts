@@ -29,7 +29,7 @@ export function formatReportTable(report: Report, context?: ReportContext): stri
   out.push(
     `meshsim: scenario ${report.scenario}, seed ${report.seed}, ${report.durationMs / 1000} s simulated`,
     '',
-    `Client: ${c.total} requests, error rate ${pct(c.errorRate)} (5xx)`,
+    `Client: ${c.total} requests, error rate ${pct(c.errorRate)} (5xx${c.byStatus['0'] !== undefined ? ' or unanswered' : ''})`,
   );
   const status = table(['status', 'requests', 'share']);
   for (const [s, n] of Object.entries(c.byStatus)) status.push([s, n, pct(n / Math.max(1, c.total))]);
@@ -44,15 +44,29 @@ export function formatReportTable(report: Report, context?: ReportContext): stri
 
   for (const [name, cluster] of Object.entries(report.clusters)) {
     out.push('', `Cluster ${name}`);
-    const hosts = table(['host', 'locality', 'requests', 'share', '5xx', 'ejections', 'ejected']);
-    const total = cluster.hosts.reduce((s, h) => s + h.rqTotal, 0);
+    // A tcp-proxied cluster: Envoy counts connections; the requests on them are the application's own.
+    const tcp = cluster.proxy === 'tcp';
+    if (tcp) out.push('tcp-proxied: no HTTP route, timeout, retry or fault; load is balanced per connection');
+    const hosts = table([
+      'host',
+      'locality',
+      ...(tcp ? ['connections'] : []),
+      'requests',
+      'share',
+      tcp ? 'failed' : '5xx',
+      'ejections',
+      'ejected',
+    ]);
+    const requestsOf = (h: (typeof cluster.hosts)[number]) => (tcp ? (h.appRequests ?? 0) : h.rqTotal);
+    const total = cluster.hosts.reduce((s, h) => s + requestsOf(h), 0);
     for (const h of cluster.hosts) {
       hosts.push([
         h.address,
         h.locality || '-',
-        h.rqTotal,
-        pct(h.rqTotal / Math.max(1, total)),
-        h.rqError,
+        ...(tcp ? [h.rqTotal] : []),
+        requestsOf(h),
+        pct(requestsOf(h) / Math.max(1, total)),
+        tcp ? (h.appErrors ?? 0) : h.rqError,
         h.ejections,
         `${(h.ejectedMs / 1000).toFixed(1)} s`,
       ]);

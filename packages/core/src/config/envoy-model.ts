@@ -126,6 +126,8 @@ export interface ClusterModel {
   maxRequestsPerConnection: number;
   /** The upstream HTTP codec (HTTP/1.1 or HTTP/2) and max_concurrent_streams; absent: HTTP/1.1. */
   upstreamProtocol?: UpstreamProtocolModel;
+  /** null: an HTTP port (the router). Otherwise the port is tcp-proxied, with these settings. */
+  tcpProxy: TcpProxyModel | null;
   /**
    * The mode of the TLS context istiod builds (`tls.mode`; DISABLE when it builds none): anything but
    * DISABLE originates TLS, adding the handshake to every connect.
@@ -164,6 +166,16 @@ export interface ClusterModel {
   distribute?: DistributeModel | null;
 }
 
+/** The tcp_proxy filter istiod builds for a non-HTTP port (buildOutboundNetworkFiltersWithSingleDestination). */
+export interface TcpProxyModel {
+  /** HTTPS or TLS: the application runs TLS end to end through the proxy, which never decrypts it. */
+  appTls: boolean;
+  /** idle_timeout: DR tcp.idleTimeout, else Envoy's 1 h; a session with no bytes that long is closed. 0 = never. */
+  idleTimeoutMs: number;
+  /** max_connect_attempts: Istio leaves Envoy's default, 1 (a failed connect is never retried). */
+  maxConnectAttempts: number;
+}
+
 /** A route's fault injection (VirtualService http.fault): percentages 0..100, applied once per request. */
 export interface FaultModel {
   delayPct: number;
@@ -187,6 +199,8 @@ export interface RouteModel {
   /** null = no retry policy (VirtualService retries.attempts: 0). */
   retry: RetryPolicyModel | null;
   fault: FaultModel | null;
+  /** A tcp-proxied port's route: connections, not requests, are routed (no timeout, retry or fault). */
+  tcp?: true;
 }
 
 /** The part of the sidecar's config the simulator runs. */

@@ -5,6 +5,7 @@ import { explainRoute, noMatchRoute, type RouteExplanation } from './explain-rou
 import { type NotExplained, notExplainedParts, unusedDestinationRules, what } from './explain-unused.js';
 import { byDefault, type Explained, setAt, setBy, writtenIn } from './explain-values.js';
 import type { LoadedConfig, Located } from './load.js';
+import { applicationSpeaksTls, isTcpProxied } from './port-protocol.js';
 import { formatPath } from './positions.js';
 import { CURRENT_ISTIO_VERSION, ISTIO_VERSION_PATTERN } from './schema/scenario.js';
 import type { ServiceEntry, ServicePort } from './schema/service-entry.js';
@@ -22,6 +23,7 @@ import {
   routingVirtualService,
   translateHttpRoute,
 } from './translate-routes.js';
+import { tcpRouteFor } from './translate-tcp-routes.js';
 import { findDestinationRule, findServiceEntry, isExportedTo } from './visibility.js';
 
 export type { NotExplained } from './explain-unused.js';
@@ -64,9 +66,6 @@ export interface Explanation {
   /** Problems with the input itself, as `meshsim validate` reports them (and bad options). */
   diagnostics: Diagnostic[];
 }
-
-/** Port protocols whose traffic the sidecar routes per HTTP request. */
-const HTTP_ROUTED = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB', 'HTTP_PROXY']);
 
 type ProxyField = 'namespace' | 'istioVersion' | 'locality';
 
@@ -242,6 +241,34 @@ export function explainConfig(loaded: LoadedConfig, options: ExplainOptions = {}
     };
     const nameOf = (i: number) => models[i]?.name ?? `#${i}`;
     const routes: RouteExplanation[] = [];
+    const protocol = models[cluster]?.protocol ?? 'HTTP';
+    if (isTcpProxied(protocol)) {
+      // The tcp_proxy's one route: http routes never see this port's traffic (they stay unexplained).
+      const notes: Diagnostic[] = [];
+      const note: RouteNote = (doc, path, message) => {
+        const { line, column } = doc.positionOf(path);
+        notes.push({ severity: 'warning', file: doc.file, line, column, path: formatPath(path), message });
+      };
+      const shape = { host, port: port.number, source };
+      const model = tcpRouteFor(shape, applicationSpeaksTls(protocol), services, resolve, note);
+      const explained = explainRoute(model, null, nameOf, version, false, notes);
+      const which = model.name === 'default' ? 'no tls or tcp route: the port itself' : model.name;
+      routes.push({
+        ...explained,
+        match: byDefault('*', 'Istio default', `tcp_proxy, per connection (${which})`),
+      });
+      return {
+        name: `${host}:${port.number}`,
+        host,
+        port: port.number,
+        protocol,
+        virtualServices: services.map(refOf),
+        routes,
+        notes: [
+          `${protocol}: the sidecar tcp-proxies this port: connections, not requests, are routed, and no http route, timeout, retry or fault applies`,
+        ],
+      };
+    }
     if (services.length === 0) {
       const model = defaultRoute(host, port.number, defaultRetry, resolve);
       routes.push(explainRoute(model, null, nameOf, version, hashedOf(model), []));
@@ -269,7 +296,6 @@ export function explainConfig(loaded: LoadedConfig, options: ExplainOptions = {}
     }
     const last = routes[routes.length - 1];
     if (services.length > 0 && (last === undefined || last.match.from === 'set')) routes.push(noMatchRoute());
-    const protocol = models[cluster]?.protocol ?? 'HTTP';
     return {
       name: `${host}:${port.number}`,
       host,
@@ -277,11 +303,7 @@ export function explainConfig(loaded: LoadedConfig, options: ExplainOptions = {}
       protocol,
       virtualServices: services.map(refOf),
       routes,
-      notes: HTTP_ROUTED.has(protocol)
-        ? []
-        : [
-            `${protocol}: a real sidecar tcp-proxies this port and uses none of these HTTP routes; meshsim runs them as if it were HTTP`,
-          ],
+      notes: [],
     };
   });
 

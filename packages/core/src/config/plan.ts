@@ -9,6 +9,7 @@ import { type Diagnostic, formatDiagnostic } from './diagnostics.js';
 import { formatDurationMs } from './durations.js';
 import type { ClusterModel, RouteModel } from './envoy-model.js';
 import type { LoadedConfig } from './load.js';
+import { applicationSpeaksTls, isTcpProxied } from './port-protocol.js';
 import { type FieldPath, formatPath } from './positions.js';
 import { tokenBucketOf } from './rate-limit.js';
 import { planRateShape } from './rate-shape-plan.js';
@@ -27,7 +28,7 @@ import {
   routeHashKey,
   routingVirtualService,
 } from './translate-routes.js';
-import { HTTP_ROUTED_PROTOCOLS } from './upstream-protocol.js';
+import { noteHttpRoutesOnTcpPort, tcpRouteFor } from './translate-tcp-routes.js';
 import { findDestinationRule, findServiceEntry } from './visibility.js';
 
 /** The calling application's pod address, for useSourceIp hashing: one client pod, one source IP. */
@@ -118,14 +119,7 @@ export function buildRunPlan(
       return;
     }
     const protocol = port.protocol ?? 'HTTP';
-    // HTTP2, GRPC and GRPC-Web ports are routed per request over HTTP/2 pools (upstream-protocol.ts).
-    if (!HTTP_ROUTED_PROTOCOLS.has(protocol)) {
-      at(
-        ['traffic', i],
-        'warning',
-        `port ${port.number} is ${protocol}: a sidecar tcp-proxies it, without per-request HTTP routing; this version simulates it as HTTP/1.1`,
-      );
-    }
+    const tcpProxied = isTcpProxied(protocol);
     const host = t.host;
     // A cluster per (host, port, subset), built the first time a route reaches it.
     const resolve: ClusterResolver = (destHost, destPort, subset) => {
@@ -204,13 +198,18 @@ export function buildRunPlan(
       }
     }
     /** The route one request shape takes, and its consistent-hash value when its cluster hashes. */
+    if (tcpProxied) noteHttpRoutesOnTcpPort(services, host, port.number, protocol, note);
     const routeOf = (path: string, method: string, headers: Readonly<Record<string, string>>) => {
       const source = { namespace: caller, labels: spec.proxy.labels ?? {} };
       const shape = { host, port: port.number, path, method, headers, source };
-      const model = routeFor(shape, services, defaultRetry, resolve, note);
+      const model = tcpProxied
+        ? tcpRouteFor(shape, applicationSpeaksTls(protocol), services, resolve, note)
+        : routeFor(shape, services, defaultRetry, resolve, note);
       // Consistent hashing: the route hashes the request as the destination's DR says, and Istio drops
       // the previous_hosts retry predicate so retries stay on the hashed host.
-      const hashed = routeHashKey(model, clusters);
+      // tcp_proxy hashes only on the source IP (maybeSetHashPolicy); other keys leave it unhashed.
+      const key = routeHashKey(model, clusters);
+      const hashed = model.tcp === true && key?.useSourceIp !== true ? null : key;
       dropPreviousHostsWhenHashed(model, clusters);
       let hash: RequestHash | null = null;
       if (hashed !== null) {
@@ -241,6 +240,7 @@ export function buildRunPlan(
       shape: planRateShape(t) ?? null,
       clients: 'clients' in t ? t.clients : 0,
       thinkTimeMs: 'clients' in t ? t.thinkTime.ms : 0,
+      keepAlive: t.keepAlive,
       mix,
     });
   });

@@ -22,6 +22,11 @@ export interface TrafficPlan {
   clients: number;
   thinkTimeMs: number;
   /**
+   * Whether the application reuses its connections between requests (HTTP keep-alive). It decides load
+   * on a tcp-proxied port, where the sidecar picks a host per connection, not per request.
+   */
+  keepAlive: boolean;
+  /**
    * The request shapes it sends, by weight: each with its route (index into `model.routes`) and its
    * consistent-hash value when that route's cluster hashes (RING_HASH/MAGLEV).
    */

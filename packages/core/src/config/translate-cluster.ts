@@ -13,6 +13,7 @@ import {
 import type { Located } from './load.js';
 import { failoverPriorities, failoverPriorityPriorities, topologyLabels } from './locality-priority.js';
 import { applyDistribute, envoyLocalityOrder, localityGroupWeights } from './locality-weights.js';
+import { applicationSpeaksTls, isTcpProxied } from './port-protocol.js';
 import { type FieldPath, formatPath } from './positions.js';
 import type { DestinationRule, TrafficPolicy } from './schema/destination-rule.js';
 import type { ServiceEntry, ServicePort } from './schema/service-entry.js';
@@ -469,6 +470,14 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     idleTimeoutMs: http?.idleTimeout?.ms ?? tcp?.idleTimeout?.ms ?? ENVOY_IDLE_TIMEOUT_MS,
     maxRequestsPerConnection: http?.maxRequestsPerConnection ?? 0,
     upstreamProtocol: upstreamProtocolFor(port.protocol, http),
+    tcpProxy: isTcpProxied(port.protocol ?? 'HTTP')
+      ? {
+          appTls: applicationSpeaksTls(port.protocol ?? 'HTTP'),
+          // Istio: tcp.idleTimeout, else the proxy's metadata (unset), so Envoy's 1 h; 0 s disables it.
+          idleTimeoutMs: tcp?.idleTimeout?.ms ?? ENVOY_IDLE_TIMEOUT_MS,
+          maxConnectAttempts: 1,
+        }
+      : null,
     tlsMode,
     outlierDetection: od === undefined ? null : translateOutlierDetection(od, inputs.istioVersion),
     // With outlierDetection Istio sets the panic threshold to minHealthPercent, whose default 0 disables panic.

@@ -67,7 +67,10 @@ function queryParams(path: string): Record<string, string> {
  * A match block's sourceNamespace and sourceLabels against the calling workload. istiod evaluates them
  * when it builds the caller's routes, so a block naming another workload never reaches its sidecar.
  */
-export function matchesSource(m: HTTPMatchRequest, source: RequestShape['source']): boolean {
+export function matchesSource(
+  m: Pick<HTTPMatchRequest, 'sourceNamespace' | 'sourceLabels'>,
+  source: RequestShape['source'],
+): boolean {
   if (m.sourceNamespace !== undefined && m.sourceNamespace !== source?.namespace) return false;
   for (const [k, v] of Object.entries(m.sourceLabels ?? {})) if (source?.labels[k] !== v) return false;
   return true;

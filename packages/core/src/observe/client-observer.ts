@@ -6,7 +6,7 @@ export interface ClientReport {
   total: number;
   byStatus: Record<string, number>;
   byFlag: Record<string, number>;
-  /** Share of requests answered 5xx. */
+  /** Share of requests answered 5xx, or not answered at all (status 0: on a tcp-proxied port, the connection closed). */
   errorRate: number;
   latencyMs: { mean: number; p50: number; p90: number; p99: number; p999: number; max: number };
 }
@@ -26,7 +26,7 @@ export class ClientObserver {
 
   record(completedAtMs: number, latencyMs: number, status: number, flags: string): void {
     this.total++;
-    const isError = status >= 500 && status <= 599;
+    const isError = status === 0 || (status >= 500 && status <= 599);
     if (isError) this.errors5xx++;
     this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
     this.byFlag.set(flags, (this.byFlag.get(flags) ?? 0) + 1);

@@ -36,6 +36,9 @@ export class ClusterStats {
   update_failure = 0;
   update_empty = 0;
   membership_change = 0;
+  /** tcp_proxy: sessions closed after max_connect_attempts failed connects; sessions idle past idle_timeout. */
+  upstream_cx_connect_attempts_exceeded = 0;
+  tcp_idle_timeout = 0;
   /** Responses by status, charged as Envoy's router charges them (upstream codes and local aborts). */
   readonly byStatus = new Map<number, number>();
 
@@ -83,6 +86,11 @@ export class ClusterStats {
       update_failure: this.update_failure,
       update_empty: this.update_empty,
       membership_change: this.membership_change,
+      // tcp_proxy counters, only where a tcp proxy ran (tcp.<stat_prefix>.idle_timeout for the second).
+      ...(this.upstream_cx_connect_attempts_exceeded > 0
+        ? { upstream_cx_connect_attempts_exceeded: this.upstream_cx_connect_attempts_exceeded }
+        : {}),
+      ...(this.tcp_idle_timeout > 0 ? { 'tcp.idle_timeout': this.tcp_idle_timeout } : {}),
     };
     for (const [status, n] of this.retriedByStatus) out[`retry.upstream_rq_${status}`] = n;
     // Envoy creates per-code counters lazily; the five classes are always reported so reports compare.

@@ -81,6 +81,17 @@ export function notableEvents(report: Report, context?: ReportContext): NotableE
   return events.sort((a, b) => a.atMs - b.atMs);
 }
 
+/** Where the ServiceEntry declares the cluster's port protocol: file:line and the field. */
+function sePortField(loaded: LoadedConfig, model: ClusterModel): string {
+  const se = loaded.serviceEntries.find(
+    (x) => `${x.resource.metadata.namespace}/${x.resource.metadata.name}` === model.serviceEntry,
+  );
+  const i = se?.resource.spec.ports?.findIndex((p) => p.number === model.port) ?? -1;
+  if (se === undefined || i < 0) return `ServiceEntry ${model.serviceEntry}`;
+  const path = ['spec', 'ports', i, 'protocol'];
+  return `${se.file}:${se.positionOf(path).line} ${formatPath(path)}`;
+}
+
 function drLocated(loaded: LoadedConfig, id: string | null): Located<DestinationRule> | undefined {
   if (id === null) return undefined;
   return loaded.destinationRules.find(
@@ -116,7 +127,16 @@ export function whyNotes(report: Report, context: ReportContext): WhyNote[] {
     const od = model.outlierDetection;
     const odPath = model.policyPaths?.outlierDetection ?? [];
     const odSet = (field: string) => getIn(dr?.resource, [...odPath, field]) !== undefined;
-    const hostsWithErrors = cluster.hosts.filter((h) => h.rqError > 0);
+    const tcp = model.tcpProxy !== null;
+    const requestsOf = (h: (typeof cluster.hosts)[number]) => (tcp ? (h.appRequests ?? 0) : h.rqTotal);
+    const errorsOf = (h: (typeof cluster.hosts)[number]) => (tcp ? (h.appErrors ?? 0) : h.rqError);
+    const hostsWithErrors = cluster.hosts.filter((h) => errorsOf(h) > 0);
+    if (tcp) {
+      notes.push({
+        text: `port ${model.port} of ${model.serviceHost} is ${model.protocol}: the sidecar tcp-proxies it, so each application connection picks a host once and keeps it; no HTTP route, timeout, retry or fault runs, and only connect failures reach outlier detection`,
+        at: sePortField(loaded, model),
+      });
+    }
     const stat = (name: string) => cluster.stats[name] ?? 0;
     if (od !== null) {
       const byType = new Map<string, number>();
@@ -199,7 +219,7 @@ export function whyNotes(report: Report, context: ReportContext): WhyNote[] {
           ? `${loaded.scenario.file}:${loaded.scenario.positionOf(field).line} ${formatPath(field)}`
           : undefined;
       notes.push({
-        text: `${host.address} took ${host.rqTotal} requests and failed ${host.rqError}${causes.length > 0 ? `: the Scenario's endpoint ${causes.join(', ')}` : ''}`,
+        text: `${host.address} took ${requestsOf(host)} requests and failed ${errorsOf(host)}${causes.length > 0 ? `: the Scenario's endpoint ${causes.join(', ')}` : ''}`,
         ...(at !== undefined ? { at } : {}),
       });
     }

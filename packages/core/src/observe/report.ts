@@ -8,7 +8,7 @@ export interface HostReport {
   address: string;
   locality: string;
   priority: number;
-  /** Streams this host received (Envoy's host rq_total). */
+  /** Streams this host received (Envoy's host rq_total); on a tcp-proxied cluster, sessions (connections). */
   rqTotal: number;
   /** 5xx answers charged to this host, local aborts included (Envoy's host rq_error). */
   rqError: number;
@@ -18,6 +18,10 @@ export interface HostReport {
   removed?: boolean;
   /** LOGICAL_DNS: requests by the address their connection reached (keep-alive sticks to one). */
   requestsByAddress?: Record<string, number>;
+  /** Tcp-proxied clusters: application requests its sessions carried (invisible to Envoy's stats). */
+  appRequests?: number;
+  /** …and how many of them failed: a 5xx passed through, or the connection closed unanswered (status 0). */
+  appErrors?: number;
 }
 
 /** An outlier ejection: from `atMs` until `untilMs` (null when still ejected at the end). */
@@ -29,6 +33,11 @@ export interface EjectionReport {
 }
 
 export interface ClusterReport {
+  /**
+   * `tcp`: the port is tcp-proxied (HTTPS, TLS, TCP …): no HTTP route, timeout, retry or fault ran, and
+   * only connect outcomes reached outlier detection. Absent: the HTTP router.
+   */
+  proxy?: 'tcp';
   /** Envoy's own stat names (cluster.<name>.*), sorted. */
   stats: Record<string, number>;
   hosts: HostReport[];

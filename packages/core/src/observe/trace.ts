@@ -43,6 +43,8 @@ export type TraceListener = (event: TraceEvent) => void;
 export class TraceRecorder {
   /** Run-unique ids by recycled slot: the request (connection) now in slot i. */
   private readonly requestIds: number[] = [];
+  /** The same for the request now riding tcp_proxy session i. */
+  private readonly sessionRequestIds: number[] = [];
   private readonly connectionIds: number[] = [];
   private nextRequest = 1;
   private nextConnection = 1;
@@ -52,19 +54,27 @@ export class TraceRecorder {
     private readonly listener: TraceListener,
   ) {}
 
-  request(slot: number): void {
+  /** `session`: the slot is a tcp_proxy session's, not a router request's. */
+  request(slot: number, session = false): void {
     const request = this.nextRequest++;
-    this.requestIds[slot] = request;
+    (session ? this.sessionRequestIds : this.requestIds)[slot] = request;
     this.listener({ type: 'request', tMs: this.clock.nowMs, request });
   }
 
-  response(slot: number, status: number, flags: string): void {
-    const request = this.requestIds[slot]!;
+  response(slot: number, status: number, flags: string, session = false): void {
+    const request = (session ? this.sessionRequestIds : this.requestIds)[slot]!;
     this.listener({ type: 'response', tMs: this.clock.nowMs, request, status, flags });
   }
 
-  attempt(slot: number, cluster: string, host: string, panic: boolean, originalDst: boolean): void {
-    const request = this.requestIds[slot]!;
+  attempt(
+    slot: number,
+    cluster: string,
+    host: string,
+    panic: boolean,
+    originalDst: boolean,
+    session = false,
+  ): void {
+    const request = (session ? this.sessionRequestIds : this.requestIds)[slot]!;
     this.listener({
       type: 'attempt',
       tMs: this.clock.nowMs,

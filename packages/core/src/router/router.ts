@@ -14,6 +14,7 @@ import { nextBackoffMs } from './backoff.js';
 import { ClientRequest } from './request.js';
 import { chooseHostForAttempt } from './retry-host-selection.js';
 import { ResetKind, retriesReset, retriesResponse } from './retry-policy.js';
+import { pickWeightedCluster } from './weighted-clusters.js';
 
 /** What a retry decision came to (RetryStateImpl::shouldRetry). */
 const Decision = { NoRetry: 0, Retry: 1, LimitExceeded: 2, Overflow: 3 } as const;
@@ -79,7 +80,7 @@ export class Router implements PoolCallbacks {
       this.finish(req, route.localStatus, route.localFlags);
       return;
     }
-    req.cluster = this.pickCluster(route);
+    req.cluster = pickWeightedCluster(route, this.weightRng);
     const cluster = this.clusters[req.cluster]!;
     if (cluster.model.type === 'ORIGINAL_DST') {
       // The application resolved the name itself and dialed the address; a failed lookup never
@@ -128,18 +129,6 @@ export class Router implements PoolCallbacks {
     if (route.timeoutMs > 0)
       req.globalTimer = this.kernel.scheduleIn(route.timeoutMs, this.globalTimeoutEvent, req.id);
     this.startAttempt(req);
-  }
-
-  /** weighted_clusters: a uniform draw over the total weight. */
-  private pickCluster(route: RouteModel): number {
-    const d = route.destinations;
-    if (d.length === 1 || route.totalWeight === 0) return d[0]!.cluster;
-    let draw = Math.floor(this.weightRng() * route.totalWeight);
-    for (const dest of d) {
-      if (draw < dest.weight) return dest.cluster;
-      draw -= dest.weight;
-    }
-    return d[d.length - 1]!.cluster;
   }
 
   private startAttempt(req: ClientRequest): void {

@@ -59,10 +59,14 @@ export class Cluster {
       cluster: model.name,
       connectTimeoutMs: model.connectTimeoutMs,
       originatesTls: model.tlsMode !== 'DISABLE',
-      maxRequestsPerConnection: model.maxRequestsPerConnection,
-      idleTimeoutMs: model.idleTimeoutMs,
-      protocol: protocol?.protocol ?? 'HTTP/1.1',
-      maxConcurrentStreams: protocol?.maxConcurrentStreams ?? 1,
+      // common_http_protocol_options: nothing of it reaches a TCP pool.
+      maxRequestsPerConnection: model.tcpProxy === null ? model.maxRequestsPerConnection : 0,
+      // A TCP pool's connection lives as long as its session; the tcp_proxy times out idle sessions.
+      idleTimeoutMs: model.tcpProxy === null ? model.idleTimeoutMs : 0,
+      // A TCP connection carries one session.
+      protocol: model.tcpProxy === null ? (protocol?.protocol ?? 'HTTP/1.1') : 'HTTP/1.1',
+      maxConcurrentStreams: model.tcpProxy === null ? (protocol?.maxConcurrentStreams ?? 1) : 1,
+      tcp: model.tcpProxy !== null,
     };
     if (model.type === 'EDS') for (const e of model.endpoints) this.members.push(this.newHost(e, false));
     if (model.type === 'LOGICAL_DNS') {

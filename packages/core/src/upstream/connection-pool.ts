@@ -83,6 +83,8 @@ export interface PoolContext {
   readonly callbacks: PoolCallbacks;
   /** The run's event trace, when one is recorded. */
   readonly trace: TraceRecorder | null;
+  /** What TCP pools report to: the tcp_proxy sessions. */
+  readonly tcpCallbacks?: PoolCallbacks;
 }
 
 /** Envoy's happy-eyeballs delay before trying a logical host's next address. */
@@ -108,6 +110,12 @@ export interface ConnectionSettings {
   protocol: UpstreamProtocol;
   /** Streams one connection carries at once: 1 for HTTP/1.1, http2_protocol_options.max_concurrent_streams for HTTP/2. */
   maxConcurrentStreams: number;
+  /**
+   * Envoy's TCP pool (tcp_proxy): a connection serves one session and closes with it, never returns to
+   * the pool, and max_requests is not enforced (Tcp::ConnPoolImpl::enforceMaxRequests is false).
+   * Absent: an HTTP pool.
+   */
+  tcp?: boolean;
 }
 
 /**
@@ -165,6 +173,15 @@ export class ConnectionPool {
     this.connectCapacity = Math.min(settings.maxConcurrentStreams, this.remainingPerConnection);
   }
 
+  /** The router, or for a TCP pool the tcp_proxy; read late, as the router is wired after the pools. */
+  private get callbacks(): PoolCallbacks {
+    return (this.settings.tcp === true ? this.context.tcpCallbacks : undefined) ?? this.context.callbacks;
+  }
+
+  get isTcp(): boolean {
+    return this.settings.tcp === true;
+  }
+
   get pendingCount(): number {
     return this.pending.live;
   }
@@ -181,7 +198,7 @@ export class ConnectionPool {
     }
     if (!this.resources.canCreatePendingRequest()) {
       this.stats.upstream_rq_pending_overflow++;
-      this.context.callbacks.onPoolFailure(requestId, PoolFailureReason.Overflow);
+      this.callbacks.onPoolFailure(requestId, PoolFailureReason.Overflow);
       return;
     }
     this.pending.push(requestId, tag);
@@ -199,8 +216,8 @@ export class ConnectionPool {
   /** A stream on `conn` ended with a complete response; the connection is reused (keep-alive). */
   onStreamClosed(conn: Connection): void {
     this.releaseStream(conn);
-    if (conn.draining) {
-      // max_requests_per_connection reached: the connection closes once its last stream is done.
+    if (conn.draining || this.settings.tcp === true) {
+      // max_requests_per_connection reached, or a TCP session ended: it closes once its last stream is done.
       if (conn.activeStreams === 0) this.closeAndReplace(conn);
       return;
     }
@@ -336,7 +353,7 @@ export class ConnectionPool {
     this.stats.upstream_cx_destroy++;
     this.connecting--;
     this.destroy(conn);
-    const callbacks = this.context.callbacks;
+    const callbacks = this.callbacks;
     // purgePendingStreams: fail every request waiting here; a retry they start is queued afresh.
     let n = this.pending.length;
     while (n-- > 0) {
@@ -367,10 +384,10 @@ export class ConnectionPool {
 
   /** attachStreamToClient: `conn` is the last of the ready list. */
   private attach(conn: Connection, requestId: number): void {
-    if (!this.resources.canCreateRequest()) {
+    if (this.settings.tcp !== true && !this.resources.canCreateRequest()) {
       // max_requests overflow leaves the connection ready for the next stream.
       this.stats.upstream_rq_pending_overflow++;
-      this.context.callbacks.onPoolFailure(requestId, PoolFailureReason.Overflow);
+      this.callbacks.onPoolFailure(requestId, PoolFailureReason.Overflow);
       return;
     }
     const capacity = Math.min(conn.remainingStreams, this.settings.maxConcurrentStreams - conn.activeStreams);
@@ -389,12 +406,12 @@ export class ConnectionPool {
     this.host.rqTotal++;
     this.resources.incRequests();
     this.stats.upstream_rq_total++;
-    this.context.callbacks.onPoolReady(requestId, conn);
+    this.callbacks.onPoolReady(requestId, conn);
   }
 
   /** Oldest live pending request first onto the ready connections; then more connections if still short. */
   private onUpstreamReady(): void {
-    const callbacks = this.context.callbacks;
+    const callbacks = this.callbacks;
     const ready = this.ready;
     while (this.pending.live > 0 && ready.length > 0) {
       const id = this.pending.peekId();

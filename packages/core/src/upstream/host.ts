@@ -16,6 +16,10 @@ export class Host {
   rqActive = 0;
   rqTotal = 0;
   rqError = 0;
+  /** Tcp-proxied hosts: application requests carried by its sessions (`rqTotal` counts the sessions). */
+  appRequests = 0;
+  /** …and those that failed: a 5xx, or the connection closed unanswered. */
+  appErrors = 0;
   /** Envoy's FAILED_OUTLIER_CHECK health flag: out of the healthy set until unejected. */
   ejected = false;
   /** Removed by a DNS refresh: it drains and is never picked again. */

@@ -100,5 +100,7 @@ export const OutlierResult = {
   LocalOriginConnectSuccess: 1,
   LocalOriginConnectFailed: 2,
   LocalOriginTimeout: 3,
+  /** tcp_proxy's connect success: the whole exchange succeeded (counts as a 200 without the split). */
+  LocalOriginConnectSuccessFinal: 4,
 } as const;
 export type OutlierResult = (typeof OutlierResult)[keyof typeof OutlierResult];

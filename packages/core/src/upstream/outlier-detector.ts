@@ -75,14 +75,21 @@ export class OutlierDetector {
   putResult(host: Host, result: OutlierResult, httpStatus: number): void {
     const monitor = this.monitors[host.index]!;
     if (!this.config.splitExternalLocalOriginErrors) {
-      // Local-origin outcomes become codes: connect failure 503, timeout 504, connect success nothing.
+      // Local-origin outcomes become codes: connect failure 503, timeout 504, a tcp_proxy's final success 200,
+      // an HTTP connect success nothing (resultToHttpCode).
       if (result === OutlierResult.HttpCode) this.putHttpResponseCode(monitor, httpStatus);
       else if (result === OutlierResult.LocalOriginConnectFailed) this.putHttpResponseCode(monitor, 503);
       else if (result === OutlierResult.LocalOriginTimeout) this.putHttpResponseCode(monitor, 504);
+      else if (result === OutlierResult.LocalOriginConnectSuccessFinal)
+        this.putHttpResponseCode(monitor, 200);
       return;
     }
     if (result === OutlierResult.HttpCode) this.putHttpResponseCode(monitor, httpStatus);
-    else if (result === OutlierResult.LocalOriginConnectSuccess) this.localOriginSuccess(monitor);
+    else if (
+      result === OutlierResult.LocalOriginConnectSuccess ||
+      result === OutlierResult.LocalOriginConnectSuccessFinal
+    )
+      this.localOriginSuccess(monitor);
     else this.localOriginFailure(monitor);
   }
 

@@ -48,6 +48,7 @@ const request = (host: Arbitrary<string>) =>
         method: httpMethod(),
         headers: stringMap(headerName(), fc.string({ unit: 'grapheme', maxLength: 12 })),
         routes: fc.array(route(), { minLength: 1, maxLength: 3 }),
+        keepAlive: fc.boolean(),
       }),
     )
     .map(([h, options]) => ({ host: h, ...options }));

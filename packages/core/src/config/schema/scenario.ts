@@ -68,6 +68,12 @@ export const trafficSourceSchema = z
     path: requestShape.path.default('/'),
     method: requestShape.method.default('GET'),
     headers: requestShape.headers.default(() => ({})),
+    /**
+     * The application's HTTP client keeps its connections open between requests (true, the default), or
+     * opens one per request. On a tcp-proxied port (HTTPS, TLS, TCP) the sidecar picks a host per
+     * connection, so with keep-alive each connection's requests all go to one host.
+     */
+    keepAlive: z.boolean().default(true),
     ...trafficLoadShape,
   })
   .superRefine((source, ctx) => {

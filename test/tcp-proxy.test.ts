@@ -1,0 +1,222 @@
+import { simulate } from '@meshsim/core';
+import { describe, expect, it } from 'vitest';
+import { CLUSTER, clusterOn, hostsYaml } from './fixtures/hosts.js';
+
+const HTTPS = { number: 443, protocol: 'HTTPS' };
+const TCP = { number: 5432, protocol: 'TCP' };
+
+/** 99.9 % two-sided binomial bound on a share measured over n trials. */
+const bound = (p: number, n: number) => 3.29 * Math.sqrt((p * (1 - p)) / n);
+
+const retryingVirtualService = `
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: api, namespace: default }
+spec:
+  hosts: [api.example.com]
+  http:
+  - route: [{ destination: { host: api.example.com } }]
+    retries: { attempts: 3, retryOn: 5xx }
+`;
+
+describe('a tcp-proxied port (HTTPS, TLS, TCP): connections, not requests (E.1)', () => {
+  it("the application's TLS crosses the proxy: its handshake adds one round trip to a connection's first request", () => {
+    const run = (port: typeof HTTPS) =>
+      simulate({
+        config: hostsYaml(1, '', port),
+        seed: 81,
+        duration: '10s',
+        proxy: { workers: 1 },
+        network: { rtt: '10ms' },
+        traffic: { host: 'api.example.com', clients: 1, thinkTime: '1s' },
+        endpoints: { '*': { latency: { constant: '5ms' } } },
+      });
+    const https = run(HTTPS);
+    const tcp = run(TCP);
+    // First request: the proxy's connect 10 ms (+ the app's TLS 1.3, 10 ms) + request 10 ms + 5 ms.
+    expect(tcp.client.latencyMs.max).toBe(25);
+    expect(https.client.latencyMs.max).toBe(35);
+    // Then the kept-alive connection: 15 ms.
+    expect(https.client.latencyMs.p50).toBe(15);
+    const cluster = https.clusters[clusterOn(443)]!;
+    expect(cluster.proxy).toBe('tcp');
+    expect(cluster.stats.upstream_cx_total).toBe(1);
+    // Envoy counts the session as the host's one stream; the requests it carried are invisible to it.
+    expect(cluster.hosts[0]!.rqTotal).toBe(1);
+    expect(cluster.hosts[0]!.appRequests).toBe(https.client.total);
+  });
+
+  it('with keep-alive a client sticks to the host its connection opened to; an HTTP port balances each request', () => {
+    const run = (port: typeof HTTPS, keepAlive: boolean) =>
+      simulate({
+        config: hostsYaml(3, '', port),
+        seed: 82,
+        duration: '60s',
+        network: { rtt: '1ms' },
+        traffic: { host: 'api.example.com', clients: 1, thinkTime: '100ms', keepAlive },
+        endpoints: { '*': { latency: { constant: '5ms' } } },
+      });
+    const sticky = run(HTTPS, true).clusters[clusterOn(443)]!;
+    const loads = sticky.hosts.map((h) => h.appRequests ?? 0);
+    // One client, one connection: every request on the one host it opened to.
+    expect(sticky.stats.upstream_cx_total).toBe(1);
+    expect(loads.filter((n) => n > 0)).toHaveLength(1);
+    // A connection per request: each is a fresh LEAST_REQUEST pick among idle hosts, a uniform third.
+    for (const [r, cluster] of [
+      [run(HTTPS, false), clusterOn(443)],
+      [run({ number: 80, protocol: 'HTTP' }, true), CLUSTER],
+    ] as const) {
+      const hosts = r.clusters[cluster]!.hosts;
+      const n = r.client.total;
+      for (const h of hosts) {
+        const share = (h.appRequests ?? h.rqTotal) / n;
+        expect(Math.abs(share - 1 / 3)).toBeLessThanOrEqual(bound(1 / 3, n));
+      }
+    }
+  });
+
+  it('http retries of the VirtualService never run on an HTTPS port: the 503s reach the app as sent', () => {
+    const run = (port: typeof HTTPS) =>
+      simulate({
+        config: hostsYaml(2, '', port) + retryingVirtualService,
+        seed: 83,
+        duration: '30s',
+        traffic: { host: 'api.example.com', rps: 200, keepAlive: false },
+        endpoints: { '*': { latency: { constant: '2ms' }, errors: [{ status: 503, rate: 0.3 }] } },
+      });
+    const https = run(HTTPS);
+    const n = https.client.total;
+    const share = (https.client.byStatus['503'] ?? 0) / n;
+    expect(Math.abs(share - 0.3)).toBeLessThanOrEqual(bound(0.3, n));
+    expect(https.clusters[clusterOn(443)]!.stats.upstream_rq_retry).toBe(0);
+    expect(https.warnings.join('\n')).toMatch(
+      /HTTPS: the sidecar tcp-proxies it, so these http routes .* never apply/,
+    );
+    // The same routes on an HTTP port: four tries, 0.3⁴ = 0.81 % fail.
+    const http = run({ number: 80, protocol: 'HTTP' });
+    const m = http.client.total;
+    expect(Math.abs((http.client.byStatus['503'] ?? 0) / m - 0.0081)).toBeLessThanOrEqual(bound(0.0081, m));
+  });
+
+  it('a refused connect is not retried (max_connect_attempts 1): status 0 UF,URX, and five eject the host', () => {
+    const r = simulate({
+      config: hostsYaml(
+        2,
+        `loadBalancer: { simple: ROUND_ROBIN }
+outlierDetection: { consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30s, maxEjectionPercent: 100 }`,
+        TCP,
+      ),
+      seed: 84,
+      duration: '100s',
+      traffic: { host: 'api.example.com', rps: 10, arrivals: 'constant', keepAlive: false },
+      endpoints: { '*': { latency: { constant: '2ms' } }, '10.0.0.1': { connect: 'refuse' } },
+    });
+    const cluster = r.clusters[clusterOn(5432)]!;
+    // Without the split, a refused connect counts as a 503 for consecutive5xx, a connect success as a 200.
+    // Round robin sends every other connection to the refusing host: 5 failures in its first second, then
+    // 30 s out, back at the 40 s sweep, 5 more failures, then 60 s out: past the end of the run.
+    expect(cluster.ejections).toHaveLength(2);
+    expect(cluster.ejections[0]!.atMs).toBeLessThan(1_000);
+    expect(cluster.ejections[1]!.atMs).toBeGreaterThanOrEqual(40_000);
+    expect(cluster.ejections[1]!.atMs).toBeLessThan(41_100);
+    expect(r.client.byFlag['UF,URX']).toBe(10);
+    expect(r.client.byStatus['0']).toBe(10);
+    expect(cluster.stats.upstream_cx_connect_attempts_exceeded).toBe(10);
+    expect(r.client.errorRate).toBeCloseTo(10 / r.client.total, 12);
+  });
+
+  it('an HTTP 5xx never reaches outlier detection: the proxy sees bytes, not statuses', () => {
+    const r = simulate({
+      config: hostsYaml(1, 'outlierDetection: { consecutive5xxErrors: 1, maxEjectionPercent: 100 }', TCP),
+      seed: 85,
+      duration: '10s',
+      traffic: { host: 'api.example.com', rps: 50 },
+      endpoints: { '*': { latency: { constant: '2ms' }, errors: [{ status: 500, rate: 1 }] } },
+    });
+    expect(r.client.byStatus).toEqual({ '500': r.client.total });
+    expect(r.clusters[clusterOn(5432)]!.ejections).toHaveLength(0);
+  });
+
+  it('maxConnections is a hard limit: a kept-alive connection holds it, another application is closed at once (UO)', () => {
+    const r = simulate({
+      config: hostsYaml(1, 'connectionPool: { tcp: { maxConnections: 1 } }', TCP),
+      seed: 86,
+      duration: '10s',
+      proxy: { workers: 1 },
+      network: { rtt: '1ms' },
+      // Two applications (sources), each with its own keep-alive pool; the first sends first.
+      traffic: [
+        { host: 'api.example.com', clients: 1, thinkTime: '10ms' },
+        { host: 'api.example.com', clients: 2, thinkTime: '10ms' },
+      ],
+      endpoints: { '*': { latency: { constant: '9ms' } } },
+    });
+    // The first connects (1 ms), then each request takes 1 + 9 ms and a 10 ms think: sends at 0, 21, 41, …,
+    // 9981: 500. The second's two clients are refused at once every 10 ms: sends at 0, 10, …, 9990: 2 × 1000.
+    expect(r.client.byStatus).toEqual({ '0': 2000, '200': 500 });
+    expect(r.client.byFlag).toEqual({ '-': 500, UO: 2000 });
+    expect(r.clusters[clusterOn(5432)]!.stats.upstream_cx_overflow).toBe(2000);
+  });
+
+  it('a black-holed endpoint costs exactly connectTimeout per connection, then closes it (UF,URX)', () => {
+    const r = simulate({
+      config: hostsYaml(1, 'connectionPool: { tcp: { connectTimeout: 1s } }', HTTPS),
+      seed: 87,
+      duration: '10s',
+      traffic: { host: 'api.example.com', clients: 1, thinkTime: '1s' },
+      endpoints: { '*': { connect: 'blackhole' } },
+    });
+    // Sends at 0, 2, 4, 6, 8 s; each closed after 1 s.
+    expect(r.client.byFlag).toEqual({ 'UF,URX': 5 });
+    expect(r.client.latencyMs.max).toBe(1000);
+    expect(r.clusters[clusterOn(443)]!.stats.upstream_cx_connect_timeout).toBe(5);
+  });
+
+  it("a server's broken TLS fails the application's handshake, which the proxy never sees: no ejection", () => {
+    const r = simulate({
+      config: hostsYaml(1, 'outlierDetection: { consecutive5xxErrors: 1, maxEjectionPercent: 100 }', HTTPS),
+      seed: 88,
+      duration: '10s',
+      network: { rtt: '10ms' },
+      traffic: { host: 'api.example.com', clients: 1, thinkTime: '1s' },
+      endpoints: { '*': { connect: 'tlsError' } },
+    });
+    const n = r.client.total;
+    expect(r.client.byFlag).toEqual({ '-': n });
+    expect(r.client.byStatus).toEqual({ '0': n });
+    // The proxy's connect (10 ms), then the application's failed handshake (10 ms).
+    expect(r.client.latencyMs.max).toBe(20);
+    expect(r.clusters[clusterOn(443)]!.ejections).toHaveLength(0);
+  });
+
+  it('TLS the DestinationRule originates on an HTTPS port wraps the application TLS in TLS: nothing gets through', () => {
+    const r = simulate({
+      config: hostsYaml(1, 'tls: { mode: SIMPLE }', HTTPS),
+      seed: 89,
+      duration: '10s',
+      network: { rtt: '10ms' },
+      traffic: { host: 'api.example.com', clients: 1, thinkTime: '1s' },
+      endpoints: { '*': { latency: { constant: '5ms' } } },
+    });
+    expect(r.client.byStatus).toEqual({ '0': r.client.total });
+    // TCP 10 ms + the proxy's TLS 10 ms, then the application's handshake fails after 10 ms more.
+    expect(r.client.latencyMs.max).toBe(30);
+  });
+
+  it('tcp.idleTimeout closes a kept-alive connection idle that long; the next request connects again', () => {
+    const r = simulate({
+      config: hostsYaml(1, 'connectionPool: { tcp: { idleTimeout: 5s } }', TCP),
+      seed: 90,
+      duration: '30s',
+      traffic: { host: 'api.example.com', clients: 1, thinkTime: '7s' },
+      endpoints: { '*': { latency: { constant: '5ms' } } },
+    });
+    const stats = r.clusters[clusterOn(5432)]!.stats;
+    // Sends about every 7 s (0, 7, 14, 21, 28 s): each finds its connection closed 5 s after its last answer,
+    // except that the last one's close falls after the run.
+    expect(r.client.total).toBe(5);
+    expect(stats.upstream_cx_total).toBe(5);
+    expect(stats['tcp.idle_timeout']).toBe(4);
+  });
+});
