@@ -518,8 +518,33 @@ describe('TLS origination', () => {
       explain(docs(https, dr('    tls: { mode: SIMPLE }')), { namespace: 'shop' }),
       'outbound|443||api.example.com',
     );
-    expect(c.notes[0]).toMatch(/^HTTPS port: the app speaks TLS, so a real sidecar tcp-proxies it/);
+    expect(c.notes[0]).toMatch(/^HTTPS port: the app speaks TLS, so the sidecar tcp-proxies it/);
     expect(c.notes[1]).toContain('TLS inside TLS');
+  });
+
+  it("an HTTPS port's route is the tcp_proxy's: no timeout or retry, whatever the http routes say", () => {
+    const https = SE.replace(
+      '{ number: 80, name: http, protocol: HTTP }',
+      '{ number: 443, name: https, protocol: HTTPS }',
+    );
+    const vs = `---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: api, namespace: shop }
+spec:
+  hosts: [api.example.com]
+  http:
+  - route: [{ destination: { host: api.example.com } }]
+    timeout: 2s
+    retries: { attempts: 5 }
+`;
+    const e = explain(docs(https, vs), { namespace: 'shop' });
+    const vh = e.virtualHosts.find((v) => v.port === 443)!;
+    expect(vh.notes[0]).toMatch(/^HTTPS: the sidecar tcp-proxies this port/);
+    expect(vh.routes).toHaveLength(1);
+    expect(vh.routes[0]!.match.note).toContain('tcp_proxy, per connection');
+    // The http route is not this port's: reported among the parts nothing uses.
+    expect(e.notExplained.some((n) => n.file !== undefined && n.what.includes('http[0]'))).toBe(true);
   });
 });
 
@@ -532,7 +557,9 @@ describe('resolutions', () => {
       'CLUSTER_PROVIDED',
       'Istio default',
     ]);
-    expect(c.notes).toContain('not simulated: meshsim run refuses resolution NONE');
+    expect(c.notes).toContain(
+      'ORIGINAL_DST: each request goes to the address the application resolved; the load balancer ignores health, so an ejection moves nothing',
+    );
   });
 
   it("an unwritten resolution is the CRD's NONE: a default, not a set value", () => {

@@ -102,7 +102,11 @@ function notesOn(model: ClusterModel, e: Pick<ClusterExplanation, 'tls' | 'endpo
       `${protocol} port: the sidecar tcp-proxies it (E.1): no HTTP route, retry, timeout or fault applies, only maxConnections, connectTimeout and tcp.idleTimeout; each app connection picks a host once`,
     );
   }
-  if (model.type === 'ORIGINAL_DST') notes.push('not simulated: meshsim run refuses resolution NONE');
+  if (model.type === 'ORIGINAL_DST') {
+    notes.push(
+      'ORIGINAL_DST: each request goes to the address the application resolved; the load balancer ignores health, so an ejection moves nothing',
+    );
+  }
   if (model.type === 'LOGICAL_DNS') {
     notes.push(
       'one logical host: the load balancer has no choice to make; connections stay on the address they opened to (D.3)',

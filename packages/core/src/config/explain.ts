@@ -253,9 +253,15 @@ export function explainConfig(loaded: LoadedConfig, options: ExplainOptions = {}
       const model = tcpRouteFor(shape, applicationSpeaksTls(protocol), services, resolve, note);
       const explained = explainRoute(model, null, nameOf, version, false, notes);
       const which = model.name === 'default' ? 'no tls or tcp route: the port itself' : model.name;
+      const vs = model.name === 'default' ? undefined : services[0];
       routes.push({
         ...explained,
+        virtualService: vs === undefined ? null : refOf(vs),
         match: byDefault('*', 'Istio default', `tcp_proxy, per connection (${which})`),
+        // A tcp_proxy has none of these: it sees bytes, not requests.
+        timeoutMs: null,
+        retry: null,
+        fault: null,
       });
       return {
         name: `${host}:${port.number}`,
