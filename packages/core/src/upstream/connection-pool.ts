@@ -451,8 +451,11 @@ export class ConnectionPool {
     this.total++;
     this.resources.incConnections();
     this.stats.upstream_cx_total++;
-    if (this.settings.protocol === 'HTTP/2') this.stats.upstream_cx_http2_total++;
-    else this.stats.upstream_cx_http1_total++;
+    // A TCP pool's connection speaks no HTTP codec.
+    if (this.settings.tcp !== true) {
+      if (this.settings.protocol === 'HTTP/2') this.stats.upstream_cx_http2_total++;
+      else this.stats.upstream_cx_http1_total++;
+    }
     // Happy eyeballs over a logical host's answers (MultiConnectionBaseImpl): the next address starts
     // when the previous one fails, or after 300 ms without connecting; the first to connect wins.
     const targets = this.host.connectTargets();
