@@ -1,37 +1,47 @@
 /**
  * Simulated requests per second of wall time: the shipped payment-gateway example, its duration
- * stretched to about one million requests, on one core. Prints one JSON line.
+ * stretched to about one million requests, on one core; once as shipped (port 443 HTTPS: the tcp
+ * proxy, a connection per request) and once with the port declared HTTP (the router, keep-alive),
+ * the path every earlier figure measured. Prints one JSON line per variant.
  */
 import { readFileSync } from 'node:fs';
 import { simulate } from '@meshsim/core';
 import { Bench } from 'tinybench';
 
 const examplePath = new URL('../examples/payment-gateway.yaml', import.meta.url);
-const config = { file: 'examples/payment-gateway.yaml', text: readFileSync(examplePath, 'utf8') };
+const shipped = readFileSync(examplePath, 'utf8');
+const variants = {
+  'tcp-proxy': shipped,
+  'http-router': shipped.replace('protocol: HTTPS', 'protocol: HTTP').replace(', keepAlive: false', ''),
+};
 const TARGET_REQUESTS = 1_000_000;
 const RPS = 200; // the example's traffic rate
 const duration = `${TARGET_REQUESTS / RPS}s`;
 
-let requests = 0;
+const requests: Record<string, number> = {};
 const bench = new Bench({ iterations: 5, warmupIterations: 1, time: 0, warmupTime: 0 });
-bench.add('simulate payment-gateway, ~1M requests', () => {
-  requests = simulate({ config, duration }).client.total;
-});
+for (const [name, text] of Object.entries(variants)) {
+  const config = { file: 'examples/payment-gateway.yaml', text };
+  bench.add(name, () => {
+    requests[name] = simulate({ config, duration }).client.total;
+  });
+}
 await bench.run();
 
-const task = bench.tasks[0]!;
-const result = task.result;
-if (result === undefined || !('latency' in result))
-  throw new Error(`benchmark did not run: ${String(task.result)}`);
-const meanMs = result.latency.mean;
-const peakRssMB = process.resourceUsage().maxRSS / 1024;
-process.stdout.write(
-  `${JSON.stringify({
-    bench: 'simulate',
-    example: 'payment-gateway',
-    requests,
-    meanWallMs: Math.round(meanMs),
-    simulatedRequestsPerSec: Math.round(requests / (meanMs / 1000)),
-    peakRssMB: Math.round(peakRssMB),
-  })}\n`,
-);
+for (const task of bench.tasks) {
+  const result = task.result;
+  if (result === undefined || !('latency' in result))
+    throw new Error(`benchmark ${task.name} did not run: ${String(task.result)}`);
+  const meanMs = result.latency.mean;
+  const n = requests[task.name]!;
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: 'simulate',
+      example: `payment-gateway (${task.name})`,
+      requests: n,
+      meanWallMs: Math.round(meanMs),
+      simulatedRequestsPerSec: Math.round(n / (meanMs / 1000)),
+      peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    })}\n`,
+  );
+}
