@@ -47,7 +47,7 @@ const cases = fc.record({
 });
 type Case = typeof cases extends fc.Arbitrary<infer T> ? T : never;
 
-function config(c: Case): string {
+function config(c: Case, port = { number: 80, name: 'http', protocol: 'HTTP' }): string {
   return toYaml(
     {
       apiVersion: 'networking.istio.io/v1',
@@ -56,7 +56,7 @@ function config(c: Case): string {
       spec: {
         hosts: [HOST],
         location: 'MESH_EXTERNAL',
-        ports: [{ number: 80, name: 'http', protocol: 'HTTP' }],
+        ports: [port],
         resolution: 'STATIC',
         endpoints: c.localities.map((here, i) => ({
           address: `192.0.2.${i + 1}`,
@@ -158,5 +158,60 @@ describe('the event trace over random breakers, retries and ejections', () => {
     expect(panicToEjected).toBeGreaterThanOrEqual(20);
     expect(overLimit).toBeGreaterThanOrEqual(50);
     expect(allRetriesUsed).toBeGreaterThanOrEqual(50);
+  });
+
+  it('on a tcp-proxied port (HTTPS, TCP) too, where maxConnections is a hard limit for every pool', () => {
+    let ejections = 0;
+    let atLimit = 0;
+    fc.assert(
+      fc.property(
+        cases,
+        fc.constantFrom('HTTPS', 'TCP'),
+        fc.boolean(),
+        fc.array(fc.constantFrom<'ok' | 'refuse' | 'blackhole'>('ok', 'ok', 'refuse', 'blackhole'), {
+          minLength: 5,
+          maxLength: 5,
+        }),
+        (c, protocol, keepAlive, connects) => {
+          const world = scenario({
+            seed: c.seed,
+            duration: '5s',
+            proxy: { namespace: 'shop', workers: c.workers, locality: HERE },
+            endpoints: Object.fromEntries(
+              c.localities.map((_, i) => [
+                `192.0.2.${i + 1}`,
+                { ...c.behaviours[i]!, connect: connects[i]! },
+              ]),
+            ),
+            traffic: traffic.poisson({ host: HOST, port: 443, rps: c.rps, keepAlive }),
+          });
+          const port = { number: 443, name: protocol.toLowerCase(), protocol };
+          const trace: TraceEvent[] = [];
+          const report = simulate(toSimulationSpec(world, config(c, port)), { trace: (e) => trace.push(e) });
+          assertInvariants(
+            trace,
+            everyRequestEndsOnce({ unfinished: report.unfinished }),
+            // The http routes never run here: a request makes at most its connection's one attempt.
+            attemptsWithinRetries({ retries: 0 }),
+            noRequestToEjectedHost(),
+            connectionsWithinBreaker({ maxConnections: c.maxConnections }),
+          );
+          // tcp_proxy checks the breaker before its pool: never one connection over, not even a first.
+          let open = 0;
+          let peak = 0;
+          for (const e of trace) {
+            if (e.type === 'cx-open') peak = Math.max(peak, ++open);
+            else if (e.type === 'cx-close') open--;
+            else if (e.type === 'eject') ejections++;
+          }
+          expect(peak).toBeLessThanOrEqual(c.maxConnections);
+          if (peak === c.maxConnections) atLimit++;
+        },
+      ),
+      { numRuns: 200, seed: 8_2028 },
+    );
+    // Not vacuous: refused connects eject hosts, and the breaker is reached, in many runs.
+    expect(ejections).toBeGreaterThanOrEqual(20);
+    expect(atLimit).toBeGreaterThanOrEqual(50);
   });
 });
