@@ -219,4 +219,17 @@ outlierDetection: { consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30
     expect(stats.upstream_cx_total).toBe(5);
     expect(stats['tcp.idle_timeout']).toBe(4);
   });
+
+  it("says that a server's idleTimeout is not modelled on a tcp-proxied port, rather than ignore it", () => {
+    const r = simulate({
+      config: hostsYaml(1, '', TCP),
+      seed: 91,
+      duration: '1s',
+      traffic: { host: 'api.example.com', rps: 10 },
+      endpoints: { '10.0.0.1': { idleTimeout: '5s' } },
+    });
+    expect(r.warnings.join('\n')).toMatch(
+      /spec\.endpoints\["10\.0\.0\.1"\]\.idleTimeout: not modelled on a tcp-proxied port/,
+    );
+  });
 });
