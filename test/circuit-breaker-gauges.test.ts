@@ -1,7 +1,7 @@
 import { simulate } from '@meshsim/core';
 import { describe, expect, it } from 'vitest';
 import { formatReportTable } from '../packages/core/src/cli/format-table.js';
-import { CLUSTER, hostsYaml } from './fixtures/hosts.js';
+import { CLUSTER, hostsYaml, virtualServiceYaml } from './fixtures/hosts.js';
 
 const SERVICE = hostsYaml(
   1,
@@ -43,16 +43,9 @@ describe('circuit_breakers.default.*_open gauges over time', () => {
     // random() % 1 = 0 ms. t = 0 pending, t = 1 connected and sent, t = 7 the 503: a retry is granted
     // (retries 1 = maxRetries: rq_retry_open opens), sent at once on the kept-alive connection, its 503 at
     // 13 ends the retry (the gauge closes: 6 ms) and, no retry left, the client gets 503 URX at 13 ms.
-    const vs = `---
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: { name: api, namespace: default }
-spec:
-  hosts: [api.example.com]
-  http:
-  - route: [{ destination: { host: api.example.com } }]
-    retries: { attempts: 1, retryOn: 5xx, backoff: 1ms }
-`;
+    const vs = virtualServiceYaml(
+      '- route: [{ destination: { host: api.example.com } }]\n  retries: { attempts: 1, retryOn: 5xx, backoff: 1ms }',
+    );
     const report = simulate({
       config: SERVICE + vs,
       seed: 3,

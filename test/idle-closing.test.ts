@@ -1,6 +1,6 @@
 import { planSimulation, runPlan, simulate, whyNotes } from '@meshsim/core';
 import { describe, expect, it } from 'vitest';
-import { CLUSTER, hostsYaml } from './fixtures/hosts.js';
+import { CLUSTER, hostsYaml, virtualServiceYaml } from './fixtures/hosts.js';
 
 /**
  * One client, one worker, one host whose server closes keep-alive connections idle 5 s; round trip
@@ -51,16 +51,7 @@ describe('servers that close idle keep-alive connections (the keep-alive race)',
 
   it('retryOn: reset retries the caught request on a fresh connection: the client sees 200', () => {
     const r = simulate({
-      config: `${hostsYaml(1)}---
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: { name: api, namespace: default }
-spec:
-  hosts: [api.example.com]
-  http:
-    - route: [{ destination: { host: api.example.com } }]
-      retries: { attempts: 2, retryOn: reset }
-`,
+      config: `${hostsYaml(1)}${virtualServiceYaml('- route: [{ destination: { host: api.example.com } }]\n  retries: { attempts: 2, retryOn: reset }')}`,
       seed: 81,
       duration: '60s',
       proxy: { workers: 1 },

@@ -4,7 +4,7 @@ import { RandomStreams } from '../packages/core/src/kernel/random-streams.js';
 import { nextBackoffMs } from '../packages/core/src/router/backoff.js';
 import { ClientRequest } from '../packages/core/src/router/request.js';
 import { istioDefaultRetryPolicy } from '../packages/core/src/router/retry-policy.js';
-import { CLUSTER, hostsYaml } from './fixtures/hosts.js';
+import { CLUSTER, hostsYaml, virtualServiceYaml } from './fixtures/hosts.js';
 
 const Z_999 = 3.2905267314919255;
 
@@ -184,16 +184,7 @@ describe('upstream resets before the response (UC)', () => {
     expect(base.client.byStatus['503']).toBe(uc);
     expect(base.clusters[CLUSTER]!.stats.upstream_rq_rx_reset).toBe(uc);
     const retried = simulate({
-      config: `${hostsYaml(3)}---
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: { name: api, namespace: default }
-spec:
-  hosts: [api.example.com]
-  http:
-    - route: [{ destination: { host: api.example.com } }]
-      retries: { attempts: 2, retryOn: reset }
-`,
+      config: `${hostsYaml(3)}${virtualServiceYaml('- route: [{ destination: { host: api.example.com } }]\n  retries: { attempts: 2, retryOn: reset }')}`,
       seed: 12,
       duration: '60s',
       traffic: { host: 'api.example.com', rps: 100 },

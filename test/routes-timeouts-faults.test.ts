@@ -1,25 +1,11 @@
 import { simulate } from '@meshsim/core';
 import { describe, expect, it } from 'vitest';
-import { CLUSTER, hostsYaml } from './fixtures/hosts.js';
+import { CLUSTER, hostsYaml, virtualServiceYaml } from './fixtures/hosts.js';
 
 const Z_999 = 3.2905267314919255;
 
 function withVirtualService(http: string, hosts = 3, policy = ''): string {
-  const body = http
-    .trim()
-    .split('\n')
-    .map((l) => `    ${l}`)
-    .join('\n');
-  return `${hostsYaml(hosts, policy)}
----
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: { name: api, namespace: default }
-spec:
-  hosts: [api.example.com]
-  http:
-${body}
-`;
+  return `${hostsYaml(hosts, policy)}\n${virtualServiceYaml(http)}`;
 }
 
 describe('timeouts and per-try timeouts on a hung upstream (A.9 example 3)', () => {

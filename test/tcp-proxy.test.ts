@@ -1,6 +1,6 @@
 import { simulate } from '@meshsim/core';
 import { describe, expect, it } from 'vitest';
-import { CLUSTER, clusterOn, hostsYaml } from './fixtures/hosts.js';
+import { CLUSTER, clusterOn, hostsYaml, virtualServiceYaml } from './fixtures/hosts.js';
 
 const HTTPS = { number: 443, protocol: 'HTTPS' };
 const TCP = { number: 5432, protocol: 'TCP' };
@@ -8,17 +8,9 @@ const TCP = { number: 5432, protocol: 'TCP' };
 /** 99.9 % two-sided binomial bound on a share measured over n trials. */
 const bound = (p: number, n: number) => 3.29 * Math.sqrt((p * (1 - p)) / n);
 
-const retryingVirtualService = `
----
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: { name: api, namespace: default }
-spec:
-  hosts: [api.example.com]
-  http:
-  - route: [{ destination: { host: api.example.com } }]
-    retries: { attempts: 3, retryOn: 5xx }
-`;
+const retryingVirtualService = virtualServiceYaml(
+  '- route: [{ destination: { host: api.example.com } }]\n  retries: { attempts: 3, retryOn: 5xx }',
+);
 
 describe('a tcp-proxied port (HTTPS, TLS, TCP): connections, not requests (E.1)', () => {
   it("the application's TLS crosses the proxy: its handshake adds one round trip to a connection's first request", () => {
@@ -79,7 +71,7 @@ describe('a tcp-proxied port (HTTPS, TLS, TCP): connections, not requests (E.1)'
   it('http retries of the VirtualService never run on an HTTPS port: the 503s reach the app as sent', () => {
     const run = (port: typeof HTTPS) =>
       simulate({
-        config: hostsYaml(2, '', port) + retryingVirtualService,
+        config: `${hostsYaml(2, '', port)}\n${retryingVirtualService}`,
         seed: 83,
         duration: '30s',
         traffic: { host: 'api.example.com', rps: 200, keepAlive: false },

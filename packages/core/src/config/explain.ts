@@ -242,13 +242,10 @@ export function explainConfig(loaded: LoadedConfig, options: ExplainOptions = {}
     const nameOf = (i: number) => models[i]?.name ?? `#${i}`;
     const routes: RouteExplanation[] = [];
     const protocol = models[cluster]?.protocol ?? 'HTTP';
-    if (isTcpProxied(protocol)) {
+    const tcp = isTcpProxied(protocol);
+    if (tcp) {
       // The tcp_proxy's one route: http routes never see this port's traffic (they stay unexplained).
-      const notes: Diagnostic[] = [];
-      const note: RouteNote = (doc, path, message) => {
-        const { line, column } = doc.positionOf(path);
-        notes.push({ severity: 'warning', file: doc.file, line, column, path: formatPath(path), message });
-      };
+      const { notes, note } = routeNotes();
       const shape = { host, port: port.number, source };
       const model = tcpRouteFor(shape, applicationSpeaksTls(protocol), services, resolve, note);
       const explained = explainRoute(model, null, nameOf, version, false, notes);
@@ -263,45 +260,32 @@ export function explainConfig(loaded: LoadedConfig, options: ExplainOptions = {}
         retry: null,
         fault: null,
       });
-      return {
-        name: `${host}:${port.number}`,
-        host,
-        port: port.number,
-        protocol,
-        virtualServices: services.map(refOf),
-        routes,
-        notes: [
-          `${protocol}: the sidecar tcp-proxies this port: connections, not requests, are routed, and no http route, timeout, retry or fault applies`,
-        ],
-      };
+    } else {
+      if (services.length === 0) {
+        const model = defaultRoute(host, port.number, defaultRetry, resolve);
+        routes.push(explainRoute(model, null, nameOf, version, hashedOf(model), []));
+      }
+      for (const vs of services) {
+        (vs.resource.spec.http ?? []).forEach((r, index) => {
+          // istiod builds a sidecar's routes from the match blocks for its port and its workload (source
+          // labels, namespace); a route none of whose blocks apply is not in this virtual host.
+          const blocks = r.match ?? [];
+          const onPort = blocks.map((b) => (b.port ?? 0) === 0 || b.port === port.number);
+          const applies = blocks.map((b, j) => onPort[j] === true && matchesSource(b, source));
+          if (blocks.length > 0 && !applies.includes(true)) {
+            if (onPort.includes(true)) otherCallers.add(`${vs.file}:${vs.line}:${index}`);
+            return;
+          }
+          const { notes, note } = routeNotes();
+          const model = translateHttpRoute(vs, index, defaultRetry, resolve, note);
+          shownRoutes.add(`${vs.file}:${vs.line}:${index}`);
+          routes.push(explainRoute(model, { vs, index, applies }, nameOf, version, hashedOf(model), notes));
+        });
+      }
+      const last = routes[routes.length - 1];
+      if (services.length > 0 && (last === undefined || last.match.from === 'set'))
+        routes.push(noMatchRoute());
     }
-    if (services.length === 0) {
-      const model = defaultRoute(host, port.number, defaultRetry, resolve);
-      routes.push(explainRoute(model, null, nameOf, version, hashedOf(model), []));
-    }
-    for (const vs of services) {
-      (vs.resource.spec.http ?? []).forEach((r, index) => {
-        // istiod builds a sidecar's routes from the match blocks for its port and its workload (source
-        // labels, namespace); a route none of whose blocks apply is not in this virtual host.
-        const blocks = r.match ?? [];
-        const onPort = blocks.map((b) => (b.port ?? 0) === 0 || b.port === port.number);
-        const applies = blocks.map((b, j) => onPort[j] === true && matchesSource(b, source));
-        if (blocks.length > 0 && !applies.includes(true)) {
-          if (onPort.includes(true)) otherCallers.add(`${vs.file}:${vs.line}:${index}`);
-          return;
-        }
-        const notes: Diagnostic[] = [];
-        const note: RouteNote = (doc, path, message) => {
-          const { line, column } = doc.positionOf(path);
-          notes.push({ severity: 'warning', file: doc.file, line, column, path: formatPath(path), message });
-        };
-        const model = translateHttpRoute(vs, index, defaultRetry, resolve, note);
-        shownRoutes.add(`${vs.file}:${vs.line}:${index}`);
-        routes.push(explainRoute(model, { vs, index, applies }, nameOf, version, hashedOf(model), notes));
-      });
-    }
-    const last = routes[routes.length - 1];
-    if (services.length > 0 && (last === undefined || last.match.from === 'set')) routes.push(noMatchRoute());
     return {
       name: `${host}:${port.number}`,
       host,
@@ -309,7 +293,11 @@ export function explainConfig(loaded: LoadedConfig, options: ExplainOptions = {}
       protocol,
       virtualServices: services.map(refOf),
       routes,
-      notes: [],
+      notes: tcp
+        ? [
+            `${protocol}: the sidecar tcp-proxies this port: connections, not requests, are routed, and no http route, timeout, retry or fault applies`,
+          ]
+        : [],
     };
   });
 
@@ -327,4 +315,14 @@ export function explainConfig(loaded: LoadedConfig, options: ExplainOptions = {}
     notExplained,
     diagnostics,
   };
+}
+
+/** A route's warnings about fields the simulation leaves out, collected as diagnostics. */
+function routeNotes(): { notes: Diagnostic[]; note: RouteNote } {
+  const notes: Diagnostic[] = [];
+  const note: RouteNote = (doc, path, message) => {
+    const { line, column } = doc.positionOf(path);
+    notes.push({ severity: 'warning', file: doc.file, line, column, path: formatPath(path), message });
+  };
+  return { notes, note };
 }
