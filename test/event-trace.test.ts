@@ -10,7 +10,7 @@ import {
   type Violation,
 } from '@meshsim/scenarios/invariants';
 import { describe, expect, it } from 'vitest';
-import { dnsEntry } from './fixtures/dns-entry.js';
+import { dnsRemovalSpec } from './fixtures/dns-removal.js';
 import { CLUSTER, hostsYaml } from './fixtures/hosts.js';
 
 const Z_999 = 3.2905267314919255;
@@ -218,32 +218,7 @@ spec:
   it('a DNS refresh that removes an ejected host ends its ejection in the trace too', () => {
     // As in outlier-dns-removal.test.ts: .2 always fails, is ejected for 300 s, leaves with the refresh
     // after 10 s and comes back after 20 s as a fresh host, which gets requests until its third 500.
-    const { report, trace } = traced({
-      config: dnsEntry(
-        'DNS',
-        `---
-apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata: { name: api, namespace: default }
-spec:
-  host: api.third-party.io
-  trafficPolicy:
-    outlierDetection: { consecutive5xxErrors: 3, interval: 1s, baseEjectionTime: 300s, maxEjectionPercent: 50 }
-`,
-      ),
-      seed: 95,
-      duration: '40s',
-      dns: { 'api.third-party.io': { ttl: '5s', answers: ['198.51.100.1', '198.51.100.2'] } },
-      traffic: { host: 'api.third-party.io', rps: 20 },
-      endpoints: {
-        '*': { latency: { constant: '5ms' } },
-        '198.51.100.2': { latency: { constant: '5ms' }, errors: [{ status: 500, rate: 1 }] },
-      },
-      timeline: [
-        { at: '10s', dns: 'api.third-party.io', set: { answers: ['198.51.100.1'] } },
-        { at: '20s', dns: 'api.third-party.io', set: { answers: ['198.51.100.1', '198.51.100.2'] } },
-      ],
-    });
+    const { report, trace } = traced(dnsRemovalSpec);
     const ejections = report.clusters['outbound|80||api.third-party.io']!.ejections;
     const changes = trace.filter((e) => e.type === 'eject' || e.type === 'uneject');
     expect(changes.map((e) => [e.type, e.tMs])).toEqual([

@@ -1,35 +1,10 @@
 import { simulate } from '@meshsim/core';
 import { describe, expect, it } from 'vitest';
-import { dnsEntry } from './fixtures/dns-entry.js';
+import { dnsRemovalSpec } from './fixtures/dns-removal.js';
 
 describe('a STRICT_DNS host removed by a refresh loses its ejection (C.5, D.2)', () => {
   it('the ejection ends at the refresh, ejections_active drops, and the address comes back as a fresh host', () => {
-    const r = simulate({
-      config: dnsEntry(
-        'DNS',
-        `---
-apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata: { name: api, namespace: default }
-spec:
-  host: api.third-party.io
-  trafficPolicy:
-    outlierDetection: { consecutive5xxErrors: 3, interval: 1s, baseEjectionTime: 300s, maxEjectionPercent: 50 }
-`,
-      ),
-      seed: 95,
-      duration: '40s',
-      dns: { 'api.third-party.io': { ttl: '5s', answers: ['198.51.100.1', '198.51.100.2'] } },
-      traffic: { host: 'api.third-party.io', rps: 20 },
-      endpoints: {
-        '*': { latency: { constant: '5ms' } },
-        '198.51.100.2': { latency: { constant: '5ms' }, errors: [{ status: 500, rate: 1 }] },
-      },
-      timeline: [
-        { at: '10s', dns: 'api.third-party.io', set: { answers: ['198.51.100.1'] } },
-        { at: '20s', dns: 'api.third-party.io', set: { answers: ['198.51.100.1', '198.51.100.2'] } },
-      ],
-    });
+    const r = simulate(dnsRemovalSpec);
     const c = r.clusters['outbound|80||api.third-party.io']!;
     // Ejected within the first second for 300 s; the refresh after 10 s (≤ 15.1 s) removes it and its ejection.
     const first = c.ejections[0]!;
