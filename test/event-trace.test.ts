@@ -10,6 +10,7 @@ import {
   type Violation,
 } from '@meshsim/scenarios/invariants';
 import { describe, expect, it } from 'vitest';
+import { dbEntryYaml } from './fixtures/db-entry.js';
 import { dnsRemovalSpec } from './fixtures/dns-removal.js';
 import { CLUSTER, hostsYaml } from './fixtures/hosts.js';
 
@@ -54,24 +55,10 @@ function twoPrioritiesSpec(): SimulationSpec {
     if (i <= 5) behaviour[`10.2.0.${i}`] = failing;
   }
   return {
-    config: `apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: { name: db, namespace: default }
-spec:
-  hosts: [db.example.com]
-  ports: [{ number: 80, name: http, protocol: HTTP }]
-  resolution: STATIC
-  endpoints:
-${endpoints.join('\n')}
----
-apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata: { name: db, namespace: default }
-spec:
-  host: db.example.com
-  trafficPolicy:
-    outlierDetection: { consecutive5xxErrors: 1, interval: 1s, baseEjectionTime: 1h, maxEjectionPercent: 100, minHealthPercent: 50 }
-`,
+    config: dbEntryYaml(
+      endpoints,
+      '    outlierDetection: { consecutive5xxErrors: 1, interval: 1s, baseEjectionTime: 1h, maxEjectionPercent: 100, minHealthPercent: 50 }',
+    ),
     seed: 31,
     duration: '30s',
     proxy: { locality: 'us-east-1/us-east-1a' },

@@ -8,6 +8,7 @@ import {
 } from '@meshsim/core';
 import { describe, expect, it } from 'vitest';
 import { applyDistribute, localityMatches } from '../packages/core/src/config/locality-weights.js';
+import { dbEntryYaml } from './fixtures/db-entry.js';
 
 const Z_999 = 3.2905267314919255;
 const CLUSTER = 'outbound|80||db.example.com';
@@ -30,25 +31,7 @@ function yaml(endpoints: readonly Endpoint[], lb: string, extra = ''): string {
         `    - { address: ${e.address}, locality: ${e.locality}${e.weight === undefined ? '' : `, weight: ${e.weight}`} }`,
     )
     .join('\n');
-  return `apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: { name: db, namespace: default }
-spec:
-  hosts: [db.example.com]
-  ports: [{ number: 80, name: http, protocol: HTTP }]
-  resolution: STATIC
-  endpoints:
-${eps}
----
-apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata: { name: db, namespace: default }
-spec:
-  host: db.example.com
-  trafficPolicy:
-    loadBalancer:
-${lb}
-${extra}`;
+  return dbEntryYaml(eps.split('\n'), `    loadBalancer:\n${lb}\n${extra}`);
 }
 
 const DISTRIBUTE_80_20 = `      localityLbSetting:

@@ -5,6 +5,7 @@ import {
   failoverPriorityPriorities,
   lbPriority,
 } from '../packages/core/src/config/locality-priority.js';
+import { dbEntryYaml } from './fixtures/db-entry.js';
 
 const Z_999 = 3.2905267314919255;
 
@@ -20,24 +21,10 @@ function twoPriorities(failingP0: number, failingP1: number, minHealthPercent = 
     if (i <= failingP1)
       behaviour[`10.2.0.${i}`] = { latency: { constant: '2ms' }, errors: [{ status: 500, rate: 1 }] };
   }
-  const config = `apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: { name: db, namespace: default }
-spec:
-  hosts: [db.example.com]
-  ports: [{ number: 80, name: http, protocol: HTTP }]
-  resolution: STATIC
-  endpoints:
-${endpoints.join('\n')}
----
-apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata: { name: db, namespace: default }
-spec:
-  host: db.example.com
-  trafficPolicy:
-    outlierDetection: { consecutive5xxErrors: 1, interval: 1s, baseEjectionTime: 1h, maxEjectionPercent: 100, minHealthPercent: ${minHealthPercent} }
-`;
+  const config = dbEntryYaml(
+    endpoints,
+    `    outlierDetection: { consecutive5xxErrors: 1, interval: 1s, baseEjectionTime: 1h, maxEjectionPercent: 100, minHealthPercent: ${minHealthPercent} }`,
+  );
   const r = simulate({
     config,
     seed: 31,
