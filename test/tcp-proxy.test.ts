@@ -224,4 +224,31 @@ outlierDetection: { consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30
       /spec\.endpoints\["10\.0\.0\.1"\]\.idleTimeout: not modelled on a tcp-proxied port/,
     );
   });
+
+  describe('maxConnections on a tcp-proxied port is a loss system: Erlang B', () => {
+    // A connection per request, held for its exponential service (20 ms, no round trip): Poisson arrivals at
+    // 100/s offer a = 2 Erlangs to 3 connections, and an arrival finding all 3 held is closed at once.
+    // Erlang's loss formula: B(0) = 1, B(k) = a·B(k−1) / (k + a·B(k−1)) → B(3) = 4/19 = 0.2105.
+    let b = 1;
+    for (let k = 1; k <= 3; k++) b = (2 * b) / (k + 2 * b);
+    const shares = Array.from({ length: 20 }, (_, i) => {
+      const r = simulate({
+        config: hostsYaml(2, 'connectionPool: { tcp: { maxConnections: 3 } }', TCP),
+        seed: 3000 + i,
+        duration: '100s',
+        network: { rtt: '0ms' },
+        traffic: { host: 'api.example.com', rps: 100, keepAlive: false },
+        endpoints: { '*': { latency: { exponential: '20ms' } } },
+      });
+      return (r.client.byFlag.UO ?? 0) / r.client.total;
+    });
+
+    it(`closes ${b.toFixed(4)} of connections, within the 99.9 % interval of 20 replications`, () => {
+      const mean = shares.reduce((s, x) => s + x, 0) / shares.length;
+      const sd = Math.sqrt(shares.reduce((s, x) => s + (x - mean) ** 2, 0) / (shares.length - 1));
+      const t999 = 3.8834; // Student t, 19 degrees of freedom, two-sided 99.9 %
+      expect(Math.abs(mean - b)).toBeLessThanOrEqual((t999 * sd) / Math.sqrt(shares.length));
+      expect((t999 * sd) / Math.sqrt(shares.length)).toBeLessThan(0.01);
+    });
+  });
 });
