@@ -1,5 +1,6 @@
 import { simulate } from '@meshsim/core';
 import { describe, expect, it } from 'vitest';
+import { dnsEntry } from './fixtures/dns-entry.js';
 import { CLUSTER, clusterOn, hostsYaml, virtualServiceYaml } from './fixtures/hosts.js';
 
 const HTTPS = { number: 443, protocol: 'HTTPS' };
@@ -194,6 +195,33 @@ outlierDetection: { consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30
     expect(r.client.byStatus).toEqual({ '0': r.client.total });
     // TCP 10 ms + the proxy's TLS 10 ms, then the application's handshake fails after 10 ms more.
     expect(r.client.latencyMs.max).toBe(30);
+  });
+
+  it('LOGICAL_DNS: each connection reaches the first answer of its time; the report counts requests by address', () => {
+    const answers = ['198.51.100.1', '198.51.100.2', '198.51.100.3'];
+    const run = (keepAlive: boolean) =>
+      simulate({
+        config: dnsEntry('DNS_ROUND_ROBIN').replace(
+          '{ number: 80, name: http, protocol: HTTP }',
+          '{ number: 443, name: https, protocol: HTTPS }',
+        ),
+        seed: 91,
+        duration: '60s',
+        // The answers rotate at every refresh, every 5 s: each address is first for 4 of the 12 windows.
+        dns: { 'api.third-party.io': { ttl: '5s', answers, rotate: true } },
+        traffic: { host: 'api.third-party.io', clients: 2, thinkTime: '50ms', keepAlive },
+        endpoints: { '*': { latency: { constant: '5ms' } } },
+      });
+    const host = (r: ReturnType<typeof run>) => r.clusters['outbound|443||api.third-party.io']!.hosts[0]!;
+    // Kept alive: both connections open at t = 0, to the first answer then, and carry every request.
+    const sticky = run(true);
+    expect(host(sticky).requestsByAddress).toEqual({ '198.51.100.1': sticky.client.total });
+    // A connection per request follows the rotation: every address gets requests (~20 a second in each
+    // 5 s window), and they add up to the requests sent.
+    const fresh = run(false);
+    const byAddress = host(fresh).requestsByAddress!;
+    expect(Object.keys(byAddress).sort()).toEqual(answers);
+    expect(Object.values(byAddress).reduce((a, b) => a + b, 0)).toBe(fresh.client.total);
   });
 
   it('tcp.idleTimeout closes a kept-alive connection idle that long; the next request connects again', () => {

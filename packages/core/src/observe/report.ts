@@ -16,7 +16,7 @@ export interface HostReport {
   ejectedMs: number;
   /** A DNS refresh removed the host: it drained and took no new request after. */
   removed?: boolean;
-  /** LOGICAL_DNS: requests by the address their connection reached (keep-alive sticks to one). */
+  /** LOGICAL_DNS: requests by the address their connection reached (keep-alive sticks to one); tcp-proxied: application requests. */
   requestsByAddress?: Record<string, number>;
   /** Tcp-proxied clusters: application requests its sessions carried (invisible to Envoy's stats). */
   appRequests?: number;

@@ -204,7 +204,11 @@ export class TcpProxy implements PoolCallbacks {
   /** The request crosses the open connection `delayMs` from now (after the application's handshake). */
   private send(s: TcpSession, delayMs: number): void {
     const server = s.connection!.server!;
-    s.host!.appRequests++;
+    const host = s.host!;
+    host.appRequests++;
+    // LOGICAL_DNS: the address this connection reached carries the request (as the router counts it).
+    const byAddress = host.requestsByAddress;
+    if (byAddress !== null) byAddress.set(server.address, (byAddress.get(server.address) ?? 0) + 1);
     const serverMs = server.serve(this.kernel.nowMs + delayMs + server.rttMs / 2);
     s.status = server.lastStatus;
     s.responseEvent = this.kernel.scheduleIn(delayMs + server.rttMs + serverMs, this.responseEvent, s.id);
