@@ -253,6 +253,31 @@ outlierDetection: { consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30
     );
   });
 
+  it('tcp.maxConnectionDuration closes a session that long after it began, a request on it unanswered', () => {
+    const run = (latency: string, thinkTime: string) =>
+      simulate({
+        config: hostsYaml(1, 'connectionPool: { tcp: { maxConnectionDuration: 10s } }', TCP),
+        seed: 92,
+        duration: '30s',
+        network: { rtt: '0ms' },
+        traffic: { host: 'api.example.com', clients: 1, thinkTime },
+        endpoints: { '*': { latency: { constant: latency } } },
+      });
+    // Idle at each close: requests every 1.005 s; sessions begin at 0, ~10.05 and ~20.1 s, and only the
+    // first two reach their 10 s within the run. Every request is answered.
+    const idle = run('5ms', '1s');
+    const idleStats = idle.clusters[clusterOn(5432)]!.stats;
+    expect(idle.client.byStatus).toEqual({ '200': idle.client.total });
+    expect(idleStats.upstream_cx_total).toBe(3);
+    expect(idleStats['tcp.max_downstream_connection_duration']).toBe(2);
+    // Busy at each close: 3 s requests back to back, sent at 0, 3, 6, 9 | 10, 13, 16, 19 | 20, 23, 26, 29;
+    // the ones sent at 9, 19 and 29 are cut at 10, 20 and 30 s, after 1 s, unanswered.
+    const busy = run('3s', '0s');
+    expect(busy.client.byStatus).toEqual({ '0': 3, '200': 9 });
+    expect(busy.client.latencyMs.max).toBe(3000);
+    expect(busy.clusters[clusterOn(5432)]!.stats['tcp.max_downstream_connection_duration']).toBe(3);
+  });
+
   describe('maxConnections on a tcp-proxied port is a loss system: Erlang B', () => {
     // A connection per request, held for its exponential service (20 ms, no round trip): Poisson arrivals at
     // 100/s offer a = 2 Erlangs to 3 connections, and an arrival finding all 3 held is closed at once.

@@ -174,6 +174,8 @@ export interface TcpProxyModel {
   idleTimeoutMs: number;
   /** max_connect_attempts: Istio leaves Envoy's default, 1 (a failed connect is never retried). */
   maxConnectAttempts: number;
+  /** max_downstream_connection_duration: a session is closed this long after it began. 0 = never. */
+  maxConnectionDurationMs: number;
 }
 
 /** A route's fault injection (VirtualService http.fault): percentages 0..100, applied once per request. */

@@ -90,7 +90,7 @@ function notesOn(model: ClusterModel, e: Pick<ClusterExplanation, 'tls' | 'endpo
   const protocol = model.protocol;
   if (protocol === 'HTTPS' || protocol === 'TLS') {
     notes.push(
-      `${protocol} port: the app speaks TLS, so the sidecar tcp-proxies it (E.1): no HTTP route, retry, timeout or fault applies, only maxConnections, connectTimeout and tcp.idleTimeout; each app connection picks a host once`,
+      `${protocol} port: the app speaks TLS, so the sidecar tcp-proxies it (E.1): no HTTP route, retry, timeout or fault applies, only maxConnections, connectTimeout, tcp.idleTimeout and tcp.maxConnectionDuration; each app connection picks a host once`,
     );
     if (e.tls.context !== null) {
       notes.push(
@@ -99,7 +99,7 @@ function notesOn(model: ClusterModel, e: Pick<ClusterExplanation, 'tls' | 'endpo
     }
   } else if (protocol !== 'HTTP') {
     notes.push(
-      `${protocol} port: the sidecar tcp-proxies it (E.1): no HTTP route, retry, timeout or fault applies, only maxConnections, connectTimeout and tcp.idleTimeout; each app connection picks a host once`,
+      `${protocol} port: the sidecar tcp-proxies it (E.1): no HTTP route, retry, timeout or fault applies, only maxConnections, connectTimeout, tcp.idleTimeout and tcp.maxConnectionDuration; each app connection picks a host once`,
     );
   }
   if (model.type === 'ORIGINAL_DST') {

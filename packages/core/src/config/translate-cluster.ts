@@ -414,8 +414,11 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
   const tcp = policy.connectionPool?.tcp;
   const http = policy.connectionPool?.http;
   const pool = pathOf.connectionPool;
-  for (const field of ['tcpKeepalive', 'maxConnectionDuration'] as const) {
-    if (tcp?.[field] !== undefined) drAt([...pool, 'tcp', field], 'warning', 'parsed but not modelled yet');
+  if (tcp?.tcpKeepalive !== undefined)
+    drAt([...pool, 'tcp', 'tcpKeepalive'], 'warning', 'parsed but not modelled yet');
+  // A tcp_proxy's max_downstream_connection_duration is modelled; HTTP's max_connection_duration is not yet.
+  if (tcp?.maxConnectionDuration !== undefined && !isTcpProxied(port.protocol ?? 'HTTP')) {
+    drAt([...pool, 'tcp', 'maxConnectionDuration'], 'warning', 'parsed but not modelled yet on an HTTP port');
   }
   if (http?.http2KeepAlive !== undefined)
     drAt([...pool, 'http', 'http2KeepAlive'], 'warning', 'parsed but not modelled yet');
@@ -476,6 +479,8 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
           // Istio: tcp.idleTimeout, else the proxy's metadata (unset), so Envoy's 1 h; 0 s disables it.
           idleTimeoutMs: tcp?.idleTimeout?.ms ?? ENVOY_IDLE_TIMEOUT_MS,
           maxConnectAttempts: 1,
+          // Istio: tcp.maxConnectionDuration becomes max_downstream_connection_duration; unset: none.
+          maxConnectionDurationMs: tcp?.maxConnectionDuration?.ms ?? 0,
         }
       : null,
     tlsMode,

@@ -39,6 +39,7 @@ export class ClusterStats {
   /** tcp_proxy: sessions closed after max_connect_attempts failed connects; sessions idle past idle_timeout. */
   upstream_cx_connect_attempts_exceeded = 0;
   tcp_idle_timeout = 0;
+  tcp_max_downstream_connection_duration = 0;
   /** Responses by status, charged as Envoy's router charges them (upstream codes and local aborts). */
   readonly byStatus = new Map<number, number>();
 
@@ -91,6 +92,9 @@ export class ClusterStats {
         ? { upstream_cx_connect_attempts_exceeded: this.upstream_cx_connect_attempts_exceeded }
         : {}),
       ...(this.tcp_idle_timeout > 0 ? { 'tcp.idle_timeout': this.tcp_idle_timeout } : {}),
+      ...(this.tcp_max_downstream_connection_duration > 0
+        ? { 'tcp.max_downstream_connection_duration': this.tcp_max_downstream_connection_duration }
+        : {}),
     };
     for (const [status, n] of this.retriedByStatus) out[`retry.upstream_rq_${status}`] = n;
     // Envoy creates per-code counters lazily; the five classes are always reported so reports compare.

@@ -37,6 +37,7 @@ export class TcpProxy implements PoolCallbacks {
   private readonly responseEvent: number;
   private readonly appTlsFailedEvent: number;
   private readonly idleCheckEvent: number;
+  private readonly durationEvent: number;
 
   constructor(
     private readonly kernel: Kernel,
@@ -56,6 +57,7 @@ export class TcpProxy implements PoolCallbacks {
     this.responseEvent = kernel.defineEvent((id) => this.onResponse(id));
     this.appTlsFailedEvent = kernel.defineEvent((id) => this.onAppTlsFailed(id));
     this.idleCheckEvent = kernel.defineEvent((id) => this.onIdleCheck(id));
+    this.durationEvent = kernel.defineEvent((id) => this.onMaxDuration(id));
   }
 
   /** An application request to a tcp-proxied port: on an idle connection of its own, or a new one. */
@@ -88,6 +90,9 @@ export class TcpProxy implements PoolCallbacks {
     s.cluster = pickWeightedCluster(route, this.weightRng);
     this.carry(s, now, source);
     const cluster = this.clusters[s.cluster]!;
+    // The proxy's clock for the whole connection starts with it (onNewConnection).
+    const maxMs = cluster.model.tcpProxy!.maxConnectionDurationMs;
+    if (maxMs > 0) s.durationTimer = this.kernel.scheduleIn(maxMs, this.durationEvent, s.id);
     if (cluster.model.type === 'ORIGINAL_DST') {
       const address = this.resolveForApplication(cluster.model.serviceHost);
       if (address === null) {
@@ -273,6 +278,30 @@ export class TcpProxy implements PoolCallbacks {
     this.release(s);
   }
 
+  /** Filter::onMaxDownstreamConnectionDuration: both sides close now; a request on it goes unanswered. */
+  private onMaxDuration(sessionId: number): void {
+    const s = this.sessions.get(sessionId);
+    s.durationTimer = -1;
+    this.clusters[s.cluster]!.stats.tcp_max_downstream_connection_duration++;
+    if (s.pendingPool !== null) {
+      s.pendingPool.cancelPending();
+      s.pendingPool = null;
+      this.close(s, s.flags);
+      return;
+    }
+    const connection = s.connection!;
+    if (s.responseEvent !== -1) {
+      this.kernel.cancel(s.responseEvent);
+      s.responseEvent = -1;
+      this.answer(s, s.requestArrivalMs, s.requestSource, 0, s.flags, s.host);
+      connection.pool!.resetStream(connection);
+    } else {
+      this.leaveIdle(s);
+      connection.pool!.onStreamClosed(connection);
+    }
+    this.release(s);
+  }
+
   private leaveIdle(s: TcpSession): void {
     if (!s.idle) return;
     const idle = this.idleByRoute[s.route]!;
@@ -288,6 +317,7 @@ export class TcpProxy implements PoolCallbacks {
 
   private release(s: TcpSession): void {
     if (s.idleTimer !== -1) this.kernel.cancel(s.idleTimer);
+    if (s.durationTimer !== -1) this.kernel.cancel(s.durationTimer);
     this.sessions.release(s);
   }
 

@@ -37,6 +37,8 @@ export class TcpSession {
   idleTimer: EventHandle = -1;
   /** Whether it sits in its route's stack of idle application connections. */
   idle = false;
+  /** max_downstream_connection_duration: when the proxy closes it, whatever it is doing. */
+  durationTimer: EventHandle = -1;
 
   constructor(readonly id: number) {}
 
@@ -56,5 +58,6 @@ export class TcpSession {
     this.responseEvent = -1;
     this.idleTimer = -1;
     this.idle = false;
+    this.durationTimer = -1;
   }
 }
