@@ -240,17 +240,30 @@ outlierDetection: { consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30
     expect(stats['tcp.idle_timeout']).toBe(4);
   });
 
-  it("says that a server's idleTimeout is not modelled on a tcp-proxied port, rather than ignore it", () => {
-    const r = simulate({
-      config: hostsYaml(1, '', TCP),
-      seed: 91,
-      duration: '1s',
-      traffic: { host: 'api.example.com', rps: 10 },
-      endpoints: { '10.0.0.1': { idleTimeout: '5s' } },
-    });
-    expect(r.warnings.join('\n')).toMatch(
-      /spec\.endpoints\["10\.0\.0\.1"\]\.idleTimeout: not modelled on a tcp-proxied port/,
-    );
+  it("a server closing the application's idle connection: the keep-alive race, end to end", () => {
+    const run = (policy: string) =>
+      simulate({
+        config: hostsYaml(1, policy, TCP),
+        seed: 91,
+        duration: '60s',
+        proxy: { workers: 1 },
+        network: { rtt: '200ms' },
+        traffic: { host: 'api.example.com', clients: 1, thinkTime: '4.9s' },
+        endpoints: { '*': { latency: { constant: '5ms' }, idleTimeout: '5s' } },
+      });
+    // A fresh connection: connect 200 + request 200 + 5 = 405 ms. Idle from 405, the server's FIN reaches
+    // the proxy at 5405; the next request leaves at 5305, within a round trip of it, so it meets a closed
+    // server and the application's connection closes under it at 5405 (100 ms, unanswered). The next,
+    // at 10305, opens a fresh one: the pair repeats every 10.305 s, 6 times in 60 s.
+    const raced = run('');
+    expect(raced.client.byStatus).toEqual({ '0': 6, '200': 6 });
+    expect(raced.client.latencyMs.max).toBe(405);
+    expect(raced.clusters[clusterOn(5432)]!.stats.upstream_cx_total).toBe(6);
+    // A proxy idle timeout below the server's closes first (at 4405), so every request opens a fresh
+    // connection: sends every 5.305 s, 12 in 60 s, all answered; 11 idle timeouts (the last falls after).
+    const safe = run('connectionPool: { tcp: { idleTimeout: 4s } }');
+    expect(safe.client.byStatus).toEqual({ '200': 12 });
+    expect(safe.clusters[clusterOn(5432)]!.stats['tcp.idle_timeout']).toBe(11);
   });
 
   it('tcp.maxConnectionDuration closes a session that long after it began, a request on it unanswered', () => {

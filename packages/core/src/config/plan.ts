@@ -269,25 +269,6 @@ export function buildRunPlan(
       at(['endpoints', address], 'warning', `no simulated cluster has an endpoint ${address}`);
     }
   }
-  // A server's idle close is modelled on the sidecar's HTTP connections only.
-  const tcpAddresses = new Set(
-    clusters
-      .filter((c) => c.tcpProxy !== null)
-      .flatMap((c) => [
-        ...c.endpoints.map((e) => e.address),
-        ...c.dnsTargets.flatMap((t) => [t.hostname, ...(spec.dns[t.hostname]?.answers ?? [])]),
-        ...(spec.dns[c.serviceHost]?.answers ?? []),
-      ]),
-  );
-  for (const [address, e] of Object.entries(spec.endpoints)) {
-    if (e.idleTimeout === undefined) continue;
-    if (address === '*' ? tcpAddresses.size === 0 : !tcpAddresses.has(address)) continue;
-    at(
-      ['endpoints', address, 'idleTimeout'],
-      'warning',
-      'not modelled on a tcp-proxied port: the server does not close the application’s idle connections there',
-    );
-  }
   // A closed loop sends at most one request per client per think time (or per 0.1 ms without one);
   // an open loop the integral of its rate over the run.
   const expected = traffic.reduce(

@@ -78,6 +78,15 @@ export class TcpProxy implements PoolCallbacks {
       const s = this.sessions.get(idle.pop()!);
       s.idle = false;
       this.carry(s, now, source);
+      const finMs = s.serverCloseAtMs;
+      s.serverCloseAtMs = Number.POSITIVE_INFINITY;
+      if (now >= finMs - s.connection!.server!.rttMs) {
+        // The keep-alive race, end to end: the request reaches the server after it closed the idle
+        // connection; the FIN closes it under the application, unanswered, when it arrives.
+        s.status = 0;
+        s.responseEvent = this.kernel.schedule(finMs, this.responseEvent, s.id);
+        return;
+      }
       this.send(s, 0);
       return;
     }
@@ -240,9 +249,16 @@ export class TcpProxy implements PoolCallbacks {
     if (s.keepAlive) {
       s.idle = true;
       this.idleByRoute[s.route]!.push(s.id);
-      const timeoutMs = this.clusters[s.cluster]!.model.tcpProxy!.idleTimeoutMs;
-      if (timeoutMs > 0 && s.idleTimer === -1)
-        s.idleTimer = this.kernel.scheduleIn(timeoutMs, this.idleCheckEvent, s.id);
+      // The server's idle clock began with its last byte, which arrives now: its FIN would arrive
+      // `idleTimeout` from now. One check per idle period, at the earlier of that and the proxy's timeout.
+      const serverIdleMs = connection.server!.idleTimeoutMs;
+      s.serverCloseAtMs = serverIdleMs > 0 ? now + serverIdleMs : Number.POSITIVE_INFINITY;
+      const due = this.idleDueMs(s);
+      if (due !== Number.POSITIVE_INFINITY && (s.idleTimer === -1 || s.idleCheckAtMs > due)) {
+        if (s.idleTimer !== -1) this.kernel.cancel(s.idleTimer);
+        s.idleCheckAtMs = due;
+        s.idleTimer = this.kernel.schedule(due, this.idleCheckEvent, s.id);
+      }
     } else {
       // The application closes its connection; the proxy closes the upstream one.
       connection.pool!.onStreamClosed(connection);
@@ -267,15 +283,31 @@ export class TcpProxy implements PoolCallbacks {
     s.idleTimer = -1;
     if (!s.idle) return;
     const cluster = this.clusters[s.cluster]!;
-    const due = s.lastActiveMs + cluster.model.tcpProxy!.idleTimeoutMs;
-    if (due > this.kernel.nowMs) {
-      s.idleTimer = this.kernel.schedule(due, this.idleCheckEvent, s.id);
+    const now = this.kernel.nowMs;
+    const timeoutMs = cluster.model.tcpProxy!.idleTimeoutMs;
+    const connection = s.connection!;
+    if (timeoutMs > 0 && s.lastActiveMs + timeoutMs <= now) {
+      // Filter::onIdleTimeout: the proxy closes both sides (first, on a tie with the server's FIN).
+      cluster.stats.tcp_idle_timeout++;
+      this.leaveIdle(s);
+      connection.pool!.onStreamClosed(connection);
+    } else if (s.serverCloseAtMs <= now) {
+      // The server's FIN: the proxy closes the application's connection too.
+      this.leaveIdle(s);
+      connection.pool!.onRemoteClose(connection);
+    } else {
+      s.idleCheckAtMs = this.idleDueMs(s);
+      s.idleTimer = this.kernel.schedule(s.idleCheckAtMs, this.idleCheckEvent, s.id);
       return;
     }
-    cluster.stats.tcp_idle_timeout++;
-    this.leaveIdle(s);
-    s.connection!.pool!.onStreamClosed(s.connection!);
     this.release(s);
+  }
+
+  /** The earlier of the proxy's idle timeout and the server's FIN, for the current idle period. */
+  private idleDueMs(s: TcpSession): number {
+    const timeoutMs = this.clusters[s.cluster]!.model.tcpProxy!.idleTimeoutMs;
+    const local = timeoutMs > 0 ? s.lastActiveMs + timeoutMs : Number.POSITIVE_INFINITY;
+    return Math.min(local, s.serverCloseAtMs);
   }
 
   /** Filter::onMaxDownstreamConnectionDuration: both sides close now; a request on it goes unanswered. */

@@ -35,6 +35,9 @@ export class TcpSession {
   /** When bytes last crossed it, for the proxy's idle timeout, and its pending idle check. */
   lastActiveMs = 0;
   idleTimer: EventHandle = -1;
+  idleCheckAtMs = 0;
+  /** When the server's FIN for the current idle period reaches the proxy (its `idleTimeout`); ∞: never. */
+  serverCloseAtMs = Number.POSITIVE_INFINITY;
   /** Whether it sits in its route's stack of idle application connections. */
   idle = false;
   /** max_downstream_connection_duration: when the proxy closes it, whatever it is doing. */
@@ -59,5 +62,6 @@ export class TcpSession {
     this.idleTimer = -1;
     this.idle = false;
     this.durationTimer = -1;
+    this.serverCloseAtMs = Number.POSITIVE_INFINITY;
   }
 }
