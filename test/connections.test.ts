@@ -74,6 +74,18 @@ describe('connection set-up and retirement (B.1, B.2, E.3)', () => {
     expect(r.timeline.findIndex((p) => p.p99Ms === 45)).toBe(5);
   });
 
+  it('tcp.maxConnectionDuration drains a connection that long after it connected (max_connection_duration)', () => {
+    const r = one('connectionPool: { tcp: { maxConnectionDuration: 3s } }');
+    const stats = r.clusters[CLUSTER]!.stats;
+    // Connected at 10 ms, so it drains at 3010, idle: closed. Requests every ~1 s (15 ms each, 25 ms on a new
+    // connection): 0, 1025, 2040 on the first; 3055 connects again (drains at 6065); 4080, 5095; 6110
+    // connects again (drains at 9120); 7135, 8150; 9165 connects a fourth time. 10 requests, 4 connects.
+    expect(r.client.total).toBe(10);
+    expect(stats.upstream_cx_total).toBe(4);
+    expect(stats.upstream_cx_max_duration_reached).toBe(3);
+    expect(r.client.latencyMs.max).toBe(25);
+  });
+
   it('maxRequestsPerConnection 1 closes every connection after its request: one connect per request', () => {
     const r = one('connectionPool: { http: { maxRequestsPerConnection: 1 } }');
     const stats = r.clusters[CLUSTER]!.stats;

@@ -133,6 +133,7 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
     ),
     connectTimeoutEvent: connectionEvent((c) => c.pool!.onConnectFailed(c, PoolFailureReason.Timeout)),
     idleCheckEvent: connectionEvent((c) => c.pool!.onIdleCheck(c)),
+    maxDurationEvent: connectionEvent((c) => c.pool!.onMaxDuration(c)),
     callbacks: { onPoolReady: () => {}, onPoolFailure: () => {}, isWaiting: () => false },
     trace,
     tcpCallbacks: { onPoolReady: () => {}, onPoolFailure: () => {}, isWaiting: () => false },

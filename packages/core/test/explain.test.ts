@@ -522,6 +522,21 @@ describe('TLS origination', () => {
     expect(c.notes[1]).toContain('TLS inside TLS');
   });
 
+  it('tcp.maxConnectionDuration: the HTTP pools drain at it; a tcp_proxy closes its sessions at it', () => {
+    const policy = dr('    connectionPool: { tcp: { maxConnectionDuration: 30s } }');
+    const http = cluster(explain(docs(SE, policy), { namespace: 'shop' }), CLUSTER);
+    expect(http.maxConnectionDuration?.field).toBe('common_http_protocol_options.max_connection_duration');
+    expect(http.maxConnectionDuration?.ms.value).toBe(30_000);
+    expect(origin(http.maxConnectionDuration!.ms)).toMatch(/^set@/);
+    const tcpSe = SE.replace(
+      '{ number: 80, name: http, protocol: HTTP }',
+      '{ number: 80, name: tcp, protocol: TCP }',
+    );
+    const tcp = cluster(explain(docs(tcpSe, policy), { namespace: 'shop' }), CLUSTER);
+    expect(tcp.maxConnectionDuration?.field).toBe('tcp_proxy.max_downstream_connection_duration');
+    expect(cluster(explain(SE, { namespace: 'shop' }), CLUSTER).maxConnectionDuration).toBeNull();
+  });
+
   it("an HTTPS port's route is the tcp_proxy's: no timeout or retry, whatever the http routes say", () => {
     const https = SE.replace(
       '{ number: 80, name: http, protocol: HTTP }',

@@ -124,6 +124,8 @@ export interface ClusterModel {
   idleTimeoutMs: number;
   /** A connection drains after this many requests; 0 = unlimited. */
   maxRequestsPerConnection: number;
+  /** common_http_protocol_options.max_connection_duration (tcp.maxConnectionDuration): drains then; 0 = never. */
+  maxConnectionDurationMs?: number;
   /** The upstream HTTP codec (HTTP/1.1 or HTTP/2) and max_concurrent_streams; absent: HTTP/1.1. */
   upstreamProtocol?: UpstreamProtocolModel;
   /** null: an HTTP port (the router). Otherwise the port is tcp-proxied, with these settings. */

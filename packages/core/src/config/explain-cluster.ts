@@ -59,6 +59,7 @@ export interface ClusterExplanation {
   maxRequestsPerConnection: Explained<number>;
   upstreamProtocol: ConnectionPoolExplanation['upstreamProtocol'];
   maxConcurrentStreams: ConnectionPoolExplanation['maxConcurrentStreams'];
+  maxConnectionDuration: ConnectionPoolExplanation['maxConnectionDuration'];
   /** null: the DestinationRule has no outlierDetection, so no host is ever ejected. */
   outlierDetection: OutlierExplanation | null;
   healthyPanicThresholdPct: Explained<number>;

@@ -18,6 +18,11 @@ export interface ConnectionPoolExplanation {
   idleTimeoutMs: Explained<number>;
   /** common_http_protocol_options.max_requests_per_connection; 0 = unlimited. */
   maxRequestsPerConnection: Explained<number>;
+  /**
+   * tcp.maxConnectionDuration, as the Envoy field it sets (the HTTP pools' max_connection_duration, or a
+   * tcp_proxy's max_downstream_connection_duration); null when unset (no limit).
+   */
+  maxConnectionDuration: { field: string; ms: Explained<number> } | null;
   /** The upstream HTTP codec: HTTP/1.1, HTTP/2, or use_downstream_protocol (HTTP/1.1 for meshsim's clients). */
   upstreamProtocol: Explained<string>;
   /** http2_protocol_options.max_concurrent_streams; null when the pools speak HTTP/1.1 (one stream each). */
@@ -143,5 +148,15 @@ export function explainConnectionPool(
     ),
     idleTimeoutMs,
     maxRequestsPerConnection,
+    maxConnectionDuration:
+      dr !== null && pool !== null && written(['tcp', 'maxConnectionDuration'])
+        ? {
+            field:
+              model.tcpProxy === null
+                ? 'common_http_protocol_options.max_connection_duration'
+                : 'tcp_proxy.max_downstream_connection_duration',
+            ms: setAt(dr, [...pool, 'tcp', 'maxConnectionDuration'], model.maxConnectionDurationMs ?? 0),
+          }
+        : null,
   };
 }

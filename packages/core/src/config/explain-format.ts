@@ -95,6 +95,9 @@ function clusterRows(c: ClusterExplanation): Row[] {
     row('connect_timeout', c.connectTimeoutMs, ms),
     row('common_http_protocol_options.idle_timeout', c.idleTimeoutMs, msOrNone),
     row('common_http_protocol_options.max_requests_per_connection', c.maxRequestsPerConnection, unlimitedAt0),
+    ...(c.maxConnectionDuration === null
+      ? []
+      : [row(c.maxConnectionDuration.field, c.maxConnectionDuration.ms, ms)]),
     row('upstream protocol', c.upstreamProtocol),
   );
   if (c.maxConcurrentStreams !== null) {

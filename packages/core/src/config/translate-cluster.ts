@@ -416,10 +416,6 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
   const pool = pathOf.connectionPool;
   if (tcp?.tcpKeepalive !== undefined)
     drAt([...pool, 'tcp', 'tcpKeepalive'], 'warning', 'parsed but not modelled yet');
-  // A tcp_proxy's max_downstream_connection_duration is modelled; HTTP's max_connection_duration is not yet.
-  if (tcp?.maxConnectionDuration !== undefined && !isTcpProxied(port.protocol ?? 'HTTP')) {
-    drAt([...pool, 'tcp', 'maxConnectionDuration'], 'warning', 'parsed but not modelled yet on an HTTP port');
-  }
   if (http?.http2KeepAlive !== undefined)
     drAt([...pool, 'http', 'http2KeepAlive'], 'warning', 'parsed but not modelled yet');
 
@@ -472,6 +468,8 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     // Istio: http.idleTimeout, else tcp.idleTimeout, else Envoy's 1 h; 0 s disables it.
     idleTimeoutMs: http?.idleTimeout?.ms ?? tcp?.idleTimeout?.ms ?? ENVOY_IDLE_TIMEOUT_MS,
     maxRequestsPerConnection: http?.maxRequestsPerConnection ?? 0,
+    // Istio sets it on the HTTP options; on a tcp-proxied port it bounds the session instead (tcpProxy).
+    maxConnectionDurationMs: tcp?.maxConnectionDuration?.ms ?? 0,
     upstreamProtocol: upstreamProtocolFor(port.protocol, http),
     tcpProxy: isTcpProxied(port.protocol ?? 'HTTP')
       ? {

@@ -39,6 +39,8 @@ export class ClusterStats {
   /** tcp_proxy: sessions closed after max_connect_attempts failed connects; sessions idle past idle_timeout. */
   upstream_cx_connect_attempts_exceeded = 0;
   tcp_idle_timeout = 0;
+  /** Connections that reached max_connection_duration and drained. */
+  upstream_cx_max_duration_reached = 0;
   tcp_max_downstream_connection_duration = 0;
   /** Responses by status, charged as Envoy's router charges them (upstream codes and local aborts). */
   readonly byStatus = new Map<number, number>();
@@ -92,6 +94,9 @@ export class ClusterStats {
         ? { upstream_cx_connect_attempts_exceeded: this.upstream_cx_connect_attempts_exceeded }
         : {}),
       ...(this.tcp_idle_timeout > 0 ? { 'tcp.idle_timeout': this.tcp_idle_timeout } : {}),
+      ...(this.upstream_cx_max_duration_reached > 0
+        ? { upstream_cx_max_duration_reached: this.upstream_cx_max_duration_reached }
+        : {}),
       ...(this.tcp_max_downstream_connection_duration > 0
         ? { 'tcp.max_downstream_connection_duration': this.tcp_max_downstream_connection_duration }
         : {}),

@@ -37,6 +37,8 @@ export class Connection {
    * current idle period; Infinity when the server never does.
    */
   remoteCloseAtMs = Number.POSITIVE_INFINITY;
+  /** common_http_protocol_options.max_connection_duration, from the connect: when it starts to drain. */
+  durationTimer: EventHandle = -1;
   constructor(readonly id: number) {}
 
   reset(): void {
@@ -49,6 +51,7 @@ export class Connection {
     this.draining = false;
     this.idleTimer = -1;
     this.remoteCloseAtMs = Number.POSITIVE_INFINITY;
+    this.durationTimer = -1;
   }
 }
 
@@ -79,6 +82,8 @@ export interface PoolContext {
   readonly connectRefusedEvent: number;
   readonly connectTimeoutEvent: number;
   readonly idleCheckEvent: number;
+  /** Fires a connection's max_connection_duration (needed when a cluster sets one). */
+  readonly maxDurationEvent?: number;
   readonly connections: ConnectionTable;
   readonly callbacks: PoolCallbacks;
   /** The run's event trace, when one is recorded. */
@@ -107,6 +112,8 @@ export interface ConnectionSettings {
   maxRequestsPerConnection: number;
   /** 0 = never. */
   idleTimeoutMs: number;
+  /** common_http_protocol_options.max_connection_duration from the connect; absent or 0: none. */
+  maxConnectionDurationMs?: number;
   protocol: UpstreamProtocol;
   /** Streams one connection carries at once: 1 for HTTP/1.1, http2_protocol_options.max_concurrent_streams for HTTP/2. */
   maxConcurrentStreams: number;
@@ -273,6 +280,14 @@ export class ConnectionPool {
     this.context.kernel.cancel(conn.connectTimer);
     conn.connectEvent = -1;
     conn.connectTimer = -1;
+    const durationMs = this.settings.maxConnectionDurationMs ?? 0;
+    if (durationMs > 0) {
+      conn.durationTimer = this.context.kernel.scheduleIn(
+        durationMs,
+        this.context.maxDurationEvent!,
+        conn.id,
+      );
+    }
     this.connecting--;
     if (this.settings.originatesTls) this.tlsSessions.remember(conn.server!);
     this.makeReady(conn);
@@ -343,6 +358,20 @@ export class ConnectionPool {
     this.destroy(conn);
   }
 
+  /**
+   * ActiveClient::onConnectionDurationTimeout: the connection drains (no new stream) and closes once its
+   * streams are done, at once when it has none.
+   */
+  onMaxDuration(conn: Connection): void {
+    conn.durationTimer = -1;
+    if (conn.draining) return;
+    this.stats.upstream_cx_max_duration_reached++;
+    conn.draining = true;
+    if (conn.state === ConnectionState.Ready) this.leaveReady(conn);
+    conn.state = ConnectionState.Busy;
+    if (conn.activeStreams === 0) this.closeAndReplace(conn);
+  }
+
   /** The connect failed: refused (RST), TLS handshake failed, or timed out. Every pending request of this pool fails. */
   onConnectFailed(conn: Connection, reason: PoolFailureReason): void {
     const kernel = this.context.kernel;
@@ -375,6 +404,7 @@ export class ConnectionPool {
   }
 
   private destroy(conn: Connection): void {
+    if (conn.durationTimer !== -1) this.context.kernel.cancel(conn.durationTimer);
     if (this.context.trace !== null) this.context.trace.connectionClosed(conn.id, this.settings.cluster);
     if (conn.idleTimer !== -1) this.context.kernel.cancel(conn.idleTimer);
     this.total--;
