@@ -1,6 +1,6 @@
 import { simulate } from '@meshsim/core';
 import { describe, expect, it } from 'vitest';
-import { CLUSTER, hostsYaml } from './fixtures/hosts.js';
+import { CLUSTER, hostsYaml, virtualServiceYaml } from './fixtures/hosts.js';
 
 const one = (policy: string, extra: Record<string, unknown> = {}) =>
   simulate({
@@ -84,6 +84,35 @@ describe('connection set-up and retirement (B.1, B.2, E.3)', () => {
     expect(stats.upstream_cx_total).toBe(4);
     expect(stats.upstream_cx_max_duration_reached).toBe(3);
     expect(r.client.latencyMs.max).toBe(25);
+  });
+
+  it('a host that goes dark answers nothing on its open connections either: only a timeout ends the wait', () => {
+    const dark = (timeout: string | null) =>
+      simulate({
+        config:
+          timeout === null
+            ? hostsYaml(1)
+            : `${hostsYaml(1)}\n${virtualServiceYaml(`- route: [{ destination: { host: api.example.com } }]\n  timeout: ${timeout}`)}`,
+        seed: 73,
+        duration: '10s',
+        proxy: { workers: 1 },
+        network: { rtt: '10ms' },
+        traffic: { host: 'api.example.com', clients: 1, thinkTime: '1s' },
+        endpoints: { '*': { latency: { constant: '5ms' } } },
+        timeline: [{ at: '5s', endpoint: '10.0.0.1', set: { connect: 'blackhole' } }],
+      });
+    // Before 5 s: 25 ms, then 15 ms every ~1.015 s (sends at 0, 1025, 2040, 3055, 4070): 5 answered. The
+    // send at 5085 goes out on the kept-alive connection and hangs. With Istio's default (no route
+    // timeout) nothing ends it: the client waits past the end of the run.
+    const hang = dark(null);
+    expect(hang.client.byStatus).toEqual({ '200': 5 });
+    expect(hang.unfinished).toBe(1);
+    // A 1 s route timeout: 504 UT at exactly 1 s; the reset closes the connection, and the next request's
+    // connect to the dark host never completes (connect timeout 10 s), so it times out at 1 s too.
+    const timed = dark('1s');
+    expect(timed.client.byStatus).toEqual({ '200': 5, '504': 3 });
+    expect(timed.client.byFlag.UT).toBe(3);
+    expect(timed.client.latencyMs.max).toBe(1000);
   });
 
   it('maxRequestsPerConnection 1 closes every connection after its request: one connect per request', () => {

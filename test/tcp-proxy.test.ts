@@ -266,6 +266,25 @@ outlierDetection: { consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30
     expect(safe.clusters[clusterOn(5432)]!.stats['tcp.idle_timeout']).toBe(11);
   });
 
+  it("a host that goes dark: the kept-alive connection's request hangs until the proxy's idle timeout", () => {
+    const r = simulate({
+      config: hostsYaml(1, 'connectionPool: { tcp: { idleTimeout: 2s, connectTimeout: 1s } }', TCP),
+      seed: 93,
+      duration: '10s',
+      network: { rtt: '0ms' },
+      traffic: { host: 'api.example.com', clients: 1, thinkTime: '1s' },
+      endpoints: { '*': { latency: { constant: '5ms' } } },
+      timeline: [{ at: '3s', endpoint: '10.0.0.1', set: { connect: 'blackhole' } }],
+    });
+    // Sends at 0, 1005, 2010 (5 ms each); 3015 goes out on the kept-alive connection to the dark host and
+    // hangs: no byte for 2 s, so the proxy closes it at 5015 (status 0). The next, at 6015, connects to a
+    // host that never answers: closed at 7015 (UF,URX); 8015 likewise at 9015.
+    expect(r.client.byStatus).toEqual({ '0': 3, '200': 3 });
+    expect(r.client.byFlag).toEqual({ '-': 4, 'UF,URX': 2 });
+    expect(r.clusters[clusterOn(5432)]!.stats['tcp.idle_timeout']).toBe(1);
+    expect(r.client.latencyMs.max).toBe(2000);
+  });
+
   it('tcp.maxConnectionDuration closes a session that long after it began, a request on it unanswered', () => {
     const run = (latency: string, thinkTime: string) =>
       simulate({

@@ -202,8 +202,8 @@ export class TcpProxy implements PoolCallbacks {
     // Rare (an endpoint starting to refuse), so a scan of the sessions is fine.
     for (const s of this.sessions.all()) {
       if (s.connection !== connection || s.route < 0) continue;
-      if (s.responseEvent !== -1) {
-        this.kernel.cancel(s.responseEvent);
+      if (s.busy) {
+        if (s.responseEvent !== -1) this.kernel.cancel(s.responseEvent);
         s.status = 0;
         this.onResponse(s.id);
         return;
@@ -223,6 +223,14 @@ export class TcpProxy implements PoolCallbacks {
     // LOGICAL_DNS: the address this connection reached carries the request (as the router counts it).
     const byAddress = host.requestsByAddress;
     if (byAddress !== null) byAddress.set(server.address, (byAddress.get(server.address) ?? 0) + 1);
+    if (server.connectOutcome === 'blackhole') {
+      // The host went dark: no byte comes back. Only the proxy's idle timeout (or the connection's max
+      // duration) ends the wait; the request hangs until then.
+      s.status = 0;
+      s.lastActiveMs = this.kernel.nowMs + delayMs;
+      this.armIdleCheck(s);
+      return;
+    }
     const serverMs = server.serve(this.kernel.nowMs + delayMs + server.rttMs / 2);
     s.status = server.lastStatus;
     s.responseEvent = this.kernel.scheduleIn(delayMs + server.rttMs + serverMs, this.responseEvent, s.id);
@@ -253,12 +261,7 @@ export class TcpProxy implements PoolCallbacks {
       // `idleTimeout` from now. One check per idle period, at the earlier of that and the proxy's timeout.
       const serverIdleMs = connection.server!.idleTimeoutMs;
       s.serverCloseAtMs = serverIdleMs > 0 ? now + serverIdleMs : Number.POSITIVE_INFINITY;
-      const due = this.idleDueMs(s);
-      if (due !== Number.POSITIVE_INFINITY && (s.idleTimer === -1 || s.idleCheckAtMs > due)) {
-        if (s.idleTimer !== -1) this.kernel.cancel(s.idleTimer);
-        s.idleCheckAtMs = due;
-        s.idleTimer = this.kernel.schedule(due, this.idleCheckEvent, s.id);
-      }
+      this.armIdleCheck(s);
     } else {
       // The application closes its connection; the proxy closes the upstream one.
       connection.pool!.onStreamClosed(connection);
@@ -281,11 +284,26 @@ export class TcpProxy implements PoolCallbacks {
   private onIdleCheck(sessionId: number): void {
     const s = this.sessions.get(sessionId);
     s.idleTimer = -1;
-    if (!s.idle) return;
+    // A request waiting on a dark host is quiet too: no byte either way since it was sent.
+    const hung = s.busy && s.connection !== null && s.responseEvent === -1;
+    if (!s.idle && !hung) return;
     const cluster = this.clusters[s.cluster]!;
     const now = this.kernel.nowMs;
     const timeoutMs = cluster.model.tcpProxy!.idleTimeoutMs;
     const connection = s.connection!;
+    if (hung) {
+      if (timeoutMs <= 0) return;
+      if (s.lastActiveMs + timeoutMs > now) {
+        s.idleCheckAtMs = s.lastActiveMs + timeoutMs;
+        s.idleTimer = this.kernel.schedule(s.idleCheckAtMs, this.idleCheckEvent, s.id);
+        return;
+      }
+      cluster.stats.tcp_idle_timeout++;
+      this.answer(s, s.requestArrivalMs, s.requestSource, 0, s.flags, s.host);
+      connection.pool!.resetStream(connection);
+      this.release(s);
+      return;
+    }
     if (timeoutMs > 0 && s.lastActiveMs + timeoutMs <= now) {
       // Filter::onIdleTimeout: the proxy closes both sides (first, on a tie with the server's FIN).
       cluster.stats.tcp_idle_timeout++;
@@ -301,6 +319,15 @@ export class TcpProxy implements PoolCallbacks {
       return;
     }
     this.release(s);
+  }
+
+  /** One idle check per quiet period, at the earlier of the proxy's timeout and the server's FIN. */
+  private armIdleCheck(s: TcpSession): void {
+    const due = this.idleDueMs(s);
+    if (due === Number.POSITIVE_INFINITY || (s.idleTimer !== -1 && s.idleCheckAtMs <= due)) return;
+    if (s.idleTimer !== -1) this.kernel.cancel(s.idleTimer);
+    s.idleCheckAtMs = due;
+    s.idleTimer = this.kernel.schedule(due, this.idleCheckEvent, s.id);
   }
 
   /** The earlier of the proxy's idle timeout and the server's FIN, for the current idle period. */
@@ -322,8 +349,8 @@ export class TcpProxy implements PoolCallbacks {
       return;
     }
     const connection = s.connection!;
-    if (s.responseEvent !== -1) {
-      this.kernel.cancel(s.responseEvent);
+    if (s.busy) {
+      if (s.responseEvent !== -1) this.kernel.cancel(s.responseEvent);
       s.responseEvent = -1;
       this.answer(s, s.requestArrivalMs, s.requestSource, 0, s.flags, s.host);
       connection.pool!.resetStream(connection);
