@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { BREAKER_GAUGES } from '../upstream/circuit-breakers.js';
 import { HTML_SCRIPT, HTML_STYLE } from './html-template.js';
 import { clockText, notableEvents, type ReportContext, whyNotes } from './outcome-notes.js';
 import type { Report } from './report.js';
@@ -35,6 +36,7 @@ export function chartData(report: Report) {
   const hosts = Object.values(report.clusters).flatMap((c) => c.hosts);
   const ejections = Object.values(report.clusters).flatMap((c) => c.ejections);
   const laneHosts = [...new Set(ejections.map((e) => e.host))];
+  const gauges = BREAKER_GAUGES.filter((g) => points.some((p) => p.breakersOpen?.[g] !== undefined));
   return {
     t: points.map((p) => p.tMs / 1000),
     series: {
@@ -48,6 +50,8 @@ export function chartData(report: Report) {
       rqActive: points.map((p) => p.rqActive ?? null),
       rqPending: points.map((p) => p.rqPending ?? null),
       cxActive: points.map((p) => p.cxActive ?? null),
+      // Per gauge that ever opened: the share of each bucket it was 1 in some cluster (0 when closed all along).
+      breakersOpen: Object.fromEntries(gauges.map((g) => [g, points.map((p) => p.breakersOpen?.[g] ?? 0)])),
     },
     hosts: hosts.map((h) => ({ address: h.address, rqTotal: h.rqTotal, rqError: h.rqError })),
     // Lane i sits at height i + 1 while its host is ejected during a bucket, and is absent otherwise.
@@ -87,7 +91,8 @@ function tableHtml(head: string[], rows: Array<Array<string | number>>): string 
 /**
  * The report as one self-contained HTML page: uPlot's bundle and the data are inlined, nothing is
  * fetched. Charts over simulated time (request rate, error rate by flag, p99, ejected hosts, pool
- * occupancy) with the drain and the ejections shaded, per-host charts, the events and the "why".
+ * occupancy, circuit breakers open against the 5xx rate) with the drain and the ejections shaded, the
+ * time each breaker was open per cluster, per-host charts, the events and the "why".
  */
 export function formatReportHtml(report: Report, context?: ReportContext): string {
   const { js, css } = uplotBundle();
@@ -115,6 +120,22 @@ export function formatReportHtml(report: Report, context?: ReportContext): strin
   ]);
   const events = notableEvents(report, context);
   const notes = context === undefined ? [] : whyNotes(report, context);
+  const breakerRows = Object.entries(report.clusters).flatMap(([name, cluster]) =>
+    BREAKER_GAUGES.flatMap((gauge) => {
+      const b = cluster.circuitBreakers?.[gauge];
+      return b === undefined
+        ? []
+        : [
+            [
+              name,
+              `circuit_breakers.default.${gauge}`,
+              `${(b.openMs / 1000).toFixed(3)} s`,
+              b.openings,
+              b.openAtEnd ? 'open' : 'closed',
+            ],
+          ];
+    }),
+  );
   const l = c.latencyMs;
   const chart = (id: string) => `<div class="chart" id="${id}"></div>`;
   const data = chartData(report);
@@ -135,6 +156,12 @@ ${tableHtml(['flags', 'requests', 'meaning'], flagRows)}
 <h2>Over time</h2>
 <div class="legend-note">Shaded: <span class="swatch" style="background:rgba(220,50,47,0.25)"></span>a host ejected <span class="swatch" style="background:rgba(120,120,120,0.3)"></span>drain (traffic stopped, requests in flight finishing)</div>
 ${chart('chart-rate')}${chart('chart-errors')}${chart('chart-p99')}${chart('chart-ejected')}${chart('chart-pool')}
+<h2>Circuit breakers</h2>
+${
+  breakerRows.length === 0
+    ? '<p class="muted">No circuit breaker reached its limit: every circuit_breakers.default.*_open gauge stayed 0.</p>'
+    : `${chart('chart-breakers')}${tableHtml(['cluster', 'circuit breaker open', 'for', 'openings', 'at the end'], breakerRows)}`
+}
 <h2>Hosts</h2>
 ${tableHtml(['cluster', 'host', 'requests', 'share', '5xx', 'ejections', 'time ejected'], hostRows)}
 ${chart('chart-hosts')}${data.lanes.length > 0 ? chart('chart-lanes') : '<p class="muted">No host was ejected.</p>'}

@@ -52,7 +52,18 @@ export const HTML_SCRIPT = `
       {
         scales: { x: { time: false }, ...(y.range ? { y: { range: y.range } } : {}) },
         axes: [{ label: 'simulated time (s)' }, { label: yLabel, size: y.size || 70, ...(y.values ? { values: y.values } : {}) }],
-        series: [{ label: 't (s)' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: s.width || 1.5, points: { show: false } }))],
+        series: [
+          { label: 't (s)' },
+          ...series.map((s) => ({
+            label: s.label,
+            stroke: s.color,
+            width: s.width || 1.5,
+            points: { show: false },
+            // A bucket's value holds until the next bucket starts.
+            ...(s.stepped ? { paths: uPlot.paths.stepped({ align: 1 }) } : {}),
+            ...(s.fill ? { fill: s.fill } : {}),
+          })),
+        ],
         hooks: { drawClear: [shade] },
       },
       [data.t, ...series.map((s) => s.values)],
@@ -72,6 +83,27 @@ export const HTML_SCRIPT = `
     { label: 'pending requests', color: palette[1], values: s.rqPending },
     { label: 'open connections', color: palette[2], values: s.cxActive },
   ]);
+  // One fixed colour per gauge, so a gauge looks the same in every report.
+  const gaugeColors = { cx_open: '#6c71c4', cx_pool_open: '#2aa198', rq_pending_open: '#b58900', rq_open: '#d33682', rq_retry_open: '#cb4b16' };
+  if (document.getElementById('chart-breakers')) {
+    timeChart(
+      'chart-breakers',
+      'Circuit breakers open (share of each bucket) against the 5xx rate',
+      'share',
+      [
+        ...Object.keys(s.breakersOpen).map((g) => ({
+          label: g,
+          color: gaugeColors[g] || palette[0],
+          fill: (gaugeColors[g] || palette[0]) + '2e',
+          values: s.breakersOpen[g],
+          stepped: true,
+        })),
+        // Last, so it is drawn over the breakers' fills.
+        { label: '5xx (share of requests)', color: '#000', values: s.errorRate, stepped: true, width: 2 },
+      ],
+      { range: [0, 1.05] },
+    );
+  }
   const hosts = data.hosts;
   mount(
     'chart-hosts',
