@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { compareInParallel, type Variants } from '../compare/compare.js';
 import { parseSweep, sweep } from '../compare/sweep.js';
@@ -15,6 +15,7 @@ import { catalogDir, findCatalogEntry, formatCatalog, listCatalog } from './cata
 import { formatCompareTable, formatSweepTable } from './format-compare.js';
 import { formatReportTable } from './format-table.js';
 import { batchProgressText, ProgressLine, runProgressText } from './progress.js';
+import { type JsonLinesTrace, TraceFileError, traceToFile, traceToStdout } from './trace-file.js';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -23,12 +24,15 @@ export interface CliIo {
   stderrIsTTY?: boolean;
   /** Wall clock for progress (tests). */
   now?: () => number;
+  /** The descriptor behind `stdout`, for output that must stream as it is made (`--trace -`). */
+  stdoutFd?: number;
 }
 
 const processIo: CliIo = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   stderrIsTTY: process.stderr.isTTY === true,
+  stdoutFd: 1,
 };
 
 /** Files are read whole; anything larger is not a config a person wrote. */
@@ -60,6 +64,12 @@ function parseSeed(value: string): number {
 
 function parseIstioVersion(value: string): string {
   if (!ISTIO_VERSION_PATTERN.test(value)) throw new InvalidArgumentError('must look like 1.24 or 1.24.3');
+  return value;
+}
+
+/** `--trace FILE`, or `-` for stdout. */
+function parseTracePath(value: string): string {
+  if (value === '') throw new InvalidArgumentError('must name a file, or - for stdout (with --output)');
   return value;
 }
 
@@ -114,6 +124,7 @@ interface RunOptions {
   bucket?: string;
   quiet?: boolean;
   catalog?: string;
+  trace?: string;
 }
 
 /** Runs the CLI and returns the exit code: 0 success, 1 bad input or failed validation, 2 usage. */
@@ -148,7 +159,22 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .option('-d, --duration <duration>', "override the Scenario's duration (e.g. 30s, 10m)")
     .option('-b, --bucket <duration>', 'timeline bucket (default 1s; widened for very long runs)')
     .option('-q, --quiet', 'no progress on stderr')
+    .option(
+      '--trace <file>',
+      'also write the run\'s event trace to FILE as JSON Lines, one TraceEvent per line in event order ("-": stdout, only with --output)',
+      parseTracePath,
+    )
     .action((files: string[], options: RunOptions) => {
+      if (options.trace !== undefined) {
+        if (options.catalog === 'list') run.error('error: --trace needs a run; --catalog list runs none');
+        if (options.trace === '-' && options.output === undefined) {
+          run.error(
+            'error: --trace - would mix the trace into the report on stdout; give --output FILE for the report, or --trace a file',
+          );
+        }
+        if (options.output !== undefined && resolve(options.trace) === resolve(options.output))
+          run.error('error: --trace and --output name the same file');
+      }
       if (options.catalog !== undefined) {
         if (files.length > 0) run.error('error: give FILEs or --catalog, not both');
         const dir = catalogDir();
@@ -179,9 +205,19 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         { isTTY: io.stderrIsTTY, write: io.stderr },
         { quiet: options.quiet, ...(io.now !== undefined ? { now: io.now } : {}) },
       );
-      const report = runPlan(plan, {
-        onProgress: (p) => progress.update(() => runProgressText(p, progress.elapsedMs)),
-      });
+      // Opened after the config is known good, before the run: a bad path fails in a moment, not after it.
+      let trace: JsonLinesTrace | undefined;
+      if (options.trace === '-') trace = traceToStdout({ fd: io.stdoutFd, write: io.stdout });
+      else if (options.trace !== undefined) trace = traceToFile(options.trace);
+      let report: ReturnType<typeof runPlan>;
+      try {
+        report = runPlan(plan, {
+          onProgress: (p) => progress.update(() => runProgressText(p, progress.elapsedMs)),
+          ...(trace !== undefined ? { trace: trace.listener } : {}),
+        });
+      } finally {
+        trace?.close();
+      }
       progress.done();
       for (const w of report.warnings) io.stderr(`${w}\n`);
       const context = { plan, loaded };
@@ -373,7 +409,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       printDiagnostics(io, e.diagnostics);
       return 1;
     }
-    if (e instanceof UsageProblem) {
+    if (e instanceof UsageProblem || e instanceof TraceFileError) {
       io.stderr(`meshsim: ${e.message}\n`);
       return 1;
     }
