@@ -93,3 +93,35 @@ describe('connect timeout (rtt 1 ms, so the TCP connect completes 1 ms after the
     expect(outcome.ready).toBe(0);
   });
 });
+
+describe('TCP pool, server idleTimeout 60 s (rtt 1 ms)', () => {
+  const tcpRig = () => {
+    const r = poolRig(1, 1, { settings: { tcp: true } });
+    const pool = r.pools[0]![0]!;
+    const server = pool.host.serverFor('10.0.0.1');
+    server.apply({ ...server.behaviour, idleTimeoutMs: 60_000 });
+    return { ...r, pool };
+  };
+
+  it('a connection that takes its session at connect arms no idle check: it is never idle again', () => {
+    const { kernel, pool, send, outcome } = tcpRig();
+    send(pool);
+    kernel.runUntil(1);
+    expect(outcome.ready).toBe(1);
+    expect(kernel.pending).toBe(0); // no idle check at 1 + 60 000 ms left behind
+  });
+
+  it('a connection left unused at connect is idle from then: the server closes it at 1 + 60 000 ms', () => {
+    const { kernel, pool, send, outcome, stats } = tcpRig();
+    send(pool);
+    pool.cancelPending(); // its session gave up while it connected
+    kernel.runUntil(1);
+    expect(outcome.ready).toBe(0);
+    expect(pool.connectionCount).toBe(1);
+    kernel.runUntil(60_000);
+    expect(pool.connectionCount).toBe(1);
+    kernel.runUntil(60_001);
+    expect(pool.connectionCount).toBe(0);
+    expect(stats.upstream_cx_destroy_remote).toBe(1);
+  });
+});

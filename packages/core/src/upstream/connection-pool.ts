@@ -276,8 +276,15 @@ export class ConnectionPool {
     this.connecting--;
     if (this.settings.originatesTls) this.tlsSessions.remember(conn.server!);
     this.makeReady(conn);
-    this.markIdle(conn);
+    if (this.settings.tcp !== true) {
+      this.markIdle(conn);
+      this.onUpstreamReady();
+      return;
+    }
+    // A TCP connection that takes a session now is never idle again (it closes with the session), so
+    // its idle clocks start only if it is still unused; onUpstreamReady scheduled nothing in that case.
     this.onUpstreamReady();
+    if (conn.state === ConnectionState.Ready && conn.activeStreams === 0) this.markIdle(conn);
   }
 
   /** Into the ready list: it has unused capacity. */
