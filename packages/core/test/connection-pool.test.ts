@@ -59,3 +59,69 @@ function findBusy(pool: ConnectionPool): Connection {
   }
   throw new Error('no busy connection');
 }
+
+describe('connect timeout (rtt 1 ms, so the TCP connect completes 1 ms after the SYN)', () => {
+  const connect = (connectTimeoutMs: number) => {
+    const r = poolRig(1, 1, { settings: { connectTimeoutMs } });
+    r.send(r.pools[0]![0]!);
+    return r;
+  };
+
+  it('a connect due before the timeout schedules only its outcome: the timer could never fire', () => {
+    const { kernel, outcome, stats } = connect(10_000);
+    expect(kernel.pending).toBe(1); // the connect outcome at 1 ms, no timer at 10 s
+    kernel.runUntil(1);
+    expect(outcome.ready).toBe(1);
+    expect(stats.upstream_cx_connect_timeout).toBe(0);
+  });
+
+  it('a tie (timeout 1 ms = connect 1 ms): the connect, scheduled first, wins', () => {
+    const { kernel, outcome, stats } = connect(1);
+    kernel.runUntil(5);
+    expect(outcome.ready).toBe(1);
+    expect(stats.upstream_cx_connect_timeout).toBe(0);
+  });
+
+  it('a connect slower than the timeout (0.5 ms < 1 ms) times out at 0.5 ms and its outcome is dropped', () => {
+    const { kernel, outcome, stats } = connect(0.5);
+    expect(kernel.pending).toBe(2); // the outcome at 1 ms and the timer at 0.5 ms
+    kernel.runUntil(0.5);
+    expect(outcome.failed).toBe(1);
+    expect(stats.upstream_cx_connect_timeout).toBe(1);
+    expect(kernel.pending).toBe(0);
+    kernel.runUntil(5);
+    expect(outcome.ready).toBe(0);
+  });
+});
+
+describe('TCP pool, server idleTimeout 60 s (rtt 1 ms)', () => {
+  const tcpRig = () => {
+    const r = poolRig(1, 1, { settings: { tcp: true } });
+    const pool = r.pools[0]![0]!;
+    const server = pool.host.serverFor('10.0.0.1');
+    server.apply({ ...server.behaviour, idleTimeoutMs: 60_000 });
+    return { ...r, pool };
+  };
+
+  it('a connection that takes its session at connect arms no idle check: it is never idle again', () => {
+    const { kernel, pool, send, outcome } = tcpRig();
+    send(pool);
+    kernel.runUntil(1);
+    expect(outcome.ready).toBe(1);
+    expect(kernel.pending).toBe(0); // no idle check at 1 + 60 000 ms left behind
+  });
+
+  it('a connection left unused at connect is idle from then: the server closes it at 1 + 60 000 ms', () => {
+    const { kernel, pool, send, outcome, stats } = tcpRig();
+    send(pool);
+    pool.cancelPending(); // its session gave up while it connected
+    kernel.runUntil(1);
+    expect(outcome.ready).toBe(0);
+    expect(pool.connectionCount).toBe(1);
+    kernel.runUntil(60_000);
+    expect(pool.connectionCount).toBe(1);
+    kernel.runUntil(60_001);
+    expect(pool.connectionCount).toBe(0);
+    expect(stats.upstream_cx_destroy_remote).toBe(1);
+  });
+});

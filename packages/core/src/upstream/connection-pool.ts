@@ -277,7 +277,7 @@ export class ConnectionPool {
 
   /** The connect completed (TCP handshake, then TLS when the cluster originates it). */
   onConnected(conn: Connection): void {
-    this.context.kernel.cancel(conn.connectTimer);
+    if (conn.connectTimer !== -1) this.context.kernel.cancel(conn.connectTimer);
     conn.connectEvent = -1;
     conn.connectTimer = -1;
     const durationMs = this.settings.maxConnectionDurationMs ?? 0;
@@ -291,8 +291,15 @@ export class ConnectionPool {
     this.connecting--;
     if (this.settings.originatesTls) this.tlsSessions.remember(conn.server!);
     this.makeReady(conn);
-    this.markIdle(conn);
+    if (this.settings.tcp !== true) {
+      this.markIdle(conn);
+      this.onUpstreamReady();
+      return;
+    }
+    // A TCP connection that takes a session now is never idle again (it closes with the session), so
+    // its idle clocks start only if it is still unused; onUpstreamReady scheduled nothing in that case.
     this.onUpstreamReady();
+    if (conn.state === ConnectionState.Ready && conn.activeStreams === 0) this.markIdle(conn);
   }
 
   /** Into the ready list: it has unused capacity. */
@@ -491,6 +498,8 @@ export class ConnectionPool {
     const targets = this.host.connectTargets();
     const tls = this.settings.originatesTls;
     let startMs = 0;
+    /** When the connect outcome is due, from now (meaningful once `connectEvent` is set). */
+    let connectAtMs = 0;
     for (let i = 0; i < targets.length; i++) {
       const server = this.host.serverFor(targets[i]!);
       const outcome = server.connectOutcome;
@@ -498,35 +507,33 @@ export class ConnectionPool {
         // TCP, then the TLS handshake the cluster originates: the connect timeout covers both (E.3).
         conn.server = server;
         const tlsRtts = tls ? this.tlsSessions.handshakeRtts(server) : 0;
-        const at = startMs + server.rttMs * (1 + tlsRtts);
-        conn.connectEvent = kernel.scheduleIn(at, this.context.connectDoneEvent, conn.id);
+        connectAtMs = startMs + server.rttMs * (1 + tlsRtts);
+        conn.connectEvent = kernel.scheduleIn(connectAtMs, this.context.connectDoneEvent, conn.id);
         break;
       }
       if (outcome === 'tlsError') {
         // TCP connects; the server's first flight (its certificate, or a version alert) fails the
         // handshake one round trip later, in TLS 1.2 and 1.3 alike.
-        const at = startMs + server.rttMs * 2;
-        conn.connectEvent = kernel.scheduleIn(at, this.context.connectRefusedEvent, conn.id);
+        connectAtMs = startMs + server.rttMs * 2;
+        conn.connectEvent = kernel.scheduleIn(connectAtMs, this.context.connectRefusedEvent, conn.id);
         break;
       }
       const last = i === targets.length - 1;
       // A refused SYN comes back as RST after one round trip; a black hole never answers.
       if (outcome === 'refuse') {
-        if (last)
-          conn.connectEvent = kernel.scheduleIn(
-            startMs + server.rttMs,
-            this.context.connectRefusedEvent,
-            conn.id,
-          );
+        if (last) {
+          connectAtMs = startMs + server.rttMs;
+          conn.connectEvent = kernel.scheduleIn(connectAtMs, this.context.connectRefusedEvent, conn.id);
+        }
         startMs += server.rttMs;
       } else {
         startMs += HAPPY_EYEBALLS_DELAY_MS;
       }
     }
-    conn.connectTimer = kernel.scheduleIn(
-      this.settings.connectTimeoutMs,
-      this.context.connectTimeoutEvent,
-      conn.id,
-    );
+    // An outcome due no later than the timeout fires first (it was scheduled first, and ties go in
+    // order) and cancels the timer, so the timer is only needed when the connect would outlast it.
+    const timeoutMs = this.settings.connectTimeoutMs;
+    if (conn.connectEvent !== -1 && connectAtMs <= timeoutMs) return;
+    conn.connectTimer = kernel.scheduleIn(timeoutMs, this.context.connectTimeoutEvent, conn.id);
   }
 }

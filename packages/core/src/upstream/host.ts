@@ -29,6 +29,8 @@ export class Host {
   /** LOGICAL_DNS: the latest answer, and the requests each address received. */
   logicalAddresses: readonly string[] | null = null;
   readonly requestsByAddress: Map<string, number> | null;
+  /** `[address]`, made once: every connection of a non-logical host targets it, so none allocates a list. */
+  private readonly ownTargets: readonly string[];
 
   constructor(
     readonly index: number,
@@ -42,6 +44,7 @@ export class Host {
     logical = false,
   ) {
     this.requestsByAddress = logical ? new Map() : null;
+    this.ownTargets = [address];
   }
 
   get hostPort(): string {
@@ -50,7 +53,7 @@ export class Host {
 
   /** The endpoint a connection opened now reaches: the host's own, or a logical host's current answers. */
   connectTargets(): readonly string[] {
-    return this.logicalAddresses ?? [this.address];
+    return this.logicalAddresses ?? this.ownTargets;
   }
 
   serverFor(address: string): EndpointServer {
