@@ -115,6 +115,41 @@ describe('connection set-up and retirement (B.1, B.2, E.3)', () => {
     expect(timed.client.latencyMs.max).toBe(1000);
   });
 
+  it('tcpKeepalive finds an idle connection to a host that went dark: probes unanswered, it is dropped', () => {
+    const run = (
+      policy: string,
+      timeline: Array<{ at: string; endpoint: string; set: Record<string, unknown> }>,
+    ) =>
+      simulate({
+        config: hostsYaml(1, policy),
+        seed: 74,
+        duration: '70s',
+        proxy: { workers: 1 },
+        network: { rtt: '10ms' },
+        traffic: { host: 'api.example.com', clients: 1, thinkTime: '60s' },
+        endpoints: { '*': { latency: { constant: '5ms' } } },
+        timeline,
+      });
+    const dark = [{ at: '5s', endpoint: '10.0.0.1', set: { connect: 'blackhole' } }];
+    // Without keepalive the idle connection looks fine: the request at 60.025 s goes out on it and hangs.
+    const blind = run('connectionPool: { tcp: { connectTimeout: 1s } }', dark);
+    expect(blind.client.byStatus).toEqual({ '200': 1 });
+    expect(blind.unfinished).toBe(1);
+    // Idle from 25 ms: a probe at 10.025 s goes unanswered, 3 more 5 s apart: dropped at 25.025 s. The
+    // request at 60.025 s connects afresh, to a host that never answers: three 1 s connect timeouts
+    // (Istio's default retries connect-failure twice), then 503 UF,URX; nothing hangs.
+    const keepalive =
+      'connectionPool: { tcp: { connectTimeout: 1s, tcpKeepalive: { time: 10s, interval: 5s, probes: 3 } } }';
+    const probed = run(keepalive, dark);
+    expect(probed.clusters[CLUSTER]!.stats.upstream_cx_destroy_remote).toBe(1);
+    expect(probed.client.byFlag).toEqual({ '-': 1, 'UF,URX': 1 });
+    expect(probed.unfinished).toBe(0);
+    // Back at 20 s, before the last probe would give up (25.025 s): the connection lives on and serves it.
+    const back = run(keepalive, [...dark, { at: '20s', endpoint: '10.0.0.1', set: { connect: 'ok' } }]);
+    expect(back.client.byStatus).toEqual({ '200': 2 });
+    expect(back.clusters[CLUSTER]!.stats.upstream_cx_total).toBe(1);
+  });
+
   it('maxRequestsPerConnection 1 closes every connection after its request: one connect per request', () => {
     const r = one('connectionPool: { http: { maxRequestsPerConnection: 1 } }');
     const stats = r.clusters[CLUSTER]!.stats;

@@ -104,7 +104,7 @@ spec:
 
 /** A field written as a block mapping is reported at its key's line, not at its first child's. */
 describe('a not-modelled warning on a block-style field points at the line of the field it names', () => {
-  it('spec.trafficPolicy.connectionPool.tcp.tcpKeepalive written as a block is reported at its own line', () => {
+  it('spec.trafficPolicy.connectionPool.http.http2KeepAlive written as a block is reported at its own line', () => {
     const rule = `apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata: { name: dr }
@@ -112,16 +112,16 @@ spec:
   host: api.example.com
   trafficPolicy:
     connectionPool:
-      tcp:
-        tcpKeepalive:
-          time: 7200s
+      http:
+        http2KeepAlive:
+          interval: 30s
 `;
     const text = `${SERVICE_ENTRY}---\n${rule}`;
-    // SERVICE_ENTRY is 8 lines, `---` is 9, and tcpKeepalive is the rule's 9th line.
-    const line = text.split('\n').indexOf('        tcpKeepalive:') + 1;
+    // SERVICE_ENTRY is 8 lines, `---` is 9, and http2KeepAlive is the rule's 9th line.
+    const line = text.split('\n').indexOf('        http2KeepAlive:') + 1;
     expect(line).toBe(18);
     const { diagnostics } = clusterFor(rule);
-    const warning = diagnostics.find((d) => d.path === 'spec.trafficPolicy.connectionPool.tcp.tcpKeepalive');
+    const warning = diagnostics.find((d) => d.path === 'spec.trafficPolicy.connectionPool.http.http2KeepAlive');
     expect(warning?.line).toBe(line); // the key's line, not the line of its first child
   });
 });

@@ -126,6 +126,8 @@ export interface ClusterModel {
   maxRequestsPerConnection: number;
   /** common_http_protocol_options.max_connection_duration (tcp.maxConnectionDuration): drains then; 0 = never. */
   maxConnectionDurationMs?: number;
+  /** upstream_connection_options.tcp_keepalive from tcp.tcpKeepalive; null: none (Linux sends no probes). */
+  tcpKeepalive?: TcpKeepaliveModel | null;
   /** The upstream HTTP codec (HTTP/1.1 or HTTP/2) and max_concurrent_streams; absent: HTTP/1.1. */
   upstreamProtocol?: UpstreamProtocolModel;
   /** null: an HTTP port (the router). Otherwise the port is tcp-proxied, with these settings. */
@@ -166,6 +168,17 @@ export interface ClusterModel {
   localityWeights?: LocalityWeightModel[] | null;
   /** The `distribute` entry that matched the caller; null when none did or none is set. */
   distribute?: DistributeModel | null;
+}
+
+/**
+ * TCP keepalive on upstream connections: after `timeMs` without traffic a probe, then one every
+ * `intervalMs`; `probes` unanswered and the kernel drops the connection. Istio writes whole seconds;
+ * what it leaves unset is the kernel's (Linux: 7200 s, 75 s, 9).
+ */
+export interface TcpKeepaliveModel {
+  timeMs: number;
+  intervalMs: number;
+  probes: number;
 }
 
 /** The tcp_proxy filter istiod builds for a non-HTTP port (buildOutboundNetworkFiltersWithSingleDestination). */

@@ -60,6 +60,7 @@ export interface ClusterExplanation {
   upstreamProtocol: ConnectionPoolExplanation['upstreamProtocol'];
   maxConcurrentStreams: ConnectionPoolExplanation['maxConcurrentStreams'];
   maxConnectionDuration: ConnectionPoolExplanation['maxConnectionDuration'];
+  tcpKeepalive: ConnectionPoolExplanation['tcpKeepalive'];
   /** null: the DestinationRule has no outlierDetection, so no host is ever ejected. */
   outlierDetection: OutlierExplanation | null;
   healthyPanicThresholdPct: Explained<number>;

@@ -23,6 +23,8 @@ export interface ConnectionPoolExplanation {
    * tcp_proxy's max_downstream_connection_duration); null when unset (no limit).
    */
   maxConnectionDuration: { field: string; ms: Explained<number> } | null;
+  /** upstream_connection_options.tcp_keepalive as Envoy gets it (whole seconds, the kernel's for the rest); null: none. */
+  tcpKeepalive: Explained<string> | null;
   /** The upstream HTTP codec: HTTP/1.1, HTTP/2, or use_downstream_protocol (HTTP/1.1 for meshsim's clients). */
   upstreamProtocol: Explained<string>;
   /** http2_protocol_options.max_concurrent_streams; null when the pools speak HTTP/1.1 (one stream each). */
@@ -157,6 +159,15 @@ export function explainConnectionPool(
                 : 'tcp_proxy.max_downstream_connection_duration',
             ms: setAt(dr, [...pool, 'tcp', 'maxConnectionDuration'], model.maxConnectionDurationMs ?? 0),
           }
+        : null,
+    tcpKeepalive:
+      dr !== null && pool !== null && model.tcpKeepalive != null
+        ? setAt(
+            dr,
+            [...pool, 'tcp', 'tcpKeepalive'],
+            `time ${model.tcpKeepalive.timeMs / 1000}s, interval ${model.tcpKeepalive.intervalMs / 1000}s, probes ${model.tcpKeepalive.probes}`,
+            'unset parts are the kernel’s (Linux: 7200s, 75s, 9); Istio writes whole seconds',
+          )
         : null,
   };
 }

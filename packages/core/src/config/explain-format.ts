@@ -98,6 +98,7 @@ function clusterRows(c: ClusterExplanation): Row[] {
     ...(c.maxConnectionDuration === null
       ? []
       : [row(c.maxConnectionDuration.field, c.maxConnectionDuration.ms, ms)]),
+    ...(c.tcpKeepalive === null ? [] : [row('upstream_connection_options.tcp_keepalive', c.tcpKeepalive)]),
     row('upstream protocol', c.upstreamProtocol),
   );
   if (c.maxConcurrentStreams !== null) {

@@ -9,6 +9,7 @@ import {
   type LocalityFailover,
   type PolicyPart as ModelPolicyPart,
   type Provenance,
+  type TcpKeepaliveModel,
 } from './envoy-model.js';
 import type { Located } from './load.js';
 import { failoverPriorities, failoverPriorityPriorities, topologyLabels } from './locality-priority.js';
@@ -414,8 +415,6 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
   const tcp = policy.connectionPool?.tcp;
   const http = policy.connectionPool?.http;
   const pool = pathOf.connectionPool;
-  if (tcp?.tcpKeepalive !== undefined)
-    drAt([...pool, 'tcp', 'tcpKeepalive'], 'warning', 'parsed but not modelled yet');
   if (http?.http2KeepAlive !== undefined)
     drAt([...pool, 'http', 'http2KeepAlive'], 'warning', 'parsed but not modelled yet');
 
@@ -470,6 +469,7 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     maxRequestsPerConnection: http?.maxRequestsPerConnection ?? 0,
     // Istio sets it on the HTTP options; on a tcp-proxied port it bounds the session instead (tcpProxy).
     maxConnectionDurationMs: tcp?.maxConnectionDuration?.ms ?? 0,
+    tcpKeepalive: tcpKeepaliveOf(tcp?.tcpKeepalive),
     upstreamProtocol: upstreamProtocolFor(port.protocol, http),
     tcpProxy: isTcpProxied(port.protocol ?? 'HTTP')
       ? {
@@ -512,5 +512,22 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     localityFailover,
     localityWeights,
     distribute: distributeModel,
+  };
+}
+
+/** Linux's defaults for what Istio leaves unset: net.ipv4.tcp_keepalive_time, _intvl, _probes. */
+const LINUX_KEEPALIVE = { timeMs: 7_200_000, intervalMs: 75_000, probes: 9 };
+
+/** Istio's setKeepAliveSettings: whole seconds, probes only when above 0, the rest the kernel's. */
+function tcpKeepaliveOf(
+  k: { probes?: number; time?: { ms: number }; interval?: { ms: number } } | undefined,
+): TcpKeepaliveModel | null {
+  if (k === undefined) return null;
+  const seconds = (d: { ms: number } | undefined, otherwise: number) =>
+    d === undefined || d.ms < 1000 ? otherwise : Math.floor(d.ms / 1000) * 1000;
+  return {
+    timeMs: seconds(k.time, LINUX_KEEPALIVE.timeMs),
+    intervalMs: seconds(k.interval, LINUX_KEEPALIVE.intervalMs),
+    probes: (k.probes ?? 0) > 0 ? k.probes! : LINUX_KEEPALIVE.probes,
   };
 }

@@ -68,6 +68,6 @@ export function upstreamProtocolFor(
   const routed = portProtocol === undefined || HTTP_ROUTED_PROTOCOLS.has(portProtocol);
   const protocol: UpstreamProtocol = config === 'HTTP/2' && routed ? 'HTTP/2' : 'HTTP/1.1';
   if (!routed && config === 'HTTP/2')
-    reason += ' (unused: the port is tcp-proxied; meshsim simulates HTTP/1.1)';
+    reason += ' (unused: the port is tcp-proxied, so no HTTP codec runs upstream)';
   return { config, protocol, maxConcurrentStreams: protocol === 'HTTP/2' ? maxConcurrentStreams : 1, reason };
 }

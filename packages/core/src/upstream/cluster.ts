@@ -64,6 +64,7 @@ export class Cluster {
       // A TCP pool's connection lives as long as its session; the tcp_proxy times out idle sessions.
       idleTimeoutMs: model.tcpProxy === null ? model.idleTimeoutMs : 0,
       maxConnectionDurationMs: model.tcpProxy === null ? (model.maxConnectionDurationMs ?? 0) : 0,
+      tcpKeepalive: model.tcpKeepalive ?? null,
       // A TCP connection carries one session.
       protocol: model.tcpProxy === null ? (protocol?.protocol ?? 'HTTP/1.1') : 'HTTP/1.1',
       maxConcurrentStreams: model.tcpProxy === null ? (protocol?.maxConcurrentStreams ?? 1) : 1,

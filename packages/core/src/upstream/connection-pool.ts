@@ -39,6 +39,9 @@ export class Connection {
   remoteCloseAtMs = Number.POSITIVE_INFINITY;
   /** common_http_protocol_options.max_connection_duration, from the connect: when it starts to drain. */
   durationTimer: EventHandle = -1;
+  /** TCP keepalive, while idle: the next probe, and when unanswered probes give up on a dark host. */
+  probeAtMs = Number.POSITIVE_INFINITY;
+  keepaliveDeadAtMs = Number.POSITIVE_INFINITY;
   constructor(readonly id: number) {}
 
   reset(): void {
@@ -52,6 +55,8 @@ export class Connection {
     this.idleTimer = -1;
     this.remoteCloseAtMs = Number.POSITIVE_INFINITY;
     this.durationTimer = -1;
+    this.probeAtMs = Number.POSITIVE_INFINITY;
+    this.keepaliveDeadAtMs = Number.POSITIVE_INFINITY;
   }
 }
 
@@ -114,6 +119,8 @@ export interface ConnectionSettings {
   idleTimeoutMs: number;
   /** common_http_protocol_options.max_connection_duration from the connect; absent or 0: none. */
   maxConnectionDurationMs?: number;
+  /** upstream_connection_options.tcp_keepalive; absent or null: no probes. */
+  tcpKeepalive?: { timeMs: number; intervalMs: number; probes: number } | null;
   protocol: UpstreamProtocol;
   /** Streams one connection carries at once: 1 for HTTP/1.1, http2_protocol_options.max_concurrent_streams for HTTP/2. */
   maxConcurrentStreams: number;
@@ -323,6 +330,9 @@ export class ConnectionPool {
     conn.idleSinceMs = now;
     const serverIdleMs = conn.server!.idleTimeoutMs;
     conn.remoteCloseAtMs = serverIdleMs > 0 ? now + serverIdleMs : Number.POSITIVE_INFINITY;
+    const keepalive = this.settings.tcpKeepalive;
+    conn.probeAtMs = keepalive == null ? Number.POSITIVE_INFINITY : now + keepalive.timeMs;
+    conn.keepaliveDeadAtMs = Number.POSITIVE_INFINITY;
     const due = this.idleDueMs(conn);
     if (due === Number.POSITIVE_INFINITY) return;
     if (conn.idleTimer !== -1) {
@@ -334,11 +344,11 @@ export class ConnectionPool {
     conn.idleTimer = kernel.schedule(due, this.context.idleCheckEvent, conn.id);
   }
 
-  /** The earlier of the sidecar's idle timeout and the server's FIN for the current idle period. */
+  /** The earliest of the sidecar's idle timeout, the server's FIN and the keepalive's next step. */
   private idleDueMs(conn: Connection): number {
     const timeout = this.settings.idleTimeoutMs;
     const local = timeout > 0 ? conn.idleSinceMs + timeout : Number.POSITIVE_INFINITY;
-    return Math.min(local, conn.remoteCloseAtMs);
+    return Math.min(local, conn.remoteCloseAtMs, conn.probeAtMs, conn.keepaliveDeadAtMs);
   }
 
   /**
@@ -355,6 +365,9 @@ export class ConnectionPool {
       this.stats.upstream_cx_idle_timeout++;
     } else if (conn.remoteCloseAtMs <= now) {
       this.stats.upstream_cx_destroy_remote++;
+    } else if (!this.keepaliveSurvives(conn, now)) {
+      // The kernel gave up on a host that answered none of the probes (ETIMEDOUT): a remote close to Envoy.
+      this.stats.upstream_cx_destroy_remote++;
     } else {
       conn.idleCheckAtMs = this.idleDueMs(conn);
       conn.idleTimer = kernel.schedule(conn.idleCheckAtMs, this.context.idleCheckEvent, conn.id);
@@ -363,6 +376,30 @@ export class ConnectionPool {
     this.leaveReady(conn);
     this.stats.upstream_cx_destroy++;
     this.destroy(conn);
+  }
+
+  /**
+   * TCP keepalive on an idle connection: a probe to a host that answers restarts the wait; a probe to a
+   * dark host (`connect: blackhole`) starts the countdown of `probes` × `interval`, at whose end the
+   * connection is dropped unless the host came back. False when it is dropped now.
+   */
+  private keepaliveSurvives(conn: Connection, now: number): boolean {
+    const keepalive = this.settings.tcpKeepalive;
+    if (keepalive == null) return true;
+    const dark = conn.server!.connectOutcome === 'blackhole';
+    if (conn.keepaliveDeadAtMs <= now) {
+      if (dark) return false;
+      conn.keepaliveDeadAtMs = Number.POSITIVE_INFINITY;
+      conn.probeAtMs = now + keepalive.timeMs;
+    } else if (conn.probeAtMs <= now) {
+      if (dark) {
+        conn.keepaliveDeadAtMs = conn.probeAtMs + keepalive.probes * keepalive.intervalMs;
+        conn.probeAtMs = Number.POSITIVE_INFINITY;
+      } else {
+        conn.probeAtMs += keepalive.timeMs;
+      }
+    }
+    return true;
   }
 
   /**
