@@ -285,6 +285,30 @@ outlierDetection: { consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30
     expect(r.client.latencyMs.max).toBe(2000);
   });
 
+  it("tcpKeepalive drops an idle application connection to a host that went dark, so the next one isn't sent into it", () => {
+    const run = (policy: string) =>
+      simulate({
+        config: hostsYaml(1, policy, TCP),
+        seed: 94,
+        duration: '70s',
+        network: { rtt: '10ms' },
+        traffic: { host: 'api.example.com', clients: 1, thinkTime: '60s' },
+        endpoints: { '*': { latency: { constant: '5ms' } } },
+        timeline: [{ at: '5s', endpoint: '10.0.0.1', set: { connect: 'blackhole' } }],
+      });
+    // Without probes the idle session looks fine: the request at 60.025 s goes into it and hangs.
+    const blind = run('connectionPool: { tcp: { connectTimeout: 1s } }');
+    expect(blind.unfinished).toBe(1);
+    // Idle from 25 ms: a probe at 10.025 s unanswered, then 3 more 5 s apart: dropped at 25.025 s. The
+    // request at 60.025 s opens a new connection, to a host that never answers: closed after 1 s.
+    const probed = run(
+      'connectionPool: { tcp: { connectTimeout: 1s, tcpKeepalive: { time: 10s, interval: 5s, probes: 3 } } }',
+    );
+    expect(probed.unfinished).toBe(0);
+    expect(probed.client.byFlag).toEqual({ '-': 1, 'UF,URX': 1 });
+    expect(probed.clusters[clusterOn(5432)]!.stats.upstream_cx_destroy_remote).toBe(1);
+  });
+
   it('tcp.maxConnectionDuration closes a session that long after it began, a request on it unanswered', () => {
     const run = (latency: string, thinkTime: string) =>
       simulate({

@@ -121,7 +121,9 @@ spec:
     const line = text.split('\n').indexOf('        http2KeepAlive:') + 1;
     expect(line).toBe(18);
     const { diagnostics } = clusterFor(rule);
-    const warning = diagnostics.find((d) => d.path === 'spec.trafficPolicy.connectionPool.http.http2KeepAlive');
+    const warning = diagnostics.find(
+      (d) => d.path === 'spec.trafficPolicy.connectionPool.http.http2KeepAlive',
+    );
     expect(warning?.line).toBe(line); // the key's line, not the line of its first child
   });
 });

@@ -10,6 +10,7 @@ import { type Connection, type PoolCallbacks, PoolFailureReason } from '../upstr
 import type { Host } from '../upstream/host.js';
 import type { RequestHash } from '../upstream/lb/uint64.js';
 import { OutlierResult } from '../upstream/outlier-config.js';
+import { keepaliveDueMs, keepaliveSurvives, startKeepalive } from '../upstream/tcp-keepalive.js';
 import { TcpSession } from './tcp-session.js';
 import { pickWeightedCluster } from './weighted-clusters.js';
 
@@ -261,6 +262,7 @@ export class TcpProxy implements PoolCallbacks {
       // `idleTimeout` from now. One check per idle period, at the earlier of that and the proxy's timeout.
       const serverIdleMs = connection.server!.idleTimeoutMs;
       s.serverCloseAtMs = serverIdleMs > 0 ? now + serverIdleMs : Number.POSITIVE_INFINITY;
+      startKeepalive(s, this.clusters[s.cluster]!.model.tcpKeepalive ?? null, now);
       this.armIdleCheck(s);
     } else {
       // The application closes its connection; the proxy closes the upstream one.
@@ -309,8 +311,16 @@ export class TcpProxy implements PoolCallbacks {
       cluster.stats.tcp_idle_timeout++;
       this.leaveIdle(s);
       connection.pool!.onStreamClosed(connection);
-    } else if (s.serverCloseAtMs <= now) {
-      // The server's FIN: the proxy closes the application's connection too.
+    } else if (
+      s.serverCloseAtMs <= now ||
+      !keepaliveSurvives(
+        s,
+        cluster.model.tcpKeepalive ?? null,
+        connection.server!.connectOutcome === 'blackhole',
+        now,
+      )
+    ) {
+      // The server's FIN, or the kernel giving up on a dark host: the proxy closes the application's too.
       this.leaveIdle(s);
       connection.pool!.onRemoteClose(connection);
     } else {
@@ -334,7 +344,7 @@ export class TcpProxy implements PoolCallbacks {
   private idleDueMs(s: TcpSession): number {
     const timeoutMs = this.clusters[s.cluster]!.model.tcpProxy!.idleTimeoutMs;
     const local = timeoutMs > 0 ? s.lastActiveMs + timeoutMs : Number.POSITIVE_INFINITY;
-    return Math.min(local, s.serverCloseAtMs);
+    return Math.min(local, s.serverCloseAtMs, keepaliveDueMs(s));
   }
 
   /** Filter::onMaxDownstreamConnectionDuration: both sides close now; a request on it goes unanswered. */

@@ -38,6 +38,9 @@ export class TcpSession {
   idleCheckAtMs = 0;
   /** When the server's FIN for the current idle period reaches the proxy (its `idleTimeout`); ∞: never. */
   serverCloseAtMs = Number.POSITIVE_INFINITY;
+  /** TCP keepalive of its upstream connection while idle (see upstream/tcp-keepalive.ts). */
+  probeAtMs = Number.POSITIVE_INFINITY;
+  keepaliveDeadAtMs = Number.POSITIVE_INFINITY;
   /** Whether it sits in its route's stack of idle application connections. */
   idle = false;
   /** max_downstream_connection_duration: when the proxy closes it, whatever it is doing. */
@@ -63,5 +66,7 @@ export class TcpSession {
     this.idle = false;
     this.durationTimer = -1;
     this.serverCloseAtMs = Number.POSITIVE_INFINITY;
+    this.probeAtMs = Number.POSITIVE_INFINITY;
+    this.keepaliveDeadAtMs = Number.POSITIVE_INFINITY;
   }
 }

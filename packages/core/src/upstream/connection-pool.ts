@@ -7,6 +7,12 @@ import type { EndpointServer } from '../world/endpoint-server.js';
 import type { ResourceManager } from './circuit-breakers.js';
 import type { Host } from './host.js';
 import { PendingQueue } from './pending-queue.js';
+import {
+  keepaliveDueMs,
+  keepaliveSurvives,
+  startKeepalive,
+  type TcpKeepaliveSettings,
+} from './tcp-keepalive.js';
 
 export const ConnectionState = { Connecting: 0, Ready: 1, Busy: 2, Closed: 3 } as const;
 export type ConnectionState = (typeof ConnectionState)[keyof typeof ConnectionState];
@@ -120,7 +126,7 @@ export interface ConnectionSettings {
   /** common_http_protocol_options.max_connection_duration from the connect; absent or 0: none. */
   maxConnectionDurationMs?: number;
   /** upstream_connection_options.tcp_keepalive; absent or null: no probes. */
-  tcpKeepalive?: { timeMs: number; intervalMs: number; probes: number } | null;
+  tcpKeepalive?: TcpKeepaliveSettings | null;
   protocol: UpstreamProtocol;
   /** Streams one connection carries at once: 1 for HTTP/1.1, http2_protocol_options.max_concurrent_streams for HTTP/2. */
   maxConcurrentStreams: number;
@@ -330,9 +336,7 @@ export class ConnectionPool {
     conn.idleSinceMs = now;
     const serverIdleMs = conn.server!.idleTimeoutMs;
     conn.remoteCloseAtMs = serverIdleMs > 0 ? now + serverIdleMs : Number.POSITIVE_INFINITY;
-    const keepalive = this.settings.tcpKeepalive;
-    conn.probeAtMs = keepalive == null ? Number.POSITIVE_INFINITY : now + keepalive.timeMs;
-    conn.keepaliveDeadAtMs = Number.POSITIVE_INFINITY;
+    startKeepalive(conn, this.settings.tcpKeepalive ?? null, now);
     const due = this.idleDueMs(conn);
     if (due === Number.POSITIVE_INFINITY) return;
     if (conn.idleTimer !== -1) {
@@ -348,7 +352,7 @@ export class ConnectionPool {
   private idleDueMs(conn: Connection): number {
     const timeout = this.settings.idleTimeoutMs;
     const local = timeout > 0 ? conn.idleSinceMs + timeout : Number.POSITIVE_INFINITY;
-    return Math.min(local, conn.remoteCloseAtMs, conn.probeAtMs, conn.keepaliveDeadAtMs);
+    return Math.min(local, conn.remoteCloseAtMs, keepaliveDueMs(conn));
   }
 
   /**
@@ -365,7 +369,14 @@ export class ConnectionPool {
       this.stats.upstream_cx_idle_timeout++;
     } else if (conn.remoteCloseAtMs <= now) {
       this.stats.upstream_cx_destroy_remote++;
-    } else if (!this.keepaliveSurvives(conn, now)) {
+    } else if (
+      !keepaliveSurvives(
+        conn,
+        this.settings.tcpKeepalive ?? null,
+        conn.server!.connectOutcome === 'blackhole',
+        now,
+      )
+    ) {
       // The kernel gave up on a host that answered none of the probes (ETIMEDOUT): a remote close to Envoy.
       this.stats.upstream_cx_destroy_remote++;
     } else {
@@ -376,30 +387,6 @@ export class ConnectionPool {
     this.leaveReady(conn);
     this.stats.upstream_cx_destroy++;
     this.destroy(conn);
-  }
-
-  /**
-   * TCP keepalive on an idle connection: a probe to a host that answers restarts the wait; a probe to a
-   * dark host (`connect: blackhole`) starts the countdown of `probes` × `interval`, at whose end the
-   * connection is dropped unless the host came back. False when it is dropped now.
-   */
-  private keepaliveSurvives(conn: Connection, now: number): boolean {
-    const keepalive = this.settings.tcpKeepalive;
-    if (keepalive == null) return true;
-    const dark = conn.server!.connectOutcome === 'blackhole';
-    if (conn.keepaliveDeadAtMs <= now) {
-      if (dark) return false;
-      conn.keepaliveDeadAtMs = Number.POSITIVE_INFINITY;
-      conn.probeAtMs = now + keepalive.timeMs;
-    } else if (conn.probeAtMs <= now) {
-      if (dark) {
-        conn.keepaliveDeadAtMs = conn.probeAtMs + keepalive.probes * keepalive.intervalMs;
-        conn.probeAtMs = Number.POSITIVE_INFINITY;
-      } else {
-        conn.probeAtMs += keepalive.timeMs;
-      }
-    }
-    return true;
   }
 
   /**
