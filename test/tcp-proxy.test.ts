@@ -27,6 +27,17 @@ describe('a tcp-proxied port (HTTPS, TLS, TCP): connections, not requests (E.1)'
       });
     const https = run(HTTPS);
     const tcp = run(TCP);
+    const tls12 = simulate({
+      config: hostsYaml(1, '', HTTPS),
+      seed: 81,
+      duration: '10s',
+      proxy: { workers: 1 },
+      network: { rtt: '10ms' },
+      traffic: { host: 'api.example.com', clients: 1, thinkTime: '1s' },
+      endpoints: { '*': { latency: { constant: '5ms' }, tlsMaxProtocolVersion: 'TLSV1_2' } },
+    });
+    // A server capped at TLS 1.2: the application's full handshake takes two round trips, one more.
+    expect(tls12.client.latencyMs.max).toBe(45);
     // First request: the proxy's connect 10 ms (+ the app's TLS 1.3, 10 ms) + request 10 ms + 5 ms.
     expect(tcp.client.latencyMs.max).toBe(25);
     expect(https.client.latencyMs.max).toBe(35);

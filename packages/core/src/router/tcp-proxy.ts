@@ -14,8 +14,11 @@ import { keepaliveDueMs, keepaliveSurvives, startKeepalive } from '../upstream/t
 import { TcpSession } from './tcp-session.js';
 import { pickWeightedCluster } from './weighted-clusters.js';
 
-/** The application's own TLS handshake through the proxy: TLS 1.3, one round trip (E.3). */
-const APP_TLS_RTTS = 1;
+/**
+ * The application's own TLS handshake through the proxy, in full each new connection (a client keeps no
+ * session cache by default, Go's for one): TLS 1.3 one round trip, 1.2 two (E.3).
+ */
+const appTlsRtts = (tlsMaxVersion: '1.2' | '1.3') => (tlsMaxVersion === '1.2' ? 2 : 1);
 
 /**
  * The tcp_proxy network filter of the calling sidecar, for ports that are not HTTP (HTTPS, TLS, TCP …).
@@ -174,7 +177,7 @@ export class TcpProxy implements PoolCallbacks {
     // The application's handshake now crosses the proxy. A server whose TLS is broken fails it, and so
     // does TLS the DestinationRule originates underneath (the server reads a ClientHello inside TLS).
     const server = connection.server!;
-    const handshakeMs = server.rttMs * APP_TLS_RTTS;
+    const handshakeMs = server.rttMs * appTlsRtts(server.tlsMaxVersion);
     if (server.connectOutcome === 'tlsError' || cluster.model.tlsMode !== 'DISABLE') {
       s.responseEvent = this.kernel.scheduleIn(handshakeMs, this.appTlsFailedEvent, s.id);
       return;
