@@ -122,6 +122,18 @@ describe('clientCountsAgree', () => {
     expect(clientCountsAgree()(real)).toEqual([]);
   });
 
+  it('holds on a tcp-proxied port, where a refused connect leaves a request unanswered (status 0)', () => {
+    const config = staticServiceEntry('10.0.0.1', '10.0.0.2').replace('protocol: HTTP', 'protocol: TCP');
+    const doc = scenario({
+      duration: '20s',
+      endpoints: { '10.0.0.2': endpoint.refusing() },
+      traffic: traffic.poisson({ host: 'api.example.com', rps: 50, keepAlive: false }),
+    });
+    const real = simulate(toSimulationSpec(doc, config));
+    expect(real.client.byStatus['0']).toBeGreaterThan(0);
+    expect(clientCountsAgree()(real)).toEqual([]);
+  });
+
   it('fails when a breakdown loses or double-counts a request', () => {
     const base = report();
     // 89 + 10 answers for 100 requests; the 10 × 503 still make the 0.1 error rate.

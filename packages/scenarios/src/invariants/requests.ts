@@ -78,9 +78,10 @@ export function clientCountsAgree(): Invariant<Report> {
       if (counted !== expected)
         violations.push({ invariant: COUNTS_AGREE, message: `${what} is ${counted}, expected ${expected}` });
     };
+    // An error is a 5xx, or no answer at all (status 0: a tcp-proxied connection closed unanswered).
     const errors5xx = sum(
       Object.entries(client.byStatus)
-        .filter(([status]) => Number(status) >= 500 && Number(status) <= 599)
+        .filter(([status]) => Number(status) === 0 || (Number(status) >= 500 && Number(status) <= 599))
         .map(([, n]) => n),
     );
     check('the sum of client.byStatus', sum(Object.values(client.byStatus)), client.total);
