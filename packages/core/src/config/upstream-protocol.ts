@@ -64,7 +64,7 @@ export function upstreamProtocolFor(
     maxConcurrentStreams = ENVOY_MAX_CONCURRENT_STREAMS;
   }
   if (config === 'USE_DOWNSTREAM') reason += ', and meshsim clients speak HTTP/1.1';
-  // A TLS, HTTPS or TCP port is tcp-proxied: the HTTP options go unused; meshsim runs it as HTTP/1.1.
+  // A TLS, HTTPS or TCP port is tcp-proxied: the HTTP options go unused; no HTTP codec runs upstream.
   const routed = portProtocol === undefined || HTTP_ROUTED_PROTOCOLS.has(portProtocol);
   const protocol: UpstreamProtocol = config === 'HTTP/2' && routed ? 'HTTP/2' : 'HTTP/1.1';
   if (!routed && config === 'HTTP/2')
