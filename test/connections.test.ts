@@ -107,6 +107,11 @@ describe('connection set-up and retirement (B.1, B.2, E.3)', () => {
     const hang = dark(null);
     expect(hang.client.byStatus).toEqual({ '200': 5 });
     expect(hang.unfinished).toBe(1);
+    // Envoy's gauges at the end say the same: one connection open, one request on it, none pending.
+    const gauges = hang.clusters[CLUSTER]!.stats;
+    expect([gauges.upstream_cx_active, gauges.upstream_rq_active, gauges.upstream_rq_pending_active]).toEqual(
+      [1, 1, 0],
+    );
     // A 1 s route timeout: 504 UT at exactly 1 s; the reset closes the connection, and the next request's
     // connect to the dark host never completes (connect timeout 10 s), so it times out at 1 s too.
     const timed = dark('1s');

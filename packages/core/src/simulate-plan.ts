@@ -362,6 +362,10 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
         ...(outlier?.stats() ?? {}),
         membership_total: cluster.memberCount,
         membership_healthy: cluster.healthyMemberCount,
+        // Envoy's gauges as a stats dump at the end would read them (the timeline has them over time).
+        upstream_cx_active: cluster.resources.connections,
+        upstream_rq_active: cluster.resources.requests,
+        upstream_rq_pending_active: cluster.resources.pendingRequests,
       }),
       hosts: cluster.hosts.map((h) => ({
         address: h.hostPort,
