@@ -74,7 +74,7 @@ function nextInModel(events: readonly ModelEvent[]): ModelEvent | undefined {
 const pendingCount = (events: readonly ModelEvent[]) => events.filter((e) => e.state === 'pending').length;
 
 /** What the property runs actually exercised, so a too-weak generator fails the suite. */
-const coverage = { maxPending: 0, staleCancels: 0, reusedSlotCancels: 0, forgedHits: 0 };
+const coverage = { maxPending: 0, staleCancels: 0, reusedSlotCancels: 0, forgedHits: 0, compactions: 0 };
 
 function checkAgainstModel(ops: readonly Op[], initialCapacity: number): void {
   const queue = new EventQueue(initialCapacity);
@@ -93,7 +93,10 @@ function checkAgainstModel(ops: readonly Op[], initialCapacity: number): void {
 
   const expectCancel = (handle: number) => {
     const victim = events.find((e) => e.state === 'pending' && e.handle === handle);
+    const heldBefore = queue.heldCount;
     expect(queue.cancel(handle)).toBe(victim !== undefined);
+    // Only a compaction makes a cancel shrink the heap.
+    if (queue.heldCount < heldBefore) coverage.compactions++;
     if (victim !== undefined) victim.state = 'cancelled';
     return victim !== undefined;
   };
@@ -165,6 +168,62 @@ describe('EventQueue', () => {
     expect(coverage.staleCancels).toBeGreaterThan(100);
     expect(coverage.reusedSlotCancels).toBeGreaterThan(100);
     expect(coverage.forgedHits).toBeGreaterThan(0); // a forged number that was a live handle cancels it
+  });
+
+  // A pop leaves the root empty for the next schedule to fill (replace-top), and once at least 1024
+  // cancelled events outnumber the live ones the heap is rebuilt without them: neither may change
+  // what pops when, nor which handles still cancel.
+  it('matches the reference model through replace-top and compaction at scale', () => {
+    const before = coverage.compactions;
+    const scaleArb = fc.record({
+      burst: fc.array(fc.record({ timeMs, kind: fc.nat(3) }), { minLength: 1400, maxLength: 1800 }),
+      // About 9 in 10 events cancelled: 0.9 * 1400 = 1260 >= 1024 and well above the ~140 left live.
+      cancelled: fc.array(fc.nat(9), { minLength: 1800, maxLength: 1800 }),
+      // The hold phase: pop, maybe cancel something, then schedule into the empty root.
+      hold: fc.array(fc.record({ pick: fc.nat(), cancelFirst: fc.boolean(), timeMs, kind: fc.nat(3) }), {
+        maxLength: 200,
+      }),
+    });
+    fc.assert(
+      fc.property(scaleArb, ({ burst, cancelled, hold }) => {
+        const ops: Op[] = [{ op: 'burst', events: burst }];
+        for (let i = 0; i < burst.length; i++) if (cancelled[i]! > 0) ops.push({ op: 'cancel', pick: i });
+        for (const h of hold) {
+          ops.push({ op: 'pop' });
+          if (h.cancelFirst) ops.push({ op: 'cancel', pick: h.pick });
+          ops.push({ op: 'schedule', timeMs: h.timeMs, kind: h.kind });
+        }
+        checkAgainstModel(ops, 16);
+      }),
+      { numRuns: 25, endOnFailure: true }, // shrinking arrays this long takes minutes
+    );
+    expect(coverage.compactions - before).toBeGreaterThanOrEqual(20); // nearly every run compacted
+  });
+
+  it('rebuilds the heap without cancelled events once they outnumber the live ones (and number 1024)', () => {
+    const queue = new EventQueue(16);
+    // Distinct times, scheduled in reverse so the heap is not trivially sorted.
+    const handles = Array.from({ length: 3000 }, (_, i) => queue.schedule(3000 - i, 0, i));
+    let cancels = 0;
+    for (let i = 0; i < 3000 && cancels < 2000; i++) {
+      if (i % 3 === 0) continue;
+      expect(queue.cancel(handles[i]!)).toBe(true);
+      cancels++;
+      // c cancels leave 3000 - c live: c > 3000 - c first at c = 1501 (and 1501 >= 1024), so the
+      // 1501st cancel drops all 1501 from the heap, leaving 1499; the next 499 only mark.
+      if (cancels === 1500) expect(queue.heldCount).toBe(3000);
+      if (cancels === 1501) expect(queue.heldCount).toBe(1499);
+    }
+    expect(cancels).toBe(2000);
+    expect(queue.size).toBe(1000);
+    expect(queue.heldCount).toBe(1499);
+    // The survivors are the i % 3 === 0 events; time 3000 - i, so they pop from i = 2997 down to 0.
+    const popped: number[] = [];
+    while (queue.pop()) popped.push(queue.poppedTarget);
+    expect(popped).toEqual(Array.from({ length: 1000 }, (_, k) => 2997 - 3 * k));
+    // Handles of compacted events stay stale even though their slots were reused meanwhile.
+    for (let i = 1; i < 3000; i += 3) expect(queue.cancel(handles[i]!)).toBe(false);
+    expect(queue.heldCount).toBe(0);
   });
 
   it('pops in non-decreasing time, equal times in schedule order, when scheduling never goes back in time', () => {
