@@ -99,3 +99,49 @@ describe('constant arrivals', () => {
     expect(r.client.total).toBe(99);
   });
 });
+
+describe('a closed loop changed on the timeline: clients and think time', () => {
+  it('adds clients at once, retires the extra ones at the end of their think time, and thinks anew', () => {
+    const r = simulate({
+      config: hostsYaml(1),
+      seed: 61,
+      duration: '15s',
+      network: { rtt: '0ms' },
+      report: { timelineBucket: '5s' },
+      traffic: { host: 'api.example.com', clients: 1, thinkTime: '40ms' },
+      endpoints: { '*': { latency: { constant: '10ms' } } },
+      timeline: [
+        { at: '5s', traffic: 0, set: { clients: 3 } },
+        { at: '10s', traffic: 0, set: { clients: 1, thinkTime: '90ms' } },
+      ],
+    });
+    // Each client: 10 ms of service, 40 ms of thought: a request every 50 ms, 100 in 5 s. From 5 s three
+    // (two new ones send at 5 s): 300. At 10 s two retire as their thought ends and the last one thinks
+    // 90 ms: a request every 100 ms, 50 in the last 5 s. Answers counted where they complete.
+    expect(r.timeline.map((p) => p.requests)).toEqual([100, 300, 50]);
+    expect(r.client.byStatus).toEqual({ '200': 450 });
+    expect(r.unfinished).toBe(0);
+  });
+
+  it('refuses clients on an open-loop source and rps on a closed one, naming the field', () => {
+    const base = {
+      config: hostsYaml(1),
+      duration: '10s',
+      endpoints: { '*': { latency: { constant: '10ms' } } },
+    };
+    expect(() =>
+      simulate({
+        ...base,
+        traffic: { host: 'api.example.com', rps: 10 },
+        timeline: [{ at: '5s', traffic: 0, set: { clients: 3 } }],
+      }),
+    ).toThrow(/timeline\[0\]\.set\.clients: applies only to a closed-loop source/);
+    expect(() =>
+      simulate({
+        ...base,
+        traffic: { host: 'api.example.com', clients: 2 },
+        timeline: [{ at: '5s', traffic: 0, set: { rps: 3 } }],
+      }),
+    ).toThrow(/timeline\[0\]\.set\.rps: applies only to an open-loop source/);
+  });
+});

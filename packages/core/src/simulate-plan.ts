@@ -177,12 +177,15 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
   clusters.forEach((c, i) => {
     if (c.outlier !== null) kernel.schedule(c.outlier.config.intervalMs, outlierTick, i);
   });
-  // Closed-loop clients send again once answered, after their think time.
+  // Closed-loop clients send again once answered, after their think time. The timeline may change how
+  // many there are (`wanted`; `running` counts those alive) and their think time.
   let clientSend = -1;
+  const wanted = plan.traffic.map((t) => t.clients);
+  const running = plan.traffic.map((t) => t.clients);
+  const thinkTimeMs = plan.traffic.map((t) => t.thinkTimeMs);
   const onAnswered = (source: number) => {
-    const t = plan.traffic[source];
-    if (t === undefined || t.clients === 0) return;
-    const next = kernel.nowMs + t.thinkTimeMs;
+    if (source < 0 || running[source] === 0) return;
+    const next = kernel.nowMs + thinkTimeMs[source]!;
     if (next < plan.durationMs) kernel.schedule(next, clientSend, source);
   };
   const router = new Router(
@@ -238,7 +241,14 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
     if (routeIsTcp[m.route]) tcpProxy.startRequest(m.route, m.hash, i);
     else router.startRequest(m.route, m.hash, i);
   };
-  clientSend = kernel.defineEvent(send);
+  clientSend = kernel.defineEvent((i) => {
+    // A client over the wanted count retires at the end of its think time.
+    if (running[i]! > wanted[i]!) {
+      running[i]!--;
+      return;
+    }
+    send(i);
+  });
 
   const sources = plan.traffic.map((t, i) =>
     t.rps > 0
@@ -312,12 +322,20 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
     } else if (action.kind === 'dns') {
       dns.patch(action.name, action);
     } else if (action.kind === 'traffic') {
-      const source = sources[action.index];
+      const i = action.index;
+      if (action.thinkTimeMs !== undefined) thinkTimeMs[i] = action.thinkTimeMs;
+      if (action.clients !== undefined) {
+        wanted[i] = action.clients;
+        // New clients send at once; those due to retire and not yet gone are simply kept.
+        for (let c = running[i]!; c < action.clients; c++) kernel.schedule(kernel.nowMs, clientSend, i);
+        running[i] = Math.max(running[i]!, action.clients);
+      }
+      const source = sources[i];
       if (source === null || source === undefined) return;
       kernel.cancel(source.nextArrival);
       source.change(action, kernel.nowMs);
       // Poisson arrivals are memoryless: the next one is drawn afresh under the new rate.
-      scheduleArrival(action.index);
+      scheduleArrival(i);
     }
   });
   plan.timeline.forEach((a, i) => {

@@ -159,7 +159,7 @@ describe('simulate() refuses, naming the field, what the builders express but th
       ],
     });
     expect(problems).toEqual([
-      'spec.timeline[0].set.path: not modelled yet: a timeline changes only rps, arrivals, bursts, ramp and diurnal',
+      'spec.timeline[0].set.path: not modelled yet: a timeline changes only rps, arrivals, bursts, ramp, diurnal, clients and thinkTime',
     ]);
   });
 

@@ -289,6 +289,19 @@ export function buildRunPlan(
   const timeline = planTimeline(spec, clusters, latencyDistribution, (path, message) =>
     at(path, 'error', message),
   );
+  // Clients the timeline adds send too: at most their count per think time from the change to the end.
+  timeline.forEach((a, j) => {
+    if (a.kind !== 'traffic' || a.clients === undefined) return;
+    const think = a.thinkTimeMs ?? traffic[a.index]?.thinkTimeMs ?? 0;
+    const more = (a.clients * Math.max(0, spec.duration.ms - a.atMs)) / Math.max(think, 0.1);
+    if (expected + more > MAX_EXPECTED_REQUESTS) {
+      at(
+        ['timeline', j, 'set', 'clients'],
+        'error',
+        `about ${(expected + more).toExponential(2)} requests is over the ${MAX_EXPECTED_REQUESTS} limit`,
+      );
+    }
+  });
   const flaps = new Map<string, FlapPlan>();
   for (const [address, e] of Object.entries(spec.endpoints)) {
     if (e.flap === undefined) continue;

@@ -45,12 +45,23 @@ export type TimelineAction = { atMs: number; phase: string | null } & (
       rotate?: boolean;
       failure?: 'none' | 'NXDOMAIN' | 'SERVFAIL' | 'timeout';
     }
-  | ({ kind: 'traffic'; index: number } & OpenLoopChange)
+  | ({ kind: 'traffic'; index: number } & OpenLoopChange & ClosedLoopChange)
   | { kind: 'phase' }
 );
 
-/** Traffic fields a timeline patch can change (the rate and how arrivals are spread), not the requests. */
-const CHANGEABLE_TRAFFIC_FIELDS = new Set(['rps', 'arrivals', 'bursts', 'ramp', 'diurnal']);
+/**
+ * A closed loop's change: `clients` from then on (new ones send at once; a client over the count retires
+ * when its think time ends, so a request in flight is never cut), and the think time from its next pause.
+ */
+export interface ClosedLoopChange {
+  clients?: number;
+  thinkTimeMs?: number;
+}
+
+/** Traffic fields a timeline patch can change (the load and how arrivals are spread), not the requests. */
+const OPEN_LOOP_FIELDS = ['rps', 'arrivals', 'bursts', 'ramp', 'diurnal'] as const;
+const CLOSED_LOOP_FIELDS = ['clients', 'thinkTime'] as const;
+const CHANGEABLE_TRAFFIC_FIELDS = new Set<string>([...OPEN_LOOP_FIELDS, ...CLOSED_LOOP_FIELDS]);
 
 /** Addresses whose locality is `locality` or inside it (`region`, `region/zone`, `region/zone/subzone`). */
 function addressesIn(locality: string, clusters: readonly ClusterModel[], spec: ScenarioSpec): string[] {
@@ -232,10 +243,16 @@ export function planTimeline(
       for (const k of others)
         error(
           [...path, 'set', k],
-          'not modelled yet: a timeline changes only rps, arrivals, bursts, ramp and diurnal',
+          'not modelled yet: a timeline changes only rps, arrivals, bursts, ramp, diurnal, clients and thinkTime',
         );
-      if (source !== undefined && !('rps' in source))
-        error([...path, 'traffic'], 'only open-loop (rps) traffic can change rate');
+      const openLoop = source !== undefined && 'rps' in source;
+      const [wrong, kind] = openLoop
+        ? [CLOSED_LOOP_FIELDS, 'a closed-loop']
+        : [OPEN_LOOP_FIELDS, 'an open-loop'];
+      for (const k of wrong) {
+        if (source !== undefined && e.set[k] !== undefined)
+          error([...path, 'set', k], `applies only to ${kind} source; traffic[${e.traffic}] is not one`);
+      }
       const shape = planRateShape(e.set);
       return {
         atMs,
@@ -245,6 +262,8 @@ export function planTimeline(
         ...(e.set.rps !== undefined ? { rps: e.set.rps } : {}),
         ...(e.set.arrivals !== undefined ? { arrivals: e.set.arrivals } : {}),
         ...(shape !== undefined ? { shape } : {}),
+        ...(e.set.clients !== undefined ? { clients: e.set.clients } : {}),
+        ...(e.set.thinkTime !== undefined ? { thinkTimeMs: e.set.thinkTime.ms } : {}),
       };
     }
     return { atMs, phase, kind: 'phase' };
