@@ -188,6 +188,11 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
     const next = kernel.nowMs + thinkTimeMs[source]!;
     if (next < plan.durationMs) kernel.schedule(next, clientSend, source);
   };
+  // The application's own name lookup (ORIGINAL_DST): the first answer, or null when it fails.
+  const resolveForApplication = (host: string): string | null => {
+    const answer = dns.query(host);
+    return answer.ok ? (answer.addresses[0] ?? null) : null;
+  };
   const router = new Router(
     kernel,
     plan.model.routes,
@@ -199,10 +204,7 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
     streams.get('router/weighted-clusters'),
     client,
     onAnswered,
-    (host) => {
-      const answer = dns.query(host);
-      return answer.ok ? (answer.addresses[0] ?? null) : null;
-    },
+    resolveForApplication,
   );
   context.callbacks = router;
   router.trace = trace;
@@ -216,10 +218,7 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
     client,
     (source) => plan.traffic[source]?.keepAlive ?? true,
     onAnswered,
-    (host) => {
-      const answer = dns.query(host);
-      return answer.ok ? (answer.addresses[0] ?? null) : null;
-    },
+    resolveForApplication,
   );
   context.tcpCallbacks = tcpProxy;
   tcpProxy.trace = trace;
@@ -281,10 +280,7 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
   const closeConnectionsTo = (server: EndpointServer) => {
     for (const conn of connections.all()) {
       if (conn.server !== server || conn.pool === null) continue;
-      if (conn.pool.isTcp) {
-        if (conn.activeStreams > 0) tcpProxy.resetConnection(conn);
-        else if (conn.state === ConnectionState.Ready) conn.pool.closeIdle(conn);
-      } else if (conn.activeStreams > 0) router.resetConnection(conn);
+      if (conn.activeStreams > 0) (conn.pool.isTcp ? tcpProxy : router).resetConnection(conn);
       else if (conn.state === ConnectionState.Ready) conn.pool.closeIdle(conn);
     }
   };

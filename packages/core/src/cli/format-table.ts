@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import { clockText, notableEvents, type ReportContext, whyNotes } from '../observe/outcome-notes.js';
-import type { Report } from '../observe/report.js';
+import { hostFailures, hostRequests, type Report } from '../observe/report.js';
 import { type FlagName, responseFlagMeaning } from '../observe/response-flags.js';
 
 // No colours: reports are pasted into tickets and piped into files.
@@ -57,16 +57,15 @@ export function formatReportTable(report: Report, context?: ReportContext): stri
       'ejections',
       'ejected',
     ]);
-    const requestsOf = (h: (typeof cluster.hosts)[number]) => (tcp ? (h.appRequests ?? 0) : h.rqTotal);
-    const total = cluster.hosts.reduce((s, h) => s + requestsOf(h), 0);
+    const total = cluster.hosts.reduce((s, h) => s + hostRequests(cluster, h), 0);
     for (const h of cluster.hosts) {
       hosts.push([
         h.address,
         h.locality || '-',
         ...(tcp ? [h.rqTotal] : []),
-        requestsOf(h),
-        pct(requestsOf(h) / Math.max(1, total)),
-        tcp ? (h.appErrors ?? 0) : h.rqError,
+        hostRequests(cluster, h),
+        pct(hostRequests(cluster, h) / Math.max(1, total)),
+        hostFailures(cluster, h),
         h.ejections,
         `${(h.ejectedMs / 1000).toFixed(1)} s`,
       ]);

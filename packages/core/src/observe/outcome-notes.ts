@@ -5,7 +5,7 @@ import { type FieldPath, formatPath } from '../config/positions.js';
 import type { RunPlan } from '../config/run-plan.js';
 import type { DestinationRule } from '../config/schema/destination-rule.js';
 import { RetryOn } from '../router/retry-policy.js';
-import type { Report } from './report.js';
+import { hostFailures, hostRequests, type Report } from './report.js';
 import { type FlagName, responseFlagMeaning } from './response-flags.js';
 
 /** What the report was run from, so notes can name thresholds and point at the lines that set them. */
@@ -127,11 +127,8 @@ export function whyNotes(report: Report, context: ReportContext): WhyNote[] {
     const od = model.outlierDetection;
     const odPath = model.policyPaths?.outlierDetection ?? [];
     const odSet = (field: string) => getIn(dr?.resource, [...odPath, field]) !== undefined;
-    const tcp = model.tcpProxy !== null;
-    const requestsOf = (h: (typeof cluster.hosts)[number]) => (tcp ? (h.appRequests ?? 0) : h.rqTotal);
-    const errorsOf = (h: (typeof cluster.hosts)[number]) => (tcp ? (h.appErrors ?? 0) : h.rqError);
-    const hostsWithErrors = cluster.hosts.filter((h) => errorsOf(h) > 0);
-    if (tcp) {
+    const hostsWithErrors = cluster.hosts.filter((h) => hostFailures(cluster, h) > 0);
+    if (model.tcpProxy !== null) {
       notes.push({
         text: `port ${model.port} of ${model.serviceHost} is ${model.protocol}: the sidecar tcp-proxies it, so each application connection picks a host once and keeps it; no HTTP route, timeout, retry or fault runs, and only connect failures reach outlier detection`,
         at: sePortField(loaded, model),
@@ -219,7 +216,7 @@ export function whyNotes(report: Report, context: ReportContext): WhyNote[] {
           ? `${loaded.scenario.file}:${loaded.scenario.positionOf(field).line} ${formatPath(field)}`
           : undefined;
       notes.push({
-        text: `${host.address} took ${requestsOf(host)} requests and failed ${errorsOf(host)}${causes.length > 0 ? `: the Scenario's endpoint ${causes.join(', ')}` : ''}`,
+        text: `${host.address} took ${hostRequests(cluster, host)} requests and failed ${hostFailures(cluster, host)}${causes.length > 0 ? `: the Scenario's endpoint ${causes.join(', ')}` : ''}`,
         ...(at !== undefined ? { at } : {}),
       });
     }

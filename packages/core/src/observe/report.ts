@@ -67,3 +67,13 @@ export interface Report {
   /** Warnings about the input (file:line:col severity path: message). */
   warnings: string[];
 }
+
+/** The application requests `host` served: its streams, or on a tcp-proxied cluster what its sessions carried. */
+export function hostRequests(cluster: ClusterReport, host: HostReport): number {
+  return cluster.proxy === 'tcp' ? (host.appRequests ?? 0) : host.rqTotal;
+}
+
+/** …and how many failed: Envoy's host rq_error, or on a tcp-proxied cluster 5xx and unanswered requests. */
+export function hostFailures(cluster: ClusterReport, host: HostReport): number {
+  return cluster.proxy === 'tcp' ? (host.appErrors ?? 0) : host.rqError;
+}

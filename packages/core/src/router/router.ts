@@ -169,7 +169,7 @@ export class Router implements PoolCallbacks {
       // The host went dark: the request gets no answer and no reset on its connection; only a timeout
       // (per-try or route) ends it, and with Istio's defaults there is none.
       req.status = 0;
-    } else if (this.kernel.nowMs >= finMs - server.rttMs) {
+    } else if (server.closedBefore(this.kernel.nowMs, finMs)) {
       // The keep-alive race: the request reaches the server after it closed the idle connection
       // (the FIN was on its way), so the FIN resets it: 503 UC when the FIN arrives, never served.
       req.status = 0;

@@ -84,7 +84,7 @@ export class TcpProxy implements PoolCallbacks {
       this.carry(s, now, source);
       const finMs = s.serverCloseAtMs;
       s.serverCloseAtMs = Number.POSITIVE_INFINITY;
-      if (now >= finMs - s.connection!.server!.rttMs) {
+      if (s.connection!.server!.closedBefore(now, finMs)) {
         // The keep-alive race, end to end: the request reaches the server after it closed the idle
         // connection; the FIN closes it under the application, unanswered, when it arrives.
         s.status = 0;
@@ -263,8 +263,7 @@ export class TcpProxy implements PoolCallbacks {
       this.idleByRoute[s.route]!.push(s.id);
       // The server's idle clock began with its last byte, which arrives now: its FIN would arrive
       // `idleTimeout` from now. One check per idle period, at the earlier of that and the proxy's timeout.
-      const serverIdleMs = connection.server!.idleTimeoutMs;
-      s.serverCloseAtMs = serverIdleMs > 0 ? now + serverIdleMs : Number.POSITIVE_INFINITY;
+      s.serverCloseAtMs = connection.server!.finArrivalMs(now);
       startKeepalive(s, this.clusters[s.cluster]!.model.tcpKeepalive ?? null, now);
       this.armIdleCheck(s);
     } else {

@@ -59,16 +59,25 @@ export class Cluster {
       cluster: model.name,
       connectTimeoutMs: model.connectTimeoutMs,
       originatesTls: model.tlsMode !== 'DISABLE',
-      // common_http_protocol_options: nothing of it reaches a TCP pool.
-      maxRequestsPerConnection: model.tcpProxy === null ? model.maxRequestsPerConnection : 0,
-      // A TCP pool's connection lives as long as its session; the tcp_proxy times out idle sessions.
-      idleTimeoutMs: model.tcpProxy === null ? model.idleTimeoutMs : 0,
-      maxConnectionDurationMs: model.tcpProxy === null ? (model.maxConnectionDurationMs ?? 0) : 0,
       tcpKeepalive: model.tcpKeepalive ?? null,
-      // A TCP connection carries one session.
-      protocol: model.tcpProxy === null ? (protocol?.protocol ?? 'HTTP/1.1') : 'HTTP/1.1',
-      maxConcurrentStreams: model.tcpProxy === null ? (protocol?.maxConcurrentStreams ?? 1) : 1,
-      tcp: model.tcpProxy !== null,
+      ...(model.tcpProxy !== null
+        ? // A TCP pool: a connection carries one session and lives as long as it (the tcp_proxy times out
+          // idle sessions); nothing of common_http_protocol_options reaches it.
+          {
+            tcp: true,
+            protocol: 'HTTP/1.1' as const,
+            maxConcurrentStreams: 1,
+            maxRequestsPerConnection: 0,
+            idleTimeoutMs: 0,
+            maxConnectionDurationMs: 0,
+          }
+        : {
+            protocol: protocol?.protocol ?? 'HTTP/1.1',
+            maxConcurrentStreams: protocol?.maxConcurrentStreams ?? 1,
+            maxRequestsPerConnection: model.maxRequestsPerConnection,
+            idleTimeoutMs: model.idleTimeoutMs,
+            maxConnectionDurationMs: model.maxConnectionDurationMs ?? 0,
+          }),
     };
     if (model.type === 'EDS') for (const e of model.endpoints) this.members.push(this.newHost(e, false));
     if (model.type === 'LOGICAL_DNS') {

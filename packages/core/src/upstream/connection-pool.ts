@@ -334,8 +334,7 @@ export class ConnectionPool {
     const kernel = this.context.kernel;
     const now = kernel.nowMs;
     conn.idleSinceMs = now;
-    const serverIdleMs = conn.server!.idleTimeoutMs;
-    conn.remoteCloseAtMs = serverIdleMs > 0 ? now + serverIdleMs : Number.POSITIVE_INFINITY;
+    conn.remoteCloseAtMs = conn.server!.finArrivalMs(now);
     startKeepalive(conn, this.settings.tcpKeepalive ?? null, now);
     const due = this.idleDueMs(conn);
     if (due === Number.POSITIVE_INFINITY) return;

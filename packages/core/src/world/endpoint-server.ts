@@ -90,6 +90,20 @@ export class EndpointServer {
     return this.behaviour.idleTimeoutMs;
   }
 
+  /**
+   * A connection goes idle as its last byte from the server reaches the sidecar at `idleFromMs`: when the
+   * server's FIN for that idle period arrives there (`idleTimeout` later), or Infinity if it never closes.
+   */
+  finArrivalMs(idleFromMs: number): number {
+    const idleMs = this.behaviour.idleTimeoutMs;
+    return idleMs > 0 ? idleFromMs + idleMs : Number.POSITIVE_INFINITY;
+  }
+
+  /** The keep-alive race: a request sent at `sentMs` reaches the server after its FIN (arriving at `finMs`) left. */
+  closedBefore(sentMs: number, finMs: number): boolean {
+    return sentMs >= finMs - this.rttMs;
+  }
+
   get tlsMaxVersion(): '1.2' | '1.3' {
     return this.behaviour.tlsMaxVersion ?? '1.3';
   }
