@@ -1,6 +1,6 @@
 import { simulate } from '@meshsim/core';
 import { describe, expect, it } from 'vitest';
-import { formatReportTable } from '../packages/core/src/cli/format-table.js';
+import { formatReportTable } from '../packages/core/src/render/report-table.js';
 import { CLUSTER, hostsYaml, virtualServiceYaml } from './fixtures/hosts.js';
 
 const SERVICE = hostsYaml(

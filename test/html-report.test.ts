@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { simulate } from '@meshsim/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../packages/core/src/cli/main.js';
-import { type chartData, formatReportHtml } from '../packages/core/src/observe/html-report.js';
+import { type chartData, formatReportHtml } from '../packages/core/src/render/html-report.js';
 import { CLUSTER, hostsYaml } from './fixtures/hosts.js';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -7,7 +7,7 @@ import {
   simulate,
 } from '@meshsim/core';
 import { describe, expect, it } from 'vitest';
-import { applyDistribute, localityMatches } from '../packages/core/src/config/locality-weights.js';
+import { applyDistribute, localityMatches } from '../packages/core/src/config/translate/locality-weights.js';
 import { dbEntryYaml } from './fixtures/db-entry.js';
 
 const Z_999 = 3.2905267314919255;

@@ -4,7 +4,7 @@ import {
   failoverPriorities,
   failoverPriorityPriorities,
   lbPriority,
-} from '../packages/core/src/config/locality-priority.js';
+} from '../packages/core/src/config/translate/locality-priority.js';
 import { dbEntryYaml } from './fixtures/db-entry.js';
 
 const Z_999 = 3.2905267314919255;

@@ -1,9 +1,10 @@
 import { type Report, simulate } from '@meshsim/core';
 import { describe, expect, it } from 'vitest';
+import { istioDefaultRetryPolicy } from '../packages/core/src/config/translate/istio-defaults.js';
+
 import { RandomStreams } from '../packages/core/src/kernel/random-streams.js';
 import { nextBackoffMs } from '../packages/core/src/router/backoff.js';
 import { ClientRequest } from '../packages/core/src/router/request.js';
-import { istioDefaultRetryPolicy } from '../packages/core/src/router/retry-policy.js';
 import { CLUSTER, hostsYaml, virtualServiceYaml } from './fixtures/hosts.js';
 
 const Z_999 = 3.2905267314919255;

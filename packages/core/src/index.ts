@@ -32,23 +32,96 @@ export {
   type SweepTarget,
   sweep,
 } from './compare/sweep.js';
-export type { ClusterModel, EndpointModel, EnvoyModel } from './config/envoy-model.js';
-export * from './config/index.js';
-export type { RunPlan } from './config/run-plan.js';
-export { Kernel, RandomStreams } from './kernel/index.js';
-export type { ClientReport } from './observe/client-observer.js';
-export { formatReportHtml } from './observe/html-report.js';
+export type { RunPlan } from './config/plan/run-plan.js';
+export { MAX_TIMELINE_POINTS } from './config/plan/timeline-bucket.js';
+export {
+  ConfigError,
+  type Diagnostic,
+  formatDiagnostic,
+  hasErrors,
+  type Severity,
+} from './config/resources/diagnostics.js';
+export { formatDurationMs, parseDurationMs } from './config/resources/durations.js';
+export {
+  ISTIO_GROUP,
+  ISTIO_KINDS,
+  ISTIO_VERSIONS,
+  type IstioKind,
+  type SimulatedKind,
+} from './config/resources/kinds.js';
+export {
+  type ConfigSource,
+  type LoadedConfig,
+  type LoadOptions,
+  type Located,
+  loadConfig,
+} from './config/resources/load.js';
+export { type FieldPath, formatPath, type Position } from './config/resources/positions.js';
+export {
+  CRD_RULE,
+  type Duration,
+  type ObjectMeta,
+  objectMetaSchema,
+  type Percent,
+  type PortSelector,
+  percentSchema,
+  portSelectorSchema,
+} from './config/resources/schema/common.js';
+export * from './config/resources/schema/connection-pool.js';
+export * from './config/resources/schema/destination-rule.js';
+export * from './config/resources/schema/http-route.js';
+export * from './config/resources/schema/load-balancer.js';
+export { PARSE_OPTIONS } from './config/resources/schema/messages.js';
+export * from './config/resources/schema/scenario.js';
+export * from './config/resources/schema/scenario-endpoint.js';
+export {
+  ARRIVAL_PROCESSES,
+  type ArrivalProcess,
+  type Bursts,
+  burstsSchema,
+  type Diurnal,
+  diurnalSchema,
+  type Ramp,
+  rampSchema,
+  type TrafficRoute,
+  trafficRouteSchema,
+} from './config/resources/schema/scenario-traffic-shape.js';
+export * from './config/resources/schema/service-entry.js';
+export * from './config/resources/schema/virtual-service.js';
+export type {
+  ClusterSources,
+  TranslatedCluster,
+  TranslatedModel,
+} from './config/translate/translated-cluster.js';
+export type { ClusterModel, EndpointModel } from './envoy/cluster.js';
+export type { EnvoyModel } from './envoy/model.js';
+export { Flag, type FlagName, flagsText, responseFlagMeaning } from './envoy/response-flags.js';
+export type { ClusterExplanation, EndpointExplanation, ResourceRef } from './explain/cluster.js';
+export {
+  type ExplainOptions,
+  type Explanation,
+  explainConfig,
+  type NotExplained,
+  type VirtualHostExplanation,
+} from './explain/explain.js';
+export { formatExplanationTable } from './explain/format-table.js';
+export type { LoadBalancerExplanation, LocalityExplanation } from './explain/load-balancer.js';
+export type { OutlierExplanation, TlsExplanation } from './explain/policy.js';
+export type { FaultExplanation, RetryExplanation, RouteExplanation } from './explain/routes.js';
+export type { DefaultKind, Explained, SourceLocation } from './explain/values.js';
 export {
   type NotableEvent,
   notableEvents,
   type ReportContext,
   type WhyNote,
   whyNotes,
-} from './observe/outcome-notes.js';
+} from './explain/why-notes.js';
+export { Kernel, RandomStreams } from './kernel/index.js';
+export type { ClientReport } from './observe/client-observer.js';
 export type { ClusterReport, EjectionReport, HostReport, Report } from './observe/report.js';
-export { Flag, type FlagName, flagsText, responseFlagMeaning } from './observe/response-flags.js';
-export { MAX_TIMELINE_POINTS, type TimelinePoint } from './observe/timeline.js';
+export type { TimelinePoint } from './observe/timeline.js';
 export type { TraceEvent, TraceListener } from './observe/trace.js';
+export { formatReportHtml } from './render/html-report.js';
 export {
   planSimulation,
   type ScenarioSpecInput,
@@ -56,4 +129,4 @@ export {
   simulate,
   type TrafficSourceInput,
 } from './simulate.js';
-export { type RunHooks, type RunProgress, runPlan } from './simulate-plan.js';
+export { type RunHooks, type RunProgress, runPlan } from './simulation/run.js';

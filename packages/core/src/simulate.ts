@@ -1,13 +1,17 @@
 import type { z } from 'zod';
-import { ConfigError, type Diagnostic, formatDiagnostic, hasErrors } from './config/diagnostics.js';
-import { type ConfigSource, type LoadedConfig, loadConfig } from './config/load.js';
-import { buildRunPlan, type ScenarioOrigin } from './config/plan.js';
-import { formatPath } from './config/positions.js';
-import type { RunPlan } from './config/run-plan.js';
-import { type ScenarioSpec, scenarioSpecSchema, type trafficSourceSchema } from './config/schema/scenario.js';
-import { validateResource } from './config/validate-resource.js';
+import { buildRunPlan, type ScenarioOrigin } from './config/plan/build-run-plan.js';
+import type { RunPlan } from './config/plan/run-plan.js';
+import { ConfigError, type Diagnostic, formatDiagnostic, hasErrors } from './config/resources/diagnostics.js';
+import { type ConfigSource, type LoadedConfig, loadConfig } from './config/resources/load.js';
+import { formatPath } from './config/resources/positions.js';
+import {
+  type ScenarioSpec,
+  scenarioSpecSchema,
+  type trafficSourceSchema,
+} from './config/resources/schema/scenario.js';
+import { validateResource } from './config/resources/validate-resource.js';
 import type { Report } from './observe/report.js';
-import { type RunHooks, runPlan } from './simulate-plan.js';
+import { type RunHooks, runPlan } from './simulation/run.js';
 
 /** The Scenario `spec` as written in YAML, before defaults. */
 export type ScenarioSpecInput = z.input<typeof scenarioSpecSchema>;

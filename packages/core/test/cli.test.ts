@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Explanation } from '../src/config/explain.js';
+import type { Explanation } from '../src/explain/explain.js';
 import type { Report } from '../src/observe/report.js';
 import { cli } from './fixtures/cli.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { applyPatch, mergePatch } from '../src/compare/patch.js';
 import { parseSweep } from '../src/compare/sweep.js';
-import { ConfigError } from '../src/config/diagnostics.js';
-import { loadConfig } from '../src/config/load.js';
+import { ConfigError } from '../src/config/resources/diagnostics.js';
+import { loadConfig } from '../src/config/resources/load.js';
 
 const CONFIG = `apiVersion: networking.istio.io/v1
 kind: ServiceEntry

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatDurationMs, parseDurationMs } from '../src/config/durations.js';
+import { formatDurationMs, parseDurationMs } from '../src/config/resources/durations.js';
 
 describe('parseDurationMs', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Diagnostic, formatDiagnostic } from '../src/config/diagnostics.js';
-import { loadConfig } from '../src/config/load.js';
+import { type Diagnostic, formatDiagnostic } from '../src/config/resources/diagnostics.js';
+import { loadConfig } from '../src/config/resources/load.js';
 
 /** A minimal valid ServiceEntry with `extra` lines appended under spec. */
 const serviceEntry = (extra = '', apiVersion = 'networking.istio.io/v1') => `apiVersion: ${apiVersion}

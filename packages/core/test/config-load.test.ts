@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, type Diagnostic } from '../src/config/diagnostics.js';
-import { loadConfig } from '../src/config/load.js';
+import { ConfigError, type Diagnostic } from '../src/config/resources/diagnostics.js';
+import { loadConfig } from '../src/config/resources/load.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/load.js';
+import { loadConfig } from '../src/config/resources/load.js';
 
 const errorsIn = (text: string, options = {}) =>
   loadConfig({ file: 'hostile.yaml', text }, options).diagnostics.filter((d) => d.severity === 'error');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic } from '../src/config/diagnostics.js';
-import { loadConfig } from '../src/config/load.js';
+import { formatDiagnostic } from '../src/config/resources/diagnostics.js';
+import { loadConfig } from '../src/config/resources/load.js';
 
 const scenario = (spec: string) => `apiVersion: meshsim.dev/v1alpha1
 kind: Scenario

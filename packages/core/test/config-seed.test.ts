@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SEED_DIR } from '../../../test/fixtures/seed-dir.js';
-import { formatDiagnostic } from '../src/config/diagnostics.js';
-import { loadConfig } from '../src/config/load.js';
+import { formatDiagnostic } from '../src/config/resources/diagnostics.js';
+import { loadConfig } from '../src/config/resources/load.js';
 
 const seedFiles = readdirSync(SEED_DIR).filter((f) => f.endsWith('.yaml'));
 

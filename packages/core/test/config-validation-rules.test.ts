@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/load.js';
-import { headerValueProblem, regexProblem } from '../src/config/validation/fields.js';
+import { loadConfig } from '../src/config/resources/load.js';
+import { headerValueProblem, regexProblem } from '../src/config/resources/validation/fields.js';
 import {
   hostSubsetOf,
   hostsMatch,
   validateFqdn,
   validateIpSubnet,
   validateWildcardDomain,
-} from '../src/config/validation/hosts.js';
-import { localitiesProblem } from '../src/config/validation/locality-rules.js';
-import { invalidRetryOnEntries } from '../src/config/validation/retry-on.js';
-import { isPrime } from '../src/config/validation/traffic-policy-rules.js';
+} from '../src/config/resources/validation/hosts.js';
+import { localitiesProblem } from '../src/config/resources/validation/locality-rules.js';
+import { invalidRetryOnEntries } from '../src/config/resources/validation/retry-on.js';
+import { isPrime } from '../src/config/resources/validation/traffic-policy-rules.js';
 
 describe('retryOn as istiod reads it', () => {
   it.each([

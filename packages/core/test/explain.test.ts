@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type ExplainOptions, type Explanation, explainConfig } from '../src/config/explain.js';
-import type { ClusterExplanation } from '../src/config/explain-cluster.js';
-import { formatExplanationTable } from '../src/config/explain-format.js';
-import type { Explained } from '../src/config/explain-values.js';
-import { loadConfig } from '../src/config/load.js';
+import { loadConfig } from '../src/config/resources/load.js';
+import type { ClusterExplanation } from '../src/explain/cluster.js';
+import { type ExplainOptions, type Explanation, explainConfig } from '../src/explain/explain.js';
+import { formatExplanationTable } from '../src/explain/format-table.js';
+import type { Explained } from '../src/explain/values.js';
 import { planSimulation } from '../src/simulate.js';
 
 const FILE = 'cfg.yaml';

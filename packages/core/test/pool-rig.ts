@@ -1,9 +1,10 @@
+import type { CircuitBreakerThresholds } from '../src/envoy/circuit-breakers.js';
 import { Constant } from '../src/kernel/distributions.js';
 import { Kernel } from '../src/kernel/kernel.js';
 import { RandomStreams } from '../src/kernel/random-streams.js';
 import { RecyclingTable } from '../src/kernel/recycling-table.js';
 import { ClusterStats } from '../src/observe/cluster-stats.js';
-import { type CircuitBreakerThresholds, ResourceManager } from '../src/upstream/circuit-breakers.js';
+import { ResourceManager } from '../src/upstream/circuit-breakers.js';
 import {
   Connection,
   ConnectionPool,

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MAX_TIMELINE_POINTS, Timeline, timelineBucketFor } from '../src/observe/timeline.js';
+import { MAX_TIMELINE_POINTS, timelineBucketFor } from '../src/config/plan/timeline-bucket.js';
+import { Breaker } from '../src/envoy/circuit-breakers.js';
+import { Timeline } from '../src/observe/timeline.js';
 import { simulate } from '../src/simulate.js';
-import { Breaker } from '../src/upstream/circuit-breakers.js';
 
 const OUTLIER = {
   file: 'examples/outlier-detection.yaml',

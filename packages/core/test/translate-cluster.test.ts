@@ -1,12 +1,12 @@
 import {
-  type ClusterModel,
   type ConfigSource,
   type Diagnostic,
   loadConfig,
   planSimulation,
+  type TranslatedCluster,
 } from '@meshsim/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { translateCluster } from '../src/config/translate-cluster.js';
+import { translateCluster } from '../src/config/translate/cluster.js';
 
 /** Istio's "no limit" circuit-breaker threshold, 2^32 − 1 (ENVOY-SEMANTICS B.1). */
 const UNLIMITED = 4_294_967_295;
@@ -62,7 +62,7 @@ const stream = (...docs: string[]): string => docs.join('---\n');
 function plan(
   config: string | ConfigSource | ConfigSource[],
   options: { caller?: string; port?: number; host?: string } = {},
-): { cluster: ClusterModel | undefined; diagnostics: Diagnostic[] } {
+): { cluster: TranslatedCluster | undefined; diagnostics: Diagnostic[] } {
   const { plan: p, diagnostics } = planSimulation({
     config,
     duration: '1s',
@@ -82,7 +82,7 @@ function clusterOf(config: string | ConfigSource | ConfigSource[], options: Para
 }
 
 describe('Istio defaults with no DestinationRule', () => {
-  let cluster: ClusterModel;
+  let cluster: TranslatedCluster;
   beforeAll(() => {
     cluster = clusterOf(serviceEntry());
   });
@@ -496,7 +496,7 @@ describe('translateCluster called directly', () => {
 function translateFirst(
   text: string,
   subset = '',
-): { cluster: ClusterModel | null; diagnostics: Diagnostic[] } {
+): { cluster: TranslatedCluster | null; diagnostics: Diagnostic[] } {
   const loaded = loadConfig(text);
   expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   const se = loaded.serviceEntries[0]!;

@@ -1,11 +1,11 @@
 import { loadConfig } from '@meshsim/core';
 import { describe, expect, it } from 'vitest';
 import {
-  defaultRetryPolicyFor,
   matchesSource,
   routingVirtualService,
   translateHttpRoute,
-} from '../src/config/translate-routes.js';
+} from '../src/config/translate/http-routes.js';
+import { defaultRetryPolicyFor } from '../src/config/translate/istio-defaults.js';
 
 /** A VirtualService for api.example.com in namespace `shop`, with these http routes (indented by 4). */
 function virtualService(http: string, name = 'api'): string {

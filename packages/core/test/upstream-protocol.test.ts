@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ENVOY_MAX_CONCURRENT_STREAMS, upstreamProtocolFor } from '../src/config/upstream-protocol.js';
+import { upstreamProtocolFor } from '../src/config/translate/upstream-protocol.js';
+import { ENVOY_MAX_CONCURRENT_STREAMS } from '../src/envoy/http-protocol.js';
 
 /** [istiod's config, the protocol meshsim's HTTP/1.1 clients get, max_concurrent_streams]. */
 const of = (...args: Parameters<typeof upstreamProtocolFor>) => {

@@ -3,17 +3,22 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { compareInParallel, type Variants } from '../compare/compare.js';
 import { parseSweep, sweep } from '../compare/sweep.js';
-import { ConfigError, type Diagnostic, formatDiagnostic, hasErrors } from '../config/diagnostics.js';
-import { explainConfig } from '../config/explain.js';
-import { formatExplanationTable } from '../config/explain-format.js';
-import { type ConfigSource, loadConfig } from '../config/load.js';
-import { ISTIO_VERSION_PATTERN } from '../config/schema/scenario.js';
-import { formatReportHtml } from '../observe/html-report.js';
+import {
+  ConfigError,
+  type Diagnostic,
+  formatDiagnostic,
+  hasErrors,
+} from '../config/resources/diagnostics.js';
+import { type ConfigSource, loadConfig } from '../config/resources/load.js';
+import { ISTIO_VERSION_PATTERN } from '../config/resources/schema/scenario.js';
+import { explainConfig } from '../explain/explain.js';
+import { formatExplanationTable } from '../explain/format-table.js';
+import { formatReportHtml } from '../render/html-report.js';
+import { formatReportTable } from '../render/report-table.js';
 import { planSimulation, type SimulationSpec } from '../simulate.js';
-import { runPlan } from '../simulate-plan.js';
+import { runPlan } from '../simulation/run.js';
 import { catalogDir, findCatalogEntry, formatCatalog, listCatalog } from './catalog.js';
 import { formatCompareTable, formatSweepTable } from './format-compare.js';
-import { formatReportTable } from './format-table.js';
 import { batchProgressText, ProgressLine, runProgressText } from './progress.js';
 import { type JsonLinesTrace, TraceFileError, traceToFile, traceToStdout } from './trace-file.js';
 

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { formatDurationMs } from '../config/durations.js';
-import type { RunProgress } from '../simulate-plan.js';
+import { formatDurationMs } from '../config/resources/durations.js';
+import type { RunProgress } from '../simulation/run.js';
 
 /** Where progress goes: stderr, as a single line rewritten in place. */
 export interface ProgressStream {

@@ -1,4 +1,4 @@
-import { ConfigError } from '../config/diagnostics.js';
+import { ConfigError } from '../config/resources/diagnostics.js';
 import { planSimulation, type SimulationSpec } from '../simulate.js';
 import { METRICS, type MetricDefinition, type MetricValues } from './metrics.js';
 import { type PairedInterval, pairedInterval } from './paired-stats.js';

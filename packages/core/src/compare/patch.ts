@@ -1,6 +1,6 @@
 import { type Document, isMap, LineCounter, parseAllDocuments, stringify } from 'yaml';
-import { ConfigError, type Diagnostic } from '../config/diagnostics.js';
-import type { ConfigSource } from '../config/load.js';
+import { ConfigError, type Diagnostic } from '../config/resources/diagnostics.js';
+import type { ConfigSource } from '../config/resources/load.js';
 import type { SimulationSpec } from '../simulate.js';
 
 /**

@@ -1,4 +1,4 @@
-import { ConfigError } from '../config/diagnostics.js';
+import { ConfigError } from '../config/resources/diagnostics.js';
 import type { SimulationSpec } from '../simulate.js';
 import { checkedSpec } from './compare.js';
 import { METRICS, type MetricValues } from './metrics.js';

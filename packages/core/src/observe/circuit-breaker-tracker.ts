@@ -1,10 +1,5 @@
-import {
-  BREAKER_GAUGES,
-  type Breaker,
-  type BreakerGauge,
-  type BreakerObserver,
-} from '../upstream/circuit-breakers.js';
-import { round3 } from './timeline.js';
+import { BREAKER_GAUGES, type Breaker, type BreakerGauge } from '../envoy/circuit-breakers.js';
+import { round3 } from './rounding.js';
 
 /** How one circuit_breakers.default.*_open gauge of a cluster behaved over the run. */
 export interface BreakerOpenReport {
@@ -25,7 +20,7 @@ export interface BreakerTimeline {
  * Watches one cluster's circuit-breaker gauges (Envoy sets each to 1 while its resource is at or over its
  * max): total time open and number of openings, for the cluster report.
  */
-export class CircuitBreakerTracker implements BreakerObserver {
+export class CircuitBreakerTracker {
   private readonly openSinceMs = new Float64Array(BREAKER_GAUGES.length).fill(-1);
   private readonly openMs = new Float64Array(BREAKER_GAUGES.length);
   private readonly openings = new Int32Array(BREAKER_GAUGES.length);

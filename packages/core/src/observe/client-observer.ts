@@ -1,5 +1,6 @@
 import { LatencyHistogram } from './histogram.js';
-import { round3, Timeline } from './timeline.js';
+import { round3 } from './rounding.js';
+import { Timeline } from './timeline.js';
 
 /** What the application saw, as the report's `client` section. */
 export interface ClientReport {

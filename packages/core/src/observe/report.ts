@@ -1,4 +1,5 @@
-import type { BreakerGauge } from '../upstream/circuit-breakers.js';
+import type { BreakerGauge } from '../envoy/circuit-breakers.js';
+
 import type { BreakerOpenReport } from './circuit-breaker-tracker.js';
 import type { ClientReport } from './client-observer.js';
 import type { TimelinePoint } from './timeline.js';

@@ -1,6 +1,8 @@
-import { BREAKER_GAUGES, type Breaker, type BreakerGauge } from '../upstream/circuit-breakers.js';
+import { BREAKER_GAUGES, type Breaker, type BreakerGauge } from '../envoy/circuit-breakers.js';
+
 import type { BreakerTimeline } from './circuit-breaker-tracker.js';
 import { LatencyHistogram } from './histogram.js';
+import { round3 } from './rounding.js';
 
 /** One bucket of the report's timeline. */
 export interface TimelinePoint {
@@ -24,27 +26,6 @@ export interface TimelinePoint {
    * one cluster; only gauges open at some point of the bucket appear, and the field is absent when none did.
    */
   breakersOpen?: Partial<Record<BreakerGauge, number>>;
-}
-
-/** The timeline never holds more points than this, whatever the run's length (see `timelineBucketFor`). */
-export const MAX_TIMELINE_POINTS = 20_000;
-
-/**
- * The bucket a run of `spanMs` gets: the requested one, or the smallest 1-2-5 multiple of it that keeps
- * the timeline within `maxPoints`, so a day-long run holds a bounded number of points.
- */
-export function timelineBucketFor(
-  requestedMs: number,
-  spanMs: number,
-  maxPoints = MAX_TIMELINE_POINTS,
-): number {
-  const steps = [1, 2, 5];
-  for (let decade = 1; ; decade *= 10) {
-    for (const step of steps) {
-      const bucketMs = requestedMs * step * decade;
-      if (Math.ceil(spanMs / bucketMs) <= maxPoints) return bucketMs;
-    }
-  }
 }
 
 /**
@@ -163,9 +144,4 @@ export class Timeline implements BreakerTimeline {
     }
     if (shares !== null) point.breakersOpen = shares;
   }
-}
-
-/** Microsecond precision is what a report needs; it also keeps JSON short. */
-export function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

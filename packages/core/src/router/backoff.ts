@@ -1,6 +1,6 @@
+import type { RetryPolicyModel } from '../envoy/retry-policy.js';
 import type { Rng } from '../kernel/random-streams.js';
 import type { ClientRequest } from './request.js';
-import type { RetryPolicyModel } from './retry-policy.js';
 
 /**
  * JitteredExponentialBackOffStrategy::nextBackOffMs, per request: a uniform whole number of ms in

@@ -1,7 +1,7 @@
+import type { RetryPolicyModel } from '../envoy/retry-policy.js';
 import type { Cluster } from '../upstream/cluster.js';
 import type { Host } from '../upstream/host.js';
 import type { ClientRequest } from './request.js';
-import type { RetryPolicyModel } from './retry-policy.js';
 
 /**
  * LoadBalancerBase::chooseHost with the previous_hosts predicate: up to host_selection_retry_max_attempts + 1

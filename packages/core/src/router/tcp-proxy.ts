@@ -1,15 +1,15 @@
-import type { RouteModel } from '../config/envoy-model.js';
+import { Flag, flagsText } from '../envoy/response-flags.js';
+import type { RouteModel } from '../envoy/route.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Rng } from '../kernel/random-streams.js';
 import { RecyclingTable } from '../kernel/recycling-table.js';
 import type { ClientObserver } from '../observe/client-observer.js';
-import { Flag, flagsText } from '../observe/response-flags.js';
 import type { TraceRecorder } from '../observe/trace.js';
 import type { Cluster } from '../upstream/cluster.js';
 import { type Connection, type PoolCallbacks, PoolFailureReason } from '../upstream/connection-pool.js';
 import type { Host } from '../upstream/host.js';
 import type { RequestHash } from '../upstream/lb/uint64.js';
-import { OutlierResult } from '../upstream/outlier-config.js';
+import { OutlierResult } from '../upstream/outlier-result.js';
 import { keepaliveDueMs, keepaliveSurvives, startKeepalive } from '../upstream/tcp-keepalive.js';
 import { TcpSession } from './tcp-session.js';
 import { pickWeightedCluster } from './weighted-clusters.js';

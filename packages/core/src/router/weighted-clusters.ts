@@ -1,4 +1,5 @@
-import type { RouteModel } from '../config/envoy-model.js';
+import type { RouteModel } from '../envoy/route.js';
+
 import type { Rng } from '../kernel/random-streams.js';
 
 /** weighted_clusters: a uniform integer draw over the route's total weight (one destination: no draw). */

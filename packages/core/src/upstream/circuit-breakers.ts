@@ -1,41 +1,4 @@
-/** Istio sets every threshold to 2^32 − 1 unless the DestinationRule says otherwise (B.1). */
-export const ISTIO_UNLIMITED = 4294967295;
-
-/** cluster.circuit_breakers.thresholds[default], as Istio fills them. */
-export interface CircuitBreakerThresholds {
-  /** tcp.maxConnections */
-  maxConnections: number;
-  /** http.http1MaxPendingRequests */
-  maxPendingRequests: number;
-  /** http.http2MaxRequests (applies to HTTP/1.1 too) */
-  maxRequests: number;
-  /** http.maxRetries */
-  maxRetries: number;
-  /**
-   * trafficPolicy.retryBudget: when set Envoy ignores maxRetries and allows
-   * max(minRetryConcurrency, budgetPercent % of active + pending requests) concurrent retries.
-   */
-  retryBudget?: { budgetPercent: number; minRetryConcurrency: number };
-}
-
-/** The circuit_breakers.default.*_open gauges, by the resource each watches. */
-export const Breaker = {
-  Connections: 0,
-  ConnectionPools: 1,
-  PendingRequests: 2,
-  Requests: 3,
-  Retries: 4,
-} as const;
-export type Breaker = (typeof Breaker)[keyof typeof Breaker];
-/** Envoy's gauge names, indexed by `Breaker`. */
-export const BREAKER_GAUGES = [
-  'cx_open',
-  'cx_pool_open',
-  'rq_pending_open',
-  'rq_open',
-  'rq_retry_open',
-] as const;
-export type BreakerGauge = (typeof BREAKER_GAUGES)[number];
+import { Breaker, type CircuitBreakerThresholds } from '../envoy/circuit-breakers.js';
 
 /** Told when a gauge flips; flips are rare, so this is off the hot path. */
 export interface BreakerObserver {

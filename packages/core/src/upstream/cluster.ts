@@ -1,4 +1,4 @@
-import type { ClusterModel, EndpointModel } from '../config/envoy-model.js';
+import type { ClusterModel, EndpointModel } from '../envoy/cluster.js';
 import type { RandomStreams, Rng } from '../kernel/random-streams.js';
 import { type BreakerTimeline, CircuitBreakerTracker } from '../observe/circuit-breaker-tracker.js';
 import { ClusterStats } from '../observe/cluster-stats.js';

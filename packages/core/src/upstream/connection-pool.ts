@@ -1,3 +1,4 @@
+import type { UpstreamProtocol } from '../envoy/http-protocol.js';
 import type { EventHandle } from '../kernel/event-queue.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { RecyclingTable } from '../kernel/recycling-table.js';
@@ -5,7 +6,6 @@ import type { ClusterStats } from '../observe/cluster-stats.js';
 import type { TraceRecorder } from '../observe/trace.js';
 import type { EndpointServer } from '../world/endpoint-server.js';
 import type { ResourceManager } from './circuit-breakers.js';
-import type { Host } from './host.js';
 import { PendingQueue } from './pending-queue.js';
 import {
   keepaliveDueMs,
@@ -66,6 +66,17 @@ export class Connection {
   }
 }
 
+/** What a pool needs of the host it belongs to: its load counters and the endpoint it connects to. */
+export interface PoolHost {
+  /** Requests active on the host over every worker (LEAST_REQUEST reads it). */
+  rqActive: number;
+  rqTotal: number;
+  readonly hostPort: string;
+  /** The addresses a connection opened now tries, in order. */
+  connectTargets(): readonly string[];
+  serverFor(address: string): EndpointServer;
+}
+
 /** Connections by id, so connect events carry an integer. */
 export type ConnectionTable = RecyclingTable<Connection>;
 
@@ -105,12 +116,6 @@ export interface PoolContext {
 
 /** Envoy's happy-eyeballs delay before trying a logical host's next address. */
 const HAPPY_EYEBALLS_DELAY_MS = 300;
-
-/** How the endpoint answers a connection attempt (the Scenario's `connect`). */
-export type ConnectOutcome = 'ok' | 'refuse' | 'blackhole' | 'tlsError';
-
-/** The upstream HTTP codec a cluster's pools speak (Envoy's Http1 or Http2 connection pool). */
-export type UpstreamProtocol = 'HTTP/1.1' | 'HTTP/2';
 
 /** How a cluster's connections are set up and retired (from the DestinationRule). */
 export interface ConnectionSettings {
@@ -180,7 +185,7 @@ export class ConnectionPool {
   private readonly remainingPerConnection: number;
 
   constructor(
-    readonly host: Host,
+    readonly host: PoolHost,
     readonly worker: number,
     private readonly resources: ResourceManager,
     private readonly stats: ClusterStats,

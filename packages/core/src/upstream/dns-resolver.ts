@@ -1,4 +1,4 @@
-import type { ClusterModel, EndpointModel } from '../config/envoy-model.js';
+import type { ClusterModel, EndpointModel } from '../envoy/cluster.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Rng } from '../kernel/random-streams.js';
 import type { SyntheticDns } from '../world/synthetic-dns.js';

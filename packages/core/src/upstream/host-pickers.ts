@@ -1,4 +1,4 @@
-import type { ClusterModel } from '../config/envoy-model.js';
+import type { ClusterModel } from '../envoy/cluster.js';
 import type { RandomStreams } from '../kernel/random-streams.js';
 import type { Host } from './host.js';
 import type { HostPicker } from './lb/host-picker.js';

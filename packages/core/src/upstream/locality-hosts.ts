@@ -1,4 +1,4 @@
-import type { LocalityWeightModel } from '../config/envoy-model.js';
+import type { LocalityWeightModel } from '../envoy/cluster.js';
 import type { Host } from './host.js';
 
 /**

@@ -1,13 +1,13 @@
-import type { Rng } from '../kernel/random-streams.js';
-import type { EjectionReport } from '../observe/report.js';
-import type { Host } from './host.js';
 import {
   ejectionFitsCap,
   type OutlierDetectionConfig,
   type OutlierEjectionType,
-  OutlierResult,
-} from './outlier-config.js';
+} from '../envoy/outlier-detection.js';
+import type { Rng } from '../kernel/random-streams.js';
+import type { EjectionReport } from '../observe/report.js';
+import type { Host } from './host.js';
 import { OutlierHostMonitor, type SuccessRateBuckets } from './outlier-host-monitor.js';
+import { OutlierResult } from './outlier-result.js';
 
 /** What the detector needs from the rest of the cluster: the clock and health-change notification. */
 export interface OutlierDetectorHost {

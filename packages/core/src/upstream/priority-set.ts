@@ -1,4 +1,4 @@
-import type { LocalityWeightModel } from '../config/envoy-model.js';
+import type { LocalityWeightModel } from '../envoy/cluster.js';
 import type { Rng } from '../kernel/random-streams.js';
 import type { Host } from './host.js';
 import { LocalityHosts } from './locality-hosts.js';

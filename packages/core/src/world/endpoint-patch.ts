@@ -1,5 +1,31 @@
-import type { EndpointPatch } from '../config/timeline-plan.js';
-import type { EndpointBehaviour } from './endpoint-server.js';
+import type { Distribution } from '../kernel/distributions.js';
+import type { ConnectOutcome, EndpointBehaviour, ErrorRate } from './endpoint-server.js';
+
+/** The fields of an endpoint's behaviour a timeline entry can change at run time. */
+export interface EndpointPatch {
+  latency?: Distribution;
+  errors?: readonly ErrorRate[];
+  rttMs?: number;
+  connect?: ConnectOutcome;
+  resetRate?: number;
+  tlsMaxVersion?: EndpointBehaviour['tlsMaxVersion'];
+  rateLimit?: EndpointBehaviour['rateLimit'];
+  /** New worker slots; null (a `becomes` without one): unlimited. The queue is kept unless `queue` is set. */
+  concurrency?: number | null;
+  queue?: { size: number; status: number };
+  /** The server's keep-alive idle timeout in ms; 0 = never. */
+  idleTimeoutMs?: number;
+  /** A flap cycle starting at the change; null (a `becomes` without one): flapping stops. */
+  flap?: FlapPlan | null;
+}
+
+/** An endpoint's `flap`: up for `upMs` of each `periodMs` (shifted by `offsetMs`), then `down` applies. */
+export interface FlapPlan {
+  periodMs: number;
+  upMs: number;
+  offsetMs: number;
+  down: EndpointPatch;
+}
 
 /** What a `becomes` starts from: every field at its default but the latency and the round trip given. */
 export function defaultBehaviour(latency: EndpointBehaviour['latency'], rttMs: number): EndpointBehaviour {

@@ -1,7 +1,9 @@
 import type { Distribution } from '../kernel/distributions.js';
 import type { Rng } from '../kernel/random-streams.js';
-import type { ConnectOutcome } from '../upstream/connection-pool.js';
 import { ServerCapacity } from './server-capacity.js';
+
+/** How the endpoint answers a connection attempt (the Scenario's `connect`). */
+export type ConnectOutcome = 'ok' | 'refuse' | 'blackhole' | 'tlsError';
 
 /** One independent failure mode of an endpoint: answer `status` to a share `rate` of requests. */
 export interface ErrorRate {

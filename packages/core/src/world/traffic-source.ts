@@ -1,6 +1,9 @@
 import type { Rng } from '../kernel/random-streams.js';
 import { type ArrivalRate, arrivalRate, type RateShapePlan } from './rate-shape.js';
 
+/** The calling application's pod address (useSourceIp hashing sees it): one client pod, one source IP. */
+export const APPLICATION_ADDRESS = { ip: '10.244.0.10', port: 40_000 } as const;
+
 /** Where one stream of the application's requests goes (the Scenario's `traffic[i]`). */
 export interface TrafficTarget {
   host: string;

@@ -1,3 +1,4 @@
+export type { ConsistentHashKey, SlowStartConfig } from '../../envoy/load-balancing.js';
 export { EdfHostPicker } from './edf-host-picker.js';
 export { EdfScheduler, type EntryWeight } from './edf-scheduler.js';
 export { envoyAddressString, type HostPicker, hostWeightsAreEqual } from './host-picker.js';
@@ -10,7 +11,6 @@ export {
 } from './maglev.js';
 export { RandomPicker } from './random-picker.js';
 export {
-  type ConsistentHashKey,
   cookieValue,
   type HashableRequest,
   queryParameter,
@@ -24,7 +24,7 @@ export {
   RingHashPicker,
 } from './ring-hash.js';
 export { RoundRobinPicker } from './round-robin-picker.js';
-export { HostWarmupClock, SlowStart, type SlowStartConfig } from './slow-start.js';
+export { HostWarmupClock, SlowStart } from './slow-start.js';
 export {
   compareUint64,
   modUint64,

@@ -1,21 +1,6 @@
+import type { ConsistentHashKey } from '../../envoy/load-balancing.js';
 import type { RequestHash } from './uint64.js';
 import { xxHash64, xxHash64Into, xxHash64OfAllInto } from './xxhash64.js';
-
-/**
- * Istio `LoadBalancerSettings.ConsistentHashLB`'s hash key (exactly one is set). Istio turns it into
- * one route `hash_policy` (ConsistentHashToHashPolicy in pilot route.go); `ttl` is structurally the
- * config's Duration, so a validated DestinationRule's `consistentHash` fits as it is.
- */
-export interface ConsistentHashKey {
-  readonly httpHeaderName?: string;
-  readonly httpCookie?: {
-    readonly name: string;
-    readonly path?: string;
-    readonly ttl?: { readonly ms: number };
-  };
-  readonly useSourceIp?: boolean;
-  readonly httpQueryParameterName?: string;
-}
 
 /** An IP endpoint of the downstream connection. */
 export interface SocketAddress {

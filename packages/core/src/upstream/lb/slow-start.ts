@@ -1,17 +1,5 @@
+import type { SlowStartConfig } from '../../envoy/load-balancing.js';
 import type { Host } from '../host.js';
-
-/**
- * Envoy `SlowStartConfig`, as Istio fills it from a DestinationRule: `warmupDurationSecs` sets only
- * the window (Envoy then uses aggression 1.0 and 10 %); `warmup` also sets aggression and minimumPercent.
- */
-export interface SlowStartConfig {
-  /** `slow_start_window`; 0 disables slow start. */
-  readonly slowStartWindowMs: number;
-  /** `aggression`; values <= 0 or NaN fall back to 1.0 as Envoy does. */
-  readonly aggression?: number;
-  /** `min_weight_percent`, 0–100; default 10. */
-  readonly minWeightPercent?: number;
-}
 
 /**
  * When each host last became healthy: Envoy's `Host::lastHcPassTime`. Without active health checks

@@ -1,0 +1,58 @@
+import type { EndpointPatch, FlapPlan } from '../../world/endpoint-patch.js';
+import type { EndpointBehaviour } from '../../world/endpoint-server.js';
+import type { RateShapePlan } from '../../world/rate-shape.js';
+import type { DnsRecordSet } from '../../world/synthetic-dns.js';
+import type { TrafficTarget } from '../../world/traffic-source.js';
+import type { TranslatedModel } from '../translate/translated-cluster.js';
+import type { TimelineAction } from './timeline-plan.js';
+
+/**
+ * One traffic stream after validation: open-loop arrivals at `rps` (shaped by `shape`), or a closed
+ * loop of `clients` that each send, wait for the answer, think for `thinkTimeMs`, and send again.
+ */
+export interface TrafficPlan {
+  target: TrafficTarget;
+  /** Open loop; 0 for a closed loop. */
+  rps: number;
+  /** How open-loop arrivals are spaced. */
+  arrivals: 'poisson' | 'constant';
+  /** Bursts, a ramp or a diurnal swing over `rps`, starting with the run; null: steady. */
+  shape: RateShapePlan | null;
+  /** Closed loop; 0 for an open loop. */
+  clients: number;
+  thinkTimeMs: number;
+  /**
+   * Whether the application reuses its connections between requests (HTTP keep-alive). It decides load
+   * on a tcp-proxied port, where the sidecar picks a host per connection, not per request.
+   */
+  keepAlive: boolean;
+  /** The request shapes it sends, by weight, each with its route (index into `model.routes`). */
+  mix: Array<{ route: number; path: string; headers: Readonly<Record<string, string>>; weight: number }>;
+}
+
+/** Everything a run needs, validated and defaulted: the effective Envoy model and the world. */
+export interface RunPlan {
+  scenario: string;
+  seed: number;
+  durationMs: number;
+  /** How long after `durationMs` the run waits for requests still in flight. */
+  drainMs: number;
+  workers: number;
+  /** network.rtt: the round trip of an endpoint that sets none. */
+  networkRttMs: number;
+  timelineBucketMs: number;
+  model: TranslatedModel;
+  /** Behaviour of each upstream address; the Scenario's "*" entry answers for the rest. */
+  endpointFor(address: string): EndpointBehaviour;
+  /** The up/down cycle of a flapping address, or null. */
+  flapFor(address: string): FlapPlan | null;
+  traffic: TrafficPlan[];
+  /** Changes to the world at given times (endpoints, DNS answers, traffic rates, phase labels). */
+  timeline: TimelineAction[];
+  /** The synthetic DNS the DNS clusters resolve against. */
+  dns: Record<string, DnsRecordSet>;
+  /** Formatted warnings carried into the report. */
+  warnings: string[];
+  /** Hard cap on kernel events, against runaway runs. */
+  maxEvents: number;
+}

@@ -1,0 +1,43 @@
+import { ENVOY_OUTLIER_DEFAULTS, type OutlierDetectionConfig } from '../../envoy/outlier-detection.js';
+import type { OutlierDetection } from '../resources/schema/destination-rule.js';
+import { compareVersions } from './istio-version.js';
+
+/** Envoy's default healthy_panic_threshold, kept when the DestinationRule has no outlierDetection. */
+export const ENVOY_PANIC_THRESHOLD_PCT = 50;
+
+/**
+ * Istio's applyOutlierDetection: a set consecutive5xxErrors/consecutiveGatewayErrors enforces at 100 %
+ * (0 switches it off), unset keeps Envoy's defaults (5xx: 5 enforced; gateway: 5 counted, never
+ * enforced); success rate is never enforced; maxEjectionPercent applies only when > 0. Istio 1.19
+ * ships Envoy 1.27, which changed the ejection cap.
+ */
+export function translateOutlierDetection(
+  od: OutlierDetection,
+  istioVersion: string,
+): OutlierDetectionConfig {
+  const c: OutlierDetectionConfig = { ...ENVOY_OUTLIER_DEFAULTS, enforcingSuccessRate: 0 };
+  if (od.consecutive5xxErrors !== undefined) {
+    c.consecutive5xx = od.consecutive5xxErrors;
+    c.enforcingConsecutive5xx = od.consecutive5xxErrors > 0 ? 100 : 0;
+  }
+  if (od.consecutiveGatewayErrors !== undefined) {
+    c.consecutiveGatewayFailure = od.consecutiveGatewayErrors;
+    c.enforcingConsecutiveGatewayFailure = od.consecutiveGatewayErrors > 0 ? 100 : 0;
+  }
+  if (od.interval !== undefined) c.intervalMs = od.interval.ms;
+  if (od.baseEjectionTime !== undefined) c.baseEjectionTimeMs = od.baseEjectionTime.ms;
+  c.maxEjectionTimeMs = Math.max(ENVOY_OUTLIER_DEFAULTS.maxEjectionTimeMs, c.baseEjectionTimeMs);
+  if (od.maxEjectionPercent !== undefined && od.maxEjectionPercent > 0)
+    c.maxEjectionPercent = od.maxEjectionPercent;
+  if (od.splitExternalLocalOriginErrors === true) {
+    c.splitExternalLocalOriginErrors = true;
+    const n = od.consecutiveLocalOriginFailures ?? 0;
+    if (n > 0) {
+      c.consecutiveLocalOriginFailure = n;
+      c.enforcingConsecutiveLocalOriginFailure = 100;
+    }
+    c.enforcingLocalOriginSuccessRate = 0;
+  }
+  c.capRule = compareVersions(istioVersion, '1.19') < 0 ? 'pre-1.27' : 'current';
+  return c;
+}

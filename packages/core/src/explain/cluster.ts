@@ -1,0 +1,238 @@
+import type { Diagnostic } from '../config/resources/diagnostics.js';
+import type { Located } from '../config/resources/load.js';
+import type { DestinationRule } from '../config/resources/schema/destination-rule.js';
+import type { ServiceEntry } from '../config/resources/schema/service-entry.js';
+import type { TranslatedCluster } from '../config/translate/translated-cluster.js';
+import type { ClusterDiscoveryType } from '../envoy/cluster.js';
+import { maxEjectableHosts } from '../envoy/outlier-detection.js';
+import { type ConnectionPoolExplanation, explainConnectionPool } from './connection-pool.js';
+import {
+  explainLoadBalancer,
+  explainLocality,
+  type LoadBalancerExplanation,
+  type LocalityExplanation,
+} from './load-balancer.js';
+import { explainOutlier, explainTls, type OutlierExplanation, type TlsExplanation } from './policy.js';
+import { byDefault, type Explained, fromField, setAt, writtenIn } from './values.js';
+
+/** A resource that shaped a cluster or route: `namespace/name` and where its document starts. */
+export interface ResourceRef {
+  name: string;
+  file: string;
+  line: number;
+}
+
+export function refOf(r: Located<{ metadata: { namespace: string; name: string } }>): ResourceRef {
+  return { name: `${r.resource.metadata.namespace}/${r.resource.metadata.name}`, file: r.file, line: r.line };
+}
+
+/** An endpoint as Envoy gets it (EDS), or a name a DNS cluster resolves. */
+export interface EndpointExplanation {
+  address: string;
+  port: number;
+  locality: string;
+  weight: number;
+  priority: number;
+  labels: Readonly<Record<string, string>>;
+}
+
+/** One outbound cluster, as `istioctl proxy-config cluster -o json` would show it, with where each value came from. */
+export interface ClusterExplanation {
+  name: string;
+  host: string;
+  port: number;
+  subset: string;
+  serviceEntry: ResourceRef;
+  destinationRule: ResourceRef | null;
+  protocol: Explained<string>;
+  type: Explained<ClusterDiscoveryType>;
+  lbPolicy: LoadBalancerExplanation['lbPolicy'];
+  consistentHash: LoadBalancerExplanation['consistentHash'];
+  slowStart: LoadBalancerExplanation['slowStart'];
+  circuitBreakers: ConnectionPoolExplanation['circuitBreakers'];
+  connectTimeoutMs: Explained<number>;
+  idleTimeoutMs: Explained<number>;
+  maxRequestsPerConnection: Explained<number>;
+  upstreamProtocol: ConnectionPoolExplanation['upstreamProtocol'];
+  maxConcurrentStreams: ConnectionPoolExplanation['maxConcurrentStreams'];
+  maxConnectionDuration: ConnectionPoolExplanation['maxConnectionDuration'];
+  tcpKeepalive: ConnectionPoolExplanation['tcpKeepalive'];
+  /** null: the DestinationRule has no outlierDetection, so no host is ever ejected. */
+  outlierDetection: OutlierExplanation | null;
+  healthyPanicThresholdPct: Explained<number>;
+  tls: TlsExplanation;
+  locality: LocalityExplanation;
+  /** STRICT_DNS and LOGICAL_DNS only. */
+  dns: {
+    refreshRateMs: Explained<number>;
+    respectDnsTtl: Explained<boolean>;
+    jitterMs: Explained<number>;
+  } | null;
+  endpoints: EndpointExplanation[];
+  /** What a reader should know about how this cluster behaves (tcp proxying, ejection cap …). */
+  notes: string[];
+  /** Fields of the resources behind this cluster that the simulation does not model. */
+  notModelled: Diagnostic[];
+}
+
+const RESOLUTION_NOTES: Record<ClusterDiscoveryType, string> = {
+  ORIGINAL_DST: 'NONE: to the address the app dialled',
+  EDS: 'STATIC: the endpoints below',
+  STRICT_DNS: 'DNS: every address resolved is a host',
+  LOGICAL_DNS: 'DNS_ROUND_ROBIN: one host, the first address (D.3)',
+};
+
+/** Notes on how the cluster behaves that its values alone do not say. */
+function notesOn(
+  model: TranslatedCluster,
+  e: Pick<ClusterExplanation, 'tls' | 'endpoints' | 'subset'>,
+): string[] {
+  const notes: string[] = [];
+  const protocol = model.protocol;
+  if (protocol === 'HTTPS' || protocol === 'TLS') {
+    notes.push(
+      `${protocol} port: the app speaks TLS, so the sidecar tcp-proxies it (E.1): no HTTP route, retry, timeout or fault applies, only maxConnections, connectTimeout, tcp.idleTimeout and tcp.maxConnectionDuration; each app connection picks a host once`,
+    );
+    if (e.tls.context !== null) {
+      notes.push(
+        'the DestinationRule originates TLS on a port where the app already speaks TLS: the upstream would get TLS inside TLS',
+      );
+    }
+  } else if (protocol !== 'HTTP') {
+    notes.push(
+      `${protocol} port: the sidecar tcp-proxies it (E.1): no HTTP route, retry, timeout or fault applies, only maxConnections, connectTimeout, tcp.idleTimeout and tcp.maxConnectionDuration; each app connection picks a host once`,
+    );
+  }
+  if (model.type === 'ORIGINAL_DST') {
+    notes.push(
+      'ORIGINAL_DST: each request goes to the address the application resolved; the load balancer ignores health, so an ejection moves nothing',
+    );
+  }
+  if (model.type === 'LOGICAL_DNS') {
+    notes.push(
+      'one logical host: the load balancer has no choice to make; connections stay on the address they opened to (D.3)',
+    );
+  }
+  if (model.type === 'EDS' && e.endpoints.length === 0) {
+    notes.push(
+      e.subset === ''
+        ? 'no endpoint: every request gets 503 UH'
+        : 'no endpoint carries the subset labels: every request gets 503 UH',
+    );
+  }
+  const od = model.outlierDetection;
+  const hosts = model.type === 'EDS' ? e.endpoints.length : model.type === 'LOGICAL_DNS' ? 1 : 0;
+  if (od !== null && model.type === 'STRICT_DNS') {
+    let needed = 1;
+    while (needed < 1000 && maxEjectableHosts(od, needed) === 0) needed++;
+    notes.push(
+      `hosts are the addresses DNS returns: with maxEjectionPercent ${od.maxEjectionPercent}, a host can be ejected only once there are at least ${needed}`,
+    );
+  }
+  if (od !== null && hosts > 0) {
+    const k = maxEjectableHosts(od, hosts);
+    const count = `${hosts} ${hosts === 1 ? 'host' : 'hosts'}`;
+    notes.push(
+      k === 0
+        ? `with ${count} and maxEjectionPercent ${od.maxEjectionPercent}, no host can ever be ejected (each detection counts ejections_overflow)`
+        : `with ${count} and maxEjectionPercent ${od.maxEjectionPercent}, at most ${k} can be ejected at once`,
+    );
+    if (k === hosts && model.healthyPanicThresholdPct === 0) {
+      notes.push('every host can be ejected and panic is off: then the cluster answers 503 UH');
+    }
+  }
+  return notes;
+}
+
+/** Explains one cluster built by translateCluster: each value with where it came from. */
+export function explainCluster(
+  model: TranslatedCluster,
+  serviceEntry: Located<ServiceEntry>,
+  dr: Located<DestinationRule> | null,
+  istioVersion: string,
+  notModelled: Diagnostic[],
+): ClusterExplanation {
+  const se = serviceEntry.resource;
+  const portIndex = (se.spec.ports ?? []).findIndex((p) => p.number === model.port);
+  const subset = model.name.split('|')[2] ?? '';
+  const od = model.outlierDetection;
+  const odPath = model.policyPaths?.outlierDetection ?? null;
+  const endpoints: EndpointExplanation[] =
+    model.type === 'EDS'
+      ? model.endpoints.map(({ address, port, locality, weight, priority, labels }) => ({
+          address,
+          port,
+          locality,
+          weight,
+          priority,
+          labels,
+        }))
+      : model.dnsTargets.map(({ hostname, port, locality, weight, priority, labels }) => ({
+          address: hostname,
+          port,
+          locality,
+          weight,
+          priority,
+          labels,
+        }));
+  const tls = explainTls(model, serviceEntry, dr);
+  const dnsCluster = model.type === 'STRICT_DNS' || model.type === 'LOGICAL_DNS';
+  const explanation: ClusterExplanation = {
+    name: model.name,
+    host: model.serviceHost,
+    port: model.port,
+    subset,
+    serviceEntry: refOf(serviceEntry),
+    destinationRule: dr === null ? null : refOf(dr),
+    protocol:
+      portIndex >= 0 && se.spec.ports?.[portIndex]?.protocol !== undefined
+        ? setAt(serviceEntry, ['spec', 'ports', portIndex, 'protocol'], model.protocol)
+        : byDefault(
+            model.protocol,
+            'meshsim default',
+            'unset: Istio sniffs the protocol; meshsim assumes HTTP',
+          ),
+    type: writtenIn(serviceEntry, ['spec', 'resolution'])
+      ? setAt(serviceEntry, ['spec', 'resolution'], model.type, RESOLUTION_NOTES[model.type])
+      : byDefault(model.type, 'Istio default', `resolution unset = ${RESOLUTION_NOTES[model.type]}`),
+    ...explainLoadBalancer(model, dr),
+    ...explainConnectionPool(model, dr),
+    outlierDetection:
+      od === null || dr === null || odPath === null ? null : explainOutlier(od, dr, odPath, istioVersion),
+    healthyPanicThresholdPct:
+      od === null
+        ? byDefault(
+            model.healthyPanicThresholdPct,
+            'Envoy default',
+            'no outlierDetection: Istio leaves it to Envoy',
+          )
+        : fromField(
+            dr,
+            odPath,
+            ['minHealthPercent'],
+            model.healthyPanicThresholdPct,
+            'Istio default',
+            model.healthyPanicThresholdPct === 0
+              ? 'from minHealthPercent: 0 turns panic mode off'
+              : 'from minHealthPercent',
+          ),
+    tls,
+    locality: explainLocality(model, dr),
+    dns: dnsCluster
+      ? {
+          refreshRateMs: byDefault(
+            model.dnsRefreshRateMs,
+            'mesh default',
+            'meshConfig.dnsRefreshRate: without a TTL, and after a failure',
+          ),
+          respectDnsTtl: byDefault(true, 'Istio default', 'the next refresh follows the answer TTL'),
+          jitterMs: byDefault(model.dnsJitterMs, 'Istio default', 'PILOT_DNS_JITTER_DURATION'),
+        }
+      : null,
+    endpoints,
+    notes: [],
+    notModelled,
+  };
+  explanation.notes = notesOn(model, explanation);
+  return explanation;
+}

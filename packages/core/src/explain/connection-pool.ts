@@ -1,0 +1,174 @@
+import type { Located } from '../config/resources/load.js';
+import type { DestinationRule } from '../config/resources/schema/destination-rule.js';
+import type { TranslatedCluster } from '../config/translate/translated-cluster.js';
+
+import { ENVOY_MAX_CONCURRENT_STREAMS } from '../envoy/http-protocol.js';
+import { byDefault, type Explained, fromField, setAt, setOr, valueAt } from './values.js';
+
+/** circuit_breakers, connect_timeout and the HTTP connection options, as applyConnectionPool sets them (B.1). */
+export interface ConnectionPoolExplanation {
+  circuitBreakers: {
+    maxConnections: Explained<number>;
+    maxPendingRequests: Explained<number>;
+    maxRequests: Explained<number>;
+    maxRetries: Explained<number>;
+    retryBudget: { budgetPercent: Explained<number>; minRetryConcurrency: Explained<number> } | null;
+  };
+  connectTimeoutMs: Explained<number>;
+  /** common_http_protocol_options.idle_timeout; 0 = never closed for idleness. */
+  idleTimeoutMs: Explained<number>;
+  /** common_http_protocol_options.max_requests_per_connection; 0 = unlimited. */
+  maxRequestsPerConnection: Explained<number>;
+  /**
+   * tcp.maxConnectionDuration, as the Envoy field it sets (the HTTP pools' max_connection_duration, or a
+   * tcp_proxy's max_downstream_connection_duration); null when unset (no limit).
+   */
+  maxConnectionDuration: { field: string; ms: Explained<number> } | null;
+  /** upstream_connection_options.tcp_keepalive as Envoy gets it (whole seconds, the kernel's for the rest); null: none. */
+  tcpKeepalive: Explained<string> | null;
+  /** The upstream HTTP codec: HTTP/1.1, HTTP/2, or use_downstream_protocol (HTTP/1.1 for meshsim's clients). */
+  upstreamProtocol: Explained<string>;
+  /** http2_protocol_options.max_concurrent_streams; null when the pools speak HTTP/1.1 (one stream each). */
+  maxConcurrentStreams: Explained<number> | null;
+}
+
+/** Where a connection-pool field sits, and the Envoy threshold it sets (B.1). */
+const THRESHOLD_FIELDS = {
+  maxConnections: ['tcp', 'maxConnections'],
+  maxPendingRequests: ['http', 'http1MaxPendingRequests'],
+  maxRequests: ['http', 'http2MaxRequests'],
+  maxRetries: ['http', 'maxRetries'],
+} as const;
+
+/** Explains the connection-pool part of a cluster built by translateCluster. */
+export function explainConnectionPool(
+  model: TranslatedCluster,
+  dr: Located<DestinationRule> | null,
+): ConnectionPoolExplanation {
+  const pool = model.policyPaths?.connectionPool ?? null;
+  const written = (path: readonly string[]) =>
+    dr !== null && pool !== null && valueAt(dr.resource, [...pool, ...path]) !== undefined;
+  const threshold = (key: keyof typeof THRESHOLD_FIELDS): Explained<number> => {
+    const path = THRESHOLD_FIELDS[key];
+    const value = model.circuitBreakers[key];
+    if (model.circuitBreakersFrom[key] === 'set') {
+      const note = key === 'maxRequests' ? 'http2MaxRequests limits HTTP/1.1 requests too' : undefined;
+      return fromField(dr, pool, path, value, 'Istio default', note);
+    }
+    return byDefault(value, 'Istio default', written(path) ? '0 counts as unset' : undefined);
+  };
+  const budget = model.circuitBreakers.retryBudget;
+  const budgetPath = model.policyPaths?.retryBudget ?? null;
+  const maxRetries = threshold('maxRetries');
+  if (budget !== undefined) maxRetries.note = 'ignored: the retry budget replaces it';
+  // Istio: http.idleTimeout, else tcp.idleTimeout, else Envoy's 1 h (ENVOY-SEMANTICS B.1).
+  const idle = model.idleTimeoutMs;
+  const idleTimeoutMs: Explained<number> =
+    dr !== null && pool !== null && written(['http', 'idleTimeout'])
+      ? setAt(dr, [...pool, 'http', 'idleTimeout'], idle)
+      : dr !== null && pool !== null && written(['tcp', 'idleTimeout'])
+        ? setAt(
+            dr,
+            [...pool, 'tcp', 'idleTimeout'],
+            idle,
+            'tcp.idleTimeout stands in for an unset http.idleTimeout',
+          )
+        : byDefault(idle, 'Envoy default', 'Istio leaves it unset');
+  // applyConnectionPool sets max_requests_per_connection only when the DestinationRule's is > 0.
+  const perConnection = model.maxRequestsPerConnection;
+  const maxRequestsPerConnection: Explained<number> =
+    dr !== null && pool !== null && perConnection > 0 && written(['http', 'maxRequestsPerConnection'])
+      ? setAt(
+          dr,
+          [...pool, 'http', 'maxRequestsPerConnection'],
+          perConnection,
+          perConnection === 1
+            ? 'no keep-alive: every request opens a connection (TCP, and TLS when originated)'
+            : 'then the connection drains and closes (upstream_cx_max_requests)',
+        )
+      : byDefault(
+          perConnection,
+          'Envoy default',
+          written(['http', 'maxRequestsPerConnection'])
+            ? '0 counts as unset'
+            : 'Istio leaves it unset: a connection serves requests until it closes',
+        );
+  const upstream = model.upstreamProtocol;
+  const http = (field: string) =>
+    pool !== null && written(['http', field]) ? [...pool, 'http', field] : null;
+  const protocolValue =
+    upstream === undefined
+      ? 'HTTP/1.1'
+      : upstream.config === 'USE_DOWNSTREAM'
+        ? `use_downstream_protocol: ${upstream.protocol}`
+        : upstream.protocol;
+  // The field that decided it, when the DestinationRule did; else the port's protocol or the mesh default.
+  const decidedBy = upstream?.reason.startsWith('useClientProtocol')
+    ? http('useClientProtocol')
+    : upstream?.reason.startsWith('HTTP/2: h2UpgradePolicy')
+      ? http('h2UpgradePolicy')
+      : null;
+  const upstreamProtocol: Explained<string> =
+    dr !== null && decidedBy !== null
+      ? setAt(dr, decidedBy, protocolValue, upstream?.reason)
+      : byDefault(protocolValue, 'Istio default', upstream?.reason);
+  const streams = upstream?.protocol === 'HTTP/2' ? upstream.maxConcurrentStreams : null;
+  const streamsPath = http('maxConcurrentStreams');
+  const maxConcurrentStreams: Explained<number> | null =
+    streams === null
+      ? null
+      : dr !== null && streamsPath !== null && streams !== ENVOY_MAX_CONCURRENT_STREAMS
+        ? setAt(dr, streamsPath, streams, 'a connection carries this many requests at once')
+        : byDefault(streams, 'Envoy default', 'one connection per worker and host carries every request');
+  return {
+    upstreamProtocol,
+    maxConcurrentStreams,
+    circuitBreakers: {
+      maxConnections: threshold('maxConnections'),
+      maxPendingRequests: threshold('maxPendingRequests'),
+      maxRequests: threshold('maxRequests'),
+      maxRetries,
+      retryBudget:
+        budget === undefined
+          ? null
+          : {
+              budgetPercent: fromField(dr, budgetPath, ['percent'], budget.budgetPercent, 'Istio default'),
+              minRetryConcurrency: fromField(
+                dr,
+                budgetPath,
+                ['minRetryConcurrency'],
+                budget.minRetryConcurrency,
+                'Istio default',
+              ),
+            },
+    },
+    connectTimeoutMs: setOr(
+      dr,
+      pool,
+      ['tcp', 'connectTimeout'],
+      model.connectTimeoutMs,
+      byDefault(model.connectTimeoutMs, 'mesh default', "meshConfig.connectTimeout; Envoy's own is 5s"),
+    ),
+    idleTimeoutMs,
+    maxRequestsPerConnection,
+    maxConnectionDuration:
+      dr !== null && pool !== null && written(['tcp', 'maxConnectionDuration'])
+        ? {
+            field:
+              model.tcpProxy === null
+                ? 'common_http_protocol_options.max_connection_duration'
+                : 'tcp_proxy.max_downstream_connection_duration',
+            ms: setAt(dr, [...pool, 'tcp', 'maxConnectionDuration'], model.maxConnectionDurationMs ?? 0),
+          }
+        : null,
+    tcpKeepalive:
+      dr !== null && pool !== null && model.tcpKeepalive != null
+        ? setAt(
+            dr,
+            [...pool, 'tcp', 'tcpKeepalive'],
+            `time ${model.tcpKeepalive.timeMs / 1000}s, interval ${model.tcpKeepalive.intervalMs / 1000}s, probes ${model.tcpKeepalive.probes}`,
+            'unset parts are the kernel’s (Linux: 7200s, 75s, 9); Istio writes whole seconds',
+          )
+        : null,
+  };
+}

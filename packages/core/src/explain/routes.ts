@@ -1,0 +1,307 @@
+import { stringify } from 'yaml';
+import type { Diagnostic } from '../config/resources/diagnostics.js';
+import { formatDurationMs } from '../config/resources/durations.js';
+import type { Located } from '../config/resources/load.js';
+import type { FieldPath } from '../config/resources/positions.js';
+import type { HTTPMatchRequest, HTTPRoute } from '../config/resources/schema/http-route.js';
+import type { VirtualService } from '../config/resources/schema/virtual-service.js';
+import { flagsText } from '../envoy/response-flags.js';
+import { RetryOn, type RetryPolicyModel } from '../envoy/retry-policy.js';
+import type { RouteModel } from '../envoy/route.js';
+import { type ResourceRef, refOf } from './cluster.js';
+import { byDefault, type Explained, setAt } from './values.js';
+
+export interface RetryExplanation {
+  /** 0 with `policy` null: no retry policy at all (retries.attempts 0). */
+  numRetries: Explained<number>;
+  policy: {
+    retryOn: Explained<string>;
+    retriableStatusCodes: Explained<readonly number[]>;
+    /** 0 = none. */
+    perTryTimeoutMs: Explained<number>;
+    backoffBaseMs: Explained<number>;
+    backoffMaxMs: Explained<number>;
+    retryHostPredicate: Explained<'previous_hosts' | 'none'>;
+    hostSelectionRetryMaxAttempts: Explained<number>;
+  } | null;
+}
+
+export interface FaultExplanation {
+  delayPct: Explained<number>;
+  delayMs: Explained<number>;
+  abortPct: Explained<number>;
+  abortStatus: Explained<number>;
+}
+
+/** One route of a virtual host, as `istioctl proxy-config route -o json` would show it, every value explained. */
+export interface RouteExplanation {
+  name: string;
+  /** null for Istio's default route and the final no-match answer. */
+  virtualService: ResourceRef | null;
+  /** The match blocks as written (YAML flow style, OR-ed), or the catch-all. */
+  match: Explained<string>;
+  destinations: Array<{ cluster: string; weight: Explained<number> }>;
+  /** A route answered by the sidecar itself: directResponse, redirect, unknown cluster (503 NC), no match (404 NR). */
+  localReply: { status: number; flags: string } | null;
+  /** null for a local reply. 0 = none. */
+  timeoutMs: Explained<number> | null;
+  retry: RetryExplanation | null;
+  fault: FaultExplanation | null;
+  notes: string[];
+  notModelled: Diagnostic[];
+}
+
+/** Where a route comes from: its VirtualService and index, or nothing for Istio's default route. */
+export interface RouteSource {
+  vs: Located<VirtualService>;
+  index: number;
+  /** Per match block, whether this sidecar gets it (its port, its workload); all when absent. */
+  applies?: readonly boolean[];
+}
+
+/** Match blocks in YAML flow style, as written. */
+export function matchText(blocks: readonly HTTPMatchRequest[]): string {
+  return blocks.map((b) => stringify(b, { collectionStyle: 'flow', lineWidth: 0 }).trim()).join(' OR ');
+}
+
+function explainRetryPolicy(
+  policy: RetryPolicyModel,
+  r: HTTPRoute | undefined,
+  doc: Located<VirtualService> | null,
+  at: FieldPath,
+  istioVersion: string,
+  hashed: boolean,
+): NonNullable<RetryExplanation['policy']> {
+  const retries = r?.retries;
+  const rp = [...at, 'retries'];
+  const retryOnSet = retries?.retryOn !== undefined && retries.retryOn !== '' && doc !== null;
+  const codesDefault = byDefault(
+    policy.retriableStatusCodes,
+    'Istio default',
+    policy.retriableStatusCodes.length > 0
+      ? `Istio ${istioVersion} (< 1.24) retries upstream 503s`
+      : 'empty since Istio 1.24 (EXCLUDE_UNSAFE_503_FROM_DEFAULT_RETRY)',
+  );
+  const perTry = retries?.perTryTimeout;
+  const onTimeout = (policy.retryOn & (RetryOn['5xx'] | RetryOn['gateway-error'] | RetryOn.reset)) !== 0;
+  return {
+    retryOn: retryOnSet
+      ? setAt(doc, [...rp, 'retryOn'], policy.retryOnText, retryOnNote(policy.retryOn))
+      : byDefault(policy.retryOnText, 'Istio default', retryOnNote(policy.retryOn)),
+    retriableStatusCodes: retryOnSet
+      ? setAt(
+          doc,
+          [...rp, 'retryOn'],
+          policy.retriableStatusCodes,
+          policy.retriableStatusCodes.length > 0
+            ? 'numeric tokens of retryOn'
+            : 'retryOn names no status code',
+        )
+      : codesDefault,
+    perTryTimeoutMs:
+      perTry !== undefined && doc !== null
+        ? setAt(
+            doc,
+            [...rp, 'perTryTimeout'],
+            policy.perTryTimeoutMs,
+            policy.perTryTimeoutMs === 0
+              ? `ignored: ${perTry.text} is not below the route timeout`
+              : onTimeout
+                ? undefined
+                : 'a per-try timeout is not retried under this retryOn (needs 5xx, gateway-error or reset)',
+          )
+        : byDefault(0, 'Istio default'),
+    backoffBaseMs:
+      retries?.backoff !== undefined && doc !== null
+        ? setAt(doc, [...rp, 'backoff'], policy.backoffBaseMs)
+        : byDefault(policy.backoffBaseMs, 'Envoy default', 'runtime upstream.base_retry_backoff_ms'),
+    backoffMaxMs:
+      retries?.backoff !== undefined && doc !== null
+        ? setAt(doc, [...rp, 'backoff'], policy.backoffMaxMs, '10 × backoff')
+        : byDefault(policy.backoffMaxMs, 'Envoy default', '10 × base'),
+    retryHostPredicate:
+      retries?.retryIgnorePreviousHosts === false && doc !== null
+        ? setAt(doc, [...rp, 'retryIgnorePreviousHosts'], 'none')
+        : hashed
+          ? byDefault('none', 'Istio default', 'omitted: the destination hashes (consistent hash)')
+          : byDefault('previous_hosts', 'Istio default'),
+    hostSelectionRetryMaxAttempts: byDefault(
+      policy.hostSelectionMaxAttempts,
+      'Istio default',
+      policy.previousHosts ? 'picks a host not tried before, up to 5 times' : 'unused without previous_hosts',
+    ),
+  };
+}
+
+/** What the retry_on tokens come to for plain HTTP/1.1 responses (A.2), when that is not what they seem. */
+function retryOnNote(bits: number): string | undefined {
+  const notes: string[] = [];
+  const grpcOrH2 = RetryOn['refused-stream'] | RetryOn.unavailable | RetryOn.cancelled;
+  if ((bits & grpcOrH2) !== 0 && (bits & (RetryOn['5xx'] | RetryOn['gateway-error'])) === 0) {
+    notes.push('refused-stream needs HTTP/2 and unavailable/cancelled need grpc-status');
+  }
+  if ((bits & RetryOn['retriable-4xx']) !== 0) notes.push('retriable-4xx is 409 only');
+  if ((bits & RetryOn['5xx']) !== 0)
+    notes.push('5xx covers resets, connect failures and per-try timeouts too');
+  return notes.length === 0 ? undefined : notes.join('; ');
+}
+
+/** When the attempts the policy allows cannot all fit in the route timeout. */
+function timeoutNote(model: RouteModel): string | null {
+  const retry = model.retry;
+  if (retry === null || model.timeoutMs <= 0 || retry.perTryTimeoutMs <= 0) return null;
+  const attempts = retry.numRetries + 1;
+  if (attempts * retry.perTryTimeoutMs <= model.timeoutMs) return null;
+  const each = formatDurationMs(retry.perTryTimeoutMs);
+  return `${attempts} attempts of up to ${each} need up to ${formatDurationMs(attempts * retry.perTryTimeoutMs)} plus back-off, more than the ${formatDurationMs(model.timeoutMs)} route timeout: it can cut the last attempts short (504 UT)`;
+}
+
+function explainRetry(
+  model: RouteModel,
+  r: HTTPRoute | undefined,
+  doc: Located<VirtualService> | null,
+  at: FieldPath,
+  istioVersion: string,
+  hashed: boolean,
+): RetryExplanation {
+  const retries = r?.retries;
+  if (model.retry === null) {
+    const attempts = retries?.attempts !== undefined ? [...at, 'retries', 'attempts'] : [...at, 'retries'];
+    return {
+      numRetries:
+        doc === null ? byDefault(0, 'Istio default') : setAt(doc, attempts, 0, 'no retry policy at all'),
+      policy: null,
+    };
+  }
+  return {
+    numRetries:
+      retries?.attempts !== undefined && doc !== null
+        ? setAt(doc, [...at, 'retries', 'attempts'], model.retry.numRetries)
+        : byDefault(
+            model.retry.numRetries,
+            'Istio default',
+            'no retries block (meshConfig.defaultHttpRetryPolicy unset)',
+          ),
+    policy: explainRetryPolicy(model.retry, r, doc, at, istioVersion, hashed),
+  };
+}
+
+function explainFault(model: RouteModel, r: HTTPRoute, doc: Located<VirtualService>, at: FieldPath) {
+  const f = model.fault;
+  if (f === null || r.fault === undefined) return null;
+  const delay = r.fault.delay;
+  const abort = r.fault.abort;
+  const fp = [...at, 'fault'];
+  return {
+    delayPct:
+      delay?.fixedDelay === undefined
+        ? byDefault(0, 'Istio default', 'no fixedDelay')
+        : delay.percentage !== undefined
+          ? setAt(doc, [...fp, 'delay', 'percentage'], f.delayPct)
+          : delay.percent !== undefined
+            ? setAt(doc, [...fp, 'delay', 'percent'], f.delayPct, 'deprecated percent')
+            : byDefault(0, 'Istio default', 'percentage unset: nothing is delayed'),
+    delayMs:
+      delay?.fixedDelay !== undefined
+        ? setAt(doc, [...fp, 'delay', 'fixedDelay'], f.delayMs, 'once per request, outside the route timeout')
+        : byDefault(0, 'Istio default'),
+    abortPct:
+      abort?.httpStatus === undefined
+        ? byDefault(0, 'Istio default', 'no httpStatus abort')
+        : abort.percentage !== undefined
+          ? setAt(doc, [...fp, 'abort', 'percentage'], f.abortPct, 'never retried')
+          : byDefault(0, 'Envoy default', 'percentage unset: nothing is aborted'),
+    abortStatus:
+      abort?.httpStatus !== undefined
+        ? setAt(doc, [...fp, 'abort', 'httpStatus'], f.abortStatus)
+        : byDefault(0, 'Istio default'),
+  };
+}
+
+/**
+ * Explains one route as translateHttpRoute or defaultRoute built it. `clusterName` maps the model's
+ * cluster indexes to names; `hashed` says whether its destination balances by consistent hash.
+ */
+export function explainRoute(
+  model: RouteModel,
+  source: RouteSource | null,
+  clusterName: (index: number) => string,
+  istioVersion: string,
+  hashed: boolean,
+  notModelled: Diagnostic[],
+): RouteExplanation {
+  const vs = source?.vs ?? null;
+  const r = source === null ? undefined : vs?.resource.spec.http?.[source.index];
+  const at: FieldPath = source === null ? [] : ['spec', 'http', source.index];
+  const writtenBlocks = r?.match ?? [];
+  const blocks = writtenBlocks.filter((_, j) => source?.applies?.[j] !== false);
+  const match: Explained<string> =
+    vs !== null && blocks.length > 0
+      ? setAt(vs, [...at, 'match'], matchText(blocks))
+      : vs !== null
+        ? byDefault('/*', 'Istio default', 'no match: every request')
+        : byDefault('/*', 'Istio default', "no VirtualService: Istio's default route");
+  const notes: string[] = [];
+  const left = writtenBlocks.flatMap((_, j) => (source?.applies?.[j] === false ? [`match[${j}]`] : []));
+  if (left.length > 0) {
+    notes.push(
+      `${left.join(', ')} not in this sidecar's route: another port, or another caller (sourceLabels, sourceNamespace)`,
+    );
+  }
+  const local = model.destinations.length === 0;
+  if (local && model.localFlags !== 0 && r !== undefined) {
+    const unknown = (r.route ?? []).map(
+      (d) => `${d.destination.host}${d.destination.subset ? ` subset ${d.destination.subset}` : ''}`,
+    );
+    notes.push(`no cluster for ${unknown.join(', ') || 'an empty route list'}: 503 NC`);
+  }
+  const list = r?.route ?? [];
+  const tooLong = local ? null : timeoutNote(model);
+  if (tooLong !== null) notes.push(tooLong);
+  return {
+    name: model.name,
+    virtualService: vs === null ? null : refOf(vs),
+    match,
+    destinations: model.destinations.map((d, j) => {
+      const written = list[j]?.weight;
+      return {
+        cluster: clusterName(d.cluster),
+        weight:
+          written !== undefined && vs !== null
+            ? setAt(
+                vs,
+                [...at, 'route', j, 'weight'],
+                d.weight,
+                written === 0 && list.length === 1 ? '0 on a single destination = 100' : undefined,
+              )
+            : byDefault(d.weight, 'Istio default', list.length > 1 ? 'unset weight = 0' : undefined),
+      };
+    }),
+    localReply: local ? { status: model.localStatus, flags: flagsText(model.localFlags) } : null,
+    timeoutMs: local
+      ? null
+      : r?.timeout !== undefined && vs !== null
+        ? setAt(vs, [...at, 'timeout'], model.timeoutMs)
+        : byDefault(0, 'Istio default', "Istio sets 0 (off); Envoy's own 15s does not apply"),
+    retry: local ? null : explainRetry(model, r, vs, at, istioVersion, hashed),
+    fault: local || r === undefined || vs === null ? null : explainFault(model, r, vs, at),
+    notes,
+    notModelled,
+  };
+}
+
+/** The answer for requests no route matches, shown after a virtual host's last route when that one matches selectively. */
+export function noMatchRoute(): RouteExplanation {
+  return {
+    name: 'no route',
+    virtualService: null,
+    match: byDefault('anything else', 'Envoy default', 'no route matches'),
+    destinations: [],
+    localReply: { status: 404, flags: 'NR' },
+    timeoutMs: null,
+    retry: null,
+    fault: null,
+    notes: [],
+    notModelled: [],
+  };
+}

@@ -1,0 +1,37 @@
+// Which outcome each retry_on token matches (RetryStateImpl::wouldRetryFromHeaders / wouldRetryFromReset).
+import { RetryOn, type RetryPolicyModel } from '../envoy/retry-policy.js';
+
+/** wouldRetryFromHeaders for a plain HTTP response (no grpc-status, no x-envoy-ratelimited). */
+export function retriesResponse(policy: RetryPolicyModel, status: number): boolean {
+  const on = policy.retryOn;
+  if (on & RetryOn['5xx'] && status >= 500 && status <= 599) return true;
+  if (on & RetryOn['gateway-error'] && status >= 502 && status <= 504) return true;
+  if (on & RetryOn['retriable-4xx'] && status === 409) return true;
+  if (on & RetryOn['retriable-status-codes'] && policy.retriableStatusCodes.includes(status)) return true;
+  return false;
+}
+
+/** Reset kinds the router can meet (Http::StreamResetReason as they matter for retry_on). */
+export const ResetKind = {
+  ConnectFailure: 0,
+  ConnectTimeout: 1,
+  /** The per-try timeout resets the stream locally. */
+  LocalReset: 2,
+  /** The upstream closed the connection before the response (UC). */
+  ConnectionTermination: 3,
+} as const;
+export type ResetKind = (typeof ResetKind)[keyof typeof ResetKind];
+
+/** wouldRetryFromReset. Overflow never reaches here: it is never retried. */
+export function retriesReset(policy: RetryPolicyModel, kind: ResetKind, requestSent: boolean): boolean {
+  const on = policy.retryOn;
+  if (on & (RetryOn['5xx'] | RetryOn['gateway-error'] | RetryOn.reset)) return true;
+  if (on & RetryOn['reset-before-request'] && !requestSent) return true;
+  if (
+    on & RetryOn['connect-failure'] &&
+    (kind === ResetKind.ConnectFailure || kind === ResetKind.ConnectTimeout)
+  ) {
+    return true;
+  }
+  return false;
+}
