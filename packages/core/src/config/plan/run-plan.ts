@@ -1,4 +1,4 @@
-import type { EndpointPatch, FlapPlan } from '../../world/endpoint-patch.js';
+import type { FlapPlan } from '../../world/endpoint-patch.js';
 import type { EndpointBehaviour } from '../../world/endpoint-server.js';
 import type { RateShapePlan } from '../../world/rate-shape.js';
 import type { DnsRecordSet } from '../../world/synthetic-dns.js';

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { Distribution } from '../../kernel/distributions.js';
 import type { EndpointPatch, FlapPlan } from '../../world/endpoint-patch.js';
-import type { ConnectOutcome, EndpointBehaviour, ErrorRate } from '../../world/endpoint-server.js';
+import type { ConnectOutcome } from '../../world/endpoint-server.js';
 import type { OpenLoopChange } from '../../world/traffic-source.js';
 import type { FieldPath } from '../resources/positions.js';
 import type { ScenarioSpec } from '../resources/schema/scenario.js';

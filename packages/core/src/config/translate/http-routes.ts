@@ -6,8 +6,6 @@ import type { FaultModel, RouteModel } from '../../envoy/route.js';
 import type { Located } from '../resources/load.js';
 import type { HTTPMatchRequest, HTTPRoute, StringMatch } from '../resources/schema/http-route.js';
 import type { VirtualService } from '../resources/schema/virtual-service.js';
-import { istioDefaultRetryPolicy } from './istio-defaults.js';
-import { compareVersions } from './istio-version.js';
 import type { TranslatedCluster } from './translated-cluster.js';
 
 import { hostMatches, isExportedTo } from './visibility.js';
