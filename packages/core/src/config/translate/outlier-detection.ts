@@ -1,6 +1,9 @@
+import type { ClusterModel } from '../../envoy/cluster.js';
 import { ENVOY_OUTLIER_DEFAULTS, type OutlierDetectionConfig } from '../../envoy/outlier-detection.js';
+import type { FieldPath } from '../resources/positions.js';
 import type { OutlierDetection } from '../resources/schema/destination-rule.js';
 import { compareVersions } from './istio-version.js';
+import type { ReportAt } from './report-at.js';
 
 /** Envoy's default healthy_panic_threshold, kept when the DestinationRule has no outlierDetection. */
 export const ENVOY_PANIC_THRESHOLD_PCT = 50;
@@ -40,4 +43,27 @@ export function translateOutlierDetection(
   }
   c.capRule = compareVersions(istioVersion, '1.19') < 0 ? 'pre-1.27' : 'current';
   return c;
+}
+
+/**
+ * What a cluster's outlierDetection part sets: the detector, and the panic threshold, which with
+ * outlierDetection Istio sets to minHealthPercent (default 0, which disables panic). Warns about the
+ * fields meshsim does not model.
+ */
+export function clusterOutlierDetection(
+  od: OutlierDetection | undefined,
+  istioVersion: string,
+  path: FieldPath,
+  drAt: ReportAt,
+): Pick<ClusterModel, 'outlierDetection' | 'healthyPanicThresholdPct'> {
+  if (od?.consecutiveErrors !== undefined) {
+    drAt([...path, 'consecutiveErrors'], 'warning', 'deprecated; current Istio ignores it');
+  }
+  if (od?.outlierDetectionHttpErrorCodes !== undefined) {
+    drAt([...path, 'outlierDetectionHttpErrorCodes'], 'warning', 'parsed but not modelled yet');
+  }
+  return {
+    outlierDetection: od === undefined ? null : translateOutlierDetection(od, istioVersion),
+    healthyPanicThresholdPct: od === undefined ? ENVOY_PANIC_THRESHOLD_PCT : (od.minHealthPercent ?? 0),
+  };
 }

@@ -1,6 +1,19 @@
 import type { UpstreamTlsModel } from '../../envoy/tls.js';
-
+import type { FieldPath } from '../resources/positions.js';
 import type { ClientTLSSettings } from '../resources/schema/destination-rule.js';
+import type { ReportAt } from './report-at.js';
+
+/** `tls` fields meshsim records on the context but never checks: no certificate or SNI is verified. */
+const UNCHECKED_TLS_FIELDS = [
+  'caCertificates',
+  'clientCertificate',
+  'privateKey',
+  'credentialName',
+  'subjectAltNames',
+  'sni',
+  'insecureSkipVerify',
+  'caCrl',
+] as const;
 
 /**
  * buildUpstreamClusterTLSContext for a sidecar's outbound cluster to an external service: DISABLE (and no
@@ -47,4 +60,33 @@ export function upstreamTls(
     minVersion: '1.2',
     maxVersion: '1.3',
   };
+}
+
+/**
+ * A cluster's TLS origination, with a warning where istiod builds no context or meshsim records a field
+ * without checking it. The handshake's round trips come on top of TCP's; certificates and SNI are not
+ * checked, so a `connect: tlsError` endpoint is how a scenario breaks the handshake.
+ */
+export function clusterTls(
+  settings: ClientTLSSettings | undefined,
+  serviceEntrySans: readonly string[],
+  port: number,
+  subset: string,
+  host: string,
+  path: FieldPath,
+  drAt: ReportAt,
+): UpstreamTlsModel | null {
+  const tls = upstreamTls(settings, serviceEntrySans, port, subset, host);
+  if (settings !== undefined && tls === null && (settings.mode ?? 'DISABLE') !== 'DISABLE') {
+    drAt(
+      [...path, 'credentialName'],
+      'warning',
+      `istiod builds no TLS context for credentialName in a sidecar's DestinationRule without a workloadSelector: ${settings.mode} is not originated, traffic leaves in plaintext`,
+    );
+  }
+  for (const field of UNCHECKED_TLS_FIELDS) {
+    if (tls !== null && settings?.[field] !== undefined)
+      drAt([...path, field], 'warning', 'recorded; not checked by the simulation');
+  }
+  return tls;
 }
