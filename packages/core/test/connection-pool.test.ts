@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Connection, ConnectionPool, PoolContext } from '../src/upstream/connection-pool.js';
+import type { Connection } from '../src/upstream/connection.js';
+import type { ConnectionPool } from '../src/upstream/connection-pool.js';
+import type { PoolContext } from '../src/upstream/pool-context.js';
 import { poolRig } from './pool-rig.js';
 
 const rig = (hosts: number, workers: number) => poolRig(hosts, workers);

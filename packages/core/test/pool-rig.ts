@@ -5,15 +5,10 @@ import { RandomStreams } from '../src/kernel/random-streams.js';
 import { RecyclingTable } from '../src/kernel/recycling-table.js';
 import { ClusterStats } from '../src/observe/cluster-stats.js';
 import { ResourceManager } from '../src/upstream/circuit-breakers.js';
-import {
-  Connection,
-  ConnectionPool,
-  type ConnectionSettings,
-  type PoolCallbacks,
-  type PoolContext,
-  PoolFailureReason,
-} from '../src/upstream/connection-pool.js';
+import { Connection, PoolFailureReason } from '../src/upstream/connection.js';
+import { ConnectionPool } from '../src/upstream/connection-pool.js';
 import { Host } from '../src/upstream/host.js';
+import type { ConnectionSettings, PoolCallbacks, PoolContext } from '../src/upstream/pool-context.js';
 import { EndpointServer } from '../src/world/endpoint-server.js';
 
 /**

@@ -1,5 +1,6 @@
 import type { EventHandle } from '../kernel/event-queue.js';
-import type { Connection, ConnectionPool } from '../upstream/connection-pool.js';
+import type { Connection } from '../upstream/connection.js';
+import type { ConnectionPool } from '../upstream/connection-pool.js';
 import type { Host } from '../upstream/host.js';
 import type { RequestHash } from '../upstream/lb/uint64.js';
 

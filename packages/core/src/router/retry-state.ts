@@ -1,5 +1,7 @@
 // Which outcome each retry_on token matches (RetryStateImpl::wouldRetryFromHeaders / wouldRetryFromReset).
 import { RetryOn, type RetryPolicyModel } from '../envoy/retry-policy.js';
+import type { ClusterStats } from '../observe/cluster-stats.js';
+import type { ResourceManager } from '../upstream/circuit-breakers.js';
 
 /** wouldRetryFromHeaders for a plain HTTP response (no grpc-status, no x-envoy-ratelimited). */
 export function retriesResponse(policy: RetryPolicyModel, status: number): boolean {
@@ -34,4 +36,42 @@ export function retriesReset(policy: RetryPolicyModel, kind: ResetKind, requestS
     return true;
   }
   return false;
+}
+
+/** What a retry decision came to (RetryStateImpl::shouldRetry). */
+export const Decision = { NoRetry: 0, Retry: 1, LimitExceeded: 2, Overflow: 3 } as const;
+export type Decision = (typeof Decision)[keyof typeof Decision];
+
+/** A request's retry state: retries left, and whether it holds one of the cluster's retry resources. */
+export interface RetryState {
+  retriesRemaining: number;
+  holdsRetry: boolean;
+}
+
+/**
+ * RetryStateImpl::shouldRetry after the condition matched: the count, then the retry breaker (or budget).
+ * A retry holds a retry resource until the next decision or the request's end.
+ */
+export function decideRetry(state: RetryState, resources: ResourceManager, stats: ClusterStats): Decision {
+  releaseRetry(state, resources);
+  if (state.retriesRemaining === 0) {
+    stats.upstream_rq_retry_limit_exceeded++;
+    return Decision.LimitExceeded;
+  }
+  state.retriesRemaining--;
+  if (!resources.canCreateRetry()) {
+    stats.upstream_rq_retry_overflow++;
+    return Decision.Overflow;
+  }
+  resources.incRetries();
+  state.holdsRetry = true;
+  stats.upstream_rq_retry++;
+  stats.upstream_rq_retry_backoff_exponential++;
+  return Decision.Retry;
+}
+
+export function releaseRetry(state: RetryState, resources: ResourceManager): void {
+  if (!state.holdsRetry) return;
+  resources.decRetries();
+  state.holdsRetry = false;
 }

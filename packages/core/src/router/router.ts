@@ -6,19 +6,23 @@ import { RecyclingTable } from '../kernel/recycling-table.js';
 import type { ClientObserver } from '../observe/client-observer.js';
 import type { TraceRecorder } from '../observe/trace.js';
 import type { Cluster } from '../upstream/cluster.js';
-import { type Connection, type PoolCallbacks, PoolFailureReason } from '../upstream/connection-pool.js';
+import { type Connection, PoolFailureReason } from '../upstream/connection.js';
 import type { Host } from '../upstream/host.js';
 import type { RequestHash } from '../upstream/lb/uint64.js';
 import { OutlierResult } from '../upstream/outlier-result.js';
+import type { PoolCallbacks } from '../upstream/pool-context.js';
 import { nextBackoffMs } from './backoff.js';
 import { ClientRequest } from './request.js';
 import { chooseHostForAttempt } from './retry-host-selection.js';
-import { ResetKind, retriesReset, retriesResponse } from './retry-state.js';
+import {
+  Decision,
+  decideRetry,
+  ResetKind,
+  releaseRetry,
+  retriesReset,
+  retriesResponse,
+} from './retry-state.js';
 import { pickWeightedCluster } from './weighted-clusters.js';
-
-/** What a retry decision came to (RetryStateImpl::shouldRetry). */
-const Decision = { NoRetry: 0, Retry: 1, LimitExceeded: 2, Overflow: 3 } as const;
-type Decision = (typeof Decision)[keyof typeof Decision];
 
 /**
  * The router filter of the calling sidecar. Each application request is a small state machine:
@@ -319,33 +323,14 @@ export class Router implements PoolCallbacks {
     this.finish(req, status, req.flags | flag);
   }
 
-  /** RetryStateImpl::shouldRetry after the condition matched: the count, then the retry breaker, then back-off. */
+  /** Decides on a retry (RetryStateImpl::shouldRetry) and, when it is one, schedules it after the back-off. */
   private shouldRetry(req: ClientRequest, cluster: Cluster): Decision {
-    this.releaseRetry(req, cluster);
-    if (req.retriesRemaining === 0) {
-      cluster.stats.upstream_rq_retry_limit_exceeded++;
-      return Decision.LimitExceeded;
-    }
-    req.retriesRemaining--;
-    if (!cluster.resources.canCreateRetry()) {
-      cluster.stats.upstream_rq_retry_overflow++;
-      return Decision.Overflow;
-    }
-    cluster.resources.incRetries();
-    req.holdsRetry = true;
-    cluster.stats.upstream_rq_retry++;
-    cluster.stats.upstream_rq_retry_backoff_exponential++;
-    const policy = this.routes[req.route]!.retry!;
-    const delay = nextBackoffMs(req, policy, this.backoffRng);
+    const decision = decideRetry(req, cluster.resources, cluster.stats);
+    if (decision !== Decision.Retry) return decision;
+    const delay = nextBackoffMs(req, this.routes[req.route]!.retry!, this.backoffRng);
     req.host = null;
     req.backoffTimer = this.kernel.scheduleIn(delay, this.backoffEvent, req.id);
-    return Decision.Retry;
-  }
-
-  private releaseRetry(req: ClientRequest, cluster: Cluster): void {
-    if (!req.holdsRetry) return;
-    cluster.resources.decRetries();
-    req.holdsRetry = false;
+    return decision;
   }
 
   /** Resets the current attempt wherever it is: in flight (the HTTP/1.1 connection closes) or pending. */
@@ -378,7 +363,7 @@ export class Router implements PoolCallbacks {
     const now = this.kernel.nowMs;
     if (req.globalTimer !== -1) this.kernel.cancel(req.globalTimer);
     this.abandonAttempt(req);
-    if (req.cluster >= 0) this.releaseRetry(req, this.clusters[req.cluster]!);
+    if (req.cluster >= 0) releaseRetry(req, this.clusters[req.cluster]!.resources);
     const text = flagsText(flags);
     this.client.record(now, now - req.arrivalMs, status, text);
     if (this.trace !== null) this.trace.response(req.id, status, text);

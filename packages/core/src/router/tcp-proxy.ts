@@ -6,19 +6,15 @@ import { RecyclingTable } from '../kernel/recycling-table.js';
 import type { ClientObserver } from '../observe/client-observer.js';
 import type { TraceRecorder } from '../observe/trace.js';
 import type { Cluster } from '../upstream/cluster.js';
-import { type Connection, type PoolCallbacks, PoolFailureReason } from '../upstream/connection-pool.js';
+import { type Connection, PoolFailureReason } from '../upstream/connection.js';
 import type { Host } from '../upstream/host.js';
 import type { RequestHash } from '../upstream/lb/uint64.js';
 import { OutlierResult } from '../upstream/outlier-result.js';
-import { keepaliveDueMs, keepaliveSurvives, startKeepalive } from '../upstream/tcp-keepalive.js';
-import { TcpSession } from './tcp-session.js';
+import type { PoolCallbacks } from '../upstream/pool-context.js';
+import { idleDueMs, keepaliveSurvives, startKeepalive } from '../upstream/tcp-keepalive.js';
+import { AppIdleConnections } from './app-idle-connections.js';
+import { appTlsRtts, TcpSession } from './tcp-session.js';
 import { pickWeightedCluster } from './weighted-clusters.js';
-
-/**
- * The application's own TLS handshake through the proxy, in full each new connection (a client keeps no
- * session cache by default, Go's for one): TLS 1.3 one round trip, 1.2 two (E.3).
- */
-const appTlsRtts = (tlsMaxVersion: '1.2' | '1.3') => (tlsMaxVersion === '1.2' ? 2 : 1);
 
 /**
  * The tcp_proxy network filter of the calling sidecar, for ports that are not HTTP (HTTPS, TLS, TCP …).
@@ -35,8 +31,7 @@ export class TcpProxy implements PoolCallbacks {
   inFlight = 0;
   /** The run's event trace, when one is recorded. */
   trace: TraceRecorder | null = null;
-  /** Per route, the application's idle keep-alive connections, most recently used last. */
-  private readonly idleByRoute: number[][];
+  private readonly idle: AppIdleConnections;
   private nextTag = 1;
   private readonly responseEvent: number;
   private readonly appTlsFailedEvent: number;
@@ -57,7 +52,7 @@ export class TcpProxy implements PoolCallbacks {
     /** The application's own name lookup, for ORIGINAL_DST clusters: the first answer, or null. */
     private readonly resolveForApplication: (host: string) => string | null = () => null,
   ) {
-    this.idleByRoute = routes.map(() => []);
+    this.idle = new AppIdleConnections(routes.length);
     this.responseEvent = kernel.defineEvent((id) => this.onResponse(id));
     this.appTlsFailedEvent = kernel.defineEvent((id) => this.onAppTlsFailed(id));
     this.idleCheckEvent = kernel.defineEvent((id) => this.onIdleCheck(id));
@@ -77,9 +72,9 @@ export class TcpProxy implements PoolCallbacks {
       return;
     }
     const keepAlive = this.keepAliveOf(source);
-    const idle = this.idleByRoute[routeIndex]!;
-    if (keepAlive && idle.length > 0) {
-      const s = this.sessions.get(idle.pop()!);
+    const idleId = keepAlive ? this.idle.take(routeIndex) : -1;
+    if (idleId >= 0) {
+      const s = this.sessions.get(idleId);
       s.idle = false;
       this.carry(s, now, source);
       const finMs = s.serverCloseAtMs;
@@ -260,7 +255,7 @@ export class TcpProxy implements PoolCallbacks {
     s.lastActiveMs = now;
     if (s.keepAlive) {
       s.idle = true;
-      this.idleByRoute[s.route]!.push(s.id);
+      this.idle.park(s.route, s.id);
       // The server's idle clock began with its last byte, which arrives now: its FIN would arrive
       // `idleTimeout` from now. One check per idle period, at the earlier of that and the proxy's timeout.
       s.serverCloseAtMs = connection.server!.finArrivalMs(now);
@@ -342,11 +337,10 @@ export class TcpProxy implements PoolCallbacks {
     s.idleTimer = this.kernel.schedule(due, this.idleCheckEvent, s.id);
   }
 
-  /** The earlier of the proxy's idle timeout and the server's FIN, for the current idle period. */
+  /** The earliest of the proxy's idle timeout, the server's FIN and the keepalive, this idle period. */
   private idleDueMs(s: TcpSession): number {
     const timeoutMs = this.clusters[s.cluster]!.model.tcpProxy!.idleTimeoutMs;
-    const local = timeoutMs > 0 ? s.lastActiveMs + timeoutMs : Number.POSITIVE_INFINITY;
-    return Math.min(local, s.serverCloseAtMs, keepaliveDueMs(s));
+    return idleDueMs(s.lastActiveMs, timeoutMs, s.serverCloseAtMs, s);
   }
 
   /** Filter::onMaxDownstreamConnectionDuration: both sides close now; a request on it goes unanswered. */
@@ -375,8 +369,7 @@ export class TcpProxy implements PoolCallbacks {
 
   private leaveIdle(s: TcpSession): void {
     if (!s.idle) return;
-    const idle = this.idleByRoute[s.route]!;
-    idle.splice(idle.lastIndexOf(s.id), 1);
+    this.idle.remove(s.route, s.id);
     s.idle = false;
   }
 

@@ -9,14 +9,10 @@ import { type TraceListener, TraceRecorder } from '../observe/trace.js';
 import { Router } from '../router/router.js';
 import { TcpProxy } from '../router/tcp-proxy.js';
 import { Cluster } from '../upstream/cluster.js';
-import {
-  Connection,
-  ConnectionState,
-  type PoolContext,
-  PoolFailureReason,
-} from '../upstream/connection-pool.js';
+import { Connection, ConnectionState, PoolFailureReason } from '../upstream/connection.js';
 import { DnsClusterResolver } from '../upstream/dns-resolver.js';
 import type { Host } from '../upstream/host.js';
+import type { PoolContext } from '../upstream/pool-context.js';
 import { defaultBehaviour, type FlapPlan, patchBehaviour } from '../world/endpoint-patch.js';
 import { type EndpointBehaviour, EndpointServer } from '../world/endpoint-server.js';
 import { SyntheticDns } from '../world/synthetic-dns.js';

@@ -3,18 +3,15 @@ import type { RandomStreams, Rng } from '../kernel/random-streams.js';
 import { type BreakerTimeline, CircuitBreakerTracker } from '../observe/circuit-breaker-tracker.js';
 import { ClusterStats } from '../observe/cluster-stats.js';
 import { ResourceManager } from './circuit-breakers.js';
-import {
-  ConnectionPool,
-  type ConnectionSettings,
-  type PoolContext,
-  TlsSessionCache,
-} from './connection-pool.js';
+import { ConnectionPool } from './connection-pool.js';
 import { Host, type ServerDirectory } from './host.js';
 import { HostPickers } from './host-pickers.js';
 import { LocalityWrr } from './lb/locality-wrr.js';
 import { type RequestHash, randomUint32 } from './lb/uint64.js';
 import { OutlierDetector, type OutlierDetectorHost } from './outlier-detector.js';
+import type { ConnectionSettings, PoolContext } from './pool-context.js';
 import { PrioritySet } from './priority-set.js';
+import { TlsSessionCache } from './tls-session-cache.js';
 
 /**
  * A running cluster: its hosts (every host it ever had, for the report) and current members by

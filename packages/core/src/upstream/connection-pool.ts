@@ -1,169 +1,11 @@
-import type { UpstreamProtocol } from '../envoy/http-protocol.js';
-import type { EventHandle } from '../kernel/event-queue.js';
-import type { Kernel } from '../kernel/kernel.js';
-import type { RecyclingTable } from '../kernel/recycling-table.js';
 import type { ClusterStats } from '../observe/cluster-stats.js';
-import type { TraceRecorder } from '../observe/trace.js';
-import type { EndpointServer } from '../world/endpoint-server.js';
 import type { ResourceManager } from './circuit-breakers.js';
+import { ConnectAttempt, ConnectEnd } from './connect-attempt.js';
+import { type Connection, type ConnectionOwner, ConnectionState, PoolFailureReason } from './connection.js';
 import { PendingQueue } from './pending-queue.js';
-import {
-  keepaliveDueMs,
-  keepaliveSurvives,
-  startKeepalive,
-  type TcpKeepaliveSettings,
-} from './tcp-keepalive.js';
-
-export const ConnectionState = { Connecting: 0, Ready: 1, Busy: 2, Closed: 3 } as const;
-export type ConnectionState = (typeof ConnectionState)[keyof typeof ConnectionState];
-
-/**
- * An upstream connection: HTTP/1.1 carries one stream at a time, HTTP/2 up to max_concurrent_streams.
- * Ready = connected with unused stream capacity; Busy = connected and full, or draining.
- */
-export class Connection {
-  state: ConnectionState = ConnectionState.Closed;
-  pool: ConnectionPool | null = null;
-  /** Streams it carries now. */
-  activeStreams = 0;
-  /** The endpoint this connection reached; a LOGICAL_DNS connection keeps its address until it closes. */
-  server: EndpointServer | null = null;
-  /** The pending connect outcome (done or refused) and the connect timeout. */
-  connectEvent: EventHandle = -1;
-  connectTimer: EventHandle = -1;
-  /** Streams it may still carry (max_requests_per_connection; Infinity when unlimited), and whether it drains. */
-  remainingStreams = 0;
-  draining = false;
-  /** When it last became idle, and its pending idle check (due at `idleCheckAtMs`). */
-  idleSinceMs = 0;
-  idleTimer: EventHandle = -1;
-  idleCheckAtMs = 0;
-  /**
-   * When the FIN of a server that closes idle connections (`idleTimeout`) reaches the sidecar, for the
-   * current idle period; Infinity when the server never does.
-   */
-  remoteCloseAtMs = Number.POSITIVE_INFINITY;
-  /** common_http_protocol_options.max_connection_duration, from the connect: when it starts to drain. */
-  durationTimer: EventHandle = -1;
-  /** TCP keepalive, while idle: the next probe, and when unanswered probes give up on a dark host. */
-  probeAtMs = Number.POSITIVE_INFINITY;
-  keepaliveDeadAtMs = Number.POSITIVE_INFINITY;
-  constructor(readonly id: number) {}
-
-  reset(): void {
-    this.state = ConnectionState.Closed;
-    this.pool = null;
-    this.activeStreams = 0;
-    this.server = null;
-    this.connectEvent = -1;
-    this.connectTimer = -1;
-    this.draining = false;
-    this.idleTimer = -1;
-    this.remoteCloseAtMs = Number.POSITIVE_INFINITY;
-    this.durationTimer = -1;
-    this.probeAtMs = Number.POSITIVE_INFINITY;
-    this.keepaliveDeadAtMs = Number.POSITIVE_INFINITY;
-  }
-}
-
-/** What a pool needs of the host it belongs to: its load counters and the endpoint it connects to. */
-export interface PoolHost {
-  /** Requests active on the host over every worker (LEAST_REQUEST reads it). */
-  rqActive: number;
-  rqTotal: number;
-  readonly hostPort: string;
-  /** The addresses a connection opened now tries, in order. */
-  connectTargets(): readonly string[];
-  serverFor(address: string): EndpointServer;
-}
-
-/** Connections by id, so connect events carry an integer. */
-export type ConnectionTable = RecyclingTable<Connection>;
-
-/** Why the pool could not hand a request a connection (Envoy's PoolFailureReason). */
-export const PoolFailureReason = {
-  Overflow: 0,
-  LocalConnectionFailure: 1,
-  RemoteConnectionFailure: 2,
-  Timeout: 3,
-} as const;
-export type PoolFailureReason = (typeof PoolFailureReason)[keyof typeof PoolFailureReason];
-
-/** What the router hears back from a pool; implemented once, so no closure per request. */
-export interface PoolCallbacks {
-  onPoolReady(requestId: number, connection: Connection): void;
-  onPoolFailure(requestId: number, reason: PoolFailureReason): void;
-  /** Whether `requestId` still waits in a pool with this attempt tag (cancelled entries are skipped). */
-  isWaiting(requestId: number, tag: number): boolean;
-}
-
-/** Everything a pool shares with the other pools of the simulation. */
-export interface PoolContext {
-  readonly kernel: Kernel;
-  readonly connectDoneEvent: number;
-  readonly connectRefusedEvent: number;
-  readonly connectTimeoutEvent: number;
-  readonly idleCheckEvent: number;
-  /** Fires a connection's max_connection_duration (needed when a cluster sets one). */
-  readonly maxDurationEvent?: number;
-  readonly connections: ConnectionTable;
-  readonly callbacks: PoolCallbacks;
-  /** The run's event trace, when one is recorded. */
-  readonly trace: TraceRecorder | null;
-  /** What TCP pools report to: the tcp_proxy sessions. */
-  readonly tcpCallbacks?: PoolCallbacks;
-}
-
-/** Envoy's happy-eyeballs delay before trying a logical host's next address. */
-const HAPPY_EYEBALLS_DELAY_MS = 300;
-
-/** How a cluster's connections are set up and retired (from the DestinationRule). */
-export interface ConnectionSettings {
-  /** The cluster's name, `outbound|PORT|SUBSET|HOST` (for the event trace). */
-  cluster: string;
-  connectTimeoutMs: number;
-  /** Whether the cluster originates TLS: the handshake follows TCP's on every connect (E.3). */
-  originatesTls: boolean;
-  /** 0 = unlimited. */
-  maxRequestsPerConnection: number;
-  /** 0 = never. */
-  idleTimeoutMs: number;
-  /** common_http_protocol_options.max_connection_duration from the connect; absent or 0: none. */
-  maxConnectionDurationMs?: number;
-  /** upstream_connection_options.tcp_keepalive; absent or null: no probes. */
-  tcpKeepalive?: TcpKeepaliveSettings | null;
-  protocol: UpstreamProtocol;
-  /** Streams one connection carries at once: 1 for HTTP/1.1, http2_protocol_options.max_concurrent_streams for HTTP/2. */
-  maxConcurrentStreams: number;
-  /**
-   * Envoy's TCP pool (tcp_proxy): a connection serves one session and closes with it, never returns to
-   * the pool, and max_requests is not enforced (Tcp::ConnPoolImpl::enforceMaxRequests is false).
-   * Absent: an HTTP pool.
-   */
-  tcp?: boolean;
-}
-
-/**
- * Envoy's TLS client context keeps one session (max_session_keys 1) for the whole cluster, shared by the
- * workers: a handshake with the server that issued it resumes. TLS 1.3 takes one round trip either way;
- * TLS 1.2 takes two in full and one resumed (E.3).
- */
-export class TlsSessionCache {
-  private server: EndpointServer | null = null;
-  /** The version the cached session was made with: a TLS 1.3 session cannot resume a 1.2 handshake. */
-  private version: '1.2' | '1.3' = '1.3';
-
-  handshakeRtts(server: EndpointServer): number {
-    if (server.tlsMaxVersion === '1.3') return 1;
-    return this.server === server && this.version === '1.2' ? 1 : 2;
-  }
-
-  /** A handshake completed: its session is now the one offered next. */
-  remember(server: EndpointServer): void {
-    this.server = server;
-    this.version = server.tlsMaxVersion;
-  }
-}
+import type { ConnectionSettings, PoolCallbacks, PoolContext, PoolHost } from './pool-context.js';
+import { idleDueMs, keepaliveSurvives, startKeepalive } from './tcp-keepalive.js';
+import { TlsSessionCache } from './tls-session-cache.js';
 
 /**
  * Envoy's connection pool for one (worker, host), after ConnPoolImplBase: a stream goes at once to the
@@ -174,12 +16,14 @@ export class TlsSessionCache {
  * connect fails every request pending on the pool (purgePendingStreams). HTTP/1.1 connections carry one
  * stream; HTTP/2 ones multiplex up to max_concurrent_streams.
  */
-export class ConnectionPool {
+export class ConnectionPool implements ConnectionOwner {
   /** Connections with unused capacity, most recently readied last, as Envoy's ready_clients_ front. */
   private readonly ready: Connection[] = [];
   private readonly pending = new PendingQueue();
   private connecting = 0;
   private total = 0;
+  /** Where the next connect goes and when it ends; reused by every connect. */
+  private readonly connectAttempt = new ConnectAttempt();
   /** Streams a new connection can carry: min(max_concurrent_streams, max_requests_per_connection). */
   private readonly connectCapacity: number;
   private readonly remainingPerConnection: number;
@@ -354,9 +198,7 @@ export class ConnectionPool {
 
   /** The earliest of the sidecar's idle timeout, the server's FIN and the keepalive's next step. */
   private idleDueMs(conn: Connection): number {
-    const timeout = this.settings.idleTimeoutMs;
-    const local = timeout > 0 ? conn.idleSinceMs + timeout : Number.POSITIVE_INFINITY;
-    return Math.min(local, conn.remoteCloseAtMs, keepaliveDueMs(conn));
+    return idleDueMs(conn.idleSinceMs, this.settings.idleTimeoutMs, conn.remoteCloseAtMs, conn);
   }
 
   /**
@@ -521,42 +363,14 @@ export class ConnectionPool {
       if (this.settings.protocol === 'HTTP/2') this.stats.upstream_cx_http2_total++;
       else this.stats.upstream_cx_http1_total++;
     }
-    // Happy eyeballs over a logical host's answers (MultiConnectionBaseImpl): the next address starts
-    // when the previous one fails, or after 300 ms without connecting; the first to connect wins.
-    const targets = this.host.connectTargets();
-    const tls = this.settings.originatesTls;
-    let startMs = 0;
-    /** When the connect outcome is due, from now (meaningful once `connectEvent` is set). */
-    let connectAtMs = 0;
-    for (let i = 0; i < targets.length; i++) {
-      const server = this.host.serverFor(targets[i]!);
-      const outcome = server.connectOutcome;
-      if (outcome === 'ok' || (outcome === 'tlsError' && !tls)) {
-        // TCP, then the TLS handshake the cluster originates: the connect timeout covers both (E.3).
-        conn.server = server;
-        const tlsRtts = tls ? this.tlsSessions.handshakeRtts(server) : 0;
-        connectAtMs = startMs + server.rttMs * (1 + tlsRtts);
-        conn.connectEvent = kernel.scheduleIn(connectAtMs, this.context.connectDoneEvent, conn.id);
-        break;
-      }
-      if (outcome === 'tlsError') {
-        // TCP connects; the server's first flight (its certificate, or a version alert) fails the
-        // handshake one round trip later, in TLS 1.2 and 1.3 alike.
-        connectAtMs = startMs + server.rttMs * 2;
-        conn.connectEvent = kernel.scheduleIn(connectAtMs, this.context.connectRefusedEvent, conn.id);
-        break;
-      }
-      const last = i === targets.length - 1;
-      // A refused SYN comes back as RST after one round trip; a black hole never answers.
-      if (outcome === 'refuse') {
-        if (last) {
-          connectAtMs = startMs + server.rttMs;
-          conn.connectEvent = kernel.scheduleIn(connectAtMs, this.context.connectRefusedEvent, conn.id);
-        }
-        startMs += server.rttMs;
-      } else {
-        startMs += HAPPY_EYEBALLS_DELAY_MS;
-      }
+    const attempt = this.connectAttempt;
+    attempt.plan(this.host, this.settings.originatesTls, this.tlsSessions);
+    const connectAtMs = attempt.atMs;
+    if (attempt.end === ConnectEnd.Connected) {
+      conn.server = attempt.server;
+      conn.connectEvent = kernel.scheduleIn(connectAtMs, this.context.connectDoneEvent, conn.id);
+    } else if (attempt.end === ConnectEnd.Failed) {
+      conn.connectEvent = kernel.scheduleIn(connectAtMs, this.context.connectRefusedEvent, conn.id);
     }
     // An outcome due no later than the timeout fires first (it was scheduled first, and ties go in
     // order) and cancels the timer, so the timer is only needed when the connect would outlast it.

@@ -1,9 +1,4 @@
-/** TCP keepalive settings of a cluster's upstream connections (upstream_connection_options.tcp_keepalive). */
-export interface TcpKeepaliveSettings {
-  timeMs: number;
-  intervalMs: number;
-  probes: number;
-}
+import type { TcpKeepaliveModel } from '../envoy/cluster.js';
 
 /** Where the kernel's keepalive is on one idle connection. */
 export interface KeepaliveClock {
@@ -16,7 +11,7 @@ export interface KeepaliveClock {
 /** The connection goes quiet now: the first probe after `time`. */
 export function startKeepalive(
   clock: KeepaliveClock,
-  keepalive: TcpKeepaliveSettings | null,
+  keepalive: TcpKeepaliveModel | null,
   nowMs: number,
 ): void {
   clock.probeAtMs = keepalive === null ? Number.POSITIVE_INFINITY : nowMs + keepalive.timeMs;
@@ -30,7 +25,7 @@ export function startKeepalive(
  */
 export function keepaliveSurvives(
   clock: KeepaliveClock,
-  keepalive: TcpKeepaliveSettings | null,
+  keepalive: TcpKeepaliveModel | null,
   peerDark: boolean,
   nowMs: number,
 ): boolean {
@@ -53,4 +48,18 @@ export function keepaliveSurvives(
 /** The keepalive's next step for the idle check: a probe or the give-up. */
 export function keepaliveDueMs(clock: KeepaliveClock): number {
   return Math.min(clock.probeAtMs, clock.keepaliveDeadAtMs);
+}
+
+/**
+ * When a quiet connection's next idle event is due: the earliest of the idle timeout counted from
+ * `quietSinceMs` (0 = none), the server's FIN arriving, and the keepalive's next step.
+ */
+export function idleDueMs(
+  quietSinceMs: number,
+  idleTimeoutMs: number,
+  finArrivesAtMs: number,
+  keepalive: KeepaliveClock,
+): number {
+  const local = idleTimeoutMs > 0 ? quietSinceMs + idleTimeoutMs : Number.POSITIVE_INFINITY;
+  return Math.min(local, finArrivesAtMs, keepaliveDueMs(keepalive));
 }
