@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { formatDurationMs } from '../config/resources/durations.js';
 import type { RunProgress } from '../simulation/run.js';
+import type { CliIo } from './io.js';
 
 /** Where progress goes: stderr, as a single line rewritten in place. */
 export interface ProgressStream {
@@ -63,6 +64,14 @@ export class ProgressLine {
     if (this.shown) this.stream.write('\r\u001b[K');
     this.shown = false;
   }
+}
+
+/** A command's progress line on the CLI's stderr (`--quiet` silences it). */
+export function progressLineOn(io: CliIo, quiet: boolean | undefined): ProgressLine {
+  return new ProgressLine(
+    { isTTY: io.stderrIsTTY, write: io.stderr },
+    { quiet, ...(io.now !== undefined ? { now: io.now } : {}) },
+  );
 }
 
 /** Requests per wall second, short: 950, 12.3k, 2.1M. */

@@ -1,0 +1,45 @@
+import { InvalidArgumentError } from 'commander';
+import { ISTIO_VERSION_PATTERN } from '../config/resources/schema/scenario.js';
+
+// Parsers for option values; commander reports an InvalidArgumentError as a usage error (exit 2).
+
+export function parseSeed(value: string): number {
+  if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError('the seed must be an integer');
+  return Number(value);
+}
+
+export function parseIstioVersion(value: string): string {
+  if (!ISTIO_VERSION_PATTERN.test(value)) throw new InvalidArgumentError('must look like 1.24 or 1.24.3');
+  return value;
+}
+
+/** `--trace FILE`, or `-` for stdout. */
+export function parseTracePath(value: string): string {
+  if (value === '') throw new InvalidArgumentError('must name a file, or - for stdout (with --output)');
+  return value;
+}
+
+export function parseCount(min: number): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value) || Number(value) < min)
+      throw new InvalidArgumentError(`must be an integer ≥ ${min}`);
+    return Number(value);
+  };
+}
+
+/** `--label KEY=VALUE`, repeatable. */
+export function collectLabel(
+  value: string,
+  previous: Record<string, string> | undefined,
+): Record<string, string> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError('must be KEY=VALUE');
+  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+}
+
+/** `--vary NAME=PATCH.yaml`, repeatable. */
+export function collectVariant(value: string, previous: Array<[string, string]>): Array<[string, string]> {
+  const eq = value.indexOf('=');
+  if (eq <= 0 || eq === value.length - 1) throw new InvalidArgumentError('must be NAME=PATCH.yaml');
+  return [...previous, [value.slice(0, eq), value.slice(eq + 1)]];
+}
