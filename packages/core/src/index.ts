@@ -106,8 +106,9 @@ export {
 } from './explain/explain.js';
 export { formatExplanationTable } from './explain/format-table.js';
 export type { LoadBalancerExplanation, LocalityExplanation } from './explain/load-balancer.js';
-export type { OutlierExplanation, TlsExplanation } from './explain/policy.js';
+export type { OutlierExplanation } from './explain/outlier-detection.js';
 export type { FaultExplanation, RetryExplanation, RouteExplanation } from './explain/routes.js';
+export type { TlsExplanation } from './explain/tls.js';
 export type { DefaultKind, Explained, SourceLocation } from './explain/values.js';
 export {
   type NotableEvent,

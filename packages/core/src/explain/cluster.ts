@@ -12,7 +12,8 @@ import {
   type LoadBalancerExplanation,
   type LocalityExplanation,
 } from './load-balancer.js';
-import { explainOutlier, explainTls, type OutlierExplanation, type TlsExplanation } from './policy.js';
+import { explainOutlier, type OutlierExplanation } from './outlier-detection.js';
+import { explainTls, type TlsExplanation } from './tls.js';
 import { byDefault, type Explained, fromField, setAt, writtenIn } from './values.js';
 
 /** A resource that shaped a cluster or route: `namespace/name` and where its document starts. */

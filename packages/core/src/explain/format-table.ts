@@ -3,7 +3,7 @@ import { type Diagnostic, formatDiagnostic } from '../config/resources/diagnosti
 import { formatDurationMs } from '../config/resources/durations.js';
 import type { ClusterExplanation } from './cluster.js';
 import type { Explanation } from './explain.js';
-import type { OutlierExplanation } from './policy.js';
+import type { OutlierExplanation } from './outlier-detection.js';
 import type { RouteExplanation } from './routes.js';
 import type { Explained } from './values.js';
 
