@@ -109,7 +109,8 @@ export type { LoadBalancerExplanation, LocalityExplanation } from './explain/loa
 export { type NotableEvent, notableEvents } from './explain/notable-events.js';
 export type { OutlierExplanation } from './explain/outlier-detection.js';
 export type { ReportContext } from './explain/report-context.js';
-export type { FaultExplanation, RetryExplanation, RouteExplanation } from './explain/routes.js';
+export type { RetryExplanation } from './explain/retry-policy.js';
+export type { FaultExplanation, RouteExplanation } from './explain/routes.js';
 export type { TlsExplanation } from './explain/tls.js';
 export type { DefaultKind, Explained, SourceLocation } from './explain/values.js';
 export { type WhyNote, whyNotes } from './explain/why-notes.js';
