@@ -106,16 +106,14 @@ export {
 } from './explain/explain.js';
 export { formatExplanationTable } from './explain/format-table.js';
 export type { LoadBalancerExplanation, LocalityExplanation } from './explain/load-balancer.js';
-export type { OutlierExplanation, TlsExplanation } from './explain/policy.js';
-export type { FaultExplanation, RetryExplanation, RouteExplanation } from './explain/routes.js';
+export { type NotableEvent, notableEvents } from './explain/notable-events.js';
+export type { OutlierExplanation } from './explain/outlier-detection.js';
+export type { ReportContext } from './explain/report-context.js';
+export type { RetryExplanation } from './explain/retry-policy.js';
+export type { FaultExplanation, RouteExplanation } from './explain/routes.js';
+export type { TlsExplanation } from './explain/tls.js';
 export type { DefaultKind, Explained, SourceLocation } from './explain/values.js';
-export {
-  type NotableEvent,
-  notableEvents,
-  type ReportContext,
-  type WhyNote,
-  whyNotes,
-} from './explain/why-notes.js';
+export { type WhyNote, whyNotes } from './explain/why-notes.js';
 export { Kernel, RandomStreams } from './kernel/index.js';
 export type { ClientReport } from './observe/client-observer.js';
 export type { ClusterReport, EjectionReport, HostReport, Report } from './observe/report.js';

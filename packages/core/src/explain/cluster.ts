@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../config/resources/diagnostics.js';
 import type { Located } from '../config/resources/load.js';
+import type { FieldPath } from '../config/resources/positions.js';
 import type { DestinationRule } from '../config/resources/schema/destination-rule.js';
 import type { ServiceEntry } from '../config/resources/schema/service-entry.js';
 import type { TranslatedCluster } from '../config/translate/translated-cluster.js';
@@ -12,7 +13,8 @@ import {
   type LoadBalancerExplanation,
   type LocalityExplanation,
 } from './load-balancer.js';
-import { explainOutlier, explainTls, type OutlierExplanation, type TlsExplanation } from './policy.js';
+import { explainOutlier, type OutlierExplanation } from './outlier-detection.js';
+import { explainTls, type TlsExplanation } from './tls.js';
 import { byDefault, type Explained, fromField, setAt, writtenIn } from './values.js';
 
 /** A resource that shaped a cluster or route: `namespace/name` and where its document starts. */
@@ -152,38 +154,40 @@ export function explainCluster(
   istioVersion: string,
   notModelled: Diagnostic[],
 ): ClusterExplanation {
-  const se = serviceEntry.resource;
-  const portIndex = (se.spec.ports ?? []).findIndex((p) => p.number === model.port);
-  const subset = model.name.split('|')[2] ?? '';
   const od = model.outlierDetection;
   const odPath = model.policyPaths?.outlierDetection ?? null;
-  const endpoints: EndpointExplanation[] =
-    model.type === 'EDS'
-      ? model.endpoints.map(({ address, port, locality, weight, priority, labels }) => ({
-          address,
-          port,
-          locality,
-          weight,
-          priority,
-          labels,
-        }))
-      : model.dnsTargets.map(({ hostname, port, locality, weight, priority, labels }) => ({
-          address: hostname,
-          port,
-          locality,
-          weight,
-          priority,
-          labels,
-        }));
-  const tls = explainTls(model, serviceEntry, dr);
-  const dnsCluster = model.type === 'STRICT_DNS' || model.type === 'LOGICAL_DNS';
   const explanation: ClusterExplanation = {
     name: model.name,
     host: model.serviceHost,
     port: model.port,
-    subset,
+    subset: model.name.split('|')[2] ?? '',
     serviceEntry: refOf(serviceEntry),
     destinationRule: dr === null ? null : refOf(dr),
+    ...explainDiscovery(model, serviceEntry),
+    ...explainLoadBalancer(model, dr),
+    ...explainConnectionPool(model, dr),
+    outlierDetection:
+      od === null || dr === null || odPath === null ? null : explainOutlier(od, dr, odPath, istioVersion),
+    healthyPanicThresholdPct: explainPanicThreshold(model, dr, odPath),
+    tls: explainTls(model, serviceEntry, dr),
+    locality: explainLocality(model, dr),
+    dns: explainDns(model),
+    endpoints: endpointsOf(model),
+    notes: [],
+    notModelled,
+  };
+  explanation.notes = notesOn(model, explanation);
+  return explanation;
+}
+
+/** The port's protocol and how the cluster finds its hosts, from the ServiceEntry. */
+function explainDiscovery(
+  model: TranslatedCluster,
+  serviceEntry: Located<ServiceEntry>,
+): Pick<ClusterExplanation, 'protocol' | 'type'> {
+  const se = serviceEntry.resource;
+  const portIndex = (se.spec.ports ?? []).findIndex((p) => p.number === model.port);
+  return {
     protocol:
       portIndex >= 0 && se.spec.ports?.[portIndex]?.protocol !== undefined
         ? setAt(serviceEntry, ['spec', 'ports', portIndex, 'protocol'], model.protocol)
@@ -195,44 +199,64 @@ export function explainCluster(
     type: writtenIn(serviceEntry, ['spec', 'resolution'])
       ? setAt(serviceEntry, ['spec', 'resolution'], model.type, RESOLUTION_NOTES[model.type])
       : byDefault(model.type, 'Istio default', `resolution unset = ${RESOLUTION_NOTES[model.type]}`),
-    ...explainLoadBalancer(model, dr),
-    ...explainConnectionPool(model, dr),
-    outlierDetection:
-      od === null || dr === null || odPath === null ? null : explainOutlier(od, dr, odPath, istioVersion),
-    healthyPanicThresholdPct:
-      od === null
-        ? byDefault(
-            model.healthyPanicThresholdPct,
-            'Envoy default',
-            'no outlierDetection: Istio leaves it to Envoy',
-          )
-        : fromField(
-            dr,
-            odPath,
-            ['minHealthPercent'],
-            model.healthyPanicThresholdPct,
-            'Istio default',
-            model.healthyPanicThresholdPct === 0
-              ? 'from minHealthPercent: 0 turns panic mode off'
-              : 'from minHealthPercent',
-          ),
-    tls,
-    locality: explainLocality(model, dr),
-    dns: dnsCluster
-      ? {
-          refreshRateMs: byDefault(
-            model.dnsRefreshRateMs,
-            'mesh default',
-            'meshConfig.dnsRefreshRate: without a TTL, and after a failure',
-          ),
-          respectDnsTtl: byDefault(true, 'Istio default', 'the next refresh follows the answer TTL'),
-          jitterMs: byDefault(model.dnsJitterMs, 'Istio default', 'PILOT_DNS_JITTER_DURATION'),
-        }
-      : null,
-    endpoints,
-    notes: [],
-    notModelled,
   };
-  explanation.notes = notesOn(model, explanation);
-  return explanation;
+}
+
+/** common_lb_config.healthy_panic_threshold: outlierDetection.minHealthPercent, else Envoy's. */
+function explainPanicThreshold(
+  model: TranslatedCluster,
+  dr: Located<DestinationRule> | null,
+  odPath: FieldPath | null,
+): Explained<number> {
+  if (model.outlierDetection === null) {
+    return byDefault(
+      model.healthyPanicThresholdPct,
+      'Envoy default',
+      'no outlierDetection: Istio leaves it to Envoy',
+    );
+  }
+  return fromField(
+    dr,
+    odPath,
+    ['minHealthPercent'],
+    model.healthyPanicThresholdPct,
+    'Istio default',
+    model.healthyPanicThresholdPct === 0
+      ? 'from minHealthPercent: 0 turns panic mode off'
+      : 'from minHealthPercent',
+  );
+}
+
+function explainDns(model: TranslatedCluster): ClusterExplanation['dns'] {
+  if (model.type !== 'STRICT_DNS' && model.type !== 'LOGICAL_DNS') return null;
+  return {
+    refreshRateMs: byDefault(
+      model.dnsRefreshRateMs,
+      'mesh default',
+      'meshConfig.dnsRefreshRate: without a TTL, and after a failure',
+    ),
+    respectDnsTtl: byDefault(true, 'Istio default', 'the next refresh follows the answer TTL'),
+    jitterMs: byDefault(model.dnsJitterMs, 'Istio default', 'PILOT_DNS_JITTER_DURATION'),
+  };
+}
+
+/** The endpoints EDS gives, or for a DNS cluster the names it resolves. */
+function endpointsOf(model: TranslatedCluster): EndpointExplanation[] {
+  return model.type === 'EDS'
+    ? model.endpoints.map(({ address, port, locality, weight, priority, labels }) => ({
+        address,
+        port,
+        locality,
+        weight,
+        priority,
+        labels,
+      }))
+    : model.dnsTargets.map(({ hostname, port, locality, weight, priority, labels }) => ({
+        address: hostname,
+        port,
+        locality,
+        weight,
+        priority,
+        labels,
+      }));
 }

@@ -1,11 +1,12 @@
 import type { Located } from '../config/resources/load.js';
+import type { FieldPath } from '../config/resources/positions.js';
 import type { DestinationRule } from '../config/resources/schema/destination-rule.js';
 import type { TranslatedCluster } from '../config/translate/translated-cluster.js';
 
 import { ENVOY_MAX_CONCURRENT_STREAMS } from '../envoy/http-protocol.js';
 import { byDefault, type Explained, fromField, setAt, setOr, valueAt } from './values.js';
 
-/** circuit_breakers, connect_timeout and the HTTP connection options, as applyConnectionPool sets them (B.1). */
+/** circuit_breakers, connect_timeout and the HTTP connection options, as Istio's applyConnectionPool sets them. */
 export interface ConnectionPoolExplanation {
   circuitBreakers: {
     maxConnections: Explained<number>;
@@ -32,7 +33,7 @@ export interface ConnectionPoolExplanation {
   maxConcurrentStreams: Explained<number> | null;
 }
 
-/** Where a connection-pool field sits, and the Envoy threshold it sets (B.1). */
+/** Where a connection-pool field sits, and the Envoy threshold it sets. */
 const THRESHOLD_FIELDS = {
   maxConnections: ['tcp', 'maxConnections'],
   maxPendingRequests: ['http', 'http1MaxPendingRequests'],
@@ -40,14 +41,31 @@ const THRESHOLD_FIELDS = {
   maxRetries: ['http', 'maxRetries'],
 } as const;
 
+type Rule = Located<DestinationRule> | null;
+
+/** Whether the DestinationRule writes `path` under its connectionPool block (`pool`). */
+const written = (dr: Rule, pool: FieldPath | null, path: readonly string[]): boolean =>
+  dr !== null && pool !== null && valueAt(dr.resource, [...pool, ...path]) !== undefined;
+
 /** Explains the connection-pool part of a cluster built by translateCluster. */
-export function explainConnectionPool(
-  model: TranslatedCluster,
-  dr: Located<DestinationRule> | null,
-): ConnectionPoolExplanation {
+export function explainConnectionPool(model: TranslatedCluster, dr: Rule): ConnectionPoolExplanation {
   const pool = model.policyPaths?.connectionPool ?? null;
-  const written = (path: readonly string[]) =>
-    dr !== null && pool !== null && valueAt(dr.resource, [...pool, ...path]) !== undefined;
+  const circuitBreakers = explainCircuitBreakers(model, dr, pool);
+  const { upstreamProtocol, maxConcurrentStreams } = explainUpstreamProtocol(model, dr, pool);
+  return {
+    upstreamProtocol,
+    maxConcurrentStreams,
+    circuitBreakers,
+    ...explainConnectionLife(model, dr, pool),
+  };
+}
+
+/** circuit_breakers: the thresholds Istio sets from the connectionPool, and the retry budget when there is one. */
+function explainCircuitBreakers(
+  model: TranslatedCluster,
+  dr: Rule,
+  pool: FieldPath | null,
+): ConnectionPoolExplanation['circuitBreakers'] {
   const threshold = (key: keyof typeof THRESHOLD_FIELDS): Explained<number> => {
     const path = THRESHOLD_FIELDS[key];
     const value = model.circuitBreakers[key];
@@ -55,47 +73,123 @@ export function explainConnectionPool(
       const note = key === 'maxRequests' ? 'http2MaxRequests limits HTTP/1.1 requests too' : undefined;
       return fromField(dr, pool, path, value, 'Istio default', note);
     }
-    return byDefault(value, 'Istio default', written(path) ? '0 counts as unset' : undefined);
+    return byDefault(value, 'Istio default', written(dr, pool, path) ? '0 counts as unset' : undefined);
   };
   const budget = model.circuitBreakers.retryBudget;
   const budgetPath = model.policyPaths?.retryBudget ?? null;
   const maxRetries = threshold('maxRetries');
   if (budget !== undefined) maxRetries.note = 'ignored: the retry budget replaces it';
-  // Istio: http.idleTimeout, else tcp.idleTimeout, else Envoy's 1 h (ENVOY-SEMANTICS B.1).
-  const idle = model.idleTimeoutMs;
-  const idleTimeoutMs: Explained<number> =
-    dr !== null && pool !== null && written(['http', 'idleTimeout'])
-      ? setAt(dr, [...pool, 'http', 'idleTimeout'], idle)
-      : dr !== null && pool !== null && written(['tcp', 'idleTimeout'])
+  return {
+    maxConnections: threshold('maxConnections'),
+    maxPendingRequests: threshold('maxPendingRequests'),
+    maxRequests: threshold('maxRequests'),
+    maxRetries,
+    retryBudget:
+      budget === undefined
+        ? null
+        : {
+            budgetPercent: fromField(dr, budgetPath, ['percent'], budget.budgetPercent, 'Istio default'),
+            minRetryConcurrency: fromField(
+              dr,
+              budgetPath,
+              ['minRetryConcurrency'],
+              budget.minRetryConcurrency,
+              'Istio default',
+            ),
+          },
+  };
+}
+
+/** How connections open, idle, serve and close: connect and idle timeouts, per-connection limits, keepalive. */
+function explainConnectionLife(
+  model: TranslatedCluster,
+  dr: Rule,
+  pool: FieldPath | null,
+): Pick<
+  ConnectionPoolExplanation,
+  'connectTimeoutMs' | 'idleTimeoutMs' | 'maxRequestsPerConnection' | 'maxConnectionDuration' | 'tcpKeepalive'
+> {
+  return {
+    connectTimeoutMs: setOr(
+      dr,
+      pool,
+      ['tcp', 'connectTimeout'],
+      model.connectTimeoutMs,
+      byDefault(model.connectTimeoutMs, 'mesh default', "meshConfig.connectTimeout; Envoy's own is 5s"),
+    ),
+    idleTimeoutMs: explainIdleTimeout(model, dr, pool),
+    maxRequestsPerConnection: explainMaxRequestsPerConnection(model, dr, pool),
+    maxConnectionDuration:
+      dr !== null && pool !== null && written(dr, pool, ['tcp', 'maxConnectionDuration'])
+        ? {
+            field:
+              model.tcpProxy === null
+                ? 'common_http_protocol_options.max_connection_duration'
+                : 'tcp_proxy.max_downstream_connection_duration',
+            ms: setAt(dr, [...pool, 'tcp', 'maxConnectionDuration'], model.maxConnectionDurationMs ?? 0),
+          }
+        : null,
+    tcpKeepalive:
+      dr !== null && pool !== null && model.tcpKeepalive != null
         ? setAt(
             dr,
-            [...pool, 'tcp', 'idleTimeout'],
-            idle,
-            'tcp.idleTimeout stands in for an unset http.idleTimeout',
+            [...pool, 'tcp', 'tcpKeepalive'],
+            `time ${model.tcpKeepalive.timeMs / 1000}s, interval ${model.tcpKeepalive.intervalMs / 1000}s, probes ${model.tcpKeepalive.probes}`,
+            'unset parts are the kernel’s (Linux: 7200s, 75s, 9); Istio writes whole seconds',
           )
-        : byDefault(idle, 'Envoy default', 'Istio leaves it unset');
-  // applyConnectionPool sets max_requests_per_connection only when the DestinationRule's is > 0.
+        : null,
+  };
+}
+
+/** Istio: http.idleTimeout, else tcp.idleTimeout, else Envoy's 1 h. */
+function explainIdleTimeout(model: TranslatedCluster, dr: Rule, pool: FieldPath | null): Explained<number> {
+  const idle = model.idleTimeoutMs;
+  if (dr !== null && pool !== null && written(dr, pool, ['http', 'idleTimeout'])) {
+    return setAt(dr, [...pool, 'http', 'idleTimeout'], idle);
+  }
+  if (dr !== null && pool !== null && written(dr, pool, ['tcp', 'idleTimeout'])) {
+    const note = 'tcp.idleTimeout stands in for an unset http.idleTimeout';
+    return setAt(dr, [...pool, 'tcp', 'idleTimeout'], idle, note);
+  }
+  return byDefault(idle, 'Envoy default', 'Istio leaves it unset');
+}
+
+/** applyConnectionPool sets max_requests_per_connection only when the DestinationRule's is > 0. */
+function explainMaxRequestsPerConnection(
+  model: TranslatedCluster,
+  dr: Rule,
+  pool: FieldPath | null,
+): Explained<number> {
   const perConnection = model.maxRequestsPerConnection;
-  const maxRequestsPerConnection: Explained<number> =
-    dr !== null && pool !== null && perConnection > 0 && written(['http', 'maxRequestsPerConnection'])
-      ? setAt(
-          dr,
-          [...pool, 'http', 'maxRequestsPerConnection'],
-          perConnection,
-          perConnection === 1
-            ? 'no keep-alive: every request opens a connection (TCP, and TLS when originated)'
-            : 'then the connection drains and closes (upstream_cx_max_requests)',
-        )
-      : byDefault(
-          perConnection,
-          'Envoy default',
-          written(['http', 'maxRequestsPerConnection'])
-            ? '0 counts as unset'
-            : 'Istio leaves it unset: a connection serves requests until it closes',
-        );
+  const field = ['http', 'maxRequestsPerConnection'];
+  if (dr !== null && pool !== null && perConnection > 0 && written(dr, pool, field)) {
+    return setAt(
+      dr,
+      [...pool, ...field],
+      perConnection,
+      perConnection === 1
+        ? 'no keep-alive: every request opens a connection (TCP, and TLS when originated)'
+        : 'then the connection drains and closes (upstream_cx_max_requests)',
+    );
+  }
+  return byDefault(
+    perConnection,
+    'Envoy default',
+    written(dr, pool, field)
+      ? '0 counts as unset'
+      : 'Istio leaves it unset: a connection serves requests until it closes',
+  );
+}
+
+/** The upstream codec, what decided it, and (HTTP/2) how many requests a connection carries at once. */
+function explainUpstreamProtocol(
+  model: TranslatedCluster,
+  dr: Rule,
+  pool: FieldPath | null,
+): Pick<ConnectionPoolExplanation, 'upstreamProtocol' | 'maxConcurrentStreams'> {
   const upstream = model.upstreamProtocol;
   const http = (field: string) =>
-    pool !== null && written(['http', field]) ? [...pool, 'http', field] : null;
+    pool !== null && written(dr, pool, ['http', field]) ? [...pool, 'http', field] : null;
   const protocolValue =
     upstream === undefined
       ? 'HTTP/1.1'
@@ -120,55 +214,5 @@ export function explainConnectionPool(
       : dr !== null && streamsPath !== null && streams !== ENVOY_MAX_CONCURRENT_STREAMS
         ? setAt(dr, streamsPath, streams, 'a connection carries this many requests at once')
         : byDefault(streams, 'Envoy default', 'one connection per worker and host carries every request');
-  return {
-    upstreamProtocol,
-    maxConcurrentStreams,
-    circuitBreakers: {
-      maxConnections: threshold('maxConnections'),
-      maxPendingRequests: threshold('maxPendingRequests'),
-      maxRequests: threshold('maxRequests'),
-      maxRetries,
-      retryBudget:
-        budget === undefined
-          ? null
-          : {
-              budgetPercent: fromField(dr, budgetPath, ['percent'], budget.budgetPercent, 'Istio default'),
-              minRetryConcurrency: fromField(
-                dr,
-                budgetPath,
-                ['minRetryConcurrency'],
-                budget.minRetryConcurrency,
-                'Istio default',
-              ),
-            },
-    },
-    connectTimeoutMs: setOr(
-      dr,
-      pool,
-      ['tcp', 'connectTimeout'],
-      model.connectTimeoutMs,
-      byDefault(model.connectTimeoutMs, 'mesh default', "meshConfig.connectTimeout; Envoy's own is 5s"),
-    ),
-    idleTimeoutMs,
-    maxRequestsPerConnection,
-    maxConnectionDuration:
-      dr !== null && pool !== null && written(['tcp', 'maxConnectionDuration'])
-        ? {
-            field:
-              model.tcpProxy === null
-                ? 'common_http_protocol_options.max_connection_duration'
-                : 'tcp_proxy.max_downstream_connection_duration',
-            ms: setAt(dr, [...pool, 'tcp', 'maxConnectionDuration'], model.maxConnectionDurationMs ?? 0),
-          }
-        : null,
-    tcpKeepalive:
-      dr !== null && pool !== null && model.tcpKeepalive != null
-        ? setAt(
-            dr,
-            [...pool, 'tcp', 'tcpKeepalive'],
-            `time ${model.tcpKeepalive.timeMs / 1000}s, interval ${model.tcpKeepalive.intervalMs / 1000}s, probes ${model.tcpKeepalive.probes}`,
-            'unset parts are the kernel’s (Linux: 7200s, 75s, 9); Istio writes whole seconds',
-          )
-        : null,
-  };
+  return { upstreamProtocol, maxConcurrentStreams };
 }

@@ -1,190 +1,11 @@
-import Table from 'cli-table3';
 import { type Diagnostic, formatDiagnostic } from '../config/resources/diagnostics.js';
-import { formatDurationMs } from '../config/resources/durations.js';
 import type { ClusterExplanation } from './cluster.js';
 import type { Explanation } from './explain.js';
-import type { OutlierExplanation } from './policy.js';
-import type { RouteExplanation } from './routes.js';
+import { clusterRows, fieldTable, routeRows, sourceText, table } from './field-rows.js';
 import type { Explained } from './values.js';
+import type { VirtualHostExplanation } from './virtual-hosts.js';
 
-// No colours: the output is pasted into tickets, piped into files and kept as golden files.
-const compact = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
-const table = (head: string[]) => new Table({ head, chars: compact, style: { head: [], border: [] } });
-
-type Format<T> = (value: T) => string;
-const text: Format<unknown> = (v) => (v === '' ? '-' : Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
-const ms: Format<number> = (v) => formatDurationMs(v);
-const msOrNone: Format<number> = (v) => (v === 0 ? 'none' : formatDurationMs(v));
-const pct: Format<number> = (v) => `${v} %`;
-const unlimitedAt0: Format<number> = (v) => (v === 0 ? 'unlimited' : String(v));
-
-/** `set file:line`, `set (command line)`, or the default's owner. */
-export function sourceText(e: Explained<unknown>): string {
-  if (e.from === 'default') return e.default;
-  return e.at.line > 0 ? `set ${e.at.file}:${e.at.line}` : `set by ${e.at.file} ${e.at.path}`;
-}
-
-type Row = [field: string, value: Explained<never>, format: Format<never>];
-const row = <T>(field: string, value: Explained<T>, format: Format<T> = text): Row => [
-  field,
-  value as Explained<never>,
-  format as Format<never>,
-];
-
-function fieldTable(rows: readonly Row[]): string {
-  const t = table(['field', 'value', 'source', 'note']);
-  for (const [field, e, format] of rows)
-    t.push([field, format(e.value as never), sourceText(e), e.note ?? '']);
-  return t.toString();
-}
-
-function outlierRows(o: OutlierExplanation): Row[] {
-  const p = 'outlier_detection.';
-  return [
-    row(`${p}consecutive_5xx`, o.consecutive5xx),
-    row(`${p}enforcing_consecutive_5xx`, o.enforcingConsecutive5xx, pct),
-    row(`${p}consecutive_gateway_failure`, o.consecutiveGatewayFailure),
-    row(`${p}enforcing_consecutive_gateway_failure`, o.enforcingConsecutiveGatewayFailure, pct),
-    row(`${p}split_external_local_origin_errors`, o.splitExternalLocalOriginErrors),
-    row(`${p}consecutive_local_origin_failure`, o.consecutiveLocalOriginFailure),
-    row(`${p}enforcing_consecutive_local_origin_failure`, o.enforcingConsecutiveLocalOriginFailure, pct),
-    row(`${p}interval`, o.intervalMs, ms),
-    row(`${p}base_ejection_time`, o.baseEjectionTimeMs, ms),
-    row(`${p}max_ejection_time`, o.maxEjectionTimeMs, ms),
-    row(`${p}max_ejection_percent`, o.maxEjectionPercent, pct),
-    row(`${p}success_rate_minimum_hosts`, o.successRateMinimumHosts),
-    row(`${p}success_rate_request_volume`, o.successRateRequestVolume),
-    row(`${p}success_rate_stdev_factor`, o.successRateStdevFactor),
-    row(`${p}enforcing_success_rate`, o.enforcingSuccessRate, pct),
-    row(`${p}enforcing_local_origin_success_rate`, o.enforcingLocalOriginSuccessRate, pct),
-    row(`${p}failure_percentage_threshold`, o.failurePercentageThreshold, pct),
-    row(`${p}failure_percentage_minimum_hosts`, o.failurePercentageMinimumHosts),
-    row(`${p}failure_percentage_request_volume`, o.failurePercentageRequestVolume),
-    row(`${p}enforcing_failure_percentage`, o.enforcingFailurePercentage, pct),
-    row(`${p}enforcing_failure_percentage_local_origin`, o.enforcingFailurePercentageLocalOrigin, pct),
-    row('ejection cap rule', o.capRule),
-  ];
-}
-
-function clusterRows(c: ClusterExplanation): Row[] {
-  const rows: Row[] = [row('type', c.type), row('port protocol', c.protocol), row('lb_policy', c.lbPolicy)];
-  if (c.consistentHash !== null) {
-    rows.push(row('hash_policy', c.consistentHash.key), row('ring/table size', c.consistentHash.tableSize));
-  }
-  if (c.slowStart !== null) {
-    rows.push(
-      row('slow_start_config.slow_start_window', c.slowStart.windowMs, ms),
-      row('slow_start_config.aggression', c.slowStart.aggression),
-      row('slow_start_config.min_weight_percent', c.slowStart.minWeightPercent, pct),
-    );
-  }
-  const cb = c.circuitBreakers;
-  rows.push(
-    row('circuit_breakers.max_connections', cb.maxConnections),
-    row('circuit_breakers.max_pending_requests', cb.maxPendingRequests),
-    row('circuit_breakers.max_requests', cb.maxRequests),
-    row('circuit_breakers.max_retries', cb.maxRetries),
-  );
-  if (cb.retryBudget !== null) {
-    rows.push(
-      row('retry_budget.budget_percent', cb.retryBudget.budgetPercent, pct),
-      row('retry_budget.min_retry_concurrency', cb.retryBudget.minRetryConcurrency),
-    );
-  }
-  rows.push(
-    row('connect_timeout', c.connectTimeoutMs, ms),
-    row('common_http_protocol_options.idle_timeout', c.idleTimeoutMs, msOrNone),
-    row('common_http_protocol_options.max_requests_per_connection', c.maxRequestsPerConnection, unlimitedAt0),
-    ...(c.maxConnectionDuration === null
-      ? []
-      : [row(c.maxConnectionDuration.field, c.maxConnectionDuration.ms, ms)]),
-    ...(c.tcpKeepalive === null ? [] : [row('upstream_connection_options.tcp_keepalive', c.tcpKeepalive)]),
-    row('upstream protocol', c.upstreamProtocol),
-  );
-  if (c.maxConcurrentStreams !== null) {
-    rows.push(row('http2_protocol_options.max_concurrent_streams', c.maxConcurrentStreams));
-  }
-  if (c.outlierDetection === null) {
-    rows.push(
-      row('outlier_detection', {
-        value: 'none',
-        from: 'default',
-        default: 'Istio default',
-        note: 'no outlierDetection: no host is ever ejected',
-      }),
-    );
-  } else {
-    rows.push(...outlierRows(c.outlierDetection));
-  }
-  rows.push(
-    row('common_lb_config.healthy_panic_threshold', c.healthyPanicThresholdPct, pct),
-    row('locality load balancing', c.locality.enabled, (v) => (v ? 'enabled' : 'disabled')),
-    row('locality failover priorities', c.locality.failover),
-  );
-  if (c.locality.weights !== null) {
-    rows.push(row('common_lb_config.locality_weighted_lb_config', c.locality.weights));
-  }
-  rows.push(row('transport_socket (tls mode)', c.tls.mode));
-  const tls = c.tls.context;
-  if (tls !== null) {
-    rows.push(
-      row('tls.sni', tls.sni),
-      row('tls.ca_certificates', tls.caCertificates),
-      row('tls.match_subject_alt_names', tls.subjectAltNames),
-      row('tls.client_certificate', tls.clientCertificate),
-      row('tls.insecure_skip_verify', tls.insecureSkipVerify),
-      row('tls.versions', tls.versions),
-    );
-  }
-  if (c.dns !== null) {
-    rows.push(
-      row('dns_refresh_rate', c.dns.refreshRateMs, ms),
-      row('respect_dns_ttl', c.dns.respectDnsTtl),
-      row('dns_jitter', c.dns.jitterMs, ms),
-    );
-  }
-  return rows;
-}
-
-function routeRows(r: RouteExplanation): Row[] {
-  const rows: Row[] = [row('match', r.match)];
-  for (const d of r.destinations) rows.push(row(`route → ${d.cluster}`, d.weight, (w) => `weight ${w}`));
-  if (r.localReply !== null) {
-    const { status, flags } = r.localReply;
-    rows.push(
-      row('answered by the sidecar', {
-        value: `${status} ${flags}`,
-        from: 'default',
-        default: 'Envoy default',
-      }),
-    );
-  }
-  if (r.timeoutMs !== null) rows.push(row('timeout', r.timeoutMs, msOrNone));
-  if (r.retry !== null) {
-    rows.push(row('retry_policy.num_retries', r.retry.numRetries));
-    const p = r.retry.policy;
-    if (p !== null) {
-      rows.push(
-        row('retry_policy.retry_on', p.retryOn),
-        row('retry_policy.retriable_status_codes', p.retriableStatusCodes),
-        row('retry_policy.per_try_timeout', p.perTryTimeoutMs, msOrNone),
-        row('retry_policy.retry_back_off.base_interval', p.backoffBaseMs, ms),
-        row('retry_policy.retry_back_off.max_interval', p.backoffMaxMs, ms),
-        row('retry_policy.retry_host_predicate', p.retryHostPredicate),
-        row('retry_policy.host_selection_retry_max_attempts', p.hostSelectionRetryMaxAttempts),
-      );
-    }
-  }
-  if (r.fault !== null) {
-    rows.push(
-      row('fault.delay.percentage', r.fault.delayPct, pct),
-      row('fault.delay.fixed_delay', r.fault.delayMs, ms),
-      row('fault.abort.percentage', r.fault.abortPct, pct),
-      row('fault.abort.http_status', r.fault.abortStatus),
-    );
-  }
-  return rows;
-}
+export { sourceText } from './field-rows.js';
 
 function listed(title: string, lines: readonly string[]): string[] {
   return lines.length === 0 ? [] : [title, ...lines.map((l) => `  - ${l}`)];
@@ -198,16 +19,34 @@ const inOrder = (list: readonly Diagnostic[]): Diagnostic[] =>
 
 /** The explanation as people read it: istioctl-style summaries, then every value with its source. */
 export function formatExplanationTable(e: Explanation): string {
-  const out: string[] = [];
-  const p = e.proxy;
+  const out: string[] = [proxyLine(e.proxy)];
+  out.push(...summaries(e));
+  for (const c of e.clusters) out.push(...clusterSection(c));
+  for (const v of e.virtualHosts) out.push(...virtualHostSection(v));
+  if (e.notExplained.length > 0) {
+    const lines = e.notExplained.map((n) => `${n.what} (${where(n.file, n.line)}): ${n.reason}`);
+    out.push('', ...listed('Not explained:', lines));
+  }
+  if (e.diagnostics.length > 0) {
+    out.push(
+      '',
+      ...listed('Diagnostics (as meshsim validate prints them):', e.diagnostics.map(formatDiagnostic)),
+    );
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Who the sidecar is: namespace, Istio version, locality and labels, each with its source. */
+function proxyLine(p: Explanation['proxy']): string {
   const setting = (label: string, v: Explained<string>) =>
     `${label} ${v.value === '' ? 'unknown' : v.value} (${sourceText(v)})`;
   const labels = Object.entries(p.labels.value).map(([k, v]) => `${k}=${v}`);
   const labelled = labels.length === 0 ? '' : `, labels ${labels.join(', ')} (${sourceText(p.labels)})`;
-  out.push(
-    `meshsim explain: a sidecar in ${setting('namespace', p.namespace)}, ${setting('Istio', p.istioVersion)}, ${setting('locality', p.locality)}${labelled}`,
-  );
+  return `meshsim explain: a sidecar in ${setting('namespace', p.namespace)}, ${setting('Istio', p.istioVersion)}, ${setting('locality', p.locality)}${labelled}`;
+}
 
+/** The istioctl-style summaries: one line per cluster, one per route. */
+function summaries(e: Explanation): string[] {
   const clusters = table(['SERVICE FQDN', 'PORT', 'SUBSET', 'PROTOCOL', 'TYPE', 'LB', 'DESTINATION RULE']);
   for (const c of e.clusters) {
     clusters.push([
@@ -220,7 +59,6 @@ export function formatExplanationTable(e: Explanation): string {
       c.destinationRule?.name ?? '-',
     ]);
   }
-  out.push('', 'Clusters', e.clusters.length === 0 ? '  none' : clusters.toString());
   const routes = table(['NAME', 'VHOST', 'MATCH', 'DESTINATION', 'VIRTUAL SERVICE']);
   for (const v of e.virtualHosts) {
     for (const r of v.routes) {
@@ -231,52 +69,47 @@ export function formatExplanationTable(e: Explanation): string {
       routes.push([String(v.port), v.name, r.match.value, to, r.virtualService?.name ?? '-']);
     }
   }
-  out.push('', 'Routes', e.virtualHosts.length === 0 ? '  none' : routes.toString());
+  return [
+    '',
+    'Clusters',
+    e.clusters.length === 0 ? '  none' : clusters.toString(),
+    '',
+    'Routes',
+    e.virtualHosts.length === 0 ? '  none' : routes.toString(),
+  ];
+}
 
-  for (const c of e.clusters) {
-    out.push('', `Cluster ${c.name}`);
-    out.push(
-      `  from ServiceEntry ${c.serviceEntry.name} (${where(c.serviceEntry.file, c.serviceEntry.line)})`,
-    );
-    if (c.destinationRule !== null) {
-      const dr = c.destinationRule;
-      out.push(`  and DestinationRule ${dr.name} (${where(dr.file, dr.line)})`);
-    }
-    out.push(fieldTable(clusterRows(c)));
-    if (c.endpoints.length > 0) {
-      const dns = c.type.value === 'STRICT_DNS' || c.type.value === 'LOGICAL_DNS';
-      const eps = table([dns ? 'resolves' : 'endpoint', 'port', 'locality', 'weight', 'priority', 'labels']);
-      for (const ep of c.endpoints) {
-        const labels = Object.entries(ep.labels).map(([k, v]) => `${k}=${v}`);
-        eps.push([ep.address, ep.port, ep.locality || '-', ep.weight, ep.priority, labels.join(', ') || '-']);
-      }
-      out.push(eps.toString());
-    }
-    out.push(...listed('  Notes:', c.notes));
-    out.push(...listed('  Not modelled:', inOrder(c.notModelled).map(formatDiagnostic)));
+function clusterSection(c: ClusterExplanation): string[] {
+  const out = ['', `Cluster ${c.name}`];
+  out.push(`  from ServiceEntry ${c.serviceEntry.name} (${where(c.serviceEntry.file, c.serviceEntry.line)})`);
+  if (c.destinationRule !== null) {
+    const dr = c.destinationRule;
+    out.push(`  and DestinationRule ${dr.name} (${where(dr.file, dr.line)})`);
   }
+  out.push(fieldTable(clusterRows(c)));
+  if (c.endpoints.length > 0) {
+    const dns = c.type.value === 'STRICT_DNS' || c.type.value === 'LOGICAL_DNS';
+    const eps = table([dns ? 'resolves' : 'endpoint', 'port', 'locality', 'weight', 'priority', 'labels']);
+    for (const ep of c.endpoints) {
+      const labels = Object.entries(ep.labels).map(([k, v]) => `${k}=${v}`);
+      eps.push([ep.address, ep.port, ep.locality || '-', ep.weight, ep.priority, labels.join(', ') || '-']);
+    }
+    out.push(eps.toString());
+  }
+  out.push(...listed('  Notes:', c.notes));
+  out.push(...listed('  Not modelled:', inOrder(c.notModelled).map(formatDiagnostic)));
+  return out;
+}
 
-  for (const v of e.virtualHosts) {
-    out.push('', `Virtual host ${v.name} (${v.protocol})`);
-    out.push(...listed('  Notes:', v.notes));
-    for (const r of v.routes) {
-      const from = r.virtualService === null ? '' : ` from VirtualService ${r.virtualService.name}`;
-      out.push(`  Route ${r.name}${from}`);
-      out.push(fieldTable(routeRows(r)));
-      out.push(...listed('  Notes:', r.notes));
-      out.push(...listed('  Not modelled:', inOrder(r.notModelled).map(formatDiagnostic)));
-    }
+function virtualHostSection(v: VirtualHostExplanation): string[] {
+  const out = ['', `Virtual host ${v.name} (${v.protocol})`];
+  out.push(...listed('  Notes:', v.notes));
+  for (const r of v.routes) {
+    const from = r.virtualService === null ? '' : ` from VirtualService ${r.virtualService.name}`;
+    out.push(`  Route ${r.name}${from}`);
+    out.push(fieldTable(routeRows(r)));
+    out.push(...listed('  Notes:', r.notes));
+    out.push(...listed('  Not modelled:', inOrder(r.notModelled).map(formatDiagnostic)));
   }
-
-  if (e.notExplained.length > 0) {
-    const lines = e.notExplained.map((n) => `${n.what} (${where(n.file, n.line)}): ${n.reason}`);
-    out.push('', ...listed('Not explained:', lines));
-  }
-  if (e.diagnostics.length > 0) {
-    out.push(
-      '',
-      ...listed('Diagnostics (as meshsim validate prints them):', e.diagnostics.map(formatDiagnostic)),
-    );
-  }
-  return `${out.join('\n')}\n`;
+  return out;
 }

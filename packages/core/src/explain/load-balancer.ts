@@ -38,7 +38,14 @@ function hashKeyText(ch: ConsistentHashLB): [string, string] | null {
   return null;
 }
 
-/** lb_policy with its hash and slow-start settings (C.1, C.2), as Istio's applyLoadBalancer sets them. */
+/** The DestinationRule's loadBalancer block behind a cluster (`base` null: none in effect), as written. */
+interface LbSource {
+  dr: Located<DestinationRule> | null;
+  base: FieldPath | null;
+  lb: LoadBalancerSettings | undefined;
+}
+
+/** lb_policy with its hash and slow-start settings, as Istio's applyLoadBalancer sets them. */
 export function explainLoadBalancer(
   model: TranslatedCluster,
   dr: Located<DestinationRule> | null,
@@ -47,77 +54,89 @@ export function explainLoadBalancer(
   const lb = (dr === null || base === null ? undefined : valueAt(dr.resource, base)) as
     | LoadBalancerSettings
     | undefined;
-  const ch = lb?.consistentHash;
-  const lbPolicy: Explained<LbPolicy> =
-    model.type === 'ORIGINAL_DST'
-      ? byDefault(model.lbPolicy, 'Istio default', 'ORIGINAL_DST clusters always')
-      : ch !== undefined && dr !== null && base !== null
-        ? setAt(
-            dr,
-            [...base, 'consistentHash', ch.maglev !== undefined ? 'maglev' : 'consistentHash'],
-            model.lbPolicy,
-          )
-        : model.lbPolicyFrom === 'set' && dr !== null && base !== null
-          ? setAt(
-              dr,
-              [...base, 'simple'],
-              model.lbPolicy,
-              lb?.simple === 'LEAST_CONN' ? 'LEAST_CONN is an alias' : undefined,
-            )
-          : byDefault(model.lbPolicy, 'Istio default', "Envoy's own default is ROUND_ROBIN");
-  let consistentHash: LoadBalancerExplanation['consistentHash'] = null;
-  if (ch !== undefined && dr !== null && base !== null) {
-    const key = hashKeyText(ch);
-    const chPath = [...base, 'consistentHash'];
-    const sizeField: FieldPath | null =
-      ch.maglev?.tableSize !== undefined
-        ? ['maglev', 'tableSize']
-        : ch.ringHash?.minimumRingSize !== undefined
-          ? ['ringHash', 'minimumRingSize']
-          : ch.minimumRingSize !== undefined
-            ? ['minimumRingSize']
-            : null;
-    consistentHash = {
-      key:
-        key === null
-          ? byDefault('none', 'Istio default', 'no hash key: every request hashes alike')
-          : setAt(dr, [...chPath, key[0]], key[1]),
-      tableSize:
-        sizeField !== null
-          ? setAt(dr, [...chPath, ...sizeField], model.hashTableSize)
-          : byDefault(model.hashTableSize, 'Envoy default'),
-    };
-  }
-  const slow = model.slowStart;
-  let slowStart: LoadBalancerExplanation['slowStart'] = null;
-  if (slow !== null && dr !== null && base !== null) {
-    const warmup = lb?.warmup !== undefined;
-    slowStart = {
-      windowMs: setAt(
-        dr,
-        warmup ? [...base, 'warmup', 'duration'] : [...base, 'warmupDurationSecs'],
-        slow.slowStartWindowMs,
-      ),
-      aggression: fromField(
-        dr,
-        warmup ? [...base, 'warmup'] : null,
-        ['aggression'],
-        slow.aggression ?? 1,
-        warmup ? 'Istio default' : 'Envoy default',
-      ),
-      minWeightPercent: fromField(
-        dr,
-        warmup ? [...base, 'warmup'] : null,
-        ['minimumPercent'],
-        slow.minWeightPercent ?? 10,
-        warmup ? 'Istio default' : 'Envoy default',
-      ),
-    };
-  }
-  return { lbPolicy, consistentHash, slowStart };
+  const source: LbSource = { dr, base, lb };
+  return {
+    lbPolicy: explainLbPolicy(model, source),
+    consistentHash: explainConsistentHash(model, source),
+    slowStart: explainSlowStart(model, source),
+  };
 }
 
-/** Whether locality load balancing is on and whether Istio's failover priorities apply (C.4). */
+function explainLbPolicy(model: TranslatedCluster, { dr, base, lb }: LbSource): Explained<LbPolicy> {
+  const ch = lb?.consistentHash;
+  if (model.type === 'ORIGINAL_DST') {
+    return byDefault(model.lbPolicy, 'Istio default', 'ORIGINAL_DST clusters always');
+  }
+  if (ch !== undefined && dr !== null && base !== null) {
+    const field = ch.maglev !== undefined ? 'maglev' : 'consistentHash';
+    return setAt(dr, [...base, 'consistentHash', field], model.lbPolicy);
+  }
+  if (model.lbPolicyFrom === 'set' && dr !== null && base !== null) {
+    const note = lb?.simple === 'LEAST_CONN' ? 'LEAST_CONN is an alias' : undefined;
+    return setAt(dr, [...base, 'simple'], model.lbPolicy, note);
+  }
+  return byDefault(model.lbPolicy, 'Istio default', "Envoy's own default is ROUND_ROBIN");
+}
+
+function explainConsistentHash(
+  model: TranslatedCluster,
+  { dr, base, lb }: LbSource,
+): LoadBalancerExplanation['consistentHash'] {
+  const ch = lb?.consistentHash;
+  if (ch === undefined || dr === null || base === null) return null;
+  const key = hashKeyText(ch);
+  const chPath = [...base, 'consistentHash'];
+  const sizeField: FieldPath | null =
+    ch.maglev?.tableSize !== undefined
+      ? ['maglev', 'tableSize']
+      : ch.ringHash?.minimumRingSize !== undefined
+        ? ['ringHash', 'minimumRingSize']
+        : ch.minimumRingSize !== undefined
+          ? ['minimumRingSize']
+          : null;
+  return {
+    key:
+      key === null
+        ? byDefault('none', 'Istio default', 'no hash key: every request hashes alike')
+        : setAt(dr, [...chPath, key[0]], key[1]),
+    tableSize:
+      sizeField !== null
+        ? setAt(dr, [...chPath, ...sizeField], model.hashTableSize)
+        : byDefault(model.hashTableSize, 'Envoy default'),
+  };
+}
+
+function explainSlowStart(
+  model: TranslatedCluster,
+  { dr, base, lb }: LbSource,
+): LoadBalancerExplanation['slowStart'] {
+  const slow = model.slowStart;
+  if (slow === null || dr === null || base === null) return null;
+  const warmup = lb?.warmup !== undefined;
+  return {
+    windowMs: setAt(
+      dr,
+      warmup ? [...base, 'warmup', 'duration'] : [...base, 'warmupDurationSecs'],
+      slow.slowStartWindowMs,
+    ),
+    aggression: fromField(
+      dr,
+      warmup ? [...base, 'warmup'] : null,
+      ['aggression'],
+      slow.aggression ?? 1,
+      warmup ? 'Istio default' : 'Envoy default',
+    ),
+    minWeightPercent: fromField(
+      dr,
+      warmup ? [...base, 'warmup'] : null,
+      ['minimumPercent'],
+      slow.minWeightPercent ?? 10,
+      warmup ? 'Istio default' : 'Envoy default',
+    ),
+  };
+}
+
+/** Whether locality load balancing is on and whether Istio's failover priorities apply. */
 export function explainLocality(
   model: TranslatedCluster,
   dr: Located<DestinationRule> | null,
@@ -135,13 +154,25 @@ export function explainLocality(
           model.localityFailover !== 'disabled',
           'Istio default',
         );
+  return {
+    enabled,
+    failover: explainFailover(model, dr, base),
+    weights: explainLocalityWeights(model, dr, base),
+  };
+}
+
+/** Whether the endpoints got failover priorities, and from what: the caller's labels, failover rules, or locality. */
+function explainFailover(
+  model: TranslatedCluster,
+  dr: Located<DestinationRule> | null,
+  base: FieldPath | null,
+): Explained<'applied' | 'not applied'> {
   const written = (field: string) =>
     dr !== null && base !== null && valueAt(dr.resource, [...base, 'localityLbSetting', field]) !== undefined;
   const failoverRules = written('failover');
-  let failover: Explained<'applied' | 'not applied'>;
   switch (model.localityFailover) {
     case 'applied':
-      failover = written('failoverPriority')
+      return written('failoverPriority')
         ? setAt(
             dr!,
             [...base!, 'localityLbSetting', 'failoverPriority'],
@@ -160,32 +191,27 @@ export function explainLocality(
               'Istio default',
               'by locality: same subzone 0, same zone 1, same region 2, elsewhere 3; then renumbered without gaps',
             );
-      break;
     case 'disabled':
-      failover = byDefault('not applied', 'Istio default', 'locality load balancing is disabled');
-      break;
+      return byDefault('not applied', 'Istio default', 'locality load balancing is disabled');
     case 'no proxy locality':
-      failover = byDefault('not applied', 'meshsim default', "the caller's locality is unknown (--locality)");
-      break;
+      return byDefault('not applied', 'meshsim default', "the caller's locality is unknown (--locality)");
     case 'distribute':
-      failover = setAt(
+      return setAt(
         dr!,
         [...base!, 'localityLbSetting', 'distribute'],
         'not applied',
         'distribute replaces failover: every endpoint stays in priority 0, outlierDetection or not',
       );
-      break;
     default:
-      failover = byDefault(
+      return byDefault(
         'not applied',
         'Istio default',
         'Istio fails over only with outlierDetection: every endpoint in priority 0',
       );
   }
-  return { enabled, failover, weights: explainLocalityWeights(model, dr, base) };
 }
 
-/** The locality weights Envoy balances localities by, and where Istio took them from (C.4). */
+/** The locality weights Envoy balances localities by, and where Istio took them from. */
 function explainLocalityWeights(
   model: TranslatedCluster,
   dr: Located<DestinationRule> | null,

@@ -6,25 +6,10 @@ import type { FieldPath } from '../config/resources/positions.js';
 import type { HTTPMatchRequest, HTTPRoute } from '../config/resources/schema/http-route.js';
 import type { VirtualService } from '../config/resources/schema/virtual-service.js';
 import { flagsText } from '../envoy/response-flags.js';
-import { RetryOn, type RetryPolicyModel } from '../envoy/retry-policy.js';
 import type { RouteModel } from '../envoy/route.js';
 import { type ResourceRef, refOf } from './cluster.js';
+import { explainRetry, type RetryExplanation } from './retry-policy.js';
 import { byDefault, type Explained, setAt } from './values.js';
-
-export interface RetryExplanation {
-  /** 0 with `policy` null: no retry policy at all (retries.attempts 0). */
-  numRetries: Explained<number>;
-  policy: {
-    retryOn: Explained<string>;
-    retriableStatusCodes: Explained<readonly number[]>;
-    /** 0 = none. */
-    perTryTimeoutMs: Explained<number>;
-    backoffBaseMs: Explained<number>;
-    backoffMaxMs: Explained<number>;
-    retryHostPredicate: Explained<'previous_hosts' | 'none'>;
-    hostSelectionRetryMaxAttempts: Explained<number>;
-  } | null;
-}
 
 export interface FaultExplanation {
   delayPct: Explained<number>;
@@ -64,88 +49,6 @@ export function matchText(blocks: readonly HTTPMatchRequest[]): string {
   return blocks.map((b) => stringify(b, { collectionStyle: 'flow', lineWidth: 0 }).trim()).join(' OR ');
 }
 
-function explainRetryPolicy(
-  policy: RetryPolicyModel,
-  r: HTTPRoute | undefined,
-  doc: Located<VirtualService> | null,
-  at: FieldPath,
-  istioVersion: string,
-  hashed: boolean,
-): NonNullable<RetryExplanation['policy']> {
-  const retries = r?.retries;
-  const rp = [...at, 'retries'];
-  const retryOnSet = retries?.retryOn !== undefined && retries.retryOn !== '' && doc !== null;
-  const codesDefault = byDefault(
-    policy.retriableStatusCodes,
-    'Istio default',
-    policy.retriableStatusCodes.length > 0
-      ? `Istio ${istioVersion} (< 1.24) retries upstream 503s`
-      : 'empty since Istio 1.24 (EXCLUDE_UNSAFE_503_FROM_DEFAULT_RETRY)',
-  );
-  const perTry = retries?.perTryTimeout;
-  const onTimeout = (policy.retryOn & (RetryOn['5xx'] | RetryOn['gateway-error'] | RetryOn.reset)) !== 0;
-  return {
-    retryOn: retryOnSet
-      ? setAt(doc, [...rp, 'retryOn'], policy.retryOnText, retryOnNote(policy.retryOn))
-      : byDefault(policy.retryOnText, 'Istio default', retryOnNote(policy.retryOn)),
-    retriableStatusCodes: retryOnSet
-      ? setAt(
-          doc,
-          [...rp, 'retryOn'],
-          policy.retriableStatusCodes,
-          policy.retriableStatusCodes.length > 0
-            ? 'numeric tokens of retryOn'
-            : 'retryOn names no status code',
-        )
-      : codesDefault,
-    perTryTimeoutMs:
-      perTry !== undefined && doc !== null
-        ? setAt(
-            doc,
-            [...rp, 'perTryTimeout'],
-            policy.perTryTimeoutMs,
-            policy.perTryTimeoutMs === 0
-              ? `ignored: ${perTry.text} is not below the route timeout`
-              : onTimeout
-                ? undefined
-                : 'a per-try timeout is not retried under this retryOn (needs 5xx, gateway-error or reset)',
-          )
-        : byDefault(0, 'Istio default'),
-    backoffBaseMs:
-      retries?.backoff !== undefined && doc !== null
-        ? setAt(doc, [...rp, 'backoff'], policy.backoffBaseMs)
-        : byDefault(policy.backoffBaseMs, 'Envoy default', 'runtime upstream.base_retry_backoff_ms'),
-    backoffMaxMs:
-      retries?.backoff !== undefined && doc !== null
-        ? setAt(doc, [...rp, 'backoff'], policy.backoffMaxMs, '10 × backoff')
-        : byDefault(policy.backoffMaxMs, 'Envoy default', '10 × base'),
-    retryHostPredicate:
-      retries?.retryIgnorePreviousHosts === false && doc !== null
-        ? setAt(doc, [...rp, 'retryIgnorePreviousHosts'], 'none')
-        : hashed
-          ? byDefault('none', 'Istio default', 'omitted: the destination hashes (consistent hash)')
-          : byDefault('previous_hosts', 'Istio default'),
-    hostSelectionRetryMaxAttempts: byDefault(
-      policy.hostSelectionMaxAttempts,
-      'Istio default',
-      policy.previousHosts ? 'picks a host not tried before, up to 5 times' : 'unused without previous_hosts',
-    ),
-  };
-}
-
-/** What the retry_on tokens come to for plain HTTP/1.1 responses (A.2), when that is not what they seem. */
-function retryOnNote(bits: number): string | undefined {
-  const notes: string[] = [];
-  const grpcOrH2 = RetryOn['refused-stream'] | RetryOn.unavailable | RetryOn.cancelled;
-  if ((bits & grpcOrH2) !== 0 && (bits & (RetryOn['5xx'] | RetryOn['gateway-error'])) === 0) {
-    notes.push('refused-stream needs HTTP/2 and unavailable/cancelled need grpc-status');
-  }
-  if ((bits & RetryOn['retriable-4xx']) !== 0) notes.push('retriable-4xx is 409 only');
-  if ((bits & RetryOn['5xx']) !== 0)
-    notes.push('5xx covers resets, connect failures and per-try timeouts too');
-  return notes.length === 0 ? undefined : notes.join('; ');
-}
-
 /** When the attempts the policy allows cannot all fit in the route timeout. */
 function timeoutNote(model: RouteModel): string | null {
   const retry = model.retry;
@@ -154,36 +57,6 @@ function timeoutNote(model: RouteModel): string | null {
   if (attempts * retry.perTryTimeoutMs <= model.timeoutMs) return null;
   const each = formatDurationMs(retry.perTryTimeoutMs);
   return `${attempts} attempts of up to ${each} need up to ${formatDurationMs(attempts * retry.perTryTimeoutMs)} plus back-off, more than the ${formatDurationMs(model.timeoutMs)} route timeout: it can cut the last attempts short (504 UT)`;
-}
-
-function explainRetry(
-  model: RouteModel,
-  r: HTTPRoute | undefined,
-  doc: Located<VirtualService> | null,
-  at: FieldPath,
-  istioVersion: string,
-  hashed: boolean,
-): RetryExplanation {
-  const retries = r?.retries;
-  if (model.retry === null) {
-    const attempts = retries?.attempts !== undefined ? [...at, 'retries', 'attempts'] : [...at, 'retries'];
-    return {
-      numRetries:
-        doc === null ? byDefault(0, 'Istio default') : setAt(doc, attempts, 0, 'no retry policy at all'),
-      policy: null,
-    };
-  }
-  return {
-    numRetries:
-      retries?.attempts !== undefined && doc !== null
-        ? setAt(doc, [...at, 'retries', 'attempts'], model.retry.numRetries)
-        : byDefault(
-            model.retry.numRetries,
-            'Istio default',
-            'no retries block (meshConfig.defaultHttpRetryPolicy unset)',
-          ),
-    policy: explainRetryPolicy(model.retry, r, doc, at, istioVersion, hashed),
-  };
 }
 
 function explainFault(model: RouteModel, r: HTTPRoute, doc: Located<VirtualService>, at: FieldPath) {
@@ -233,16 +106,68 @@ export function explainRoute(
   const vs = source?.vs ?? null;
   const r = source === null ? undefined : vs?.resource.spec.http?.[source.index];
   const at: FieldPath = source === null ? [] : ['spec', 'http', source.index];
-  const writtenBlocks = r?.match ?? [];
-  const blocks = writtenBlocks.filter((_, j) => source?.applies?.[j] !== false);
-  const match: Explained<string> =
-    vs !== null && blocks.length > 0
-      ? setAt(vs, [...at, 'match'], matchText(blocks))
-      : vs !== null
-        ? byDefault('/*', 'Istio default', 'no match: every request')
-        : byDefault('/*', 'Istio default', "no VirtualService: Istio's default route");
+  const local = model.destinations.length === 0;
+  return {
+    name: model.name,
+    virtualService: vs === null ? null : refOf(vs),
+    match: explainMatch(source, r, at),
+    destinations: explainDestinations(model, r, vs, at, clusterName),
+    localReply: local ? { status: model.localStatus, flags: flagsText(model.localFlags) } : null,
+    timeoutMs: local
+      ? null
+      : r?.timeout !== undefined && vs !== null
+        ? setAt(vs, [...at, 'timeout'], model.timeoutMs)
+        : byDefault(0, 'Istio default', "Istio sets 0 (off); Envoy's own 15s does not apply"),
+    retry: local ? null : explainRetry(model, r, vs, at, istioVersion, hashed),
+    fault: local || r === undefined || vs === null ? null : explainFault(model, r, vs, at),
+    notes: routeNotes(model, source, r),
+    notModelled,
+  };
+}
+
+/** The match blocks this sidecar gets, as written; or the catch-all. */
+function explainMatch(
+  source: RouteSource | null,
+  r: HTTPRoute | undefined,
+  at: FieldPath,
+): Explained<string> {
+  const vs = source?.vs ?? null;
+  const blocks = (r?.match ?? []).filter((_, j) => source?.applies?.[j] !== false);
+  if (vs !== null && blocks.length > 0) return setAt(vs, [...at, 'match'], matchText(blocks));
+  return vs !== null
+    ? byDefault('/*', 'Istio default', 'no match: every request')
+    : byDefault('/*', 'Istio default', "no VirtualService: Istio's default route");
+}
+
+function explainDestinations(
+  model: RouteModel,
+  r: HTTPRoute | undefined,
+  vs: Located<VirtualService> | null,
+  at: FieldPath,
+  clusterName: (index: number) => string,
+): RouteExplanation['destinations'] {
+  const list = r?.route ?? [];
+  return model.destinations.map((d, j) => {
+    const written = list[j]?.weight;
+    return {
+      cluster: clusterName(d.cluster),
+      weight:
+        written !== undefined && vs !== null
+          ? setAt(
+              vs,
+              [...at, 'route', j, 'weight'],
+              d.weight,
+              written === 0 && list.length === 1 ? '0 on a single destination = 100' : undefined,
+            )
+          : byDefault(d.weight, 'Istio default', list.length > 1 ? 'unset weight = 0' : undefined),
+    };
+  });
+}
+
+/** Match blocks left out of this sidecar's route, a destination with no cluster, attempts the timeout cuts short. */
+function routeNotes(model: RouteModel, source: RouteSource | null, r: HTTPRoute | undefined): string[] {
   const notes: string[] = [];
-  const left = writtenBlocks.flatMap((_, j) => (source?.applies?.[j] === false ? [`match[${j}]`] : []));
+  const left = (r?.match ?? []).flatMap((_, j) => (source?.applies?.[j] === false ? [`match[${j}]`] : []));
   if (left.length > 0) {
     notes.push(
       `${left.join(', ')} not in this sidecar's route: another port, or another caller (sourceLabels, sourceNamespace)`,
@@ -255,39 +180,9 @@ export function explainRoute(
     );
     notes.push(`no cluster for ${unknown.join(', ') || 'an empty route list'}: 503 NC`);
   }
-  const list = r?.route ?? [];
   const tooLong = local ? null : timeoutNote(model);
   if (tooLong !== null) notes.push(tooLong);
-  return {
-    name: model.name,
-    virtualService: vs === null ? null : refOf(vs),
-    match,
-    destinations: model.destinations.map((d, j) => {
-      const written = list[j]?.weight;
-      return {
-        cluster: clusterName(d.cluster),
-        weight:
-          written !== undefined && vs !== null
-            ? setAt(
-                vs,
-                [...at, 'route', j, 'weight'],
-                d.weight,
-                written === 0 && list.length === 1 ? '0 on a single destination = 100' : undefined,
-              )
-            : byDefault(d.weight, 'Istio default', list.length > 1 ? 'unset weight = 0' : undefined),
-      };
-    }),
-    localReply: local ? { status: model.localStatus, flags: flagsText(model.localFlags) } : null,
-    timeoutMs: local
-      ? null
-      : r?.timeout !== undefined && vs !== null
-        ? setAt(vs, [...at, 'timeout'], model.timeoutMs)
-        : byDefault(0, 'Istio default', "Istio sets 0 (off); Envoy's own 15s does not apply"),
-    retry: local ? null : explainRetry(model, r, vs, at, istioVersion, hashed),
-    fault: local || r === undefined || vs === null ? null : explainFault(model, r, vs, at),
-    notes,
-    notModelled,
-  };
+  return notes;
 }
 
 /** The answer for requests no route matches, shown after a virtual host's last route when that one matches selectively. */

@@ -1,4 +1,4 @@
-import type { Located } from '../config/resources/load.js';
+import type { LoadedConfig, Located } from '../config/resources/load.js';
 import type { DestinationRule } from '../config/resources/schema/destination-rule.js';
 import type { VirtualService } from '../config/resources/schema/virtual-service.js';
 import { findDestinationRule, hostMatches, isExportedTo } from '../config/translate/visibility.js';
@@ -49,15 +49,34 @@ export function unusedDestinationRules(
   return out;
 }
 
+/** The http routes the virtual hosts showed or left out, by `file:line:index`, and the VirtualServices ignored for some host. */
+export interface RoutesSeen {
+  shown: ReadonlySet<string>;
+  otherCallers: ReadonlySet<string>;
+  ignoredSomewhere: ReadonlySet<Located<VirtualService>>;
+}
+
+/**
+ * What is left once clusters and routes are built: the DestinationRules no cluster used (`hosts` are
+ * the reachable hosts with their ServiceEntry's namespace), then each VirtualService's unshown parts.
+ */
+export function unusedResources(
+  loaded: LoadedConfig,
+  caller: string,
+  usedRules: ReadonlySet<unknown>,
+  hosts: ReadonlyArray<{ host: string; namespace: string }>,
+  routes: RoutesSeen,
+): NotExplained[] {
+  const out = unusedDestinationRules(loaded.destinationRules, usedRules, hosts, caller);
+  for (const vs of loaded.virtualServices) notExplainedParts(vs, caller, routes, out);
+  return out;
+}
+
 /** The parts of a VirtualService no virtual host shows, and why. */
 export function notExplainedParts(
   vs: Located<VirtualService>,
   caller: string,
-  routes: {
-    shown: ReadonlySet<string>;
-    otherCallers: ReadonlySet<string>;
-    ignoredSomewhere: ReadonlySet<Located<VirtualService>>;
-  },
+  routes: RoutesSeen,
   out: NotExplained[],
 ): void {
   const spec = vs.resource.spec;

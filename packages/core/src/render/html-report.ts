@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { BREAKER_GAUGES } from '../envoy/circuit-breakers.js';
 import { type FlagName, responseFlagMeaning } from '../envoy/response-flags.js';
-import { clockText, notableEvents, type ReportContext, whyNotes } from '../explain/why-notes.js';
+import { clockText, notableEvents } from '../explain/notable-events.js';
+import type { ReportContext } from '../explain/report-context.js';
+import { whyNotes } from '../explain/why-notes.js';
 import type { Report } from '../observe/report.js';
 
 import { HTML_SCRIPT, HTML_STYLE } from './html-template.js';

@@ -1,6 +1,8 @@
 import Table from 'cli-table3';
 import { type FlagName, responseFlagMeaning } from '../envoy/response-flags.js';
-import { clockText, notableEvents, type ReportContext, whyNotes } from '../explain/why-notes.js';
+import { clockText, notableEvents } from '../explain/notable-events.js';
+import type { ReportContext } from '../explain/report-context.js';
+import { whyNotes } from '../explain/why-notes.js';
 import { hostFailures, hostRequests, type Report } from '../observe/report.js';
 
 // No colours: reports are pasted into tickets and piped into files.
