@@ -1,6 +1,7 @@
 import type { z } from 'zod';
-import { buildRunPlan, type ScenarioOrigin } from './config/plan/build-run-plan.js';
+import { buildRunPlan } from './config/plan/build-run-plan.js';
 import type { RunPlan } from './config/plan/run-plan.js';
+import type { ScenarioOrigin } from './config/plan/scenario-diagnostics.js';
 import { ConfigError, type Diagnostic, formatDiagnostic, hasErrors } from './config/resources/diagnostics.js';
 import { type ConfigSource, type LoadedConfig, loadConfig } from './config/resources/load.js';
 import { formatPath } from './config/resources/positions.js';

@@ -4,7 +4,7 @@ import type { EndpointPatch, FlapPlan } from '../../world/endpoint-patch.js';
 import type { ConnectOutcome } from '../../world/endpoint-server.js';
 import type { OpenLoopChange } from '../../world/traffic-source.js';
 import type { FieldPath } from '../resources/positions.js';
-import type { ScenarioSpec } from '../resources/schema/scenario.js';
+import type { ScenarioSpec, TrafficPatch } from '../resources/schema/scenario.js';
 import type {
   EndpointBehaviourPatch,
   EndpointBehaviour as EndpointSpec,
@@ -216,37 +216,41 @@ export function planTimeline(
         ...(e.set.failure !== undefined ? { failure: e.set.failure } : {}),
       };
     }
-    if ('traffic' in e) {
-      const source = spec.traffic[e.traffic];
-      const others = Object.keys(e.set).filter(
-        (k) => !CHANGEABLE_TRAFFIC_FIELDS.has(k) && e.set[k as keyof typeof e.set] !== undefined,
-      );
-      for (const k of others)
-        error(
-          [...path, 'set', k],
-          'not modelled yet: a timeline changes only rps, arrivals, bursts, ramp, diurnal, clients and thinkTime',
-        );
-      const openLoop = source !== undefined && 'rps' in source;
-      const [wrong, kind] = openLoop
-        ? [CLOSED_LOOP_FIELDS, 'a closed-loop']
-        : [OPEN_LOOP_FIELDS, 'an open-loop'];
-      for (const k of wrong) {
-        if (source !== undefined && e.set[k] !== undefined)
-          error([...path, 'set', k], `applies only to ${kind} source; traffic[${e.traffic}] is not one`);
-      }
-      const shape = planRateShape(e.set);
-      return {
-        atMs,
-        phase,
-        kind: 'traffic',
-        index: e.traffic,
-        ...(e.set.rps !== undefined ? { rps: e.set.rps } : {}),
-        ...(e.set.arrivals !== undefined ? { arrivals: e.set.arrivals } : {}),
-        ...(shape !== undefined ? { shape } : {}),
-        ...(e.set.clients !== undefined ? { clients: e.set.clients } : {}),
-        ...(e.set.thinkTime !== undefined ? { thinkTimeMs: e.set.thinkTime.ms } : {}),
-      };
-    }
+    if ('traffic' in e) return { atMs, phase, ...planTrafficChange(spec, e, path, error) };
     return { atMs, phase, kind: 'phase' };
   });
+}
+
+/** A traffic source's change, reporting a field a timeline cannot change or one of the other kind of loop. */
+function planTrafficChange(
+  spec: ScenarioSpec,
+  e: { traffic: number; set: TrafficPatch },
+  path: FieldPath,
+  error: (path: FieldPath, message: string) => void,
+): { kind: 'traffic'; index: number } & OpenLoopChange & ClosedLoopChange {
+  const source = spec.traffic[e.traffic];
+  const others = Object.keys(e.set).filter(
+    (k) => !CHANGEABLE_TRAFFIC_FIELDS.has(k) && e.set[k as keyof typeof e.set] !== undefined,
+  );
+  for (const k of others)
+    error(
+      [...path, 'set', k],
+      'not modelled yet: a timeline changes only rps, arrivals, bursts, ramp, diurnal, clients and thinkTime',
+    );
+  const openLoop = source !== undefined && 'rps' in source;
+  const [wrong, kind] = openLoop ? [CLOSED_LOOP_FIELDS, 'a closed-loop'] : [OPEN_LOOP_FIELDS, 'an open-loop'];
+  for (const k of wrong) {
+    if (source !== undefined && e.set[k] !== undefined)
+      error([...path, 'set', k], `applies only to ${kind} source; traffic[${e.traffic}] is not one`);
+  }
+  const shape = planRateShape(e.set);
+  return {
+    kind: 'traffic',
+    index: e.traffic,
+    ...(e.set.rps !== undefined ? { rps: e.set.rps } : {}),
+    ...(e.set.arrivals !== undefined ? { arrivals: e.set.arrivals } : {}),
+    ...(shape !== undefined ? { shape } : {}),
+    ...(e.set.clients !== undefined ? { clients: e.set.clients } : {}),
+    ...(e.set.thinkTime !== undefined ? { thinkTimeMs: e.set.thinkTime.ms } : {}),
+  };
 }

@@ -1,4 +1,4 @@
-import type { PortProtocol, ServiceEntry, WorkloadEntry } from '../schema/service-entry.js';
+import type { PortProtocol, ServiceEntry, ServiceEntrySpec, WorkloadEntry } from '../schema/service-entry.js';
 import { checkExportTo } from './export-to.js';
 import {
   isDns1123Label,
@@ -117,11 +117,45 @@ function checkWorkloadSelector(report: RuleReport, se: ServiceEntry): boolean {
   return ok;
 }
 
+/** istiod's ValidateServiceEntry: the selector first (a bad one stops it), then each field in its order. */
 export function checkServiceEntry(report: RuleReport, se: ServiceEntry): void {
   // A bad selector makes istiod stop before anything else.
   if (!checkWorkloadSelector(report, se)) return;
   const spec = se.spec;
   const at = report.at('spec');
+  checkHosts(at, spec);
+  (spec.addresses ?? []).forEach((address, i) => {
+    at.check(['addresses', i], validateIpSubnet(address));
+  });
+  const servicePorts = checkPorts(at, se);
+  switch (spec.resolution) {
+    case 'NONE':
+      if (spec.workloadSelector !== undefined) {
+        at.warn(['workloadSelector'], 'workloadSelector should not be set when resolution mode is NONE');
+      }
+      break;
+    case 'STATIC':
+      (spec.endpoints ?? []).forEach((entry, i) => {
+        checkStaticEndpoint(at.at('endpoints', i), entry, servicePorts);
+      });
+      break;
+    case 'DNS':
+    case 'DNS_ROUND_ROBIN':
+      checkDnsResolution(at, spec, servicePorts);
+      break;
+    case 'DYNAMIC_DNS':
+      checkDynamicDnsResolution(at, se);
+      break;
+  }
+  checkOpaquePortsWithManyHosts(at, spec);
+  checkExportTo(at.at('exportTo'), se.metadata.namespace, spec.exportTo, {
+    serviceEntry: true,
+    workloadSelector: false,
+  });
+}
+
+/** Each host a wildcard domain; a partial wildcard (`a*.example.com`) only warns, except for DYNAMIC_DNS. */
+function checkHosts(at: RuleReport, spec: ServiceEntrySpec): void {
   spec.hosts.forEach((host, i) => {
     if (host === '*') return; // the CRD's CEL rule already rejects it
     at.check(['hosts', i], validateWildcardDomain(host));
@@ -130,18 +164,21 @@ export function checkServiceEntry(report: RuleReport, se: ServiceEntry): void {
       if (partial !== undefined) at.warn(['hosts', i], partial);
     }
   });
-  (spec.addresses ?? []).forEach((address, i) => {
-    at.check(['addresses', i], validateIpSubnet(address));
-  });
+}
 
-  const ports = spec.ports ?? [];
+/**
+ * Port names unique and DNS labels; a TCP port without addresses warns unless istiod allocates one.
+ * Returns the port names, which endpoint ports must use.
+ */
+function checkPorts(at: RuleReport, se: ServiceEntry): Set<string> {
+  const spec = se.spec;
   const addresses = spec.addresses ?? [];
   const autoAllocated =
     spec.resolution !== 'NONE' &&
     se.metadata.labels?.[AUTO_ALLOCATE_LABEL]?.toLowerCase() !== 'false' &&
     addresses.length === 0;
   const servicePorts = new Set<string>();
-  ports.forEach((port, i) => {
+  (spec.ports ?? []).forEach((port, i) => {
     if (servicePorts.has(port.name))
       at.error(['ports', i, 'name'], `service entry port name ${JSON.stringify(port.name)} already defined`);
     servicePorts.add(port.name);
@@ -157,91 +194,79 @@ export function checkServiceEntry(report: RuleReport, se: ServiceEntry): void {
     }
     at.check(['ports', i, 'name'], portNameProblem(port.name));
   });
+  return servicePorts;
+}
 
+/** DNS and DNS_ROUND_ROBIN: FQDN hosts when there are no endpoints, FQDN or IP endpoints, one host per TCP address. */
+function checkDnsResolution(at: RuleReport, spec: ServiceEntrySpec, servicePorts: ReadonlySet<string>): void {
   const endpoints = spec.endpoints ?? [];
-  switch (spec.resolution) {
-    case 'NONE':
-      if (spec.workloadSelector !== undefined) {
-        at.warn(['workloadSelector'], 'workloadSelector should not be set when resolution mode is NONE');
-      }
-      break;
-    case 'STATIC':
-      endpoints.forEach((entry, i) => {
-        checkStaticEndpoint(at.at('endpoints', i), entry, servicePorts);
-      });
-      break;
-    case 'DNS':
-    case 'DNS_ROUND_ROBIN': {
-      if (endpoints.length === 0) {
-        const bad = spec.hosts.findIndex((host) => validateFqdn(host) !== undefined);
-        const host = spec.hosts[bad];
-        if (host !== undefined) {
-          const message = `hosts must be FQDN or contain only prefix wildcards if no endpoints are provided for resolution mode ${spec.resolution}, ${validateFqdn(host)}`;
-          at.error(['hosts', bad], message);
-        }
-      }
-      endpoints.forEach((entry, i) => {
-        checkDnsEndpoint(at.at('endpoints', i), entry, servicePorts);
-      });
-      const tcp = ports.findIndex((port) => port.protocol !== undefined && TCP_PROTOCOLS.has(port.protocol));
-      if (addresses.length > 0 && tcp >= 0 && spec.hosts.length > 1) {
-        at.warn(
-          ['hosts'],
-          'service entry can not have more than one host specified simultaneously with address and tcp port',
-        );
-      }
-      break;
-    }
-    case 'DYNAMIC_DNS': {
-      const resolution = spec.resolution;
-      spec.hosts.forEach((host, i) => {
-        if (!host.startsWith('*'))
-          at.error(['hosts', i], `host must be wildcarded for resolution mode ${resolution}`);
-      });
-      if (addresses.length > 0) {
-        at.error(
-          ['addresses'],
-          `addresses cannot be set for resolution type ${resolution}. HTTP route domains will only be generated from the hosts field values`,
-        );
-      }
-      if (endpoints.length > 0) {
-        at.error(
-          ['endpoints'],
-          `endpoints cannot be set for resolution type ${resolution}. Destination IP address determined from hosts field values`,
-        );
-      }
-      ports.forEach((port, i) => {
-        if (port.protocol === undefined || !DYNAMIC_DNS_PROTOCOLS.has(port.protocol)) {
-          at.error(
-            ['ports', i, 'protocol'],
-            `only HTTP, TLS, GRPC, and HTTP2 protocols are supported for resolution type ${resolution}`,
-          );
-        }
-      });
-      const waypoint = se.metadata.labels?.[USE_WAYPOINT_LABEL];
-      const usesWaypoint = waypoint !== undefined && waypoint !== '' && waypoint.toLowerCase() !== 'none';
-      if (spec.location === 'MESH_INTERNAL' && usesWaypoint) {
-        at.error(
-          ['location'],
-          `location MESH_INTERNAL with resolution type ${resolution} is not supported when using waypoints`,
-        );
-      }
-      break;
+  if (endpoints.length === 0) {
+    const bad = spec.hosts.findIndex((host) => validateFqdn(host) !== undefined);
+    const host = spec.hosts[bad];
+    if (host !== undefined) {
+      const message = `hosts must be FQDN or contain only prefix wildcards if no endpoints are provided for resolution mode ${spec.resolution}, ${validateFqdn(host)}`;
+      at.error(['hosts', bad], message);
     }
   }
-
-  // Plain TCP cannot tell several hosts apart (HTTP has the authority, TLS the SNI).
-  if (spec.resolution !== 'NONE' && spec.hosts.length > 1) {
-    const opaque = ports.findIndex(
-      (port) =>
-        port.protocol === undefined ||
-        (!HTTP_PROTOCOLS.has(port.protocol) && !TLS_PROTOCOLS.has(port.protocol)),
-    );
-    if (opaque >= 0)
-      at.error(['ports', opaque, 'protocol'], 'multiple hosts provided with non-HTTP, non-TLS ports');
-  }
-  checkExportTo(at.at('exportTo'), se.metadata.namespace, spec.exportTo, {
-    serviceEntry: true,
-    workloadSelector: false,
+  endpoints.forEach((entry, i) => {
+    checkDnsEndpoint(at.at('endpoints', i), entry, servicePorts);
   });
+  const ports = spec.ports ?? [];
+  const tcp = ports.findIndex((port) => port.protocol !== undefined && TCP_PROTOCOLS.has(port.protocol));
+  if ((spec.addresses ?? []).length > 0 && tcp >= 0 && spec.hosts.length > 1) {
+    at.warn(
+      ['hosts'],
+      'service entry can not have more than one host specified simultaneously with address and tcp port',
+    );
+  }
+}
+
+/** DYNAMIC_DNS: wildcard hosts, no addresses or endpoints, HTTP or TLS ports, no MESH_INTERNAL waypoint. */
+function checkDynamicDnsResolution(at: RuleReport, se: ServiceEntry): void {
+  const spec = se.spec;
+  const resolution = spec.resolution;
+  spec.hosts.forEach((host, i) => {
+    if (!host.startsWith('*'))
+      at.error(['hosts', i], `host must be wildcarded for resolution mode ${resolution}`);
+  });
+  if ((spec.addresses ?? []).length > 0) {
+    at.error(
+      ['addresses'],
+      `addresses cannot be set for resolution type ${resolution}. HTTP route domains will only be generated from the hosts field values`,
+    );
+  }
+  if ((spec.endpoints ?? []).length > 0) {
+    at.error(
+      ['endpoints'],
+      `endpoints cannot be set for resolution type ${resolution}. Destination IP address determined from hosts field values`,
+    );
+  }
+  (spec.ports ?? []).forEach((port, i) => {
+    if (port.protocol === undefined || !DYNAMIC_DNS_PROTOCOLS.has(port.protocol)) {
+      at.error(
+        ['ports', i, 'protocol'],
+        `only HTTP, TLS, GRPC, and HTTP2 protocols are supported for resolution type ${resolution}`,
+      );
+    }
+  });
+  const waypoint = se.metadata.labels?.[USE_WAYPOINT_LABEL];
+  const usesWaypoint = waypoint !== undefined && waypoint !== '' && waypoint.toLowerCase() !== 'none';
+  if (spec.location === 'MESH_INTERNAL' && usesWaypoint) {
+    at.error(
+      ['location'],
+      `location MESH_INTERNAL with resolution type ${resolution} is not supported when using waypoints`,
+    );
+  }
+}
+
+/** Plain TCP cannot tell several hosts apart (HTTP has the authority, TLS the SNI). */
+function checkOpaquePortsWithManyHosts(at: RuleReport, spec: ServiceEntrySpec): void {
+  if (spec.resolution === 'NONE' || spec.hosts.length <= 1) return;
+  const opaque = (spec.ports ?? []).findIndex(
+    (port) =>
+      port.protocol === undefined ||
+      (!HTTP_PROTOCOLS.has(port.protocol) && !TLS_PROTOCOLS.has(port.protocol)),
+  );
+  if (opaque >= 0)
+    at.error(['ports', opaque, 'protocol'], 'multiple hosts provided with non-HTTP, non-TLS ports');
 }

@@ -1,0 +1,129 @@
+import type { RetryPolicyModel } from '../../envoy/retry-policy.js';
+import type { Diagnostic } from '../resources/diagnostics.js';
+import type { ScenarioSpec } from '../resources/schema/scenario.js';
+import type { ServicePort } from '../resources/schema/service-entry.js';
+import { applyHashPolicy, routeFor, routingVirtualService } from '../translate/http-routes.js';
+import { defaultRetryPolicyFor } from '../translate/istio-defaults.js';
+import { applicationSpeaksTls, isTcpProxied } from '../translate/port-protocol.js';
+import { noteHttpRoutesOnTcpPort, tcpRouteFor } from '../translate/tcp-routes.js';
+import { findServiceEntry } from '../translate/visibility.js';
+import { clusterResolver } from './cluster-resolver.js';
+import type { PlanContext } from './plan-context.js';
+import { planRateShape } from './rate-shape-plan.js';
+import { routeNotesInto, warnIgnoredVirtualServices } from './route-notes.js';
+import type { TrafficPlan } from './run-plan.js';
+
+type TrafficSource = ScenarioSpec['traffic'][number];
+type Headers = Readonly<Record<string, string>>;
+/** Routes one request shape: adds its route to the model and says which it is, for the mix. */
+type ShapeRouter = (
+  path: string,
+  method: string,
+  headers: Headers,
+) => { route: number; path: string; headers: Headers };
+
+/** Plans each traffic source in turn; a source with an error is left out. */
+export function planTraffic(ctx: PlanContext): TrafficPlan[] {
+  const defaultRetry = defaultRetryPolicyFor(ctx.spec.proxy.istioVersion);
+  const traffic: TrafficPlan[] = [];
+  ctx.spec.traffic.forEach((t, i) => {
+    const plan = planTrafficSource(ctx, t, i, defaultRetry);
+    if (plan !== null) traffic.push(plan);
+  });
+  return traffic;
+}
+
+function planTrafficSource(
+  ctx: PlanContext,
+  t: TrafficSource,
+  i: number,
+  defaultRetry: RetryPolicyModel,
+): TrafficPlan | null {
+  const port = sourcePortOf(ctx, t, i);
+  if (port === undefined) return null;
+  const routeOf = shapeRouter(ctx, t.host, port, defaultRetry);
+  const errorsBefore = errorCount(ctx.diagnostics);
+  // A weighted mix of request shapes: each mix entry is its own route decision.
+  const mix = (t.routes ?? [{ weight: 1 }]).map((m) => ({
+    ...routeOf(m.path ?? t.path, m.method ?? t.method, m.headers ?? t.headers),
+    weight: m.weight,
+  }));
+  if (errorCount(ctx.diagnostics) > errorsBefore) return null;
+  return {
+    target: { host: t.host, port: port.number, path: t.path, method: t.method },
+    rps: 'rps' in t ? t.rps : 0,
+    arrivals: t.arrivals ?? 'poisson',
+    shape: planRateShape(t) ?? null,
+    clients: 'clients' in t ? t.clients : 0,
+    thinkTimeMs: 'clients' in t ? t.thinkTime.ms : 0,
+    keepAlive: t.keepAlive,
+    mix,
+  };
+}
+
+const errorCount = (diagnostics: readonly Diagnostic[]): number =>
+  diagnostics.filter((d) => d.severity === 'error').length;
+
+/** The port a source sends to, of the ServiceEntry its caller sees for the host: its `port`, or the only one. */
+function sourcePortOf(ctx: PlanContext, t: TrafficSource, i: number): ServicePort | undefined {
+  const caller = ctx.spec.proxy.namespace;
+  const se = findServiceEntry(ctx.loaded.serviceEntries, t.host, caller);
+  if (se === undefined) {
+    ctx.at(
+      ['traffic', i, 'host'],
+      'error',
+      `no ServiceEntry visible from namespace ${caller} declares host ${t.host} ` +
+        '(Istio would send it to PassthroughCluster or BlackHoleCluster, which are not modelled yet)',
+    );
+    return undefined;
+  }
+  const ports = se.resource.spec.ports ?? [];
+  const port =
+    t.port === undefined
+      ? ports.length === 1
+        ? ports[0]
+        : undefined
+      : ports.find((p) => p.number === t.port);
+  if (port === undefined) {
+    const known = ports.map((p) => p.number).join(', ') || 'none';
+    const message =
+      t.port === undefined
+        ? `the ServiceEntry has ports ${known}: say which with traffic port`
+        : `port ${t.port} is not a port of ServiceEntry ${se.resource.metadata.namespace}/${se.resource.metadata.name} (ports: ${known})`;
+    ctx.at(['traffic', i, 'port'], 'error', message);
+  }
+  return port;
+}
+
+/**
+ * The route each request shape to `host`:`port` takes, through the host's VirtualService (an http route,
+ * or a tcp proxy on a tcp-proxied port), and its consistent-hash value when its cluster hashes.
+ */
+function shapeRouter(
+  ctx: PlanContext,
+  host: string,
+  port: ServicePort,
+  defaultRetry: RetryPolicyModel,
+): ShapeRouter {
+  const { spec, clusters, routes, diagnostics } = ctx;
+  const caller = spec.proxy.namespace;
+  const protocol = port.protocol ?? 'HTTP';
+  const tcpProxied = isTcpProxied(protocol);
+  const resolve = clusterResolver(ctx, port.number);
+  const note = routeNotesInto(diagnostics);
+  const { services, ignored } = routingVirtualService(ctx.loaded.virtualServices, host, caller);
+  warnIgnoredVirtualServices(ignored, diagnostics);
+  if (tcpProxied) noteHttpRoutesOnTcpPort(services, host, port.number, protocol, note);
+  return (path, method, headers) => {
+    const source = { namespace: caller, labels: spec.proxy.labels ?? {} };
+    const shape = { host, port: port.number, path, method, headers, source };
+    const model = tcpProxied
+      ? tcpRouteFor(shape, applicationSpeaksTls(protocol), services, resolve, note)
+      : routeFor(shape, services, defaultRetry, resolve, note);
+    // Consistent hashing: the route takes the destination's hash policy, and Istio drops the
+    // previous_hosts retry predicate so retries stay on the hashed host.
+    applyHashPolicy(model, clusters);
+    routes.push(model);
+    return { route: routes.length - 1, path, headers };
+  };
+}
