@@ -4,6 +4,7 @@ import { addCompareCommand } from './commands/compare.js';
 import type { CommandContext } from './commands/context.js';
 import { addExplainCommand } from './commands/explain.js';
 import { addRunCommand } from './commands/run.js';
+import { addTestCommand } from './commands/test.js';
 import { addValidateCommand } from './commands/validate.js';
 import { type CliIo, processIo } from './io.js';
 import { printDiagnostics } from './print-diagnostics.js';
@@ -12,7 +13,10 @@ import { UsageProblem } from './usage-problem.js';
 
 export type { CliIo } from './io.js';
 
-/** Runs the CLI and returns the exit code: 0 success, 1 bad input or failed validation, 2 usage. */
+/**
+ * Runs the CLI and returns the exit code: 0 success, 1 bad input, failed validation or an expectation
+ * not met, 2 usage, 70 a bug in meshsim.
+ */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const context: CommandContext = { io, exitCode: 0 };
   const program = new Command('meshsim')
@@ -25,6 +29,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   addCompareCommand(program, context);
   addValidateCommand(program, context);
   addExplainCommand(program, context);
+  addTestCommand(program, context);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
