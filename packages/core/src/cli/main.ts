@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/resources/diagnostics.js';
+import { addAnalyzeCommand } from './commands/analyze.js';
 import { addCompareCommand } from './commands/compare.js';
 import type { CommandContext } from './commands/context.js';
 import { addExplainCommand } from './commands/explain.js';
@@ -30,18 +31,19 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   addValidateCommand(program, context);
   addExplainCommand(program, context);
   addTestCommand(program, context);
+  addAnalyzeCommand(program, context);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
-    return exitCodeOf(e, io);
+    return exitCodeOf(e, io, context.usageExitCode);
   }
   return context.exitCode;
 }
 
 /** Reports what a command threw, on stderr, and returns the exit code for it. */
-function exitCodeOf(e: unknown, io: CliIo): number {
+function exitCodeOf(e: unknown, io: CliIo, usageExitCode = 2): number {
   if (e instanceof CommanderError) {
-    return e.exitCode === 0 ? 0 : 2;
+    return e.exitCode === 0 ? 0 : usageExitCode;
   }
   if (e instanceof ConfigError) {
     printDiagnostics(io, e.diagnostics);
