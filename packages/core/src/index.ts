@@ -1,3 +1,6 @@
+export { type Analysis, type AnalyzeOptions, analyzeConfig } from './analyze/analyze.js';
+export { CODES as ANALYZE_CODES, type FindingCode } from './analyze/codes.js';
+export type { Finding, FindingLevel, ProbeEvidence } from './analyze/finding.js';
 export {
   type CompareDifference,
   type CompareMetric,
@@ -74,6 +77,14 @@ export * from './config/resources/schema/load-balancer.js';
 export { PARSE_OPTIONS } from './config/resources/schema/messages.js';
 export * from './config/resources/schema/scenario.js';
 export * from './config/resources/schema/scenario-endpoint.js';
+export type {
+  BoundValue,
+  Expectation,
+  ExpectationInput,
+  ExpectationKind,
+  ExpectationSelectors,
+  LatencyStatistic,
+} from './config/resources/schema/scenario-expect.js';
 export {
   ARRIVAL_PROCESSES,
   type ArrivalProcess,
@@ -96,6 +107,17 @@ export type {
 export type { ClusterModel, EndpointModel } from './envoy/cluster.js';
 export type { EnvoyModel } from './envoy/model.js';
 export { Flag, type FlagName, flagsText, responseFlagMeaning } from './envoy/response-flags.js';
+export {
+  type CheckedRun,
+  checkExpectations,
+  DEFAULT_CONFIDENCE,
+  type ExpectationPlan,
+  type ExpectationResult,
+  type ExpectationsOutcome,
+  planExpectations,
+  runExpectations,
+} from './expect/check-expectations.js';
+export type { FigureInterval, Verdict } from './expect/judge.js';
 export type { ClusterExplanation, EndpointExplanation, ResourceRef } from './explain/cluster.js';
 export {
   type ExplainOptions,
