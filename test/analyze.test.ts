@@ -163,4 +163,13 @@ describe('meshsim analyze, the command', () => {
     });
     expect((await cli('analyze', file, '--output-threshold', 'Error')).stdout).toBe('');
   });
+
+  it('prints what the README shows for the catalog’s rate-limited API', async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const command = 'npx -y pnpm@10 meshsim analyze packages/scenarios/catalog/13-rate-limited-api.yaml';
+    const block = readme.slice(readme.indexOf(command)).split('```text\n')[1]!.split('\n```')[0]!;
+    const { code, stdout } = await cli(...command.split(' ').slice(4));
+    expect(code).toBe(79);
+    for (const line of block.split('\n')) if (line !== '...') expect(stdout).toContain(line);
+  });
 });

@@ -43,7 +43,9 @@ export const retryVersusOutlier: Check = (ctx) => {
   const detector = counts5xx
     ? `${od.consecutive5xx} consecutive 5xx`
     : `${od.consecutiveGatewayFailure} consecutive gateway errors`;
-  const at: FieldPath = written ? ['spec', 'http', 0, 'retries'] : ctx.outlierPath();
+  // A VirtualService route is named `namespace/name.http[i]`: the finding points at its retries.
+  const index = Number(/\.http\[(\d+)\]$/.exec(route.name)?.[1] ?? 0);
+  const at: FieldPath = written ? ['spec', 'http', index, 'retries'] : ctx.outlierPath();
   return [
     ctx.finding(
       'MSH0009',
