@@ -126,6 +126,26 @@ describe('meshsim analyze findings, each proven by its probe', () => {
     ).toEqual([]);
   });
 
+  it('MSH0010: kept-alive DNS_ROUND_ROBIN connections stay on the old addresses after the name moves', () => {
+    const name = 'msh0007-logical-dns-ejection.yaml';
+    const f = only(analyze(name), 'MSH0010');
+    expect(f).toMatchObject({
+      resource: { kind: 'ServiceEntry' },
+      field: 'spec.resolution',
+      line: lineOf(name, 'resolution:'),
+    });
+    // Had traffic moved when Envoy re-resolved (TTL 2 s after the move at 1 s), the old addresses would
+    // have had 3 s of the 11 s.
+    expect(f.probe.figures.shareIfTrafficFollowedDns).toBe('27.27 %');
+    const { requestsToOldAddresses, clientRequests } = f.probe.figures as Record<string, number>;
+    expect(requestsToOldAddresses! / clientRequests!).toBeGreaterThan(2 * (3 / 11));
+    const bounded = read(name).replace(
+      '  trafficPolicy:\n',
+      '  trafficPolicy:\n    connectionPool:\n      tcp: { maxConnectionDuration: 2s }\n',
+    );
+    expect(codes(analyze(name, bounded))).not.toContain('MSH0010');
+  });
+
   it('finds nothing in examples/ci’s well-sized config', () => {
     const text = readFileSync('examples/ci/istio/quotes-api.yaml', 'utf8');
     const a = analyzeConfig([{ file: 'quotes-api.yaml', text }]);

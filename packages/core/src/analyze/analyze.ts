@@ -4,6 +4,7 @@ import { type ConfigSource, loadConfig } from '../config/resources/load.js';
 import { CURRENT_ISTIO_VERSION } from '../config/resources/schema/scenario.js';
 import { type Check, CheckContext } from './check-context.js';
 import { breakersAtModestLoad } from './checks/breakers-at-modest-load.js';
+import { dnsChangeSticks } from './checks/dns-change-sticks.js';
 import { failoverWithoutOutlierDetection } from './checks/failover-without-outlier-detection.js';
 import { httpOnTcpPort } from './checks/http-on-tcp-port.js';
 import { logicalDnsEjection } from './checks/logical-dns-ejection.js';
@@ -27,6 +28,7 @@ const CHECKS: readonly Check[] = [
   logicalDnsEjection,
   failoverWithoutOutlierDetection,
   retryVersusOutlier,
+  dnsChangeSticks,
 ];
 
 export interface AnalyzeOptions {

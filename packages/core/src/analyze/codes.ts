@@ -11,6 +11,7 @@ export const CODES = {
   MSH0007: { level: 'Error', title: 'DNS_ROUND_ROBIN with outlier detection ejects the only host' },
   MSH0008: { level: 'Error', title: 'locality failover is ignored without outlier detection' },
   MSH0009: { level: 'Warning', title: 'retryOn does not retry what outlier detection counts' },
+  MSH0010: { level: 'Warning', title: 'traffic does not follow a DNS change' },
 } as const satisfies Record<string, { level: FindingLevel; title: string }>;
 
 export type FindingCode = keyof typeof CODES;

@@ -58,8 +58,8 @@ export function probeSpec(target: AnalyzeTarget, setup: ProbeSetup): SimulationS
     host: target.host,
     port: target.port.number,
     path: target.path,
-    rps: 50,
-    keepAlive: false,
+    // Open loop at 50 a second, a connection per request, unless the probe brings closed-loop clients.
+    ...(setup.traffic?.clients === undefined ? { rps: 50, keepAlive: false } : {}),
     ...setup.traffic,
   };
   return {
