@@ -39,7 +39,7 @@ export function addAnalyzeCommand(program: Command, context: CommandContext): vo
   const analyze = program
     .command('analyze')
     .description(
-      'probe the Istio config by simulation (one endpoint failing, one hanging, a burst at the pool limits, a locality down …) and report what the probes show; exit 79 on findings at --failure-threshold or worse, as istioctl analyze',
+      'probe the Istio config by simulation (one endpoint failing, one hanging, half the load the pool admits, a locality down, a DNS change …) and report what the probes show; exit 79 on findings at --failure-threshold or worse, as istioctl analyze',
     )
     .argument('<paths...>', 'YAML files, or directories to search for *.yaml')
     .addOption(
