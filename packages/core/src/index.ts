@@ -116,10 +116,18 @@ export type { DefaultKind, Explained, SourceLocation } from './explain/values.js
 export { type WhyNote, whyNotes } from './explain/why-notes.js';
 export { Kernel, RandomStreams } from './kernel/index.js';
 export type { ClientReport } from './observe/client-observer.js';
-export type { ClusterReport, EjectionReport, HostReport, Report } from './observe/report.js';
+export {
+  type ClusterReport,
+  type EjectionReport,
+  type HostReport,
+  hostFailures,
+  hostRequests,
+  type Report,
+} from './observe/report.js';
 export type { TimelinePoint } from './observe/timeline.js';
 export type { TraceEvent, TraceListener } from './observe/trace.js';
 export { formatReportHtml } from './render/html-report.js';
+export { formatReportJson, type ReportDocument, reportDocument } from './render/report-json.js';
 export {
   planSimulation,
   type ScenarioSpecInput,

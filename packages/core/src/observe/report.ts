@@ -50,8 +50,12 @@ export interface ClusterReport {
   circuitBreakers?: Partial<Record<BreakerGauge, BreakerOpenReport>>;
 }
 
-/** The report of DESIGN.md: `simulate()` returns it and `meshsim run --format json` prints it. */
+/** What `simulate()` returns and `meshsim run --format json` prints (docs/report.md describes every field). */
 export interface Report {
+  /** The report's shape (`REPORT_SCHEMA_VERSION`): raised when a field changes meaning or goes away. */
+  schemaVersion: number;
+  /** The version of @meshsim/core that made the report. */
+  meshsimVersion: string;
   scenario: string;
   seed: number;
   durationMs: number;

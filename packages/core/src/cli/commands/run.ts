@@ -2,6 +2,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { ConfigError } from '../../config/resources/diagnostics.js';
 import { formatReportHtml } from '../../render/html-report.js';
+import { formatReportJson } from '../../render/report-json.js';
 import { formatReportTable } from '../../render/report-table.js';
 import { planSimulation } from '../../simulate.js';
 import { runPlan } from '../../simulation/run.js';
@@ -127,7 +128,7 @@ function simulateAndReport(io: CliIo, files: string[], options: RunOptions): voi
   const context = { plan, loaded };
   const text =
     options.format === 'json'
-      ? `${JSON.stringify(report, null, 2)}\n`
+      ? formatReportJson(report, context)
       : options.format === 'html'
         ? formatReportHtml(report, context)
         : formatReportTable(report, context);
