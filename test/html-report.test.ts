@@ -36,7 +36,7 @@ describe('meshsim run --format html: the file itself', () => {
     // The ejection events and the "why" with the line of consecutiveGatewayErrors.
     expect(html).toContain('198.51.100.2 ejected: 3 consecutive gateway errors');
     expect(html).toContain(
-      'examples/outlier-detection.yaml:41 spec.trafficPolicy.outlierDetection.consecutiveGatewayErrors',
+      'examples/outlier-detection.yaml:42 spec.trafficPolicy.outlierDetection.consecutiveGatewayErrors',
     );
     // Istio's default limits (2^32 - 1) are never reached: no breaker chart, a sentence instead.
     expect(html).not.toContain('id="chart-breakers"');

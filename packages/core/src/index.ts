@@ -43,6 +43,13 @@ export {
 } from './config/resources/diagnostics.js';
 export { formatDurationMs, parseDurationMs } from './config/resources/durations.js';
 export {
+  type JsonSchema,
+  kindJsonSchemas,
+  meshsimJsonSchema,
+  meshsimPatchJsonSchema,
+  scenarioJsonSchema,
+} from './config/resources/json-schema.js';
+export {
   ISTIO_GROUP,
   ISTIO_KINDS,
   ISTIO_VERSIONS,

@@ -32,7 +32,7 @@ export function maxEjectedHosts(
 }
 
 /**
- * Ejections never exceed what maxEjectionPercent allows (ENVOY-SEMANTICS C.5). Reads, per cluster
+ * Ejections never exceed what maxEjectionPercent allows (Envoy's outlier_detection_impl.cc). Reads, per cluster
  * of the report, `ejections` (intervals [atMs, untilMs), untilMs null while still ejected; an
  * uneject at the very time of an ejection counts as before it), the number of `hosts`, and, when
  * present, the gauge `stats['outlier_detection.ejections_active']` at the end. Also flags a host
