@@ -18,10 +18,11 @@ export default defineConfig({
         find: /^@meshsim\/scenarios\/invariants$/,
         replacement: src('./packages/scenarios/src/invariants/index.ts'),
       },
+      { find: /^@meshsim\/scenarios\/vitest$/, replacement: src('./packages/scenarios/src/vitest/index.ts') },
     ],
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 60_000,
   },

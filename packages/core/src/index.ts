@@ -100,6 +100,7 @@ export type {
   TranslatedCluster,
   TranslatedModel,
 } from './config/translate/translated-cluster.js';
+export { BREAKER_GAUGES, type BreakerGauge } from './envoy/circuit-breakers.js';
 export type { ClusterModel, EndpointModel } from './envoy/cluster.js';
 export type { EnvoyModel } from './envoy/model.js';
 export { Flag, type FlagName, flagsText, responseFlagMeaning } from './envoy/response-flags.js';
@@ -129,12 +130,15 @@ export {
   type HostReport,
   hostFailures,
   hostRequests,
+  outboundClusterName,
   type Report,
 } from './observe/report.js';
+export { meshsimVersion, REPORT_SCHEMA_VERSION } from './observe/report-version.js';
 export type { TimelinePoint } from './observe/timeline.js';
 export type { TraceEvent, TraceListener } from './observe/trace.js';
 export { formatReportHtml } from './render/html-report.js';
 export { formatReportJson, type ReportDocument, reportDocument } from './render/report-json.js';
+export { formatReportTable } from './render/report-table.js';
 export {
   planSimulation,
   type ScenarioSpecInput,
