@@ -65,7 +65,7 @@ beforeAll(async () => {
   );
 }, 180_000);
 
-describe('the packed packages', () => {
+describe.concurrent('the packed packages', () => {
   it.each(PACKAGES)('%s: license, engines, top-level types, ranges for every dependency', (p) => {
     const m = manifest[p];
     expect(m.license).toBe('Apache-2.0');
@@ -216,9 +216,15 @@ const USER_DEPENDENCIES = [
   '@types/node@^20',
 ];
 
+/** The environment of a user's shell: none of this vitest run's own variables, no colours. */
+const userEnv = Object.fromEntries([
+  ...Object.entries(process.env).filter(([k]) => !/^(VITEST|NODE_OPTIONS|TEST$)/.test(k)),
+  ['NO_COLOR', '1'],
+]);
+
 async function asNewUser(dir: string): Promise<void> {
   const bin = (name: string) => join(dir, 'node_modules/.bin', name);
-  const vitest = await run(bin('vitest'), ['run'], { cwd: dir });
+  const vitest = await run(bin('vitest'), ['run'], { cwd: dir, env: userEnv });
   expect(vitest.stdout).toMatch(/Tests\s+2 passed/);
   await run(bin('tsc'), ['-p', '.'], { cwd: dir }); // the matchers, builders and arbitraries type-check
   const bench = await run(process.execPath, ['bench.mjs'], { cwd: dir });
@@ -233,6 +239,7 @@ async function asNewUser(dir: string): Promise<void> {
 // Skipped with the reason in its name when not asked for: it needs the registry and about a minute.
 describe.skipIf(!NEW_USER)(
   `a new user's project (MESHSIM_PACK_TEST=1${NEW_USER ? '' : ' not set: skipped'})`,
+  { concurrent: true },
   () => {
     it('installs both tarballs with npm, no overrides, and uses them from vitest, fast-check, tinybench and tsc', async () => {
       const dir = await newUserProject((d) =>
