@@ -180,6 +180,7 @@ const bench = new Bench({ iterations: 2, time: 0, warmup: false });
 bench.add('payment gateway, 5 s', () => { simulate({ config, duration: '5s' }); });
 await bench.run();
 console.log(bench.tasks.map((t) => \`\${t.name}: \${t.result?.state ?? 'none'}\`).join('\\n'));
+console.log(import.meta.resolve('@meshsim/core/schema/meshsim.schema.json'));
 `;
 
 /** Writes the project, installs the tarballs with `install`, and runs what a user would. */
@@ -229,6 +230,7 @@ async function asNewUser(dir: string): Promise<void> {
   await run(bin('tsc'), ['-p', '.'], { cwd: dir }); // the matchers, builders and arbitraries type-check
   const bench = await run(process.execPath, ['bench.mjs'], { cwd: dir });
   expect(bench.stdout).toContain('payment gateway, 5 s: completed');
+  expect(bench.stdout).toMatch(/node_modules\/@meshsim\/core\/schema\/meshsim\.schema\.json$/m);
   const version = await run(bin('meshsim'), ['--version'], { cwd: dir });
   expect(version.stdout.trim()).toBe(manifest.core.version);
   const catalog = await run(bin('meshsim'), ['run', '--catalog', 'list'], { cwd: dir });
