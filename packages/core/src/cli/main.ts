@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/resources/diagnostics.js';
+import { meshsimVersion } from '../observe/report-version.js';
 import { addAnalyzeCommand } from './commands/analyze.js';
 import { addCompareCommand } from './commands/compare.js';
 import type { CommandContext } from './commands/context.js';
@@ -22,6 +23,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   const context: CommandContext = { io, exitCode: 0 };
   const program = new Command('meshsim')
     .description('Predict what an Istio/Envoy sidecar does to traffic before you ship the config.')
+    .version(meshsimVersion(), '-V, --version', 'print the version of meshsim')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run meshsim --help for usage)');

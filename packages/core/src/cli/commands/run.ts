@@ -4,6 +4,7 @@ import { formatDiagnostic } from '../../config/resources/diagnostics.js';
 import { type CheckedRun, planExpectations, runExpectations } from '../../expect/check-expectations.js';
 import { formatExpectations } from '../../expect/format-expectations.js';
 import { formatReportHtml } from '../../render/html-report.js';
+import { formatReportJson, reportDocument } from '../../render/report-json.js';
 import { formatReportTable } from '../../render/report-table.js';
 import { type CatalogEntry, catalogDir, findCatalogEntry, formatCatalog, listCatalog } from '../catalog.js';
 import type { CliIo } from '../io.js';
@@ -132,7 +133,9 @@ function simulateAndReport(io: CliIo, files: string[], options: RunOptions): boo
   const verdict = expectations === null ? '' : formatExpectations(expectations);
   const text =
     options.format === 'json'
-      ? `${JSON.stringify(expectations === null ? report : { ...report, expectations }, null, 2)}\n`
+      ? expectations === null
+        ? formatReportJson(report, context)
+        : `${JSON.stringify({ ...reportDocument(report, context), expectations }, null, 2)}\n`
       : options.format === 'html'
         ? formatReportHtml(report, context)
         : formatReportTable(report, context) + verdict;
