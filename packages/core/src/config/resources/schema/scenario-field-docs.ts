@@ -127,6 +127,69 @@ export const SCENARIO_FIELD_DOCS: Readonly<Record<string, string>> = {
   'spec.report': 'How the report is kept.',
   'spec.report.timelineBucket':
     'The width of a timeline bucket; widened for runs too long for 20,000 buckets, with a warning.',
+  'spec.expect':
+    'Bounds on what the run shows; `meshsim run` and `meshsim test` exit 1 when one is not met. Each entry holds one kind of figure and `min`, `max` or both.',
+  'spec.expect[].name': 'A label for the expectation in reports; absent: its own description.',
+  'spec.expect[].errorRate':
+    'The share of client requests answered 5xx or not at all (status 0), as a number 0..1 or a percentage (`1%`).',
+  'spec.expect[].errorRate.min': 'The lowest share allowed.',
+  'spec.expect[].errorRate.max': 'The highest share allowed.',
+  'spec.expect[].status': 'The share of client requests answered with one status, or a class of them.',
+  'spec.expect[].status.code':
+    'An HTTP status 100..599, `0` for no answer (the connection closed), or a class such as `5xx`.',
+  'spec.expect[].status.min': 'The lowest share allowed (0..1 or a percentage).',
+  'spec.expect[].status.max': 'The highest share allowed (0..1 or a percentage).',
+  'spec.expect[].flag': "The share of client requests carrying one of Envoy's response flags.",
+  'spec.expect[].flag.name': 'The response flag: `UO`, `UH`, `UF`, `URX`, `UT`, `UC` …',
+  'spec.expect[].flag.min': 'The lowest share allowed (0..1 or a percentage).',
+  'spec.expect[].flag.max': 'The highest share allowed (0..1 or a percentage).',
+  'spec.expect[].latency': "A percentile of the client's latency, its mean or its maximum.",
+  'spec.expect[].latency.percentile': '`p50`, `p90`, `p99`, `p999`, `mean` or `max`.',
+  'spec.expect[].latency.min': 'The shortest latency allowed, a duration such as `10ms`.',
+  'spec.expect[].latency.max': 'The longest latency allowed, a duration such as `300ms`.',
+  'spec.expect[].ejections': 'How many outlier ejections happened.',
+  'spec.expect[].ejections.cluster':
+    'Count only this cluster (`outbound|PORT|SUBSET|HOST`, or a service host); absent: every cluster.',
+  'spec.expect[].ejections.host': 'Count only this host (`address` or `address:port`).',
+  'spec.expect[].ejections.min': 'The fewest ejections allowed.',
+  'spec.expect[].ejections.max': 'The most ejections allowed.',
+  'spec.expect[].firstEjection':
+    'When the first outlier ejection happened, in simulated time; a run with none counts as never.',
+  'spec.expect[].firstEjection.cluster':
+    'Look only at this cluster (`outbound|PORT|SUBSET|HOST`, or a service host).',
+  'spec.expect[].firstEjection.host': 'Look only at this host (`address` or `address:port`).',
+  'spec.expect[].firstEjection.min': 'The earliest time allowed, a duration.',
+  'spec.expect[].firstEjection.max': 'The latest time allowed, a duration such as `30s`.',
+  'spec.expect[].ejectedAtOnce': 'The most hosts of one cluster ejected at the same time.',
+  'spec.expect[].ejectedAtOnce.cluster':
+    'Look only at this cluster (`outbound|PORT|SUBSET|HOST`, or a service host).',
+  'spec.expect[].ejectedAtOnce.min': 'The fewest hosts allowed.',
+  'spec.expect[].ejectedAtOnce.max': 'The most hosts allowed.',
+  'spec.expect[].breakerOpen':
+    "How long one of a cluster's `circuit_breakers.default.*_open` gauges was 1; without `breaker`, the longest of them.",
+  'spec.expect[].breakerOpen.breaker':
+    'The gauge: `cx_open`, `rq_pending_open`, `rq_open` or `rq_retry_open`.',
+  'spec.expect[].breakerOpen.cluster':
+    'Look only at this cluster (`outbound|PORT|SUBSET|HOST`, or a service host).',
+  'spec.expect[].breakerOpen.min': 'The shortest open time allowed, a duration.',
+  'spec.expect[].breakerOpen.max': 'The longest open time allowed, a duration such as `1s`.',
+  'spec.expect[].hostShare': "The share of its cluster's requests one host took.",
+  'spec.expect[].hostShare.host': 'The host (`address` or `address:port`).',
+  'spec.expect[].hostShare.cluster':
+    'Its cluster (`outbound|PORT|SUBSET|HOST`, or a service host), when the host is in several.',
+  'spec.expect[].hostShare.min': 'The lowest share allowed (0..1 or a percentage).',
+  'spec.expect[].hostShare.max': 'The highest share allowed (0..1 or a percentage).',
+  'spec.expect[].counter':
+    "One of Envoy's cluster counters (`upstream_rq_retry`, `outlier_detection.ejections_overflow` …), summed over clusters.",
+  'spec.expect[].counter.name': "The counter's name, as the report's cluster `stats` spell it.",
+  'spec.expect[].counter.cluster':
+    'Count only this cluster (`outbound|PORT|SUBSET|HOST`, or a service host).',
+  'spec.expect[].counter.min': 'The lowest value allowed.',
+  'spec.expect[].counter.max': 'The highest value allowed.',
+  'spec.replications':
+    'Run the Scenario on this many seeds (`seed`, `seed`+1 …) and judge each expectation on the mean, with a Student-t confidence interval: met when the whole interval is within the bounds, failed when it is wholly beyond one, not shown otherwise.',
+  'spec.confidence':
+    'The level of the confidence intervals replications are judged by, 0..1 or a percentage; absent: 95 %.',
 };
 
 /** The key of SCENARIO_FIELD_DOCS that describes `path` (flap `down` fields are endpoint fields). */
