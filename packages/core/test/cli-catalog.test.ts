@@ -16,10 +16,13 @@ describe('meshsim run --catalog', () => {
     expect(listCatalog(CATALOG).map((e) => `${e.name}.yaml`)).toEqual(FILES);
   });
 
-  it('list prints every entry, one line each, with what it shows', async () => {
+  it('list prints every entry, one line each (wrapped under itself past 120 columns), with what it shows', async () => {
     const { code, stdout } = await cli('run', '--catalog', 'list');
     expect(code).toBe(0);
-    const lines = stdout.trimEnd().split('\n');
+    const lines = stdout
+      .trimEnd()
+      .replace(/\n {2,}/g, ' ')
+      .split('\n');
     expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(FILES.map((f) => f.slice(0, -'.yaml'.length)));
     for (const line of lines) expect(line).toMatch(/^\d\d-[a-z0-9-]+ +\S.{10,}$/);
   });

@@ -100,11 +100,12 @@ describe('meshsim run', () => {
   it('--format json carries the events and the why the table prints, in its order', async () => {
     const file = 'examples/outlier-detection.yaml';
     const json = JSON.parse((await cli('run', file, '--format', 'json')).stdout) as ReportDocument;
-    const table = (await cli('run', file)).stdout;
+    // Events and notes wrap to the page: compared with the table's lines joined.
+    const table = (await cli('run', file)).stdout.replace(/\n +(?![-\d])/g, ' ');
     expect(json.events.length).toBe(json.clusters['outbound|80||api.external-service.com']!.ejections.length);
     const shown = (texts: string[]) => texts.map((t) => table.indexOf(t));
     const events = shown(json.events.map((e) => e.text));
-    const why = shown(json.why.map((n) => `- ${n.text}${n.at === undefined ? '' : `\n      ${n.at}`}`));
+    const why = shown(json.why.map((n) => `- ${n.text}${n.at === undefined ? '' : ` ${n.at}`}`));
     for (const at of [...events, ...why]) expect(at).toBeGreaterThan(0);
     expect([...events, ...why]).toEqual([...events, ...why].sort((a, b) => a - b));
   });
@@ -316,6 +317,36 @@ describe('meshsim validate', () => {
     expect(stdout).toBe(`${file}: 1 error(s), 0 warning(s)\n`);
   });
 
+  it('files that each hold a Scenario are validated one by one, each with the files holding none', async () => {
+    const shared = tempFile('worlds-shared.yaml', SERVICE_ENTRY);
+    const good = tempFile('worlds-good.yaml', SCENARIO);
+    // Traffic to a host no ServiceEntry declares: an error of this world alone.
+    const bad = tempFile('worlds-bad.yaml', SCENARIO.replace('api.example.com', 'nowhere.example.com'));
+    const { code, stdout, stderr } = await cli('validate', shared, good, bad);
+    expect(code).toBe(1);
+    // Merged into one world they would clash: two Scenario documents.
+    expect(stderr).not.toContain('only one Scenario');
+    expect(stderr).toContain('nowhere.example.com');
+    expect(
+      stderr
+        .trimEnd()
+        .split('\n')
+        .every((l) => l.startsWith(bad)),
+    ).toBe(true);
+    expect(stdout).toBe(
+      `${good}: 0 error(s), 0 warning(s)\n${bad}: 1 error(s), 0 warning(s)\n` +
+        '3 files, 2 Scenarios each validated on its own (with the 1 file(s) holding no Scenario): 1 error(s), 0 warning(s)\n',
+    );
+  });
+
+  it('several files with one Scenario are one config: one count over them all', async () => {
+    const se = tempFile('one-world-se.yaml', SERVICE_ENTRY);
+    const scenario = tempFile('one-world-scenario.yaml', SCENARIO);
+    const { code, stdout } = await cli('validate', se, scenario);
+    expect(code).toBe(0);
+    expect(stdout).toBe('2 files: 0 error(s), 0 warning(s)\n');
+  });
+
   it('a YAML syntax error exits 1', async () => {
     const file = tempFile('invalid-syntax.yaml', 'a: 1\na: 2\n');
     const { code, stderr } = await cli('validate', file);
@@ -398,7 +429,9 @@ spec:
     const file = tempFile('explain-labels.yaml', SERVICE_ENTRY);
     const { code, stdout } = await cli('explain', file, '--label', 'app=web', '--label', 'tier=a=b');
     expect(code).toBe(0);
-    expect(stdout.split('\n')[0]).toContain(', labels app=web, tier=a=b (set by command line --label)');
+    // The first paragraph says who the caller is (wrapped to the page: lines joined here).
+    const caller = stdout.split('\n\n')[0]!.replace(/\n +/g, ' ');
+    expect(caller).toContain(', labels app=web, tier=a=b (set by command line --label)');
     const json = await cli('explain', file, '-f', 'json', '--label', 'app=web');
     expect((JSON.parse(json.stdout) as Explanation).proxy.labels.value).toEqual({ app: 'web' });
     const bad = await cli('explain', file, '--label', 'app');

@@ -661,7 +661,9 @@ spec:
       model.endpoints.map((x) => x.priority),
     );
     expect(model.endpoints.map((x) => x.priority)).toEqual([1, 0, 2]);
-    expect(formatExplanationTable(e).split('\n')[0]).toContain('labels tier=gold, version=v2 (set cfg.yaml:');
+    // The first paragraph says who the caller is (wrapped to the page: lines joined here).
+    const caller = formatExplanationTable(e).split('\n\n')[0]!.replace(/\n +/g, ' ');
+    expect(caller).toContain('labels tier=gold, version=v2 (set cfg.yaml:');
   });
 
   it('failover rules beside failoverPriority are not applied on top: a warning, and the note says so', () => {

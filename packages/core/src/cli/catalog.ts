@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { wrapParagraph } from '../explain/text-layout.js';
 
 /** One ready-made scenario: `NN-name.yaml`, the seed's Istio resources and a Scenario document. */
 export interface CatalogEntry {
@@ -46,8 +47,12 @@ export function findCatalogEntry(entries: readonly CatalogEntry[], name: string)
   return entries.find((e) => e.name === name || e.name.slice(3) === name || e.name.slice(0, 2) === name);
 }
 
-/** One line per entry: its name, padded, and what it shows. */
+/** One line per entry, its name padded and what it shows (wrapped under itself to fit the page). */
 export function formatCatalog(entries: readonly CatalogEntry[]): string {
   const width = Math.max(0, ...entries.map((e) => e.name.length));
-  return entries.map((e) => `${e.name.padEnd(width)}  ${e.shows}\n`).join('');
+  const hang = ' '.repeat(width + 2);
+  return entries
+    .flatMap((e) => wrapParagraph(e.shows, `${e.name.padEnd(width)}  `, hang))
+    .map((line) => `${line}\n`)
+    .join('');
 }

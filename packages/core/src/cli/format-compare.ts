@@ -1,10 +1,9 @@
-import Table from 'cli-table3';
 import type { CompareDifference, CompareReport } from '../compare/compare.js';
 import { METRICS, type MetricDefinition } from '../compare/metrics.js';
 import type { SweepReport } from '../compare/sweep.js';
+import { TextTable, wrapParagraph } from '../explain/text-layout.js';
 
-const compact = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
-const table = (head: string[]) => new Table({ head, chars: compact, style: { head: [], border: [] } });
+const table = (head: string[]) => new TextTable(head);
 
 /** A value in its metric's unit: shares as percentages, milliseconds, counts. */
 function value(unit: MetricDefinition['unit'], x: number): string {
@@ -35,10 +34,12 @@ export function formatCompareTable(report: CompareReport): string {
   const seeds = report.seeds[baseline]!;
   const level = `${Math.round(report.level * 100)} %`;
   const out = [
-    `meshsim compare: scenario ${report.scenario}, ${seeds.length} seeds (${seeds[0]}…${seeds[seeds.length - 1]}), ` +
-      (report.pairing === 'common'
-        ? 'common random numbers (every variant meets the same arrivals and endpoint failures)'
-        : 'independent seeds (variant j on seed + 10000·j)'),
+    ...wrapParagraph(
+      `meshsim compare: scenario ${report.scenario}, ${seeds.length} seeds (${seeds[0]}…${seeds[seeds.length - 1]}), ` +
+        (report.pairing === 'common'
+          ? 'common random numbers (every variant meets the same arrivals and endpoint failures)'
+          : 'independent seeds (variant j on seed + 10000·j)'),
+    ),
     '',
   ];
   for (const variant of others) {
@@ -65,7 +66,9 @@ export function formatCompareTable(report: CompareReport): string {
   }
   out.push(
     '',
-    `Intervals: mean paired difference ± t(${(1 + report.level) / 2}, n−1)·sd/√n over the seeds; a variant is better where the interval excludes zero and lower (or higher) is better.`,
+    ...wrapParagraph(
+      `Intervals: mean paired difference ± t(${(1 + report.level) / 2}, n−1)·sd/√n over the seeds; a variant is better where the interval excludes zero and lower (or higher) is better.`,
+    ),
   );
   return `${out.join('\n')}\n`;
 }
@@ -76,5 +79,6 @@ export function formatSweepTable(report: SweepReport): string {
   const t = table(['value', ...METRICS.map((m) => m.label)]);
   for (const row of report.rows)
     t.push([String(row.value), ...METRICS.map((m) => value(m.unit, row.means[m.name]!))]);
-  return `meshsim sweep: scenario ${report.scenario}, ${report.field} (${seeds})\n${t.toString()}\n`;
+  const title = wrapParagraph(`meshsim sweep: scenario ${report.scenario}, ${report.field} (${seeds})`);
+  return `${[...title, t.toString()].join('\n')}\n`;
 }

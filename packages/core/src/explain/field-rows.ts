@@ -1,13 +1,11 @@
-import Table from 'cli-table3';
 import { formatDurationMs } from '../config/resources/durations.js';
 import type { ClusterExplanation } from './cluster.js';
 import type { OutlierExplanation } from './outlier-detection.js';
 import type { RouteExplanation } from './routes.js';
+import { TextTable, wrapParagraph } from './text-layout.js';
 import type { Explained } from './values.js';
 
-// No colours: the output is pasted into tickets, piped into files and kept as golden files.
-const compact = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
-export const table = (head: string[]) => new Table({ head, chars: compact, style: { head: [], border: [] } });
+export const table = (head: string[]) => new TextTable(head);
 
 type Format<T> = (value: T) => string;
 const text: Format<unknown> = (v) => (v === '' ? '-' : Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
@@ -29,11 +27,27 @@ const row = <T>(field: string, value: Explained<T>, format: Format<T> = text): R
   format as Format<never>,
 ];
 
+/** Every value, where it came from, and a numbered note under the table where one explains it. */
 export function fieldTable(rows: readonly Row[]): string {
-  const t = table(['field', 'value', 'source', 'note']);
-  for (const [field, e, format] of rows)
-    t.push([field, format(e.value as never), sourceText(e), e.note ?? '']);
-  return t.toString();
+  const notes: string[] = [];
+  const noteRef = (note: string | undefined): string => {
+    if (note === undefined || note === '') return '';
+    if (!notes.includes(note)) notes.push(note);
+    return `[${notes.indexOf(note) + 1}]`;
+  };
+  const cells = rows.map(([field, e, format]) => [
+    field,
+    format(e.value as never),
+    sourceText(e),
+    noteRef(e.note),
+  ]);
+  const t = table(notes.length === 0 ? ['field', 'value', 'source'] : ['field', 'value', 'source', 'note']);
+  for (const c of cells) t.push(notes.length === 0 ? c.slice(0, 3) : c);
+  const width = `[${notes.length}] `.length;
+  const lines = notes.flatMap((n, i) =>
+    wrapParagraph(n, `  ${`[${i + 1}]`.padEnd(width)}`, ' '.repeat(width + 2)),
+  );
+  return [t.toString(), ...lines].join('\n');
 }
 
 function outlierRows(o: OutlierExplanation): Row[] {

@@ -2,13 +2,18 @@ import { type Diagnostic, formatDiagnostic } from '../config/resources/diagnosti
 import type { ClusterExplanation } from './cluster.js';
 import type { Explanation } from './explain.js';
 import { clusterRows, fieldTable, routeRows, sourceText, table } from './field-rows.js';
+import { wrapParagraph } from './text-layout.js';
 import type { Explained } from './values.js';
 import type { VirtualHostExplanation } from './virtual-hosts.js';
 
 export { sourceText } from './field-rows.js';
 
 function listed(title: string, lines: readonly string[]): string[] {
-  return lines.length === 0 ? [] : [title, ...lines.map((l) => `  - ${l}`)];
+  const indent = title.length - title.trimStart().length;
+  const bullet = `${' '.repeat(indent)}  - `;
+  return lines.length === 0
+    ? []
+    : [title, ...lines.flatMap((l) => wrapParagraph(l, bullet, ' '.repeat(bullet.length)))];
 }
 
 const where = (file: string, line: number) => `${file}:${line}`;
@@ -19,7 +24,7 @@ const inOrder = (list: readonly Diagnostic[]): Diagnostic[] =>
 
 /** The explanation as people read it: istioctl-style summaries, then every value with its source. */
 export function formatExplanationTable(e: Explanation): string {
-  const out: string[] = [proxyLine(e.proxy)];
+  const out: string[] = wrapParagraph(proxyLine(e.proxy), '', '  ');
   out.push(...summaries(e));
   for (const c of e.clusters) out.push(...clusterSection(c));
   for (const v of e.virtualHosts) out.push(...virtualHostSection(v));
@@ -80,11 +85,12 @@ function summaries(e: Explanation): string[] {
 }
 
 function clusterSection(c: ClusterExplanation): string[] {
-  const out = ['', `Cluster ${c.name}`];
-  out.push(`  from ServiceEntry ${c.serviceEntry.name} (${where(c.serviceEntry.file, c.serviceEntry.line)})`);
+  const out = ['', ...wrapParagraph(`Cluster ${c.name}`)];
+  const se = c.serviceEntry;
+  out.push(...wrapParagraph(`from ServiceEntry ${se.name} (${where(se.file, se.line)})`, '  ', '    '));
   if (c.destinationRule !== null) {
     const dr = c.destinationRule;
-    out.push(`  and DestinationRule ${dr.name} (${where(dr.file, dr.line)})`);
+    out.push(...wrapParagraph(`and DestinationRule ${dr.name} (${where(dr.file, dr.line)})`, '  ', '    '));
   }
   out.push(fieldTable(clusterRows(c)));
   if (c.endpoints.length > 0) {
@@ -102,11 +108,11 @@ function clusterSection(c: ClusterExplanation): string[] {
 }
 
 function virtualHostSection(v: VirtualHostExplanation): string[] {
-  const out = ['', `Virtual host ${v.name} (${v.protocol})`];
+  const out = ['', ...wrapParagraph(`Virtual host ${v.name} (${v.protocol})`)];
   out.push(...listed('  Notes:', v.notes));
   for (const r of v.routes) {
     const from = r.virtualService === null ? '' : ` from VirtualService ${r.virtualService.name}`;
-    out.push(`  Route ${r.name}${from}`);
+    out.push(...wrapParagraph(`Route ${r.name}${from}`, '  ', '    '));
     out.push(fieldTable(routeRows(r)));
     out.push(...listed('  Notes:', r.notes));
     out.push(...listed('  Not modelled:', inOrder(r.notModelled).map(formatDiagnostic)));

@@ -1,13 +1,11 @@
-import Table from 'cli-table3';
 import { type FlagName, responseFlagMeaning } from '../envoy/response-flags.js';
 import { clockText, notableEvents } from '../explain/notable-events.js';
 import type { ReportContext } from '../explain/report-context.js';
+import { TextTable, wrapParagraph } from '../explain/text-layout.js';
 import { whyNotes } from '../explain/why-notes.js';
 import { hostFailures, hostRequests, type Report } from '../observe/report.js';
 
-// No colours: reports are pasted into tickets and piped into files.
-const compact = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
-const table = (head: string[]) => new Table({ head, chars: compact, style: { head: [], border: [] } });
+const table = (head: string[]) => new TextTable(head);
 const pct = (x: number): string => `${(100 * x).toFixed(2)} %`;
 const ms = (x: number): string => `${x.toFixed(x < 10 ? 3 : 1)} ms`;
 
@@ -29,7 +27,9 @@ export function formatReportTable(report: Report, context?: ReportContext): stri
   const out: string[] = [];
   const c = report.client;
   out.push(
-    `meshsim: scenario ${report.scenario}, seed ${report.seed}, ${report.durationMs / 1000} s simulated`,
+    ...wrapParagraph(
+      `meshsim: scenario ${report.scenario}, seed ${report.seed}, ${report.durationMs / 1000} s simulated`,
+    ),
     '',
     `Client: ${c.total} requests, error rate ${pct(c.errorRate)} (5xx${c.byStatus['0'] !== undefined ? ' or unanswered' : ''})`,
   );
@@ -45,7 +45,7 @@ export function formatReportTable(report: Report, context?: ReportContext): stri
   out.push(lat.toString());
 
   for (const [name, cluster] of Object.entries(report.clusters)) {
-    out.push('', `Cluster ${name}`);
+    out.push('', ...wrapParagraph(`Cluster ${name}`));
     // A tcp-proxied cluster: Envoy counts connections; the requests on them are the application's own.
     const tcp = cluster.proxy === 'tcp';
     if (tcp) out.push('tcp-proxied: no HTTP route, timeout, retry or fault; load is balanced per connection');
@@ -98,7 +98,8 @@ export function formatReportTable(report: Report, context?: ReportContext): stri
   const events = notableEvents(report, context);
   if (events.length > 0) {
     out.push('', 'Events');
-    for (const e of events.slice(0, MAX_EVENTS)) out.push(`  ${clockText(e.atMs).padStart(9)}  ${e.text}`);
+    for (const e of events.slice(0, MAX_EVENTS))
+      out.push(...wrapParagraph(e.text, `  ${clockText(e.atMs).padStart(9)}  `, ' '.repeat(13)));
     if (events.length > MAX_EVENTS)
       out.push(`  … ${events.length - MAX_EVENTS} more (--format json has them all)`);
   }
@@ -106,7 +107,10 @@ export function formatReportTable(report: Report, context?: ReportContext): stri
     const notes = whyNotes(report, context);
     if (notes.length > 0) {
       out.push('', 'Why');
-      for (const n of notes) out.push(`  - ${n.text}`, ...(n.at !== undefined ? [`      ${n.at}`] : []));
+      for (const n of notes) {
+        out.push(...wrapParagraph(n.text, '  - ', '    '));
+        if (n.at !== undefined) out.push(...wrapParagraph(n.at, '      '));
+      }
     }
   }
   if (report.warnings.length > 0) {

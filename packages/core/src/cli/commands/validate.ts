@@ -1,23 +1,24 @@
 import type { Command } from 'commander';
-import { planSimulation } from '../../simulate.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 import { readSources } from '../read-input.js';
+import { distinctDiagnostics, validateSummary, validateWorlds } from '../validate-worlds.js';
 import { writeOutput } from '../write-output.js';
 import type { CommandContext } from './context.js';
 
-/** `meshsim validate`: the diagnostics of FILE(s) and a one-line count; exit 1 on any error. */
+/** `meshsim validate`: the diagnostics of FILE(s) and a count; exit 1 on any error. */
 export function addValidateCommand(program: Command, context: CommandContext): void {
   const { io } = context;
   program
     .command('validate')
-    .description('check FILE(s) as Istio and meshsim would; exit 1 on any error')
-    .argument('<files...>', 'YAML files')
+    .description(
+      'check FILE(s) as Istio and meshsim would, each file holding a Scenario on its own; exit 1 on any error',
+    )
+    .argument('<files...>', 'YAML files ("-": stdin)')
     .action((files: string[]) => {
-      const { diagnostics } = planSimulation({ config: readSources(files) }, { requireScenario: false });
+      const worlds = validateWorlds(readSources(files));
+      const diagnostics = distinctDiagnostics(worlds);
       printDiagnostics(io, diagnostics);
-      const errors = diagnostics.filter((d) => d.severity === 'error').length;
-      const warnings = diagnostics.length - errors;
-      writeOutput(io, `${files.join(', ')}: ${errors} error(s), ${warnings} warning(s)\n`);
-      if (errors > 0) context.exitCode = 1;
+      writeOutput(io, validateSummary(files, worlds));
+      if (diagnostics.some((d) => d.severity === 'error')) context.exitCode = 1;
     });
 }

@@ -1,4 +1,5 @@
 import { expectationLines, judgedOn } from '../../expect/format-expectations.js';
+import { wrapIndented } from '../../explain/text-layout.js';
 import { errorLines, type ScenarioTest, type TestRun } from '../scenario-tests.js';
 
 const MARK: Record<ScenarioTest['status'], string> = { passed: '✓', failed: '✗', error: '✗', skipped: '↓' };
@@ -25,9 +26,10 @@ function tally(parts: Array<[string, number]>, total: number): string {
 export function formatDefault(run: TestRun): string {
   const out: string[] = [''];
   for (const t of run.tests) {
-    out.push(` ${headline(t)}`);
-    if (t.status === 'error') out.push(...errorLines(t).map((line) => `     ${line}`));
-    if (t.status === 'failed') out.push(...expectationLines(t.expectations!, '     '));
+    out.push(...wrapIndented(` ${headline(t)}`));
+    if (t.status === 'error') out.push(...errorLines(t).flatMap((line) => wrapIndented(`     ${line}`)));
+    if (t.status === 'failed')
+      out.push(...expectationLines(t.expectations!, '     ').flatMap((l) => wrapIndented(l)));
   }
   const count = (status: ScenarioTest['status']) => run.tests.filter((t) => t.status === status).length;
   const results = run.tests.flatMap((t) => t.expectations?.results ?? []);

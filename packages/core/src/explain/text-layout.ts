@@ -1,0 +1,145 @@
+import Table from 'cli-table3';
+import stringWidth from 'string-width';
+import wrapAnsi from 'wrap-ansi';
+
+/** The widest line meshsim's text output prints: tables and prose are wrapped to fit it. */
+export const PAGE_WIDTH = 120;
+
+// No colours and no rules between rows: the output is pasted into tickets, piped into files, kept as golden files.
+const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+
+/** `text` wrapped at spaces to `width` columns; a word longer than that is broken. */
+const wrapTo = (text: string, width: number): string => wrapAnsi(text, width, { hard: true, trim: true });
+
+const widest = (text: string, split: RegExp): number =>
+  Math.max(0, ...text.split(split).map((part) => stringWidth(part)));
+
+/** The narrowest a column is cut to when words must break: short values (LOGICAL_DNS, 4294967295) stay whole. */
+const MIN_COLUMN = 12;
+
+interface Measured {
+  /** The widest line of each cell, per row and column. */
+  line: number[][];
+  /** The widest word of each cell. */
+  word: number[][];
+}
+
+/**
+ * The content width of each column so the table fits `width`: as wide as its content when that fits;
+ * else each column as narrow as its longest word (breaking the fewest words where even that is too
+ * wide), then the room left given where it unwraps the most cells per character.
+ */
+export function columnWidths(rows: readonly (readonly string[])[], width = PAGE_WIDTH): number[] {
+  const n = rows[0]?.length ?? 0;
+  // A border on each side of every column, and a space of padding inside each side of every cell.
+  const budget = width - (n + 1) - 2 * n;
+  const measure = (split: RegExp) =>
+    rows.map((r) => Array.from({ length: n }, (_, i) => widest(r[i] ?? '', split)));
+  const m: Measured = { line: measure(/\n/), word: measure(/ +/) };
+  const natural = Array.from({ length: n }, (_, i) => Math.max(1, ...m.line.map((r) => r[i]!)));
+  if (sum(natural) <= budget) return natural;
+  const widths = wordFloor(m.word, budget);
+  grow(widths, natural, m.line, budget);
+  return widths;
+}
+
+const sum = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0);
+
+/**
+ * Each column as wide as its longest word; where those are too wide together, the cut that breaks the
+ * fewest words per character saved is made first (the rightmost column on a tie), until the table fits.
+ */
+function wordFloor(word: readonly number[][], budget: number): number[] {
+  const n = word[0]?.length ?? 0;
+  const floor = Array.from({ length: n }, (_, i) => Math.max(1, ...word.map((r) => r[i]!)));
+  const broken = (i: number, w: number) => word.filter((r) => r[i]! > w).length;
+  for (let over = sum(floor) - budget; over > 0; ) {
+    let best: { i: number; to: number; cost: number } | undefined;
+    for (let i = n - 1; i >= 0; i--) {
+      for (let to = Math.max(MIN_COLUMN, floor[i]! - over); to < floor[i]!; to++) {
+        const cost = (broken(i, to) - broken(i, floor[i]!)) / (floor[i]! - to);
+        if (best === undefined || cost < best.cost) best = { i, to, cost };
+      }
+    }
+    if (best === undefined) break;
+    over -= floor[best.i]! - best.to;
+    floor[best.i] = best.to;
+  }
+  // Lowered to the longest word each column still holds whole: the room that frees is given back later.
+  return floor.map((w, i) => Math.max(1, ...word.map((r) => (r[i]! <= w ? r[i]! : 0))));
+}
+
+/**
+ * Widens columns within `budget`: each step to the next width at which some cells stop wrapping, where
+ * that unwraps the most cells per character; what is left goes to the columns still short of their width.
+ */
+function grow(widths: number[], natural: readonly number[], line: readonly number[][], budget: number): void {
+  for (;;) {
+    const spare = budget - sum(widths);
+    let best: { i: number; to: number; gain: number } | undefined;
+    for (let i = 0; i < widths.length; i++) {
+      const longer = line.map((r) => r[i]!).filter((w) => w > widths[i]!);
+      if (longer.length === 0) continue;
+      const to = Math.min(...longer);
+      const gain = longer.filter((w) => w === to).length / (to - widths[i]!);
+      if (to - widths[i]! <= spare && (best === undefined || gain > best.gain)) best = { i, to, gain };
+    }
+    if (best === undefined) break;
+    widths[best.i] = best.to;
+  }
+  for (let i = 0, spare = budget - sum(widths); i < widths.length && spare > 0; i++) {
+    const add = Math.min(spare, natural[i]! - widths[i]!);
+    widths[i]! += add;
+    spare -= add;
+  }
+}
+
+export type Cell = string | number;
+
+/** A table of text that fits the page: built like a cli-table3 table, laid out when printed. */
+export class TextTable {
+  private readonly rows: string[][] = [];
+
+  constructor(
+    private readonly head: readonly string[],
+    private readonly width = PAGE_WIDTH,
+  ) {}
+
+  push(...rows: Cell[][]): void {
+    for (const row of rows) this.rows.push(row.map(String));
+  }
+
+  get length(): number {
+    return this.rows.length;
+  }
+
+  toString(): string {
+    const widths = columnWidths([this.head as string[], ...this.rows], this.width);
+    const fit = (row: readonly string[]) => row.map((cell, i) => wrapTo(cell, widths[i]!));
+    const table = new Table({
+      head: fit(this.head),
+      colWidths: widths.map((w) => w + 2),
+      chars: COMPACT,
+      style: { head: [], border: [] },
+    });
+    for (const row of this.rows) table.push(fit(row));
+    return table.toString();
+  }
+}
+
+/**
+ * A paragraph wrapped to the page: its first line starts with `first`, the others with `rest`
+ * (a hanging indent under a bullet or a time stamp).
+ */
+export function wrapParagraph(text: string, first = '', rest = first, width = PAGE_WIDTH): string[] {
+  const room = Math.max(20, width - Math.max(stringWidth(first), stringWidth(rest)));
+  return wrapTo(text, room)
+    .split('\n')
+    .map((line, i) => `${i === 0 ? first : rest}${line}`);
+}
+
+/** A line wrapped to the page under its own indentation, its continuation lines two spaces deeper. */
+export function wrapIndented(line: string, width = PAGE_WIDTH): string[] {
+  const indent = line.slice(0, line.length - line.trimStart().length);
+  return wrapParagraph(line.trimStart(), indent, `${indent}  `, width);
+}
