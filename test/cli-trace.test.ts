@@ -145,7 +145,7 @@ describe('meshsim run --trace FILE', () => {
       small,
       '--format',
       'json',
-      '--output',
+      '--output-file',
       reportFile,
       '--trace',
       '-',
@@ -216,14 +216,14 @@ describe('meshsim run --trace: bad input gets one line naming the flag', () => {
 
   it('- while the report goes to stdout', async () => {
     expect(await refused(2, 'run', small, '--trace', '-')).toMatch(
-      /^error: --trace - would mix .* --output FILE/,
+      /^error: --trace - would mix .* --output-file FILE/,
     );
   });
 
-  it('the file --output writes', async () => {
+  it('the file --output-file writes', async () => {
     const path = join(dir, 'both.txt');
-    expect(await refused(2, 'run', small, '--output', path, '--trace', path)).toBe(
-      'error: --trace and --output name the same file',
+    expect(await refused(2, 'run', small, '--output-file', path, '--trace', path)).toBe(
+      'error: --trace and --output-file name the same file',
     );
     expect(existsSync(path)).toBe(false);
   });

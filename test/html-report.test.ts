@@ -18,7 +18,7 @@ const dir = mkdtempSync(join(tmpdir(), 'meshsim-html-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function htmlReport(file: string, out = join(dir, 'report.html')): Promise<string> {
-  const code = await main(['run', file, '--format', 'html', '--output', out, '--quiet'], {
+  const code = await main(['run', file, '--format', 'html', '--output-file', out, '--quiet'], {
     stdout: () => {},
     stderr: () => {},
   });

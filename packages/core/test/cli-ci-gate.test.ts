@@ -59,7 +59,7 @@ beforeAll(async () => {
     'github',
     '--reporter',
     'junit',
-    '--output',
+    '--output-file',
     junitFile,
   );
 });
@@ -132,7 +132,8 @@ describe('meshsim test', () => {
     expect((await cli('test', empty, '--pass-with-no-tests')).code).toBe(0);
     expect((await cli('test', empty, '--reporter', 'tap')).code).toBe(2);
     expect(
-      (await cli('test', empty, '--reporter', 'junit', '--reporter', 'json', '--output', junitFile)).code,
+      (await cli('test', empty, '--reporter', 'junit', '--reporter', 'json', '--output-file', junitFile))
+        .code,
     ).toBe(2);
   });
 });
@@ -162,7 +163,7 @@ describe('examples/ci', () => {
     for (const run of runs) {
       const argv = run.replace(/^npx -y pnpm@10 meshsim /, '').split(' ');
       // The JUnit file goes to the test's folder, not the repository.
-      const out = argv.indexOf('--output');
+      const out = argv.indexOf('--output-file');
       if (out >= 0) argv[out + 1] = join(dir, 'workflow-junit.xml');
       const { code, stdout } = await cli(...argv);
       expect(code, run).toBe(0);

@@ -22,6 +22,11 @@ function walk(dir: string, out: string[]): void {
 export function collectYaml(paths: readonly string[]): string[] {
   const out: string[] = [];
   for (const path of paths) {
+    // `-` is stdin, read as one file.
+    if (path === '-') {
+      out.push(path);
+      continue;
+    }
     let isDir: boolean;
     try {
       isDir = statSync(path).isDirectory();

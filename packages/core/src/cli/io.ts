@@ -6,6 +6,8 @@ export interface CliIo {
   stderrIsTTY?: boolean;
   /** Wall clock for progress (tests). */
   now?: () => number;
+  /** What `-` reads (tests); default the process's stdin. */
+  readStdin?: () => string;
   /** The descriptor behind `stdout`, for output that must stream as it is made (`--trace -`). */
   stdoutFd?: number;
 }

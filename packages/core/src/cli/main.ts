@@ -10,6 +10,7 @@ import { addTestCommand } from './commands/test.js';
 import { addValidateCommand } from './commands/validate.js';
 import { type CliIo, processIo } from './io.js';
 import { printDiagnostics } from './print-diagnostics.js';
+import { setStdinReader } from './read-input.js';
 import { TraceFileError } from './trace-file.js';
 import { UsageProblem } from './usage-problem.js';
 
@@ -34,10 +35,13 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   addExplainCommand(program, context);
   addTestCommand(program, context);
   addAnalyzeCommand(program, context);
+  const previousStdin = io.readStdin === undefined ? undefined : setStdinReader(io.readStdin);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     return exitCodeOf(e, io, context.usageExitCode);
+  } finally {
+    if (previousStdin !== undefined) setStdinReader(previousStdin);
   }
   return context.exitCode;
 }

@@ -1,9 +1,11 @@
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
+import { stringify } from 'yaml';
 import { compareInParallel, type Variants } from '../../compare/compare.js';
 import { parseSweep, sweep } from '../../compare/sweep.js';
 import type { SimulationSpec } from '../../simulate.js';
 import { formatCompareTable, formatSweepTable } from '../format-compare.js';
 import { collectVariant, parseCount, parseSeed } from '../option-values.js';
+import { addOutputOptions, resolveOutput } from '../output-option.js';
 import { batchProgressText, progressLineOn } from '../progress.js';
 import { readSources } from '../read-input.js';
 import { scenarioOverrides } from '../scenario-overrides.js';
@@ -18,10 +20,12 @@ interface CompareCliOptions {
   firstSeed?: number;
   independent?: boolean;
   jobs?: number;
-  format: 'table' | 'json';
+  format: (typeof COMPARE_FORMATS)[number];
   duration?: string;
   quiet?: boolean;
 }
+
+const COMPARE_FORMATS = ['table', 'json', 'yaml'] as const;
 
 /** How the runs of a compare or sweep are spread over workers and seeded. */
 interface Batch {
@@ -33,8 +37,8 @@ interface Batch {
 
 /** `meshsim compare`: variants of a config on the same seeds, or a sweep over one field. */
 export function addCompareCommand(program: Command, { io }: CommandContext): void {
-  program
-    .command('compare')
+  const compare: Command = program.command('compare');
+  compare
     .description(
       'run variants of FILE(s) on the same seeds and compare them with confidence intervals, or sweep one field',
     )
@@ -59,13 +63,13 @@ export function addCompareCommand(program: Command, { io }: CommandContext): voi
       '--independent',
       'give each variant its own seeds (seed + 10000·j) instead of common random numbers',
     )
-    .option('-j, --jobs <n>', 'worker threads (default: the number of cores)', parseCount(1))
-    .addOption(
-      new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
-    )
+    .option('-j, --jobs <n>', 'worker threads (default: the number of cores)', parseCount(1));
+  addOutputOptions(compare, COMPARE_FORMATS)
     .option('-d, --duration <duration>', "override the Scenario's duration")
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (files: string[], options: CompareCliOptions) => {
+      const { format, file } = resolveOutput(compare, COMPARE_FORMATS, io);
+      options.format = format;
       if (options.vary.length > 0 === (options.sweep !== undefined)) {
         throw new UsageProblem('compare wants --vary NAME=PATCH.yaml (one or more) or --sweep FIELD=VALUES');
       }
@@ -87,7 +91,7 @@ export function addCompareCommand(program: Command, { io }: CommandContext): voi
           ? await sweepText(spec, options.sweep, batch, options.format)
           : await compareText(spec, options, batch);
       progress.done();
-      writeOutput(io, text);
+      writeOutput(io, text, file);
     });
 }
 
@@ -104,7 +108,8 @@ async function sweepText(
     throw new UsageProblem((e as Error).message);
   }
   const result = await sweep(spec, axis, batch);
-  return format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatSweepTable(result);
+  if (format === 'table') return formatSweepTable(result);
+  return format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : stringify(result, { lineWidth: 0 });
 }
 
 async function compareText(spec: SimulationSpec, options: CompareCliOptions, batch: Batch): Promise<string> {
@@ -119,5 +124,8 @@ async function compareText(spec: SimulationSpec, options: CompareCliOptions, bat
     ...batch,
     pairing: options.independent === true ? 'independent' : 'common',
   });
-  return options.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatCompareTable(result);
+  if (options.format === 'table') return formatCompareTable(result);
+  return options.format === 'json'
+    ? `${JSON.stringify(result, null, 2)}\n`
+    : stringify(result, { lineWidth: 0 });
 }

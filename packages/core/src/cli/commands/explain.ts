@@ -1,16 +1,22 @@
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
+import { stringify } from 'yaml';
 import { hasErrors } from '../../config/resources/diagnostics.js';
 import { loadConfig } from '../../config/resources/load.js';
 import { explainConfig } from '../../explain/explain.js';
 import { formatExplanationTable } from '../../explain/format-table.js';
 import { collectLabel, parseIstioVersion } from '../option-values.js';
+import { addOutputOptions, resolveOutput } from '../output-option.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 import { readSources } from '../read-input.js';
 import { writeOutput } from '../write-output.js';
 import type { CommandContext } from './context.js';
 
+const EXPLAIN_FORMATS = ['table', 'json', 'yaml'] as const;
+
 interface ExplainOptions {
-  format: 'table' | 'json';
+  format?: string;
+  output?: string;
+  outputFile?: string;
   namespace?: string;
   istioVersion?: string;
   locality?: string;
@@ -20,18 +26,16 @@ interface ExplainOptions {
 /** `meshsim explain`: the Envoy clusters and routes FILE(s) give a sidecar, each value with its source. */
 export function addExplainCommand(program: Command, context: CommandContext): void {
   const { io } = context;
-  program
-    .command('explain')
+  const explain: Command = program.command('explain');
+  explain
     .description(
       'print the Envoy clusters and routes a sidecar gets from FILE(s), each value with where it came from',
     )
     .argument(
       '<files...>',
-      'YAML files: ServiceEntry, DestinationRule, VirtualService; a Scenario is optional',
-    )
-    .addOption(
-      new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
-    )
+      'YAML files: ServiceEntry, DestinationRule, VirtualService; a Scenario is optional ("-": stdin)',
+    );
+  addOutputOptions(explain, EXPLAIN_FORMATS)
     .option('-n, --namespace <namespace>', "the caller's namespace (default: the Scenario's, else default)")
     .option(
       '--istio-version <version>',
@@ -45,7 +49,8 @@ export function addExplainCommand(program: Command, context: CommandContext): vo
       collectLabel,
     )
     .action((files: string[], options: ExplainOptions) => {
-      const { format, label, ...rest } = options;
+      const { format, file } = resolveOutput(explain, EXPLAIN_FORMATS, io);
+      const { label, format: _f, output: _o, outputFile: _of, ...rest } = options;
       const proxy = label === undefined ? rest : { ...rest, labels: label };
       const explanation = explainConfig(loadConfig(readSources(files)), {
         ...proxy,
@@ -56,9 +61,12 @@ export function addExplainCommand(program: Command, context: CommandContext): vo
         context.exitCode = 1;
         return;
       }
-      writeOutput(
-        io,
-        format === 'json' ? `${JSON.stringify(explanation, null, 2)}\n` : formatExplanationTable(explanation),
-      );
+      const text =
+        format === 'json'
+          ? `${JSON.stringify(explanation, null, 2)}\n`
+          : format === 'yaml'
+            ? stringify(explanation, { lineWidth: 0 })
+            : formatExplanationTable(explanation);
+      writeOutput(io, text, file);
     });
 }

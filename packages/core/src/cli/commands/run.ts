@@ -1,5 +1,6 @@
 import { isAbsolute, relative, resolve } from 'node:path';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
+import { stringify } from 'yaml';
 import { formatDiagnostic } from '../../config/resources/diagnostics.js';
 import { type CheckedRun, planExpectations, runExpectations } from '../../expect/check-expectations.js';
 import { formatExpectations } from '../../expect/format-expectations.js';
@@ -9,6 +10,7 @@ import { formatReportTable } from '../../render/report-table.js';
 import { type CatalogEntry, catalogDir, findCatalogEntry, formatCatalog, listCatalog } from '../catalog.js';
 import type { CliIo } from '../io.js';
 import { parseSeed, parseTracePath } from '../option-values.js';
+import { addOutputOptions, resolveOutput } from '../output-option.js';
 import { progressLineOn, runProgressText } from '../progress.js';
 import { readSources } from '../read-input.js';
 import { scenarioOverrides } from '../scenario-overrides.js';
@@ -17,8 +19,11 @@ import { UsageProblem } from '../usage-problem.js';
 import { writeOutput } from '../write-output.js';
 import type { CommandContext } from './context.js';
 
+const RUN_FORMATS = ['table', 'json', 'yaml', 'html'] as const;
+
 interface RunOptions {
-  format: 'table' | 'json' | 'html';
+  format: (typeof RUN_FORMATS)[number];
+  /** The report's file (`--output-file`, or the old `-o FILE`); stdout without one. */
   output?: string;
   seed?: number;
   duration?: string;
@@ -43,23 +48,21 @@ export function addRunCommand(program: Command, context: CommandContext): void {
     .option(
       '-c, --catalog <name>',
       'run a scenario of the catalog instead (NN-name or name; "list" lists them)',
-    )
-    .addOption(
-      new Option('-f, --format <format>', 'report format')
-        .choices(['table', 'json', 'html'])
-        .default('table'),
-    )
-    .option('-o, --output <file>', 'write the report to FILE instead of stdout')
+    );
+  addOutputOptions(run, RUN_FORMATS)
     .option('-s, --seed <n>', "override the Scenario's seed", parseSeed)
     .option('-d, --duration <duration>', "override the Scenario's duration (e.g. 30s, 10m)")
     .option('-b, --bucket <duration>', 'timeline bucket (default 1s; widened for very long runs)')
     .option('-q, --quiet', 'no progress on stderr')
     .option(
       '--trace <file>',
-      'also write the run\'s event trace to FILE as JSON Lines, one TraceEvent per line in event order ("-": stdout, only with --output)',
+      'also write the run\'s event trace to FILE as JSON Lines, one TraceEvent per line in event order ("-": stdout, only with --output-file)',
       parseTracePath,
     )
     .action((files: string[], options: RunOptions) => {
+      const { format, file } = resolveOutput(run, RUN_FORMATS, io);
+      options.format = format;
+      options.output = file;
       checkTraceOption(run, options);
       if (options.catalog !== undefined) {
         if (files.length > 0) run.error('error: give FILEs or --catalog, not both');
@@ -82,11 +85,11 @@ function checkTraceOption(run: Command, options: RunOptions): void {
   if (options.catalog === 'list') run.error('error: --trace needs a run; --catalog list runs none');
   if (options.trace === '-' && options.output === undefined) {
     run.error(
-      'error: --trace - would mix the trace into the report on stdout; give --output FILE for the report, or --trace a file',
+      'error: --trace - would mix the trace into the report on stdout; give --output-file FILE for the report, or --trace a file',
     );
   }
   if (options.output !== undefined && resolve(options.trace) === resolve(options.output))
-    run.error('error: --trace and --output name the same file');
+    run.error('error: --trace and --output-file name the same file');
 }
 
 function catalogEntries(): CatalogEntry[] {
@@ -131,14 +134,20 @@ function simulateAndReport(io: CliIo, files: string[], options: RunOptions): boo
   for (const w of checked.warnings) io.stderr(`${formatDiagnostic(w)}\n`);
   const context = { plan, loaded };
   const verdict = expectations === null ? '' : formatExpectations(expectations);
+  const document = () =>
+    expectations === null
+      ? reportDocument(report, context)
+      : { ...reportDocument(report, context), expectations };
   const text =
     options.format === 'json'
       ? expectations === null
         ? formatReportJson(report, context)
-        : `${JSON.stringify({ ...reportDocument(report, context), expectations }, null, 2)}\n`
-      : options.format === 'html'
-        ? formatReportHtml(report, context)
-        : formatReportTable(report, context) + verdict;
+        : `${JSON.stringify(document(), null, 2)}\n`
+      : options.format === 'yaml'
+        ? stringify(document(), { lineWidth: 0 })
+        : options.format === 'html'
+          ? formatReportHtml(report, context)
+          : formatReportTable(report, context) + verdict;
   writeOutput(io, text, options.output);
   // The verdict reaches the terminal (and a CI log) even when the report went to a file or is HTML.
   if (verdict !== '' && (options.output !== undefined || options.format === 'html')) io.stderr(verdict);

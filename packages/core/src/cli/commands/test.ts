@@ -15,13 +15,14 @@ const REPORTERS = {
   json: formatJson,
 } as const;
 type ReporterName = keyof typeof REPORTERS;
-/** Reporters that write a document for machines, which `--output` can send to a file. */
+/** Reporters that write a document for machines, which `--output-file` can send to a file. */
 const TO_FILE: readonly ReporterName[] = ['junit', 'json'];
 
 interface TestOptions {
   config: string[];
   reporter?: ReporterName[];
   output?: string;
+  outputFile?: string;
   passWithNoTests?: boolean;
 }
 
@@ -53,13 +54,19 @@ export function addTestCommand(program: Command, context: CommandContext): void 
       'default (a summary), junit (JUnit XML), github (workflow annotations) or json; repeatable',
       collectReporter,
     )
-    .option('-o, --output <file>', 'write the junit or json reporter to FILE instead of stdout')
+    .option('--output-file <file>', 'write the junit or json reporter to FILE instead of stdout')
+    .option('-o, --output <file>', 'the old name of --output-file, deprecated')
     .option('--pass-with-no-tests', 'exit 0 when no Scenario with expectations is found')
     .action((paths: string[], options: TestOptions) => {
       const reporters = options.reporter ?? ['default'];
       const toFile = reporters.filter((r) => TO_FILE.includes(r));
-      if (options.output !== undefined && toFile.length !== 1)
-        test.error('error: --output takes the output of exactly one of the junit and json reporters');
+      if (options.output !== undefined) {
+        if (options.outputFile !== undefined) test.error('error: give the file once, to --output-file');
+        io.stderr(`meshsim: -o/--output FILE is deprecated: use --output-file ${options.output}\n`);
+        options.outputFile = options.output;
+      }
+      if (options.outputFile !== undefined && toFile.length !== 1)
+        test.error('error: --output-file takes the output of exactly one of the junit and json reporters');
       const configFiles = collectYaml(options.config);
       const files = collectYaml(paths.length === 0 ? ['.'] : paths);
       const now = io.now ?? (() => performance.now());
@@ -77,6 +84,6 @@ export function addTestCommand(program: Command, context: CommandContext): void 
 function report(run: TestRun, reporters: ReporterName[], options: TestOptions, { io }: CommandContext): void {
   for (const name of reporters) {
     const text = REPORTERS[name](run);
-    writeOutput(io, text, TO_FILE.includes(name) ? options.output : undefined);
+    writeOutput(io, text, TO_FILE.includes(name) ? options.outputFile : undefined);
   }
 }

@@ -15,10 +15,17 @@ export function addValidateCommand(program: Command, context: CommandContext): v
     )
     .argument('<files...>', 'YAML files ("-": stdin)')
     .action((files: string[]) => {
-      const worlds = validateWorlds(readSources(files));
+      const sources = readSources(files);
+      const worlds = validateWorlds(sources);
       const diagnostics = distinctDiagnostics(worlds);
       printDiagnostics(io, diagnostics);
-      writeOutput(io, validateSummary(files, worlds));
+      writeOutput(
+        io,
+        validateSummary(
+          sources.map((s) => s.file),
+          worlds,
+        ),
+      );
       if (diagnostics.some((d) => d.severity === 'error')) context.exitCode = 1;
     });
 }
