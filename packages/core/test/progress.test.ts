@@ -44,6 +44,19 @@ describe('ProgressLine', () => {
     ]);
   });
 
+  it('asked for off a terminal (--progress): whole lines, after the first second, one every 5 s, nothing to clear', () => {
+    const { writes, stream } = recorder(false);
+    const line = new ProgressLine(stream, { lines: true, now: steppingClock(1000) }); // created at 1 s
+    for (let i = 1; i <= 12; i++) line.update(() => `update ${i}`); // the clock reads 2 s, 3 s, … 13 s
+    line.done();
+    // 2 s is the first reading 1 s after the start (update 1), then 7 s (6) and 12 s (11).
+    expect(writes).toEqual(['update 1\n', 'update 6\n', 'update 11\n']);
+    const quiet = recorder(false);
+    const silenced = new ProgressLine(quiet.stream, { lines: true, quiet: true, now: steppingClock(1000) });
+    for (let i = 1; i <= 12; i++) silenced.update(() => `update ${i}`);
+    expect(quiet.writes).toEqual([]);
+  });
+
   it('a run that ends within the first second leaves stderr untouched', () => {
     const { writes, stream } = recorder(true);
     const line = new ProgressLine(stream, { now: steppingClock(10) });
@@ -85,6 +98,16 @@ describe('meshsim run progress', () => {
     const piped = await run(false);
     expect(piped.stderr).toBe('');
     expect(tty.stdout).toBe(piped.stdout);
+  });
+
+  it('--progress writes it as lines where stderr is not a terminal; the report is unchanged', async () => {
+    const lines = await run(false, '--progress');
+    const written = lines.stderr.trimEnd().split('\n');
+    expect(written.length).toBeGreaterThan(0);
+    for (const l of written)
+      expect(l).toMatch(/^meshsim: \d+m?\d*s of 2m simulated \(\d+ %\), \d+ requests, /);
+    expect(lines.stderr).not.toContain('\r');
+    expect(lines.stdout).toBe((await run(false)).stdout);
   });
 
   it('--quiet silences it on a terminal', async () => {

@@ -12,6 +12,8 @@ export interface ProgressStream {
 export interface ProgressOptions {
   /** `--quiet`. */
   quiet?: boolean;
+  /** `--progress`: where stderr is not a terminal (CI, a file), progress as whole lines, one every few seconds. */
+  lines?: boolean;
   /** Wall-clock milliseconds; injectable for tests. */
   now?: () => number;
   /** Nothing is shown before a run has taken this long (wall time). Default 1000 ms. */
@@ -21,11 +23,13 @@ export interface ProgressOptions {
 }
 
 /**
- * One progress line on a terminal's stderr, for runs longer than about a second. Silent when stderr is
- * not a terminal (piped, CI, a file) or with `--quiet`, so it never lands in logs or reports.
+ * One progress line on a terminal's stderr, for runs longer than about a second. Where stderr is not a
+ * terminal (piped, CI, a file) silent unless asked for (`--progress`, then whole lines, one every
+ * `LINE_INTERVAL_MS`, which a log keeps); `--quiet` silences it everywhere.
  */
 export class ProgressLine {
   private readonly enabled: boolean;
+  private readonly inPlace: boolean;
   private readonly now: () => number;
   private readonly startMs: number;
   private readonly delayMs: number;
@@ -37,11 +41,12 @@ export class ProgressLine {
     private readonly stream: ProgressStream,
     options: ProgressOptions = {},
   ) {
-    this.enabled = stream.isTTY === true && options.quiet !== true;
+    this.inPlace = stream.isTTY === true;
+    this.enabled = (this.inPlace || options.lines === true) && options.quiet !== true;
     this.now = options.now ?? (() => performance.now());
     this.startMs = this.now();
     this.delayMs = options.delayMs ?? 1000;
-    this.intervalMs = options.intervalMs ?? 200;
+    this.intervalMs = options.intervalMs ?? (this.inPlace ? 200 : LINE_INTERVAL_MS);
   }
 
   /** Wall milliseconds since the line was created. */
@@ -55,6 +60,10 @@ export class ProgressLine {
     const now = this.now();
     if (now - this.startMs < this.delayMs || now - this.lastMs < this.intervalMs) return;
     this.lastMs = now;
+    if (!this.inPlace) {
+      this.stream.write(`${text()}\n`);
+      return;
+    }
     this.shown = true;
     this.stream.write(`\r${text()}\u001b[K`);
   }
@@ -66,11 +75,14 @@ export class ProgressLine {
   }
 }
 
-/** A command's progress line on the CLI's stderr (`--quiet` silences it). */
-export function progressLineOn(io: CliIo, quiet: boolean | undefined): ProgressLine {
+/** How often `--progress` writes a line where stderr is not a terminal. */
+export const LINE_INTERVAL_MS = 5000;
+
+/** A command's progress line on the CLI's stderr (`--quiet` silences it, `--progress` asks for it off a terminal). */
+export function progressLineOn(io: CliIo, quiet: boolean | undefined, lines?: boolean): ProgressLine {
   return new ProgressLine(
     { isTTY: io.stderrIsTTY, write: io.stderr },
-    { quiet, ...(io.now !== undefined ? { now: io.now } : {}) },
+    { quiet, lines: lines === true, ...(io.now !== undefined ? { now: io.now } : {}) },
   );
 }
 

@@ -23,6 +23,7 @@ interface CompareCliOptions {
   format: (typeof COMPARE_FORMATS)[number];
   duration?: string;
   quiet?: boolean;
+  progress?: boolean;
 }
 
 const COMPARE_FORMATS = ['table', 'json', 'yaml'] as const;
@@ -67,6 +68,7 @@ export function addCompareCommand(program: Command, { io }: CommandContext): voi
   addOutputOptions(compare, COMPARE_FORMATS)
     .option('-d, --duration <duration>', "override the Scenario's duration")
     .option('-q, --quiet', 'no progress on stderr')
+    .option('--progress', 'progress on stderr even where it is not a terminal (CI logs): a line every 5 s')
     .action(async (files: string[], options: CompareCliOptions) => {
       const { format, file } = resolveOutput(compare, COMPARE_FORMATS, io);
       options.format = format;
@@ -78,7 +80,7 @@ export function addCompareCommand(program: Command, { io }: CommandContext): voi
         specOrigin: 'command line',
         ...scenarioOverrides(options),
       };
-      const progress = progressLineOn(io, options.quiet);
+      const progress = progressLineOn(io, options.quiet, options.progress);
       const batch: Batch = {
         ...(options.jobs !== undefined ? { threads: options.jobs } : {}),
         onRunDone: (done: number, total: number) =>

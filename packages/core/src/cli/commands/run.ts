@@ -29,6 +29,7 @@ interface RunOptions {
   duration?: string;
   bucket?: string;
   quiet?: boolean;
+  progress?: boolean;
   catalog?: string;
   trace?: string;
 }
@@ -54,6 +55,7 @@ export function addRunCommand(program: Command, context: CommandContext): void {
     .option('-d, --duration <duration>', "override the Scenario's duration (e.g. 30s, 10m)")
     .option('-b, --bucket <duration>', 'timeline bucket (default 1s; widened for very long runs)')
     .option('-q, --quiet', 'no progress on stderr')
+    .option('--progress', 'progress on stderr even where it is not a terminal (CI logs): a line every 5 s')
     .option(
       '--trace <file>',
       'also write the run\'s event trace to FILE as JSON Lines, one TraceEvent per line in event order ("-": stdout, only with --output-file)',
@@ -116,7 +118,7 @@ function simulateAndReport(io: CliIo, files: string[], options: RunOptions): boo
     specOrigin: 'command line',
     ...scenarioOverrides(options),
   });
-  const progress = progressLineOn(io, options.quiet);
+  const progress = progressLineOn(io, options.quiet, options.progress);
   // Opened after the config is known good, before the run: a bad path fails in a moment, not after it.
   const trace = openTrace(io, options.trace);
   let checked: CheckedRun;
