@@ -143,7 +143,7 @@ spec:
 interface Loaded {
   problems: string[];
   requests: string[];
-  charts: Array<{ id: string; title: string; points: number }>;
+  charts: Array<{ id: string; title: string; points: number; y: [number, number] }>;
   /** Canvas area (px²) and legend labels, per chart id. */
   canvases: Record<string, number>;
   legends: Record<string, string[]>;
@@ -193,10 +193,11 @@ describe.skipIf(!haveChromium)(
         await page.waitForFunction(
           () => (globalThis as unknown as { meshsimCharts?: unknown }).meshsimCharts !== undefined,
         );
-        const charts = await page.evaluate(
-          () =>
-            (globalThis as unknown as { meshsimCharts: Array<{ id: string; title: string; points: number }> })
-              .meshsimCharts,
+        const charts = await page.evaluate(() =>
+          (globalThis as unknown as { meshsimCharts: Loaded['charts'] }).meshsimCharts.map((c) => ({
+            ...c,
+            y: c.y,
+          })),
         );
         const drawn = await page.$$eval('.chart', (els) =>
           els.map((el) => {
@@ -238,6 +239,19 @@ describe.skipIf(!haveChromium)(
         'chart-lanes',
       ]);
       for (const c of charts) expect(c.points, c.title).toBeGreaterThan(0);
+      // The error rate in percent, on an axis from 0 to a little over its highest bucket.
+      const data = JSON.parse(
+        /<script id="meshsim-data" type="application\/json">(.*?)<\/script>/s.exec(
+          readFileSync(file, 'utf8'),
+        )![1]!,
+      ) as ReturnType<typeof chartData>;
+      const peak = 100 * Math.max(...data.series.errorRate, ...Object.values(data.series.byFlag).flat());
+      const errors = charts.find((c) => c.id === 'chart-errors')!;
+      expect(errors.y[0]).toBe(0);
+      expect(errors.y[1]).toBeCloseTo(peak * 1.05, 6);
+      // At most 1 of 3 hosts ejected at once: an axis from 0 to 1 host, not uPlot's 0-100.
+      expect(Math.max(...data.series.ejected)).toBe(1);
+      expect(charts.find((c) => c.id === 'chart-ejected')!.y).toEqual([0, 1]);
       // Each chart drew a canvas of its full size.
       expect(Object.keys(canvases)).toHaveLength(charts.length);
       for (const [id, area] of Object.entries(canvases)) expect(area, id).toBeGreaterThan(0);
@@ -252,12 +266,11 @@ describe.skipIf(!haveChromium)(
       const { problems, requests, charts, canvases, legends } = await load(file);
       expect(problems).toEqual([]);
       expect(requests).toEqual([pathToFileURL(file).href]);
-      // No outlier detection, so no ejection lanes.
+      // No outlier detection: no ejected-hosts chart (a sentence instead) and no ejection lanes.
       expect(charts.map((c) => c.id)).toEqual([
         'chart-rate',
         'chart-errors',
         'chart-p99',
-        'chart-ejected',
         'chart-pool',
         'chart-breakers',
         'chart-hosts',
@@ -269,8 +282,10 @@ describe.skipIf(!haveChromium)(
         't (s)',
         'cx_open',
         'rq_pending_open',
-        '5xx (share of requests)',
+        '5xx (% of requests)',
       ]);
+      expect(readFileSync(file, 'utf8')).toContain('Ejected hosts: none at any time.');
+      expect(charts.find((c) => c.id === 'chart-breakers')!.y).toEqual([0, 105]);
       // 12 s in 250 ms buckets = 48, every series valued in each: 3 × 48 points. No drain bucket: the rate
       // integrates to 3 × (100 + 3 × 2) = 318 over 12 s, so the 317th and last arrival is at 11.5 s,
       // answered 40 ms later (the CLI reports 317 requests).

@@ -161,7 +161,7 @@ ${tableHtml(
 ${tableHtml(['flags', 'requests', 'meaning'], flagRows)}
 <h2>Over time</h2>
 <div class="legend-note">Shaded: <span class="swatch" style="background:rgba(220,50,47,0.25)"></span>a host ejected <span class="swatch" style="background:rgba(120,120,120,0.3)"></span>drain (traffic stopped, requests in flight finishing)</div>
-${chart('chart-rate')}${chart('chart-errors')}${chart('chart-p99')}${chart('chart-ejected')}${chart('chart-pool')}
+${chart('chart-rate')}${chart('chart-errors')}${chart('chart-p99')}${data.series.ejected.some((n) => n > 0) ? chart('chart-ejected') : '<p class="muted">Ejected hosts: none at any time.</p>'}${chart('chart-pool')}
 <h2>Circuit breakers</h2>
 ${
   breakerRows.length === 0

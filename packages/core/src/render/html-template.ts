@@ -72,12 +72,27 @@ export const HTML_SCRIPT = `
   const palette = ['#268bd2', '#dc322f', '#859900', '#b58900', '#6c71c4', '#2aa198', '#d33682', '#cb4b16'];
   const s = data.series;
   timeChart('chart-rate', 'Request rate', 'requests/s', [{ label: 'answered requests/s', color: palette[0], values: s.requestRate }]);
-  timeChart('chart-errors', 'Error rate by response flag', 'share of requests', [
-    { label: '5xx (any flag)', color: '#000', values: s.errorRate },
-    ...Object.keys(s.byFlag).map((f, i) => ({ label: f, color: palette[(i + 1) % palette.length], values: s.byFlag[f] })),
-  ]);
+  // Shares are drawn in percent, on an axis from 0 (a 0.5 % error rate is not a wall of red).
+  const percent = (values) => values.map((v) => (v === null ? null : 100 * v));
+  const fromZero = (u, min, max) => [0, max > 0 ? max * 1.05 : 1];
+  const percentTicks = (u, splits) => splits.map((v) => v + ' %');
+  timeChart(
+    'chart-errors',
+    'Error rate by response flag',
+    '% of requests',
+    [
+      { label: '5xx (any flag) %', color: '#000', values: percent(s.errorRate) },
+      ...Object.keys(s.byFlag).map((f, i) => ({ label: f + ' %', color: palette[(i + 1) % palette.length], values: percent(s.byFlag[f]) })),
+    ],
+    { range: fromZero, values: percentTicks },
+  );
   timeChart('chart-p99', 'p99 latency', 'ms', [{ label: 'p99 (ms)', color: palette[3], values: s.p99 }]);
-  timeChart('chart-ejected', 'Ejected hosts', 'hosts', [{ label: 'most ejected at once', color: palette[1], values: s.ejected }]);
+  // Only when a host was ejected: an all-zero series would get uPlot's default 0-100 axis.
+  if (document.getElementById('chart-ejected')) {
+    timeChart('chart-ejected', 'Ejected hosts', 'hosts', [{ label: 'most ejected at once', color: palette[1], values: s.ejected }], {
+      range: (u, min, max) => [0, Math.max(1, max)],
+    });
+  }
   timeChart('chart-pool', 'Pool occupancy (at each bucket end)', 'count', [
     { label: 'active requests', color: palette[0], values: s.rqActive },
     { label: 'pending requests', color: palette[1], values: s.rqPending },
@@ -88,20 +103,20 @@ export const HTML_SCRIPT = `
   if (document.getElementById('chart-breakers')) {
     timeChart(
       'chart-breakers',
-      'Circuit breakers open (share of each bucket) against the 5xx rate',
-      'share',
+      'Circuit breakers open (% of each bucket) against the 5xx rate',
+      '%',
       [
         ...Object.keys(s.breakersOpen).map((g) => ({
           label: g,
           color: gaugeColors[g] || palette[0],
           fill: (gaugeColors[g] || palette[0]) + '2e',
-          values: s.breakersOpen[g],
+          values: percent(s.breakersOpen[g]),
           stepped: true,
         })),
         // Last, so it is drawn over the breakers' fills.
-        { label: '5xx (share of requests)', color: '#000', values: s.errorRate, stepped: true, width: 2 },
+        { label: '5xx (% of requests)', color: '#000', values: percent(s.errorRate), stepped: true, width: 2 },
       ],
-      { range: [0, 1.05] },
+      { range: [0, 105], values: percentTicks },
     );
   }
   const hosts = data.hosts;
@@ -132,6 +147,7 @@ export const HTML_SCRIPT = `
       },
     );
   }
-  window.meshsimCharts = charts.map(({ id, title, u }) => ({ id, title, points: countPoints(u) }));
+  // y: the range of the value axis, read when asked (uPlot sets its scales after the first draw).
+  window.meshsimCharts = charts.map(({ id, title, u }) => ({ id, title, points: countPoints(u), get y() { return [u.scales.y.min, u.scales.y.max]; } }));
 })();
 `;
