@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { type HostReport, hostFailures, hostRequests, simulate } from '@meshsim/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../packages/core/src/cli/main.js';
+import { METRICS } from '../packages/core/src/compare/metrics.js';
 import { type chartData, formatReportHtml } from '../packages/core/src/render/html-report.js';
 import { formatReportTable } from '../packages/core/src/render/report-table.js';
 import { CLUSTER, hostsYaml } from './fixtures/hosts.js';
@@ -292,6 +293,32 @@ describe.skipIf(!haveChromium)(
       const breakers = charts.find((c) => c.id === 'chart-breakers')!;
       expect(breakers.points).toBe(3 * 48);
       expect(canvases['chart-breakers']).toBeGreaterThan(0);
+    });
+
+    it('compare and sweep as pages: the tables, and a chart per metric drawn with the same uPlot', async () => {
+      const base = ['compare', 'examples/flaky-api.yaml', '--duration', '1s', '--jobs', '1', '--quiet'];
+      const compare = join(dir, 'compare.html');
+      const sweep = join(dir, 'sweep.html');
+      const quiet = { stdout: () => {}, stderr: () => {} };
+      const vary = ['--vary', 'lenient=examples/patches/lenient.yaml', '--seeds', '2'];
+      expect(await main([...base, ...vary, '-o', 'html', '--output-file', compare], quiet)).toBe(0);
+      const field = 'spec.trafficPolicy.outlierDetection.consecutive5xxErrors=1..3';
+      expect(await main([...base, '--sweep', field, '-o', 'html', '--output-file', sweep], quiet)).toBe(0);
+      expect(readFileSync(compare, 'utf8')).toContain('<h2>lenient against as-written</h2>');
+      for (const [file, points] of [
+        [compare, 2 * 2], // two variants on two seeds
+        [sweep, 3], // three values
+      ] as const) {
+        const { problems, requests, charts, canvases } = await load(file);
+        expect(problems).toEqual([]);
+        expect(requests).toEqual([pathToFileURL(file).href]);
+        expect(charts.map((c) => c.title)).toEqual(METRICS.map((m) => m.label));
+        for (const c of charts) {
+          expect(c.points, c.title).toBe(points);
+          expect(c.y[0], c.title).toBe(0);
+          expect(canvases[c.id], c.id).toBeGreaterThan(0);
+        }
+      }
     });
   },
 );

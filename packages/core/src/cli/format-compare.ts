@@ -6,14 +6,14 @@ import { TextTable, wrapParagraph } from '../explain/text-layout.js';
 const table = (head: string[]) => new TextTable(head);
 
 /** A value in its metric's unit: shares as percentages, milliseconds, counts. */
-function value(unit: MetricDefinition['unit'], x: number): string {
+export function value(unit: MetricDefinition['unit'], x: number): string {
   if (unit === 'pct') return `${(100 * x).toFixed(2)} %`;
   if (unit === 'ms') return `${x.toFixed(2)} ms`;
   return Number.isInteger(x) ? String(x) : x.toFixed(2);
 }
 
 /** A difference: percentage points for shares, signed. */
-function delta(unit: MetricDefinition['unit'], x: number): string {
+export function delta(unit: MetricDefinition['unit'], x: number): string {
   const sign = x > 0 ? '+' : x < 0 ? '−' : '±';
   const abs = Math.abs(x);
   if (unit === 'pct') return `${sign}${(100 * abs).toFixed(2)} pp`;
@@ -21,7 +21,7 @@ function delta(unit: MetricDefinition['unit'], x: number): string {
   return `${sign}${Number.isInteger(abs) ? abs : abs.toFixed(2)}`;
 }
 
-function verdict(d: CompareDifference): string {
+export function verdict(d: CompareDifference): string {
   if (d.halfWidth === 0 && d.meanDiff === 0) return 'identical on every seed';
   if (d.winner !== null) return `${d.winner} better`;
   if (d.direction !== 'same') return `${d.variant} ${d.direction}`;

@@ -13,7 +13,7 @@ const require = createRequire(import.meta.url);
 let uplot: { js: string; css: string } | undefined;
 
 /** uPlot's minified bundle and stylesheet, read once from the installed package and inlined. */
-function uplotBundle(): { js: string; css: string } {
+export function uplotBundle(): { js: string; css: string } {
   uplot ??= {
     js: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
     css: readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8'),
@@ -21,10 +21,10 @@ function uplotBundle(): { js: string; css: string } {
   return uplot;
 }
 
-const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** JSON safe inside a <script> element: no `</script>` or `<!--` can close or confuse it. */
-const scriptJson = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');
+export const scriptJson = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');
 
 const pct = (x: number): string => `${(100 * x).toFixed(2)} %`;
 
@@ -86,7 +86,7 @@ export function chartData(report: Report) {
   };
 }
 
-function tableHtml(head: string[], rows: Array<Array<string | number>>): string {
+export function tableHtml(head: string[], rows: Array<Array<string | number>>): string {
   const cell = (v: string | number, tag: string) =>
     `<${tag}${typeof v === 'number' ? ' class="n"' : ''}>${escapeHtml(String(v))}</${tag}>`;
   return `<table><tr>${head.map((h) => cell(h, 'th')).join('')}</tr>${rows

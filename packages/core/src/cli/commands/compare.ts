@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import { compareInParallel, type Variants } from '../../compare/compare.js';
 import { parseSweep, sweep } from '../../compare/sweep.js';
 import type { SimulationSpec } from '../../simulate.js';
+import { formatCompareHtml, formatSweepHtml } from '../compare-html.js';
 import { formatCompareTable, formatSweepTable } from '../format-compare.js';
 import { collectVariant, parseCount, parseSeed } from '../option-values.js';
 import { addOutputOptions, resolveOutput } from '../output-option.js';
@@ -26,7 +27,7 @@ interface CompareCliOptions {
   progress?: boolean;
 }
 
-const COMPARE_FORMATS = ['table', 'json', 'yaml'] as const;
+const COMPARE_FORMATS = ['table', 'json', 'yaml', 'html'] as const;
 
 /** How the runs of a compare or sweep are spread over workers and seeded. */
 interface Batch {
@@ -111,6 +112,7 @@ async function sweepText(
   }
   const result = await sweep(spec, axis, batch);
   if (format === 'table') return formatSweepTable(result);
+  if (format === 'html') return formatSweepHtml(result);
   return format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : stringify(result, { lineWidth: 0 });
 }
 
@@ -127,6 +129,7 @@ async function compareText(spec: SimulationSpec, options: CompareCliOptions, bat
     pairing: options.independent === true ? 'independent' : 'common',
   });
   if (options.format === 'table') return formatCompareTable(result);
+  if (options.format === 'html') return formatCompareHtml(result);
   return options.format === 'json'
     ? `${JSON.stringify(result, null, 2)}\n`
     : stringify(result, { lineWidth: 0 });
