@@ -228,11 +228,12 @@ describe('meshsim explain shows the locality weights', () => {
       explainConfig(loadConfig(yaml(endpoints, DISTRIBUTE_80_20)), { locality: CALLER }),
     );
     // Caller's own locality first, the rest by region: 54 (= ceil(2·80/3)), eu 20, us-east-1b 27.
-    expect(text).toContain(
+    const field = 'common_lb_config.locality_weighted_lb_config';
+    expect(cellOf(text, field, 1)).toBe(
       '[P0 us-east-1/us-east-1a: 54, P0 eu-west-1/eu-west-1a: 20, P0 us-east-1/us-east-1b: 27]',
     );
     // Line 24 is the matched entry's `to:`.
-    expect(text).toMatch(/locality_weighted_lb_config .*set <inline>:24 /);
+    expect(cellOf(text, field, 2)).toBe('set <inline>:24');
     expect(text).toContain('dropped (no `to` matches): ap-southeast-1/ap-southeast-1a');
     expect(text).toMatch(/locality failover priorities\s+│?\s*not applied/);
     expect(text).not.toContain('10.3.0.1');
@@ -267,3 +268,18 @@ describe('failover rules turn on locality-weighted balancing inside each priorit
     expect(Math.abs(served('10.2.0.2') / n - 1 / 3)).toBeGreaterThan(bound(1 / 3, n) + slack);
   });
 });
+
+/** A field's cell in an explain table (column 0 is the field), its lines wrapped in the column joined. */
+function cellOf(text: string, field: string, column: number): string {
+  const lines = text.split('\n');
+  const cells = (line: string) =>
+    line
+      .split('│')
+      .slice(1, -1)
+      .map((c) => c.trim());
+  const at = lines.findIndex((l) => cells(l)[0] === field);
+  const parts = [cells(lines[at]!)[column]!];
+  for (let i = at + 1; i < lines.length && cells(lines[i]!)[0] === ''; i++)
+    parts.push(cells(lines[i]!)[column]!);
+  return parts.filter((p) => p !== '').join(' ');
+}
