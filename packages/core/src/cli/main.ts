@@ -6,6 +6,7 @@ import type { CommandContext } from './commands/context.js';
 import { addExplainCommand } from './commands/explain.js';
 import { addRunCommand } from './commands/run.js';
 import { addTestCommand } from './commands/test.js';
+import { addTuneCommand } from './commands/tune.js';
 import { addValidateCommand } from './commands/validate.js';
 import { type CliIo, processIo } from './io.js';
 import { printDiagnostics } from './print-diagnostics.js';
@@ -32,6 +33,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   addExplainCommand(program, context);
   addTestCommand(program, context);
   addAnalyzeCommand(program, context);
+  addTuneCommand(program, context);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {

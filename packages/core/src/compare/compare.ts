@@ -75,7 +75,8 @@ export function checkedSpec(spec: SimulationSpec): { scenario: string } {
   return { scenario: plan.scenario };
 }
 
-interface ComparePlan {
+/** What a compare runs: its jobs in order, and what its report is summarized from. */
+export interface ComparePlan {
   scenario: string;
   names: string[];
   seeds: Record<string, number[]>;
@@ -84,7 +85,7 @@ interface ComparePlan {
   level: number;
 }
 
-function planCompare(spec: SimulationSpec, variants: Variants, options: CompareOptions): ComparePlan {
+export function planCompare(spec: SimulationSpec, variants: Variants, options: CompareOptions): ComparePlan {
   const names = Object.keys(variants);
   if (names.length < 2) throw new RangeError(`compare needs at least 2 variants, got ${names.length}`);
   const pairing = options.pairing ?? 'common';
@@ -102,7 +103,11 @@ function planCompare(spec: SimulationSpec, variants: Variants, options: CompareO
   return { scenario, names, seeds, jobs, pairing, level: options.level ?? 0.95 };
 }
 
-function summarize(plan: ComparePlan, results: MetricValues[]): CompareReport {
+/** The report from the figures of every job of the plan, in job order. */
+export function summarizeCompare(
+  plan: Omit<ComparePlan, 'jobs'>,
+  results: readonly MetricValues[],
+): CompareReport {
   const n = plan.seeds[plan.names[0]!]!.length;
   const runs: Record<string, MetricValues[]> = {};
   plan.names.forEach((name, j) => {
@@ -145,7 +150,7 @@ export function compare(
   options: CompareOptions = {},
 ): CompareReport {
   const plan = planCompare(spec, variants, options);
-  return summarize(plan, plan.jobs.map(runJob));
+  return summarizeCompare(plan, plan.jobs.map(runJob));
 }
 
 /** `compare` on worker threads; the report is the same as `compare`'s, byte for byte. */
@@ -155,5 +160,5 @@ export async function compareInParallel(
   options: CompareOptions & RunPoolOptions = {},
 ): Promise<CompareReport> {
   const plan = planCompare(spec, variants, options);
-  return summarize(plan, await runJobs(plan.jobs, options));
+  return summarizeCompare(plan, await runJobs(plan.jobs, options));
 }
