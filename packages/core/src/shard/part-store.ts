@@ -66,8 +66,8 @@ function compareKeys(a: string, b: string): number {
 }
 
 /**
- * Waits for other shards' runs of `missing` to appear under `from`, reading the parts there every
- * `pollMs`; null when `waitMs` passes first.
+ * Waits for other shards' runs of `missing` to appear under `from`, reading the parts there first after
+ * a quarter second, then less and less often, every `pollMs` at most; null when `waitMs` passes first.
  */
 export async function waitForPeers(
   from: readonly string[],
@@ -77,10 +77,10 @@ export async function waitForPeers(
   pollMs = 2000,
 ): Promise<RunResults | null> {
   const deadline = Date.now() + waitMs;
-  for (;;) {
+  for (let pause = Math.min(250, pollMs); ; pause = Math.min(pollMs, 2 * pause)) {
     const runs = readFrom(from, fingerprint);
     if (missing.every((key) => runs[key] !== undefined)) return runs;
     if (Date.now() >= deadline) return null;
-    await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())));
+    await sleep(Math.min(pause, Math.max(0, deadline - Date.now())));
   }
 }

@@ -97,7 +97,7 @@ export async function sweepShard(
 export interface TuneShardResult extends ShardResult {
   plan: TunePlan;
   outcome: TuneOutcome;
-  /** When every rung is complete (always on one machine; a shard only when it could see the others'). */
+  /** The report, on one machine (1/1); a shard leaves it to `meshsim merge`. */
   report: TuneReport | null;
 }
 
@@ -136,6 +136,6 @@ export async function tuneWithParts(
     total: totalRuns(plan.rungs),
     plan,
     outcome,
-    report: outcome.complete ? tuneReport(plan, outcome.rungs) : null,
+    report: outcome.complete && shard.count === 1 ? tuneReport(plan, outcome.rungs) : null,
   };
 }

@@ -1,17 +1,20 @@
 import { type Command, Option } from 'commander';
 import { compareInParallel, type Variants } from '../../compare/compare.js';
 import { parseSweep, sweep } from '../../compare/sweep.js';
+import { PartError } from '../../shard/part-file.js';
+import { compareShard, type ShardResult, sweepShard } from '../../shard/sharded-runs.js';
 import type { SimulationSpec } from '../../simulate.js';
 import { formatCompareTable, formatSweepTable } from '../format-compare.js';
 import { collectVariant, parseCount, parseSeed } from '../option-values.js';
 import { batchProgressText, progressLineOn } from '../progress.js';
 import { readSources } from '../read-input.js';
 import { scenarioOverrides } from '../scenario-overrides.js';
+import { addShardOptions, checkShardOptions, type ShardCliOptions } from '../shard-options.js';
 import { UsageProblem } from '../usage-problem.js';
 import { writeOutput } from '../write-output.js';
 import type { CommandContext } from './context.js';
 
-interface CompareCliOptions {
+interface CompareCliOptions extends ShardCliOptions {
   vary: Array<[string, string]>;
   sweep?: string;
   seeds?: number;
@@ -33,7 +36,7 @@ interface Batch {
 
 /** `meshsim compare`: variants of a config on the same seeds, or a sweep over one field. */
 export function addCompareCommand(program: Command, { io }: CommandContext): void {
-  program
+  const command = program
     .command('compare')
     .description(
       'run variants of FILE(s) on the same seeds and compare them with confidence intervals, or sweep one field',
@@ -64,31 +67,41 @@ export function addCompareCommand(program: Command, { io }: CommandContext): voi
       new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
     )
     .option('-d, --duration <duration>', "override the Scenario's duration")
-    .option('-q, --quiet', 'no progress on stderr')
-    .action(async (files: string[], options: CompareCliOptions) => {
-      if (options.vary.length > 0 === (options.sweep !== undefined)) {
-        throw new UsageProblem('compare wants --vary NAME=PATCH.yaml (one or more) or --sweep FIELD=VALUES');
-      }
-      const spec: SimulationSpec = {
-        config: readSources(files),
-        specOrigin: 'command line',
-        ...scenarioOverrides(options),
-      };
-      const progress = progressLineOn(io, options.quiet);
-      const batch: Batch = {
-        ...(options.jobs !== undefined ? { threads: options.jobs } : {}),
-        onRunDone: (done: number, total: number) =>
-          progress.update(() => batchProgressText(done, total, progress.elapsedMs)),
-        ...(options.seeds !== undefined ? { seeds: options.seeds } : {}),
-        ...(options.firstSeed !== undefined ? { firstSeed: options.firstSeed } : {}),
-      };
-      const text =
-        options.sweep !== undefined
-          ? await sweepText(spec, options.sweep, batch, options.format)
-          : await compareText(spec, options, batch);
+    .option('-q, --quiet', 'no progress on stderr');
+  addShardOptions(command, 'compare').action(async (files: string[], options: CompareCliOptions) => {
+    if (options.vary.length > 0 === (options.sweep !== undefined)) {
+      throw new UsageProblem('compare wants --vary NAME=PATCH.yaml (one or more) or --sweep FIELD=VALUES');
+    }
+    const spec: SimulationSpec = {
+      config: readSources(files),
+      specOrigin: 'command line',
+      ...scenarioOverrides(options),
+    };
+    const progress = progressLineOn(io, options.quiet);
+    const batch: Batch = {
+      ...(options.jobs !== undefined ? { threads: options.jobs } : {}),
+      onRunDone: (done: number, total: number) =>
+        progress.update(() => batchProgressText(done, total, progress.elapsedMs)),
+      ...(options.seeds !== undefined ? { seeds: options.seeds } : {}),
+      ...(options.firstSeed !== undefined ? { firstSeed: options.firstSeed } : {}),
+    };
+    if (options.shard !== undefined || options.out !== undefined || options.from.length > 0) {
+      checkShardOptions(options);
+      if (options.out === undefined) throw new UsageProblem('--from needs --out: the part to write');
+      const done = await compareShardRun(spec, options, batch);
       progress.done();
-      writeOutput(io, text);
-    });
+      io.stderr(
+        `meshsim compare: shard ${done.shard.index}/${done.shard.count}: ${done.mine} of ${done.total} runs in ${options.out} (${done.ran} run now); meshsim merge joins the parts\n`,
+      );
+      return;
+    }
+    const text =
+      options.sweep !== undefined
+        ? await sweepText(spec, options.sweep, batch, options.format)
+        : await compareText(spec, options, batch);
+    progress.done();
+    writeOutput(io, text);
+  });
 }
 
 async function sweepText(
@@ -97,17 +110,42 @@ async function sweepText(
   batch: Batch,
   format: CompareCliOptions['format'],
 ): Promise<string> {
-  let axis: ReturnType<typeof parseSweep>;
-  try {
-    axis = parseSweep(field);
-  } catch (e) {
-    throw new UsageProblem((e as Error).message);
-  }
-  const result = await sweep(spec, axis, batch);
+  const result = await sweep(spec, sweepAxis(field), batch);
   return format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatSweepTable(result);
 }
 
-async function compareText(spec: SimulationSpec, options: CompareCliOptions, batch: Batch): Promise<string> {
+/** Shard K of N of the compare or sweep, its runs written to --out. */
+async function compareShardRun(
+  spec: SimulationSpec,
+  options: CompareCliOptions,
+  batch: Batch,
+): Promise<ShardResult> {
+  const shardOptions = {
+    ...batch,
+    ...(options.shard !== undefined ? { shard: options.shard } : {}),
+    out: options.out!,
+    from: options.from,
+  };
+  try {
+    if (options.sweep !== undefined) return await sweepShard(spec, sweepAxis(options.sweep), shardOptions);
+    return await compareShard(spec, compareVariants(options), {
+      ...shardOptions,
+      pairing: options.independent === true ? 'independent' : 'common',
+    });
+  } catch (e) {
+    throw e instanceof PartError ? new UsageProblem(e.message) : e;
+  }
+}
+
+function sweepAxis(field: string): ReturnType<typeof parseSweep> {
+  try {
+    return parseSweep(field);
+  } catch (e) {
+    throw new UsageProblem((e as Error).message);
+  }
+}
+
+function compareVariants(options: CompareCliOptions): Variants {
   const variants: Variants = {};
   // One variant alone is compared with the config as written.
   if (options.vary.length === 1) variants['as-written'] = null;
@@ -115,7 +153,11 @@ async function compareText(spec: SimulationSpec, options: CompareCliOptions, bat
     if (name in variants) throw new UsageProblem(`two variants are named ${name}`);
     variants[name] = readSources([file])[0]!;
   }
-  const result = await compareInParallel(spec, variants, {
+  return variants;
+}
+
+async function compareText(spec: SimulationSpec, options: CompareCliOptions, batch: Batch): Promise<string> {
+  const result = await compareInParallel(spec, compareVariants(options), {
     ...batch,
     pairing: options.independent === true ? 'independent' : 'common',
   });

@@ -100,15 +100,20 @@ function shardNote(r: TuneShardResult, options: TuneCliOptions): { text: string;
   const head = `meshsim tune: shard ${r.shard.index}/${r.shard.count}: ${r.mine} runs of its share${where} (${r.ran} run now, ${r.total} in the whole plan)`;
   if (r.outcome.complete)
     return { text: `${head}; every rung complete: meshsim merge the parts\n`, failed: false };
-  const rung = `rung ${r.outcome.rung + 1} of ${r.plan.rungs.length}`;
+  const rung = r.outcome.rung + 1;
+  const rungs = r.plan.rungs.length;
   if (options.wait !== undefined) {
+    const text = `${head}; waited ${options.from.join(', ')} in vain for the other shards' runs of rung ${rung} of ${rungs}\n`;
+    return { text, failed: true };
+  }
+  if (rung === rungs) {
     return {
-      text: `${head}; waited ${options.from.join(', ')} in vain for the other shards' runs of ${rung}\n`,
-      failed: true,
+      text: `${head}; its share of the last rung is done: meshsim merge the parts once every shard's is\n`,
+      failed: false,
     };
   }
   return {
-    text: `${head}; ${rung} needs the other shards' runs: run the shards again with --from their parts (or with --wait on a shared directory)\n`,
+    text: `${head}; its share of rung ${rung} of ${rungs} is done, and rung ${rung + 1} needs every shard's: when they are done, run the shards again with --from their parts (or run them with --from a shared directory and --wait)\n`,
     failed: false,
   };
 }
