@@ -4,6 +4,7 @@ import { addAnalyzeCommand } from './commands/analyze.js';
 import { addCompareCommand } from './commands/compare.js';
 import type { CommandContext } from './commands/context.js';
 import { addExplainCommand } from './commands/explain.js';
+import { addK8sJobCommand } from './commands/k8s-job.js';
 import { addMergeCommand } from './commands/merge.js';
 import { addRunCommand } from './commands/run.js';
 import { addTestCommand } from './commands/test.js';
@@ -36,6 +37,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   addAnalyzeCommand(program, context);
   addTuneCommand(program, context);
   addMergeCommand(program, context);
+  addK8sJobCommand(program, context);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { formatDurationMs } from '../config/resources/durations.js';
 import type { TuneProgress } from '../tune/engine.js';
 import { metricText } from '../tune/metric-text.js';
@@ -19,21 +20,38 @@ export function tuneProgressText(p: TuneProgress, ranHere: number, elapsedMs: nu
   return `meshsim tune: rung ${p.rung + 1} of ${p.rungs}, ${p.done} of ${p.total} runs done (${share} %)${left}, ${bestText(p)}`;
 }
 
+/** How often a log (not a terminal) gets a progress line within a rung. */
+export const LOG_INTERVAL_MS = 30_000;
+
+export interface TuneProgressFlags {
+  /** `--quiet`: nothing, even on a terminal. */
+  quiet?: boolean;
+  /** `--progress`: lines on stderr even when it is not a terminal (a log, a cluster's pod). */
+  progress?: boolean;
+}
+
 /**
- * A tune's progress on stderr: a line rewritten in place on a terminal; elsewhere (a log, a cluster's
- * pod) one line per finished rung, so long tunes show where they are. `--quiet` silences both.
+ * A tune's progress on stderr: on a terminal a line rewritten in place; elsewhere only when asked
+ * (`--progress`), as whole lines (a rung done, and at most every 30 s within one) so logs stay readable.
  */
-export function tuneProgressOn(io: CliIo, quiet: boolean | undefined) {
-  const line = progressLineOn(io, quiet);
-  const plain = io.stderrIsTTY !== true && quiet !== true;
+export function tuneProgressOn(io: CliIo, flags: TuneProgressFlags) {
+  const line = progressLineOn(io, flags.quiet);
+  const plain = io.stderrIsTTY !== true && flags.progress === true && flags.quiet !== true;
+  const now = io.now ?? (() => performance.now());
+  const start = now();
+  let printedAt = start;
   let last: TuneProgress | null = null;
   let base = 0;
   let inBatch = 0;
   let ranHere = 0;
+  const text = () => tuneProgressText({ ...last!, done: last!.done + inBatch }, ranHere, now() - start);
   const draw = () => {
     if (last === null) return;
-    const shown = { ...last, done: last.done + inBatch };
-    line.update(() => tuneProgressText(shown, ranHere, line.elapsedMs));
+    line.update(text);
+    if (plain && now() - printedAt >= LOG_INTERVAL_MS) {
+      printedAt = now();
+      io.stderr(`${text()}\n`);
+    }
   };
   return {
     /** A run finished (from the worker pool). */
@@ -45,6 +63,7 @@ export function tuneProgressOn(io: CliIo, quiet: boolean | undefined) {
     /** A batch finished: the counts and the best so far are known again. */
     onProgress(p: TuneProgress) {
       if (plain && last !== null && p.rung > last.rung) {
+        printedAt = now();
         io.stderr(
           `meshsim tune: rung ${last.rung + 1} of ${last.rungs} done, ${p.done} of ${p.total} runs, ${bestText(p)}\n`,
         );

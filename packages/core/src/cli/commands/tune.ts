@@ -39,6 +39,7 @@ interface TuneCliOptions extends ShardCliOptions, TuneOutputOptions {
   jobs?: number;
   duration?: string;
   quiet?: boolean;
+  progress?: boolean;
 }
 
 /** Where a tune's report, winner and response surface go; merge takes the same. */
@@ -171,7 +172,8 @@ export function addTuneCommand(program: Command, context: CommandContext): void 
       "with --shard and --from: wait this long for the other shards' runs between rungs",
       parseWait,
     )
-    .option('-q, --quiet', 'no progress on stderr');
+    .option('-q, --quiet', 'no progress on stderr')
+    .option('--progress', 'progress lines on stderr even when it is not a terminal (a log, a pod)');
   addShardOptions(command, 'tune').action(async (files: string[], options: TuneCliOptions) => {
     try {
       await runTune(context, files, options);
@@ -188,7 +190,7 @@ async function runTune(context: CommandContext, files: string[], options: TuneCl
     specOrigin: 'command line',
     ...scenarioOverrides(options),
   };
-  const progress = tuneProgressOn(context.io, options.quiet);
+  const progress = tuneProgressOn(context.io, options);
   const result = await tuneWithParts(spec, tuneRequest(options), {
     ...(options.jobs !== undefined ? { threads: options.jobs } : {}),
     ...(options.shard !== undefined ? { shard: options.shard } : {}),
