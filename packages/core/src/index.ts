@@ -142,6 +142,7 @@ export type { ClusterReport, EjectionReport, HostReport, Report } from './observ
 export type { TimelinePoint } from './observe/timeline.js';
 export type { TraceEvent, TraceListener } from './observe/trace.js';
 export { formatReportHtml } from './render/html-report.js';
+export { formatTuneHtml } from './render/tune-html.js';
 export {
   planSimulation,
   type ScenarioSpecInput,
@@ -150,3 +151,8 @@ export {
   type TrafficSourceInput,
 } from './simulate.js';
 export { type RunHooks, type RunProgress, runPlan } from './simulation/run.js';
+export type { TuneProgress } from './tune/engine.js';
+export { type TuneConstraint, type TuneObjective, TuneSpecError } from './tune/objectives.js';
+export type { TuneRequest, TuneSearch } from './tune/plan.js';
+export type { TuneBest, TuneConfigResult, TuneReport } from './tune/report.js';
+export { type TuneOptions, tune } from './tune/tune.js';

@@ -38,6 +38,8 @@ export function localRunSource(
       const mine = shardKeys(keys, options.shard);
       for (const key of mine) if (known[key] !== undefined) own[key] = known[key];
       const todo = mine.filter((key) => known[key] === undefined);
+      // Resumed runs count at once, so progress starts where the tune left off.
+      if (todo.length < keys.length) onRuns(known);
       for (let start = 0; start < todo.length; ) {
         const slice = todo.slice(start, start + batch);
         const began = performance.now();
