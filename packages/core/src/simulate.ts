@@ -43,6 +43,8 @@ export interface SimulationSpec {
   timeline?: ScenarioSpecInput['timeline'];
   /** How the report is kept, e.g. `{ timelineBucket: '10s' }`. */
   report?: ScenarioSpecInput['report'];
+  /** Bounds on the run, e.g. `{ maxRequestsInFlight: 100000, maxEvents: 1e7 }`: past one, the report is partial. */
+  limits?: ScenarioSpecInput['limits'];
 }
 
 /** Where fields given to `simulate()` in TypeScript are reported. */
@@ -57,6 +59,7 @@ const OVERRIDABLE = [
   'traffic',
   'timeline',
   'report',
+  'limits',
 ] as const;
 
 function overridesOf(spec: SimulationSpec): Record<string, unknown> {

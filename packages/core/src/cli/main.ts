@@ -12,7 +12,7 @@ import { UsageProblem } from './usage-problem.js';
 
 export type { CliIo } from './io.js';
 
-/** Runs the CLI and returns the exit code: 0 success, 1 bad input or failed validation, 2 usage. */
+/** Runs the CLI and returns the exit code (see exit-codes.ts: 0 done, 1 bad input, 2 usage, 3 partial, 70 bug). */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const context: CommandContext = { io, exitCode: 0 };
   const program = new Command('meshsim')

@@ -50,6 +50,20 @@ export interface ClusterReport {
   circuitBreakers?: Partial<Record<BreakerGauge, BreakerOpenReport>>;
 }
 
+/** Why a run stopped before its end: its event budget ran out, too many requests were in flight, or it was interrupted. */
+export type PartialCause = 'event-budget' | 'in-flight-limit' | 'interrupted';
+
+/** A run that stopped early: what it had counted until then is the report. */
+export interface PartialRun {
+  cause: PartialCause;
+  /** One line: what ran out, when, and what to change. */
+  message: string;
+  /** Simulated time at which the run stopped. */
+  atMs: number;
+  /** The input field that drives the cause, e.g. `spec.limits.maxRequestsInFlight`, with its file and line when known. */
+  field?: string;
+}
+
 /** The report of DESIGN.md: `simulate()` returns it and `meshsim run --format json` prints it. */
 export interface Report {
   scenario: string;
@@ -67,6 +81,8 @@ export interface Report {
   phases: Array<{ atMs: number; label: string }>;
   /** Warnings about the input (file:line:col severity path: message). */
   warnings: string[];
+  /** Present only when the run stopped before its end; every count above is up to `partial.atMs`. */
+  partial?: PartialRun;
 }
 
 /** The application requests `host` served: its streams, or on a tcp-proxied cluster what its sessions carried. */

@@ -149,7 +149,7 @@ export function formatReportHtml(report: Report, context?: ReportContext): strin
 <body>
 <h1>${escapeHtml(title)}</h1>
 <div class="muted">seed ${report.seed}, ${clockText(report.durationMs)} simulated, ${clockText(data.t.length > 1 ? (data.t[1]! - data.t[0]!) * 1000 : 1000)} buckets</div>
-<p class="summary"><span><b>${c.total}</b> requests</span><span>error rate <b>${pct(c.errorRate)}</b> (5xx)</span><span>p50 <b>${l.p50} ms</b></span><span>p99 <b>${l.p99} ms</b></span><span>max ${l.max} ms</span></p>
+${report.partial === undefined ? '' : `<p class="partial" style="border-left: 4px solid #dc322f; padding: 6px 10px; background: #fdf0ef"><b>Partial report (${escapeHtml(report.partial.cause)})</b>: the run stopped at ${escapeHtml(clockText(report.partial.atMs))}; everything here counts only until then. ${escapeHtml(report.partial.message)}${report.partial.field === undefined ? '' : ` <code>${escapeHtml(report.partial.field)}</code>`}</p>\n`}<p class="summary"><span><b>${c.total}</b> requests</span><span>error rate <b>${pct(c.errorRate)}</b> (5xx)</span><span>p50 <b>${l.p50} ms</b></span><span>p99 <b>${l.p99} ms</b></span><span>max ${l.max} ms</span></p>
 <h2>Client</h2>
 ${tableHtml(
   ['status', 'requests', 'share'],

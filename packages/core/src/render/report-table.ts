@@ -18,6 +18,18 @@ function flagMeaning(flags: string): string {
     .join('; ');
 }
 
+/** A run that stopped early says so first: everything below counts only until then. */
+export function partialLines(report: Report): string[] {
+  const p = report.partial;
+  if (p === undefined) return [];
+  return [
+    `PARTIAL REPORT (${p.cause}): the run stopped at ${clockText(p.atMs)}; everything below counts only until then`,
+    `  ${p.message}`,
+    ...(p.field !== undefined ? [`  ${p.field}`] : []),
+    '',
+  ];
+}
+
 /** The most events the table lists; the rest are counted. */
 const MAX_EVENTS = 40;
 
@@ -31,6 +43,7 @@ export function formatReportTable(report: Report, context?: ReportContext): stri
   out.push(
     `meshsim: scenario ${report.scenario}, seed ${report.seed}, ${report.durationMs / 1000} s simulated`,
     '',
+    ...partialLines(report),
     `Client: ${c.total} requests, error rate ${pct(c.errorRate)} (5xx${c.byStatus['0'] !== undefined ? ' or unanswered' : ''})`,
   );
   const status = table(['status', 'requests', 'share']);

@@ -6,6 +6,7 @@ import { formatReportTable } from '../../render/report-table.js';
 import { planSimulation } from '../../simulate.js';
 import { runPlan } from '../../simulation/run.js';
 import { type CatalogEntry, catalogDir, findCatalogEntry, formatCatalog, listCatalog } from '../catalog.js';
+import { EXIT_PARTIAL } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseSeed, parseTracePath } from '../option-values.js';
 import { progressLineOn, runProgressText } from '../progress.js';
@@ -28,7 +29,8 @@ interface RunOptions {
 }
 
 /** `meshsim run`: one simulation of a Scenario, from FILE(s) or the catalog, and its report. */
-export function addRunCommand(program: Command, { io }: CommandContext): void {
+export function addRunCommand(program: Command, context: CommandContext): void {
+  const { io } = context;
   const run: Command = program.command('run');
   run
     .description(
@@ -69,7 +71,7 @@ export function addRunCommand(program: Command, { io }: CommandContext): void {
         files.push(catalogFile(run, entries, options.catalog));
       }
       if (files.length === 0) run.error('error: give the YAML FILEs to run, or --catalog NAME');
-      simulateAndReport(io, files, options);
+      simulateAndReport(context, files, options);
     });
 }
 
@@ -103,7 +105,8 @@ function catalogFile(run: Command, entries: CatalogEntry[], name: string): strin
   return here.startsWith('..') || isAbsolute(here) ? entry.file : here;
 }
 
-function simulateAndReport(io: CliIo, files: string[], options: RunOptions): void {
+function simulateAndReport(context: CommandContext, files: string[], options: RunOptions): void {
+  const { io } = context;
   const { plan, diagnostics, loaded } = planSimulation({
     config: readSources(files),
     specOrigin: 'command line',
@@ -124,14 +127,19 @@ function simulateAndReport(io: CliIo, files: string[], options: RunOptions): voi
   }
   progress.done();
   for (const w of report.warnings) io.stderr(`${w}\n`);
-  const context = { plan, loaded };
+  const reportContext = { plan, loaded };
   const text =
     options.format === 'json'
       ? `${JSON.stringify(report, null, 2)}\n`
       : options.format === 'html'
-        ? formatReportHtml(report, context)
-        : formatReportTable(report, context);
+        ? formatReportHtml(report, reportContext)
+        : formatReportTable(report, reportContext);
   writeOutput(io, text, options.output);
+  if (report.partial !== undefined) {
+    const { cause, message, field } = report.partial;
+    io.stderr(`meshsim: partial report (${cause}): ${message}${field !== undefined ? ` [${field}]` : ''}\n`);
+    context.exitCode = EXIT_PARTIAL;
+  }
 }
 
 /** `--trace FILE`, or `-` for stdout. */
