@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_EXPECTED_EVENTS } from '../src/config/plan/event-bound.js';
 import { ConfigError, formatDiagnostic } from '../src/config/resources/diagnostics.js';
+import { formatReportTable } from '../src/render/report-table.js';
 import { planSimulation, type SimulationSpec, simulate } from '../src/simulate.js';
+import { MAX_LISTED_EJECTIONS } from '../src/upstream/outlier-detector.js';
 import { cli } from './fixtures/cli.js';
 
 const SERVICE = `apiVersion: networking.istio.io/v1
@@ -95,10 +97,10 @@ spec:
     expect(r.client.total).toBeGreaterThan(240); // Poisson(300): 240 is 3.5 sd below
   });
 
-  it('a 2 ms flap for ten minutes runs: 600,000 turns fit the budget', () => {
+  it('a 2 ms flap for five minutes runs: 300,000 turns fit the budget', () => {
     const r = simulate({
       config: SERVICE,
-      duration: '10m',
+      duration: '5m',
       endpoints: { '192.0.2.10': { flap: { period: '2ms', duty: 0.5 } } },
       traffic: { host: 'api.example.com', rps: 1 },
     });
@@ -262,5 +264,65 @@ spec:
     });
     // 3.6e7 requests × (4 + 8 × 3 tries of Istio's default retries) × 2, plus the timeline's buckets.
     expect(big.plan!.maxEvents).toBe(2 * (3.6e7 * 28 + 3601 + 0));
+  });
+});
+
+describe('memory stays bounded however long the run', () => {
+  it('the report lists the first 10,000 ejections of a cluster and counts the rest', () => {
+    const config = withDoc(`apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: api }
+spec:
+  host: api.example.com
+  trafficPolicy:
+    outlierDetection: { interval: 1ms, baseEjectionTime: 1ms, consecutive5xxErrors: 1, maxEjectionPercent: 100 }
+`);
+    const r = simulate({
+      config,
+      duration: '30s',
+      endpoints: {
+        '*': { latency: { constant: '1ms' } },
+        '192.0.2.20': { errors: [{ status: 503, rate: 1 }] },
+      },
+      traffic: { host: 'api.example.com', rps: 2000, arrivals: 'constant' },
+    });
+    const cluster = r.clusters['outbound|80||api.example.com']!;
+    const counted = cluster.hosts.reduce((s, h) => s + h.ejections, 0);
+    expect(counted).toBeGreaterThan(MAX_LISTED_EJECTIONS);
+    expect(cluster.ejections).toHaveLength(MAX_LISTED_EJECTIONS);
+    expect(cluster.ejectionsNotListed).toBe(counted - MAX_LISTED_EJECTIONS);
+    // The listed ones are the first, in time order, each closed by its return.
+    expect(cluster.ejections.every((e, i) => i === 0 || e.atMs >= cluster.ejections[i - 1]!.atMs)).toBe(true);
+    expect(cluster.ejections.at(-1)!.untilMs).not.toBeNull();
+    expect(formatReportTable(r)).toContain(
+      `${counted - MAX_LISTED_EJECTIONS} ejections after the first 10000 are counted above, not listed`,
+    );
+  });
+
+  it('a DNS answer holds at most 4096 addresses, as a ServiceEntry lists at most 4096 endpoints', () => {
+    const answers = Array.from({ length: 4097 }, (_, i) => `10.0.${i >> 8}.${i & 255}`);
+    expect(
+      refusal({
+        config: SERVICE,
+        dns: { 'api.example.com': { answers } },
+        traffic: { host: 'api.example.com', rps: 1 },
+      }),
+    ).toEqual(['<simulate spec> error spec.dns["api.example.com"].answers: must have at most 4096 items']);
+    const timeline = [{ at: '1s', dns: 'api.example.com', set: { answers } }];
+    expect(refusal({ config: SERVICE, timeline, traffic: { host: 'api.example.com', rps: 1 } })).toEqual([
+      '<simulate spec> error spec.timeline[0].set.answers: must have at most 4096 items',
+    ]);
+  });
+
+  it('limits.maxRequestsInFlight is at most 2,000,000 (about 1.8 GB of requests in flight)', () => {
+    expect(
+      refusal({
+        config: SERVICE,
+        traffic: { host: 'api.example.com', rps: 1 },
+        limits: { maxRequestsInFlight: 2_000_001 },
+      }),
+    ).toEqual([
+      '<simulate spec> error spec.limits.maxRequestsInFlight: must be an integer 1..2000000, got 2000001',
+    ]);
   });
 });

@@ -42,7 +42,10 @@ export interface ClusterReport {
   /** Envoy's own stat names (cluster.<name>.*), sorted. */
   stats: Record<string, number>;
   hosts: HostReport[];
+  /** The cluster's ejections in time order: the first 10,000 (each host's `ejections` counts them all). */
   ejections: EjectionReport[];
+  /** Ejections after the first 10,000, counted but not listed, so a long run's report stays bounded. */
+  ejectionsNotListed?: number;
   /**
    * The circuit_breakers.default.*_open gauges that were ever 1 (resource at or over its max): total ms
    * open and openings. Absent when no breaker opened.

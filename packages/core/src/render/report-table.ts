@@ -86,6 +86,10 @@ export function formatReportTable(report: Report, context?: ReportContext): stri
       ]);
     }
     out.push(hosts.toString());
+    if (cluster.ejectionsNotListed !== undefined)
+      out.push(
+        `${cluster.ejectionsNotListed} ejections after the first ${cluster.ejections.length} are counted above, not listed`,
+      );
     const stats = table(['Envoy stat', 'value']);
     for (const [k, v] of Object.entries(cluster.stats)) if (v !== 0) stats.push([k, v]);
     out.push(stats.toString());

@@ -211,8 +211,8 @@ const istioVersionSchema = z
 
 /** Requests in flight past which a run stops, its report partial: about 1 KB of memory each. */
 export const DEFAULT_MAX_REQUESTS_IN_FLIGHT = 500_000;
-/** The highest `limits.maxRequestsInFlight` accepted (about 5 GB of requests in flight). */
-export const MAX_REQUESTS_IN_FLIGHT = 5_000_000;
+/** The highest `limits.maxRequestsInFlight` accepted: about 2 GB of requests in flight. */
+export const MAX_REQUESTS_IN_FLIGHT = 2_000_000;
 /** The highest `limits.maxEvents` accepted. */
 export const MAX_EVENTS_LIMIT = 2e10;
 
