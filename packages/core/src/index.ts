@@ -116,7 +116,14 @@ export type { DefaultKind, Explained, SourceLocation } from './explain/values.js
 export { type WhyNote, whyNotes } from './explain/why-notes.js';
 export { Kernel, RandomStreams } from './kernel/index.js';
 export type { ClientReport } from './observe/client-observer.js';
-export type { ClusterReport, EjectionReport, HostReport, Report } from './observe/report.js';
+export type {
+  ClusterReport,
+  EjectionReport,
+  HostReport,
+  PartialCause,
+  PartialRun,
+  Report,
+} from './observe/report.js';
 export type { TimelinePoint } from './observe/timeline.js';
 export type { TraceEvent, TraceListener } from './observe/trace.js';
 export { formatReportHtml } from './render/html-report.js';
@@ -127,4 +134,10 @@ export {
   simulate,
   type TrafficSourceInput,
 } from './simulate.js';
-export { type RunHooks, type RunProgress, runPlan } from './simulation/run.js';
+export {
+  type AdvanceLimit,
+  type RunHooks,
+  type RunProgress,
+  runPlan,
+  SimulationRun,
+} from './simulation/run.js';

@@ -1,14 +1,16 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { ConfigError } from '../../config/resources/diagnostics.js';
+import type { Report } from '../../observe/report.js';
 import { formatReportHtml } from '../../render/html-report.js';
 import { formatReportTable } from '../../render/report-table.js';
 import { planSimulation } from '../../simulate.js';
-import { runPlan } from '../../simulation/run.js';
+import { SimulationRun } from '../../simulation/simulation-run.js';
 import { type CatalogEntry, catalogDir, findCatalogEntry, formatCatalog, listCatalog } from '../catalog.js';
-import { EXIT_PARTIAL } from '../exit-codes.js';
+import { EXIT_PARTIAL, exitCodeForSignal } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseSeed, parseTracePath } from '../option-values.js';
+import { playInSlices, type StopSignal } from '../play-in-slices.js';
 import { progressLineOn, runProgressText } from '../progress.js';
 import { readSources } from '../read-input.js';
 import { scenarioOverrides } from '../scenario-overrides.js';
@@ -59,7 +61,7 @@ export function addRunCommand(program: Command, context: CommandContext): void {
       'also write the run\'s event trace to FILE as JSON Lines, one TraceEvent per line in event order ("-": stdout, only with --output)',
       parseTracePath,
     )
-    .action((files: string[], options: RunOptions) => {
+    .action(async (files: string[], options: RunOptions) => {
       checkTraceOption(run, options);
       if (options.catalog !== undefined) {
         if (files.length > 0) run.error('error: give FILEs or --catalog, not both');
@@ -71,7 +73,7 @@ export function addRunCommand(program: Command, context: CommandContext): void {
         files.push(catalogFile(run, entries, options.catalog));
       }
       if (files.length === 0) run.error('error: give the YAML FILEs to run, or --catalog NAME');
-      simulateAndReport(context, files, options);
+      await simulateAndReport(context, files, options);
     });
 }
 
@@ -105,7 +107,11 @@ function catalogFile(run: Command, entries: CatalogEntry[], name: string): strin
   return here.startsWith('..') || isAbsolute(here) ? entry.file : here;
 }
 
-function simulateAndReport(context: CommandContext, files: string[], options: RunOptions): void {
+async function simulateAndReport(
+  context: CommandContext,
+  files: string[],
+  options: RunOptions,
+): Promise<void> {
   const { io } = context;
   const { plan, diagnostics, loaded } = planSimulation({
     config: readSources(files),
@@ -116,12 +122,16 @@ function simulateAndReport(context: CommandContext, files: string[], options: Ru
   const progress = progressLineOn(io, options.quiet);
   // Opened after the config is known good, before the run: a bad path fails in a moment, not after it.
   const trace = openTrace(io, options.trace);
-  let report: ReturnType<typeof runPlan>;
+  let report: Report;
+  let stoppedBy: StopSignal | null;
   try {
-    report = runPlan(plan, {
+    const run = new SimulationRun(plan, {
       onProgress: (p) => progress.update(() => runProgressText(p, progress.elapsedMs)),
       ...(trace !== undefined ? { trace: trace.listener } : {}),
     });
+    // In slices, so that SIGINT or SIGTERM stops it with its report rather than silence.
+    stoppedBy = await playInSlices(run, io.signals);
+    report = run.report();
   } finally {
     trace?.close();
   }
@@ -138,7 +148,7 @@ function simulateAndReport(context: CommandContext, files: string[], options: Ru
   if (report.partial !== undefined) {
     const { cause, message, field } = report.partial;
     io.stderr(`meshsim: partial report (${cause}): ${message}${field !== undefined ? ` [${field}]` : ''}\n`);
-    context.exitCode = EXIT_PARTIAL;
+    context.exitCode = stoppedBy !== null ? exitCodeForSignal(stoppedBy) : EXIT_PARTIAL;
   }
 }
 
