@@ -5,6 +5,8 @@ import type { CommandContext } from './commands/context.js';
 import { addExplainCommand } from './commands/explain.js';
 import { addRunCommand } from './commands/run.js';
 import { addValidateCommand } from './commands/validate.js';
+import { EXIT_READER_GONE } from './exit-codes.js';
+import { ReaderGone } from './fd-write.js';
 import { type CliIo, processIo } from './io.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { TraceFileError } from './trace-file.js';
@@ -42,6 +44,8 @@ function exitCodeOf(e: unknown, io: CliIo): number {
     printDiagnostics(io, e.diagnostics);
     return 1;
   }
+  // The reader of stdout has gone: nothing more can be said, and a Unix tool would end quietly.
+  if (e instanceof ReaderGone) return EXIT_READER_GONE;
   if (e instanceof UsageProblem || e instanceof TraceFileError) {
     io.stderr(`meshsim: ${e.message}\n`);
     return 1;

@@ -67,7 +67,9 @@ function readRegularFile(file: string, limit: number): Buffer {
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) {
-      throw new UsageProblem(`${file}: is ${kindOf(stats)}; give a regular file, or - to read standard input`);
+      throw new UsageProblem(
+        `${file}: is ${kindOf(stats)}; give a regular file, or - to read standard input`,
+      );
     }
     if (stats.size > limit) {
       throw new UsageProblem(`${file}: ${stats.size} bytes is over the ${limit}-byte limit; not read`);

@@ -16,7 +16,7 @@ import { readSources } from '../read-input.js';
 import { scenarioOverrides } from '../scenario-overrides.js';
 import { type JsonLinesTrace, traceToFile, traceToStdout } from '../trace-file.js';
 import { UsageProblem } from '../usage-problem.js';
-import { writeOutput } from '../write-output.js';
+import { openOutput, writeOutput } from '../write-output.js';
 import type { CommandContext } from './context.js';
 
 interface RunOptions {
@@ -121,6 +121,7 @@ async function simulateAndReport(
   if (plan === null) throw new ConfigError(diagnostics);
   const progress = progressLineOn(io, options.quiet);
   // Opened after the config is known good, before the run: a bad path fails in a moment, not after it.
+  const output = options.output === undefined ? undefined : openOutput(options.output);
   const trace = openTrace(io, options.trace);
   let report: Report;
   let stoppedBy: StopSignal | null;
@@ -144,7 +145,7 @@ async function simulateAndReport(
       : options.format === 'html'
         ? formatReportHtml(report, reportContext)
         : formatReportTable(report, reportContext);
-  writeOutput(io, text, options.output);
+  writeOutput(io, text, output);
   if (report.partial !== undefined) {
     const { cause, message, field } = report.partial;
     io.stderr(`meshsim: partial report (${cause}): ${message}${field !== undefined ? ` [${field}]` : ''}\n`);
