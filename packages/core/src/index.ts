@@ -34,6 +34,7 @@ export {
 } from './compare/sweep.js';
 export type { RunPlan } from './config/plan/run-plan.js';
 export { MAX_TIMELINE_POINTS } from './config/plan/timeline-bucket.js';
+export { ArgumentError } from './config/resources/argument-checks.js';
 export {
   ConfigError,
   type Diagnostic,

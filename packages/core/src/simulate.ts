@@ -1,7 +1,15 @@
 import type { z } from 'zod';
 import { buildRunPlan } from './config/plan/build-run-plan.js';
+import { checkRunHooks } from './config/plan/plan-arguments.js';
 import type { RunPlan } from './config/plan/run-plan.js';
 import type { ScenarioOrigin } from './config/plan/scenario-diagnostics.js';
+import {
+  argumentError,
+  checkAcyclic,
+  checkOptions,
+  configSourcesOf,
+  isPlainObject,
+} from './config/resources/argument-checks.js';
 import { ConfigError, type Diagnostic, formatDiagnostic, hasErrors } from './config/resources/diagnostics.js';
 import { type ConfigSource, type LoadedConfig, loadConfig } from './config/resources/load.js';
 import { formatPath } from './config/resources/positions.js';
@@ -24,8 +32,11 @@ export type TrafficSourceInput = z.input<typeof trafficSourceSchema>;
  * Scenario `spec` fields in TypeScript, which replace the YAML's fields of the same name.
  */
 export interface SimulationSpec {
-  /** Istio YAML, one or many documents; a string, a `{ file, text }`, or a list of them. */
-  config: string | ConfigSource | ConfigSource[];
+  /**
+   * Istio YAML, one or many documents: a string, a `{ file, text }`, or a list of them. Bytes (a Buffer
+   * from readFileSync without an encoding) are read as UTF-8.
+   */
+  config: string | Uint8Array | ConfigSource | ConfigSource[];
   /** The scenario's name in the report (default: the Scenario document's, else `scenario`). */
   name?: string;
   /** How diagnostics name the fields given here (default `<simulate spec>`). */
@@ -49,27 +60,41 @@ export interface SimulationSpec {
 
 /** Where fields given to `simulate()` in TypeScript are reported. */
 const SPEC_FILE = '<simulate spec>';
-const OVERRIDABLE = [
-  'seed',
-  'duration',
-  'proxy',
-  'network',
-  'dns',
-  'endpoints',
-  'traffic',
-  'timeline',
-  'report',
-  'limits',
-] as const;
 
+/** Keys of a SimulationSpec that are not Scenario fields. */
+const OWN_KEYS = new Set<string>(['config', 'name', 'specOrigin']);
+
+/**
+ * The Scenario fields given in code. A key that is no field of the spec at all (`seeed`) goes to the
+ * schema too, which refuses it as it refuses the same typo in YAML.
+ */
 function overridesOf(spec: SimulationSpec): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of OVERRIDABLE) {
-    const value = spec[key];
-    if (value === undefined) continue;
-    out[key] = key === 'traffic' && !Array.isArray(value) ? [value] : value;
+  for (const [key, value] of Object.entries(spec)) {
+    if (OWN_KEYS.has(key) || value === undefined) continue;
+    out[key] = key === 'traffic' && value !== null && !Array.isArray(value) ? [value] : value;
   }
   return out;
+}
+
+const SPEC_EXPECTED = 'an object such as { config: yamlText, traffic: { host, rps }, duration: "1m" }';
+
+/** A spec as simulate and planSimulation take it: an object with a config; ArgumentError otherwise. */
+export function checkSimulationSpec(where: string, spec: unknown): asserts spec is SimulationSpec {
+  if (!isPlainObject(spec)) argumentError(`${where}(spec)`, SPEC_EXPECTED, spec);
+  if (spec.config === undefined)
+    argumentError(
+      `${where}(spec).config`,
+      'the Istio YAML: a string, a { file, text } source or a list of them',
+      undefined,
+    );
+  configSourcesOf(`${where}(spec).config`, spec.config);
+  for (const key of ['name', 'specOrigin'] as const) {
+    if (spec[key] !== undefined && typeof spec[key] !== 'string')
+      argumentError(`${where}(spec).${key}`, 'a string', spec[key]);
+  }
+  const { config: _config, ...fields } = spec;
+  checkAcyclic(`${where}(spec)`, fields);
 }
 
 /** Merges TypeScript fields over the YAML Scenario, validating them with the same schema. */
@@ -118,6 +143,8 @@ export function planSimulation(
   spec: SimulationSpec,
   options: { requireScenario?: boolean } = {},
 ): { plan: RunPlan | null; diagnostics: Diagnostic[]; loaded: LoadedConfig } {
+  checkSimulationSpec('planSimulation', spec);
+  checkOptions('planSimulation(spec, options)', options);
   const loaded = loadConfig(spec.config);
   const diagnostics = [...loaded.diagnostics];
   const scenario = resolveScenario(loaded, spec, diagnostics);
@@ -146,9 +173,12 @@ export function planSimulation(
 
 /**
  * Plays the scenario through the sidecar's mechanics and returns the report. Same spec and seed,
- * same report, byte for byte. Throws `ConfigError` (with every diagnostic) on invalid input.
+ * same report, byte for byte. Throws `ConfigError` (with every diagnostic) on invalid input, and an
+ * `ArgumentError` (a TypeError) for an argument of the wrong kind (no spec, a number for the config).
  */
 export function simulate(spec: SimulationSpec, hooks: RunHooks = {}): Report {
+  checkSimulationSpec('simulate', spec);
+  checkRunHooks('simulate(spec, hooks)', hooks);
   const { plan, diagnostics } = planSimulation(spec);
   if (plan === null) throw new ConfigError(diagnostics);
   return runPlan(plan, hooks);

@@ -1,3 +1,4 @@
+import { argumentError, isPlainObject } from '../config/resources/argument-checks.js';
 import { type Diagnostic, formatDiagnostic } from '../config/resources/diagnostics.js';
 import type { ClusterExplanation } from './cluster.js';
 import type { Explanation } from './explain.js';
@@ -19,6 +20,8 @@ const inOrder = (list: readonly Diagnostic[]): Diagnostic[] =>
 
 /** The explanation as people read it: istioctl-style summaries, then every value with its source. */
 export function formatExplanationTable(e: Explanation): string {
+  if (!isPlainObject(e) || !isPlainObject(e.proxy) || !Array.isArray(e.clusters))
+    argumentError('formatExplanationTable(explanation)', 'what explainConfig returns', e);
   const out: string[] = [proxyLine(e.proxy)];
   out.push(...summaries(e));
   for (const c of e.clusters) out.push(...clusterSection(c));

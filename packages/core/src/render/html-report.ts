@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { checkReport } from '../config/resources/argument-checks.js';
 import { BREAKER_GAUGES } from '../envoy/circuit-breakers.js';
 import { type FlagName, responseFlagMeaning } from '../envoy/response-flags.js';
 import { clockText, notableEvents } from '../explain/notable-events.js';
@@ -98,6 +99,7 @@ function tableHtml(head: string[], rows: Array<Array<string | number>>): string 
  * time each breaker was open per cluster, per-host charts, the events and the "why".
  */
 export function formatReportHtml(report: Report, context?: ReportContext): string {
+  checkReport('formatReportHtml(report)', report);
   const { js, css } = uplotBundle();
   const c = report.client;
   const title = `meshsim: ${report.scenario}`;

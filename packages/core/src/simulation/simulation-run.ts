@@ -1,3 +1,4 @@
+import { checkAdvanceLimit, checkRunHooks, checkRunPlan } from '../config/plan/plan-arguments.js';
 import { eventBudgetMessage, inFlightLimitMessage } from '../config/plan/run-limits.js';
 import type { RunPlan } from '../config/plan/run-plan.js';
 import { EventBudgetExceeded, Kernel } from '../kernel/kernel.js';
@@ -50,6 +51,8 @@ export class SimulationRun {
     private readonly plan: RunPlan,
     hooks: RunHooks = {},
   ) {
+    checkRunPlan('new SimulationRun(plan)', plan);
+    checkRunHooks('new SimulationRun(plan, hooks)', hooks);
     const kernel = new Kernel({ maxEvents: plan.maxEvents });
     this.kernel = kernel;
     const streams = new RandomStreams(plan.seed);
@@ -96,6 +99,7 @@ export class SimulationRun {
    * still in flight.
    */
   advance(limit: AdvanceLimit = {}): boolean {
+    checkAdvanceLimit('SimulationRun.advance(limit)', limit);
     const untilMs = limit.untilMs ?? Number.POSITIVE_INFINITY;
     const startEvents = this.kernel.eventsProcessed;
     const left = () =>

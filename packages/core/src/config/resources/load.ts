@@ -1,5 +1,6 @@
 import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
+import { checkOptions, configSourcesOf } from './argument-checks.js';
 import type { Diagnostic, Severity } from './diagnostics.js';
 import { classifyDocument, type SimulatedKind } from './kinds.js';
 import { type FieldPath, formatPath, locate, type Position } from './positions.js';
@@ -108,14 +109,17 @@ function addResource<T extends { metadata: { namespace: string; name: string } }
 }
 
 /**
- * Parses and validates Istio resources and the Scenario from YAML. Never throws on bad input:
- * every problem is a diagnostic, and resources with errors are left out.
+ * Parses and validates Istio resources and the Scenario from YAML (a string, bytes read without an
+ * encoding decoded as UTF-8, or `{ file, text }` sources). Never throws on bad input: every problem is
+ * a diagnostic, and resources with errors are left out. An argument of another kind throws an
+ * ArgumentError.
  */
 export function loadConfig(
-  sources: ConfigSource | ConfigSource[] | string,
+  sources: ConfigSource | ConfigSource[] | string | Uint8Array,
   options: LoadOptions = {},
 ): LoadedConfig {
-  const list = typeof sources === 'string' ? [{ file: '<inline>', text: sources }] : [sources].flat();
+  const list = configSourcesOf('loadConfig(sources)', sources);
+  checkOptions('loadConfig(options)', options);
   const loaded: LoadedConfig = {
     serviceEntries: [],
     destinationRules: [],
