@@ -1,10 +1,9 @@
-import Table from 'cli-table3';
 import type { CompareDifference, CompareReport } from '../compare/compare.js';
 import { METRICS, type MetricDefinition } from '../compare/metrics.js';
 import type { SweepReport } from '../compare/sweep.js';
+import { TextTable } from '../explain/text-table.js';
 
-const compact = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
-const table = (head: string[]) => new Table({ head, chars: compact, style: { head: [], border: [] } });
+const table = (head: string[]) => new TextTable(head);
 
 /** A value in its metric's unit: shares as percentages, milliseconds, counts. */
 function value(unit: MetricDefinition['unit'], x: number): string {

@@ -1,13 +1,12 @@
-import Table from 'cli-table3';
 import { type FlagName, responseFlagMeaning } from '../envoy/response-flags.js';
 import { clockText, notableEvents } from '../explain/notable-events.js';
 import type { ReportContext } from '../explain/report-context.js';
+import { TextTable } from '../explain/text-table.js';
 import { whyNotes } from '../explain/why-notes.js';
 import { hostFailures, hostRequests, type Report } from '../observe/report.js';
 
 // No colours: reports are pasted into tickets and piped into files.
-const compact = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
-const table = (head: string[]) => new Table({ head, chars: compact, style: { head: [], border: [] } });
+const table = (head: string[]) => new TextTable(head);
 const pct = (x: number): string => `${(100 * x).toFixed(2)} %`;
 const ms = (x: number): string => `${x.toFixed(x < 10 ? 3 : 1)} ms`;
 
