@@ -136,6 +136,20 @@ function resolveScenario(
 }
 
 /**
+ * The config has no Scenario and the spec gives none of its fields: said of the files, with the way
+ * out the caller has (a document in the YAML; from code, the spec's fields too).
+ */
+function noScenario(spec: SimulationSpec): Diagnostic {
+  const files = configSourcesOf('spec.config', spec.config).map((s) => s.file);
+  const document = 'a `kind: Scenario` document (apiVersion meshsim.dev/v1alpha1)';
+  const message =
+    spec.specOrigin === undefined
+      ? `no Scenario: add ${document} to the config, or give its fields (traffic, endpoints, duration …) in the spec`
+      : `no Scenario: add ${document} to the YAML`;
+  return { severity: 'error', file: files.join(', '), line: 0, column: 0, path: '', message };
+}
+
+/**
  * Loads, validates and translates a spec without running it. `requireScenario: false` (validate)
  * accepts Istio resources alone.
  */
@@ -149,17 +163,7 @@ export function planSimulation(
   const diagnostics = [...loaded.diagnostics];
   const scenario = resolveScenario(loaded, spec, diagnostics);
   if (scenario === null) {
-    if (options.requireScenario !== false && !hasErrors(diagnostics)) {
-      diagnostics.push({
-        severity: 'error',
-        file: spec.specOrigin ?? SPEC_FILE,
-        line: 0,
-        column: 0,
-        path: '',
-        message:
-          'no Scenario: add a `kind: Scenario` document (apiVersion meshsim.dev/v1alpha1) or pass traffic',
-      });
-    }
+    if (options.requireScenario !== false && !hasErrors(diagnostics)) diagnostics.push(noScenario(spec));
     return { plan: null, diagnostics, loaded };
   }
   if (hasErrors(diagnostics)) return { plan: null, diagnostics, loaded };

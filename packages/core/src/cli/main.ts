@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/resources/diagnostics.js';
+import { printable } from '../config/resources/printable.js';
 import { addCompareCommand } from './commands/compare.js';
 import type { CommandContext } from './commands/context.js';
 import { addExplainCommand } from './commands/explain.js';
@@ -47,7 +48,7 @@ function exitCodeOf(e: unknown, io: CliIo): number {
   // The reader of stdout has gone: nothing more can be said, and a Unix tool would end quietly.
   if (e instanceof ReaderGone) return EXIT_READER_GONE;
   if (e instanceof UsageProblem || e instanceof TraceFileError) {
-    io.stderr(`meshsim: ${e.message}\n`);
+    io.stderr(`meshsim: ${printable(e.message)}\n`);
     return 1;
   }
   const detail = process.env.MESHSIM_DEBUG ? (e as Error).stack : String((e as Error).message ?? e);

@@ -74,7 +74,7 @@ export function patchDocuments(patch: ConfigPatch, label: string): LocatedPatch[
     const source =
       typeof patch === 'string' ? { file: label, text: patch } : (patch as unknown as ConfigSource);
     const lineCounter = new LineCounter();
-    const docs = parseAllDocuments(source.text, { lineCounter });
+    const docs = parseAllDocuments(source.text, { lineCounter, logLevel: 'error' });
     if (!Array.isArray(docs)) return [];
     const out: LocatedPatch[] = [];
     for (const doc of docs) {
@@ -110,7 +110,7 @@ interface ParsedConfig {
 }
 
 function parseConfig(source: ConfigSource): ParsedConfig {
-  const docs = parseAllDocuments(source.text);
+  const docs = parseAllDocuments(source.text, { logLevel: 'error' });
   const list = Array.isArray(docs) ? docs : [];
   const ids = list.map((doc) => {
     let value: unknown;

@@ -1,5 +1,6 @@
 import { argumentError, isPlainObject } from '../config/resources/argument-checks.js';
 import { type Diagnostic, formatDiagnostic } from '../config/resources/diagnostics.js';
+import { printable } from '../config/resources/printable.js';
 import type { ClusterExplanation } from './cluster.js';
 import type { Explanation } from './explain.js';
 import { clusterRows, fieldTable, routeRows, sourceText, table } from './field-rows.js';
@@ -36,7 +37,7 @@ export function formatExplanationTable(e: Explanation): string {
       ...listed('Diagnostics (as meshsim validate prints them):', e.diagnostics.map(formatDiagnostic)),
     );
   }
-  return `${out.join('\n')}\n`;
+  return printable(`${out.join('\n')}\n`);
 }
 
 /** Who the sidecar is: namespace, Istio version, locality and labels, each with its source. */

@@ -1,4 +1,5 @@
 import stringWidth from 'string-width';
+import { printable } from '../config/resources/printable.js';
 
 /** Printable ASCII only: its width is its length, with no need to ask string-width. */
 const PLAIN = /^[\x20-\x7e]*$/;
@@ -26,7 +27,7 @@ export class TextTable {
   push(cells: readonly Cell[]): void {
     this.rows.push(
       cells.map((c) => {
-        const lines = String(c).split('\n');
+        const lines = printable(String(c)).split('\n');
         return { lines, widths: lines.map(widthOf) };
       }),
     );

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { checkReport } from '../config/resources/argument-checks.js';
+import { printable } from '../config/resources/printable.js';
 import { BREAKER_GAUGES } from '../envoy/circuit-breakers.js';
 import { type FlagName, responseFlagMeaning } from '../envoy/response-flags.js';
 import { clockText, notableEvents } from '../explain/notable-events.js';
@@ -22,7 +23,8 @@ function uplotBundle(): { js: string; css: string } {
   return uplot;
 }
 
-const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text: string): string =>
+  printable(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** JSON safe inside a <script> element: no `</script>` or `<!--` can close or confuse it. */
 const scriptJson = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');

@@ -1,3 +1,4 @@
+import { printable } from '../config/resources/printable.js';
 import { type FlagName, responseFlagMeaning } from '../envoy/response-flags.js';
 import { clockText, notableEvents } from '../explain/notable-events.js';
 import type { ReportContext } from '../explain/report-context.js';
@@ -128,5 +129,5 @@ export function formatReportTable(report: Report, context?: ReportContext): stri
   if (report.warnings.length > 0) {
     out.push('', `Warnings (${report.warnings.length}): see stderr, or --format json`);
   }
-  return `${out.join('\n')}\n`;
+  return printable(`${out.join('\n')}\n`);
 }

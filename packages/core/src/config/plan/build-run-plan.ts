@@ -6,7 +6,13 @@ import { warnDnsNamesWithoutEntry, warnEndpointsNoClusterHas } from './dns-and-a
 import { checkEndpoints, endpointBehaviours, latencyDistribution } from './endpoint-behaviours.js';
 import { planFlaps } from './endpoint-flaps.js';
 import type { PlanContext } from './plan-context.js';
-import { checkClientsInFlight, checkExpectedRequests, expectedRequests } from './request-bound.js';
+import {
+  checkClientsInFlight,
+  checkExpectedRequests,
+  expectedRequests,
+  warnSourcesWithoutRequests,
+  warnTimelineAfterEnd,
+} from './request-bound.js';
 import { planRunLimits } from './run-limits.js';
 import type { RunPlan } from './run-plan.js';
 import { errorsAt, type ScenarioOrigin, scenarioReporter } from './scenario-diagnostics.js';
@@ -41,6 +47,8 @@ export function buildRunPlan(
   const complete = traffic.length === spec.traffic.length;
   const requests = complete ? expectedRequests(traffic, timeline, spec.duration.ms) : [];
   checkExpectedRequests(requests, spec, at);
+  warnSourcesWithoutRequests(requests, traffic, spec, at);
+  warnTimelineAfterEnd(spec, at);
   checkClientsInFlight(spec, spec.limits.maxRequestsInFlight, at);
   const flapFor = planFlaps(spec, at);
   const timelineBucketMs = planTimelineBucket(spec, spec.duration.ms + DRAIN_MS, at);

@@ -138,3 +138,27 @@ export function checkClientsInFlight(spec: ScenarioSpec, maxInFlight: number, at
       at(['timeline', j, 'set', 'clients'], 'error', over(e.set.clients));
   });
 }
+
+/** An open-loop source whose rate brings less than one request over the whole run: said, not silently run. */
+export function warnSourcesWithoutRequests(
+  perSource: readonly SourceRequests[],
+  traffic: readonly TrafficPlan[],
+  spec: ScenarioSpec,
+  at: ScenarioReporter,
+): void {
+  perSource.forEach(({ requests }, i) => {
+    const t = traffic[i]!;
+    if (t.rps <= 0 || requests >= 1) return;
+    const message = `rps ${t.rps} brings about ${requests.toPrecision(2)} requests over ${spec.duration.text}: the run may well send none`;
+    at(['traffic', i, 'rps'], 'warning', message);
+  });
+}
+
+/** Timeline entries at or after the end of the run never happen: said, not silently dropped. */
+export function warnTimelineAfterEnd(spec: ScenarioSpec, at: ScenarioReporter): void {
+  spec.timeline.forEach((e, i) => {
+    if (e.at.ms < spec.duration.ms) return;
+    const message = `${e.at.text} is not before the end of the run (${spec.duration.text}): this entry never happens`;
+    at(['timeline', i, 'at'], 'warning', message);
+  });
+}

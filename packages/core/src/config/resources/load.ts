@@ -10,7 +10,7 @@ import { type ServiceEntry, serviceEntrySchema } from './schema/service-entry.js
 import { type VirtualService, virtualServiceSchema } from './schema/virtual-service.js';
 import { validateResource } from './validate-resource.js';
 import { type IstioResource, webhookProblems } from './validation/index.js';
-import { parseYamlSource } from './yaml-documents.js';
+import { MAX_DIAGNOSTICS_PER_SOURCE, parseYamlSource } from './yaml-documents.js';
 
 export interface ConfigSource {
   /** Shown in diagnostics. */
@@ -159,9 +159,30 @@ export function loadConfig(
     }
     // Reading order within each file, whichever stage found the problem (the sort is stable).
     const fromThisSource = loaded.diagnostics.splice(before);
-    loaded.diagnostics.push(...fromThisSource.sort((a, b) => a.line - b.line || a.column - b.column));
+    fromThisSource.sort((a, b) => a.line - b.line || a.column - b.column);
+    loaded.diagnostics.push(...listedOf(fromThisSource, source.file));
   }
   return loaded;
+}
+
+/**
+ * A file's diagnostics as they are listed: the first MAX_DIAGNOSTICS_PER_SOURCE, then one line counting
+ * the rest (an error if any of them is one), as for syntax errors: 100,000 documents of an unknown kind
+ * are one warning each, which nobody reads.
+ */
+const NOT_LISTED = /^(\d+) more problems in this file not listed$/;
+
+function listedOf(diagnostics: Diagnostic[], file: string): Diagnostic[] {
+  if (diagnostics.length <= MAX_DIAGNOSTICS_PER_SOURCE + 1) return diagnostics;
+  const counted = (d: Diagnostic) => Number(NOT_LISTED.exec(d.message)?.[1] ?? 1);
+  const all = diagnostics.filter((d) => !NOT_LISTED.test(d.message));
+  const listed = all.slice(0, MAX_DIAGNOSTICS_PER_SOURCE);
+  const shown = new Set(listed);
+  const rest = diagnostics.filter((d) => !shown.has(d));
+  const severity = rest.some((d) => d.severity === 'error') ? 'error' : 'warning';
+  const message = `${rest.reduce((n, d) => n + counted(d), 0)} more problems in this file not listed`;
+  listed.push({ severity, file, line: 1, column: 1, path: '', message });
+  return listed;
 }
 
 /** Validates one document against its kind's schema, reporting problems; the value if it has no error. */
