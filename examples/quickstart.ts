@@ -13,6 +13,7 @@ export const report = simulate({
   },
   duration: '10m',
   seed: 42,
+  strict: true, // a warning (a typo in a field name, an endpoint no host has) fails instead of passing
 });
 
 console.log(report.client.errorRate); // ≈ 0.10: a third of the connections meet the flaky endpoint

@@ -10,7 +10,13 @@ import {
   configSourcesOf,
   isPlainObject,
 } from './config/resources/argument-checks.js';
-import { ConfigError, type Diagnostic, formatDiagnostic, hasErrors } from './config/resources/diagnostics.js';
+import {
+  ConfigError,
+  type Diagnostic,
+  formatDiagnostic,
+  hasErrors,
+  strictly,
+} from './config/resources/diagnostics.js';
 import { type ConfigSource, type LoadedConfig, loadConfig } from './config/resources/load.js';
 import { formatPath } from './config/resources/positions.js';
 import {
@@ -41,6 +47,12 @@ export interface SimulationSpec {
   name?: string;
   /** How diagnostics name the fields given here (default `<simulate spec>`). */
   specOrigin?: string;
+  /**
+   * Warnings are errors: an unknown field, an endpoint that matches no host, anything Istio or meshsim
+   * would only warn about fails the call with a ConfigError, so a typo cannot let a test pass for the
+   * wrong reason. Default false.
+   */
+  strict?: boolean;
   seed?: ScenarioSpecInput['seed'];
   /** Simulated time, e.g. `'10m'`. */
   duration?: ScenarioSpecInput['duration'];
@@ -62,7 +74,7 @@ export interface SimulationSpec {
 const SPEC_FILE = '<simulate spec>';
 
 /** Keys of a SimulationSpec that are not Scenario fields. */
-const OWN_KEYS = new Set<string>(['config', 'name', 'specOrigin']);
+const OWN_KEYS = new Set<string>(['config', 'name', 'specOrigin', 'strict']);
 
 /**
  * The Scenario fields given in code. A key that is no field of the spec at all (`seeed`) goes to the
@@ -93,6 +105,8 @@ export function checkSimulationSpec(where: string, spec: unknown): asserts spec 
     if (spec[key] !== undefined && typeof spec[key] !== 'string')
       argumentError(`${where}(spec).${key}`, 'a string', spec[key]);
   }
+  if (spec.strict !== undefined && typeof spec.strict !== 'boolean')
+    argumentError(`${where}(spec).strict`, 'true or false', spec.strict);
   const { config: _config, ...fields } = spec;
   checkAcyclic(`${where}(spec)`, fields);
 }
@@ -159,7 +173,7 @@ export function planSimulation(
 ): { plan: RunPlan | null; diagnostics: Diagnostic[]; loaded: LoadedConfig } {
   checkSimulationSpec('planSimulation', spec);
   checkOptions('planSimulation(spec, options)', options);
-  const loaded = loadConfig(spec.config);
+  const loaded = loadConfig(spec.config, { strict: spec.strict === true });
   const diagnostics = [...loaded.diagnostics];
   const scenario = resolveScenario(loaded, spec, diagnostics);
   if (scenario === null) {
@@ -169,6 +183,10 @@ export function planSimulation(
   if (hasErrors(diagnostics)) return { plan: null, diagnostics, loaded };
   const built = buildRunPlan(loaded, scenario);
   diagnostics.push(...built.diagnostics);
+  if (spec.strict === true) {
+    const strict = strictly(diagnostics);
+    if (hasErrors(strict)) return { plan: null, diagnostics: strict, loaded };
+  }
   // The report carries every warning, the loader's (unknown fields…) as well as the translation's.
   if (built.plan !== null)
     built.plan.warnings = diagnostics.filter((d) => d.severity === 'warning').map(formatDiagnostic);

@@ -1,5 +1,5 @@
 import { argumentError, checkOptions, isPlainObject } from '../config/resources/argument-checks.js';
-import type { Diagnostic } from '../config/resources/diagnostics.js';
+import { type Diagnostic, strictly } from '../config/resources/diagnostics.js';
 import type { LoadedConfig } from '../config/resources/load.js';
 
 import { callerOf, type ExplainOptions, explainProxy, type ProxyExplanation } from './caller.js';
@@ -36,6 +36,8 @@ export function explainConfig(loaded: LoadedConfig, options: ExplainOptions = {}
     if (value !== undefined && typeof value !== 'string')
       argumentError(`explainConfig(loaded, options).${key}`, 'a string', value);
   }
+  if (options.strict !== undefined && typeof options.strict !== 'boolean')
+    argumentError('explainConfig(loaded, options).strict', 'true or false', options.strict);
   const diagnostics = [...loaded.diagnostics];
   const proxy = explainProxy(loaded, options, diagnostics);
   const caller = callerOf(proxy);
@@ -47,7 +49,8 @@ export function explainConfig(loaded: LoadedConfig, options: ExplainOptions = {}
     namespace: se.resource.metadata.namespace,
   }));
   notExplained.push(...unusedResources(loaded, caller.namespace, reached.usedRules, hosts, seen));
-  return { proxy, clusters: reached.clusters, virtualHosts, notExplained, diagnostics };
+  const problems = options.strict === true ? strictly(diagnostics) : diagnostics;
+  return { proxy, clusters: reached.clusters, virtualHosts, notExplained, diagnostics: problems };
 }
 
 /** What loadConfig returns, or a copy of it: its lists of resources and diagnostics. */

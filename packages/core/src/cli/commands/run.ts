@@ -28,6 +28,7 @@ interface RunOptions {
   quiet?: boolean;
   catalog?: string;
   trace?: string;
+  strict?: boolean;
 }
 
 /** `meshsim run`: one simulation of a Scenario, from FILE(s) or the catalog, and its report. */
@@ -56,6 +57,7 @@ export function addRunCommand(program: Command, context: CommandContext): void {
     .option('-d, --duration <duration>', "override the Scenario's duration (e.g. 30s, 10m)")
     .option('-b, --bucket <duration>', 'timeline bucket (default 1s; widened for very long runs)')
     .option('-q, --quiet', 'no progress on stderr')
+    .option('--strict', 'treat warnings (unknown fields, endpoints no host has …) as errors')
     .option(
       '--trace <file>',
       'also write the run\'s event trace to FILE as JSON Lines, one TraceEvent per line in event order ("-": stdout, only with --output)',
@@ -116,6 +118,7 @@ async function simulateAndReport(
   const { plan, diagnostics, loaded } = planSimulation({
     config: readSources(files),
     specOrigin: 'command line',
+    ...(options.strict === true ? { strict: true } : {}),
     ...scenarioOverrides(options),
   });
   if (plan === null) throw new ConfigError(diagnostics);

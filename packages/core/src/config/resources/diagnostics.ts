@@ -27,6 +27,18 @@ export function formatDiagnostic(d: Diagnostic): string {
   return printable(d.rule === undefined ? `${where} ${what}` : `${where} ${what} [${d.rule}]`);
 }
 
+/**
+ * Diagnostics under `--strict` (`strict: true`): every warning is an error, and says why, so that a typo
+ * that Istio would only warn about (an unknown field, an endpoint that matches no host) fails a test.
+ */
+export function strictly(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return diagnostics.map((d) =>
+    d.severity === 'warning'
+      ? { ...d, severity: 'error', message: `${d.message} (an error under strict)` }
+      : d,
+  );
+}
+
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }

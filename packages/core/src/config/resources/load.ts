@@ -1,7 +1,7 @@
 import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { checkOptions, configSourcesOf } from './argument-checks.js';
-import type { Diagnostic, Severity } from './diagnostics.js';
+import { type Diagnostic, type Severity, strictly } from './diagnostics.js';
 import { classifyDocument, type SimulatedKind } from './kinds.js';
 import { type FieldPath, formatPath, locate, type Position } from './positions.js';
 import { type DestinationRule, destinationRuleSchema } from './schema/destination-rule.js';
@@ -44,6 +44,8 @@ export interface LoadOptions {
   maxAliasCount?: number;
   /** Deepest nesting of maps and lists accepted. Default 200. */
   maxDepth?: number;
+  /** Warnings (unknown fields, what kubectl would only warn about) are errors. */
+  strict?: boolean;
 }
 
 const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
@@ -162,6 +164,7 @@ export function loadConfig(
     fromThisSource.sort((a, b) => a.line - b.line || a.column - b.column);
     loaded.diagnostics.push(...listedOf(fromThisSource, source.file));
   }
+  if (options.strict === true) loaded.diagnostics = strictly(loaded.diagnostics);
   return loaded;
 }
 
