@@ -68,6 +68,12 @@ export interface SimulationSpec {
   report?: ScenarioSpecInput['report'];
   /** Bounds on the run, e.g. `{ maxRequestsInFlight: 100000, maxEvents: 1e7 }`: past one, the report is partial. */
   limits?: ScenarioSpecInput['limits'];
+  /** Bounds on the run's figures, judged by `checkExpectations` (and `meshsim run`/`test`). */
+  expect?: ScenarioSpecInput['expect'];
+  /** Seeds the expectations are judged over. */
+  replications?: ScenarioSpecInput['replications'];
+  /** The level of the intervals replicated expectations are judged by, e.g. `'99%'`. */
+  confidence?: ScenarioSpecInput['confidence'];
 }
 
 /** Where fields given to `simulate()` in TypeScript are reported. */
@@ -111,12 +117,19 @@ export function checkSimulationSpec(where: string, spec: unknown): asserts spec 
   checkAcyclic(`${where}(spec)`, fields);
 }
 
+/** The Scenario a run plays: YAML and TypeScript fields merged, and where each field was written. */
+export interface ResolvedScenario {
+  name: string;
+  spec: ScenarioSpec;
+  origin: ScenarioOrigin;
+}
+
 /** Merges TypeScript fields over the YAML Scenario, validating them with the same schema. */
 function resolveScenario(
   loaded: LoadedConfig,
   spec: SimulationSpec,
   diagnostics: Diagnostic[],
-): { name: string; spec: ScenarioSpec; origin: ScenarioOrigin } | null {
+): ResolvedScenario | null {
   const overrides = overridesOf(spec);
   const keys = Object.keys(overrides) as Array<keyof ScenarioSpec>;
   const fromYaml = loaded.scenario;
@@ -170,7 +183,7 @@ function noScenario(spec: SimulationSpec): Diagnostic {
 export function planSimulation(
   spec: SimulationSpec,
   options: { requireScenario?: boolean } = {},
-): { plan: RunPlan | null; diagnostics: Diagnostic[]; loaded: LoadedConfig } {
+): { plan: RunPlan | null; diagnostics: Diagnostic[]; loaded: LoadedConfig; scenario?: ResolvedScenario } {
   checkSimulationSpec('planSimulation', spec);
   checkOptions('planSimulation(spec, options)', options);
   const loaded = loadConfig(spec.config, { strict: spec.strict === true });
@@ -180,17 +193,17 @@ export function planSimulation(
     if (options.requireScenario !== false && !hasErrors(diagnostics)) diagnostics.push(noScenario(spec));
     return { plan: null, diagnostics, loaded };
   }
-  if (hasErrors(diagnostics)) return { plan: null, diagnostics, loaded };
+  if (hasErrors(diagnostics)) return { plan: null, diagnostics, loaded, scenario };
   const built = buildRunPlan(loaded, scenario);
   diagnostics.push(...built.diagnostics);
   if (spec.strict === true) {
     const strict = strictly(diagnostics);
-    if (hasErrors(strict)) return { plan: null, diagnostics: strict, loaded };
+    if (hasErrors(strict)) return { plan: null, diagnostics: strict, loaded, scenario };
   }
   // The report carries every warning, the loader's (unknown fields…) as well as the translation's.
   if (built.plan !== null)
     built.plan.warnings = diagnostics.filter((d) => d.severity === 'warning').map(formatDiagnostic);
-  return { plan: built.plan, diagnostics, loaded };
+  return { plan: built.plan, diagnostics, loaded, scenario };
 }
 
 /**

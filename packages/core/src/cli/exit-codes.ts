@@ -1,8 +1,8 @@
 import { constants } from 'node:os';
 
 /**
- * The CLI's exit codes. 0: done. 1: bad input or failed validation (a diagnostic says which file, line
- * and field). 2: a usage error. 3: the report is partial, the run stopped at its event budget or its
+ * The CLI's exit codes. 0: done. 1: bad input, failed validation (a diagnostic says which file, line
+ * and field) or an expectation not met. 2: a usage error. 3: the report is partial, the run stopped at its event budget or its
  * limit of requests in flight. 128 + N: stopped by signal N (130 for SIGINT, 143 for SIGTERM), after
  * writing the partial report. 141: stdout's reader went away, so output stopped quietly. 70: a bug in
  * meshsim.

@@ -5,6 +5,7 @@ import { EventBudgetExceeded, Kernel } from '../kernel/kernel.js';
 import { RandomStreams } from '../kernel/random-streams.js';
 import { ClientObserver } from '../observe/client-observer.js';
 import type { PartialCause, PartialRun, Report } from '../observe/report.js';
+import { meshsimVersion, REPORT_SCHEMA_VERSION } from '../observe/report-version.js';
 import { TraceRecorder } from '../observe/trace.js';
 import type { Cluster } from '../upstream/cluster.js';
 import { SyntheticDns } from '../world/synthetic-dns.js';
@@ -134,6 +135,8 @@ export class SimulationRun {
       this.partialRun === null ? plan.durationMs : Math.min(plan.durationMs, kernel.nowMs),
     );
     const report: Report = {
+      schemaVersion: REPORT_SCHEMA_VERSION,
+      meshsimVersion: meshsimVersion(),
       scenario: plan.scenario,
       seed: plan.seed,
       durationMs: plan.durationMs,

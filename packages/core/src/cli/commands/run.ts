@@ -1,10 +1,17 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { ConfigError } from '../../config/resources/diagnostics.js';
+import { formatDiagnostic } from '../../config/resources/diagnostics.js';
+import {
+  type CheckedRun,
+  type ExpectationPlan,
+  judgeExpectations,
+  planExpectations,
+} from '../../expect/check-expectations.js';
+import { formatExpectations } from '../../expect/format-expectations.js';
 import type { Report } from '../../observe/report.js';
 import { formatReportHtml } from '../../render/html-report.js';
+import { formatReportJson, reportDocument } from '../../render/report-json.js';
 import { formatReportTable } from '../../render/report-table.js';
-import { planSimulation } from '../../simulate.js';
 import { SimulationRun } from '../../simulation/simulation-run.js';
 import { type CatalogEntry, catalogDir, findCatalogEntry, formatCatalog, listCatalog } from '../catalog.js';
 import { EXIT_PARTIAL, exitCodeForSignal } from '../exit-codes.js';
@@ -109,51 +116,78 @@ function catalogFile(run: Command, entries: CatalogEntry[], name: string): strin
   return here.startsWith('..') || isAbsolute(here) ? entry.file : here;
 }
 
+/** Runs the Scenario, writes its report and the verdict on its expectations; sets the exit code. */
 async function simulateAndReport(
   context: CommandContext,
   files: string[],
   options: RunOptions,
 ): Promise<void> {
   const { io } = context;
-  const { plan, diagnostics, loaded } = planSimulation({
+  const ready = planExpectations({
     config: readSources(files),
     specOrigin: 'command line',
     ...(options.strict === true ? { strict: true } : {}),
     ...scenarioOverrides(options),
   });
-  if (plan === null) throw new ConfigError(diagnostics);
   const progress = progressLineOn(io, options.quiet);
   // Opened after the config is known good, before the run: a bad path fails in a moment, not after it.
   const output = options.output === undefined ? undefined : openOutput(options.output);
   const trace = openTrace(io, options.trace);
-  let report: Report;
-  let stoppedBy: StopSignal | null;
+  let played: Played;
   try {
-    const run = new SimulationRun(plan, {
-      onProgress: (p) => progress.update(() => runProgressText(p, progress.elapsedMs)),
-      ...(trace !== undefined ? { trace: trace.listener } : {}),
-    });
-    // In slices, so that SIGINT or SIGTERM stops it with its report rather than silence.
-    stoppedBy = await playInSlices(run, io.signals);
-    report = run.report();
+    played = await playFirstSeed(ready, io, progress, trace);
   } finally {
     trace?.close();
   }
   progress.done();
+  const { report, stoppedBy } = played;
+  // A partial run is not judged: its figures cover only part of the Scenario.
+  const checked: CheckedRun =
+    report.partial === undefined
+      ? judgeExpectations(ready, report)
+      : { report, plan: ready.plan, loaded: ready.loaded, expectations: null, warnings: ready.warnings };
+  const { plan, loaded, expectations } = checked;
   for (const w of report.warnings) io.stderr(`${w}\n`);
+  for (const w of checked.warnings) io.stderr(`${formatDiagnostic(w)}\n`);
   const reportContext = { plan, loaded };
+  const verdict = expectations === null ? '' : formatExpectations(expectations);
   const text =
     options.format === 'json'
-      ? `${JSON.stringify(report, null, 2)}\n`
+      ? expectations === null
+        ? formatReportJson(report, reportContext)
+        : `${JSON.stringify({ ...reportDocument(report, reportContext), expectations }, null, 2)}\n`
       : options.format === 'html'
         ? formatReportHtml(report, reportContext)
-        : formatReportTable(report, reportContext);
+        : formatReportTable(report, reportContext) + verdict;
   writeOutput(io, text, output);
+  // The verdict reaches the terminal (and a CI log) even when the report went to a file or is HTML.
+  if (verdict !== '' && (options.output !== undefined || options.format === 'html')) io.stderr(verdict);
+  if (expectations !== null && !expectations.passed) context.exitCode = 1;
   if (report.partial !== undefined) {
     const { cause, message, field } = report.partial;
     io.stderr(`meshsim: partial report (${cause}): ${message}${field !== undefined ? ` [${field}]` : ''}\n`);
     context.exitCode = stoppedBy !== null ? exitCodeForSignal(stoppedBy) : EXIT_PARTIAL;
   }
+}
+
+interface Played {
+  report: Report;
+  stoppedBy: StopSignal | null;
+}
+
+/** The first seed's run, in slices, so that SIGINT or SIGTERM stops it with its report rather than silence. */
+async function playFirstSeed(
+  ready: ExpectationPlan,
+  io: CliIo,
+  progress: ReturnType<typeof progressLineOn>,
+  trace: JsonLinesTrace | undefined,
+): Promise<Played> {
+  const run = new SimulationRun(ready.plan, {
+    onProgress: (p) => progress.update(() => runProgressText(p, progress.elapsedMs)),
+    ...(trace !== undefined ? { trace: trace.listener } : {}),
+  });
+  const stoppedBy = await playInSlices(run, io.signals);
+  return { report: run.report(), stoppedBy };
 }
 
 /** `--trace FILE`, or `-` for stdout. */
