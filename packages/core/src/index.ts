@@ -37,6 +37,7 @@ export {
 } from './compare/sweep.js';
 export type { RunPlan } from './config/plan/run-plan.js';
 export { MAX_TIMELINE_POINTS } from './config/plan/timeline-bucket.js';
+export { ArgumentError } from './config/resources/argument-checks.js';
 export {
   ConfigError,
   type Diagnostic,
@@ -45,6 +46,13 @@ export {
   type Severity,
 } from './config/resources/diagnostics.js';
 export { formatDurationMs, parseDurationMs } from './config/resources/durations.js';
+export {
+  type JsonSchema,
+  kindJsonSchemas,
+  meshsimJsonSchema,
+  meshsimPatchJsonSchema,
+  scenarioJsonSchema,
+} from './config/resources/json-schema.js';
 export {
   ISTIO_GROUP,
   ISTIO_KINDS,
@@ -104,6 +112,7 @@ export type {
   TranslatedCluster,
   TranslatedModel,
 } from './config/translate/translated-cluster.js';
+export { BREAKER_GAUGES, type BreakerGauge } from './envoy/circuit-breakers.js';
 export type { ClusterModel, EndpointModel } from './envoy/cluster.js';
 export type { EnvoyModel } from './envoy/model.js';
 export { Flag, type FlagName, flagsText, responseFlagMeaning } from './envoy/response-flags.js';
@@ -138,10 +147,23 @@ export type { DefaultKind, Explained, SourceLocation } from './explain/values.js
 export { type WhyNote, whyNotes } from './explain/why-notes.js';
 export { Kernel, RandomStreams } from './kernel/index.js';
 export type { ClientReport } from './observe/client-observer.js';
-export type { ClusterReport, EjectionReport, HostReport, Report } from './observe/report.js';
+export {
+  type ClusterReport,
+  type EjectionReport,
+  type HostReport,
+  hostFailures,
+  hostRequests,
+  outboundClusterName,
+  type PartialCause,
+  type PartialRun,
+  type Report,
+} from './observe/report.js';
+export { meshsimVersion, REPORT_SCHEMA_VERSION } from './observe/report-version.js';
 export type { TimelinePoint } from './observe/timeline.js';
 export type { TraceEvent, TraceListener } from './observe/trace.js';
 export { formatReportHtml } from './render/html-report.js';
+export { formatReportJson, type ReportDocument, reportDocument } from './render/report-json.js';
+export { formatReportTable } from './render/report-table.js';
 export { formatTuneHtml } from './render/tune-html.js';
 export {
   planSimulation,
@@ -150,7 +172,13 @@ export {
   simulate,
   type TrafficSourceInput,
 } from './simulate.js';
-export { type RunHooks, type RunProgress, runPlan } from './simulation/run.js';
+export {
+  type AdvanceLimit,
+  type RunHooks,
+  type RunProgress,
+  runPlan,
+  SimulationRun,
+} from './simulation/run.js';
 export type { TuneProgress } from './tune/engine.js';
 export { type TuneConstraint, type TuneObjective, TuneSpecError } from './tune/objectives.js';
 export type { TuneRequest, TuneSearch } from './tune/plan.js';

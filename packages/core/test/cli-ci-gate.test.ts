@@ -10,6 +10,11 @@ import { cli } from './fixtures/cli.js';
 // XML parser, and the GitHub annotations, over examples/ci's Istio files and Scenarios written here.
 const ISTIO = 'examples/ci/istio';
 const DR = 'examples/ci/istio/quotes-api.yaml';
+/** The line of the DestinationRule's consecutive5xxErrors, which the why note behind an ejection points at. */
+const CONSECUTIVE_5XX_LINE =
+  readFileSync(DR, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.trimStart().startsWith('consecutive5xxErrors:')) + 1;
 
 const scenario = (name: string, expectYaml: string) => `apiVersion: meshsim.dev/v1alpha1
 kind: Scenario
@@ -99,7 +104,7 @@ describe('meshsim test', () => {
     expect(failed).toMatchObject({ name: 'outlier ejections ≤ 0', line: '13' });
     expect(failed.failure.message).toBe('outlier ejections ≤ 0: expected ≤ 0, got 1');
     expect(failed.failure['#text']).toContain(
-      `${DR}:38 spec.trafficPolicy.outlierDetection.consecutive5xxErrors`,
+      `${DR}:${CONSECUTIVE_5XX_LINE} spec.trafficPolicy.outlierDetection.consecutive5xxErrors`,
     );
     expect(skipped.testcase.skipped.message).toBe('the Scenario has no expectations');
   });
@@ -110,7 +115,7 @@ describe('meshsim test', () => {
     expect(lines).toContain(
       `::error file=${failing},line=13,col=7,title=meshsim test%3A flaky::outlier ejections ≤ 0: expected ≤ 0, got 1%0A1 on seed 1: over 0`,
     );
-    const why = lines.find((l) => l.startsWith(`::error file=${DR},line=38,`));
+    const why = lines.find((l) => l.startsWith(`::error file=${DR},line=${CONSECUTIVE_5XX_LINE},`));
     expect(why).toMatch(
       /title=meshsim test%3A why outlier ejections ≤ 0 failed in flaky::1 ejection\(s\) at 3 consecutive 5xx/,
     );

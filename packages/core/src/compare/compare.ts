@@ -1,5 +1,6 @@
 import { ConfigError } from '../config/resources/diagnostics.js';
 import { planSimulation, type SimulationSpec } from '../simulate.js';
+import { checkCompareArguments } from './arguments.js';
 import { METRICS, type MetricDefinition, type MetricValues } from './metrics.js';
 import { type PairedInterval, pairedInterval } from './paired-stats.js';
 import { applyPatch, type ConfigPatch } from './patch.js';
@@ -149,6 +150,7 @@ export function compare(
   variants: Variants,
   options: CompareOptions = {},
 ): CompareReport {
+  checkCompareArguments('compare', spec, variants, options);
   const plan = planCompare(spec, variants, options);
   return summarizeCompare(plan, plan.jobs.map(runJob));
 }
@@ -159,6 +161,7 @@ export async function compareInParallel(
   variants: Variants,
   options: CompareOptions & RunPoolOptions = {},
 ): Promise<CompareReport> {
+  checkCompareArguments('compareInParallel', spec, variants, options);
   const plan = planCompare(spec, variants, options);
   return summarizeCompare(plan, await runJobs(plan.jobs, options));
 }

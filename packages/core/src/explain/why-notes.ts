@@ -213,7 +213,10 @@ function unretried503Notes(report: Report, plan: RunPlan): WhyNote[] {
   const failing = new Set(
     plan.model.clusters
       .map((c, i) => [c, i] as const)
-      .filter(([c]) => report.clusters[c.name]?.hosts.some((h) => h.rqError > 0))
+      .filter(([c]) => {
+        const cluster = report.clusters[c.name];
+        return cluster?.hosts.some((h) => hostFailures(cluster, h) > 0) ?? false;
+      })
       .map(([, i]) => i),
   );
   const notes: WhyNote[] = [];

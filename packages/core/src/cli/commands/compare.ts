@@ -24,6 +24,7 @@ interface CompareCliOptions extends ShardCliOptions {
   format: 'table' | 'json';
   duration?: string;
   quiet?: boolean;
+  strict?: boolean;
 }
 
 /** How the runs of a compare or sweep are spread over workers and seeded. */
@@ -67,7 +68,8 @@ export function addCompareCommand(program: Command, { io }: CommandContext): voi
       new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
     )
     .option('-d, --duration <duration>', "override the Scenario's duration")
-    .option('-q, --quiet', 'no progress on stderr');
+    .option('-q, --quiet', 'no progress on stderr')
+    .option('--strict', 'treat warnings (unknown fields, endpoints no host has …) as errors');
   addShardOptions(command, 'compare').action(async (files: string[], options: CompareCliOptions) => {
     if (options.vary.length > 0 === (options.sweep !== undefined)) {
       throw new UsageProblem('compare wants --vary NAME=PATCH.yaml (one or more) or --sweep FIELD=VALUES');
@@ -75,6 +77,7 @@ export function addCompareCommand(program: Command, { io }: CommandContext): voi
     const spec: SimulationSpec = {
       config: readSources(files),
       specOrigin: 'command line',
+      ...(options.strict === true ? { strict: true } : {}),
       ...scenarioOverrides(options),
     };
     const progress = progressLineOn(io, options.quiet);

@@ -15,6 +15,7 @@ interface ExplainOptions {
   istioVersion?: string;
   locality?: string;
   label?: Record<string, string>;
+  strict?: boolean;
 }
 
 /** `meshsim explain`: the Envoy clusters and routes FILE(s) give a sidecar, each value with its source. */
@@ -44,6 +45,7 @@ export function addExplainCommand(program: Command, context: CommandContext): vo
       "a pod label of the caller, repeatable: sourceLabels matches and failoverPriority (default: the Scenario's proxy.labels)",
       collectLabel,
     )
+    .option('--strict', 'treat warnings (unknown fields, endpoints no host has …) as errors')
     .action((files: string[], options: ExplainOptions) => {
       const { format, label, ...rest } = options;
       const proxy = label === undefined ? rest : { ...rest, labels: label };

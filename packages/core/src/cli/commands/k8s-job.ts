@@ -5,7 +5,7 @@ import { jobArgv } from '../job-argv.js';
 import { parseCount } from '../option-values.js';
 import { parseWait } from '../shard-options.js';
 import { UsageProblem } from '../usage-problem.js';
-import { writeOutput } from '../write-output.js';
+import { openOutput, writeOutput } from '../write-output.js';
 import type { CommandContext } from './context.js';
 
 interface K8sJobCliOptions {
@@ -157,6 +157,6 @@ export function addK8sJobCommand(program: Command, context: CommandContext): voi
       // Literal blocks, no line folding and no aliases: the manifest reads as it will run.
       const yaml = (doc: unknown) => stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
       const text = `${header(options, results, words, rounds)}${yaml(configMap)}---\n${yaml(job)}`;
-      writeOutput(context.io, text, options.output);
+      writeOutput(context.io, text, options.output === undefined ? undefined : openOutput(options.output));
     });
 }

@@ -3,9 +3,9 @@ import { combineParts, mergeParts } from '../../shard/merge.js';
 import { partFiles, readPart } from '../../shard/part-file.js';
 import { formatCompareTable, formatSweepTable } from '../format-compare.js';
 import { UsageProblem } from '../usage-problem.js';
-import { writeOutput } from '../write-output.js';
+import { openOutput, writeOutput } from '../write-output.js';
 import type { CommandContext } from './context.js';
-import { asUsageProblem, type TuneOutputOptions, writeTuneOutputs } from './tune.js';
+import { asUsageProblem, openTuneOutputs, type TuneOutputOptions, writeTuneOutputs } from './tune.js';
 
 /** `meshsim merge`: the parts of a sharded compare or tune, joined into the report one machine gives. */
 export function addMergeCommand(program: Command, context: CommandContext): void {
@@ -26,7 +26,7 @@ export function addMergeCommand(program: Command, context: CommandContext): void
         const parts = paths.flatMap(partFiles).map(readPart);
         const merged = await mergeParts(combineParts(parts, true));
         if (merged.kind === 'tune') {
-          writeTuneOutputs(context, merged.report, options);
+          writeTuneOutputs(context, merged.report, openTuneOutputs(options));
           return;
         }
         if (options.patch !== undefined || options.html !== undefined)
@@ -37,7 +37,7 @@ export function addMergeCommand(program: Command, context: CommandContext): void
             : merged.kind === 'compare'
               ? formatCompareTable(merged.report)
               : formatSweepTable(merged.report);
-        writeOutput(context.io, text, options.output);
+        writeOutput(context.io, text, options.output === undefined ? undefined : openOutput(options.output));
       } catch (e) {
         throw asUsageProblem(e);
       }

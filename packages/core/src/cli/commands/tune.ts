@@ -1,3 +1,4 @@
+import { closeSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { formatTuneHtml } from '../../render/tune-html.js';
 import { PartError } from '../../shard/part-file.js';
@@ -19,7 +20,7 @@ import {
 } from '../shard-options.js';
 import { tuneProgressOn } from '../tune-progress.js';
 import { UsageProblem } from '../usage-problem.js';
-import { writeOutput } from '../write-output.js';
+import { type OutputFile, openOutput, writeOutput } from '../write-output.js';
 import type { CommandContext } from './context.js';
 
 interface TuneCliOptions extends ShardCliOptions, TuneOutputOptions {
@@ -40,6 +41,7 @@ interface TuneCliOptions extends ShardCliOptions, TuneOutputOptions {
   duration?: string;
   quiet?: boolean;
   progress?: boolean;
+  strict?: boolean;
 }
 
 /** Where a tune's report, winner and response surface go; merge takes the same. */
@@ -79,20 +81,34 @@ export function tuneRequest(options: TuneCliOptions): TuneRequest {
   } as TuneRequest;
 }
 
+/** The files of --output, --patch and --html, opened before the runs so that a bad path fails at once. */
+export interface TuneOutputFiles {
+  format: TuneOutputOptions['format'];
+  output?: OutputFile;
+  patch?: OutputFile;
+  html?: OutputFile;
+}
+
+export function openTuneOutputs(options: TuneOutputOptions): TuneOutputFiles {
+  const files: TuneOutputFiles = { format: options.format };
+  if (options.output !== undefined) files.output = openOutput(options.output);
+  if (options.patch !== undefined) files.patch = openOutput(options.patch, '--patch');
+  if (options.html !== undefined) files.html = openOutput(options.html, '--html');
+  return files;
+}
+
 /** Writes the report (stdout or --output), the winner (--patch) and the response surface (--html). */
-export function writeTuneOutputs(
-  context: CommandContext,
-  report: TuneReport,
-  options: TuneOutputOptions,
-): void {
-  const text = options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatTuneTable(report);
-  writeOutput(context.io, text, options.output);
-  if (options.patch !== undefined) {
-    if (report.winner === null)
+export function writeTuneOutputs(context: CommandContext, report: TuneReport, files: TuneOutputFiles): void {
+  const text = files.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatTuneTable(report);
+  writeOutput(context.io, text, files.output);
+  if (files.patch !== undefined) {
+    if (report.winner === null) {
+      closeSync(files.patch.fd);
       throw new UsageProblem('no config meets every constraint: there is no winner to write');
-    writeOutput(context.io, report.winner.patch, options.patch);
+    }
+    writeOutput(context.io, report.winner.patch, files.patch);
   }
-  if (options.html !== undefined) writeOutput(context.io, formatTuneHtml(report), options.html);
+  if (files.html !== undefined) writeOutput(context.io, formatTuneHtml(report), files.html);
 }
 
 /** What a shard that could not finish every rung says, and whether that is a failure (a wait that ran out). */
@@ -173,6 +189,7 @@ export function addTuneCommand(program: Command, context: CommandContext): void 
       parseWait,
     )
     .option('-q, --quiet', 'no progress on stderr')
+    .option('--strict', 'treat warnings (unknown fields, endpoints no host has …) as errors')
     .option('--progress', 'progress lines on stderr even when it is not a terminal (a log, a pod)');
   addShardOptions(command, 'tune').action(async (files: string[], options: TuneCliOptions) => {
     try {
@@ -188,8 +205,10 @@ async function runTune(context: CommandContext, files: string[], options: TuneCl
   const spec: SimulationSpec = {
     config: readSources(files),
     specOrigin: 'command line',
+    ...(options.strict === true ? { strict: true } : {}),
     ...scenarioOverrides(options),
   };
+  const outputs = options.shard === undefined ? openTuneOutputs(options) : { format: options.format };
   const progress = tuneProgressOn(context.io, options);
   const result = await tuneWithParts(spec, tuneRequest(options), {
     ...(options.jobs !== undefined ? { threads: options.jobs } : {}),
@@ -207,5 +226,5 @@ async function runTune(context: CommandContext, files: string[], options: TuneCl
     if (note.failed) context.exitCode = 1;
     return;
   }
-  writeTuneOutputs(context, result.report!, options);
+  writeTuneOutputs(context, result.report!, outputs);
 }

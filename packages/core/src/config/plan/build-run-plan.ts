@@ -7,11 +7,13 @@ import { checkEndpoints, endpointBehaviours, latencyDistribution } from './endpo
 import { planFlaps } from './endpoint-flaps.js';
 import type { PlanContext } from './plan-context.js';
 import {
+  checkClientsInFlight,
   checkExpectedRequests,
-  checkTimelineClients,
   expectedRequests,
-  maxEventsFor,
+  warnSourcesWithoutRequests,
+  warnTimelineAfterEnd,
 } from './request-bound.js';
+import { planRunLimits } from './run-limits.js';
 import type { RunPlan } from './run-plan.js';
 import { errorsAt, type ScenarioOrigin, scenarioReporter } from './scenario-diagnostics.js';
 import { planTimelineBucket } from './timeline-bucket.js';
@@ -40,13 +42,23 @@ export function buildRunPlan(
   const { clusters, routes } = ctx;
   warnDnsNamesWithoutEntry(clusters, spec, at);
   warnEndpointsNoClusterHas(clusters, spec, at);
-  const expected = expectedRequests(traffic, spec.duration.ms);
-  checkExpectedRequests(expected, at);
   const timeline = planTimeline(spec, clusters, latencyDistribution, errorsAt(at));
-  checkTimelineClients(spec, timeline, traffic, expected, at);
+  // Timeline changes of rate count; the traffic's indexes match spec.traffic's only without errors.
+  const complete = traffic.length === spec.traffic.length;
+  const requests = complete ? expectedRequests(traffic, timeline, spec.duration.ms) : [];
+  checkExpectedRequests(requests, spec, at);
+  warnSourcesWithoutRequests(requests, traffic, spec, at);
+  warnTimelineAfterEnd(spec, at);
+  checkClientsInFlight(spec, spec.limits.maxRequestsInFlight, at);
   const flapFor = planFlaps(spec, at);
   const timelineBucketMs = planTimelineBucket(spec, spec.duration.ms + DRAIN_MS, at);
   if (diagnostics.some((d) => d.severity === 'error')) return { plan: null, diagnostics };
+  const limits = planRunLimits(
+    { ...scenario, loaded, traffic, requests, clusters, routes, timeline, flapFor, timelineBucketMs },
+    DRAIN_MS,
+    diagnostics,
+  );
+  if (limits === null) return { plan: null, diagnostics };
 
   const plan: RunPlan = {
     scenario: scenario.name,
@@ -63,7 +75,7 @@ export function buildRunPlan(
     networkRttMs: spec.network.rtt.ms,
     dns: dnsRecordsOf(spec),
     warnings: diagnostics.map(formatDiagnostic),
-    maxEvents: maxEventsFor(expected),
+    ...limits,
   };
   return { plan, diagnostics };
 }
