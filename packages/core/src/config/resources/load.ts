@@ -2,6 +2,7 @@ import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import type { Diagnostic, Severity } from './diagnostics.js';
 import { classifyDocument, type SimulatedKind } from './kinds.js';
+import { kubernetesListItems } from './kubernetes-list.js';
 import { type FieldPath, formatPath, locate, type Position } from './positions.js';
 import { type DestinationRule, destinationRuleSchema } from './schema/destination-rule.js';
 import { type Scenario, scenarioSchema } from './schema/scenario.js';
@@ -54,6 +55,8 @@ interface DocumentContext {
   doc: Document;
   lineCounter: LineCounter;
   line: number;
+  /** Where the resource sits in its document: [] for a document of its own, ['items', i] in a List. */
+  base: FieldPath;
 }
 
 function diagnosticAt(
@@ -64,7 +67,7 @@ function diagnosticAt(
   atKey = false,
 ): Diagnostic {
   const fieldPath = path.filter((p): p is string | number => typeof p !== 'symbol');
-  const { line, column } = locate(ctx.doc, ctx.lineCounter, fieldPath, { atKey });
+  const { line, column } = locate(ctx.doc, ctx.lineCounter, [...ctx.base, ...fieldPath], { atKey });
   return { severity, file: ctx.file, line, column, path: formatPath(path), message };
 }
 
@@ -73,7 +76,7 @@ function locatedIn<T>(ctx: DocumentContext, resource: T): Located<T> {
     file: ctx.file,
     line: ctx.line,
     resource,
-    positionOf: (path) => locate(ctx.doc, ctx.lineCounter, path),
+    positionOf: (path) => locate(ctx.doc, ctx.lineCounter, [...ctx.base, ...path]),
   };
 }
 
@@ -140,6 +143,7 @@ export function loadConfig(
         doc,
         lineCounter: parsed.lineCounter,
         line: parsed.lineCounter.linePos(start).line,
+        base: [],
       };
       let raw: unknown;
       try {
@@ -151,7 +155,23 @@ export function loadConfig(
         );
         continue;
       }
-      loadDocument(ctx, raw as Record<string, unknown>, loaded, seen);
+      // `kubectl get … -o yaml|json` wraps what it finds in a List: each item is a resource of its own.
+      const list = kubernetesListItems(raw);
+      if (list === null) {
+        loadDocument(ctx, raw as Record<string, unknown>, loaded, seen);
+        continue;
+      }
+      for (const { item, index } of list) {
+        const base = ['items', index];
+        const { line } = locate(doc, parsed.lineCounter, base);
+        const itemCtx = { ...ctx, base, line };
+        if (item === null) {
+          const message = `items[${index}] is not a resource (a mapping); skipped`;
+          loaded.diagnostics.push(diagnosticAt(itemCtx, 'error', [], message));
+        } else {
+          loadDocument(itemCtx, item, loaded, seen);
+        }
+      }
     }
     // Reading order within each file, whichever stage found the problem (the sort is stable).
     const fromThisSource = loaded.diagnostics.splice(before);
