@@ -70,7 +70,7 @@ function plan(
     traffic: { host: options.host ?? HOST, port: options.port ?? 80, rps: 1 },
   });
   expect(p === null ? 0 : p.model.clusters.length).toBeLessThanOrEqual(1);
-  return { cluster: p?.model.clusters[0], diagnostics };
+  return { cluster: p?.model.clusters[0] as TranslatedCluster | undefined, diagnostics };
 }
 
 /** The cluster, asserting the plan had no error. */

@@ -1,7 +1,9 @@
 import { type Command, Option } from 'commander';
 import { hasErrors } from '../../config/resources/diagnostics.js';
-import { loadConfig } from '../../config/resources/load.js';
+import { type LoadedConfig, loadConfig } from '../../config/resources/load.js';
+import { explainEnvoyConfig } from '../../explain/envoy-config.js';
 import { explainConfig } from '../../explain/explain.js';
+import { formatEnvoyConfigTable } from '../../explain/format-envoy-table.js';
 import { formatExplanationTable } from '../../explain/format-table.js';
 import { collectLabel, parseIstioVersion } from '../option-values.js';
 import { printDiagnostics } from '../print-diagnostics.js';
@@ -17,6 +19,24 @@ interface ExplainOptions {
   label?: Record<string, string>;
 }
 
+/** Explains an Envoy config (a config dump, a bootstrap) as it is, values at their JSON paths. */
+function explainEnvoyInput(
+  context: CommandContext,
+  loaded: LoadedConfig,
+  format: ExplainOptions['format'],
+): void {
+  const explanation = explainEnvoyConfig(loaded)!;
+  if (hasErrors(explanation.diagnostics)) {
+    printDiagnostics(context.io, explanation.diagnostics);
+    context.exitCode = 1;
+    return;
+  }
+  writeOutput(
+    context.io,
+    format === 'json' ? `${JSON.stringify(explanation, null, 2)}\n` : formatEnvoyConfigTable(explanation),
+  );
+}
+
 /** `meshsim explain`: the Envoy clusters and routes FILE(s) give a sidecar, each value with its source. */
 export function addExplainCommand(program: Command, context: CommandContext): void {
   const { io } = context;
@@ -27,7 +47,7 @@ export function addExplainCommand(program: Command, context: CommandContext): vo
     )
     .argument(
       '<files...>',
-      'YAML files: ServiceEntry, DestinationRule, VirtualService; a Scenario is optional',
+      'YAML or JSON files: ServiceEntry, DestinationRule, VirtualService (a Scenario is optional), or one Envoy config dump',
     )
     .addOption(
       new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
@@ -47,7 +67,13 @@ export function addExplainCommand(program: Command, context: CommandContext): vo
     .action((files: string[], options: ExplainOptions) => {
       const { format, label, ...rest } = options;
       const proxy = label === undefined ? rest : { ...rest, labels: label };
-      const explanation = explainConfig(loadConfig(readSources(files)), {
+      const loaded = loadConfig(readSources(files));
+      // An Envoy config is explained as it is; Istio resources as istiod would translate them.
+      if (loaded.envoyConfigs.length > 0) {
+        explainEnvoyInput(context, loaded, format);
+        return;
+      }
+      const explanation = explainConfig(loaded, {
         ...proxy,
         origin: 'command line',
       });

@@ -36,7 +36,7 @@ export function addRunCommand(program: Command, { io }: CommandContext): void {
     )
     .argument(
       '[files...]',
-      'YAML files: ServiceEntry, DestinationRule, VirtualService and one kind: Scenario',
+      'YAML or JSON files: ServiceEntry, DestinationRule, VirtualService (or one Envoy config dump) and one kind: Scenario',
     )
     .option(
       '-c, --catalog <name>',

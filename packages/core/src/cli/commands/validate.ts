@@ -11,7 +11,7 @@ export function addValidateCommand(program: Command, context: CommandContext): v
   program
     .command('validate')
     .description('check FILE(s) as Istio and meshsim would; exit 1 on any error')
-    .argument('<files...>', 'YAML files')
+    .argument('<files...>', 'YAML or JSON files: Istio resources, a Scenario, or an Envoy config dump')
     .action((files: string[]) => {
       const { diagnostics } = planSimulation({ config: readSources(files) }, { requireScenario: false });
       printDiagnostics(io, diagnostics);

@@ -1,6 +1,7 @@
 import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import type { Diagnostic, Severity } from './diagnostics.js';
+import { type EnvoyConfigShape, envoyConfigShape } from './envoy-config-document.js';
 import { classifyDocument, type SimulatedKind } from './kinds.js';
 import { kubernetesListItems } from './kubernetes-list.js';
 import { type FieldPath, formatPath, locate, type Position } from './positions.js';
@@ -28,11 +29,16 @@ export interface Located<T> {
   positionOf(path: FieldPath): Position;
 }
 
+/** An Envoy configuration as loaded: the parsed document, unvalidated, and where each field is. */
+export type EnvoyConfigDocument = Located<Record<string, unknown>> & { shape: EnvoyConfigShape };
+
 export interface LoadedConfig {
   serviceEntries: Array<Located<ServiceEntry>>;
   destinationRules: Array<Located<DestinationRule>>;
   virtualServices: Array<Located<VirtualService>>;
   scenario?: Located<Scenario>;
+  /** Envoy configurations (config dumps, bootstraps): read by config/envoy-dump, not validated here. */
+  envoyConfigs: EnvoyConfigDocument[];
   /** Everything found, per source in line order; a resource with an error is left out of the lists above. */
   diagnostics: Diagnostic[];
 }
@@ -123,6 +129,7 @@ export function loadConfig(
     serviceEntries: [],
     destinationRules: [],
     virtualServices: [],
+    envoyConfigs: [],
     diagnostics: [],
   };
   const limits = {
@@ -211,6 +218,11 @@ function loadDocument(
   loaded: LoadedConfig,
   seen: SeenResources,
 ): void {
+  const shape = envoyConfigShape(raw);
+  if (shape !== null) {
+    loaded.envoyConfigs.push({ ...locatedIn(ctx, raw), shape });
+    return;
+  }
   const verdict = classifyDocument(raw.apiVersion, raw.kind);
   const out = loaded.diagnostics;
   if (verdict.kind === undefined) {

@@ -24,6 +24,10 @@ export interface ParsedSource {
   diagnostics: Diagnostic[];
 }
 
+/** A list of Envoy resources is what `istioctl proxy-config cluster|listener|route -o json` prints. */
+const LIST_HINT =
+  "; for a sidecar's Envoy config take the whole dump: `istioctl proxy-config all POD -o json` or Envoy's /config_dump?include_eds";
+
 /** Syntax errors after the first few in one document are noise (binary garbage yields thousands). */
 const MAX_YAML_ERRORS_PER_DOCUMENT = 10;
 /** Past this many diagnostics in one source, the rest are counted, not listed. */
@@ -119,7 +123,7 @@ export function parseYamlSource(file: string, text: string, limits: ParseLimits)
       report(
         'error',
         start,
-        `a document must be a mapping (a Kubernetes resource), got ${describeKind(doc.contents)}`,
+        `a document must be a mapping (a Kubernetes resource), got ${describeKind(doc.contents)}${isSeq(doc.contents) ? LIST_HINT : ''}`,
       );
     } else {
       documents.push(doc);

@@ -84,7 +84,7 @@ export function subsetEndpoints(endpoints: EndpointModel[], subset: Subset | und
 export function clusterHosts(
   type: ClusterDiscoveryType,
   endpoints: EndpointModel[],
-): Pick<ClusterModel, 'endpoints' | 'dnsTargets' | 'dnsRefreshRateMs' | 'dnsJitterMs'> {
+): Pick<ClusterModel, 'endpoints' | 'dnsTargets' | 'dnsRefreshRateMs' | 'dnsJitterMs' | 'respectDnsTtl'> {
   return {
     endpoints: type !== 'EDS' ? [] : endpoints,
     dnsTargets:
@@ -100,5 +100,6 @@ export function clusterHosts(
           })),
     dnsRefreshRateMs: DNS_REFRESH_RATE_MS,
     dnsJitterMs: DNS_JITTER_MS,
+    respectDnsTtl: true,
   };
 }
