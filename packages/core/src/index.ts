@@ -32,7 +32,10 @@ export {
   type SweepTarget,
   sweep,
 } from './compare/sweep.js';
-export type { RunPlan } from './config/plan/run-plan.js';
+export type { DumpCluster, EnvoyDump } from './config/envoy-dump/dump-model.js';
+export { isDumpCluster } from './config/envoy-dump/dump-model.js';
+export { readEnvoyConfig } from './config/envoy-dump/read-dump.js';
+export type { PlannedCluster, PlannedModel, RunPlan } from './config/plan/run-plan.js';
 export { MAX_TIMELINE_POINTS } from './config/plan/timeline-bucket.js';
 export {
   ConfigError,
@@ -96,7 +99,10 @@ export type {
 export type { ClusterModel, EndpointModel } from './envoy/cluster.js';
 export type { EnvoyModel } from './envoy/model.js';
 export { Flag, type FlagName, flagsText, responseFlagMeaning } from './envoy/response-flags.js';
+export type { FaultModel, RouteModel } from './envoy/route.js';
 export type { ClusterExplanation, EndpointExplanation, ResourceRef } from './explain/cluster.js';
+export { writeConfigDump } from './explain/config-dump/write-dump.js';
+export { type EnvoyConfigExplanation, explainEnvoyConfig } from './explain/envoy-config.js';
 export {
   type ExplainOptions,
   type Explanation,
@@ -104,6 +110,7 @@ export {
   type NotExplained,
   type VirtualHostExplanation,
 } from './explain/explain.js';
+export { formatEnvoyConfigTable } from './explain/format-envoy-table.js';
 export { formatExplanationTable } from './explain/format-table.js';
 export type { LoadBalancerExplanation, LocalityExplanation } from './explain/load-balancer.js';
 export { type NotableEvent, notableEvents } from './explain/notable-events.js';
