@@ -48,7 +48,7 @@ describe('meshsim with an Envoy config', () => {
   });
 
   it("explain reads Envoy's documentation example as it is, every value at its line", async () => {
-    const file = `${FIXTURES}/envoy-docs-life-of-a-request.yaml`;
+    const file = 'examples/envoy/life-of-a-request.yaml';
     const text = readFileSync(file, 'utf8');
     const lineOf = (needle: string) => text.slice(0, text.indexOf(needle)).split('\n').length;
     const { code, stdout } = await cli('explain', file);
@@ -80,11 +80,11 @@ describe('meshsim with an Envoy config', () => {
   it('run takes a Scenario and a bootstrap; explain -o envoy on an Envoy config is an error', async () => {
     const scenario = join(dir, 'acme.yaml');
     writeFileSync(scenario, SCENARIO);
-    const run = await cli('run', scenario, `${FIXTURES}/envoy-docs-life-of-a-request.yaml`, '-f', 'json');
+    const run = await cli('run', scenario, 'examples/envoy/life-of-a-request.yaml', '-f', 'json');
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as Report;
     expect(report.client.byStatus).toEqual({ '200': report.client.total });
-    const again = await cli('explain', `${FIXTURES}/envoy-docs-life-of-a-request.yaml`, '-o', 'envoy');
+    const again = await cli('explain', 'examples/envoy/life-of-a-request.yaml', '-o', 'envoy');
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('-o envoy writes Istio resources as an Envoy config; this already is one');
   });

@@ -189,7 +189,10 @@ spec: { hosts: [a.example.com], ports: [{ number: 80, name: http, protocol: HTTP
 /** Envoy's documentation example (life of a request) with a Scenario: one worker, rtt 1 ms, server 5 ms. */
 function lifeOfARequest(
   traffic: Record<string, unknown>,
-  config = fixture('envoy-docs-life-of-a-request.yaml'),
+  config = {
+    file: 'examples/envoy/life-of-a-request.yaml',
+    text: readFileSync('examples/envoy/life-of-a-request.yaml', 'utf8'),
+  },
 ) {
   return simulate({
     config,
@@ -225,7 +228,10 @@ describe("running Envoy's documentation example as it is", () => {
   });
 
   it('max_pending_requests 1, a cold burst of 10: one request waits for the connection, nine get 503 UO', () => {
-    const base = fixture('envoy-docs-life-of-a-request.yaml');
+    const base = {
+      file: 'examples/envoy/life-of-a-request.yaml',
+      text: readFileSync('examples/envoy/life-of-a-request.yaml', 'utf8'),
+    };
     // The same example with one circuit breaker set under the cluster's connect_timeout.
     const text = base.text.replace(
       '    connect_timeout: 5s\n    # Upstream TLS',
@@ -242,7 +248,10 @@ describe("running Envoy's documentation example as it is", () => {
 
   it('the run model holds the dump clusters, with where they are', () => {
     const { plan } = planSimulation({
-      config: fixture('envoy-docs-life-of-a-request.yaml'),
+      config: {
+        file: 'examples/envoy/life-of-a-request.yaml',
+        text: readFileSync('examples/envoy/life-of-a-request.yaml', 'utf8'),
+      },
       traffic: { host: 'acme.com', port: 443, path: '/foo', rps: 1 },
     });
     const [cluster] = plan!.model.clusters;

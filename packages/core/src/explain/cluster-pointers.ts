@@ -27,7 +27,7 @@ export interface ClusterPointers {
   noOutlierDetection(): string | undefined;
   /** The tcp-proxied port or filter chain: what makes the cluster run without HTTP. */
   tcpProxy(): { text: string; at: string };
-  names: { baseEjectionTime: string; interval: string; maxEjectionPercent: string };
+  names: { baseEjectionTime: string; interval: string; maxEjectionPercent: string; outlierDetection: string };
 }
 
 const ISTIO_OUTLIER: Record<OutlierField, string> = {
@@ -69,6 +69,7 @@ function istioPointers(model: TranslatedCluster, loaded: LoadedConfig): ClusterP
       baseEjectionTime: 'baseEjectionTime',
       interval: 'interval',
       maxEjectionPercent: 'maxEjectionPercent',
+      outlierDetection: 'outlierDetection',
     },
   };
 }
@@ -100,6 +101,7 @@ function dumpPointers(model: DumpCluster): ClusterPointers {
       baseEjectionTime: 'base_ejection_time',
       interval: 'interval',
       maxEjectionPercent: 'max_ejection_percent',
+      outlierDetection: 'outlier_detection',
     },
   };
 }
