@@ -4,10 +4,12 @@ import type { Diagnostic, Severity } from './diagnostics.js';
 import { type EnvoyConfigShape, envoyConfigShape } from './envoy-config-document.js';
 import { classifyDocument, type SimulatedKind } from './kinds.js';
 import { kubernetesListItems } from './kubernetes-list.js';
+import { type LoadedMeshConfig, loadMeshConfig } from './mesh-config-document.js';
 import { type FieldPath, formatPath, locate, type Position } from './positions.js';
 import { type DestinationRule, destinationRuleSchema } from './schema/destination-rule.js';
 import { type Scenario, scenarioSchema } from './schema/scenario.js';
 import { type ServiceEntry, serviceEntrySchema } from './schema/service-entry.js';
+import { type Sidecar, sidecarSchema, unmodelledSidecarFields } from './schema/sidecar.js';
 import { type VirtualService, virtualServiceSchema } from './schema/virtual-service.js';
 import { validateResource } from './validate-resource.js';
 import { type IstioResource, webhookProblems } from './validation/index.js';
@@ -36,6 +38,10 @@ export interface LoadedConfig {
   serviceEntries: Array<Located<ServiceEntry>>;
   destinationRules: Array<Located<DestinationRule>>;
   virtualServices: Array<Located<VirtualService>>;
+  /** Sidecar resources: which services each workload's sidecar imports, and its outbound traffic policy. */
+  sidecars: Array<Located<Sidecar>>;
+  /** The istio ConfigMap's mesh config, when one is given. */
+  meshConfig?: LoadedMeshConfig;
   scenario?: Located<Scenario>;
   /** Envoy configurations (config dumps, bootstraps): read by config/envoy-dump, not validated here. */
   envoyConfigs: EnvoyConfigDocument[];
@@ -63,6 +69,8 @@ interface DocumentContext {
   line: number;
   /** Where the resource sits in its document: [] for a document of its own, ['items', i] in a List. */
   base: FieldPath;
+  /** The whole source text (the mesh config's positions are found in it). */
+  source: string;
 }
 
 function diagnosticAt(
@@ -129,6 +137,7 @@ export function loadConfig(
     serviceEntries: [],
     destinationRules: [],
     virtualServices: [],
+    sidecars: [],
     envoyConfigs: [],
     diagnostics: [],
   };
@@ -151,6 +160,7 @@ export function loadConfig(
         lineCounter: parsed.lineCounter,
         line: parsed.lineCounter.linePos(start).line,
         base: [],
+        source: source.text,
       };
       let raw: unknown;
       try {
@@ -212,6 +222,44 @@ function validated<T>(
   return locatedIn(ctx, outcome.value);
 }
 
+/** The `mesh` text of Istio's ConfigMap (`istio`, or a revision's `istio-REV`), or null for any other document. */
+function istioMeshText(raw: Record<string, unknown>): string | null {
+  const meta = raw.metadata as { name?: unknown } | undefined;
+  const data = raw.data as { mesh?: unknown } | undefined;
+  const named = typeof meta?.name === 'string' && /^istio(-[a-z0-9-]+)?$/.test(meta.name);
+  return raw.kind === 'ConfigMap' && raw.apiVersion === 'v1' && named && typeof data?.mesh === 'string'
+    ? data.mesh
+    : null;
+}
+
+/** The mesh config of Istio's ConfigMap; a second one is an error, as two meshes cannot apply to one sidecar. */
+function loadMesh(
+  ctx: DocumentContext,
+  raw: Record<string, unknown>,
+  text: string,
+  loaded: LoadedConfig,
+): void {
+  const meta = raw.metadata as { name: string; namespace?: unknown };
+  const name = `${typeof meta.namespace === 'string' ? meta.namespace : 'default'}/${meta.name}`;
+  if (loaded.meshConfig !== undefined) {
+    const first = loaded.meshConfig;
+    const message = `a second mesh config (ConfigMap ${name}); the first is ConfigMap ${first.name} at ${first.file}:${first.line}`;
+    loaded.diagnostics.push(diagnosticAt(ctx, 'error', [], message));
+    return;
+  }
+  const t = {
+    file: ctx.file,
+    line: ctx.line,
+    name,
+    doc: ctx.doc,
+    lineCounter: ctx.lineCounter,
+    source: ctx.source,
+    base: ctx.base,
+  };
+  const mesh = loadMeshConfig(t, text, loaded.diagnostics);
+  if (mesh !== undefined) loaded.meshConfig = mesh;
+}
+
 function loadDocument(
   ctx: DocumentContext,
   raw: Record<string, unknown>,
@@ -221,6 +269,11 @@ function loadDocument(
   const shape = envoyConfigShape(raw);
   if (shape !== null) {
     loaded.envoyConfigs.push({ ...locatedIn(ctx, raw), shape });
+    return;
+  }
+  const meshText = istioMeshText(raw);
+  if (meshText !== null) {
+    loadMesh(ctx, raw, meshText, loaded);
     return;
   }
   const verdict = classifyDocument(raw.apiVersion, raw.kind);
@@ -243,6 +296,14 @@ function loadDocument(
     case 'VirtualService': {
       const located = validated(ctx, virtualServiceSchema, raw, verdict.kind, out);
       if (located) addResource(loaded.virtualServices, verdict.kind, located, seen, out);
+      return;
+    }
+    case 'Sidecar': {
+      const located = validated(ctx, sidecarSchema, raw, verdict.kind, out);
+      if (!located) return;
+      addResource(loaded.sidecars, verdict.kind, located, seen, out);
+      for (const { path, why } of unmodelledSidecarFields(located.resource))
+        out.push(diagnosticAt(ctx, 'warning', path, `not modelled: ${why}`));
       return;
     }
     case 'Scenario': {
