@@ -2,6 +2,8 @@ import type { DnsRecordSet } from '../../world/synthetic-dns.js';
 import { type Diagnostic, formatDiagnostic } from '../resources/diagnostics.js';
 import type { LoadedConfig } from '../resources/load.js';
 import type { Scenario, ScenarioSpec } from '../resources/schema/scenario.js';
+import { scopeFor } from '../translate/caller-scope.js';
+import { meshSettingsOf } from '../translate/mesh-settings.js';
 import { warnDnsNamesWithoutEntry, warnEndpointsNoClusterHas } from './dns-and-address-checks.js';
 import { planDumpTraffic } from './dump-traffic-plan.js';
 import { checkEndpoints, endpointBehaviours, latencyDistribution } from './endpoint-behaviours.js';
@@ -43,7 +45,7 @@ export function buildRunPlan(
   const badEnvoy = envoy !== null && diagnostics.filter((d) => d.severity === 'error').length > errorsBefore;
   const { traffic, clusters, routes } =
     envoy === null
-      ? planIstioTraffic({ loaded, spec, clusters: [], routes: [], diagnostics, at })
+      ? planIstioTraffic(loaded, spec, diagnostics, at)
       : badEnvoy
         ? { traffic: [], clusters: [], routes: [] }
         : planDumpTraffic(envoy, spec, at, diagnostics);
@@ -77,8 +79,28 @@ export function buildRunPlan(
   return { plan, diagnostics };
 }
 
-/** Istio resources in: each source's routes and clusters translated as istiod builds them. */
-function planIstioTraffic(ctx: PlanContext) {
+/**
+ * Istio resources in: each source's routes and clusters translated as istiod builds them, for what the
+ * caller's sidecar sees (the mesh config's default exportTo, the Sidecar that applies to it).
+ */
+function planIstioTraffic(
+  loaded: LoadedConfig,
+  spec: ScenarioSpec,
+  diagnostics: Diagnostic[],
+  at: PlanContext['at'],
+) {
+  const mesh = meshSettingsOf(loaded);
+  const scope = scopeFor(loaded, { namespace: spec.proxy.namespace, labels: spec.proxy.labels ?? {} }, mesh);
+  const ctx: PlanContext = {
+    loaded: scope.loaded,
+    scope,
+    mesh,
+    spec,
+    clusters: [],
+    routes: [],
+    diagnostics,
+    at,
+  };
   const traffic = planTraffic(ctx);
   return { traffic, clusters: ctx.clusters as PlannedCluster[], routes: ctx.routes };
 }

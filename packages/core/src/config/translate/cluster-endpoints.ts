@@ -84,6 +84,7 @@ export function subsetEndpoints(endpoints: EndpointModel[], subset: Subset | und
 export function clusterHosts(
   type: ClusterDiscoveryType,
   endpoints: EndpointModel[],
+  dnsRefreshRateMs = DNS_REFRESH_RATE_MS,
 ): Pick<ClusterModel, 'endpoints' | 'dnsTargets' | 'dnsRefreshRateMs' | 'dnsJitterMs' | 'respectDnsTtl'> {
   return {
     endpoints: type !== 'EDS' ? [] : endpoints,
@@ -98,7 +99,7 @@ export function clusterHosts(
             weight: e.weight,
             labels: e.labels,
           })),
-    dnsRefreshRateMs: DNS_REFRESH_RATE_MS,
+    dnsRefreshRateMs,
     dnsJitterMs: DNS_JITTER_MS,
     respectDnsTtl: true,
   };

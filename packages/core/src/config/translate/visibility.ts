@@ -41,8 +41,9 @@ export function findDestinationRule(
   host: string,
   serviceNamespace: string,
   callerNamespace: string,
+  rootNamespace = ROOT_NAMESPACE,
 ): Located<DestinationRule> | null {
-  for (const ns of [callerNamespace, serviceNamespace, ROOT_NAMESPACE]) {
+  for (const ns of [callerNamespace, serviceNamespace, rootNamespace]) {
     let best: Located<DestinationRule> | null = null;
     for (const rule of rules) {
       const r = rule.resource;
