@@ -88,6 +88,27 @@ describe('helm template and kustomize build output', () => {
   });
 });
 
+describe('kustomize build output with a Sidecar and the mesh config', () => {
+  const source = fixture('kustomize-build.yaml');
+  const loaded = loadConfig(source);
+
+  it('reads the Sidecar without its status and managedFields, and the mesh config inside a List', () => {
+    expect(loaded.sidecars.map((s) => s.resource.metadata.name)).toEqual(['prod-default']);
+    expect(loaded.sidecars[0]?.resource.spec.egress?.[0]?.hosts).toEqual(['./*', 'istio-system/*']);
+    expect(loaded.meshConfig?.name).toBe('istio-system/istio');
+    expect(loaded.meshConfig?.config.dnsRefreshRate?.ms).toBe(20_000);
+    // The mesh field's position maps from inside the block scalar to the file.
+    expect(loaded.meshConfig?.positionOf(['dnsRefreshRate']).line).toBe(
+      lineOf(source.text, 'dnsRefreshRate'),
+    );
+    // Only the ConfigMap that is not the mesh config is skipped; defaultConfig (proxy config) is listed.
+    expect(loaded.diagnostics.map((d) => [d.severity, d.line, d.path])).toEqual([
+      ['warning', 1, ''],
+      ['warning', lineOf(source.text, 'defaultConfig:'), 'mesh.defaultConfig'],
+    ]);
+  });
+});
+
 describe('compare patches over a kubectl export', () => {
   it('patches a resource inside a List, in a JSON file, where it is written', () => {
     const source = fixture('get-all.json');

@@ -234,8 +234,8 @@ describe("running Envoy's documentation example as it is", () => {
     };
     // The same example with one circuit breaker set under the cluster's connect_timeout.
     const text = base.text.replace(
-      '    connect_timeout: 5s\n    # Upstream TLS',
-      '    connect_timeout: 5s\n    circuit_breakers:\n      thresholds:\n      - max_pending_requests: 1\n    # Upstream TLS',
+      '      connect_timeout: 5s\n      # Upstream TLS',
+      '      connect_timeout: 5s\n      circuit_breakers:\n        thresholds:\n        - max_pending_requests: 1\n      # Upstream TLS',
     );
     expect(text).not.toBe(base.text);
     // At t = 0 no connection is up, so every request must pend; the cluster-wide limit admits the first

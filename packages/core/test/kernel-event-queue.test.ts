@@ -486,6 +486,46 @@ describe('Kernel', () => {
     expect(() => kernel.runUntil(300)).toThrow(EventBudgetExceeded);
   });
 
+  it('drain fires at most `events` events per call, and slices fire what one call would, in order', () => {
+    const build = () => {
+      const kernel = new Kernel();
+      const fired: Array<[number, number]> = [];
+      const kind: number = kernel.defineEvent((t) => {
+        fired.push([kernel.nowMs, t]);
+        // Ties and events scheduled from inside a slice for inside it.
+        if (t % 3 === 0 && t < 60) kernel.scheduleIn(t % 2, kind, t + 100);
+      });
+      for (let i = 0; i < 60; i++) kernel.schedule(Math.floor(i / 2), kind, i);
+      return { kernel, fired };
+    };
+    const whole = build();
+    whole.kernel.drain(40, null);
+    const sliced = build();
+    for (let i = 0; i < 200 && sliced.kernel.nextEventMs <= 40; i++) sliced.kernel.drain(40, null, 7);
+    expect(sliced.fired).toEqual(whole.fired);
+    expect(sliced.kernel.eventsProcessed).toBe(whole.kernel.eventsProcessed);
+    const once = build();
+    once.kernel.drain(40, null, 7);
+    expect(once.kernel.eventsProcessed).toBe(7);
+  });
+
+  it('halt ends the drain after the event being handled, and no event fires after it', () => {
+    const kernel = new Kernel();
+    const fired: number[] = [];
+    const kind = kernel.defineEvent((t) => {
+      fired.push(t);
+      if (t === 2) kernel.halt();
+    });
+    for (let i = 0; i < 5; i++) kernel.schedule(i, kind, i);
+    kernel.runUntil(100);
+    expect(fired).toEqual([0, 1, 2]);
+    expect(kernel.isHalted).toBe(true);
+    expect(kernel.nowMs).toBe(2); // the clock stays where the run stopped
+    kernel.runUntilEmpty();
+    expect(fired).toEqual([0, 1, 2]);
+    expect(kernel.nextEventMs).toBe(3);
+  });
+
   it('runUntilEmpty returns after the event for which stop() is true', () => {
     const kernel = new Kernel();
     const fired: number[] = [];

@@ -1,10 +1,10 @@
-import Table from 'cli-table3';
 import type { CompareDifference, CompareReport } from '../compare/compare.js';
 import { METRICS, type MetricDefinition } from '../compare/metrics.js';
 import type { SweepReport } from '../compare/sweep.js';
+import { printable } from '../config/resources/printable.js';
+import { TextTable } from '../explain/text-table.js';
 
-const compact = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
-const table = (head: string[]) => new Table({ head, chars: compact, style: { head: [], border: [] } });
+const table = (head: string[]) => new TextTable(head);
 
 /** A value in its metric's unit: shares as percentages, milliseconds, counts. */
 function value(unit: MetricDefinition['unit'], x: number): string {
@@ -67,7 +67,7 @@ export function formatCompareTable(report: CompareReport): string {
     '',
     `Intervals: mean paired difference ± t(${(1 + report.level) / 2}, n−1)·sd/√n over the seeds; a variant is better where the interval excludes zero and lower (or higher) is better.`,
   );
-  return `${out.join('\n')}\n`;
+  return printable(`${out.join('\n')}\n`);
 }
 
 /** The sweep as a table: one row per value, the mean of every metric over the seeds. */
@@ -76,5 +76,7 @@ export function formatSweepTable(report: SweepReport): string {
   const t = table(['value', ...METRICS.map((m) => m.label)]);
   for (const row of report.rows)
     t.push([String(row.value), ...METRICS.map((m) => value(m.unit, row.means[m.name]!))]);
-  return `meshsim sweep: scenario ${report.scenario}, ${report.field} (${seeds})\n${t.toString()}\n`;
+  return printable(
+    `meshsim sweep: scenario ${report.scenario}, ${report.field} (${seeds})\n${t.toString()}\n`,
+  );
 }

@@ -1,5 +1,6 @@
 import { ConfigError } from '../config/resources/diagnostics.js';
 import { planSimulation, type SimulationSpec } from '../simulate.js';
+import { checkCompareArguments } from './arguments.js';
 import { METRICS, type MetricDefinition, type MetricValues } from './metrics.js';
 import { type PairedInterval, pairedInterval } from './paired-stats.js';
 import { applyPatch, type ConfigPatch } from './patch.js';
@@ -144,6 +145,7 @@ export function compare(
   variants: Variants,
   options: CompareOptions = {},
 ): CompareReport {
+  checkCompareArguments('compare', spec, variants, options);
   const plan = planCompare(spec, variants, options);
   return summarize(plan, plan.jobs.map(runJob));
 }
@@ -154,6 +156,7 @@ export async function compareInParallel(
   variants: Variants,
   options: CompareOptions & RunPoolOptions = {},
 ): Promise<CompareReport> {
+  checkCompareArguments('compareInParallel', spec, variants, options);
   const plan = planCompare(spec, variants, options);
   return summarize(plan, await runJobs(plan.jobs, options));
 }

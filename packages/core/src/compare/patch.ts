@@ -1,8 +1,9 @@
 import { type Document, isMap, LineCounter, parseAllDocuments, stringify } from 'yaml';
+import { argumentError, checkAcyclic, configSourcesOf } from '../config/resources/argument-checks.js';
 import { ConfigError, type Diagnostic } from '../config/resources/diagnostics.js';
 import { kubernetesListItems } from '../config/resources/kubernetes-list.js';
 import type { ConfigSource } from '../config/resources/load.js';
-import type { SimulationSpec } from '../simulate.js';
+import { checkSimulationSpec, type SimulationSpec } from '../simulate.js';
 
 /**
  * A change to one resource of the config, named by `kind` and `metadata.name` (and `metadata.namespace`
@@ -32,15 +33,35 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** RFC 7386 JSON merge patch on plain values; returns a new value and never changes its arguments. */
+/**
+ * RFC 7386 JSON merge patch on plain values; returns a new value and never changes its arguments. A
+ * patch that refers back to itself (or nests past 200 levels) throws an ArgumentError.
+ */
 export function mergePatch(target: unknown, patch: unknown): unknown {
+  checkAcyclic('mergePatch(target, patch): patch', patch);
+  return merged(target, patch);
+}
+
+function merged(target: unknown, patch: unknown): unknown {
   if (!isPlainObject(patch)) return patch;
   const out: Record<string, unknown> = isPlainObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
-    else out[key] = mergePatch(out[key], value);
+    else out[key] = merged(out[key], value);
   }
   return out;
+}
+
+const PATCH_EXPECTED =
+  'a patch: YAML text, a { file, text } source, a { kind, metadata: { name }, … } object or a list of them';
+
+/** A patch of a kind applyPatch takes, without cycles; its content is checked as it is applied. */
+export function checkPatch(where: string, patch: unknown): void {
+  if (typeof patch !== 'string' && !isPlainObject(patch) && !Array.isArray(patch))
+    argumentError(where, PATCH_EXPECTED, patch);
+  if (isPlainObject(patch) && 'file' in patch && typeof patch.text !== 'string')
+    argumentError(`${where}.text`, 'the patch YAML as a string', patch.text);
+  checkAcyclic(where, patch);
 }
 
 function problem(file: string, line: number, path: string, message: string): ConfigError {
@@ -54,7 +75,7 @@ export function patchDocuments(patch: ConfigPatch, label: string): LocatedPatch[
     const source =
       typeof patch === 'string' ? { file: label, text: patch } : (patch as unknown as ConfigSource);
     const lineCounter = new LineCounter();
-    const docs = parseAllDocuments(source.text, { lineCounter });
+    const docs = parseAllDocuments(source.text, { lineCounter, logLevel: 'error' });
     if (!Array.isArray(docs)) return [];
     const out: LocatedPatch[] = [];
     for (const doc of docs) {
@@ -105,7 +126,7 @@ function idOf(doc: Document, base: Array<string | number>, value: unknown): Reso
 }
 
 function parseConfig(source: ConfigSource): ParsedConfig {
-  const docs = parseAllDocuments(source.text);
+  const docs = parseAllDocuments(source.text, { logLevel: 'error' });
   const list = Array.isArray(docs) ? docs : [];
   const ids = list.flatMap((doc) => {
     let value: unknown;
@@ -132,7 +153,7 @@ function patchDocument(doc: Document, path: Array<string | number>, patch: Recor
 }
 
 export function configSources(config: SimulationSpec['config']): ConfigSource[] {
-  return typeof config === 'string' ? [{ file: '<inline>', text: config }] : [config].flat();
+  return configSourcesOf('spec.config', config);
 }
 
 /** The resource a patch names: kind and name (and namespace when given) equal; exactly one must match. */
@@ -167,7 +188,11 @@ function findTarget(
  * in code. `null` leaves the spec as it is.
  */
 export function applyPatch(spec: SimulationSpec, patch: ConfigPatch | null, label: string): SimulationSpec {
+  checkSimulationSpec('applyPatch', spec);
   if (patch === null) return spec;
+  if (typeof label !== 'string')
+    argumentError('applyPatch(spec, patch, label)', 'a string naming the variant', label);
+  checkPatch('applyPatch(spec, patch)', patch);
   const configs = configSources(spec.config).map(parseConfig);
   const added: ConfigSource[] = [];
   const out: SimulationSpec = { ...spec };

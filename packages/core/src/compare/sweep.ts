@@ -1,5 +1,7 @@
+import { argumentError } from '../config/resources/argument-checks.js';
 import { ConfigError } from '../config/resources/diagnostics.js';
 import type { SimulationSpec } from '../simulate.js';
+import { checkSweepArguments } from './arguments.js';
 import { checkedSpec } from './compare.js';
 import { METRICS, type MetricValues } from './metrics.js';
 import { applyPatch, fieldPatch, resourcesWithField } from './patch.js';
@@ -61,6 +63,8 @@ function scalar(text: string): unknown {
  * list (`10s,30s,1m`).
  */
 export function parseSweep(text: string): SweepAxis {
+  if (typeof text !== 'string')
+    argumentError('parseSweep(text)', 'a string FIELD=VALUES such as spec.x=1..10', text);
   const eq = text.lastIndexOf('=');
   if (eq <= 0) throw new RangeError(`--sweep wants FIELD=VALUES (e.g. spec.x=1..10), got "${text}"`);
   let field = text.slice(0, eq);
@@ -120,6 +124,7 @@ export async function sweep(
   axis: SweepAxis,
   options: SweepOptions = {},
 ): Promise<SweepReport> {
+  checkSweepArguments(spec, axis, options);
   const path = axis.field.split('.');
   const target = resolveTarget(spec, axis, path);
   const seeds =

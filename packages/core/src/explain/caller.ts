@@ -17,6 +17,8 @@ export interface ExplainOptions {
   labels?: Readonly<Record<string, string>>;
   /** How values given here are named in provenance (default `explain options`; the CLI says `command line`). */
   origin?: string;
+  /** Warnings in `diagnostics` are errors (`meshsim explain --strict`). */
+  strict?: boolean;
 }
 
 /** The sidecar being explained: its namespace, Istio version, locality and pod labels, each with its source. */

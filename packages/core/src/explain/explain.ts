@@ -1,4 +1,5 @@
-import type { Diagnostic } from '../config/resources/diagnostics.js';
+import { argumentError, checkOptions, isPlainObject } from '../config/resources/argument-checks.js';
+import { type Diagnostic, strictly } from '../config/resources/diagnostics.js';
 import type { LoadedConfig } from '../config/resources/load.js';
 
 import { callerOf, type ExplainOptions, explainProxy, type ProxyExplanation } from './caller.js';
@@ -25,9 +26,19 @@ export interface Explanation {
 /**
  * The effective clusters and routes for a caller, built with the same translation `meshsim run` uses:
  * for every visible ServiceEntry host and port, the default cluster and one per DestinationRule subset;
- * for each, the http routes of its VirtualServices, or Istio's default route.
+ * for each, the http routes of its VirtualServices, or Istio's default route. `loaded` is what
+ * loadConfig returns; anything else throws an ArgumentError.
  */
 export function explainConfig(loaded: LoadedConfig, options: ExplainOptions = {}): Explanation {
+  checkLoadedConfig('explainConfig(loaded)', loaded);
+  checkOptions('explainConfig(loaded, options)', options);
+  for (const key of ['namespace', 'istioVersion', 'locality', 'origin'] as const) {
+    const value = options[key];
+    if (value !== undefined && typeof value !== 'string')
+      argumentError(`explainConfig(loaded, options).${key}`, 'a string', value);
+  }
+  if (options.strict !== undefined && typeof options.strict !== 'boolean')
+    argumentError('explainConfig(loaded, options).strict', 'true or false', options.strict);
   const diagnostics = [...loaded.diagnostics];
   // What the caller's sidecar sees: the mesh config's defaults and its Sidecar applied.
   const asked = explainProxy(loaded, options, diagnostics);
@@ -41,5 +52,13 @@ export function explainConfig(loaded: LoadedConfig, options: ExplainOptions = {}
     namespace: se.resource.metadata.namespace,
   }));
   notExplained.push(...unusedResources(view, caller.namespace, reached.usedRules, hosts, seen));
-  return { proxy, clusters: reached.clusters, virtualHosts, notExplained, diagnostics };
+  const problems = options.strict === true ? strictly(diagnostics) : diagnostics;
+  return { proxy, clusters: reached.clusters, virtualHosts, notExplained, diagnostics: problems };
+}
+
+/** What loadConfig returns, or a copy of it: its lists of resources and diagnostics. */
+function checkLoadedConfig(where: string, loaded: unknown): asserts loaded is LoadedConfig {
+  const lists = ['serviceEntries', 'destinationRules', 'virtualServices', 'diagnostics'];
+  if (!isPlainObject(loaded) || lists.some((k) => !Array.isArray(loaded[k])))
+    argumentError(where, 'what loadConfig(yaml) returns (e.g. explainConfig(loadConfig(text)))', loaded);
 }

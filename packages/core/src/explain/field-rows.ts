@@ -1,13 +1,12 @@
-import Table from 'cli-table3';
 import { formatDurationMs } from '../config/resources/durations.js';
 import type { ClusterValues } from './cluster.js';
 import type { OutlierExplanation } from './outlier-detection.js';
 import type { RouteExplanation } from './routes.js';
+import { TextTable } from './text-table.js';
 import type { Explained } from './values.js';
 
 // No colours: the output is pasted into tickets, piped into files and kept as golden files.
-const compact = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
-export const table = (head: string[]) => new Table({ head, chars: compact, style: { head: [], border: [] } });
+export const table = (head: string[]) => new TextTable(head);
 
 type Format<T> = (value: T) => string;
 const text: Format<unknown> = (v) => (v === '' ? '-' : Array.isArray(v) ? `[${v.join(', ')}]` : String(v));

@@ -1,4 +1,6 @@
+import { argumentError, isPlainObject } from '../config/resources/argument-checks.js';
 import { type Diagnostic, formatDiagnostic } from '../config/resources/diagnostics.js';
+import { printable } from '../config/resources/printable.js';
 import type { ClusterExplanation } from './cluster.js';
 import type { Explanation } from './explain.js';
 import { clusterRows, fieldTable, routeRows, sourceText, table } from './field-rows.js';
@@ -19,6 +21,8 @@ const inOrder = (list: readonly Diagnostic[]): Diagnostic[] =>
 
 /** The explanation as people read it: istioctl-style summaries, then every value with its source. */
 export function formatExplanationTable(e: Explanation): string {
+  if (!isPlainObject(e) || !isPlainObject(e.proxy) || !Array.isArray(e.clusters))
+    argumentError('formatExplanationTable(explanation)', 'what explainConfig returns', e);
   const out: string[] = [proxyLine(e.proxy)];
   out.push(...summaries(e));
   for (const c of e.clusters) out.push(...clusterSection(c));
@@ -33,7 +37,7 @@ export function formatExplanationTable(e: Explanation): string {
       ...listed('Diagnostics (as meshsim validate prints them):', e.diagnostics.map(formatDiagnostic)),
     );
   }
-  return `${out.join('\n')}\n`;
+  return printable(`${out.join('\n')}\n`);
 }
 
 /** Who the sidecar is: namespace, Istio version, locality and labels, each with its source. */

@@ -54,7 +54,11 @@ interface RouteContext {
   otherCallers: Set<string>;
   /** VirtualServices ignored for a host another one binds first (IST0109), by `file:line:host`. */
   ignored: Map<string, Located<VirtualService>>;
+  /** The first model of each `host|port|subset`, so that resolving a destination is one look-up. */
+  modelAt: Map<string, number>;
 }
+
+const modelKey = (host: string, port: number, subset: string) => `${host}|${port}|${subset}`;
 
 /**
  * One virtual host per reachable `host:port`: the http routes of its VirtualServices, or Istio's default
@@ -75,7 +79,12 @@ export function explainVirtualHosts(
     shown: new Set(),
     otherCallers: new Set(),
     ignored: new Map(),
+    modelAt: new Map(),
   };
+  reached.models.forEach((m, i) => {
+    const key = modelKey(m.serviceHost, m.port, m.name.split('|')[2] ?? '');
+    if (!ctx.modelAt.has(key)) ctx.modelAt.set(key, i);
+  });
   const virtualHosts = reached.listeners.map((l) => explainVirtualHost(ctx, l, notExplained));
   const seen = {
     shown: ctx.shown,
@@ -142,10 +151,7 @@ function clusterResolver(ctx: RouteContext, listenerPort: ServicePort): ClusterR
     if (se === undefined) return null;
     const port = destinationPort(se.resource.spec.ports ?? [], p, listenerPort.number);
     if (port !== undefined && ctx.caller.portVisible?.(se, port) === false) return null;
-    const i = ctx.models.findIndex(
-      (m) => m.serviceHost === h && m.port === port && m.name.split('|')[2] === subset,
-    );
-    return i < 0 ? null : i;
+    return port === undefined ? null : (ctx.modelAt.get(modelKey(h, port, subset)) ?? null);
   };
 }
 

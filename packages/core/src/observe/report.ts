@@ -1,4 +1,5 @@
 import type { BreakerGauge } from '../envoy/circuit-breakers.js';
+import { clusterName } from '../envoy/cluster.js';
 
 import type { BreakerOpenReport } from './circuit-breaker-tracker.js';
 import type { ClientReport } from './client-observer.js';
@@ -42,7 +43,10 @@ export interface ClusterReport {
   /** Envoy's own stat names (cluster.<name>.*), sorted. */
   stats: Record<string, number>;
   hosts: HostReport[];
+  /** The cluster's ejections in time order: the first 10,000 (each host's `ejections` counts them all). */
   ejections: EjectionReport[];
+  /** Ejections after the first 10,000, counted but not listed, so a long run's report stays bounded. */
+  ejectionsNotListed?: number;
   /**
    * The circuit_breakers.default.*_open gauges that were ever 1 (resource at or over its max): total ms
    * open and openings. Absent when no breaker opened.
@@ -50,8 +54,26 @@ export interface ClusterReport {
   circuitBreakers?: Partial<Record<BreakerGauge, BreakerOpenReport>>;
 }
 
-/** The report of DESIGN.md: `simulate()` returns it and `meshsim run --format json` prints it. */
+/** Why a run stopped before its end: its event budget ran out, too many requests were in flight, or it was interrupted. */
+export type PartialCause = 'event-budget' | 'in-flight-limit' | 'interrupted';
+
+/** A run that stopped early: what it had counted until then is the report. */
+export interface PartialRun {
+  cause: PartialCause;
+  /** One line: what ran out, when, and what to change. */
+  message: string;
+  /** Simulated time at which the run stopped. */
+  atMs: number;
+  /** The input field that drives the cause, e.g. `spec.limits.maxRequestsInFlight`, with its file and line when known. */
+  field?: string;
+}
+
+/** What `simulate()` returns and `meshsim run --format json` prints (docs/report.md describes every field). */
 export interface Report {
+  /** The report's shape (`REPORT_SCHEMA_VERSION`): raised when a field changes meaning or goes away. */
+  schemaVersion: number;
+  /** The version of @meshsim/core that made the report. */
+  meshsimVersion: string;
   scenario: string;
   seed: number;
   durationMs: number;
@@ -67,6 +89,8 @@ export interface Report {
   phases: Array<{ atMs: number; label: string }>;
   /** Warnings about the input (file:line:col severity path: message). */
   warnings: string[];
+  /** Present only when the run stopped before its end; every count above is up to `partial.atMs`. */
+  partial?: PartialRun;
 }
 
 /** The application requests `host` served: its streams, or on a tcp-proxied cluster what its sessions carried. */
@@ -77,4 +101,12 @@ export function hostRequests(cluster: ClusterReport, host: HostReport): number {
 /** …and how many failed: Envoy's host rq_error, or on a tcp-proxied cluster 5xx and unanswered requests. */
 export function hostFailures(cluster: ClusterReport, host: HostReport): number {
   return cluster.proxy === 'tcp' ? (host.appErrors ?? 0) : host.rqError;
+}
+
+/**
+ * The name Istio gives the sidecar's cluster for `host`, `port` and a DestinationRule `subset` (none by
+ * default): `outbound|PORT|SUBSET|HOST`, the key of `Report.clusters`.
+ */
+export function outboundClusterName(host: string, port: number, subset = ''): string {
+  return clusterName(port, subset, host);
 }

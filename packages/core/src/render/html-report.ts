@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { checkReport } from '../config/resources/argument-checks.js';
+import { printable } from '../config/resources/printable.js';
 import { BREAKER_GAUGES } from '../envoy/circuit-breakers.js';
 import { type FlagName, responseFlagMeaning } from '../envoy/response-flags.js';
 import { clockText, notableEvents } from '../explain/notable-events.js';
 import type { ReportContext } from '../explain/report-context.js';
 import { whyNotes } from '../explain/why-notes.js';
-import type { Report } from '../observe/report.js';
+import { hostFailures, hostRequests, type Report } from '../observe/report.js';
 
 import { HTML_SCRIPT, HTML_STYLE } from './html-template.js';
 
@@ -21,7 +23,8 @@ function uplotBundle(): { js: string; css: string } {
   return uplot;
 }
 
-const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text: string): string =>
+  printable(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** JSON safe inside a <script> element: no `</script>` or `<!--` can close or confuse it. */
 const scriptJson = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');
@@ -36,7 +39,10 @@ export function chartData(report: Report) {
   const flags = [...new Set(points.flatMap((p) => Object.keys(p.byFlag ?? {})))].sort();
   const share = (n: number, of: number) => (of > 0 ? n / of : 0);
   const endMs = Math.max(report.durationMs, ...points.map((p) => p.tMs + bucketMs));
-  const hosts = Object.values(report.clusters).flatMap((c) => c.hosts);
+  // Per host the application's requests and failures, as the table report counts them (tcp-proxied too).
+  const hosts = Object.values(report.clusters).flatMap((c) =>
+    c.hosts.map((h) => ({ address: h.address, requests: hostRequests(c, h), failures: hostFailures(c, h) })),
+  );
   const ejections = Object.values(report.clusters).flatMap((c) => c.ejections);
   const laneHosts = [...new Set(ejections.map((e) => e.host))];
   const gauges = BREAKER_GAUGES.filter((g) => points.some((p) => p.breakersOpen?.[g] !== undefined));
@@ -56,7 +62,7 @@ export function chartData(report: Report) {
       // Per gauge that ever opened: the share of each bucket it was 1 in some cluster (0 when closed all along).
       breakersOpen: Object.fromEntries(gauges.map((g) => [g, points.map((p) => p.breakersOpen?.[g] ?? 0)])),
     },
-    hosts: hosts.map((h) => ({ address: h.address, rqTotal: h.rqTotal, rqError: h.rqError })),
+    hosts,
     // Lane i sits at height i + 1 while its host is ejected during a bucket, and is absent otherwise.
     lanes: laneHosts.map((host, i) => ({
       host,
@@ -98,17 +104,18 @@ function tableHtml(head: string[], rows: Array<Array<string | number>>): string 
  * time each breaker was open per cluster, per-host charts, the events and the "why".
  */
 export function formatReportHtml(report: Report, context?: ReportContext): string {
+  checkReport('formatReportHtml(report)', report);
   const { js, css } = uplotBundle();
   const c = report.client;
   const title = `meshsim: ${report.scenario}`;
   const hostRows = Object.entries(report.clusters).flatMap(([name, cluster]) => {
-    const total = cluster.hosts.reduce((s, h) => s + h.rqTotal, 0);
+    const total = cluster.hosts.reduce((s, h) => s + hostRequests(cluster, h), 0);
     return cluster.hosts.map((h) => [
       name,
       h.address,
-      h.rqTotal,
-      pct(h.rqTotal / Math.max(1, total)),
-      h.rqError,
+      hostRequests(cluster, h),
+      pct(hostRequests(cluster, h) / Math.max(1, total)),
+      hostFailures(cluster, h),
       h.ejections,
       clockText(h.ejectedMs),
     ]);
@@ -149,7 +156,7 @@ export function formatReportHtml(report: Report, context?: ReportContext): strin
 <body>
 <h1>${escapeHtml(title)}</h1>
 <div class="muted">seed ${report.seed}, ${clockText(report.durationMs)} simulated, ${clockText(data.t.length > 1 ? (data.t[1]! - data.t[0]!) * 1000 : 1000)} buckets</div>
-<p class="summary"><span><b>${c.total}</b> requests</span><span>error rate <b>${pct(c.errorRate)}</b> (5xx)</span><span>p50 <b>${l.p50} ms</b></span><span>p99 <b>${l.p99} ms</b></span><span>max ${l.max} ms</span></p>
+${report.partial === undefined ? '' : `<p class="partial" style="border-left: 4px solid #dc322f; padding: 6px 10px; background: #fdf0ef"><b>Partial report (${escapeHtml(report.partial.cause)})</b>: the run stopped at ${escapeHtml(clockText(report.partial.atMs))}; everything here counts only until then. ${escapeHtml(report.partial.message)}${report.partial.field === undefined ? '' : ` <code>${escapeHtml(report.partial.field)}</code>`}</p>\n`}<p class="summary"><span><b>${c.total}</b> requests</span><span>error rate <b>${pct(c.errorRate)}</b> (5xx)</span><span>p50 <b>${l.p50} ms</b></span><span>p99 <b>${l.p99} ms</b></span><span>max ${l.max} ms</span></p>
 <h2>Client</h2>
 ${tableHtml(
   ['status', 'requests', 'share'],
@@ -166,7 +173,7 @@ ${
     : `${chart('chart-breakers')}${tableHtml(['cluster', 'circuit breaker open', 'for', 'openings', 'at the end'], breakerRows)}`
 }
 <h2>Hosts</h2>
-${tableHtml(['cluster', 'host', 'requests', 'share', '5xx', 'ejections', 'time ejected'], hostRows)}
+${tableHtml(['cluster', 'host', 'requests', 'share', 'failed', 'ejections', 'time ejected'], hostRows)}
 ${chart('chart-hosts')}${data.lanes.length > 0 ? chart('chart-lanes') : '<p class="muted">No host was ejected.</p>'}
 <h2>Events</h2>
 ${events.length === 0 ? '<p class="muted">None.</p>' : `<ul class="events">${events.map((e) => `<li>${escapeHtml(clockText(e.atMs))} ${escapeHtml(e.text)}</li>`).join('')}</ul>`}

@@ -1,13 +1,13 @@
-import Table from 'cli-table3';
+import { printable } from '../config/resources/printable.js';
 import { type FlagName, responseFlagMeaning } from '../envoy/response-flags.js';
 import { clockText, notableEvents } from '../explain/notable-events.js';
 import type { ReportContext } from '../explain/report-context.js';
+import { TextTable } from '../explain/text-table.js';
 import { whyNotes } from '../explain/why-notes.js';
 import { hostFailures, hostRequests, type Report } from '../observe/report.js';
 
 // No colours: reports are pasted into tickets and piped into files.
-const compact = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
-const table = (head: string[]) => new Table({ head, chars: compact, style: { head: [], border: [] } });
+const table = (head: string[]) => new TextTable(head);
 const pct = (x: number): string => `${(100 * x).toFixed(2)} %`;
 const ms = (x: number): string => `${x.toFixed(x < 10 ? 3 : 1)} ms`;
 
@@ -16,6 +16,18 @@ function flagMeaning(flags: string): string {
     .split(',')
     .map((f) => responseFlagMeaning[f as FlagName | '-'] ?? 'unknown flag')
     .join('; ');
+}
+
+/** A run that stopped early says so first: everything below counts only until then. */
+export function partialLines(report: Report): string[] {
+  const p = report.partial;
+  if (p === undefined) return [];
+  return [
+    `PARTIAL REPORT (${p.cause}): the run stopped at ${clockText(p.atMs)}; everything below counts only until then`,
+    `  ${p.message}`,
+    ...(p.field !== undefined ? [`  ${p.field}`] : []),
+    '',
+  ];
 }
 
 /** The most events the table lists; the rest are counted. */
@@ -31,6 +43,7 @@ export function formatReportTable(report: Report, context?: ReportContext): stri
   out.push(
     `meshsim: scenario ${report.scenario}, seed ${report.seed}, ${report.durationMs / 1000} s simulated`,
     '',
+    ...partialLines(report),
     `Client: ${c.total} requests, error rate ${pct(c.errorRate)} (5xx${c.byStatus['0'] !== undefined ? ' or unanswered' : ''})`,
   );
   const status = table(['status', 'requests', 'share']);
@@ -73,6 +86,10 @@ export function formatReportTable(report: Report, context?: ReportContext): stri
       ]);
     }
     out.push(hosts.toString());
+    if (cluster.ejectionsNotListed !== undefined)
+      out.push(
+        `${cluster.ejectionsNotListed} ejections after the first ${cluster.ejections.length} are counted above, not listed`,
+      );
     const stats = table(['Envoy stat', 'value']);
     for (const [k, v] of Object.entries(cluster.stats)) if (v !== 0) stats.push([k, v]);
     out.push(stats.toString());
@@ -112,5 +129,5 @@ export function formatReportTable(report: Report, context?: ReportContext): stri
   if (report.warnings.length > 0) {
     out.push('', `Warnings (${report.warnings.length}): see stderr, or --format json`);
   }
-  return `${out.join('\n')}\n`;
+  return printable(`${out.join('\n')}\n`);
 }

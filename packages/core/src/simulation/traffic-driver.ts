@@ -28,6 +28,7 @@ export class TrafficDriver {
   private readonly sources: Array<OpenLoopSource | null>;
   private readonly arrivalEvent: number;
   private readonly durationMs: number;
+  private readonly maxInFlight: number;
 
   constructor(
     private readonly kernel: Kernel,
@@ -35,7 +36,10 @@ export class TrafficDriver {
     streams: RandomStreams,
     sidecar: Sidecar,
     private readonly clients: ClosedLoopClients,
+    /** Called when a request takes the requests in flight past `plan.maxRequestsInFlight`. */
+    private readonly onOverInFlightLimit: () => void = () => {},
   ) {
+    this.maxInFlight = plan.maxRequestsInFlight;
     this.router = sidecar.router;
     this.tcpProxy = sidecar.tcpProxy;
     this.durationMs = plan.durationMs;
@@ -99,6 +103,7 @@ export class TrafficDriver {
     }
     if (this.routeIsTcp[m.route]) this.tcpProxy.startRequest(m.route, m.hash, i);
     else this.router.startRequest(m.route, m.hash, i);
+    if (this.router.inFlight + this.tcpProxy.inFlight > this.maxInFlight) this.onOverInFlightLimit();
   }
 
   private scheduleArrival(i: number): void {

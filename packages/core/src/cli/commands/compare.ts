@@ -21,6 +21,7 @@ interface CompareCliOptions {
   format: 'table' | 'json';
   duration?: string;
   quiet?: boolean;
+  strict?: boolean;
 }
 
 /** How the runs of a compare or sweep are spread over workers and seeded. */
@@ -65,6 +66,7 @@ export function addCompareCommand(program: Command, { io }: CommandContext): voi
     )
     .option('-d, --duration <duration>', "override the Scenario's duration")
     .option('-q, --quiet', 'no progress on stderr')
+    .option('--strict', 'treat warnings (unknown fields, endpoints no host has …) as errors')
     .action(async (files: string[], options: CompareCliOptions) => {
       if (options.vary.length > 0 === (options.sweep !== undefined)) {
         throw new UsageProblem('compare wants --vary NAME=PATCH.yaml (one or more) or --sweep FIELD=VALUES');
@@ -72,6 +74,7 @@ export function addCompareCommand(program: Command, { io }: CommandContext): voi
       const spec: SimulationSpec = {
         config: readSources(files),
         specOrigin: 'command line',
+        ...(options.strict === true ? { strict: true } : {}),
         ...scenarioOverrides(options),
       };
       const progress = progressLineOn(io, options.quiet);

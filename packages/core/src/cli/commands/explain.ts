@@ -20,6 +20,7 @@ interface ExplainOptions {
   istioVersion?: string;
   locality?: string;
   label?: Record<string, string>;
+  strict?: boolean;
 }
 
 /** Explains an Envoy config (a config dump, a bootstrap) as it is, values at their JSON paths. */
@@ -102,6 +103,7 @@ export function addExplainCommand(program: Command, context: CommandContext): vo
       "a pod label of the caller, repeatable: sourceLabels matches and failoverPriority (default: the Scenario's proxy.labels)",
       collectLabel,
     )
+    .option('--strict', 'treat warnings (unknown fields, endpoints no host has …) as errors')
     .action((files: string[], options: ExplainOptions) => {
       const { format: formatOption, output, label, ...rest } = options;
       const format = output ?? formatOption;

@@ -1,19 +1,29 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { ConfigError } from '../../config/resources/diagnostics.js';
+import { formatDiagnostic } from '../../config/resources/diagnostics.js';
+import {
+  type CheckedRun,
+  type ExpectationPlan,
+  judgeExpectations,
+  planExpectations,
+} from '../../expect/check-expectations.js';
+import { formatExpectations } from '../../expect/format-expectations.js';
+import type { Report } from '../../observe/report.js';
 import { formatReportHtml } from '../../render/html-report.js';
+import { formatReportJson, reportDocument } from '../../render/report-json.js';
 import { formatReportTable } from '../../render/report-table.js';
-import { planSimulation } from '../../simulate.js';
-import { runPlan } from '../../simulation/run.js';
+import { SimulationRun } from '../../simulation/simulation-run.js';
 import { type CatalogEntry, catalogDir, findCatalogEntry, formatCatalog, listCatalog } from '../catalog.js';
+import { EXIT_PARTIAL, exitCodeForSignal } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseSeed, parseTracePath } from '../option-values.js';
+import { playInSlices, type StopSignal } from '../play-in-slices.js';
 import { progressLineOn, runProgressText } from '../progress.js';
 import { readSources } from '../read-input.js';
 import { scenarioOverrides } from '../scenario-overrides.js';
 import { type JsonLinesTrace, traceToFile, traceToStdout } from '../trace-file.js';
 import { UsageProblem } from '../usage-problem.js';
-import { writeOutput } from '../write-output.js';
+import { openOutput, writeOutput } from '../write-output.js';
 import type { CommandContext } from './context.js';
 
 interface RunOptions {
@@ -25,10 +35,12 @@ interface RunOptions {
   quiet?: boolean;
   catalog?: string;
   trace?: string;
+  strict?: boolean;
 }
 
 /** `meshsim run`: one simulation of a Scenario, from FILE(s) or the catalog, and its report. */
-export function addRunCommand(program: Command, { io }: CommandContext): void {
+export function addRunCommand(program: Command, context: CommandContext): void {
+  const { io } = context;
   const run: Command = program.command('run');
   run
     .description(
@@ -52,12 +64,13 @@ export function addRunCommand(program: Command, { io }: CommandContext): void {
     .option('-d, --duration <duration>', "override the Scenario's duration (e.g. 30s, 10m)")
     .option('-b, --bucket <duration>', 'timeline bucket (default 1s; widened for very long runs)')
     .option('-q, --quiet', 'no progress on stderr')
+    .option('--strict', 'treat warnings (unknown fields, endpoints no host has …) as errors')
     .option(
       '--trace <file>',
       'also write the run\'s event trace to FILE as JSON Lines, one TraceEvent per line in event order ("-": stdout, only with --output)',
       parseTracePath,
     )
-    .action((files: string[], options: RunOptions) => {
+    .action(async (files: string[], options: RunOptions) => {
       checkTraceOption(run, options);
       if (options.catalog !== undefined) {
         if (files.length > 0) run.error('error: give FILEs or --catalog, not both');
@@ -69,7 +82,7 @@ export function addRunCommand(program: Command, { io }: CommandContext): void {
         files.push(catalogFile(run, entries, options.catalog));
       }
       if (files.length === 0) run.error('error: give the YAML FILEs to run, or --catalog NAME');
-      simulateAndReport(io, files, options);
+      await simulateAndReport(context, files, options);
     });
 }
 
@@ -103,35 +116,78 @@ function catalogFile(run: Command, entries: CatalogEntry[], name: string): strin
   return here.startsWith('..') || isAbsolute(here) ? entry.file : here;
 }
 
-function simulateAndReport(io: CliIo, files: string[], options: RunOptions): void {
-  const { plan, diagnostics, loaded } = planSimulation({
+/** Runs the Scenario, writes its report and the verdict on its expectations; sets the exit code. */
+async function simulateAndReport(
+  context: CommandContext,
+  files: string[],
+  options: RunOptions,
+): Promise<void> {
+  const { io } = context;
+  const ready = planExpectations({
     config: readSources(files),
     specOrigin: 'command line',
+    ...(options.strict === true ? { strict: true } : {}),
     ...scenarioOverrides(options),
   });
-  if (plan === null) throw new ConfigError(diagnostics);
   const progress = progressLineOn(io, options.quiet);
   // Opened after the config is known good, before the run: a bad path fails in a moment, not after it.
+  const output = options.output === undefined ? undefined : openOutput(options.output);
   const trace = openTrace(io, options.trace);
-  let report: ReturnType<typeof runPlan>;
+  let played: Played;
   try {
-    report = runPlan(plan, {
-      onProgress: (p) => progress.update(() => runProgressText(p, progress.elapsedMs)),
-      ...(trace !== undefined ? { trace: trace.listener } : {}),
-    });
+    played = await playFirstSeed(ready, io, progress, trace);
   } finally {
     trace?.close();
   }
   progress.done();
+  const { report, stoppedBy } = played;
+  // A partial run is not judged: its figures cover only part of the Scenario.
+  const checked: CheckedRun =
+    report.partial === undefined
+      ? judgeExpectations(ready, report)
+      : { report, plan: ready.plan, loaded: ready.loaded, expectations: null, warnings: ready.warnings };
+  const { plan, loaded, expectations } = checked;
   for (const w of report.warnings) io.stderr(`${w}\n`);
-  const context = { plan, loaded };
+  for (const w of checked.warnings) io.stderr(`${formatDiagnostic(w)}\n`);
+  const reportContext = { plan, loaded };
+  const verdict = expectations === null ? '' : formatExpectations(expectations);
   const text =
     options.format === 'json'
-      ? `${JSON.stringify(report, null, 2)}\n`
+      ? expectations === null
+        ? formatReportJson(report, reportContext)
+        : `${JSON.stringify({ ...reportDocument(report, reportContext), expectations }, null, 2)}\n`
       : options.format === 'html'
-        ? formatReportHtml(report, context)
-        : formatReportTable(report, context);
-  writeOutput(io, text, options.output);
+        ? formatReportHtml(report, reportContext)
+        : formatReportTable(report, reportContext) + verdict;
+  writeOutput(io, text, output);
+  // The verdict reaches the terminal (and a CI log) even when the report went to a file or is HTML.
+  if (verdict !== '' && (options.output !== undefined || options.format === 'html')) io.stderr(verdict);
+  if (expectations !== null && !expectations.passed) context.exitCode = 1;
+  if (report.partial !== undefined) {
+    const { cause, message, field } = report.partial;
+    io.stderr(`meshsim: partial report (${cause}): ${message}${field !== undefined ? ` [${field}]` : ''}\n`);
+    context.exitCode = stoppedBy !== null ? exitCodeForSignal(stoppedBy) : EXIT_PARTIAL;
+  }
+}
+
+interface Played {
+  report: Report;
+  stoppedBy: StopSignal | null;
+}
+
+/** The first seed's run, in slices, so that SIGINT or SIGTERM stops it with its report rather than silence. */
+async function playFirstSeed(
+  ready: ExpectationPlan,
+  io: CliIo,
+  progress: ReturnType<typeof progressLineOn>,
+  trace: JsonLinesTrace | undefined,
+): Promise<Played> {
+  const run = new SimulationRun(ready.plan, {
+    onProgress: (p) => progress.update(() => runProgressText(p, progress.elapsedMs)),
+    ...(trace !== undefined ? { trace: trace.listener } : {}),
+  });
+  const stoppedBy = await playInSlices(run, io.signals);
+  return { report: run.report(), stoppedBy };
 }
 
 /** `--trace FILE`, or `-` for stdout. */

@@ -12,8 +12,10 @@ export function addValidateCommand(program: Command, context: CommandContext): v
     .command('validate')
     .description('check FILE(s) as Istio and meshsim would; exit 1 on any error')
     .argument('<files...>', 'YAML or JSON files: Istio resources, a Scenario, or an Envoy config dump')
-    .action((files: string[]) => {
-      const { diagnostics } = planSimulation({ config: readSources(files) }, { requireScenario: false });
+    .option('--strict', 'treat warnings (unknown fields, endpoints no host has …) as errors')
+    .action((files: string[], options: { strict?: boolean }) => {
+      const spec = { config: readSources(files), ...(options.strict === true ? { strict: true } : {}) };
+      const { diagnostics } = planSimulation(spec, { requireScenario: false });
       printDiagnostics(io, diagnostics);
       const errors = diagnostics.filter((d) => d.severity === 'error').length;
       const warnings = diagnostics.length - errors;

@@ -11,11 +11,13 @@ import { planFlaps } from './endpoint-flaps.js';
 import { envoyConfigOf } from './envoy-config-input.js';
 import type { PlanContext } from './plan-context.js';
 import {
+  checkClientsInFlight,
   checkExpectedRequests,
-  checkTimelineClients,
   expectedRequests,
-  maxEventsFor,
+  warnSourcesWithoutRequests,
+  warnTimelineAfterEnd,
 } from './request-bound.js';
+import { planRunLimits } from './run-limits.js';
 import type { PlannedCluster, RunPlan } from './run-plan.js';
 import { errorsAt, type ScenarioOrigin, scenarioReporter } from './scenario-diagnostics.js';
 import { planTimelineBucket } from './timeline-bucket.js';
@@ -51,13 +53,23 @@ export function buildRunPlan(
         : planDumpTraffic(envoy, spec, at, diagnostics);
   warnDnsNamesWithoutEntry(clusters, spec, at);
   warnEndpointsNoClusterHas(clusters, spec, at);
-  const expected = expectedRequests(traffic, spec.duration.ms);
-  checkExpectedRequests(expected, at);
   const timeline = planTimeline(spec, clusters, latencyDistribution, errorsAt(at));
-  checkTimelineClients(spec, timeline, traffic, expected, at);
+  // Timeline changes of rate count; the traffic's indexes match spec.traffic's only without errors.
+  const complete = traffic.length === spec.traffic.length;
+  const requests = complete ? expectedRequests(traffic, timeline, spec.duration.ms) : [];
+  checkExpectedRequests(requests, spec, at);
+  warnSourcesWithoutRequests(requests, traffic, spec, at);
+  warnTimelineAfterEnd(spec, at);
+  checkClientsInFlight(spec, spec.limits.maxRequestsInFlight, at);
   const flapFor = planFlaps(spec, at);
   const timelineBucketMs = planTimelineBucket(spec, spec.duration.ms + DRAIN_MS, at);
   if (diagnostics.some((d) => d.severity === 'error')) return { plan: null, diagnostics };
+  const limits = planRunLimits(
+    { ...scenario, loaded, traffic, requests, clusters, routes, timeline, flapFor, timelineBucketMs },
+    DRAIN_MS,
+    diagnostics,
+  );
+  if (limits === null) return { plan: null, diagnostics };
 
   const plan: RunPlan = {
     scenario: scenario.name,
@@ -74,7 +86,7 @@ export function buildRunPlan(
     networkRttMs: spec.network.rtt.ms,
     dns: dnsRecordsOf(spec),
     warnings: diagnostics.map(formatDiagnostic),
-    maxEvents: maxEventsFor(expected),
+    ...limits,
   };
   return { plan, diagnostics };
 }

@@ -64,6 +64,22 @@ export interface RunPlan {
   dns: Record<string, DnsRecordSet>;
   /** Formatted warnings carried into the report. */
   warnings: string[];
-  /** Hard cap on kernel events, against runaway runs. */
+  /** Hard cap on kernel events, against runaway runs: past it the run stops, its report partial. */
   maxEvents: number;
+  /** Past this many requests in flight the run stops, its report partial (spec.limits.maxRequestsInFlight). */
+  maxRequestsInFlight: number;
+  /** What a partial report names as the cause's source: what makes most events, where each limit is set. */
+  limitSources: LimitSources;
+}
+
+/** Where a run's limits come from, for the message of a run that reaches one. */
+export interface LimitSources {
+  /** What makes most of the run's events, e.g. `about 1.8e+6 outlier detection sweeps (interval 1ms)`. */
+  events: string;
+  /** The field behind it, `file:line path`, when one is. */
+  eventsField?: string;
+  /** Whether the budget is the Scenario's spec.limits.maxEvents rather than meshsim's estimate. */
+  budgetSet: boolean;
+  /** The field that sets maxRequestsInFlight. */
+  inFlightField: string;
 }

@@ -1,6 +1,7 @@
 import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
-import type { Diagnostic, Severity } from './diagnostics.js';
+import { checkOptions, configSourcesOf } from './argument-checks.js';
+import { type Diagnostic, type Severity, strictly } from './diagnostics.js';
 import { type EnvoyConfigShape, envoyConfigShape } from './envoy-config-document.js';
 import { classifyDocument, type SimulatedKind } from './kinds.js';
 import { kubernetesListItems } from './kubernetes-list.js';
@@ -13,7 +14,7 @@ import { type Sidecar, sidecarSchema, unmodelledSidecarFields } from './schema/s
 import { type VirtualService, virtualServiceSchema } from './schema/virtual-service.js';
 import { validateResource } from './validate-resource.js';
 import { type IstioResource, webhookProblems } from './validation/index.js';
-import { parseYamlSource } from './yaml-documents.js';
+import { MAX_DIAGNOSTICS_PER_SOURCE, parseYamlSource } from './yaml-documents.js';
 
 export interface ConfigSource {
   /** Shown in diagnostics. */
@@ -56,6 +57,8 @@ export interface LoadOptions {
   maxAliasCount?: number;
   /** Deepest nesting of maps and lists accepted. Default 200. */
   maxDepth?: number;
+  /** Warnings (unknown fields, what kubectl would only warn about) are errors. */
+  strict?: boolean;
 }
 
 const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
@@ -125,14 +128,17 @@ function addResource<T extends { metadata: { namespace: string; name: string } }
 }
 
 /**
- * Parses and validates Istio resources and the Scenario from YAML. Never throws on bad input:
- * every problem is a diagnostic, and resources with errors are left out.
+ * Parses and validates Istio resources and the Scenario from YAML (a string, bytes read without an
+ * encoding decoded as UTF-8, or `{ file, text }` sources). Never throws on bad input: every problem is
+ * a diagnostic, and resources with errors are left out. An argument of another kind throws an
+ * ArgumentError.
  */
 export function loadConfig(
-  sources: ConfigSource | ConfigSource[] | string,
+  sources: ConfigSource | ConfigSource[] | string | Uint8Array,
   options: LoadOptions = {},
 ): LoadedConfig {
-  const list = typeof sources === 'string' ? [{ file: '<inline>', text: sources }] : [sources].flat();
+  const list = configSourcesOf('loadConfig(sources)', sources);
+  checkOptions('loadConfig(options)', options);
   const loaded: LoadedConfig = {
     serviceEntries: [],
     destinationRules: [],
@@ -192,9 +198,31 @@ export function loadConfig(
     }
     // Reading order within each file, whichever stage found the problem (the sort is stable).
     const fromThisSource = loaded.diagnostics.splice(before);
-    loaded.diagnostics.push(...fromThisSource.sort((a, b) => a.line - b.line || a.column - b.column));
+    fromThisSource.sort((a, b) => a.line - b.line || a.column - b.column);
+    loaded.diagnostics.push(...listedOf(fromThisSource, source.file));
   }
+  if (options.strict === true) loaded.diagnostics = strictly(loaded.diagnostics);
   return loaded;
+}
+
+/**
+ * A file's diagnostics as they are listed: the first MAX_DIAGNOSTICS_PER_SOURCE, then one line counting
+ * the rest (an error if any of them is one), as for syntax errors: 100,000 documents of an unknown kind
+ * are one warning each, which nobody reads.
+ */
+const NOT_LISTED = /^(\d+) more problems in this file not listed$/;
+
+function listedOf(diagnostics: Diagnostic[], file: string): Diagnostic[] {
+  if (diagnostics.length <= MAX_DIAGNOSTICS_PER_SOURCE + 1) return diagnostics;
+  const counted = (d: Diagnostic) => Number(NOT_LISTED.exec(d.message)?.[1] ?? 1);
+  const all = diagnostics.filter((d) => !NOT_LISTED.test(d.message));
+  const listed = all.slice(0, MAX_DIAGNOSTICS_PER_SOURCE);
+  const shown = new Set(listed);
+  const rest = diagnostics.filter((d) => !shown.has(d));
+  const severity = rest.some((d) => d.severity === 'error') ? 'error' : 'warning';
+  const message = `${rest.reduce((n, d) => n + counted(d), 0)} more problems in this file not listed`;
+  listed.push({ severity, file, line: 1, column: 1, path: '', message });
+  return listed;
 }
 
 /** Validates one document against its kind's schema, reporting problems; the value if it has no error. */

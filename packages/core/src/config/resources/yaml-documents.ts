@@ -9,6 +9,7 @@ import {
   type YAMLError,
 } from 'yaml';
 import type { Diagnostic, Severity } from './diagnostics.js';
+import { encodingProblem } from './text-encoding.js';
 
 export interface ParseLimits {
   maxBytes: number;
@@ -31,7 +32,7 @@ const LIST_HINT =
 /** Syntax errors after the first few in one document are noise (binary garbage yields thousands). */
 const MAX_YAML_ERRORS_PER_DOCUMENT = 10;
 /** Past this many diagnostics in one source, the rest are counted, not listed. */
-const MAX_DIAGNOSTICS_PER_SOURCE = 200;
+export const MAX_DIAGNOSTICS_PER_SOURCE = 200;
 
 function describeKind(node: unknown): string {
   if (isSeq(node)) return 'a list';
@@ -44,16 +45,26 @@ const isEmptyDocument = (doc: Document): boolean =>
   doc.contents === null ||
   (isScalar(doc.contents) && doc.contents.value === null && doc.contents.source === '');
 
-/** The first node nested deeper than `limit`, found without recursion so hostile input cannot overflow the stack. */
-function tooDeep(root: unknown, limit: number): Node | undefined {
+/**
+ * The first node nested deeper than `limit`, or a mapping key that is itself a list or a map (which
+ * JSON, and so Kubernetes, cannot hold), found without recursion so hostile input cannot overflow the stack.
+ */
+function structureProblem(root: unknown, limit: number): { node: Node; message: string } | undefined {
   const stack: Array<{ node: unknown; depth: number }> = [{ node: root, depth: 1 }];
   while (stack.length > 0) {
     const { node, depth } = stack.pop()!;
     if (!isMap(node) && !isSeq(node)) continue;
-    if (depth > limit) return node;
+    if (depth > limit) return { node, message: `document is nested deeper than ${limit} levels` };
     for (const item of node.items) {
       if (isMap(node)) {
         const pair = item as { key: unknown; value: unknown };
+        if (isMap(pair.key) || isSeq(pair.key)) {
+          const what = isMap(pair.key) ? 'a map' : 'a list';
+          return {
+            node: pair.key,
+            message: `a mapping key must be a plain value such as a field name, got ${what}`,
+          };
+        }
         stack.push({ node: pair.key, depth: depth + 1 }, { node: pair.value, depth: depth + 1 });
       } else {
         stack.push({ node: item, depth: depth + 1 });
@@ -98,9 +109,22 @@ export function parseYamlSource(file: string, text: string, limits: ParseLimits)
     return { file, lineCounter, documents, diagnostics };
   }
 
+  const encoding = encodingProblem(text);
+  if (encoding !== null) {
+    diagnostics.push({ severity: 'error', file, line: 1, column: 1, path: '', message: encoding });
+    return { file, lineCounter, documents, diagnostics };
+  }
+
   let parsed: ReturnType<typeof parseAllDocuments>;
   try {
-    parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true });
+    // logLevel error: YAML's own warnings would go to the process's stderr; they are diagnostics here.
+    parsed = parseAllDocuments(text, {
+      lineCounter,
+      prettyErrors: false,
+      merge: true,
+      uniqueKeys: true,
+      logLevel: 'error',
+    });
   } catch (e) {
     report('error', 0, `YAML could not be parsed: ${e instanceof Error ? e.message : String(e)}`);
     return { file, lineCounter, documents, diagnostics };
@@ -116,9 +140,9 @@ export function parseYamlSource(file: string, text: string, limits: ParseLimits)
     reportYaml('warning', doc.warnings);
     if (doc.errors.length > 0 || isEmptyDocument(doc)) continue;
     const start = doc.contents?.range?.[0] ?? 0;
-    const deep = tooDeep(doc.contents, limits.maxDepth);
-    if (deep !== undefined) {
-      report('error', deep.range?.[0] ?? start, `document is nested deeper than ${limits.maxDepth} levels`);
+    const problem = structureProblem(doc.contents, limits.maxDepth);
+    if (problem !== undefined) {
+      report('error', problem.node.range?.[0] ?? start, problem.message);
     } else if (!isMap(doc.contents)) {
       report(
         'error',

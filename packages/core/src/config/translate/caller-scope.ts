@@ -152,7 +152,8 @@ export function scopeFor(
     mesh.defaultDestinationRuleExportTo,
     'defaultDestinationRuleExportTo',
   );
-  const applied = sidecarFor(loaded.sidecars, caller.namespace, caller.labels, mesh.rootNamespace);
+  // A LoadedConfig built before Sidecars were read has none.
+  const applied = sidecarFor(loaded.sidecars ?? [], caller.namespace, caller.labels, mesh.rootNamespace);
   const egress = applied === null ? null : egressOf(applied.sidecar.resource);
   const sidecarName =
     applied === null

@@ -9,7 +9,7 @@ import type { VirtualService } from '../resources/schema/virtual-service.js';
 import { defaultRetryPolicyFor } from './istio-defaults.js';
 import type { TranslatedCluster } from './translated-cluster.js';
 
-import { hostMatches, isExportedTo } from './visibility.js';
+import { cached, type HostIndex, hostMatches, indexByHost, isExportedTo } from './visibility.js';
 
 /** One application request shape, as the Scenario's traffic writes it. */
 export interface RequestShape {
@@ -171,12 +171,31 @@ export function virtualServicesFor(
   host: string,
   callerNamespace: string,
 ): Array<Located<VirtualService>> {
-  return all.filter((v) => {
+  // The candidates naming the host exactly or by a wildcard, back in input order.
+  const index = cached(virtualServiceIndexes, all, () =>
+    indexByHost(all, (v) => v.resource.spec.hosts ?? []),
+  );
+  const exact = index.exact.get(host) ?? [];
+  const candidates =
+    index.wildcard.length === 0 ? exact : [...new Set([...exact, ...index.wildcard])].sort(byPosition(all));
+  return candidates.filter((v) => {
     const r = v.resource;
     if ((r.spec.gateways ?? []).length > 0 && !(r.spec.gateways ?? []).includes('mesh')) return false;
     if (!isExportedTo(r.spec.exportTo, r.metadata.namespace, callerNamespace)) return false;
     return (r.spec.hosts ?? []).some((h) => hostMatches(h, host));
   });
+}
+
+const virtualServiceIndexes = new WeakMap<
+  ReadonlyArray<Located<VirtualService>>,
+  HostIndex<Located<VirtualService>>
+>();
+const positions = new WeakMap<ReadonlyArray<Located<VirtualService>>, Map<Located<VirtualService>, number>>();
+
+/** Orders VirtualServices as `all` lists them. */
+function byPosition(all: ReadonlyArray<Located<VirtualService>>) {
+  const at = cached(positions, all, () => new Map(all.map((v, i) => [v, i])));
+  return (a: Located<VirtualService>, b: Located<VirtualService>) => at.get(a)! - at.get(b)!;
 }
 
 /**

@@ -187,11 +187,14 @@ const ipAddress = () =>
 /** How a query can fail: the name does not exist, the server fails, or no answer comes back in time. */
 export const DNS_FAILURES = ['none', 'NXDOMAIN', 'SERVFAIL', 'timeout'] as const;
 
+/** A DNS answer holds at most as many addresses as a ServiceEntry may list endpoints. */
+export const MAX_DNS_ANSWERS = 4096;
+
 /** What the synthetic resolver answers for one host. */
 export const dnsEntrySchema = z.strictObject({
   /** Absent: the record has no TTL, so Envoy re-resolves at dnsRefreshRate. */
   ttl: duration().optional(),
-  answers: z.array(ipAddress()),
+  answers: z.array(ipAddress()).max(MAX_DNS_ANSWERS),
   /** Rotate the answer order on every resolution, as round-robin DNS servers do. */
   rotate: z.boolean().default(false),
   /** Every query fails this way instead of answering (a resolver outage); `none` answers again. */
@@ -202,7 +205,7 @@ export type DnsEntryInput = z.input<typeof dnsEntrySchema>;
 
 export const dnsPatchSchema = z.strictObject({
   ttl: duration().optional(),
-  answers: z.array(ipAddress()).optional(),
+  answers: z.array(ipAddress()).max(MAX_DNS_ANSWERS).optional(),
   rotate: z.boolean().optional(),
   failure: z.enum(DNS_FAILURES).optional(),
 });

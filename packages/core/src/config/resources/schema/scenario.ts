@@ -10,6 +10,7 @@ import {
   endpointBehaviourSchema,
   endpointPatchSchema,
 } from './scenario-endpoint.js';
+import { confidenceSchema, expectationSchema, replicationsSchema } from './scenario-expect.js';
 import { checkTrafficShape, requestPath, trafficShapeFields } from './scenario-traffic-shape.js';
 
 export const SCENARIO_API_VERSION = 'meshsim.dev/v1alpha1';
@@ -209,6 +210,23 @@ const istioVersionSchema = z
     error: (issue) => `must look like "1.24", got ${describeValue(issue.input)}`,
   });
 
+/** Requests in flight past which a run stops, its report partial: about 1 KB of memory each. */
+export const DEFAULT_MAX_REQUESTS_IN_FLIGHT = 500_000;
+/** The highest `limits.maxRequestsInFlight` accepted: about 2 GB of requests in flight. */
+export const MAX_REQUESTS_IN_FLIGHT = 2_000_000;
+/** The highest `limits.maxEvents` accepted. */
+export const MAX_EVENTS_LIMIT = 2e10;
+
+/** Bounds on one run, past which it stops with a report marked partial instead of running on. */
+const limitsSchema = z
+  .strictObject({
+    /** Requests sent and not yet answered; a run past it stops (a black hole, a queue that grows). */
+    maxRequestsInFlight: integer(1, MAX_REQUESTS_IN_FLIGHT).default(DEFAULT_MAX_REQUESTS_IN_FLIGHT),
+    /** Events the run may fire; absent: twice what the run is expected to need (at least 10^6). */
+    maxEvents: integer(1, MAX_EVENTS_LIMIT).optional(),
+  })
+  .prefault({});
+
 export const scenarioSpecSchema = z
   .strictObject({
     seed: integer(0, Number.MAX_SAFE_INTEGER).default(1),
@@ -238,6 +256,13 @@ export const scenarioSpecSchema = z
     timeline: z.array(timelineEventSchema).default(() => []),
     /** How the report is kept: the timeline's bucket (widened for very long runs, see MAX_TIMELINE_POINTS). */
     report: z.strictObject({ timelineBucket: duration({ minMs: 1 }).prefault('1s') }).prefault({}),
+    /** Bounds on the run's figures: `meshsim run` and `meshsim test` exit 1 when one is not met. */
+    expect: z.array(expectationSchema).default(() => []),
+    /** How many seeds (seed, seed + 1, …) the expectations are judged over; 1: the run alone. */
+    replications: replicationsSchema.default(1),
+    /** With replications: the level of the confidence intervals they are judged by. Absent: 95 %. */
+    confidence: confidenceSchema.optional(),
+    limits: limitsSchema,
   })
   .superRefine((spec, ctx) => {
     spec.timeline.forEach((event, i) => {
