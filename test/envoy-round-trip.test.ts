@@ -119,6 +119,40 @@ describe('explain -o envoy, read back: the same model', () => {
   });
 });
 
+describe('explain -o envoy under a mesh config, read back', () => {
+  it('writes what the mesh config set (connect timeout, keepalive, HTTP/2 upgrade, default retries) into the dump', () => {
+    const base = source('examples/flaky-api.yaml');
+    const mesh = `apiVersion: v1
+kind: ConfigMap
+metadata: { name: istio, namespace: istio-system }
+data:
+  mesh: |
+    connectTimeout: 3s
+    h2UpgradePolicy: UPGRADE
+    tcpKeepalive: { time: 600s }
+    defaultHttpRetryPolicy: { attempts: 4, retryOn: "5xx,reset" }
+`;
+    const input = { file: base.file, text: `${base.text}---\n${mesh}` };
+    const { scenario, dump } = roundTrip(input);
+    const fromIstio = planSimulation({ config: input });
+    const fromDump = planSimulation({ config: [dump, scenario] });
+    expect(fromDump.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const [cluster] = fromDump.plan!.model.clusters.map(runtimeCluster);
+    expect(cluster).toMatchObject({
+      connectTimeoutMs: 3000,
+      tcpKeepalive: { timeMs: 600_000, intervalMs: 75_000, probes: 9 },
+      upstreamProtocol: { config: 'HTTP/2' },
+    });
+    expect(fromDump.plan!.model.routes[0]!.retry?.numRetries).toBe(4);
+    expect(fromDump.plan!.model.clusters.map(runtimeCluster)).toEqual(
+      fromIstio.plan!.model.clusters.map(runtimeCluster),
+    );
+    expect(fromDump.plan!.model.routes.map(runtimeRoute)).toEqual(
+      fromIstio.plan!.model.routes.map(runtimeRoute),
+    );
+  });
+});
+
 describe('explain -o envoy, read back: the same report, byte for byte', () => {
   // The three examples have no warnings, so the whole report is compared (their runs shortened to 30 s).
   it.each(inputs.slice(0, 3))('%s', (path) => {

@@ -2,6 +2,7 @@ import type { Diagnostic } from '../../config/resources/diagnostics.js';
 import type { LoadedConfig } from '../../config/resources/load.js';
 import type { TranslatedCluster } from '../../config/translate/translated-cluster.js';
 import { callerOf, type ExplainOptions, explainProxy } from '../caller.js';
+import { explainScope } from '../caller-scope-explained.js';
 import { explainOutboundClusters } from '../outbound-clusters.js';
 import { typed } from './proto-out.js';
 import { loadAssignment, writeCluster } from './write-cluster.js';
@@ -35,11 +36,18 @@ export function writeConfigDump(
   options: ExplainOptions = {},
 ): { dump: Record<string, unknown>; diagnostics: Diagnostic[] } {
   const diagnostics = [...loaded.diagnostics];
-  const proxy = explainProxy(loaded, options, diagnostics);
-  const caller = callerOf(proxy);
-  const reached = explainOutboundClusters(loaded, caller, []);
+  const asked = explainProxy(loaded, options, diagnostics);
+  // The sidecar's own view: the mesh config's settings and its Sidecar applied, as explain shows it.
+  const { scope, caller } = explainScope(loaded, callerOf(asked), asked);
+  const reached = explainOutboundClusters(scope.loaded, caller, []);
   const models = reached.models;
-  const { listeners, routeConfigs } = writeListeners(loaded, caller, models, reached.listeners, diagnostics);
+  const { listeners, routeConfigs } = writeListeners(
+    scope.loaded,
+    caller,
+    models,
+    reached.listeners,
+    diagnostics,
+  );
   const [region = '', zone = '', subZone = ''] = caller.locality.split('/');
   const node = {
     id: `sidecar~0.0.0.0~meshsim.${caller.namespace}~${caller.namespace}.svc.cluster.local`,

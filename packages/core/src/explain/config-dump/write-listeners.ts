@@ -8,10 +8,10 @@ import {
   defaultRoute,
   destinationPort,
   matchesSource,
+  retryDefaultsFor,
   routingVirtualService,
   translateHttpRoute,
 } from '../../config/translate/http-routes.js';
-import { defaultRetryPolicyFor } from '../../config/translate/istio-defaults.js';
 import { applicationSpeaksTls, isTcpProxied } from '../../config/translate/port-protocol.js';
 import { tcpRouteFor } from '../../config/translate/tcp-routes.js';
 import type { TranslatedCluster } from '../../config/translate/translated-cluster.js';
@@ -61,7 +61,10 @@ function missingClusterOf(
 /** The http routes a sidecar gets for `host`:`port`, one Envoy route per match block that applies to it. */
 function httpRoutesOf(ctx: WriteContext, host: string, port: ServicePort): unknown[] {
   const resolve = resolverFor(ctx, port.number);
-  const defaultRetry = defaultRetryPolicyFor(ctx.caller.istioVersion);
+  const defaultRetry = retryDefaultsFor(
+    ctx.caller.istioVersion,
+    ctx.caller.mesh?.defaultHttpRetryPolicy ?? null,
+  );
   const name = (i: number) => ctx.models[i]?.name ?? `#${i}`;
   const { services } = routingVirtualService(ctx.loaded.virtualServices, host, ctx.caller.namespace);
   const hashed = (m: RouteModel) => {
