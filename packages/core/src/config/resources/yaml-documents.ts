@@ -10,6 +10,7 @@ import {
 } from 'yaml';
 import type { Diagnostic, Severity } from './diagnostics.js';
 import { encodingProblem } from './text-encoding.js';
+import { looksLikeJson, truncatedJson } from './truncated-json.js';
 
 export interface ParseLimits {
   maxBytes: number;
@@ -136,6 +137,12 @@ export function parseYamlSource(file: string, text: string, limits: ParseLimits)
   }
 
   for (const doc of parsed) {
+    const cut = doc.errors.length > 0 && looksLikeJson(text) ? truncatedJson(text, doc) : null;
+    if (cut !== null) {
+      const end = lineCounter.linePos(text.length);
+      diagnostics.push({ severity: 'error', file, line: end.line, column: end.col, ...cut });
+      continue;
+    }
     reportYaml('error', doc.errors);
     reportYaml('warning', doc.warnings);
     if (doc.errors.length > 0 || isEmptyDocument(doc)) continue;
