@@ -103,6 +103,14 @@ describe('README sample output', () => {
     await expectSample('prints:', ['run', 'examples/payment-gateway.yaml']);
   });
 
+  it("shows what a run of Envoy's life-of-a-request example prints", async () => {
+    await expectSample('sends `https://acme.com/foo`', [
+      'run',
+      'examples/envoy/life-of-a-request-scenario.yaml',
+      'examples/envoy/life-of-a-request.yaml',
+    ]);
+  });
+
   it('shows what `meshsim compare` prints for strict against lenient outlier detection', async () => {
     await expectSample('--vary strict=examples/patches/strict.yaml\n```', [
       'compare',

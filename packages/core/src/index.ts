@@ -35,7 +35,10 @@ export {
   type SweepTarget,
   sweep,
 } from './compare/sweep.js';
-export type { RunPlan } from './config/plan/run-plan.js';
+export type { DumpCluster, EnvoyDump } from './config/envoy-dump/dump-model.js';
+export { isDumpCluster } from './config/envoy-dump/dump-model.js';
+export { readEnvoyConfig } from './config/envoy-dump/read-dump.js';
+export type { PlannedCluster, PlannedModel, RunPlan } from './config/plan/run-plan.js';
 export { MAX_TIMELINE_POINTS } from './config/plan/timeline-bucket.js';
 export { ArgumentError } from './config/resources/argument-checks.js';
 export {
@@ -116,6 +119,7 @@ export { BREAKER_GAUGES, type BreakerGauge } from './envoy/circuit-breakers.js';
 export type { ClusterModel, EndpointModel } from './envoy/cluster.js';
 export type { EnvoyModel } from './envoy/model.js';
 export { Flag, type FlagName, flagsText, responseFlagMeaning } from './envoy/response-flags.js';
+export type { FaultModel, RouteModel } from './envoy/route.js';
 export {
   type CheckedRun,
   checkExpectations,
@@ -128,6 +132,8 @@ export {
 } from './expect/check-expectations.js';
 export type { FigureInterval, Verdict } from './expect/judge.js';
 export type { ClusterExplanation, EndpointExplanation, ResourceRef } from './explain/cluster.js';
+export { writeConfigDump } from './explain/config-dump/write-dump.js';
+export { type EnvoyConfigExplanation, explainEnvoyConfig } from './explain/envoy-config.js';
 export {
   type ExplainOptions,
   type Explanation,
@@ -135,6 +141,7 @@ export {
   type NotExplained,
   type VirtualHostExplanation,
 } from './explain/explain.js';
+export { formatEnvoyConfigTable } from './explain/format-envoy-table.js';
 export { formatExplanationTable } from './explain/format-table.js';
 export type { LoadBalancerExplanation, LocalityExplanation } from './explain/load-balancer.js';
 export { type NotableEvent, notableEvents } from './explain/notable-events.js';

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { buildRunPlan } from './config/plan/build-run-plan.js';
+import { envoyConfigOf } from './config/plan/envoy-config-input.js';
 import { checkRunHooks } from './config/plan/plan-arguments.js';
 import type { RunPlan } from './config/plan/run-plan.js';
 import type { ScenarioOrigin } from './config/plan/scenario-diagnostics.js';
@@ -190,6 +191,8 @@ export function planSimulation(
   const diagnostics = [...loaded.diagnostics];
   const scenario = resolveScenario(loaded, spec, diagnostics);
   if (scenario === null) {
+    // Without a Scenario nothing runs, but an Envoy config is still read and checked (validate).
+    if (loaded.envoyConfigs.length > 0) envoyConfigOf(loaded, diagnostics, true);
     if (options.requireScenario !== false && !hasErrors(diagnostics)) diagnostics.push(noScenario(spec));
     return { plan: null, diagnostics, loaded };
   }

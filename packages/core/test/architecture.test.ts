@@ -18,12 +18,21 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   router: ['kernel', 'envoy', 'world', 'observe', 'upstream'],
   'config/resources': [],
   'config/translate': ['envoy', 'config/resources'],
-  'config/plan': ['kernel', 'envoy', 'world', 'config/resources', 'config/translate'],
-  explain: ['envoy', 'observe', 'config/resources', 'config/translate', 'config/plan'],
+  // Beside the translation: an Envoy config read as it is, into the same Envoy model.
+  'config/envoy-dump': ['envoy', 'config/resources'],
+  'config/plan': ['kernel', 'envoy', 'world', 'config/resources', 'config/translate', 'config/envoy-dump'],
+  explain: ['envoy', 'observe', 'config/resources', 'config/translate', 'config/envoy-dump', 'config/plan'],
   // The tune page draws a TuneReport (tune) in its metrics' units (compare).
   render: ['envoy', 'observe', 'config/resources', 'explain', 'compare', 'tune'],
   simulation: ['kernel', 'envoy', 'world', 'observe', 'upstream', 'router', 'config/plan'],
-  simulate: ['observe', 'config/resources', 'config/translate', 'config/plan', 'simulation'],
+  simulate: [
+    'observe',
+    'config/resources',
+    'config/translate',
+    'config/envoy-dump',
+    'config/plan',
+    'simulation',
+  ],
   compare: ['envoy', 'observe', 'config/resources', 'simulate', 'simulation'],
   // Judging a Scenario's expectations runs it (simulate, simulation), reads the report and its why notes
   // (observe, explain), and judges replicated runs with compare's paired statistics.
@@ -59,6 +68,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
     'envoy',
     'observe',
     'config/resources',
+    'config/envoy-dump',
     'config/plan',
     'explain',
     'render',

@@ -121,7 +121,11 @@ describe('hostile input becomes diagnostics, never an exception', () => {
   it.each([
     ['a scalar', 'just some text', 'got the scalar "just some text"'],
     ['a number', '42', 'got the scalar "42"'],
-    ['a list', '- a\n- b\n', 'got a list'],
+    [
+      'a list',
+      '- a\n- b\n',
+      "got a list; for a sidecar's Envoy config take the whole dump: `istioctl proxy-config all POD -o json` or Envoy's /config_dump?include_eds",
+    ],
     ['null', '~', 'got null'],
   ])('%s as a document', (_, text, got) => {
     expect(errorsIn(text)).toMatchObject([

@@ -1,6 +1,7 @@
 import { type Document, isMap, LineCounter, parseAllDocuments, stringify } from 'yaml';
 import { argumentError, checkAcyclic, configSourcesOf } from '../config/resources/argument-checks.js';
 import { ConfigError, type Diagnostic } from '../config/resources/diagnostics.js';
+import { kubernetesListItems } from '../config/resources/kubernetes-list.js';
 import type { ConfigSource } from '../config/resources/load.js';
 import { checkSimulationSpec, type SimulationSpec } from '../simulate.js';
 
@@ -105,32 +106,44 @@ function checkedPatch(value: unknown, file: string, line: number): ResourcePatch
 interface ParsedConfig {
   source: ConfigSource;
   docs: Document[];
-  ids: Array<{ kind: unknown; name: unknown; namespace: unknown }>;
+  /** Every resource a patch can name: a document, or an item of a Kubernetes List (`base` ['items', i]). */
+  ids: ResourceId[];
   changed: boolean;
+}
+
+interface ResourceId {
+  doc: Document;
+  base: Array<string | number>;
+  kind: unknown;
+  name: unknown;
+  namespace: unknown;
+}
+
+function idOf(doc: Document, base: Array<string | number>, value: unknown): ResourceId {
+  const meta = isPlainObject(value) && isPlainObject(value.metadata) ? value.metadata : {};
+  const kind = isPlainObject(value) ? value.kind : undefined;
+  return { doc, base, kind, name: meta.name, namespace: meta.namespace };
 }
 
 function parseConfig(source: ConfigSource): ParsedConfig {
   const docs = parseAllDocuments(source.text, { logLevel: 'error' });
   const list = Array.isArray(docs) ? docs : [];
-  const ids = list.map((doc) => {
+  const ids = list.flatMap((doc) => {
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 100 });
     } catch {
       value = undefined; // loadConfig reports it when the patched config is loaded
     }
-    const meta = isPlainObject(value) && isPlainObject(value.metadata) ? value.metadata : {};
-    return {
-      kind: isPlainObject(value) ? value.kind : undefined,
-      name: meta.name,
-      namespace: meta.namespace,
-    };
+    const items = kubernetesListItems(value);
+    if (items === null) return [idOf(doc, [], value)];
+    return items.map(({ item, index }) => idOf(doc, ['items', index], item));
   });
   return { source, docs: list, ids, changed: false };
 }
 
 /** Applies a merge patch to a YAML document in place, keeping the comments and layout of what it leaves. */
-function patchDocument(doc: Document, path: string[], patch: Record<string, unknown>): void {
+function patchDocument(doc: Document, path: Array<string | number>, patch: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(patch)) {
     const at = [...path, key];
     if (value === null) doc.deleteIn(at);
@@ -147,16 +160,16 @@ export function configSources(config: SimulationSpec['config']): ConfigSource[] 
 function findTarget(
   configs: ParsedConfig[],
   p: LocatedPatch,
-): { config: ParsedConfig; doc: Document } | null {
+): { config: ParsedConfig; id: ResourceId } | null {
   const { kind, metadata } = p.patch;
-  const matches: Array<{ config: ParsedConfig; doc: Document }> = [];
+  const matches: Array<{ config: ParsedConfig; id: ResourceId }> = [];
   for (const config of configs) {
-    config.ids.forEach((id, i) => {
-      if (id.kind !== kind) return;
-      if (kind !== 'Scenario' && id.name !== metadata?.name) return;
-      if (metadata?.namespace !== undefined && (id.namespace ?? 'default') !== metadata.namespace) return;
-      matches.push({ config, doc: config.docs[i]! });
-    });
+    for (const id of config.ids) {
+      if (id.kind !== kind) continue;
+      if (kind !== 'Scenario' && id.name !== metadata?.name) continue;
+      if (metadata?.namespace !== undefined && (id.namespace ?? 'default') !== metadata.namespace) continue;
+      matches.push({ config, id });
+    }
   }
   if (matches.length > 1) {
     throw problem(
@@ -201,7 +214,7 @@ export function applyPatch(spec: SimulationSpec, patch: ConfigPatch | null, labe
         }
       }
       if (target !== null && Object.keys(yamlPart).length > 0) {
-        patchDocument(target.doc, ['spec'], yamlPart);
+        patchDocument(target.id.doc, [...target.id.base, 'spec'], yamlPart);
         target.config.changed = true;
       }
       continue;
@@ -219,7 +232,7 @@ export function applyPatch(spec: SimulationSpec, patch: ConfigPatch | null, labe
       continue;
     }
     const { name: _name, namespace: _namespace, ...metadataBody } = metadata ?? {};
-    patchDocument(target.doc, [], {
+    patchDocument(target.id.doc, target.id.base, {
       ...body,
       ...(Object.keys(metadataBody).length > 0 ? { metadata: metadataBody } : {}),
     });
@@ -258,16 +271,15 @@ export function resourcesWithField(
   path: readonly string[],
 ): Array<{ kind: string; name?: string; namespace?: string }> {
   const out: Array<{ kind: string; name?: string; namespace?: string }> = [];
-  for (const { docs, ids } of configSources(config).map(parseConfig)) {
-    docs.forEach((doc, i) => {
-      const id = ids[i]!;
-      if (typeof id.kind !== 'string' || !doc.hasIn(path.slice(0, 2))) return;
+  for (const { ids } of configSources(config).map(parseConfig)) {
+    for (const id of ids) {
+      if (typeof id.kind !== 'string' || !id.doc.hasIn([...id.base, ...path.slice(0, 2)])) continue;
       out.push({
         kind: id.kind,
         ...(typeof id.name === 'string' ? { name: id.name } : {}),
         ...(typeof id.namespace === 'string' ? { namespace: id.namespace } : {}),
       });
-    });
+    }
   }
   return out;
 }

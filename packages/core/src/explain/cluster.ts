@@ -4,7 +4,7 @@ import type { FieldPath } from '../config/resources/positions.js';
 import type { DestinationRule } from '../config/resources/schema/destination-rule.js';
 import type { ServiceEntry } from '../config/resources/schema/service-entry.js';
 import type { TranslatedCluster } from '../config/translate/translated-cluster.js';
-import type { ClusterDiscoveryType } from '../envoy/cluster.js';
+import { type ClusterDiscoveryType, hasListedEndpoints } from '../envoy/cluster.js';
 import { maxEjectableHosts } from '../envoy/outlier-detection.js';
 import { type ConnectionPoolExplanation, explainConnectionPool } from './connection-pool.js';
 import {
@@ -39,13 +39,17 @@ export interface EndpointExplanation {
 }
 
 /** One outbound cluster, as `istioctl proxy-config cluster -o json` would show it, with where each value came from. */
-export interface ClusterExplanation {
+export interface ClusterExplanation extends ClusterValues {
   name: string;
   host: string;
   port: number;
   subset: string;
   serviceEntry: ResourceRef;
   destinationRule: ResourceRef | null;
+}
+
+/** A cluster's values, each with where it came from: what explain shows of a cluster, whatever its input. */
+export interface ClusterValues {
   protocol: Explained<string>;
   type: Explained<ClusterDiscoveryType>;
   lbPolicy: LoadBalancerExplanation['lbPolicy'];
@@ -80,6 +84,7 @@ export interface ClusterExplanation {
 const RESOLUTION_NOTES: Record<ClusterDiscoveryType, string> = {
   ORIGINAL_DST: 'NONE: to the address the app dialled',
   EDS: 'STATIC: the endpoints below',
+  STATIC: 'the endpoints below',
   STRICT_DNS: 'DNS: every address resolved is a host',
   LOGICAL_DNS: 'DNS_ROUND_ROBIN: one host, the first address',
 };
@@ -115,7 +120,7 @@ function notesOn(
       'one logical host: the load balancer has no choice to make; connections stay on the address they opened to',
     );
   }
-  if (model.type === 'EDS' && e.endpoints.length === 0) {
+  if (hasListedEndpoints(model.type) && e.endpoints.length === 0) {
     notes.push(
       e.subset === ''
         ? 'no endpoint: every request gets 503 UH'
@@ -123,7 +128,7 @@ function notesOn(
     );
   }
   const od = model.outlierDetection;
-  const hosts = model.type === 'EDS' ? e.endpoints.length : model.type === 'LOGICAL_DNS' ? 1 : 0;
+  const hosts = hasListedEndpoints(model.type) ? e.endpoints.length : model.type === 'LOGICAL_DNS' ? 1 : 0;
   if (od !== null && model.type === 'STRICT_DNS') {
     let needed = 1;
     while (needed < 1000 && maxEjectableHosts(od, needed) === 0) needed++;
@@ -242,7 +247,7 @@ function explainDns(model: TranslatedCluster): ClusterExplanation['dns'] {
 
 /** The endpoints EDS gives, or for a DNS cluster the names it resolves. */
 function endpointsOf(model: TranslatedCluster): EndpointExplanation[] {
-  return model.type === 'EDS'
+  return hasListedEndpoints(model.type)
     ? model.endpoints.map(({ address, port, locality, weight, priority, labels }) => ({
         address,
         port,

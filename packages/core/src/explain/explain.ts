@@ -3,6 +3,7 @@ import { type Diagnostic, strictly } from '../config/resources/diagnostics.js';
 import type { LoadedConfig } from '../config/resources/load.js';
 
 import { callerOf, type ExplainOptions, explainProxy, type ProxyExplanation } from './caller.js';
+import { explainScope } from './caller-scope-explained.js';
 import type { ClusterExplanation } from './cluster.js';
 import { explainOutboundClusters } from './outbound-clusters.js';
 import { type NotExplained, unusedResources } from './unused.js';
@@ -39,16 +40,18 @@ export function explainConfig(loaded: LoadedConfig, options: ExplainOptions = {}
   if (options.strict !== undefined && typeof options.strict !== 'boolean')
     argumentError('explainConfig(loaded, options).strict', 'true or false', options.strict);
   const diagnostics = [...loaded.diagnostics];
-  const proxy = explainProxy(loaded, options, diagnostics);
-  const caller = callerOf(proxy);
-  const notExplained: NotExplained[] = [];
-  const reached = explainOutboundClusters(loaded, caller, notExplained);
-  const { virtualHosts, seen } = explainVirtualHosts(loaded, caller, reached, notExplained);
+  // What the caller's sidecar sees: the mesh config's defaults and its Sidecar applied.
+  const asked = explainProxy(loaded, options, diagnostics);
+  const { scope, caller, proxy, hidden } = explainScope(loaded, callerOf(asked), asked);
+  const view = scope.loaded;
+  const notExplained: NotExplained[] = [...hidden];
+  const reached = explainOutboundClusters(view, caller, notExplained);
+  const { virtualHosts, seen } = explainVirtualHosts(view, caller, reached, notExplained);
   const hosts = reached.listeners.map(({ se, host }) => ({
     host,
     namespace: se.resource.metadata.namespace,
   }));
-  notExplained.push(...unusedResources(loaded, caller.namespace, reached.usedRules, hosts, seen));
+  notExplained.push(...unusedResources(view, caller.namespace, reached.usedRules, hosts, seen));
   const problems = options.strict === true ? strictly(diagnostics) : diagnostics;
   return { proxy, clusters: reached.clusters, virtualHosts, notExplained, diagnostics: problems };
 }

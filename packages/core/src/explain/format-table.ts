@@ -46,7 +46,19 @@ function proxyLine(p: Explanation['proxy']): string {
     `${label} ${v.value === '' ? 'unknown' : v.value} (${sourceText(v)})`;
   const labels = Object.entries(p.labels.value).map(([k, v]) => `${k}=${v}`);
   const labelled = labels.length === 0 ? '' : `, labels ${labels.join(', ')} (${sourceText(p.labels)})`;
-  return `meshsim explain: a sidecar in ${setting('namespace', p.namespace)}, ${setting('Istio', p.istioVersion)}, ${setting('locality', p.locality)}${labelled}`;
+  const scope = [
+    ...(p.sidecar === undefined
+      ? []
+      : [`Sidecar ${p.sidecar.name} (${where(p.sidecar.file, p.sidecar.line)}: ${p.sidecar.why})`]),
+    ...(p.meshConfig === undefined
+      ? []
+      : [`mesh config ConfigMap ${p.meshConfig.name} (${where(p.meshConfig.file, p.meshConfig.line)})`]),
+    ...(p.outboundTrafficPolicy === undefined
+      ? []
+      : [`outboundTrafficPolicy ${p.outboundTrafficPolicy.value} (${sourceText(p.outboundTrafficPolicy)})`]),
+  ];
+  const scoped = scope.length === 0 ? '' : `\n  ${scope.join('\n  ')}`;
+  return `meshsim explain: a sidecar in ${setting('namespace', p.namespace)}, ${setting('Istio', p.istioVersion)}, ${setting('locality', p.locality)}${labelled}${scoped}`;
 }
 
 /** The istioctl-style summaries: one line per cluster, one per route. */

@@ -9,21 +9,22 @@ import {
   defaultRoute,
   destinationPort,
   matchesSource,
+  type RetryDefaults,
   type RouteNote,
+  retryDefaultsFor,
   routeHashKey,
   routingVirtualService,
   translateHttpRoute,
 } from '../config/translate/http-routes.js';
-import { defaultRetryPolicyFor } from '../config/translate/istio-defaults.js';
 import { applicationSpeaksTls, isTcpProxied } from '../config/translate/port-protocol.js';
 import { tcpRouteFor } from '../config/translate/tcp-routes.js';
 import type { TranslatedCluster } from '../config/translate/translated-cluster.js';
 import { findServiceEntry } from '../config/translate/visibility.js';
-import type { RetryPolicyModel } from '../envoy/retry-policy.js';
 import type { RouteModel } from '../envoy/route.js';
 
 import type { Caller } from './caller.js';
 import { type ResourceRef, refOf } from './cluster.js';
+import { meshRetry } from './mesh-values.js';
 import type { Listener, OutboundClusters } from './outbound-clusters.js';
 import { explainRoute, noMatchRoute, type RouteExplanation } from './routes.js';
 import { type NotExplained, type RoutesSeen, what } from './unused.js';
@@ -45,7 +46,7 @@ interface RouteContext {
   loaded: LoadedConfig;
   caller: Caller;
   models: readonly TranslatedCluster[];
-  defaultRetry: RetryPolicyModel;
+  defaultRetry: RetryDefaults;
   source: { namespace: string; labels: Readonly<Record<string, string>> };
   /** Routes shown in some virtual host, by `file:line:index`. */
   shown: Set<string>;
@@ -73,7 +74,7 @@ export function explainVirtualHosts(
     loaded,
     caller,
     models: reached.models,
-    defaultRetry: defaultRetryPolicyFor(caller.istioVersion),
+    defaultRetry: retryDefaultsFor(caller.istioVersion, caller.mesh?.defaultHttpRetryPolicy ?? null),
     source: { namespace: caller.namespace, labels: caller.labels },
     shown: new Set(),
     otherCallers: new Set(),
@@ -131,12 +132,25 @@ function explainVirtualHost(
   };
 }
 
+/** A route that sets no retries takes the mesh's defaultHttpRetryPolicy when the mesh config has one. */
+function withMeshRetry(
+  ctx: RouteContext,
+  e: RouteExplanation,
+  model: RouteModel,
+  unset: boolean,
+): RouteExplanation {
+  const mesh = ctx.loaded.meshConfig;
+  if (!unset || !ctx.defaultRetry.fromMesh || mesh === undefined || e.retry === null) return e;
+  return { ...e, retry: meshRetry(mesh, model.retry) };
+}
+
 /** Finds a destination's cluster among the models, its port defaulting as Istio's does for this listener. */
 function clusterResolver(ctx: RouteContext, listenerPort: ServicePort): ClusterResolver {
   return (h, p, subset) => {
     const se = findServiceEntry(ctx.loaded.serviceEntries, h, ctx.caller.namespace);
     if (se === undefined) return null;
     const port = destinationPort(se.resource.spec.ports ?? [], p, listenerPort.number);
+    if (port !== undefined && ctx.caller.portVisible?.(se, port) === false) return null;
     return port === undefined ? null : (ctx.modelAt.get(modelKey(h, port, subset)) ?? null);
   };
 }
@@ -187,7 +201,14 @@ function httpRoutes(
   const routes: RouteExplanation[] = [];
   if (services.length === 0) {
     const model = defaultRoute(host, port.number, ctx.defaultRetry, resolve);
-    routes.push(explainRoute(model, null, nameOf(ctx), version, hashed(ctx, model), []));
+    routes.push(
+      withMeshRetry(
+        ctx,
+        explainRoute(model, null, nameOf(ctx), version, hashed(ctx, model), []),
+        model,
+        true,
+      ),
+    );
   }
   for (const vs of services) {
     (vs.resource.spec.http ?? []).forEach((r, index) => {
@@ -204,7 +225,8 @@ function httpRoutes(
       const model = translateHttpRoute(vs, index, ctx.defaultRetry, resolve, note);
       ctx.shown.add(`${vs.file}:${vs.line}:${index}`);
       const source = { vs, index, applies };
-      routes.push(explainRoute(model, source, nameOf(ctx), version, hashed(ctx, model), notes));
+      const explained = explainRoute(model, source, nameOf(ctx), version, hashed(ctx, model), notes);
+      routes.push(withMeshRetry(ctx, explained, model, r.retries === undefined));
     });
   }
   const last = routes[routes.length - 1];

@@ -48,7 +48,7 @@ export function addRunCommand(program: Command, context: CommandContext): void {
     )
     .argument(
       '[files...]',
-      'YAML files: ServiceEntry, DestinationRule, VirtualService and one kind: Scenario',
+      'YAML or JSON files: ServiceEntry, DestinationRule, VirtualService (or one Envoy config dump) and one kind: Scenario',
     )
     .option(
       '-c, --catalog <name>',

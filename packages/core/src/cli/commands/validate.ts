@@ -11,7 +11,7 @@ export function addValidateCommand(program: Command, context: CommandContext): v
   program
     .command('validate')
     .description('check FILE(s) as Istio and meshsim would; exit 1 on any error')
-    .argument('<files...>', 'YAML files')
+    .argument('<files...>', 'YAML or JSON files: Istio resources, a Scenario, or an Envoy config dump')
     .option('--strict', 'treat warnings (unknown fields, endpoints no host has …) as errors')
     .action((files: string[], options: { strict?: boolean }) => {
       const spec = { config: readSources(files), ...(options.strict === true ? { strict: true } : {}) };

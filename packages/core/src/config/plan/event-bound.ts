@@ -1,13 +1,13 @@
 import type { RouteModel } from '../../envoy/route.js';
 import type { FlapPlan } from '../../world/endpoint-patch.js';
+import { isDumpCluster } from '../envoy-dump/dump-model.js';
 import type { Diagnostic } from '../resources/diagnostics.js';
 import { formatDurationMs } from '../resources/durations.js';
 import type { LoadedConfig } from '../resources/load.js';
 import { type FieldPath, formatPath } from '../resources/positions.js';
 import type { ScenarioSpec } from '../resources/schema/scenario.js';
-import type { TranslatedCluster } from '../translate/translated-cluster.js';
 import type { SourceRequests } from './request-bound.js';
-import type { TrafficPlan } from './run-plan.js';
+import type { PlannedCluster, TrafficPlan } from './run-plan.js';
 import type { ScenarioOrigin } from './scenario-diagnostics.js';
 import type { TimelineAction } from './timeline-plan.js';
 
@@ -49,7 +49,7 @@ export interface EventBoundInput {
   origin: ScenarioOrigin;
   traffic: readonly TrafficPlan[];
   requests: readonly SourceRequests[];
-  clusters: readonly TranslatedCluster[];
+  clusters: readonly PlannedCluster[];
   routes: readonly RouteModel[];
   timeline: readonly TimelineAction[];
   flapFor: (address: string) => FlapPlan | null;
@@ -90,7 +90,12 @@ function requestDrivers(input: EventBoundInput): EventDriver[] {
 }
 
 /** Where a cluster's outlierDetection.interval is written; the run's duration when it is Istio's default. */
-function intervalField(input: EventBoundInput, c: TranslatedCluster): EventDriverField {
+function intervalField(input: EventBoundInput, c: PlannedCluster): EventDriverField {
+  // A dump's cluster: its outlier_detection, where the interval is written or defaults.
+  if (isDumpCluster(c)) {
+    const path = [...c.source.path, 'outlier_detection'];
+    return { file: c.source.file, line: c.source.line, column: 1, path: formatPath(path) };
+  }
   const dr = input.loaded.destinationRules.find(
     (d) => `${d.resource.metadata.namespace}/${d.resource.metadata.name}` === c.destinationRule,
   );

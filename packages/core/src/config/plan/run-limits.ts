@@ -4,10 +4,9 @@ import type { Diagnostic } from '../resources/diagnostics.js';
 import { formatDurationMs } from '../resources/durations.js';
 import type { LoadedConfig } from '../resources/load.js';
 import type { ScenarioSpec } from '../resources/schema/scenario.js';
-import type { TranslatedCluster } from '../translate/translated-cluster.js';
 import { checkExpectedEvents, eventBudgetOf, eventDrivers, fieldText, topDriver } from './event-bound.js';
 import type { SourceRequests } from './request-bound.js';
-import type { RunPlan, TrafficPlan } from './run-plan.js';
+import type { PlannedCluster, RunPlan, TrafficPlan } from './run-plan.js';
 import type { ScenarioOrigin } from './scenario-diagnostics.js';
 import type { TimelineAction } from './timeline-plan.js';
 
@@ -18,7 +17,7 @@ export interface RunLimitsInput {
   origin: ScenarioOrigin;
   traffic: readonly TrafficPlan[];
   requests: readonly SourceRequests[];
-  clusters: readonly TranslatedCluster[];
+  clusters: readonly PlannedCluster[];
   routes: readonly RouteModel[];
   timeline: readonly TimelineAction[];
   flapFor: (address: string) => FlapPlan | null;

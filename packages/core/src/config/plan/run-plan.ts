@@ -1,10 +1,21 @@
+import type { RouteModel } from '../../envoy/route.js';
 import type { FlapPlan } from '../../world/endpoint-patch.js';
 import type { EndpointBehaviour } from '../../world/endpoint-server.js';
 import type { RateShapePlan } from '../../world/rate-shape.js';
 import type { DnsRecordSet } from '../../world/synthetic-dns.js';
 import type { TrafficTarget } from '../../world/traffic-source.js';
-import type { TranslatedModel } from '../translate/translated-cluster.js';
+import type { DumpCluster } from '../envoy-dump/dump-model.js';
+import type { TranslatedCluster } from '../translate/translated-cluster.js';
 import type { TimelineAction } from './timeline-plan.js';
+
+/** A cluster of the run: translated from Istio resources, or read from an Envoy config as it is. */
+export type PlannedCluster = TranslatedCluster | DumpCluster;
+
+/** The clusters and routes the run's traffic reaches, in the order it first reaches them. */
+export interface PlannedModel {
+  clusters: PlannedCluster[];
+  routes: RouteModel[];
+}
 
 /**
  * One traffic stream after validation: open-loop arrivals at `rps` (shaped by `shape`), or a closed
@@ -41,7 +52,7 @@ export interface RunPlan {
   /** network.rtt: the round trip of an endpoint that sets none. */
   networkRttMs: number;
   timelineBucketMs: number;
-  model: TranslatedModel;
+  model: PlannedModel;
   /** Behaviour of each upstream address; the Scenario's "*" entry answers for the rest. */
   endpointFor(address: string): EndpointBehaviour;
   /** The up/down cycle of a flapping address, or null. */

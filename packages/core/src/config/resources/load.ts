@@ -2,11 +2,15 @@ import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { checkOptions, configSourcesOf } from './argument-checks.js';
 import { type Diagnostic, type Severity, strictly } from './diagnostics.js';
+import { type EnvoyConfigShape, envoyConfigShape } from './envoy-config-document.js';
 import { classifyDocument, type SimulatedKind } from './kinds.js';
+import { kubernetesListItems } from './kubernetes-list.js';
+import { type LoadedMeshConfig, loadMeshConfig } from './mesh-config-document.js';
 import { type FieldPath, formatPath, locate, type Position } from './positions.js';
 import { type DestinationRule, destinationRuleSchema } from './schema/destination-rule.js';
 import { type Scenario, scenarioSchema } from './schema/scenario.js';
 import { type ServiceEntry, serviceEntrySchema } from './schema/service-entry.js';
+import { type Sidecar, sidecarSchema, unmodelledSidecarFields } from './schema/sidecar.js';
 import { type VirtualService, virtualServiceSchema } from './schema/virtual-service.js';
 import { validateResource } from './validate-resource.js';
 import { type IstioResource, webhookProblems } from './validation/index.js';
@@ -28,11 +32,20 @@ export interface Located<T> {
   positionOf(path: FieldPath): Position;
 }
 
+/** An Envoy configuration as loaded: the parsed document, unvalidated, and where each field is. */
+export type EnvoyConfigDocument = Located<Record<string, unknown>> & { shape: EnvoyConfigShape };
+
 export interface LoadedConfig {
   serviceEntries: Array<Located<ServiceEntry>>;
   destinationRules: Array<Located<DestinationRule>>;
   virtualServices: Array<Located<VirtualService>>;
+  /** Sidecar resources: which services each workload's sidecar imports, and its outbound traffic policy. */
+  sidecars: Array<Located<Sidecar>>;
+  /** The istio ConfigMap's mesh config, when one is given. */
+  meshConfig?: LoadedMeshConfig;
   scenario?: Located<Scenario>;
+  /** Envoy configurations (config dumps, bootstraps): read by config/envoy-dump, not validated here. */
+  envoyConfigs: EnvoyConfigDocument[];
   /** Everything found, per source in line order; a resource with an error is left out of the lists above. */
   diagnostics: Diagnostic[];
 }
@@ -57,6 +70,10 @@ interface DocumentContext {
   doc: Document;
   lineCounter: LineCounter;
   line: number;
+  /** Where the resource sits in its document: [] for a document of its own, ['items', i] in a List. */
+  base: FieldPath;
+  /** The whole source text (the mesh config's positions are found in it). */
+  source: string;
 }
 
 function diagnosticAt(
@@ -67,7 +84,7 @@ function diagnosticAt(
   atKey = false,
 ): Diagnostic {
   const fieldPath = path.filter((p): p is string | number => typeof p !== 'symbol');
-  const { line, column } = locate(ctx.doc, ctx.lineCounter, fieldPath, { atKey });
+  const { line, column } = locate(ctx.doc, ctx.lineCounter, [...ctx.base, ...fieldPath], { atKey });
   return { severity, file: ctx.file, line, column, path: formatPath(path), message };
 }
 
@@ -76,7 +93,7 @@ function locatedIn<T>(ctx: DocumentContext, resource: T): Located<T> {
     file: ctx.file,
     line: ctx.line,
     resource,
-    positionOf: (path) => locate(ctx.doc, ctx.lineCounter, path),
+    positionOf: (path) => locate(ctx.doc, ctx.lineCounter, [...ctx.base, ...path]),
   };
 }
 
@@ -126,6 +143,8 @@ export function loadConfig(
     serviceEntries: [],
     destinationRules: [],
     virtualServices: [],
+    sidecars: [],
+    envoyConfigs: [],
     diagnostics: [],
   };
   const limits = {
@@ -146,6 +165,8 @@ export function loadConfig(
         doc,
         lineCounter: parsed.lineCounter,
         line: parsed.lineCounter.linePos(start).line,
+        base: [],
+        source: source.text,
       };
       let raw: unknown;
       try {
@@ -157,7 +178,23 @@ export function loadConfig(
         );
         continue;
       }
-      loadDocument(ctx, raw as Record<string, unknown>, loaded, seen);
+      // `kubectl get … -o yaml|json` wraps what it finds in a List: each item is a resource of its own.
+      const list = kubernetesListItems(raw);
+      if (list === null) {
+        loadDocument(ctx, raw as Record<string, unknown>, loaded, seen);
+        continue;
+      }
+      for (const { item, index } of list) {
+        const base = ['items', index];
+        const { line } = locate(doc, parsed.lineCounter, base);
+        const itemCtx = { ...ctx, base, line };
+        if (item === null) {
+          const message = `items[${index}] is not a resource (a mapping); skipped`;
+          loaded.diagnostics.push(diagnosticAt(itemCtx, 'error', [], message));
+        } else {
+          loadDocument(itemCtx, item, loaded, seen);
+        }
+      }
     }
     // Reading order within each file, whichever stage found the problem (the sort is stable).
     const fromThisSource = loaded.diagnostics.splice(before);
@@ -213,12 +250,60 @@ function validated<T>(
   return locatedIn(ctx, outcome.value);
 }
 
+/** The `mesh` text of Istio's ConfigMap (`istio`, or a revision's `istio-REV`), or null for any other document. */
+function istioMeshText(raw: Record<string, unknown>): string | null {
+  const meta = raw.metadata as { name?: unknown } | undefined;
+  const data = raw.data as { mesh?: unknown } | undefined;
+  const named = typeof meta?.name === 'string' && /^istio(-[a-z0-9-]+)?$/.test(meta.name);
+  return raw.kind === 'ConfigMap' && raw.apiVersion === 'v1' && named && typeof data?.mesh === 'string'
+    ? data.mesh
+    : null;
+}
+
+/** The mesh config of Istio's ConfigMap; a second one is an error, as two meshes cannot apply to one sidecar. */
+function loadMesh(
+  ctx: DocumentContext,
+  raw: Record<string, unknown>,
+  text: string,
+  loaded: LoadedConfig,
+): void {
+  const meta = raw.metadata as { name: string; namespace?: unknown };
+  const name = `${typeof meta.namespace === 'string' ? meta.namespace : 'default'}/${meta.name}`;
+  if (loaded.meshConfig !== undefined) {
+    const first = loaded.meshConfig;
+    const message = `a second mesh config (ConfigMap ${name}); the first is ConfigMap ${first.name} at ${first.file}:${first.line}`;
+    loaded.diagnostics.push(diagnosticAt(ctx, 'error', [], message));
+    return;
+  }
+  const t = {
+    file: ctx.file,
+    line: ctx.line,
+    name,
+    doc: ctx.doc,
+    lineCounter: ctx.lineCounter,
+    source: ctx.source,
+    base: ctx.base,
+  };
+  const mesh = loadMeshConfig(t, text, loaded.diagnostics);
+  if (mesh !== undefined) loaded.meshConfig = mesh;
+}
+
 function loadDocument(
   ctx: DocumentContext,
   raw: Record<string, unknown>,
   loaded: LoadedConfig,
   seen: SeenResources,
 ): void {
+  const shape = envoyConfigShape(raw);
+  if (shape !== null) {
+    loaded.envoyConfigs.push({ ...locatedIn(ctx, raw), shape });
+    return;
+  }
+  const meshText = istioMeshText(raw);
+  if (meshText !== null) {
+    loadMesh(ctx, raw, meshText, loaded);
+    return;
+  }
   const verdict = classifyDocument(raw.apiVersion, raw.kind);
   const out = loaded.diagnostics;
   if (verdict.kind === undefined) {
@@ -239,6 +324,14 @@ function loadDocument(
     case 'VirtualService': {
       const located = validated(ctx, virtualServiceSchema, raw, verdict.kind, out);
       if (located) addResource(loaded.virtualServices, verdict.kind, located, seen, out);
+      return;
+    }
+    case 'Sidecar': {
+      const located = validated(ctx, sidecarSchema, raw, verdict.kind, out);
+      if (!located) return;
+      addResource(loaded.sidecars, verdict.kind, located, seen, out);
+      for (const { path, why } of unmodelledSidecarFields(located.resource))
+        out.push(diagnosticAt(ctx, 'warning', path, `not modelled: ${why}`));
       return;
     }
     case 'Scenario': {

@@ -10,6 +10,7 @@ import {
 } from 'yaml';
 import type { Diagnostic, Severity } from './diagnostics.js';
 import { encodingProblem } from './text-encoding.js';
+import { looksLikeJson, truncatedJson } from './truncated-json.js';
 
 export interface ParseLimits {
   maxBytes: number;
@@ -24,6 +25,10 @@ export interface ParsedSource {
   documents: Document[];
   diagnostics: Diagnostic[];
 }
+
+/** A list of Envoy resources is what `istioctl proxy-config cluster|listener|route -o json` prints. */
+const LIST_HINT =
+  "; for a sidecar's Envoy config take the whole dump: `istioctl proxy-config all POD -o json` or Envoy's /config_dump?include_eds";
 
 /** Syntax errors after the first few in one document are noise (binary garbage yields thousands). */
 const MAX_YAML_ERRORS_PER_DOCUMENT = 10;
@@ -132,6 +137,12 @@ export function parseYamlSource(file: string, text: string, limits: ParseLimits)
   }
 
   for (const doc of parsed) {
+    const cut = doc.errors.length > 0 && looksLikeJson(text) ? truncatedJson(text, doc) : null;
+    if (cut !== null) {
+      const end = lineCounter.linePos(text.length);
+      diagnostics.push({ severity: 'error', file, line: end.line, column: end.col, ...cut });
+      continue;
+    }
     reportYaml('error', doc.errors);
     reportYaml('warning', doc.warnings);
     if (doc.errors.length > 0 || isEmptyDocument(doc)) continue;
@@ -143,7 +154,7 @@ export function parseYamlSource(file: string, text: string, limits: ParseLimits)
       report(
         'error',
         start,
-        `a document must be a mapping (a Kubernetes resource), got ${describeKind(doc.contents)}`,
+        `a document must be a mapping (a Kubernetes resource), got ${describeKind(doc.contents)}${isSeq(doc.contents) ? LIST_HINT : ''}`,
       );
     } else {
       documents.push(doc);

@@ -32,6 +32,19 @@ function threshold(value: number | undefined): [number, Provenance] {
   return value !== undefined && value > 0 ? [value, 'set'] : [ISTIO_UNLIMITED, 'default'];
 }
 
+type Keepalive = TCPSettings['tcpKeepalive'];
+
+/** Istio's applyTCPKeepalive: the mesh's keepalive first, then each attribute the DestinationRule sets over it. */
+function mergedKeepalive(mesh: Keepalive, dr: Keepalive): Keepalive {
+  if (mesh === undefined || dr === undefined) return dr ?? mesh;
+  return {
+    ...mesh,
+    ...((dr.probes ?? 0) > 0 ? { probes: dr.probes } : {}),
+    ...(dr.time !== undefined ? { time: dr.time } : {}),
+    ...(dr.interval !== undefined ? { interval: dr.interval } : {}),
+  };
+}
+
 /** Istio's setKeepAliveSettings: whole seconds, probes only when above 0, the rest the kernel's. */
 function tcpKeepaliveOf(k: TCPSettings['tcpKeepalive']): TcpKeepaliveModel | null {
   if (k === undefined) return null;
@@ -54,6 +67,10 @@ export function applyConnectionPool(
   retryBudget: CircuitBreakerThresholds['retryBudget'],
   path: FieldPath,
   drAt: ReportAt,
+  mesh: { connectTimeoutMs: number; tcpKeepalive: TCPSettings['tcpKeepalive'] | null } = {
+    connectTimeoutMs: ISTIO_CONNECT_TIMEOUT_MS,
+    tcpKeepalive: null,
+  },
 ): ClusterConnectionPool {
   const tcp = pool?.tcp;
   const http = pool?.http;
@@ -78,12 +95,12 @@ export function applyConnectionPool(
       maxRequests: maxRequestsFrom,
       maxRetries: maxRetriesFrom,
     },
-    connectTimeoutMs: tcp?.connectTimeout?.ms ?? ISTIO_CONNECT_TIMEOUT_MS,
+    connectTimeoutMs: tcp?.connectTimeout?.ms ?? mesh.connectTimeoutMs,
     // Istio: http.idleTimeout, else tcp.idleTimeout, else Envoy's 1 h; 0 s disables it.
     idleTimeoutMs: http?.idleTimeout?.ms ?? tcp?.idleTimeout?.ms ?? ENVOY_IDLE_TIMEOUT_MS,
     maxRequestsPerConnection: http?.maxRequestsPerConnection ?? 0,
     // Istio sets it on the HTTP options; on a tcp-proxied port it bounds the session instead (tcpProxy).
     maxConnectionDurationMs: tcp?.maxConnectionDuration?.ms ?? 0,
-    tcpKeepalive: tcpKeepaliveOf(tcp?.tcpKeepalive),
+    tcpKeepalive: tcpKeepaliveOf(mergedKeepalive(mesh.tcpKeepalive ?? undefined, tcp?.tcpKeepalive)),
   };
 }

@@ -4,8 +4,9 @@ import { parseRetryOn, type RetryPolicyModel } from '../../envoy/retry-policy.js
 import type { FaultModel, RouteModel } from '../../envoy/route.js';
 
 import type { Located } from '../resources/load.js';
-import type { HTTPMatchRequest, HTTPRoute, StringMatch } from '../resources/schema/http-route.js';
+import type { HTTPMatchRequest, HTTPRetry, HTTPRoute, StringMatch } from '../resources/schema/http-route.js';
 import type { VirtualService } from '../resources/schema/virtual-service.js';
+import { defaultRetryPolicyFor } from './istio-defaults.js';
 import type { TranslatedCluster } from './translated-cluster.js';
 
 import { cached, type HostIndex, hostMatches, indexByHost, isExportedTo } from './visibility.js';
@@ -101,14 +102,16 @@ function matchesBlock(m: HTTPMatchRequest, req: RequestShape): boolean {
  * retryIgnorePreviousHosts is false.
  */
 export function retryPolicyOf(
-  route: HTTPRoute,
-  defaultPolicy: RetryPolicyModel,
+  route: Pick<HTTPRoute, 'retries'>,
+  defaults: RetryPolicyModel | RetryDefaults,
   routeTimeoutMs: number,
 ): RetryPolicyModel | null {
+  const d = retryDefaults(defaults);
   const r = route.retries;
-  if (r === undefined) return defaultPolicy;
+  if (r === undefined) return d.unset;
   if ((r.attempts ?? 0) <= 0) return null;
-  const policy: RetryPolicyModel = { ...defaultPolicy, numRetries: r.attempts ?? 0 };
+  // Retries written on the route build on Istio's own policy, not on the mesh's default.
+  const policy: RetryPolicyModel = { ...d.istio, numRetries: r.attempts ?? 0 };
   if (r.retryOn !== undefined && r.retryOn !== '') {
     const parsed = parseRetryOn(r.retryOn);
     policy.retryOn = parsed.bits;
@@ -125,6 +128,27 @@ export function retryPolicyOf(
   }
   if (r.retryIgnorePreviousHosts === false) policy.previousHosts = false;
   return policy;
+}
+
+/**
+ * The retry policies routes are built with: Istio's own default for the release (what a route's `retries`
+ * builds on) and what a route without `retries` gets, the mesh's defaultHttpRetryPolicy when it has one.
+ */
+export interface RetryDefaults {
+  istio: RetryPolicyModel;
+  unset: RetryPolicyModel | null;
+  fromMesh: boolean;
+}
+
+/** A plain policy as the defaults of both kinds (the translation before the mesh config had a say). */
+export const retryDefaults = (d: RetryPolicyModel | RetryDefaults): RetryDefaults =>
+  'istio' in d ? d : { istio: d, unset: d, fromMesh: false };
+
+/** The retry defaults of a caller of this Istio release under this mesh default policy. */
+export function retryDefaultsFor(istioVersion: string, meshRetry: HTTPRetry | null): RetryDefaults {
+  const istio = defaultRetryPolicyFor(istioVersion);
+  if (meshRetry === null) return { istio, unset: istio, fromMesh: false };
+  return { istio, unset: retryPolicyOf({ retries: meshRetry }, istio, 0), fromMesh: true };
 }
 
 /** Istio's fault translation: percentage (or the deprecated integer percent); unset means 0 %. */
@@ -213,7 +237,7 @@ const local = (name: string, status: number, flags: number): RouteModel => ({
 export function defaultRoute(
   host: string,
   port: number,
-  defaultRetry: RetryPolicyModel,
+  defaultRetry: RetryPolicyModel | RetryDefaults,
   resolve: ClusterResolver,
 ): RouteModel {
   const cluster = resolve(host, port, '');
@@ -225,7 +249,7 @@ export function defaultRoute(
     localStatus: 0,
     localFlags: 0,
     timeoutMs: 0,
-    retry: defaultRetry,
+    retry: retryDefaults(defaultRetry).unset,
     fault: null,
   };
 }
@@ -237,7 +261,7 @@ export function defaultRoute(
 export function routeFor(
   req: RequestShape,
   services: ReadonlyArray<Located<VirtualService>>,
-  defaultRetry: RetryPolicyModel,
+  defaultRetry: RetryPolicyModel | RetryDefaults,
   resolve: ClusterResolver,
   note: RouteNote = () => {},
 ): RouteModel {
@@ -298,7 +322,7 @@ function noteUnmodelled(
 export function translateHttpRoute(
   vs: Located<VirtualService>,
   i: number,
-  defaultRetry: RetryPolicyModel,
+  defaultRetry: RetryPolicyModel | RetryDefaults,
   resolve: ClusterResolver,
   note: RouteNote = () => {},
 ): RouteModel {

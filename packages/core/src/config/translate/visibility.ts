@@ -100,6 +100,7 @@ export function findDestinationRule(
   host: string,
   serviceNamespace: string,
   callerNamespace: string,
+  rootNamespace = ROOT_NAMESPACE,
 ): Located<DestinationRule> | null {
   const eligible = (rule: Located<DestinationRule>) => {
     const r = rule.resource;
@@ -110,7 +111,7 @@ export function findDestinationRule(
     );
   };
   const index = rulesIndex(rules);
-  for (const ns of [callerNamespace, serviceNamespace, ROOT_NAMESPACE]) {
+  for (const ns of [callerNamespace, serviceNamespace, rootNamespace]) {
     const inNamespace = index.get(ns);
     if (inNamespace === undefined) continue;
     // An exact host is the most specific: the first eligible one wins outright.
