@@ -1,23 +1,33 @@
 /**
- * Pending events of the discrete-event kernel: a binary min-heap ordered by (time, insertion sequence).
+ * Pending events of the discrete-event kernel: a binary min-heap ordered by (time, insertion sequence),
+ * beside FIFO lanes for timers of one fixed delay.
  *
  * Every event lives in a numbered slot whose fields sit in parallel typed arrays. The heap holds slot
  * numbers with each event's time inline beside them, so a sift compares times without indirecting
  * through the slots; the sequence is read from the slot only on a tie. (A 4-ary heap measured no
  * faster once times were inline: its extra child compares cost what its fewer levels save.)
  *
+ * A lane (`TimerLane`) holds events scheduled at now + its delay: they come due in insertion order, so
+ * they skip the heap; a pop takes the earliest of the heap's root and each lane's front, by the same
+ * (time, sequence) order, so lanes change no event's turn.
+ *
  * Cancellation is O(1): it marks the slot, and the pop that meets a marked slot discards it; when marked
- * slots outnumber live ones the heap is rebuilt without them. A handle carries the slot's generation,
- * so a stale handle (its event already fired or cancelled, its slot reused) cancels nothing.
+ * slots outnumber live ones the heap (or the lane) is rebuilt without them. A handle carries the slot's
+ * generation, so a stale handle (its event already fired or cancelled, its slot reused) cancels nothing.
  *
  * A pop leaves the root empty and the next schedule fills it (one sift down instead of a sift down
  * plus a sift up): the kernel's handlers usually schedule right after their event pops.
  */
 
+import { TimerLane } from './timer-lane.js';
+
 const SLOT_BITS = 2 ** 24; // up to 16.7 M events pending at once; generations use the remaining 29 bits
 const GENERATION_MASK = 2 ** 29 - 1;
 /** Below this many cancelled events in the heap, rebuilding costs more than popping past them. */
 const COMPACT_MIN_CANCELLED = 1024;
+/** `findNext` answers: the heap's root, or no event at all (a lane answers its number, 0 and up). */
+const HEAP = -1;
+const NONE = -2;
 
 export type EventHandle = number;
 
@@ -36,6 +46,9 @@ export class EventQueue {
   private target: Int32Array;
   private generation: Uint32Array;
   private cancelled: Uint8Array;
+  /** Where a slot's event waits: 0 in the heap, k + 1 in lane k. */
+  private laneOf: Uint8Array;
+  private readonly lanes: TimerLane[] = [];
   private freeSlots: Int32Array;
   private freeCount = 0;
   private slotsUsed = 0;
@@ -56,6 +69,7 @@ export class EventQueue {
     this.target = new Int32Array(n);
     this.generation = new Uint32Array(n);
     this.cancelled = new Uint8Array(n);
+    this.laneOf = new Uint8Array(n);
     this.freeSlots = new Int32Array(n);
   }
 
@@ -64,18 +78,38 @@ export class EventQueue {
     return this.liveCount;
   }
 
-  /** Events the heap holds: the pending ones and cancelled ones not yet dropped (memory, not order). */
+  /** Events held: the pending ones and cancelled ones not yet dropped (memory, not order). */
   get heldCount(): number {
-    return this.heapSize - (this.rootEmpty ? 1 : 0);
+    let n = this.heapSize - (this.rootEmpty ? 1 : 0);
+    for (const lane of this.lanes) n += lane.count;
+    return n;
+  }
+
+  /** A new lane for events due `delayMs` after they are scheduled; returns its number. */
+  addLane(delayMs: number): number {
+    if (this.lanes.length === 255) throw new RangeError('event queue: at most 255 timer lanes');
+    this.lanes.push(new TimerLane(delayMs));
+    return this.lanes.length - 1;
+  }
+
+  /**
+   * Schedules into `lane` an event due at `timeMs` (now + the lane's delay). Should the time be earlier
+   * than the lane's last, the event goes to the heap instead, so the lane stays in order.
+   */
+  scheduleInLane(lane: number, timeMs: number, kind: number, target: number): EventHandle {
+    const l = this.lanes[lane]!;
+    if (timeMs < l.lastTimeMs) return this.schedule(timeMs, kind, target);
+    const slot = this.fillSlot(kind, target);
+    this.laneOf[slot] = lane + 1;
+    l.push(slot, timeMs);
+    this.liveCount++;
+    return slot + this.generation[slot]! * SLOT_BITS;
   }
 
   schedule(timeMs: number, kind: number, target: number): EventHandle {
-    const slot = this.allocateSlot();
-    const s = this.nextSeq++;
-    this.seq[slot] = s;
-    this.kind[slot] = kind;
-    this.target[slot] = target;
-    this.cancelled[slot] = 0;
+    const slot = this.fillSlot(kind, target);
+    const s = this.seq[slot]!;
+    this.laneOf[slot] = 0;
     if (this.rootEmpty) {
       this.rootEmpty = false;
       this.siftDown(0, slot, timeMs, s);
@@ -86,6 +120,15 @@ export class EventQueue {
     return slot + this.generation[slot]! * SLOT_BITS;
   }
 
+  private fillSlot(kind: number, target: number): number {
+    const slot = this.allocateSlot();
+    this.seq[slot] = this.nextSeq++;
+    this.kind[slot] = kind;
+    this.target[slot] = target;
+    this.cancelled[slot] = 0;
+    return slot;
+  }
+
   /** Returns true when the event was pending and is now cancelled. */
   cancel(handle: EventHandle): boolean {
     const slot = handle % SLOT_BITS;
@@ -93,30 +136,101 @@ export class EventQueue {
     if (slot >= this.slotsUsed || this.generation[slot] !== gen || this.cancelled[slot] === 1) return false;
     this.cancelled[slot] = 1;
     this.liveCount--;
-    if (++this.cancelledInHeap >= COMPACT_MIN_CANCELLED && this.cancelledInHeap > this.liveCount) {
-      this.compact();
+    const lane = this.laneOf[slot]!;
+    if (lane !== 0) {
+      const l = this.lanes[lane - 1]!;
+      if (++l.cancelled >= COMPACT_MIN_CANCELLED && 2 * l.cancelled > l.count) this.compactLane(l);
+      return true;
     }
+    const heapLive = this.heapSize - (this.rootEmpty ? 1 : 0) - ++this.cancelledInHeap;
+    if (this.cancelledInHeap >= COMPACT_MIN_CANCELLED && this.cancelledInHeap > heapLive) this.compact();
     return true;
   }
 
   /** Time of the earliest live event, or Infinity when none is pending. */
   peekTimeMs(): number {
-    this.settleRoot();
-    return this.heapSize === 0 ? Number.POSITIVE_INFINITY : this.heapTime[0]!;
+    return this.findNext() === NONE ? Number.POSITIVE_INFINITY : this.nextTimeMs;
   }
 
   /** Removes the earliest live event into the `popped*` fields; false when none is pending. */
   pop(): boolean {
+    const from = this.findNext();
+    if (from === NONE) return false;
+    this.take(from);
+    return true;
+  }
+
+  /**
+   * Removes the earliest live event into the `popped*` fields if it is due at or before `untilMs`;
+   * otherwise leaves it pending and returns false.
+   */
+  popUntil(untilMs: number): boolean {
+    const from = this.findNext();
+    if (from === NONE || !(this.nextTimeMs <= untilMs)) return false;
+    this.take(from);
+    return true;
+  }
+
+  /** Time of the earliest live event, as the last `findNext` found it. */
+  private nextTimeMs = 0;
+
+  /**
+   * Where the earliest live event waits: HEAP (the root), a lane's number, or NONE; its time is left in
+   * `nextTimeMs`. On a tie the one scheduled first wins, whether it waits in the heap or in a lane.
+   */
+  private findNext(): number {
     this.settleRoot();
-    if (this.heapSize === 0) return false;
-    const slot = this.heapSlot[0]!;
-    this.poppedTimeMs = this.heapTime[0]!;
+    let from = this.heapSize === 0 ? NONE : HEAP;
+    let t = from === NONE ? Number.POSITIVE_INFINITY : this.heapTime[0]!;
+    const lanes = this.lanes;
+    for (let l = 0; l < lanes.length; l++) {
+      const lane = lanes[l]!;
+      if (!this.settleLane(lane)) continue;
+      const lt = lane.frontTimeMs;
+      if (from !== NONE) {
+        if (lt > t) continue;
+        if (lt === t && this.seq[lane.frontSlot]! > this.seq[this.slotAt(from)]!) continue;
+      }
+      t = lt;
+      from = l;
+    }
+    this.nextTimeMs = t;
+    return from;
+  }
+
+  private slotAt(from: number): number {
+    return from === HEAP ? this.heapSlot[0]! : this.lanes[from]!.frontSlot;
+  }
+
+  /** Pops the event `findNext` found at `from`. */
+  private take(from: number): void {
+    const slot = this.slotAt(from);
+    if (from === HEAP) this.rootEmpty = true;
+    else this.lanes[from]!.shift();
+    this.poppedTimeMs = this.nextTimeMs;
     this.poppedKind = this.kind[slot]!;
     this.poppedTarget = this.target[slot]!;
     this.releaseSlot(slot);
-    this.rootEmpty = true;
     this.liveCount--;
-    return true;
+  }
+
+  /** Drops cancelled events from the lane's front; true when a live one is left there. */
+  private settleLane(lane: TimerLane): boolean {
+    while (lane.count > 0) {
+      const slot = lane.frontSlot;
+      if (this.cancelled[slot] === 0) return true;
+      lane.cancelled--;
+      lane.shift();
+      this.releaseSlot(slot);
+    }
+    return false;
+  }
+
+  private compactLane(lane: TimerLane): void {
+    lane.compact(
+      (slot) => this.cancelled[slot] === 0,
+      (slot) => this.releaseSlot(slot),
+    );
   }
 
   /** Leaves position 0 holding the earliest live event (or the heap empty). */
@@ -247,6 +361,9 @@ export class EventQueue {
     const cancelled = new Uint8Array(n);
     cancelled.set(this.cancelled);
     this.cancelled = cancelled;
+    const laneOf = new Uint8Array(n);
+    laneOf.set(this.laneOf);
+    this.laneOf = laneOf;
   }
 }
 

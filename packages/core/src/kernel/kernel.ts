@@ -34,6 +34,7 @@ export class Kernel {
   readonly maxEvents: number;
   private readonly queue: EventQueue;
   private readonly handlers: EventHandler[] = [];
+  private readonly laneDelays: number[] = [];
 
   constructor(options: KernelOptions = {}) {
     this.maxEvents = options.maxEvents ?? 1e9;
@@ -63,6 +64,22 @@ export class Kernel {
     return this.schedule(this.nowMs + delayMs, kind, target);
   }
 
+  /**
+   * A lane for timers that all wait `delayMs` (a per-try timeout): they fire in the order they were
+   * set, so they skip the heap. Returns the lane's number for `scheduleInLane`.
+   */
+  defineLane(delayMs: number): number {
+    if (!(delayMs >= 0) || !Number.isFinite(delayMs)) throw new RangeError(`lane delay ${delayMs}ms`);
+    this.laneDelays.push(delayMs);
+    return this.queue.addLane(delayMs);
+  }
+
+  /** Schedules `kind` for `target` at now + the lane's delay: the same turn as `scheduleIn` would give. */
+  scheduleInLane(lane: number, kind: number, target: number): EventHandle {
+    if (kind < 0 || kind >= this.handlers.length) throw new RangeError(`unknown event kind ${kind}`);
+    return this.queue.scheduleInLane(lane, this.nowMs + this.laneDelays[lane]!, kind, target);
+  }
+
   cancel(handle: EventHandle): boolean {
     return this.queue.cancel(handle);
   }
@@ -85,9 +102,12 @@ export class Kernel {
   drain(untilMs: number, stop: (() => boolean) | null): void {
     const queue = this.queue;
     const handlers = this.handlers;
-    while (queue.size > 0 && queue.peekTimeMs() <= untilMs) {
-      if (this.eventsProcessed >= this.maxEvents) throw new EventBudgetExceeded(this.maxEvents, this.nowMs);
-      queue.pop();
+    while (queue.size > 0) {
+      if (this.eventsProcessed >= this.maxEvents) {
+        if (!(queue.peekTimeMs() <= untilMs)) return;
+        throw new EventBudgetExceeded(this.maxEvents, this.nowMs);
+      }
+      if (!queue.popUntil(untilMs)) return;
       this.nowMs = queue.poppedTimeMs;
       this.eventsProcessed++;
       handlers[queue.poppedKind]!(queue.poppedTarget);

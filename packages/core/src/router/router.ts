@@ -45,6 +45,8 @@ export class Router implements PoolCallbacks {
   private readonly globalTimeoutEvent: number;
   private readonly backoffEvent: number;
   private readonly faultDelayEvent: number;
+  /** Per route, the kernel lane of its per-try timeout (all of a route's wait the same), or -1. */
+  private readonly perTryLanes: Int32Array;
 
   constructor(
     private readonly kernel: Kernel,
@@ -66,6 +68,14 @@ export class Router implements PoolCallbacks {
     this.globalTimeoutEvent = kernel.defineEvent((id) => this.onGlobalTimeout(id));
     this.backoffEvent = kernel.defineEvent((id) => this.onBackoffElapsed(id));
     this.faultDelayEvent = kernel.defineEvent((id) => this.onFaultDelayElapsed(id));
+    const lanes = new Map<number, number>();
+    this.perTryLanes = Int32Array.from(routes, (route) => {
+      const perTry = route.retry?.perTryTimeoutMs ?? 0;
+      if (!(perTry > 0 && Number.isFinite(perTry))) return -1;
+      const lane = lanes.get(perTry) ?? kernel.defineLane(perTry);
+      lanes.set(perTry, lane);
+      return lane;
+    });
   }
 
   /** An application request arrives on the sidecar and matched `routeIndex`; `hash` from its hash policy. */
@@ -187,8 +197,8 @@ export class Router implements PoolCallbacks {
       req.responseEvent = this.kernel.scheduleIn(server.rttMs + serverMs, this.responseEvent, requestId);
     }
     // The per-try timeout starts when the pool hands over a connection: connect and queueing excluded.
-    const perTry = this.routes[req.route]!.retry?.perTryTimeoutMs ?? 0;
-    if (perTry > 0) req.perTryTimer = this.kernel.scheduleIn(perTry, this.perTryTimeoutEvent, requestId);
+    const lane = this.perTryLanes[req.route]!;
+    if (lane >= 0) req.perTryTimer = this.kernel.scheduleInLane(lane, this.perTryTimeoutEvent, requestId);
   }
 
   onPoolFailure(requestId: number, reason: PoolFailureReason): void {
@@ -364,9 +374,8 @@ export class Router implements PoolCallbacks {
     if (req.globalTimer !== -1) this.kernel.cancel(req.globalTimer);
     this.abandonAttempt(req);
     if (req.cluster >= 0) releaseRetry(req, this.clusters[req.cluster]!.resources);
-    const text = flagsText(flags);
-    this.client.record(now, now - req.arrivalMs, status, text);
-    if (this.trace !== null) this.trace.response(req.id, status, text);
+    this.client.record(now, now - req.arrivalMs, status, flags);
+    if (this.trace !== null) this.trace.response(req.id, status, flagsText(flags));
     this.inFlight--;
     const source = req.source;
     this.requests.release(req);
