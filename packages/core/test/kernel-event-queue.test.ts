@@ -91,7 +91,7 @@ const coverage = {
 
 function checkAgainstModel(ops: readonly Op[], initialCapacity: number): void {
   const queue = new EventQueue(initialCapacity);
-  const lanes = [queue.addLane(1), queue.addLane(2), queue.addLane(3)];
+  const lanes = [queue.addLane(), queue.addLane(), queue.addLane()];
   const laneLastMs = [0, 0, 0];
   const events: ModelEvent[] = [];
 
@@ -196,7 +196,7 @@ describe('EventQueue', () => {
 
   it('pops a lane event earlier than a heap one, and a heap event scheduled earlier first on a tie', () => {
     const queue = new EventQueue(16);
-    const lane = queue.addLane(10);
+    const lane = queue.addLane();
     queue.schedule(5, 0, 1);
     queue.scheduleInLane(lane, 5, 0, 2); // same time, scheduled later: after the heap's
     queue.scheduleInLane(lane, 7, 0, 3);
@@ -209,7 +209,7 @@ describe('EventQueue', () => {
 
   it('rebuilds a lane without cancelled timers once they outnumber the live ones (and number 1024)', () => {
     const queue = new EventQueue(16);
-    const lane = queue.addLane(1);
+    const lane = queue.addLane();
     const handles = Array.from({ length: 3000 }, (_, i) => queue.scheduleInLane(lane, i, 0, i));
     let cancels = 0;
     for (let i = 0; i < 3000 && cancels < 2000; i++) {

@@ -1,15 +1,15 @@
 /**
  * Pending events of the discrete-event kernel: a binary min-heap ordered by (time, insertion sequence),
- * beside FIFO lanes for timers of one fixed delay.
+ * beside FIFO lanes for events scheduled in time order (arrivals, timers of one fixed delay).
  *
  * Every event lives in a numbered slot whose fields sit in parallel typed arrays. The heap holds slot
  * numbers with each event's time inline beside them, so a sift compares times without indirecting
  * through the slots; the sequence is read from the slot only on a tie. (A 4-ary heap measured no
  * faster once times were inline: its extra child compares cost what its fewer levels save.)
  *
- * A lane (`TimerLane`) holds events scheduled at now + its delay: they come due in insertion order, so
- * they skip the heap; a pop takes the earliest of the heap's root and each lane's front, by the same
- * (time, sequence) order, so lanes change no event's turn.
+ * A lane (`EventLane`) holds events its owner schedules in time order: they come due in insertion
+ * order, so they skip the heap; a pop takes the earliest of the heap's root and each lane's front, by
+ * the same (time, sequence) order, so lanes change no event's turn.
  *
  * Cancellation is O(1): it marks the slot, and the pop that meets a marked slot discards it; when marked
  * slots outnumber live ones the heap (or the lane) is rebuilt without them. A handle carries the slot's
@@ -19,15 +19,12 @@
  * plus a sift up): the kernel's handlers usually schedule right after their event pops.
  */
 
-import { TimerLane } from './timer-lane.js';
+import { EventLane } from './event-lane.js';
 
 const SLOT_BITS = 2 ** 24; // up to 16.7 M events pending at once; generations use the remaining 29 bits
 const GENERATION_MASK = 2 ** 29 - 1;
 /** Below this many cancelled events in the heap, rebuilding costs more than popping past them. */
 const COMPACT_MIN_CANCELLED = 1024;
-/** `findNext` answers: the heap's root, or no event at all (a lane answers its number, 0 and up). */
-const HEAP = -1;
-const NONE = -2;
 
 export type EventHandle = number;
 
@@ -48,7 +45,7 @@ export class EventQueue {
   private cancelled: Uint8Array;
   /** Where a slot's event waits: 0 in the heap, k + 1 in lane k. */
   private laneOf: Uint8Array;
-  private readonly lanes: TimerLane[] = [];
+  private readonly lanes: EventLane[] = [];
   private freeSlots: Int32Array;
   private freeCount = 0;
   private slotsUsed = 0;
@@ -85,16 +82,16 @@ export class EventQueue {
     return n;
   }
 
-  /** A new lane for events due `delayMs` after they are scheduled; returns its number. */
-  addLane(delayMs: number): number {
-    if (this.lanes.length === 255) throw new RangeError('event queue: at most 255 timer lanes');
-    this.lanes.push(new TimerLane(delayMs));
+  /** A new lane for events scheduled in time order; returns its number. */
+  addLane(): number {
+    if (this.lanes.length === 255) throw new RangeError('event queue: at most 255 lanes');
+    this.lanes.push(new EventLane());
     return this.lanes.length - 1;
   }
 
   /**
-   * Schedules into `lane` an event due at `timeMs` (now + the lane's delay). Should the time be earlier
-   * than the lane's last, the event goes to the heap instead, so the lane stays in order.
+   * Schedules into `lane` an event due at `timeMs`. Should the time be earlier than the lane's last,
+   * the event goes to the heap instead, so the lane stays in order.
    */
   scheduleInLane(lane: number, timeMs: number, kind: number, target: number): EventHandle {
     const l = this.lanes[lane]!;
@@ -106,9 +103,14 @@ export class EventQueue {
     return slot + this.generation[slot]! * SLOT_BITS;
   }
 
+  /** Schedules `kind` for `target` at `timeMs` (a number: NaN never pops). */
   schedule(timeMs: number, kind: number, target: number): EventHandle {
-    const slot = this.fillSlot(kind, target);
-    const s = this.seq[slot]!;
+    const slot = this.allocateSlot();
+    const s = this.nextSeq++;
+    this.seq[slot] = s;
+    this.kind[slot] = kind;
+    this.target[slot] = target;
+    this.cancelled[slot] = 0;
     this.laneOf[slot] = 0;
     if (this.rootEmpty) {
       this.rootEmpty = false;
@@ -149,15 +151,15 @@ export class EventQueue {
 
   /** Time of the earliest live event, or Infinity when none is pending. */
   peekTimeMs(): number {
-    return this.findNext() === NONE ? Number.POSITIVE_INFINITY : this.nextTimeMs;
+    this.settleRoot();
+    const lane = this.earliestLane();
+    const heapTime = this.heapSize === 0 ? Number.POSITIVE_INFINITY : this.heapTime[0]!;
+    return lane === null ? heapTime : Math.min(heapTime, lane.frontTimeMs);
   }
 
   /** Removes the earliest live event into the `popped*` fields; false when none is pending. */
   pop(): boolean {
-    const from = this.findNext();
-    if (from === NONE) return false;
-    this.take(from);
-    return true;
+    return this.popUntil(Number.POSITIVE_INFINITY);
   }
 
   /**
@@ -165,57 +167,68 @@ export class EventQueue {
    * otherwise leaves it pending and returns false.
    */
   popUntil(untilMs: number): boolean {
-    const from = this.findNext();
-    if (from === NONE || !(this.nextTimeMs <= untilMs)) return false;
-    this.take(from);
+    this.settleRoot();
+    return this.lanes.length === 0 ? this.popRootUntil(untilMs) : this.popMergedUntil(untilMs);
+  }
+
+  /** The heap alone (no lane was ever made): its root, if due. */
+  private popRootUntil(untilMs: number): boolean {
+    if (this.heapSize === 0) return false;
+    const t = this.heapTime[0]!;
+    if (!(t <= untilMs)) return false;
+    const slot = this.heapSlot[0]!;
+    this.poppedTimeMs = t;
+    this.poppedKind = this.kind[slot]!;
+    this.poppedTarget = this.target[slot]!;
+    this.releaseSlot(slot);
+    this.rootEmpty = true;
+    this.liveCount--;
     return true;
   }
 
-  /** Time of the earliest live event, as the last `findNext` found it. */
-  private nextTimeMs = 0;
-
-  /**
-   * Where the earliest live event waits: HEAP (the root), a lane's number, or NONE; its time is left in
-   * `nextTimeMs`. On a tie the one scheduled first wins, whether it waits in the heap or in a lane.
-   */
-  private findNext(): number {
-    this.settleRoot();
-    let from = this.heapSize === 0 ? NONE : HEAP;
-    let t = from === NONE ? Number.POSITIVE_INFINITY : this.heapTime[0]!;
-    const lanes = this.lanes;
-    for (let l = 0; l < lanes.length; l++) {
-      const lane = lanes[l]!;
-      if (!this.settleLane(lane)) continue;
-      const lt = lane.frontTimeMs;
-      if (from !== NONE) {
-        if (lt > t) continue;
-        if (lt === t && this.seq[lane.frontSlot]! > this.seq[this.slotAt(from)]!) continue;
-      }
-      t = lt;
-      from = l;
+  /** The earliest of the heap's root and the lanes' fronts; on a tie, the event scheduled first. */
+  private popMergedUntil(untilMs: number): boolean {
+    const lane = this.earliestLane();
+    if (
+      lane === null ||
+      (this.heapSize > 0 &&
+        (this.heapTime[0]! < lane.frontTimeMs ||
+          (this.heapTime[0]! === lane.frontTimeMs &&
+            this.seq[this.heapSlot[0]!]! < this.seq[lane.frontSlot]!)))
+    ) {
+      return this.popRootUntil(untilMs);
     }
-    this.nextTimeMs = t;
-    return from;
-  }
-
-  private slotAt(from: number): number {
-    return from === HEAP ? this.heapSlot[0]! : this.lanes[from]!.frontSlot;
-  }
-
-  /** Pops the event `findNext` found at `from`. */
-  private take(from: number): void {
-    const slot = this.slotAt(from);
-    if (from === HEAP) this.rootEmpty = true;
-    else this.lanes[from]!.shift();
-    this.poppedTimeMs = this.nextTimeMs;
+    const t = lane.frontTimeMs;
+    if (!(t <= untilMs)) return false;
+    const slot = lane.frontSlot;
+    lane.shift();
+    this.poppedTimeMs = t;
     this.poppedKind = this.kind[slot]!;
     this.poppedTarget = this.target[slot]!;
     this.releaseSlot(slot);
     this.liveCount--;
+    return true;
+  }
+
+  /** The lane whose live front comes first by (time, sequence), or null when every lane is empty. */
+  private earliestLane(): EventLane | null {
+    const lanes = this.lanes;
+    let best: EventLane | null = null;
+    for (let l = 0; l < lanes.length; l++) {
+      const lane = lanes[l]!;
+      if (!this.settleLane(lane)) continue;
+      if (
+        best === null ||
+        lane.frontTimeMs < best.frontTimeMs ||
+        (lane.frontTimeMs === best.frontTimeMs && this.seq[lane.frontSlot]! < this.seq[best.frontSlot]!)
+      )
+        best = lane;
+    }
+    return best;
   }
 
   /** Drops cancelled events from the lane's front; true when a live one is left there. */
-  private settleLane(lane: TimerLane): boolean {
+  private settleLane(lane: EventLane): boolean {
     while (lane.count > 0) {
       const slot = lane.frontSlot;
       if (this.cancelled[slot] === 0) return true;
@@ -226,7 +239,7 @@ export class EventQueue {
     return false;
   }
 
-  private compactLane(lane: TimerLane): void {
+  private compactLane(lane: EventLane): void {
     lane.compact(
       (slot) => this.cancelled[slot] === 0,
       (slot) => this.releaseSlot(slot),

@@ -34,7 +34,6 @@ export class Kernel {
   readonly maxEvents: number;
   private readonly queue: EventQueue;
   private readonly handlers: EventHandler[] = [];
-  private readonly laneDelays: number[] = [];
 
   constructor(options: KernelOptions = {}) {
     this.maxEvents = options.maxEvents ?? 1e9;
@@ -65,19 +64,20 @@ export class Kernel {
   }
 
   /**
-   * A lane for timers that all wait `delayMs` (a per-try timeout): they fire in the order they were
-   * set, so they skip the heap. Returns the lane's number for `scheduleInLane`.
+   * A lane for events scheduled in time order (a source's arrivals; timers that all wait one delay,
+   * like a route's per-try timeout): they skip the heap. Returns the lane's number for `scheduleInLane`.
    */
-  defineLane(delayMs: number): number {
-    if (!(delayMs >= 0) || !Number.isFinite(delayMs)) throw new RangeError(`lane delay ${delayMs}ms`);
-    this.laneDelays.push(delayMs);
-    return this.queue.addLane(delayMs);
+  defineLane(): number {
+    return this.queue.addLane();
   }
 
-  /** Schedules `kind` for `target` at now + the lane's delay: the same turn as `scheduleIn` would give. */
-  scheduleInLane(lane: number, kind: number, target: number): EventHandle {
+  /** `schedule` through `lane`: the same turn, without the heap while the lane's times do not go back. */
+  scheduleInLane(lane: number, atMs: number, kind: number, target: number): EventHandle {
+    if (!(atMs >= this.nowMs)) {
+      throw new RangeError(`cannot schedule at ${atMs}ms: the clock is already at ${this.nowMs}ms`);
+    }
     if (kind < 0 || kind >= this.handlers.length) throw new RangeError(`unknown event kind ${kind}`);
-    return this.queue.scheduleInLane(lane, this.nowMs + this.laneDelays[lane]!, kind, target);
+    return this.queue.scheduleInLane(lane, atMs, kind, target);
   }
 
   cancel(handle: EventHandle): boolean {

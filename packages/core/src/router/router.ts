@@ -72,7 +72,7 @@ export class Router implements PoolCallbacks {
     this.perTryLanes = Int32Array.from(routes, (route) => {
       const perTry = route.retry?.perTryTimeoutMs ?? 0;
       if (!(perTry > 0 && Number.isFinite(perTry))) return -1;
-      const lane = lanes.get(perTry) ?? kernel.defineLane(perTry);
+      const lane = lanes.get(perTry) ?? kernel.defineLane();
       lanes.set(perTry, lane);
       return lane;
     });
@@ -198,7 +198,10 @@ export class Router implements PoolCallbacks {
     }
     // The per-try timeout starts when the pool hands over a connection: connect and queueing excluded.
     const lane = this.perTryLanes[req.route]!;
-    if (lane >= 0) req.perTryTimer = this.kernel.scheduleInLane(lane, this.perTryTimeoutEvent, requestId);
+    if (lane >= 0) {
+      const atMs = this.kernel.nowMs + this.routes[req.route]!.retry!.perTryTimeoutMs;
+      req.perTryTimer = this.kernel.scheduleInLane(lane, atMs, this.perTryTimeoutEvent, requestId);
+    }
   }
 
   onPoolFailure(requestId: number, reason: PoolFailureReason): void {

@@ -1,10 +1,11 @@
 /**
- * A FIFO of pending events that all wait the same delay (a route's per-try timeout, say): scheduled at
- * now + delay with a clock that never goes back, they come due in the order they were scheduled, so
- * a ring of slots replaces the heap's sift for them. Most such timers are cancelled long before they
- * fire; a cancelled entry costs nothing until it reaches the front, or a compaction drops it.
+ * A FIFO of pending events scheduled in time order: a traffic source's arrivals (each schedules the
+ * next, later one), or timers that all wait the same delay (a route's per-try timeout) set by a clock
+ * that never goes back. They come due in the order they were scheduled, so a ring of slots replaces
+ * the heap's sifts for them. Timers are mostly cancelled long before they fire; a cancelled entry costs
+ * nothing until it reaches the front, or a compaction drops it.
  */
-export class TimerLane {
+export class EventLane {
   private slots: Int32Array;
   private times: Float64Array;
   /** Ring positions: `head` is the front, `count` entries follow it (cancelled ones included). */
@@ -15,7 +16,7 @@ export class TimerLane {
   /** Time of the last entry pushed: a later push due earlier goes to the heap instead. */
   lastTimeMs = Number.NEGATIVE_INFINITY;
 
-  constructor(readonly delayMs: number) {
+  constructor() {
     this.slots = new Int32Array(64);
     this.times = new Float64Array(64);
   }
