@@ -1,6 +1,7 @@
 import { FLAG_MASKS, flagsText } from '../envoy/response-flags.js';
 import { histogramBucket, LatencyHistogram } from './histogram.js';
 import { round3 } from './rounding.js';
+import { StatusCounts } from './status-counts.js';
 import { Timeline } from './timeline.js';
 
 /** What the application saw, as the report's `client` section. */
@@ -13,16 +14,12 @@ export interface ClientReport {
   latencyMs: { mean: number; p50: number; p90: number; p99: number; p999: number; max: number };
 }
 
-/** Statuses counted in a flat array (every HTTP status and 0); anything else goes to a map. */
-const STATUS_SLOTS = 1000;
-
 /** Collects every finished client request: status, response flags, latency, timeline. */
 export class ClientObserver {
   total = 0;
   errors5xx = 0;
-  /** Requests by status (index) and by response-flag mask (index): an increment per request. */
-  private readonly byStatus = new Float64Array(STATUS_SLOTS);
-  private readonly otherStatuses = new Map<number, number>();
+  private readonly byStatus = new StatusCounts();
+  /** Requests by response-flag mask (the index): an increment per request. */
   private readonly byFlag: Float64Array;
   readonly latency = new LatencyHistogram();
   readonly timeline: Timeline;
@@ -37,8 +34,7 @@ export class ClientObserver {
     this.total++;
     const isError = status === 0 || (status >= 500 && status <= 599);
     if (isError) this.errors5xx++;
-    if (status >= 0 && status < STATUS_SLOTS && Number.isInteger(status)) this.byStatus[status]!++;
-    else this.otherStatuses.set(status, (this.otherStatuses.get(status) ?? 0) + 1);
+    this.byStatus.add(status);
     this.byFlag[flags]!++;
     const bucket = histogramBucket(latencyMs);
     this.latency.record(latencyMs, bucket);
@@ -47,10 +43,6 @@ export class ClientObserver {
 
   report(): ClientReport {
     const h = this.latency;
-    const statuses: Array<[number, number]> = [...this.otherStatuses];
-    this.byStatus.forEach((n, status) => {
-      if (n > 0) statuses.push([status, n]);
-    });
     const flagCounts: Array<[string, number]> = [];
     this.byFlag.forEach((n, mask) => {
       if (n > 0) flagCounts.push([flagsText(mask), n]);
@@ -58,7 +50,7 @@ export class ClientObserver {
     const flags = flagCounts.sort(([a], [b]) => (a === '-' ? -1 : b === '-' ? 1 : a < b ? -1 : 1));
     return {
       total: this.total,
-      byStatus: Object.fromEntries(statuses.sort((a, b) => a[0] - b[0]).map(([s, n]) => [String(s), n])),
+      byStatus: Object.fromEntries(this.byStatus.entries().map(([s, n]) => [String(s), n])),
       byFlag: Object.fromEntries(flags),
       errorRate: this.total === 0 ? 0 : this.errors5xx / this.total,
       latencyMs: {

@@ -5,7 +5,7 @@ import { ConnectAttempt, ConnectEnd } from './connect-attempt.js';
 import { type Connection, type ConnectionOwner, ConnectionState, PoolFailureReason } from './connection.js';
 import { PendingQueue } from './pending-queue.js';
 import type { ConnectionSettings, PoolCallbacks, PoolContext, PoolHost } from './pool-context.js';
-import { idleDueMs, keepaliveSurvives, startKeepalive } from './tcp-keepalive.js';
+import { idleDueMs, keepaliveDueMs, keepaliveSurvives, startKeepalive } from './tcp-keepalive.js';
 import { TlsSessionCache } from './tls-session-cache.js';
 
 /**
@@ -198,9 +198,15 @@ export class ConnectionPool implements ConnectionOwner {
     const kernel = this.context.kernel;
     const now = kernel.nowMs;
     conn.idleSinceMs = now;
-    conn.remoteCloseAtMs = conn.server!.finArrivalMs(now);
-    startKeepalive(conn, this.keepalive, now);
-    const due = this.idleDueMs(conn);
+    const finMs = conn.server!.finArrivalMs(now);
+    conn.remoteCloseAtMs = finMs;
+    // Without keepalive the probe clocks stay at Infinity (set so at reset, never moved).
+    let due = this.idleTimeoutMs > 0 ? now + this.idleTimeoutMs : Number.POSITIVE_INFINITY;
+    if (finMs < due) due = finMs;
+    if (this.keepalive !== null) {
+      startKeepalive(conn, this.keepalive, now);
+      due = Math.min(due, keepaliveDueMs(conn));
+    }
     if (due === Number.POSITIVE_INFINITY) return;
     if (conn.idleTimer !== -1) {
       // A check still pending from an earlier period looks again when it fires, unless it is late.
@@ -300,17 +306,12 @@ export class ConnectionPool implements ConnectionOwner {
   /** attachStreamToClient: `conn` is the last of the ready list. */
   private attach(conn: Connection, requestId: number): void {
     if (!this.tcp && !this.resources.canCreateRequest()) {
-      // max_requests overflow leaves the connection ready for the next stream.
-      this.stats.upstream_rq_pending_overflow++;
-      this.callbacks.onPoolFailure(requestId, PoolFailureReason.Overflow);
+      this.overflowRequests(requestId);
       return;
     }
     const capacity = Math.min(conn.remainingStreams, this.maxConcurrentStreams - conn.activeStreams);
     if (--conn.remainingStreams === 0) {
-      conn.draining = true;
-      this.stats.upstream_cx_max_requests++;
-      conn.state = ConnectionState.Busy;
-      this.ready.pop();
+      this.drainAtLastStream(conn);
     } else if (capacity === 1) {
       // This stream fills it.
       conn.state = ConnectionState.Busy;
@@ -322,6 +323,20 @@ export class ConnectionPool implements ConnectionOwner {
     this.resources.incRequests();
     this.stats.upstream_rq_total++;
     this.callbacks.onPoolReady(requestId, conn);
+  }
+
+  /** max_requests overflow leaves the connection ready for the next stream. */
+  private overflowRequests(requestId: number): void {
+    this.stats.upstream_rq_pending_overflow++;
+    this.callbacks.onPoolFailure(requestId, PoolFailureReason.Overflow);
+  }
+
+  /** max_requests_per_connection reached: the connection takes no more streams and drains. */
+  private drainAtLastStream(conn: Connection): void {
+    conn.draining = true;
+    this.stats.upstream_cx_max_requests++;
+    conn.state = ConnectionState.Busy;
+    this.ready.pop();
   }
 
   /** Oldest live pending request first onto the ready connections; then more connections if still short. */
