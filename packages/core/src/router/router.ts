@@ -185,7 +185,7 @@ export class Router implements PoolCallbacks {
     const host = req.host!;
     const outlier = this.clusters[req.cluster]!.outlier;
     // A connect success is an outcome of its own only when local-origin errors are split.
-    if (outlier !== null && outlier.config.splitExternalLocalOriginErrors)
+    if (outlier?.config.splitExternalLocalOriginErrors)
       outlier.putResult(host, OutlierResult.LocalOriginConnectSuccess, 0);
     const server = connection.server!;
     if (host.requestsByAddress !== null) countByAddress(host.requestsByAddress, server.address);
