@@ -69,7 +69,9 @@ describe('the catalog', () => {
     for (const name of names) {
       const text = textOf(name);
       expect(text).toContain(readFileSync(join(SEED_DIR, `${name}.yaml`), 'utf8'));
-      expect(text).toMatch(/^# meshsim catalog: .*\n# Shows: .{20,100}\n/);
+      expect(text).toMatch(
+        /^# yaml-language-server: \$schema=\.\.\/\.\.\/core\/schema\/meshsim\.schema\.json\n# meshsim catalog: .*\n# Shows: .{20,100}\n/,
+      );
       expect(text).toContain('\nkind: Scenario\n');
     }
     // 09 is a DestinationRule alone; it runs against seed 08's ServiceEntry, copied as written.

@@ -2,10 +2,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { simulate } from '@meshsim/core';
+import { type HostReport, hostFailures, hostRequests, simulate } from '@meshsim/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../packages/core/src/cli/main.js';
 import { type chartData, formatReportHtml } from '../packages/core/src/render/html-report.js';
+import { formatReportTable } from '../packages/core/src/render/report-table.js';
 import { CLUSTER, hostsYaml } from './fixtures/hosts.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -35,7 +36,7 @@ describe('meshsim run --format html: the file itself', () => {
     // The ejection events and the "why" with the line of consecutiveGatewayErrors.
     expect(html).toContain('198.51.100.2 ejected: 3 consecutive gateway errors');
     expect(html).toContain(
-      'examples/outlier-detection.yaml:41 spec.trafficPolicy.outlierDetection.consecutiveGatewayErrors',
+      'examples/outlier-detection.yaml:42 spec.trafficPolicy.outlierDetection.consecutiveGatewayErrors',
     );
     // Istio's default limits (2^32 - 1) are never reached: no breaker chart, a sentence instead.
     expect(html).not.toContain('id="chart-breakers"');
@@ -78,6 +79,47 @@ describe('meshsim run --format html: the file itself', () => {
     expect(html).toContain(
       `<tr><td>${CLUSTER}</td><td>circuit_breakers.default.rq_pending_open</td><td>0.001 s</td><td class="n">1</td><td>closed</td></tr>`,
     );
+  });
+
+  it('counts each host as the table does: on a tcp-proxied port, the requests its connections carried and their failures', () => {
+    // examples/payment-gateway.yaml: port 443 is tcp-proxied and 203.0.113.20 answers 503 to 30 % of
+    // requests. Envoy's host rq_error never sees those 503s; the application does, and so must every view.
+    const report = simulate({ config: readFileSync('examples/payment-gateway.yaml', 'utf8') });
+    const cluster = report.clusters['outbound|443||payments.provider.com']!;
+    expect(cluster.proxy).toBe('tcp');
+    const flaky = cluster.hosts.find((h) => h.address === '203.0.113.20:443')!;
+    const failed = hostFailures(cluster, flaky);
+    // About 30 % of its third of the requests: a count the HTML once showed as 0.
+    expect(failed / hostRequests(cluster, flaky)).toBeGreaterThan(0.27);
+    expect(failed / hostRequests(cluster, flaky)).toBeLessThan(0.33);
+    const html = formatReportHtml(report);
+    // The hosts table's row of each host: cluster, host, requests, share, failed, ejections, time ejected.
+    const cells = (h: HostReport) =>
+      [...html.matchAll(/<tr>(.*?)<\/tr>/g)]
+        .map((m) => [...m[1]!.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => c[1]))
+        .find((r) => r[1] === h.address && r[0] === 'outbound|443||payments.provider.com');
+    for (const h of cluster.hosts) {
+      expect(cells(h)?.slice(2, 5)).toEqual([
+        String(hostRequests(cluster, h)),
+        expect.stringMatching(/ %$/),
+        String(hostFailures(cluster, h)),
+      ]);
+    }
+    expect(cells(flaky)?.[4]).toBe(String(failed));
+    const embedded = html.match(/<script id="meshsim-data" type="application\/json">(.*?)<\/script>/s);
+    const data = JSON.parse(embedded![1]!) as ReturnType<typeof chartData>;
+    expect(data.hosts).toEqual(
+      cluster.hosts.map((h) => ({
+        address: h.address,
+        requests: hostRequests(cluster, h),
+        failures: hostFailures(cluster, h),
+      })),
+    );
+    // The table report prints the same count in the host's row.
+    const line = formatReportTable(report)
+      .split('\n')
+      .find((l) => l.includes('203.0.113.20:443'))!;
+    expect(line.split('│').map((c) => c.trim())).toContain(String(failed));
   });
 });
 

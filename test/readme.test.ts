@@ -32,6 +32,11 @@ describe('README', () => {
     expect(cluster.stats.upstream_rq_retry).toBe(0);
   });
 
+  it('shows examples/flaky-api.test.ts verbatim, so its vitest example is the file vitest runs', () => {
+    const block = blockAfter('<!-- This block is examples/flaky-api.test.ts', 'ts');
+    expect(block).toBe(readFileSync('examples/flaky-api.test.ts', 'utf8'));
+  });
+
   it('shows examples/trace-invariants.ts verbatim, so its trace example is the file the test runs', () => {
     const block = blockAfter('<!-- This block is examples/trace-invariants.ts', 'ts');
     expect(block).toBe(readFileSync('examples/trace-invariants.ts', 'utf8'));

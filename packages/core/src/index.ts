@@ -1,3 +1,6 @@
+export { type Analysis, type AnalyzeOptions, analyzeConfig } from './analyze/analyze.js';
+export { CODES as ANALYZE_CODES, type FindingCode } from './analyze/codes.js';
+export type { Finding, FindingLevel, ProbeEvidence } from './analyze/finding.js';
 export {
   type CompareDifference,
   type CompareMetric,
@@ -43,6 +46,13 @@ export {
 } from './config/resources/diagnostics.js';
 export { formatDurationMs, parseDurationMs } from './config/resources/durations.js';
 export {
+  type JsonSchema,
+  kindJsonSchemas,
+  meshsimJsonSchema,
+  meshsimPatchJsonSchema,
+  scenarioJsonSchema,
+} from './config/resources/json-schema.js';
+export {
   ISTIO_GROUP,
   ISTIO_KINDS,
   ISTIO_VERSIONS,
@@ -74,6 +84,14 @@ export * from './config/resources/schema/load-balancer.js';
 export { PARSE_OPTIONS } from './config/resources/schema/messages.js';
 export * from './config/resources/schema/scenario.js';
 export * from './config/resources/schema/scenario-endpoint.js';
+export type {
+  BoundValue,
+  Expectation,
+  ExpectationInput,
+  ExpectationKind,
+  ExpectationSelectors,
+  LatencyStatistic,
+} from './config/resources/schema/scenario-expect.js';
 export {
   ARRIVAL_PROCESSES,
   type ArrivalProcess,
@@ -93,9 +111,21 @@ export type {
   TranslatedCluster,
   TranslatedModel,
 } from './config/translate/translated-cluster.js';
+export { BREAKER_GAUGES, type BreakerGauge } from './envoy/circuit-breakers.js';
 export type { ClusterModel, EndpointModel } from './envoy/cluster.js';
 export type { EnvoyModel } from './envoy/model.js';
 export { Flag, type FlagName, flagsText, responseFlagMeaning } from './envoy/response-flags.js';
+export {
+  type CheckedRun,
+  checkExpectations,
+  DEFAULT_CONFIDENCE,
+  type ExpectationPlan,
+  type ExpectationResult,
+  type ExpectationsOutcome,
+  planExpectations,
+  runExpectations,
+} from './expect/check-expectations.js';
+export type { FigureInterval, Verdict } from './expect/judge.js';
 export type { ClusterExplanation, EndpointExplanation, ResourceRef } from './explain/cluster.js';
 export {
   type ExplainOptions,
@@ -116,10 +146,21 @@ export type { DefaultKind, Explained, SourceLocation } from './explain/values.js
 export { type WhyNote, whyNotes } from './explain/why-notes.js';
 export { Kernel, RandomStreams } from './kernel/index.js';
 export type { ClientReport } from './observe/client-observer.js';
-export type { ClusterReport, EjectionReport, HostReport, Report } from './observe/report.js';
+export {
+  type ClusterReport,
+  type EjectionReport,
+  type HostReport,
+  hostFailures,
+  hostRequests,
+  outboundClusterName,
+  type Report,
+} from './observe/report.js';
+export { meshsimVersion, REPORT_SCHEMA_VERSION } from './observe/report-version.js';
 export type { TimelinePoint } from './observe/timeline.js';
 export type { TraceEvent, TraceListener } from './observe/trace.js';
 export { formatReportHtml } from './render/html-report.js';
+export { formatReportJson, type ReportDocument, reportDocument } from './render/report-json.js';
+export { formatReportTable } from './render/report-table.js';
 export {
   planSimulation,
   type ScenarioSpecInput,

@@ -43,6 +43,12 @@ export interface SimulationSpec {
   timeline?: ScenarioSpecInput['timeline'];
   /** How the report is kept, e.g. `{ timelineBucket: '10s' }`. */
   report?: ScenarioSpecInput['report'];
+  /** Bounds on the run's figures, judged by `checkExpectations` (and `meshsim run`/`test`). */
+  expect?: ScenarioSpecInput['expect'];
+  /** Seeds the expectations are judged over. */
+  replications?: ScenarioSpecInput['replications'];
+  /** The level of the intervals replicated expectations are judged by, e.g. `'99%'`. */
+  confidence?: ScenarioSpecInput['confidence'];
 }
 
 /** Where fields given to `simulate()` in TypeScript are reported. */
@@ -57,6 +63,9 @@ const OVERRIDABLE = [
   'traffic',
   'timeline',
   'report',
+  'expect',
+  'replications',
+  'confidence',
 ] as const;
 
 function overridesOf(spec: SimulationSpec): Record<string, unknown> {
@@ -69,12 +78,19 @@ function overridesOf(spec: SimulationSpec): Record<string, unknown> {
   return out;
 }
 
+/** The Scenario a run plays: YAML and TypeScript fields merged, and where each field was written. */
+export interface ResolvedScenario {
+  name: string;
+  spec: ScenarioSpec;
+  origin: ScenarioOrigin;
+}
+
 /** Merges TypeScript fields over the YAML Scenario, validating them with the same schema. */
 function resolveScenario(
   loaded: LoadedConfig,
   spec: SimulationSpec,
   diagnostics: Diagnostic[],
-): { name: string; spec: ScenarioSpec; origin: ScenarioOrigin } | null {
+): ResolvedScenario | null {
   const overrides = overridesOf(spec);
   const keys = Object.keys(overrides) as Array<keyof ScenarioSpec>;
   const fromYaml = loaded.scenario;
@@ -114,7 +130,7 @@ function resolveScenario(
 export function planSimulation(
   spec: SimulationSpec,
   options: { requireScenario?: boolean } = {},
-): { plan: RunPlan | null; diagnostics: Diagnostic[]; loaded: LoadedConfig } {
+): { plan: RunPlan | null; diagnostics: Diagnostic[]; loaded: LoadedConfig; scenario?: ResolvedScenario } {
   const loaded = loadConfig(spec.config);
   const diagnostics = [...loaded.diagnostics];
   const scenario = resolveScenario(loaded, spec, diagnostics);
@@ -132,13 +148,13 @@ export function planSimulation(
     }
     return { plan: null, diagnostics, loaded };
   }
-  if (hasErrors(diagnostics)) return { plan: null, diagnostics, loaded };
+  if (hasErrors(diagnostics)) return { plan: null, diagnostics, loaded, scenario };
   const built = buildRunPlan(loaded, scenario);
   diagnostics.push(...built.diagnostics);
   // The report carries every warning, the loader's (unknown fields…) as well as the translation's.
   if (built.plan !== null)
     built.plan.warnings = diagnostics.filter((d) => d.severity === 'warning').map(formatDiagnostic);
-  return { plan: built.plan, diagnostics, loaded };
+  return { plan: built.plan, diagnostics, loaded, scenario };
 }
 
 /**

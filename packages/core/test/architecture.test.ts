@@ -24,6 +24,30 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   simulation: ['kernel', 'envoy', 'world', 'observe', 'upstream', 'router', 'config/plan'],
   simulate: ['observe', 'config/resources', 'config/translate', 'config/plan', 'simulation'],
   compare: ['envoy', 'observe', 'config/resources', 'simulate', 'simulation'],
+  // Judging a Scenario's expectations runs it (simulate, simulation), reads the report and its why notes
+  // (observe, explain), and judges replicated runs with compare's paired statistics.
+  expect: [
+    'envoy',
+    'observe',
+    'config/resources',
+    'config/plan',
+    'explain',
+    'simulate',
+    'simulation',
+    'compare',
+  ],
+  // analyze builds probe Scenarios from the config alone (the caller's clusters as explain translates
+  // them), runs them and reads their reports and traces: above everything it runs, below the CLI.
+  analyze: [
+    'envoy',
+    'observe',
+    'config/resources',
+    'config/translate',
+    'config/plan',
+    'explain',
+    'simulate',
+    'simulation',
+  ],
   cli: [
     'envoy',
     'observe',
@@ -34,6 +58,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
     'simulate',
     'simulation',
     'compare',
+    'expect',
+    'analyze',
   ],
   index: [],
 };

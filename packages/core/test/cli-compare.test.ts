@@ -108,7 +108,7 @@ describe('meshsim run: events and why in the table', () => {
     const times = [...events.matchAll(/^ +(\S+) +198\.51\.100\.2 ejected/gm)].map((m) => m[1]);
     expect(times).toEqual(['141ms', '1m30.091s', '4m0.139s', '7m30.126s']);
     expect(stdout).toContain(
-      'examples/outlier-detection.yaml:41 spec.trafficPolicy.outlierDetection.consecutiveGatewayErrors',
+      'examples/outlier-detection.yaml:42 spec.trafficPolicy.outlierDetection.consecutiveGatewayErrors',
     );
   });
 });

@@ -1,12 +1,17 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Explanation } from '../src/explain/explain.js';
 import type { Report } from '../src/observe/report.js';
+import { REPORT_SCHEMA_VERSION } from '../src/observe/report-version.js';
+import type { ReportDocument } from '../src/render/report-json.js';
 import { cli } from './fixtures/cli.js';
 
 const EXAMPLE = 'examples/payment-gateway.yaml';
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 const CLUSTER = 'outbound|443||payments.provider.com';
 
 import { SEED_DIR } from '../../../test/fixtures/seed-dir.js';
@@ -52,10 +57,18 @@ spec:
 `;
 
 describe('meshsim run', () => {
-  it('prints the example report as JSON with the DESIGN.md shape', async () => {
+  it('prints the example report as JSON with the shape docs/report.md describes', async () => {
     const { code, stdout } = await cli('run', EXAMPLE, '--format', 'json');
     expect(code).toBe(0);
-    const report = JSON.parse(stdout) as Report;
+    const report = JSON.parse(stdout) as ReportDocument;
+    expect(report.schemaVersion).toBe(REPORT_SCHEMA_VERSION);
+    expect(report.meshsimVersion).toBe(PACKAGE_VERSION);
+    // The table's why, as data: here the flaky host's failures (no ejection, no response flag: no events).
+    expect(report.events).toEqual([]);
+    const flaky = report.clusters[CLUSTER]!.hosts[1]!;
+    expect(report.why.map((n) => n.text)).toContain(
+      `203.0.113.20:443 took ${flaky.appRequests} requests and failed ${flaky.appErrors}: the Scenario's endpoint answers 503 to 30 % of requests`,
+    );
     expect(report.scenario).toBe('payment-gateway-one-flaky-endpoint');
     expect(report.seed).toBe(42);
     expect(report.durationMs).toBe(120_000); // duration: 2m
@@ -82,6 +95,18 @@ describe('meshsim run', () => {
     expect(report.timeline.length).toBeGreaterThanOrEqual(120);
     expect(report.timeline[0]?.tMs).toBe(0);
     expect(report.timeline[1]?.tMs).toBe(1000);
+  });
+
+  it('--format json carries the events and the why the table prints, in its order', async () => {
+    const file = 'examples/outlier-detection.yaml';
+    const json = JSON.parse((await cli('run', file, '--format', 'json')).stdout) as ReportDocument;
+    const table = (await cli('run', file)).stdout;
+    expect(json.events.length).toBe(json.clusters['outbound|80||api.external-service.com']!.ejections.length);
+    const shown = (texts: string[]) => texts.map((t) => table.indexOf(t));
+    const events = shown(json.events.map((e) => e.text));
+    const why = shown(json.why.map((n) => `- ${n.text}${n.at === undefined ? '' : `\n      ${n.at}`}`));
+    for (const at of [...events, ...why]) expect(at).toBeGreaterThan(0);
+    expect([...events, ...why]).toEqual([...events, ...why].sort((a, b) => a - b));
   });
 
   it('--seed replaces the Scenario seed', async () => {
@@ -237,6 +262,14 @@ describe('meshsim usage errors exit 2', () => {
   it('run without a file', async () => {
     const { code } = await cli('run');
     expect(code).toBe(2);
+  });
+
+  it('--version prints the version of @meshsim/core and is not an error', async () => {
+    for (const flag of ['--version', '-V']) {
+      const { code, stdout } = await cli(flag);
+      expect(code).toBe(0);
+      expect(stdout).toBe(`${PACKAGE_VERSION}\n`);
+    }
   });
 
   it('--help is not an error', async () => {

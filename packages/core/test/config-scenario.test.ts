@@ -30,6 +30,9 @@ describe('Scenario defaults', () => {
         timeline: [],
         // meshsim's addition to the contract: how the report is kept.
         report: { timelineBucket: { text: '1s', ms: 1000 } },
+        // …and what a CI gate judges: no expectations, one run.
+        expect: [],
+        replications: 1,
       },
     });
   });

@@ -518,7 +518,7 @@ describe('TLS origination', () => {
       explain(docs(https, dr('    tls: { mode: SIMPLE }')), { namespace: 'shop' }),
       'outbound|443||api.example.com',
     );
-    expect(c.notes[0]).toMatch(/^HTTPS port: the app speaks TLS, so the sidecar tcp-proxies it \(E.1\)/);
+    expect(c.notes[0]).toMatch(/^HTTPS port: the app speaks TLS, so the sidecar tcp-proxies it:/);
     expect(c.notes[1]).toContain('TLS inside TLS');
   });
 

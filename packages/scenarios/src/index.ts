@@ -1,3 +1,4 @@
+export { defineScenario, RESOURCES_FILE, type ScenarioDefinition } from './define-scenario.js';
 export { dns } from './dns.js';
 export {
   type CommonOptions,
@@ -7,6 +8,15 @@ export {
   type FlapInput,
   type LatencyInput,
 } from './endpoint.js';
+export {
+  type DestinationRuleResource,
+  type IstioApiVersion,
+  type IstioResource,
+  istio,
+  type ResourceOptions,
+  type ServiceEntryResource,
+  type VirtualServiceResource,
+} from './istio.js';
 export {
   type ScenarioDocument,
   type ScenarioOptions,

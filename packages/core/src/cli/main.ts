@@ -1,9 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/resources/diagnostics.js';
+import { meshsimVersion } from '../observe/report-version.js';
+import { addAnalyzeCommand } from './commands/analyze.js';
 import { addCompareCommand } from './commands/compare.js';
 import type { CommandContext } from './commands/context.js';
 import { addExplainCommand } from './commands/explain.js';
 import { addRunCommand } from './commands/run.js';
+import { addTestCommand } from './commands/test.js';
 import { addValidateCommand } from './commands/validate.js';
 import { type CliIo, processIo } from './io.js';
 import { printDiagnostics } from './print-diagnostics.js';
@@ -12,11 +15,15 @@ import { UsageProblem } from './usage-problem.js';
 
 export type { CliIo } from './io.js';
 
-/** Runs the CLI and returns the exit code: 0 success, 1 bad input or failed validation, 2 usage. */
+/**
+ * Runs the CLI and returns the exit code: 0 success, 1 bad input, failed validation or an expectation
+ * not met, 2 usage, 70 a bug in meshsim.
+ */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const context: CommandContext = { io, exitCode: 0 };
   const program = new Command('meshsim')
     .description('Predict what an Istio/Envoy sidecar does to traffic before you ship the config.')
+    .version(meshsimVersion(), '-V, --version', 'print the version of meshsim')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run meshsim --help for usage)');
@@ -25,18 +32,20 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   addCompareCommand(program, context);
   addValidateCommand(program, context);
   addExplainCommand(program, context);
+  addTestCommand(program, context);
+  addAnalyzeCommand(program, context);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
-    return exitCodeOf(e, io);
+    return exitCodeOf(e, io, context.usageExitCode);
   }
   return context.exitCode;
 }
 
 /** Reports what a command threw, on stderr, and returns the exit code for it. */
-function exitCodeOf(e: unknown, io: CliIo): number {
+function exitCodeOf(e: unknown, io: CliIo, usageExitCode = 2): number {
   if (e instanceof CommanderError) {
-    return e.exitCode === 0 ? 0 : 2;
+    return e.exitCode === 0 ? 0 : usageExitCode;
   }
   if (e instanceof ConfigError) {
     printDiagnostics(io, e.diagnostics);

@@ -81,7 +81,7 @@ const RESOLUTION_NOTES: Record<ClusterDiscoveryType, string> = {
   ORIGINAL_DST: 'NONE: to the address the app dialled',
   EDS: 'STATIC: the endpoints below',
   STRICT_DNS: 'DNS: every address resolved is a host',
-  LOGICAL_DNS: 'DNS_ROUND_ROBIN: one host, the first address (D.3)',
+  LOGICAL_DNS: 'DNS_ROUND_ROBIN: one host, the first address',
 };
 
 /** Notes on how the cluster behaves that its values alone do not say. */
@@ -93,7 +93,7 @@ function notesOn(
   const protocol = model.protocol;
   if (protocol === 'HTTPS' || protocol === 'TLS') {
     notes.push(
-      `${protocol} port: the app speaks TLS, so the sidecar tcp-proxies it (E.1): no HTTP route, retry, timeout or fault applies, only maxConnections, connectTimeout, tcp.idleTimeout and tcp.maxConnectionDuration; each app connection picks a host once`,
+      `${protocol} port: the app speaks TLS, so the sidecar tcp-proxies it: no HTTP route, retry, timeout or fault applies, only maxConnections, connectTimeout, tcp.idleTimeout and tcp.maxConnectionDuration; each app connection picks a host once`,
     );
     if (e.tls.context !== null) {
       notes.push(
@@ -102,7 +102,7 @@ function notesOn(
     }
   } else if (protocol !== 'HTTP') {
     notes.push(
-      `${protocol} port: the sidecar tcp-proxies it (E.1): no HTTP route, retry, timeout or fault applies, only maxConnections, connectTimeout, tcp.idleTimeout and tcp.maxConnectionDuration; each app connection picks a host once`,
+      `${protocol} port: the sidecar tcp-proxies it: no HTTP route, retry, timeout or fault applies, only maxConnections, connectTimeout, tcp.idleTimeout and tcp.maxConnectionDuration; each app connection picks a host once`,
     );
   }
   if (model.type === 'ORIGINAL_DST') {
@@ -112,7 +112,7 @@ function notesOn(
   }
   if (model.type === 'LOGICAL_DNS') {
     notes.push(
-      'one logical host: the load balancer has no choice to make; connections stay on the address they opened to (D.3)',
+      'one logical host: the load balancer has no choice to make; connections stay on the address they opened to',
     );
   }
   if (model.type === 'EDS' && e.endpoints.length === 0) {

@@ -10,11 +10,24 @@ import { clockText, ejectionReason, hostOnly } from './notable-events.js';
 import { drField, drLocated, type ReportContext, sePortField } from './report-context.js';
 import { valueAt } from './values.js';
 
+/** The mechanism a why note explains, so a reader can pick the notes behind one figure. */
+export type WhyMechanism =
+  | 'tcp-proxy'
+  | 'ejection'
+  | 'ejection-cap'
+  | 'circuit-breaker'
+  | 'retry'
+  | 'endpoint'
+  | 'unretried-503';
+
 /** One line of the "why" section, with the config line it points at when there is one. */
 export interface WhyNote {
   text: string;
   /** `file:line field.path`, or `Istio default`, or absent when no one line drove it. */
   at?: string;
+  mechanism?: WhyMechanism;
+  /** The cluster the note is about; absent for notes on routes. */
+  cluster?: string;
 }
 
 /** One cluster of the run: how it was built, what it did, and the DestinationRule behind it. */
@@ -31,13 +44,13 @@ const hostsWithErrors = ({ cluster }: ClusterRun) =>
   cluster.hosts.filter((h) => hostFailures(cluster, h) > 0);
 
 /** The notes on one cluster, one mechanism after another. */
-const CLUSTER_NOTES: ReadonlyArray<(run: ClusterRun) => WhyNote[]> = [
-  tcpProxyNotes,
-  ejectionNotes,
-  ejectionCapNotes,
-  circuitBreakerNotes,
-  retryNotes,
-  endpointFailureNotes,
+const CLUSTER_NOTES: ReadonlyArray<[WhyMechanism, (run: ClusterRun) => WhyNote[]]> = [
+  ['tcp-proxy', tcpProxyNotes],
+  ['ejection', ejectionNotes],
+  ['ejection-cap', ejectionCapNotes],
+  ['circuit-breaker', circuitBreakerNotes],
+  ['retry', retryNotes],
+  ['endpoint', endpointFailureNotes],
 ];
 
 /**
@@ -52,9 +65,11 @@ export function whyNotes(report: Report, context: ReportContext): WhyNote[] {
     const cluster = report.clusters[model.name];
     if (cluster === undefined) continue;
     const run: ClusterRun = { model, cluster, dr: drLocated(loaded, model.destinationRule), loaded };
-    for (const notesOn of CLUSTER_NOTES) notes.push(...notesOn(run));
+    for (const [mechanism, notesOn] of CLUSTER_NOTES) {
+      for (const note of notesOn(run)) notes.push({ ...note, mechanism, cluster: model.name });
+    }
   }
-  notes.push(...unretried503Notes(report, plan));
+  for (const note of unretried503Notes(report, plan)) notes.push({ ...note, mechanism: 'unretried-503' });
   return notes;
 }
 
@@ -198,7 +213,10 @@ function unretried503Notes(report: Report, plan: RunPlan): WhyNote[] {
   const failing = new Set(
     plan.model.clusters
       .map((c, i) => [c, i] as const)
-      .filter(([c]) => report.clusters[c.name]?.hosts.some((h) => h.rqError > 0))
+      .filter(([c]) => {
+        const cluster = report.clusters[c.name];
+        return cluster?.hosts.some((h) => hostFailures(cluster, h) > 0) ?? false;
+      })
       .map(([, i]) => i),
   );
   const notes: WhyNote[] = [];

@@ -1,4 +1,5 @@
 import type { BreakerGauge } from '../envoy/circuit-breakers.js';
+import { clusterName } from '../envoy/cluster.js';
 
 import type { BreakerOpenReport } from './circuit-breaker-tracker.js';
 import type { ClientReport } from './client-observer.js';
@@ -50,8 +51,12 @@ export interface ClusterReport {
   circuitBreakers?: Partial<Record<BreakerGauge, BreakerOpenReport>>;
 }
 
-/** The report of DESIGN.md: `simulate()` returns it and `meshsim run --format json` prints it. */
+/** What `simulate()` returns and `meshsim run --format json` prints (docs/report.md describes every field). */
 export interface Report {
+  /** The report's shape (`REPORT_SCHEMA_VERSION`): raised when a field changes meaning or goes away. */
+  schemaVersion: number;
+  /** The version of @meshsim/core that made the report. */
+  meshsimVersion: string;
   scenario: string;
   seed: number;
   durationMs: number;
@@ -77,4 +82,12 @@ export function hostRequests(cluster: ClusterReport, host: HostReport): number {
 /** …and how many failed: Envoy's host rq_error, or on a tcp-proxied cluster 5xx and unanswered requests. */
 export function hostFailures(cluster: ClusterReport, host: HostReport): number {
   return cluster.proxy === 'tcp' ? (host.appErrors ?? 0) : host.rqError;
+}
+
+/**
+ * The name Istio gives the sidecar's cluster for `host`, `port` and a DestinationRule `subset` (none by
+ * default): `outbound|PORT|SUBSET|HOST`, the key of `Report.clusters`.
+ */
+export function outboundClusterName(host: string, port: number, subset = ''): string {
+  return clusterName(port, subset, host);
 }

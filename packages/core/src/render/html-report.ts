@@ -5,7 +5,7 @@ import { type FlagName, responseFlagMeaning } from '../envoy/response-flags.js';
 import { clockText, notableEvents } from '../explain/notable-events.js';
 import type { ReportContext } from '../explain/report-context.js';
 import { whyNotes } from '../explain/why-notes.js';
-import type { Report } from '../observe/report.js';
+import { hostFailures, hostRequests, type Report } from '../observe/report.js';
 
 import { HTML_SCRIPT, HTML_STYLE } from './html-template.js';
 
@@ -36,7 +36,10 @@ export function chartData(report: Report) {
   const flags = [...new Set(points.flatMap((p) => Object.keys(p.byFlag ?? {})))].sort();
   const share = (n: number, of: number) => (of > 0 ? n / of : 0);
   const endMs = Math.max(report.durationMs, ...points.map((p) => p.tMs + bucketMs));
-  const hosts = Object.values(report.clusters).flatMap((c) => c.hosts);
+  // Per host the application's requests and failures, as the table report counts them (tcp-proxied too).
+  const hosts = Object.values(report.clusters).flatMap((c) =>
+    c.hosts.map((h) => ({ address: h.address, requests: hostRequests(c, h), failures: hostFailures(c, h) })),
+  );
   const ejections = Object.values(report.clusters).flatMap((c) => c.ejections);
   const laneHosts = [...new Set(ejections.map((e) => e.host))];
   const gauges = BREAKER_GAUGES.filter((g) => points.some((p) => p.breakersOpen?.[g] !== undefined));
@@ -56,7 +59,7 @@ export function chartData(report: Report) {
       // Per gauge that ever opened: the share of each bucket it was 1 in some cluster (0 when closed all along).
       breakersOpen: Object.fromEntries(gauges.map((g) => [g, points.map((p) => p.breakersOpen?.[g] ?? 0)])),
     },
-    hosts: hosts.map((h) => ({ address: h.address, rqTotal: h.rqTotal, rqError: h.rqError })),
+    hosts,
     // Lane i sits at height i + 1 while its host is ejected during a bucket, and is absent otherwise.
     lanes: laneHosts.map((host, i) => ({
       host,
@@ -102,13 +105,13 @@ export function formatReportHtml(report: Report, context?: ReportContext): strin
   const c = report.client;
   const title = `meshsim: ${report.scenario}`;
   const hostRows = Object.entries(report.clusters).flatMap(([name, cluster]) => {
-    const total = cluster.hosts.reduce((s, h) => s + h.rqTotal, 0);
+    const total = cluster.hosts.reduce((s, h) => s + hostRequests(cluster, h), 0);
     return cluster.hosts.map((h) => [
       name,
       h.address,
-      h.rqTotal,
-      pct(h.rqTotal / Math.max(1, total)),
-      h.rqError,
+      hostRequests(cluster, h),
+      pct(hostRequests(cluster, h) / Math.max(1, total)),
+      hostFailures(cluster, h),
       h.ejections,
       clockText(h.ejectedMs),
     ]);
@@ -166,7 +169,7 @@ ${
     : `${chart('chart-breakers')}${tableHtml(['cluster', 'circuit breaker open', 'for', 'openings', 'at the end'], breakerRows)}`
 }
 <h2>Hosts</h2>
-${tableHtml(['cluster', 'host', 'requests', 'share', '5xx', 'ejections', 'time ejected'], hostRows)}
+${tableHtml(['cluster', 'host', 'requests', 'share', 'failed', 'ejections', 'time ejected'], hostRows)}
 ${chart('chart-hosts')}${data.lanes.length > 0 ? chart('chart-lanes') : '<p class="muted">No host was ejected.</p>'}
 <h2>Events</h2>
 ${events.length === 0 ? '<p class="muted">None.</p>' : `<ul class="events">${events.map((e) => `<li>${escapeHtml(clockText(e.atMs))} ${escapeHtml(e.text)}</li>`).join('')}</ul>`}

@@ -107,17 +107,17 @@ export const HTML_SCRIPT = `
   const hosts = data.hosts;
   mount(
     'chart-hosts',
-    'Requests and 5xx per host',
+    'Requests and failures per host',
     {
       scales: { x: { time: false, range: [-0.5, hosts.length - 0.5] } },
       axes: [{ values: (u, splits) => splits.map((i) => (Number.isInteger(i) ? (hosts[i] ? hosts[i].address : '') : '')), size: 40 }, { size: 70 }],
       series: [
         {},
         { label: 'requests', fill: palette[0], stroke: palette[0], paths: uPlot.paths.bars({ size: [0.35, 80], align: -1 }), points: { show: false } },
-        { label: '5xx', fill: palette[1], stroke: palette[1], paths: uPlot.paths.bars({ size: [0.35, 80], align: 1 }), points: { show: false } },
+        { label: 'failed', fill: palette[1], stroke: palette[1], paths: uPlot.paths.bars({ size: [0.35, 80], align: 1 }), points: { show: false } },
       ],
     },
-    [hosts.map((_, i) => i), hosts.map((h) => h.rqTotal), hosts.map((h) => h.rqError)],
+    [hosts.map((_, i) => i), hosts.map((h) => h.requests), hosts.map((h) => h.failures)],
   );
   if (data.lanes.length > 0) {
     timeChart(

@@ -3,6 +3,7 @@ import { Kernel } from '../kernel/kernel.js';
 import { RandomStreams } from '../kernel/random-streams.js';
 import { ClientObserver } from '../observe/client-observer.js';
 import type { Report } from '../observe/report.js';
+import { meshsimVersion, REPORT_SCHEMA_VERSION } from '../observe/report-version.js';
 import { TraceRecorder } from '../observe/trace.js';
 import { SyntheticDns } from '../world/synthetic-dns.js';
 import { ClosedLoopClients } from './closed-loop-clients.js';
@@ -50,6 +51,8 @@ export function runPlan(plan: RunPlan, hooks: RunHooks = {}): Report {
 
   const perCluster = clusterReports(clusters, kernel.nowMs);
   return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    meshsimVersion: meshsimVersion(),
     scenario: plan.scenario,
     seed: plan.seed,
     durationMs: plan.durationMs,

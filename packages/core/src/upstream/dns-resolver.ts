@@ -5,7 +5,7 @@ import type { SyntheticDns } from '../world/synthetic-dns.js';
 import type { Cluster } from './cluster.js';
 
 /**
- * A DNS cluster's resolution (D.2, D.3). STRICT_DNS: every target's every distinct answer is a host, and
+ * A DNS cluster's resolution (Envoy's strict_dns_cluster.cc and logical_dns_cluster.cc). STRICT_DNS: every target's every distinct answer is a host, and
  * the cluster is the union; LOGICAL_DNS: one target, whose answer becomes the logical host's address list.
  * Each target refreshes at its answer's TTL, else dns_refresh_rate, plus a uniform jitter; a failed query
  * keeps the hosts and retries after dns_refresh_rate; an empty STRICT_DNS answer leaves no host from that

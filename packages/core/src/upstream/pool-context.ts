@@ -43,7 +43,7 @@ export interface ConnectionSettings {
   /** The cluster's name, `outbound|PORT|SUBSET|HOST` (for the event trace). */
   cluster: string;
   connectTimeoutMs: number;
-  /** Whether the cluster originates TLS: the handshake follows TCP's on every connect (E.3). */
+  /** Whether the cluster originates TLS: the handshake follows TCP's on every connect. */
   originatesTls: boolean;
   /** 0 = unlimited. */
   maxRequestsPerConnection: number;

@@ -3,7 +3,7 @@ import type { EndpointServer } from '../world/endpoint-server.js';
 /**
  * Envoy's TLS client context keeps one session (max_session_keys 1) for the whole cluster, shared by the
  * workers: a handshake with the server that issued it resumes. TLS 1.3 takes one round trip either way;
- * TLS 1.2 takes two in full and one resumed (E.3).
+ * TLS 1.2 takes two in full and one resumed.
  */
 export class TlsSessionCache {
   private server: EndpointServer | null = null;

@@ -11,7 +11,7 @@ export interface EjectionLimits {
    * share over the limit, 100 × (ejected + 1) / hosts ≤ max. `legacy`: the share before it had to
    * be under the limit, 100 × ejected / hosts < max, so the first ejection was always allowed.
    */
-  rule?: 'current' | 'legacy';
+  rule?: PerCluster<'current' | 'legacy'>;
 }
 
 /** Whether one more host may be ejected when `active` of `hosts` already are. */
@@ -32,18 +32,19 @@ export function maxEjectedHosts(
 }
 
 /**
- * Ejections never exceed what maxEjectionPercent allows (ENVOY-SEMANTICS C.5). Reads, per cluster
+ * Ejections never exceed what maxEjectionPercent allows (Envoy's outlier_detection_impl.cc). Reads, per cluster
  * of the report, `ejections` (intervals [atMs, untilMs), untilMs null while still ejected; an
  * uneject at the very time of an ejection counts as before it), the number of `hosts`, and, when
  * present, the gauge `stats['outlier_detection.ejections_active']` at the end. Also flags a host
  * ejected while already ejected, which Envoy ignores. With DNS clusters whose hosts change, the
- * report's host list (every host seen) makes the bound looser, never stricter.
+ * report's host list (every host seen) makes the bound looser, never stricter. `limitsFromConfig(spec)`
+ * gives the limits as the config sets them.
  */
 export function ejectionsWithinMaxEjectionPercent(limits: EjectionLimits = {}): Invariant<Report> {
-  const rule = limits.rule ?? 'current';
   return (report) => {
     const violations: Violation[] = [];
     for (const [cluster, c] of Object.entries(report.clusters)) {
+      const rule = forCluster(limits.rule ?? 'current', cluster);
       const hosts = c.hosts.length;
       const max = Math.min(100, forCluster(limits.maxEjectionPercent ?? 10, cluster));
       const sorted = [...(c.ejections ?? [])].sort((a, b) => a.atMs - b.atMs);

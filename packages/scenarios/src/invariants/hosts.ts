@@ -7,7 +7,7 @@ const EJECTED = 'noRequestToEjectedHost';
  * No attempt goes to a host between its `eject` and `uneject`, unless the load balancer picked it
  * in panic (the attempt's `panic` flag: the chosen priority's healthy share was under
  * minHealthPercent while the priorities together were under 100 % available; Istio disables panic
- * when outlierDetection is set and minHealthPercent is 0, ENVOY-SEMANTICS C.3), or an ORIGINAL_DST
+ * when outlierDetection is set and minHealthPercent is 0, in its cluster_traffic_policy.go), or an ORIGINAL_DST
  * cluster sent it to the dialed address (`originalDst`: no load balancer filters by health there).
  */
 export function noRequestToEjectedHost(): Invariant<Trace> {
@@ -47,7 +47,7 @@ const BREAKER = 'connectionsWithinBreaker';
 /**
  * Connections never exceed the cluster's `maxConnections` (the DestinationRule's
  * `connectionPool.tcp.maxConnections`), except as Envoy allows: a pool (one worker, one host)
- * with no connection at all opens one even over the limit (ENVOY-SEMANTICS B). So a `cx-open`
+ * with no connection at all opens one even over the limit (Envoy's conn_pool_base.cc). So a `cx-open`
  * with the cluster at or over the limit is a violation when its pool already had a connection.
  * A `cx-close` of a connection that is not open is one too.
  */

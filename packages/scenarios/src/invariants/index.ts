@@ -12,6 +12,7 @@ export {
   type Violation,
   violationsOf,
 } from './invariant.js';
+export { type ConfigLimits, limitsFromConfig } from './limits.js';
 export { clientCountsAgree, everyRequestEndsOnce } from './requests.js';
 export { attemptsWithinRetries, upstreamRequestsWithinRetries } from './retries.js';
 export type { Trace, TraceEvent } from './trace.js';

@@ -4,4 +4,6 @@ import type { CliIo } from '../io.js';
 export interface CommandContext {
   readonly io: CliIo;
   exitCode: number;
+  /** The exit code of a usage error in the command being run (default 2; analyze: istioctl's 64). */
+  usageExitCode?: number;
 }

@@ -1,10 +1,11 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { ConfigError } from '../../config/resources/diagnostics.js';
+import { formatDiagnostic } from '../../config/resources/diagnostics.js';
+import { type CheckedRun, planExpectations, runExpectations } from '../../expect/check-expectations.js';
+import { formatExpectations } from '../../expect/format-expectations.js';
 import { formatReportHtml } from '../../render/html-report.js';
+import { formatReportJson, reportDocument } from '../../render/report-json.js';
 import { formatReportTable } from '../../render/report-table.js';
-import { planSimulation } from '../../simulate.js';
-import { runPlan } from '../../simulation/run.js';
 import { type CatalogEntry, catalogDir, findCatalogEntry, formatCatalog, listCatalog } from '../catalog.js';
 import type { CliIo } from '../io.js';
 import { parseSeed, parseTracePath } from '../option-values.js';
@@ -28,7 +29,8 @@ interface RunOptions {
 }
 
 /** `meshsim run`: one simulation of a Scenario, from FILE(s) or the catalog, and its report. */
-export function addRunCommand(program: Command, { io }: CommandContext): void {
+export function addRunCommand(program: Command, context: CommandContext): void {
+  const { io } = context;
   const run: Command = program.command('run');
   run
     .description(
@@ -69,7 +71,8 @@ export function addRunCommand(program: Command, { io }: CommandContext): void {
         files.push(catalogFile(run, entries, options.catalog));
       }
       if (files.length === 0) run.error('error: give the YAML FILEs to run, or --catalog NAME');
-      simulateAndReport(io, files, options);
+      const passed = simulateAndReport(io, files, options);
+      if (!passed) context.exitCode = 1;
     });
 }
 
@@ -103,19 +106,19 @@ function catalogFile(run: Command, entries: CatalogEntry[], name: string): strin
   return here.startsWith('..') || isAbsolute(here) ? entry.file : here;
 }
 
-function simulateAndReport(io: CliIo, files: string[], options: RunOptions): void {
-  const { plan, diagnostics, loaded } = planSimulation({
+/** Runs the Scenario, writes its report and the verdict on its expectations; false when one is not met. */
+function simulateAndReport(io: CliIo, files: string[], options: RunOptions): boolean {
+  const ready = planExpectations({
     config: readSources(files),
     specOrigin: 'command line',
     ...scenarioOverrides(options),
   });
-  if (plan === null) throw new ConfigError(diagnostics);
   const progress = progressLineOn(io, options.quiet);
   // Opened after the config is known good, before the run: a bad path fails in a moment, not after it.
   const trace = openTrace(io, options.trace);
-  let report: ReturnType<typeof runPlan>;
+  let checked: CheckedRun;
   try {
-    report = runPlan(plan, {
+    checked = runExpectations(ready, {
       onProgress: (p) => progress.update(() => runProgressText(p, progress.elapsedMs)),
       ...(trace !== undefined ? { trace: trace.listener } : {}),
     });
@@ -123,15 +126,23 @@ function simulateAndReport(io: CliIo, files: string[], options: RunOptions): voi
     trace?.close();
   }
   progress.done();
+  const { report, plan, loaded, expectations } = checked;
   for (const w of report.warnings) io.stderr(`${w}\n`);
+  for (const w of checked.warnings) io.stderr(`${formatDiagnostic(w)}\n`);
   const context = { plan, loaded };
+  const verdict = expectations === null ? '' : formatExpectations(expectations);
   const text =
     options.format === 'json'
-      ? `${JSON.stringify(report, null, 2)}\n`
+      ? expectations === null
+        ? formatReportJson(report, context)
+        : `${JSON.stringify({ ...reportDocument(report, context), expectations }, null, 2)}\n`
       : options.format === 'html'
         ? formatReportHtml(report, context)
-        : formatReportTable(report, context);
+        : formatReportTable(report, context) + verdict;
   writeOutput(io, text, options.output);
+  // The verdict reaches the terminal (and a CI log) even when the report went to a file or is HTML.
+  if (verdict !== '' && (options.output !== undefined || options.format === 'html')) io.stderr(verdict);
+  return expectations === null || expectations.passed;
 }
 
 /** `--trace FILE`, or `-` for stdout. */

@@ -11,6 +11,8 @@ const NS_PER_UNIT: Readonly<Record<string, number>> = {
 };
 
 const GROUP = /(\d+(?:\.\d*)?|\.\d+)(h|ms|m|s|us|µs|μs|ns)/y;
+/** The same grammar as a JSON Schema pattern, for editors; `parseDurationMs` also bounds the total. */
+export const DURATION_PATTERN = '^(0|((\\d+(\\.\\d*)?|\\.\\d+)(h|ms|m|s|us|µs|μs|ns))+)$';
 const MAX_NS = 2 ** 63; // Go durations are int64 nanoseconds
 const NS_PER_MS = 1_000_000;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatDurationMs, parseDurationMs } from '../durations.js';
+import { DURATION_PATTERN, formatDurationMs, parseDurationMs } from '../durations.js';
 import { describeValue } from './messages.js';
 
 /** A duration as written (`1m30s`) and its value. */
@@ -51,19 +51,22 @@ const DURATION_HINT = 'a duration such as 250ms, 10s or 1m30s';
 export function duration(options: { minMs?: number } = {}) {
   const minMs = options.minMs ?? 0;
   const notADuration: MessageFor = (input) => `must be ${DURATION_HINT}, got ${describeValue(input)}`;
-  return z.string({ error: unlessMissing(notADuration) }).transform((text, ctx): Duration => {
-    const ms = parseDurationMs(text);
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', input: text, message: notADuration(text) });
-      return z.NEVER;
-    }
-    if (ms < minMs) {
-      const message = `must be at least ${formatDurationMs(minMs)}, got ${describeValue(text)}`;
-      ctx.addIssue({ code: 'custom', input: text, message });
-      return z.NEVER;
-    }
-    return { text, ms };
-  });
+  return z
+    .string({ error: unlessMissing(notADuration) })
+    .transform((text, ctx): Duration => {
+      const ms = parseDurationMs(text);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', input: text, message: notADuration(text) });
+        return z.NEVER;
+      }
+      if (ms < minMs) {
+        const message = `must be at least ${formatDurationMs(minMs)}, got ${describeValue(text)}`;
+        ctx.addIssue({ code: 'custom', input: text, message });
+        return z.NEVER;
+      }
+      return { text, ms };
+    })
+    .meta({ pattern: DURATION_PATTERN });
 }
 
 /** Most Istio duration fields: the CRD rejects anything under 1ms. */

@@ -44,7 +44,7 @@ function editDistance(a: string, b: string): number {
 const folded = (name: string): string => name.toLowerCase().replace(/[-_]/g, '');
 
 /** The known field closest to an unknown one (case, snake_case or a small typo), if any is close. */
-function closestField(unknown: string, known: readonly string[]): string | undefined {
+export function closestField(unknown: string, known: readonly string[]): string | undefined {
   const exactFold = known.find((k) => folded(k) === folded(unknown));
   if (exactFold !== undefined) return exactFold;
   const threshold = Math.max(1, Math.min(3, Math.floor(unknown.length / 3)));

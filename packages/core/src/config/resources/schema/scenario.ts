@@ -10,6 +10,7 @@ import {
   endpointBehaviourSchema,
   endpointPatchSchema,
 } from './scenario-endpoint.js';
+import { confidenceSchema, expectationSchema, replicationsSchema } from './scenario-expect.js';
 import { checkTrafficShape, requestPath, trafficShapeFields } from './scenario-traffic-shape.js';
 
 export const SCENARIO_API_VERSION = 'meshsim.dev/v1alpha1';
@@ -238,6 +239,12 @@ export const scenarioSpecSchema = z
     timeline: z.array(timelineEventSchema).default(() => []),
     /** How the report is kept: the timeline's bucket (widened for very long runs, see MAX_TIMELINE_POINTS). */
     report: z.strictObject({ timelineBucket: duration({ minMs: 1 }).prefault('1s') }).prefault({}),
+    /** Bounds on the run's figures: `meshsim run` and `meshsim test` exit 1 when one is not met. */
+    expect: z.array(expectationSchema).default(() => []),
+    /** How many seeds (seed, seed + 1, …) the expectations are judged over; 1: the run alone. */
+    replications: replicationsSchema.default(1),
+    /** With replications: the level of the confidence intervals they are judged by. Absent: 95 %. */
+    confidence: confidenceSchema.optional(),
   })
   .superRefine((spec, ctx) => {
     spec.timeline.forEach((event, i) => {

@@ -1,0 +1,82 @@
+import { type Command, InvalidArgumentError } from 'commander';
+import { collectYaml } from '../collect-yaml.js';
+import { formatDefault } from '../reporters/default-reporter.js';
+import { formatGithub } from '../reporters/github-reporter.js';
+import { formatJson } from '../reporters/json-reporter.js';
+import { formatJunit } from '../reporters/junit-reporter.js';
+import { runScenarioTests, type TestRun } from '../scenario-tests.js';
+import { writeOutput } from '../write-output.js';
+import type { CommandContext } from './context.js';
+
+const REPORTERS = {
+  default: formatDefault,
+  junit: formatJunit,
+  github: formatGithub,
+  json: formatJson,
+} as const;
+type ReporterName = keyof typeof REPORTERS;
+/** Reporters that write a document for machines, which `--output` can send to a file. */
+const TO_FILE: readonly ReporterName[] = ['junit', 'json'];
+
+interface TestOptions {
+  config: string[];
+  reporter?: ReporterName[];
+  output?: string;
+  passWithNoTests?: boolean;
+}
+
+function collectReporter(value: string, previous: ReporterName[] | undefined): ReporterName[] {
+  if (!Object.hasOwn(REPORTERS, value))
+    throw new InvalidArgumentError(`must be one of ${Object.keys(REPORTERS).join(', ')}`);
+  return [...(previous ?? []), value as ReporterName];
+}
+
+const collectPath = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** `meshsim test`: every Scenario with expectations under DIRs or in FILEs, judged, with reporters for CI. */
+export function addTestCommand(program: Command, context: CommandContext): void {
+  const { io } = context;
+  const test: Command = program.command('test');
+  test
+    .description(
+      'run every Scenario that has expectations (spec.expect) in DIRs or FILEs; exit 1 when one is not met',
+    )
+    .argument('[paths...]', 'Scenario files, or directories to search for *.yaml (default: .)')
+    .option(
+      '--config <path>',
+      'Istio resources (a file, or a directory of them) every Scenario runs against; repeatable',
+      collectPath,
+      [],
+    )
+    .option(
+      '--reporter <name>',
+      'default (a summary), junit (JUnit XML), github (workflow annotations) or json; repeatable',
+      collectReporter,
+    )
+    .option('-o, --output <file>', 'write the junit or json reporter to FILE instead of stdout')
+    .option('--pass-with-no-tests', 'exit 0 when no Scenario with expectations is found')
+    .action((paths: string[], options: TestOptions) => {
+      const reporters = options.reporter ?? ['default'];
+      const toFile = reporters.filter((r) => TO_FILE.includes(r));
+      if (options.output !== undefined && toFile.length !== 1)
+        test.error('error: --output takes the output of exactly one of the junit and json reporters');
+      const configFiles = collectYaml(options.config);
+      const files = collectYaml(paths.length === 0 ? ['.'] : paths);
+      const now = io.now ?? (() => performance.now());
+      const run = runScenarioTests(files, configFiles, now);
+      report(run, reporters, options, context);
+      if (run.tests.every((t) => t.status === 'skipped') && options.passWithNoTests !== true) {
+        io.stderr(
+          `meshsim test: no Scenario with expectations (spec.expect) in ${paths.join(', ') || '.'}\n`,
+        );
+        context.exitCode = 1;
+      } else if (!run.passed) context.exitCode = 1;
+    });
+}
+
+function report(run: TestRun, reporters: ReporterName[], options: TestOptions, { io }: CommandContext): void {
+  for (const name of reporters) {
+    const text = REPORTERS[name](run);
+    writeOutput(io, text, TO_FILE.includes(name) ? options.output : undefined);
+  }
+}

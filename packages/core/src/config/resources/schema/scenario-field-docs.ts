@@ -1,0 +1,198 @@
+// What each field of the Scenario document means, by its path in the document (`*` for any key of a
+// map, `[]` for any item of a list). The JSON Schema carries these as descriptions (editors show them)
+// and docs/scenario.md is generated from that schema; a test checks that every field has one.
+// A flap's `down` fields and a timeline `set` are described by the endpoint, dns or traffic field they patch.
+
+const ENDPOINT = 'spec.endpoints.*';
+const TRAFFIC = 'spec.traffic[]';
+
+export const SCENARIO_FIELD_DOCS: Readonly<Record<string, string>> = {
+  apiVersion: 'Always `meshsim.dev/v1alpha1`.',
+  kind: 'Always `Scenario`. A YAML stream holds at most one Scenario document beside its Istio resources.',
+  metadata: 'Names the scenario.',
+  'metadata.name': 'The name the report carries (`scenario`).',
+  'metadata.labels': 'Free-form labels; meshsim does not read them.',
+  'metadata.annotations': 'Free-form annotations; meshsim does not read them.',
+  spec: 'The world around the calling sidecar: its endpoints, the traffic it sends, what changes over time.',
+  'spec.seed':
+    'Seeds every random stream of the run: the same inputs and seed give the same report, byte for byte.',
+  'spec.duration':
+    'Simulated time the traffic runs for; requests still in flight then may finish during a drain.',
+  'spec.proxy': 'The calling sidecar: where it runs and which Istio version configured it.',
+  'spec.proxy.namespace':
+    'The namespace of the calling workload: decides which resources it sees (`exportTo`) and which DestinationRule and VirtualService apply.',
+  'spec.proxy.locality':
+    "The caller's `region/zone/subzone`: what locality failover and `distribute` rules are matched against.",
+  'spec.proxy.labels': "The calling workload's pod labels, matched by VirtualService `sourceLabels`.",
+  'spec.proxy.workers':
+    'Envoy worker threads (Istio sets as many as the CPU limit). Each worker has its own connection pools and round-robin state.',
+  'spec.proxy.istioVersion':
+    'The Istio release whose defaults and rules apply (retry policy, ejection cap, validation), quoted: `"1.24"`.',
+  'spec.network': 'The network between the sidecar and the endpoints.',
+  'spec.network.rtt': 'Round trip to an endpoint that sets no `rtt` of its own.',
+  'spec.dns':
+    'The synthetic resolver that DNS and DNS_ROUND_ROBIN ServiceEntries resolve against, by host name.',
+  'spec.dns.*.ttl':
+    "The records' TTL; Envoy re-resolves when it runs out. Absent: no TTL, so Envoy re-resolves at its refresh rate.",
+  'spec.dns.*.answers': 'The IP addresses the name resolves to, in order.',
+  'spec.dns.*.rotate': 'Rotate the order of the answers on every query, as round-robin DNS servers do.',
+  'spec.dns.*.failure': 'Every query fails this way instead of answering: a resolver outage. `none` answers.',
+  'spec.endpoints':
+    'How each upstream address behaves, by IP address; `*` answers for every address not listed (absent: a healthy server that answers at once).',
+  [`${ENDPOINT}.latency`]:
+    'Response time: `{ median, p99 }` (lognormal), `{ constant }` or `{ exponential }` (that mean). Absent: no time beyond the round trip.',
+  [`${ENDPOINT}.latency.median`]: 'Median response time of a lognormal latency; needs `p99`.',
+  [`${ENDPOINT}.latency.p99`]: '99th percentile of a lognormal latency, at least the median; needs `median`.',
+  [`${ENDPOINT}.latency.constant`]: 'Every response takes exactly this long.',
+  [`${ENDPOINT}.latency.exponential`]: 'Exponentially distributed response times with this mean.',
+  [`${ENDPOINT}.errors`]:
+    'Statuses the endpoint answers instead of 200, each drawn independently per request, checked in order.',
+  [`${ENDPOINT}.errors[].status`]: 'The HTTP status answered.',
+  [`${ENDPOINT}.errors[].rate`]: 'The share of requests answered with it, 0 to 1.',
+  [`${ENDPOINT}.connect`]:
+    'How a connection attempt ends: `ok`; `refuse` (RST at once); `blackhole` (no answer: the connect timeout decides); `tlsError` (the TLS handshake fails).',
+  [`${ENDPOINT}.tlsReason`]:
+    'With `connect: tlsError`: what the handshake fails on, as Envoy names it. Absent: CERTIFICATE_VERIFY_FAILED.',
+  [`${ENDPOINT}.tlsMaxProtocolVersion`]:
+    'The newest TLS version the server accepts. `TLSV1_2` makes each full handshake take two round trips instead of one. Absent: TLSV1_3.',
+  [`${ENDPOINT}.reset`]: 'Connections closed before the response.',
+  [`${ENDPOINT}.reset.rate`]: 'The share of requests whose connection is reset before the response, 0 to 1.',
+  [`${ENDPOINT}.concurrency`]:
+    'Requests the server serves at once; more wait in its queue. Absent: unlimited.',
+  [`${ENDPOINT}.queue`]: 'With `concurrency`: a bounded wait queue. Absent: unbounded.',
+  [`${ENDPOINT}.queue.size`]: 'At most this many requests wait for a slot.',
+  [`${ENDPOINT}.queue.status`]: 'The status answered at once to a request that finds the queue full.',
+  [`${ENDPOINT}.rateLimit`]: "A token bucket in front of the server, as a provider's rate limit.",
+  [`${ENDPOINT}.rateLimit.rps`]: 'Tokens added per second.',
+  [`${ENDPOINT}.rateLimit.status`]: 'The status answered to a request that finds the bucket empty.',
+  [`${ENDPOINT}.rateLimit.burst`]: "Tokens the bucket holds at most. Absent: one second's worth.",
+  [`${ENDPOINT}.rtt`]: 'Round trip to this endpoint. Absent: `network.rtt`.',
+  [`${ENDPOINT}.idleTimeout`]:
+    'The server closes a keep-alive connection idle this long; a request sent in the round trip before its FIN arrives fails 503 UC (the keep-alive race). Absent: never.',
+  [`${ENDPOINT}.flap`]:
+    'Up and down in turn: each `period` starts with `duty × period` up (the endpoint as configured), then down.',
+  [`${ENDPOINT}.flap.period`]: 'The length of one up-and-down cycle.',
+  [`${ENDPOINT}.flap.duty`]: 'The share of each period spent up, 0 to 1.',
+  [`${ENDPOINT}.flap.down`]:
+    'The endpoint fields that change while it is down. Absent: `{ connect: refuse }`.',
+  [`${ENDPOINT}.flap.offset`]:
+    'How far into its cycle the endpoint is at the start. Absent: 0s, the start of an up phase.',
+  'spec.traffic': "The application's requests through the sidecar: one entry per stream.",
+  [`${TRAFFIC}.host`]: 'The host the application calls: a host of a ServiceEntry it can see.',
+  [`${TRAFFIC}.port`]: "The port it calls. Absent: the port of the host's only ServiceEntry port.",
+  [`${TRAFFIC}.path`]: 'The request path, matched by VirtualService routes.',
+  [`${TRAFFIC}.method`]: 'The request method.',
+  [`${TRAFFIC}.headers`]: 'Request headers, matched by routes and hashed by consistent-hash load balancing.',
+  [`${TRAFFIC}.keepAlive`]:
+    "The application reuses its connections between requests. On a tcp-proxied port the sidecar picks a host per connection, so with keep-alive a connection's requests all go to one host.",
+  [`${TRAFFIC}.rps`]: 'Open loop: requests per second, arriving as `arrivals` says. Give `rps` or `clients`.',
+  [`${TRAFFIC}.clients`]:
+    'Closed loop: this many clients, each sending its next request `thinkTime` after its last answer.',
+  [`${TRAFFIC}.thinkTime`]:
+    "Closed loop: the pause between an answer and a client's next request. Absent: 0s.",
+  [`${TRAFFIC}.arrivals`]:
+    'Open loop: `poisson` (exponential gaps, the default) or `constant` (evenly spaced).',
+  [`${TRAFFIC}.bursts`]: 'Open loop: every `every`, for `length`, requests come at the burst rate instead.',
+  [`${TRAFFIC}.bursts.every`]: 'Time from the start of one burst to the next.',
+  [`${TRAFFIC}.bursts.length`]: 'How long each burst lasts, at most `every`.',
+  [`${TRAFFIC}.bursts.rps`]: 'The rate during a burst.',
+  [`${TRAFFIC}.ramp`]: 'Open loop: the rate moves linearly from `rps` to `to` over `over`, then stays there.',
+  [`${TRAFFIC}.ramp.to`]: 'The rate at the end of the ramp; 0 stops the source.',
+  [`${TRAFFIC}.ramp.over`]: 'How long the ramp takes.',
+  [`${TRAFFIC}.diurnal`]:
+    'Open loop: rate(t) = rps × (1 + amplitude × cos(2π (t − peak) / period)), a daily swing around `rps`.',
+  [`${TRAFFIC}.diurnal.period`]: 'The length of one cycle.',
+  [`${TRAFFIC}.diurnal.amplitude`]: 'How far the rate swings around `rps`, as a share of it, 0 to 1.',
+  [`${TRAFFIC}.diurnal.peak`]: 'When in the cycle the rate peaks, from the start of the run.',
+  [`${TRAFFIC}.routes`]:
+    "A weighted mix of request shapes. Absent: every request is the source's path, method and headers.",
+  [`${TRAFFIC}.routes[].path`]: "This shape's path. Absent: the source's.",
+  [`${TRAFFIC}.routes[].method`]: "This shape's method. Absent: the source's.",
+  [`${TRAFFIC}.routes[].headers`]: "This shape's headers. Absent: the source's.",
+  [`${TRAFFIC}.routes[].weight`]:
+    "This shape's share of the requests, relative to the other shapes' weights.",
+  'spec.timeline':
+    'Changes to the world at given simulated times, each to one endpoint, locality, DNS name or traffic source.',
+  'spec.timeline[].at': 'When the change happens, from the start of the run.',
+  'spec.timeline[].phase':
+    'A label for the period that starts here, shown in the report; alone, it only marks the phase.',
+  'spec.timeline[].endpoint': 'The endpoint address that changes.',
+  'spec.timeline[].locality':
+    'Every endpoint in this `region`, `region/zone` or `region/zone/subzone` changes.',
+  'spec.timeline[].dns': 'The host of `spec.dns` whose answers change.',
+  'spec.timeline[].traffic': 'The index into `spec.traffic` of the source that changes.',
+  'spec.timeline[].set': 'The fields that change; the others keep their values.',
+  'spec.timeline[].becomes':
+    'Endpoint and locality only: the whole new behaviour; what it leaves out takes its default.',
+  'spec.report': 'How the report is kept.',
+  'spec.report.timelineBucket':
+    'The width of a timeline bucket; widened for runs too long for 20,000 buckets, with a warning.',
+  'spec.expect':
+    'Bounds on what the run shows; `meshsim run` and `meshsim test` exit 1 when one is not met. Each entry holds one kind of figure and `min`, `max` or both.',
+  'spec.expect[].name': 'A label for the expectation in reports; absent: its own description.',
+  'spec.expect[].errorRate':
+    'The share of client requests answered 5xx or not at all (status 0), as a number 0..1 or a percentage (`1%`).',
+  'spec.expect[].errorRate.min': 'The lowest share allowed.',
+  'spec.expect[].errorRate.max': 'The highest share allowed.',
+  'spec.expect[].status': 'The share of client requests answered with one status, or a class of them.',
+  'spec.expect[].status.code':
+    'An HTTP status 100..599, `0` for no answer (the connection closed), or a class such as `5xx`.',
+  'spec.expect[].status.min': 'The lowest share allowed (0..1 or a percentage).',
+  'spec.expect[].status.max': 'The highest share allowed (0..1 or a percentage).',
+  'spec.expect[].flag': "The share of client requests carrying one of Envoy's response flags.",
+  'spec.expect[].flag.name': 'The response flag: `UO`, `UH`, `UF`, `URX`, `UT`, `UC` …',
+  'spec.expect[].flag.min': 'The lowest share allowed (0..1 or a percentage).',
+  'spec.expect[].flag.max': 'The highest share allowed (0..1 or a percentage).',
+  'spec.expect[].latency': "A percentile of the client's latency, its mean or its maximum.",
+  'spec.expect[].latency.percentile': '`p50`, `p90`, `p99`, `p999`, `mean` or `max`.',
+  'spec.expect[].latency.min': 'The shortest latency allowed, a duration such as `10ms`.',
+  'spec.expect[].latency.max': 'The longest latency allowed, a duration such as `300ms`.',
+  'spec.expect[].ejections': 'How many outlier ejections happened.',
+  'spec.expect[].ejections.cluster':
+    'Count only this cluster (`outbound|PORT|SUBSET|HOST`, or a service host); absent: every cluster.',
+  'spec.expect[].ejections.host': 'Count only this host (`address` or `address:port`).',
+  'spec.expect[].ejections.min': 'The fewest ejections allowed.',
+  'spec.expect[].ejections.max': 'The most ejections allowed.',
+  'spec.expect[].firstEjection':
+    'When the first outlier ejection happened, in simulated time; a run with none counts as never.',
+  'spec.expect[].firstEjection.cluster':
+    'Look only at this cluster (`outbound|PORT|SUBSET|HOST`, or a service host).',
+  'spec.expect[].firstEjection.host': 'Look only at this host (`address` or `address:port`).',
+  'spec.expect[].firstEjection.min': 'The earliest time allowed, a duration.',
+  'spec.expect[].firstEjection.max': 'The latest time allowed, a duration such as `30s`.',
+  'spec.expect[].ejectedAtOnce': 'The most hosts of one cluster ejected at the same time.',
+  'spec.expect[].ejectedAtOnce.cluster':
+    'Look only at this cluster (`outbound|PORT|SUBSET|HOST`, or a service host).',
+  'spec.expect[].ejectedAtOnce.min': 'The fewest hosts allowed.',
+  'spec.expect[].ejectedAtOnce.max': 'The most hosts allowed.',
+  'spec.expect[].breakerOpen':
+    "How long one of a cluster's `circuit_breakers.default.*_open` gauges was 1; without `breaker`, the longest of them.",
+  'spec.expect[].breakerOpen.breaker':
+    'The gauge: `cx_open`, `rq_pending_open`, `rq_open` or `rq_retry_open`.',
+  'spec.expect[].breakerOpen.cluster':
+    'Look only at this cluster (`outbound|PORT|SUBSET|HOST`, or a service host).',
+  'spec.expect[].breakerOpen.min': 'The shortest open time allowed, a duration.',
+  'spec.expect[].breakerOpen.max': 'The longest open time allowed, a duration such as `1s`.',
+  'spec.expect[].hostShare': "The share of its cluster's requests one host took.",
+  'spec.expect[].hostShare.host': 'The host (`address` or `address:port`).',
+  'spec.expect[].hostShare.cluster':
+    'Its cluster (`outbound|PORT|SUBSET|HOST`, or a service host), when the host is in several.',
+  'spec.expect[].hostShare.min': 'The lowest share allowed (0..1 or a percentage).',
+  'spec.expect[].hostShare.max': 'The highest share allowed (0..1 or a percentage).',
+  'spec.expect[].counter':
+    "One of Envoy's cluster counters (`upstream_rq_retry`, `outlier_detection.ejections_overflow` …), summed over clusters.",
+  'spec.expect[].counter.name': "The counter's name, as the report's cluster `stats` spell it.",
+  'spec.expect[].counter.cluster':
+    'Count only this cluster (`outbound|PORT|SUBSET|HOST`, or a service host).',
+  'spec.expect[].counter.min': 'The lowest value allowed.',
+  'spec.expect[].counter.max': 'The highest value allowed.',
+  'spec.replications':
+    'Run the Scenario on this many seeds (`seed`, `seed`+1 …) and judge each expectation on the mean, with a Student-t confidence interval: met when the whole interval is within the bounds, failed when it is wholly beyond one, not shown otherwise.',
+  'spec.confidence':
+    'The level of the confidence intervals replications are judged by, 0..1 or a percentage; absent: 95 %.',
+};
+
+/** The key of SCENARIO_FIELD_DOCS that describes `path` (flap `down` fields are endpoint fields). */
+export function fieldDocKey(path: string): string {
+  return path.replace(/^spec\.endpoints\.\*\.flap\.down\./, `${ENDPOINT}.`);
+}
