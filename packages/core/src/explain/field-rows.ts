@@ -1,4 +1,5 @@
-import Table from 'cli-table3';
+import { createRequire } from 'node:module';
+import type CliTable from 'cli-table3';
 import { formatDurationMs } from '../config/resources/durations.js';
 import type { ClusterExplanation } from './cluster.js';
 import type { OutlierExplanation } from './outlier-detection.js';
@@ -7,7 +8,12 @@ import type { Explained } from './values.js';
 
 // No colours: the output is pasted into tickets, piped into files and kept as golden files.
 const compact = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
-export const table = (head: string[]) => new Table({ head, chars: compact, style: { head: [], border: [] } });
+let Table: typeof CliTable | undefined;
+// The table library loads with the first table: a run that prints no text never needs it.
+export const table = (head: string[]) => {
+  Table ??= createRequire(import.meta.url)('cli-table3') as typeof CliTable;
+  return new Table({ head, chars: compact, style: { head: [], border: [] } });
+};
 
 type Format<T> = (value: T) => string;
 const text: Format<unknown> = (v) => (v === '' ? '-' : Array.isArray(v) ? `[${v.join(', ')}]` : String(v));

@@ -1,4 +1,5 @@
-import Table from 'cli-table3';
+import { createRequire } from 'node:module';
+import type CliTable from 'cli-table3';
 import { type FlagName, responseFlagMeaning } from '../envoy/response-flags.js';
 import { clockText, notableEvents } from '../explain/notable-events.js';
 import type { ReportContext } from '../explain/report-context.js';
@@ -7,7 +8,12 @@ import { hostFailures, hostRequests, type Report } from '../observe/report.js';
 
 // No colours: reports are pasted into tickets and piped into files.
 const compact = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
-const table = (head: string[]) => new Table({ head, chars: compact, style: { head: [], border: [] } });
+let Table: typeof CliTable | undefined;
+// The table library loads with the first table: a run that prints no text never needs it.
+const table = (head: string[]) => {
+  Table ??= createRequire(import.meta.url)('cli-table3') as typeof CliTable;
+  return new Table({ head, chars: compact, style: { head: [], border: [] } });
+};
 const pct = (x: number): string => `${(100 * x).toFixed(2)} %`;
 const ms = (x: number): string => `${x.toFixed(x < 10 ? 3 : 1)} ms`;
 
