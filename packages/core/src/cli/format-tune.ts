@@ -1,9 +1,9 @@
-import Table from 'cli-table3';
+import { TextTable } from '../explain/text-table.js';
 import { metricDelta, metricText } from '../tune/metric-text.js';
 import { goalText, type TuneReport } from '../tune/report.js';
 
-const compact = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
-const table = (head: string[]) => new Table({ head, chars: compact, style: { head: [], border: [] } });
+// No colours: tables are pasted into tickets and piped into files.
+const table = (head: string[]) => new TextTable(head);
 
 /** How the configs were searched and how many seeds each rung ran. */
 function searchLine(r: TuneReport): string {

@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import Tinypool from 'tinypool';
 import type { MetricValues } from './metrics.js';
 import { type JobOutcome, type RunJob, runJob, valuesOf } from './run-job.js';
 
@@ -38,6 +37,8 @@ export async function runJobs(
       return values;
     });
   }
+  // The thread pool's library loads only when threads are asked for.
+  const { default: Tinypool } = await import('tinypool');
   const pool = new Tinypool({ filename: workerFile(), minThreads: threads, maxThreads: threads });
   try {
     const outcomes = await Promise.all(

@@ -66,6 +66,23 @@ export class Kernel {
     return this.schedule(this.nowMs + delayMs, kind, target);
   }
 
+  /**
+   * A lane for events scheduled in time order (a source's arrivals; timers that all wait one delay,
+   * like a route's per-try timeout): they skip the heap. Returns the lane's number for `scheduleInLane`.
+   */
+  defineLane(): number {
+    return this.queue.addLane();
+  }
+
+  /** `schedule` through `lane`: the same turn, without the heap while the lane's times do not go back. */
+  scheduleInLane(lane: number, atMs: number, kind: number, target: number): EventHandle {
+    if (!(atMs >= this.nowMs)) {
+      throw new RangeError(`cannot schedule at ${atMs}ms: the clock is already at ${this.nowMs}ms`);
+    }
+    if (kind < 0 || kind >= this.handlers.length) throw new RangeError(`unknown event kind ${kind}`);
+    return this.queue.scheduleInLane(lane, atMs, kind, target);
+  }
+
   cancel(handle: EventHandle): boolean {
     return this.queue.cancel(handle);
   }
@@ -92,12 +109,13 @@ export class Kernel {
     const handlers = this.handlers;
     // One comparison per event covers the budget, the slice and a halt.
     this.pauseAt = Math.min(this.maxEvents, this.eventsProcessed + events);
-    while (queue.size > 0 && queue.peekTimeMs() <= untilMs) {
+    while (queue.size > 0) {
       if (this.eventsProcessed >= this.pauseAt) {
+        if (!(queue.peekTimeMs() <= untilMs)) return;
         if (this.halted || this.eventsProcessed < this.maxEvents) return;
         throw new EventBudgetExceeded(this.maxEvents, this.nowMs);
       }
-      queue.pop();
+      if (!queue.popUntil(untilMs)) return;
       this.nowMs = queue.poppedTimeMs;
       this.eventsProcessed++;
       handlers[queue.poppedKind]!(queue.poppedTarget);

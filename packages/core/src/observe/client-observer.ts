@@ -1,5 +1,7 @@
-import { LatencyHistogram } from './histogram.js';
+import { FLAG_MASKS, flagsText } from '../envoy/response-flags.js';
+import { histogramBucket, LatencyHistogram } from './histogram.js';
 import { round3 } from './rounding.js';
+import { StatusCounts } from './status-counts.js';
 import { Timeline } from './timeline.js';
 
 /** What the application saw, as the report's `client` section. */
@@ -16,33 +18,39 @@ export interface ClientReport {
 export class ClientObserver {
   total = 0;
   errors5xx = 0;
-  private readonly byStatus = new Map<number, number>();
-  private readonly byFlag = new Map<string, number>();
+  private readonly byStatus = new StatusCounts();
+  /** Requests by response-flag mask (the index): an increment per request. */
+  private readonly byFlag: Float64Array;
   readonly latency = new LatencyHistogram();
   readonly timeline: Timeline;
 
   constructor(timelineBucketMs: number) {
     this.timeline = new Timeline(timelineBucketMs);
+    this.byFlag = new Float64Array(FLAG_MASKS);
   }
 
-  record(completedAtMs: number, latencyMs: number, status: number, flags: string): void {
+  /** One finished request; `flags` is its response-flag mask (0: none). */
+  record(completedAtMs: number, latencyMs: number, status: number, flags: number): void {
     this.total++;
     const isError = status === 0 || (status >= 500 && status <= 599);
     if (isError) this.errors5xx++;
-    this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
-    this.byFlag.set(flags, (this.byFlag.get(flags) ?? 0) + 1);
-    this.latency.record(latencyMs);
-    this.timeline.record(completedAtMs, latencyMs, isError, flags);
+    this.byStatus.add(status);
+    this.byFlag[flags]!++;
+    const bucket = histogramBucket(latencyMs);
+    this.latency.record(latencyMs, bucket);
+    this.timeline.record(completedAtMs, latencyMs, isError, flags, bucket);
   }
 
   report(): ClientReport {
     const h = this.latency;
-    const flags = [...this.byFlag].sort(([a], [b]) => (a === '-' ? -1 : b === '-' ? 1 : a < b ? -1 : 1));
+    const flagCounts: Array<[string, number]> = [];
+    this.byFlag.forEach((n, mask) => {
+      if (n > 0) flagCounts.push([flagsText(mask), n]);
+    });
+    const flags = flagCounts.sort(([a], [b]) => (a === '-' ? -1 : b === '-' ? 1 : a < b ? -1 : 1));
     return {
       total: this.total,
-      byStatus: Object.fromEntries(
-        [...this.byStatus].sort((a, b) => a[0] - b[0]).map(([s, n]) => [String(s), n]),
-      ),
+      byStatus: Object.fromEntries(this.byStatus.entries().map(([s, n]) => [String(s), n])),
       byFlag: Object.fromEntries(flags),
       errorRate: this.total === 0 ? 0 : this.errors5xx / this.total,
       latencyMs: {

@@ -1,5 +1,5 @@
 import { Flag, flagsText } from '../envoy/response-flags.js';
-import type { RouteModel } from '../envoy/route.js';
+import type { FaultModel, RouteModel } from '../envoy/route.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Rng } from '../kernel/random-streams.js';
 import { RecyclingTable } from '../kernel/recycling-table.js';
@@ -11,6 +11,7 @@ import type { Host } from '../upstream/host.js';
 import type { RequestHash } from '../upstream/lb/uint64.js';
 import { OutlierResult } from '../upstream/outlier-result.js';
 import type { PoolCallbacks } from '../upstream/pool-context.js';
+import type { EndpointServer } from '../world/endpoint-server.js';
 import { nextBackoffMs } from './backoff.js';
 import { ClientRequest } from './request.js';
 import { chooseHostForAttempt } from './retry-host-selection.js';
@@ -45,6 +46,8 @@ export class Router implements PoolCallbacks {
   private readonly globalTimeoutEvent: number;
   private readonly backoffEvent: number;
   private readonly faultDelayEvent: number;
+  /** Per route, the kernel lane of its per-try timeout (all of a route's wait the same), or -1. */
+  private readonly perTryLanes: Int32Array;
 
   constructor(
     private readonly kernel: Kernel,
@@ -66,6 +69,14 @@ export class Router implements PoolCallbacks {
     this.globalTimeoutEvent = kernel.defineEvent((id) => this.onGlobalTimeout(id));
     this.backoffEvent = kernel.defineEvent((id) => this.onBackoffElapsed(id));
     this.faultDelayEvent = kernel.defineEvent((id) => this.onFaultDelayElapsed(id));
+    const lanes = new Map<number, number>();
+    this.perTryLanes = Int32Array.from(routes, (route) => {
+      const perTry = route.retry?.perTryTimeoutMs ?? 0;
+      if (!(perTry > 0 && Number.isFinite(perTry))) return -1;
+      const lane = lanes.get(perTry) ?? kernel.defineLane();
+      lanes.set(perTry, lane);
+      return lane;
+    });
   }
 
   /** An application request arrives on the sidecar and matched `routeIndex`; `hash` from its hash policy. */
@@ -79,36 +90,44 @@ export class Router implements PoolCallbacks {
     req.arrivalMs = this.kernel.nowMs;
     req.route = routeIndex;
     // Each downstream connection lands on one worker; the application's connections spread evenly.
-    req.worker = Math.floor(this.workerRng() * this.workers);
+    // The stream serves this draw alone, so with one worker it is skipped and nothing else shifts.
+    req.worker = this.workers === 1 ? 0 : Math.floor(this.workerRng() * this.workers);
     if (route.destinations.length === 0) {
       this.finish(req, route.localStatus, route.localFlags);
       return;
     }
     req.cluster = pickWeightedCluster(route, this.weightRng);
-    const cluster = this.clusters[req.cluster]!;
-    if (cluster.model.type === 'ORIGINAL_DST') {
-      // The application resolved the name itself and dialed the address; a failed lookup never
-      // reaches the sidecar (reported with Envoy's DNS-failure flag, DF).
-      const address = this.resolveForApplication(cluster.model.serviceHost);
-      if (address === null) {
-        this.finish(req, 503, Flag.DF);
-        return;
-      }
-      req.dialedAddress = address;
-    }
-    req.retriesRemaining = route.retry?.numRetries ?? 0;
-    req.backoffIntervalMs = route.retry?.backoffBaseMs ?? 0;
+    if (this.clusters[req.cluster]!.model.type === 'ORIGINAL_DST' && !this.dialedByApplication(req)) return;
+    const retry = route.retry;
+    req.retriesRemaining = retry === null ? 0 : retry.numRetries;
+    req.backoffIntervalMs = retry === null ? 0 : retry.backoffBaseMs;
     // The fault filter runs before the router, once per request: delay first, then abort.
-    const fault = route.fault;
-    if (fault !== null) {
-      if (fault.delayPct > 0 && this.faultRng() * 100 < fault.delayPct) {
-        req.flags |= Flag.DI;
-        req.backoffTimer = this.kernel.scheduleIn(fault.delayMs, this.faultDelayEvent, req.id);
-        return;
-      }
-      if (this.abortsByFault(req, route)) return;
-    }
+    if (route.fault !== null && this.heldByFault(req, route, route.fault)) return;
     this.forward(req);
+  }
+
+  /**
+   * ORIGINAL_DST: the application resolved the name itself and dialed the address; a failed lookup
+   * never reaches the sidecar (reported with Envoy's DNS-failure flag, DF). False when it ended so.
+   */
+  private dialedByApplication(req: ClientRequest): boolean {
+    const address = this.resolveForApplication(this.clusters[req.cluster]!.model.serviceHost);
+    if (address === null) {
+      this.finish(req, 503, Flag.DF);
+      return false;
+    }
+    req.dialedAddress = address;
+    return true;
+  }
+
+  /** The fault filter: true when it delays the request (the router waits) or aborts it. */
+  private heldByFault(req: ClientRequest, route: RouteModel, fault: FaultModel): boolean {
+    if (fault.delayPct > 0 && this.faultRng() * 100 < fault.delayPct) {
+      req.flags |= Flag.DI;
+      req.backoffTimer = this.kernel.scheduleIn(fault.delayMs, this.faultDelayEvent, req.id);
+      return true;
+    }
+    return this.abortsByFault(req, route);
   }
 
   /** The delay elapsed: the abort roll comes next, then the router proper. */
@@ -164,31 +183,42 @@ export class Router implements PoolCallbacks {
     req.pendingPool = null;
     req.connection = connection;
     const host = req.host!;
-    this.clusters[req.cluster]!.outlier?.putResult(host, OutlierResult.LocalOriginConnectSuccess, 0);
+    const outlier = this.clusters[req.cluster]!.outlier;
+    // A connect success is an outcome of its own only when local-origin errors are split.
+    if (outlier?.config.splitExternalLocalOriginErrors)
+      outlier.putResult(host, OutlierResult.LocalOriginConnectSuccess, 0);
     const server = connection.server!;
-    const byAddress = host.requestsByAddress;
-    if (byAddress !== null) byAddress.set(server.address, (byAddress.get(server.address) ?? 0) + 1);
+    if (host.requestsByAddress !== null) countByAddress(host.requestsByAddress, server.address);
+    const now = this.kernel.nowMs;
     const finMs = connection.remoteCloseAtMs;
-    if (server.connectOutcome === 'blackhole') {
-      // The host went dark: the request gets no answer and no reset on its connection; only a timeout
-      // (per-try or route) ends it, and with Istio's defaults there is none.
-      req.status = 0;
-    } else if (server.closedBefore(this.kernel.nowMs, finMs)) {
-      // The keep-alive race: the request reaches the server after it closed the idle connection
-      // (the FIN was on its way), so the FIN resets it: 503 UC when the FIN arrives, never served.
-      req.status = 0;
-      req.responseEvent = this.kernel.schedule(finMs, this.responseEvent, requestId);
+    if (server.connectOutcome === 'blackhole' || server.closedBefore(now, finMs)) {
+      this.goesUnanswered(req, server, finMs);
     } else {
       // Bytes reach the server, so it is not idle; its clock restarts when the connection is idle again.
       connection.remoteCloseAtMs = Number.POSITIVE_INFINITY;
       // The request reaches the server half a round trip after it leaves.
-      const serverMs = server.serve(this.kernel.nowMs + server.rttMs / 2);
+      const rttMs = server.rttMs;
+      const serverMs = server.serve(now + rttMs / 2);
       req.status = server.lastStatus;
-      req.responseEvent = this.kernel.scheduleIn(server.rttMs + serverMs, this.responseEvent, requestId);
+      req.responseEvent = this.kernel.schedule(now + (rttMs + serverMs), this.responseEvent, requestId);
     }
     // The per-try timeout starts when the pool hands over a connection: connect and queueing excluded.
-    const perTry = this.routes[req.route]!.retry?.perTryTimeoutMs ?? 0;
-    if (perTry > 0) req.perTryTimer = this.kernel.scheduleIn(perTry, this.perTryTimeoutEvent, requestId);
+    const lane = this.perTryLanes[req.route]!;
+    if (lane >= 0) {
+      const atMs = this.kernel.nowMs + this.routes[req.route]!.retry!.perTryTimeoutMs;
+      req.perTryTimer = this.kernel.scheduleInLane(lane, atMs, this.perTryTimeoutEvent, requestId);
+    }
+  }
+
+  /** The request never reaches a server that can answer it. */
+  private goesUnanswered(req: ClientRequest, server: EndpointServer, finMs: number): void {
+    req.status = 0;
+    // The host went dark: the request gets no answer and no reset on its connection; only a timeout
+    // (per-try or route) ends it, and with Istio's defaults there is none.
+    if (server.connectOutcome === 'blackhole') return;
+    // The keep-alive race: the request reaches the server after it closed the idle connection
+    // (the FIN was on its way), so the FIN resets it: 503 UC when the FIN arrives, never served.
+    req.responseEvent = this.kernel.schedule(finMs, this.responseEvent, req.id);
   }
 
   onPoolFailure(requestId: number, reason: PoolFailureReason): void {
@@ -259,20 +289,25 @@ export class Router implements PoolCallbacks {
     // Keep-alive: the connection goes back to its pool and takes the oldest pending request.
     connection.pool!.onStreamClosed(connection);
     const policy = this.routes[req.route]!.retry;
-    if (policy !== null && retriesResponse(policy, status)) {
-      const decision = this.shouldRetry(req, cluster);
-      if (decision === Decision.Retry) {
-        cluster.stats.chargeRetriedCode(status);
-        host.rqError++;
-        return;
-      }
-      if (decision === Decision.LimitExceeded) req.flags |= Flag.URX;
-      else if (decision === Decision.Overflow) req.flags |= Flag.UO;
-    }
+    if (policy !== null && retriesResponse(policy, status) && this.retriesAnswer(req, cluster, host, status))
+      return;
     cluster.stats.chargeUpstreamCode(status);
     if (status >= 500) host.rqError++;
     else if (req.attempts > 1) cluster.stats.upstream_rq_retry_success++;
     this.finish(req, status, req.flags);
+  }
+
+  /** A response retry_on matches: true when it is retried, else the flags say why not. */
+  private retriesAnswer(req: ClientRequest, cluster: Cluster, host: Host, status: number): boolean {
+    const decision = this.shouldRetry(req, cluster);
+    if (decision === Decision.Retry) {
+      cluster.stats.chargeRetriedCode(status);
+      host.rqError++;
+      return true;
+    }
+    if (decision === Decision.LimitExceeded) req.flags |= Flag.URX;
+    else if (decision === Decision.Overflow) req.flags |= Flag.UO;
+    return false;
   }
 
   private onPerTryTimeout(requestId: number): void {
@@ -364,9 +399,8 @@ export class Router implements PoolCallbacks {
     if (req.globalTimer !== -1) this.kernel.cancel(req.globalTimer);
     this.abandonAttempt(req);
     if (req.cluster >= 0) releaseRetry(req, this.clusters[req.cluster]!.resources);
-    const text = flagsText(flags);
-    this.client.record(now, now - req.arrivalMs, status, text);
-    if (this.trace !== null) this.trace.response(req.id, status, text);
+    this.client.record(now, now - req.arrivalMs, status, flags);
+    if (this.trace !== null) this.trace.response(req.id, status, flagsText(flags));
     this.inFlight--;
     const source = req.source;
     this.requests.release(req);
@@ -379,6 +413,11 @@ function traceAttempt(trace: TraceRecorder, req: ClientRequest, cluster: Cluster
   const originalDst = req.dialedAddress !== null;
   const panic = !originalDst && cluster.priorities.panic[host.priority] === 1;
   trace.attempt(req.id, cluster.name, host.hostPort, panic, originalDst);
+}
+
+/** LOGICAL_DNS: requests per address the host's connections reached. */
+function countByAddress(byAddress: Map<string, number>, address: string): void {
+  byAddress.set(address, (byAddress.get(address) ?? 0) + 1);
 }
 
 function chargeHostError(host: Host | null, status: number): void {

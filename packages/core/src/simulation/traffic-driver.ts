@@ -27,6 +27,8 @@ export class TrafficDriver {
   /** Open-loop sources by traffic index; null for a closed loop. */
   private readonly sources: Array<OpenLoopSource | null>;
   private readonly arrivalEvent: number;
+  /** Per source, the kernel lane its arrivals wait in: each is scheduled after the one before. */
+  private readonly arrivalLanes: number[];
   private readonly durationMs: number;
   private readonly maxInFlight: number;
 
@@ -63,6 +65,7 @@ export class TrafficDriver {
           )
         : null,
     );
+    this.arrivalLanes = plan.traffic.map(() => kernel.defineLane());
     this.arrivalEvent = kernel.defineEvent((i) => {
       this.send(i);
       this.scheduleArrival(i);
@@ -110,6 +113,7 @@ export class TrafficDriver {
     const source = this.sources[i]!;
     source.nextArrival = -1;
     const next = source.nextArrivalAfter(this.kernel.nowMs);
-    if (next < this.durationMs) source.nextArrival = this.kernel.schedule(next, this.arrivalEvent, i);
+    if (next < this.durationMs)
+      source.nextArrival = this.kernel.scheduleInLane(this.arrivalLanes[i]!, next, this.arrivalEvent, i);
   }
 }
