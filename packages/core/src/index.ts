@@ -171,6 +171,7 @@ export type { TraceEvent, TraceListener } from './observe/trace.js';
 export { formatReportHtml } from './render/html-report.js';
 export { formatReportJson, type ReportDocument, reportDocument } from './render/report-json.js';
 export { formatReportTable } from './render/report-table.js';
+export { formatTuneHtml } from './render/tune-html.js';
 export {
   planSimulation,
   type ScenarioSpecInput,
@@ -185,3 +186,8 @@ export {
   runPlan,
   SimulationRun,
 } from './simulation/run.js';
+export type { TuneProgress } from './tune/engine.js';
+export { type TuneConstraint, type TuneObjective, TuneSpecError } from './tune/objectives.js';
+export type { TuneRequest, TuneSearch } from './tune/plan.js';
+export type { TuneBest, TuneConfigResult, TuneReport } from './tune/report.js';
+export { type TuneOptions, tune } from './tune/tune.js';

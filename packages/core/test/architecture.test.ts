@@ -22,7 +22,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'config/envoy-dump': ['envoy', 'config/resources'],
   'config/plan': ['kernel', 'envoy', 'world', 'config/resources', 'config/translate', 'config/envoy-dump'],
   explain: ['envoy', 'observe', 'config/resources', 'config/translate', 'config/envoy-dump', 'config/plan'],
-  render: ['envoy', 'observe', 'config/resources', 'explain'],
+  // The tune page draws a TuneReport (tune) in its metrics' units (compare).
+  render: ['envoy', 'observe', 'config/resources', 'explain', 'compare', 'tune'],
   simulation: ['kernel', 'envoy', 'world', 'observe', 'upstream', 'router', 'config/plan'],
   simulate: [
     'observe',
@@ -57,6 +58,12 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
     'simulate',
     'simulation',
   ],
+  // tune searches several fields at once: it plans configs as patches (compare), runs them with compare's
+  // worker pool on common seeds, and ranks them with compare's paired statistics.
+  tune: ['config/resources', 'simulate', 'compare'],
+  // shard spreads a compare or tune over machines: part files, their fingerprints, and merging them into
+  // the report one machine gives (which is compare's or tune's own summary).
+  shard: ['simulate', 'compare', 'tune'],
   cli: [
     'envoy',
     'observe',
@@ -70,6 +77,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
     'compare',
     'expect',
     'analyze',
+    'tune',
+    'shard',
   ],
   index: [],
 };

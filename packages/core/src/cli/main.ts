@@ -6,8 +6,11 @@ import { addAnalyzeCommand } from './commands/analyze.js';
 import { addCompareCommand } from './commands/compare.js';
 import type { CommandContext } from './commands/context.js';
 import { addExplainCommand } from './commands/explain.js';
+import { addK8sJobCommand } from './commands/k8s-job.js';
+import { addMergeCommand } from './commands/merge.js';
 import { addRunCommand } from './commands/run.js';
 import { addTestCommand } from './commands/test.js';
+import { addTuneCommand } from './commands/tune.js';
 import { addValidateCommand } from './commands/validate.js';
 import { EXIT_READER_GONE } from './exit-codes.js';
 import { ReaderGone } from './fd-write.js';
@@ -37,6 +40,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   addExplainCommand(program, context);
   addTestCommand(program, context);
   addAnalyzeCommand(program, context);
+  addTuneCommand(program, context);
+  addMergeCommand(program, context);
+  addK8sJobCommand(program, context);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {

@@ -9,12 +9,12 @@ export interface OutputFile {
   fd: number;
 }
 
-/** Creates (or truncates) `path` for a command's result; one line if it cannot. */
-export function openOutput(path: string): OutputFile {
+/** Creates (or truncates) `path` for a command's result; one line, naming the option, if it cannot. */
+export function openOutput(path: string, option = '--output'): OutputFile {
   try {
     return { path, fd: openSync(path, 'w') };
   } catch (e) {
-    throw new UsageProblem(`--output ${path}: cannot write (${errorReason(e)})`);
+    throw new UsageProblem(`${option} ${path}: cannot write (${errorReason(e)})`);
   }
 }
 

@@ -15,7 +15,7 @@ const require = createRequire(import.meta.url);
 let uplot: { js: string; css: string } | undefined;
 
 /** uPlot's minified bundle and stylesheet, read once from the installed package and inlined. */
-function uplotBundle(): { js: string; css: string } {
+export function uplotBundle(): { js: string; css: string } {
   uplot ??= {
     js: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
     css: readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8'),
