@@ -22,10 +22,11 @@ export function parseTracePath(value: string): string {
   return value;
 }
 
-export function parseCount(min: number): (value: string) => number {
+export function parseCount(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
   return (value) => {
     if (!/^\d+$/.test(value) || Number(value) < min)
       throw new InvalidArgumentError(`must be an integer ≥ ${min}`);
+    if (Number(value) > max) throw new InvalidArgumentError(`must be at most ${max}, got ${value}`);
     return Number(value);
   };
 }

@@ -6,6 +6,7 @@ import { type PairedInterval, pairedInterval } from './paired-stats.js';
 import { applyPatch, type ConfigPatch } from './patch.js';
 import { type RunJob, runJob } from './run-job.js';
 import { type RunPoolOptions, runJobs } from './run-pool.js';
+import { checkSeed, seedsOf } from './seeds.js';
 
 /** Independent seeds put each later variant this far from the first one's seeds. */
 export const INDEPENDENT_SEED_OFFSET = 10_000;
@@ -61,12 +62,7 @@ export interface CompareReport {
 export type Variants = Record<string, ConfigPatch | null>;
 
 function seedList(options: CompareOptions): number[] {
-  const seeds = options.seeds ?? 30;
-  if (typeof seeds !== 'number') return [...seeds];
-  if (!Number.isInteger(seeds) || seeds < 2)
-    throw new RangeError(`compare needs at least 2 seeds, got ${seeds}`);
-  const first = options.firstSeed ?? 1;
-  return Array.from({ length: seeds }, (_, i) => first + i);
+  return seedsOf('compare', options.seeds ?? 30, options.firstSeed, 2);
 }
 
 /** The spec, checked: a ConfigError now beats one per run (or one lost in a worker thread). */
@@ -96,10 +92,13 @@ export function planCompare(spec: SimulationSpec, variants: Variants, options: C
   let scenario = '';
   names.forEach((name, j) => {
     const patched = applyPatch(spec, variants[name] ?? null, name);
-    scenario ||= checkedSpec(patched).scenario;
+    // Every variant, not the first alone: a bad patch is a ConfigError here, before any run starts.
+    const checked = checkedSpec(patched).scenario;
+    scenario ||= checked;
     const offset = pairing === 'independent' ? j * INDEPENDENT_SEED_OFFSET : 0;
     seeds[name] = base.map((s) => s + offset);
-    for (const seed of seeds[name]) jobs.push({ spec: patched, seed });
+    for (const seed of seeds[name]) checkSeed('compare', seed);
+    for (const seed of seeds[name]) jobs.push({ spec: patched, seed, label: name });
   });
   return { scenario, names, seeds, jobs, pairing, level: options.level ?? 0.95 };
 }

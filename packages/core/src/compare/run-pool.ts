@@ -2,7 +2,10 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import Tinypool from 'tinypool';
 import type { MetricValues } from './metrics.js';
-import { type RunJob, runJob } from './run-job.js';
+import { type JobOutcome, type RunJob, runJob, valuesOf } from './run-job.js';
+
+/** Each worker thread holds an engine and its heap: more than this is memory, not speed. */
+export const MAX_THREADS = 256;
 
 export interface RunPoolOptions {
   /** Worker threads; 1 runs every job in this thread. Default: the machine's parallelism. */
@@ -25,7 +28,7 @@ export async function runJobs(
   jobs: readonly RunJob[],
   options: RunPoolOptions = {},
 ): Promise<MetricValues[]> {
-  const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), jobs.length));
+  const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), jobs.length, MAX_THREADS));
   let done = 0;
   const finished = () => options.onRunDone?.(++done, jobs.length);
   if (threads === 1) {
@@ -37,13 +40,15 @@ export async function runJobs(
   }
   const pool = new Tinypool({ filename: workerFile(), minThreads: threads, maxThreads: threads });
   try {
-    return await Promise.all(
+    const outcomes = await Promise.all(
       jobs.map(async (job) => {
-        const values = (await pool.run(job)) as MetricValues;
+        const outcome = (await pool.run(job)) as JobOutcome;
         finished();
-        return values;
+        return outcome;
       }),
     );
+    // A failed job throws the same ConfigError as in one thread: the first in job order, not in time.
+    return outcomes.map(valuesOf);
   } finally {
     await pool.destroy();
   }

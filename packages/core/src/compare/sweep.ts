@@ -7,6 +7,7 @@ import { METRICS, type MetricValues } from './metrics.js';
 import { applyPatch, fieldPatch, resourcesWithField } from './patch.js';
 import type { RunJob } from './run-job.js';
 import { type RunPoolOptions, runJobs } from './run-pool.js';
+import { seedsOf } from './seeds.js';
 
 /** The resource a sweep changes: by kind and name, or found by the field (see `resourcesWithField`). */
 export interface SweepTarget {
@@ -58,6 +59,9 @@ function scalar(text: string): unknown {
   return text;
 }
 
+/** The most values a sweep runs: a grid wider than this is more runs than a table can show. */
+export const MAX_SWEEP_VALUES = 1000;
+
 /**
  * Parses `[Kind/name:]path=VALUES` where VALUES is `a..b` (integers a to b), `a..b..step`, or a comma
  * list (`10s,30s,1m`).
@@ -85,13 +89,16 @@ export function parseSweep(text: string, option = '--sweep'): SweepAxis {
     const [from, to, step] = [Number(range[1]), Number(range[2]), Number(range[3] ?? 1)];
     if (!(step > 0) || to < from) throw new RangeError(`${option} range ${valuesText} is empty`);
     const count = Math.floor((to - from) / step + 1e-9) + 1;
-    if (count > 1000) throw new RangeError(`${option} range ${valuesText} has ${count} values; 1000 at most`);
+    if (count > MAX_SWEEP_VALUES)
+      throw new RangeError(`${option} range ${valuesText} has ${count} values; ${MAX_SWEEP_VALUES} at most`);
     values = Array.from({ length: count }, (_, i) => Number((from + i * step).toPrecision(12)));
   } else {
     values = valuesText.split(',').map((v) => scalar(v.trim()));
   }
   if (field === '' || values.length === 0)
     throw new RangeError(`${option} wants FIELD=VALUES, got "${text}"`);
+  if (values.length > MAX_SWEEP_VALUES)
+    throw new RangeError(`${option} has ${values.length} values; ${MAX_SWEEP_VALUES} at most`);
   return { field, values, ...(target !== undefined ? { target } : {}) };
 }
 
@@ -127,21 +134,20 @@ export interface SweepPlan {
 }
 
 export function planSweep(spec: SimulationSpec, axis: SweepAxis, options: SweepOptions = {}): SweepPlan {
+  if (axis.values.length > MAX_SWEEP_VALUES)
+    throw new RangeError(`sweep takes 1..${MAX_SWEEP_VALUES} values, got ${axis.values.length}`);
   const path = axis.field.split('.');
   const target = resolveTarget(spec, axis, path);
-  const seeds =
-    options.seeds === undefined
-      ? null
-      : typeof options.seeds === 'number'
-        ? Array.from({ length: options.seeds }, (_, i) => (options.firstSeed ?? 1) + i)
-        : [...options.seeds];
+  const seeds = options.seeds === undefined ? null : seedsOf('sweep', options.seeds, options.firstSeed, 1);
   const jobs: RunJob[] = [];
   let scenario = '';
   for (const value of axis.values) {
     const label = `${axis.field}=${String(value)}`;
     const patched = applyPatch(spec, fieldPatch(target, path, value), label);
-    scenario ||= checkedSpec(patched).scenario;
-    for (const seed of seeds ?? [undefined]) jobs.push({ spec: patched, seed });
+    // Every value, not the first alone: one out of range is a ConfigError here, before any run starts.
+    const checked = checkedSpec(patched).scenario;
+    scenario ||= checked;
+    for (const seed of seeds ?? [undefined]) jobs.push({ spec: patched, seed, label });
   }
   const name = [target.kind, [target.namespace, target.name].filter(Boolean).join('/')]
     .filter(Boolean)

@@ -1,5 +1,7 @@
 import { type Command, Option } from 'commander';
 import { compareInParallel, type Variants } from '../../compare/compare.js';
+import { MAX_THREADS } from '../../compare/run-pool.js';
+import { MAX_SEEDS } from '../../compare/seeds.js';
 import { parseSweep, sweep } from '../../compare/sweep.js';
 import { PartError } from '../../shard/part-file.js';
 import { compareShard, type ShardResult, sweepShard } from '../../shard/sharded-runs.js';
@@ -55,15 +57,19 @@ export function addCompareCommand(program: Command, { io }: CommandContext): voi
     )
     .option(
       '--seeds <n>',
-      'seeds per variant (compare: default 30; sweep: default the Scenario seed once)',
-      parseCount(1),
+      `seeds per variant (compare: default 30, 2..${MAX_SEEDS}; sweep: default the Scenario seed once)`,
+      parseCount(1, MAX_SEEDS),
     )
     .option('--first-seed <n>', 'the first seed (default 1)', parseSeed)
     .option(
       '--independent',
       'give each variant its own seeds (seed + 10000·j) instead of common random numbers',
     )
-    .option('-j, --jobs <n>', 'worker threads (default: the number of cores)', parseCount(1))
+    .option(
+      '-j, --jobs <n>',
+      `worker threads (default: the number of cores; at most ${MAX_THREADS})`,
+      parseCount(1, MAX_THREADS),
+    )
     .addOption(
       new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
     )
@@ -71,9 +77,9 @@ export function addCompareCommand(program: Command, { io }: CommandContext): voi
     .option('-q, --quiet', 'no progress on stderr')
     .option('--strict', 'treat warnings (unknown fields, endpoints no host has …) as errors');
   addShardOptions(command, 'compare').action(async (files: string[], options: CompareCliOptions) => {
-    if (options.vary.length > 0 === (options.sweep !== undefined)) {
-      throw new UsageProblem('compare wants --vary NAME=PATCH.yaml (one or more) or --sweep FIELD=VALUES');
-    }
+    // Usage errors exit 2, as commander's own do.
+    const usage = (message: string): never => command.error(`error: ${message}`);
+    checkCompareUsage(options, usage);
     const spec: SimulationSpec = {
       config: readSources(files),
       specOrigin: 'command line',
@@ -90,8 +96,8 @@ export function addCompareCommand(program: Command, { io }: CommandContext): voi
     };
     if (options.shard !== undefined || options.out !== undefined || options.from.length > 0) {
       checkShardOptions(options);
-      if (options.out === undefined) throw new UsageProblem('--from needs --out: the part to write');
-      const done = await compareShardRun(spec, options, batch);
+      if (options.out === undefined) usage('--from needs --out: the part to write');
+      const done = await compareShardRun(spec, options, batch, usage);
       progress.done();
       io.stderr(
         `meshsim compare: shard ${done.shard.index}/${done.shard.count}: ${done.mine} of ${done.total} runs in ${options.out} (${done.ran} run now); meshsim merge joins the parts\n`,
@@ -100,11 +106,28 @@ export function addCompareCommand(program: Command, { io }: CommandContext): voi
     }
     const text =
       options.sweep !== undefined
-        ? await sweepText(spec, options.sweep, batch, options.format)
-        : await compareText(spec, options, batch);
+        ? await sweepText(spec, options.sweep, batch, options.format, usage)
+        : await compareText(spec, options, batch, usage);
     progress.done();
     writeOutput(io, text);
   });
+}
+
+type Usage = (message: string) => never;
+
+/** What the options must say before anything is read: one of --vary and --sweep, seeds that exist. */
+function checkCompareUsage(options: CompareCliOptions, usage: Usage): void {
+  if (options.vary.length > 0 === (options.sweep !== undefined))
+    usage('compare wants --vary NAME=PATCH.yaml (one or more) or --sweep FIELD=VALUES');
+  const seeds = options.seeds;
+  if (seeds !== undefined && options.sweep === undefined && seeds < 2)
+    usage(`--seeds ${seeds}: compare needs at least 2 seeds for its intervals`);
+  const count = seeds ?? (options.sweep === undefined ? 30 : 1);
+  const last = (options.firstSeed ?? 1) + count - 1;
+  if (!Number.isSafeInteger(last))
+    usage(
+      `--first-seed ${options.firstSeed} with ${count} seeds goes past ${Number.MAX_SAFE_INTEGER} (2^53 - 1)`,
+    );
 }
 
 async function sweepText(
@@ -112,8 +135,9 @@ async function sweepText(
   field: string,
   batch: Batch,
   format: CompareCliOptions['format'],
+  usage: Usage,
 ): Promise<string> {
-  const result = await sweep(spec, sweepAxis(field), batch);
+  const result = await sweep(spec, sweepAxis(field, usage), batch);
   return format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatSweepTable(result);
 }
 
@@ -122,6 +146,7 @@ async function compareShardRun(
   spec: SimulationSpec,
   options: CompareCliOptions,
   batch: Batch,
+  usage: Usage,
 ): Promise<ShardResult> {
   const shardOptions = {
     ...batch,
@@ -130,8 +155,9 @@ async function compareShardRun(
     from: options.from,
   };
   try {
-    if (options.sweep !== undefined) return await sweepShard(spec, sweepAxis(options.sweep), shardOptions);
-    return await compareShard(spec, compareVariants(options), {
+    if (options.sweep !== undefined)
+      return await sweepShard(spec, sweepAxis(options.sweep, usage), shardOptions);
+    return await compareShard(spec, compareVariants(options, usage), {
       ...shardOptions,
       pairing: options.independent === true ? 'independent' : 'common',
     });
@@ -140,27 +166,32 @@ async function compareShardRun(
   }
 }
 
-function sweepAxis(field: string): ReturnType<typeof parseSweep> {
+function sweepAxis(field: string, usage: Usage): ReturnType<typeof parseSweep> {
   try {
     return parseSweep(field);
   } catch (e) {
-    throw new UsageProblem((e as Error).message);
+    return usage((e as Error).message);
   }
 }
 
-function compareVariants(options: CompareCliOptions): Variants {
+function compareVariants(options: CompareCliOptions, usage: Usage): Variants {
   const variants: Variants = {};
   // One variant alone is compared with the config as written.
   if (options.vary.length === 1) variants['as-written'] = null;
   for (const [name, file] of options.vary) {
-    if (name in variants) throw new UsageProblem(`two variants are named ${name}`);
+    if (name in variants) usage(`two variants are named ${name}`);
     variants[name] = readSources([file])[0]!;
   }
   return variants;
 }
 
-async function compareText(spec: SimulationSpec, options: CompareCliOptions, batch: Batch): Promise<string> {
-  const result = await compareInParallel(spec, compareVariants(options), {
+async function compareText(
+  spec: SimulationSpec,
+  options: CompareCliOptions,
+  batch: Batch,
+  usage: Usage,
+): Promise<string> {
+  const result = await compareInParallel(spec, compareVariants(options, usage), {
     ...batch,
     pairing: options.independent === true ? 'independent' : 'common',
   });
