@@ -5,6 +5,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -102,6 +103,8 @@ describe('the Indexed Job, its pods run as local processes', () => {
         ...TUNE.slice(0, 1),
         join(inputs, 'flaky-api.yaml'),
         ...TUNE.slice(2),
+        '-j',
+        '1',
         '-q',
         '--patch',
         join(dir, 'one.yaml'),
@@ -113,8 +116,9 @@ describe('the Indexed Job, its pods run as local processes', () => {
       expect(p.stderr).toContain('every rung complete');
     }
     expect(readdirSync(results).sort()).toEqual(['part-1.json', 'part-2.json']);
-    const merged = await cli('merge', results);
+    const merged = await cli('merge', results, '--patch', join(dir, 'merged.yaml'));
     expect(merged.code, merged.stderr).toBe(0);
     expect(merged.stdout).toBe((one as { stdout: string }).stdout);
+    expect(readFileSync(join(dir, 'merged.yaml'), 'utf8')).toBe(readFileSync(join(dir, 'one.yaml'), 'utf8'));
   }, 120_000);
 });
