@@ -84,6 +84,11 @@ export interface ClusterModel {
   tls?: UpstreamTlsModel | null;
   /** cluster.outlier_detection; null: none. */
   outlierDetection: OutlierDetectionConfig | null;
+  /**
+   * http_protocol_options.outlier_detection.error_matcher as the `:status` codes it matches (Istio's
+   * outlierDetectionHttpErrorCodes); null or absent: none, so 5xx are the errors.
+   */
+  outlierErrorCodes?: readonly number[] | null;
   /** common_lb_config.healthy_panic_threshold, in percent (Envoy's default 50). */
   healthyPanicThresholdPct: number;
   endpoints: EndpointModel[];

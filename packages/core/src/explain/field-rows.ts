@@ -70,6 +70,9 @@ export function clusterRows(c: ClusterExplanation): Row[] {
     ...balancerRows(c),
     ...connectionPoolRows(c),
     ...(c.outlierDetection === null ? [noOutlierDetection] : outlierRows(c.outlierDetection)),
+    ...(c.outlierErrorMatcher === undefined
+      ? []
+      : [row('http_protocol_options.outlier_detection.error_matcher', c.outlierErrorMatcher)]),
     ...localityRows(c),
     ...tlsRows(c),
     ...dnsRows(c),

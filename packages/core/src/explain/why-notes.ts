@@ -171,7 +171,7 @@ function retryNotes({ cluster }: ClusterRun): WhyNote[] {
   if (retries === 0) return [];
   return [
     {
-      text: `${retries} retries, ${stat(cluster, 'upstream_rq_retry_success')} of them answered without error (upstream_rq_retry_success)`,
+      text: `${retries} retries, ${stat(cluster, 'upstream_rq_retry_success')} of them met an outcome the policy does not retry (upstream_rq_retry_success)`,
     },
   ];
 }

@@ -70,6 +70,15 @@ export function decideRetry(state: RetryState, resources: ResourceManager, stats
   return Decision.Retry;
 }
 
+/**
+ * The outcome is not retriable under the policy (shouldRetry with NoRetry): if a retry was armed, the
+ * retry "succeeded" in Envoy's sense, whatever the status (a 500 the policy does not retry counts).
+ */
+export function settleWithoutRetry(state: RetryState, resources: ResourceManager, stats: ClusterStats): void {
+  if (state.holdsRetry) stats.upstream_rq_retry_success++;
+  releaseRetry(state, resources);
+}
+
 export function releaseRetry(state: RetryState, resources: ResourceManager): void {
   if (!state.holdsRetry) return;
   resources.decRetries();

@@ -1,3 +1,4 @@
+import { outlierReportedStatus } from '../envoy/outlier-detection.js';
 import { Flag, flagsText } from '../envoy/response-flags.js';
 import type { RouteModel } from '../envoy/route.js';
 import type { Kernel } from '../kernel/kernel.js';
@@ -21,6 +22,7 @@ import {
   releaseRetry,
   retriesReset,
   retriesResponse,
+  settleWithoutRetry,
 } from './retry-state.js';
 import { pickWeightedCluster } from './weighted-clusters.js';
 
@@ -196,7 +198,9 @@ export class Router implements PoolCallbacks {
     req.pendingPool = null;
     const cluster = this.clusters[req.cluster]!;
     if (reason === PoolFailureReason.Overflow) {
-      // Overflow is never retried and never reaches the outlier detector (envoy#25487).
+      // Overflow is never retried and never reaches the outlier detector (envoy#25487); it is still a
+      // retry decision (wouldRetryFromReset: NoRetry), so an armed retry counts as a success.
+      if (this.routes[req.route]!.retry !== null) settleWithoutRetry(req, cluster.resources, cluster.stats);
       this.chargeAbort(req, 503);
       this.finish(req, 503, req.flags | Flag.UO);
       return;
@@ -255,23 +259,28 @@ export class Router implements PoolCallbacks {
     }
     req.connection = null;
     cluster.stats.upstream_rq_completed++;
-    cluster.outlier?.putResult(host, OutlierResult.HttpCode, status);
+    cluster.outlier?.putResult(
+      host,
+      OutlierResult.HttpCode,
+      outlierReportedStatus(cluster.model.outlierErrorCodes, status),
+    );
     // Keep-alive: the connection goes back to its pool and takes the oldest pending request.
     connection.pool!.onStreamClosed(connection);
     const policy = this.routes[req.route]!.retry;
-    if (policy !== null && retriesResponse(policy, status)) {
-      const decision = this.shouldRetry(req, cluster);
-      if (decision === Decision.Retry) {
-        cluster.stats.chargeRetriedCode(status);
-        host.rqError++;
-        return;
-      }
-      if (decision === Decision.LimitExceeded) req.flags |= Flag.URX;
-      else if (decision === Decision.Overflow) req.flags |= Flag.UO;
+    if (policy !== null) {
+      if (retriesResponse(policy, status)) {
+        const decision = this.shouldRetry(req, cluster);
+        if (decision === Decision.Retry) {
+          cluster.stats.chargeRetriedCode(status);
+          host.rqError++;
+          return;
+        }
+        if (decision === Decision.LimitExceeded) req.flags |= Flag.URX;
+        else if (decision === Decision.Overflow) req.flags |= Flag.UO;
+      } else settleWithoutRetry(req, cluster.resources, cluster.stats);
     }
     cluster.stats.chargeUpstreamCode(status);
     if (status >= 500) host.rqError++;
-    else if (req.attempts > 1) cluster.stats.upstream_rq_retry_success++;
     this.finish(req, status, req.flags);
   }
 
@@ -285,15 +294,25 @@ export class Router implements PoolCallbacks {
     this.onReset(req, ResetKind.LocalReset, true, 504, Flag.UT);
   }
 
+  /**
+   * Filter::onResponseTimeout: each upstream request still in flight (on a connection or waiting in the
+   * pool) counts one upstream_rq_timeout and is charged 504; one in back-off is off that list, so a
+   * timeout there counts and charges nothing. The host is known only once the pool handed over a connection.
+   */
   private onGlobalTimeout(requestId: number): void {
     const req = this.requests.get(requestId);
     req.globalTimer = -1;
     const cluster = this.clusters[req.cluster]!;
-    cluster.stats.upstream_rq_timeout++;
-    // An attempt awaiting its response is charged to the host as a timeout.
-    if (req.connection !== null) cluster.outlier?.putResult(req.host!, OutlierResult.LocalOriginTimeout, 0);
+    const connected = req.connection !== null;
+    if (connected || req.pendingPool !== null) {
+      cluster.stats.upstream_rq_timeout++;
+      cluster.stats.chargeUpstreamCode(504);
+    }
+    if (connected) {
+      cluster.outlier?.putResult(req.host!, OutlierResult.LocalOriginTimeout, 0);
+      req.host!.rqError++;
+    }
     this.abandonAttempt(req);
-    this.chargeAbort(req, 504);
     this.finish(req, 504, req.flags | Flag.UT);
   }
 
@@ -313,11 +332,13 @@ export class Router implements PoolCallbacks {
   ): void {
     const cluster = this.clusters[req.cluster]!;
     const policy = this.routes[req.route]!.retry;
-    if (policy !== null && retriesReset(policy, kind, requestSent)) {
-      const decision = this.shouldRetry(req, cluster);
-      if (decision === Decision.Retry) return;
-      if (decision === Decision.LimitExceeded) req.flags |= Flag.URX;
-      else if (decision === Decision.Overflow) req.flags |= Flag.UO;
+    if (policy !== null) {
+      if (retriesReset(policy, kind, requestSent)) {
+        const decision = this.shouldRetry(req, cluster);
+        if (decision === Decision.Retry) return;
+        if (decision === Decision.LimitExceeded) req.flags |= Flag.URX;
+        else if (decision === Decision.Overflow) req.flags |= Flag.UO;
+      } else settleWithoutRetry(req, cluster.resources, cluster.stats);
     }
     this.chargeAbort(req, status);
     this.finish(req, status, req.flags | flag);
