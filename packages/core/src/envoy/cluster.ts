@@ -73,6 +73,8 @@ export interface ClusterModel {
   tcpKeepalive?: TcpKeepaliveModel | null;
   /** The upstream HTTP codec (HTTP/1.1 or HTTP/2) and max_concurrent_streams; absent: HTTP/1.1. */
   upstreamProtocol?: UpstreamProtocolModel;
+  /** A GRPC port: the application's requests are gRPC (content-type application/grpc). Absent: false. */
+  grpc?: boolean;
   /** null: an HTTP port (the router). Otherwise the port is tcp-proxied, with these settings. */
   tcpProxy: TcpProxyModel | null;
   /**

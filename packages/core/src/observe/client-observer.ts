@@ -1,3 +1,4 @@
+import { GRPC_STATUS_NAMES } from '../envoy/grpc-status.js';
 import { LatencyHistogram } from './histogram.js';
 import { round3 } from './rounding.js';
 import { Timeline } from './timeline.js';
@@ -7,6 +8,12 @@ export interface ClientReport {
   total: number;
   byStatus: Record<string, number>;
   byFlag: Record<string, number>;
+  /**
+   * gRPC requests (to GRPC ports) by the grpc-status the application saw, by name: the upstream's, or
+   * for an answer without one (Envoy's local replies) the HTTP status mapped as Envoy maps it. Present
+   * only when the run sent gRPC requests.
+   */
+  byGrpcStatus?: Record<string, number>;
   /** Share of requests answered 5xx, or not answered at all (status 0: on a tcp-proxied port, the connection closed). */
   errorRate: number;
   latencyMs: { mean: number; p50: number; p90: number; p99: number; p999: number; max: number };
@@ -18,6 +25,8 @@ export class ClientObserver {
   errors5xx = 0;
   private readonly byStatus = new Map<number, number>();
   private readonly byFlag = new Map<string, number>();
+  /** Answers to gRPC requests by grpc-status code. */
+  private readonly byGrpc = new Map<number, number>();
   readonly latency = new LatencyHistogram();
   readonly timeline: Timeline;
 
@@ -35,6 +44,11 @@ export class ClientObserver {
     this.timeline.record(completedAtMs, latencyMs, isError, flags);
   }
 
+  /** The grpc-status code a gRPC request was answered with; called just before its `record`. */
+  recordGrpc(code: number): void {
+    this.byGrpc.set(code, (this.byGrpc.get(code) ?? 0) + 1);
+  }
+
   report(): ClientReport {
     const h = this.latency;
     const flags = [...this.byFlag].sort(([a], [b]) => (a === '-' ? -1 : b === '-' ? 1 : a < b ? -1 : 1));
@@ -44,6 +58,15 @@ export class ClientObserver {
         [...this.byStatus].sort((a, b) => a[0] - b[0]).map(([s, n]) => [String(s), n]),
       ),
       byFlag: Object.fromEntries(flags),
+      ...(this.byGrpc.size === 0
+        ? {}
+        : {
+            byGrpcStatus: Object.fromEntries(
+              [...this.byGrpc]
+                .sort((a, b) => a[0] - b[0])
+                .map(([c, n]) => [GRPC_STATUS_NAMES[c] ?? String(c), n]),
+            ),
+          }),
       errorRate: this.total === 0 ? 0 : this.errors5xx / this.total,
       latencyMs: {
         mean: round3(h.mean),

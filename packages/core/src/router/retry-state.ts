@@ -3,9 +3,22 @@ import { RetryOn, type RetryPolicyModel } from '../envoy/retry-policy.js';
 import type { ClusterStats } from '../observe/cluster-stats.js';
 import type { ResourceManager } from '../upstream/circuit-breakers.js';
 
-/** wouldRetryFromHeaders for a plain HTTP response (no grpc-status, no x-envoy-ratelimited). */
-export function retriesResponse(policy: RetryPolicyModel, status: number): boolean {
+/** The retry_on token of each gRPC status Envoy can retry on, by code (RETRY_ON_GRPC_*). */
+const GRPC_TOKENS: Readonly<Record<number, number>> = {
+  1: RetryOn.cancelled,
+  4: RetryOn['deadline-exceeded'],
+  8: RetryOn['resource-exhausted'],
+  13: RetryOn.internal,
+  14: RetryOn.unavailable,
+};
+
+/**
+ * wouldRetryFromHeaders for a response without x-envoy-ratelimited; `grpcStatus` is the grpc-status in
+ * its headers (-1: none there; one in trailers comes too late to be seen).
+ */
+export function retriesResponse(policy: RetryPolicyModel, status: number, grpcStatus = -1): boolean {
   const on = policy.retryOn;
+  if (grpcStatus >= 0 && on & (GRPC_TOKENS[grpcStatus] ?? 0)) return true;
   if (on & RetryOn['5xx'] && status >= 500 && status <= 599) return true;
   if (on & RetryOn['gateway-error'] && status >= 502 && status <= 504) return true;
   if (on & RetryOn['retriable-4xx'] && status === 409) return true;

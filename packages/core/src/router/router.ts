@@ -1,3 +1,4 @@
+import { grpcToHttpStatus, httpToGrpcStatus } from '../envoy/grpc-status.js';
 import { outlierReportedStatus } from '../envoy/outlier-detection.js';
 import { Flag, flagsText } from '../envoy/response-flags.js';
 import type { RouteModel } from '../envoy/route.js';
@@ -171,6 +172,7 @@ export class Router implements PoolCallbacks {
     const byAddress = host.requestsByAddress;
     if (byAddress !== null) byAddress.set(server.address, (byAddress.get(server.address) ?? 0) + 1);
     const finMs = connection.remoteCloseAtMs;
+    req.grpcStatus = -1;
     if (server.connectOutcome === 'blackhole') {
       // The host went dark: the request gets no answer and no reset on its connection; only a timeout
       // (per-try or route) ends it, and with Istio's defaults there is none.
@@ -186,6 +188,8 @@ export class Router implements PoolCallbacks {
       // The request reaches the server half a round trip after it leaves.
       const serverMs = server.serve(this.kernel.nowMs + server.rttMs / 2);
       req.status = server.lastStatus;
+      req.grpcStatus = server.lastGrpcStatus;
+      req.grpcInTrailers = server.lastGrpcInTrailers;
       req.responseEvent = this.kernel.scheduleIn(server.rttMs + serverMs, this.responseEvent, requestId);
     }
     // The per-try timeout starts when the pool hands over a connection: connect and queueing excluded.
@@ -259,16 +263,19 @@ export class Router implements PoolCallbacks {
     }
     req.connection = null;
     cluster.stats.upstream_rq_completed++;
+    // A grpc-status in the headers (Trailers-Only) is seen; one in trailers comes after the headers went on.
+    const grpcInHeaders = req.grpcInTrailers ? -1 : req.grpcStatus;
+    const grpcRequest = cluster.model.grpc === true;
     cluster.outlier?.putResult(
       host,
       OutlierResult.HttpCode,
-      outlierReportedStatus(cluster.model.outlierErrorCodes, status),
+      outlierStatusOf(cluster, status, grpcRequest ? grpcInHeaders : -1),
     );
     // Keep-alive: the connection goes back to its pool and takes the oldest pending request.
     connection.pool!.onStreamClosed(connection);
     const policy = this.routes[req.route]!.retry;
     if (policy !== null) {
-      if (retriesResponse(policy, status)) {
+      if (retriesResponse(policy, status, grpcInHeaders)) {
         const decision = this.shouldRetry(req, cluster);
         if (decision === Decision.Retry) {
           cluster.stats.chargeRetriedCode(status);
@@ -281,7 +288,9 @@ export class Router implements PoolCallbacks {
     }
     cluster.stats.chargeUpstreamCode(status);
     if (status >= 500) host.rqError++;
-    this.finish(req, status, req.flags);
+    // handleNon5xxResponseHeaders: a gRPC answer is a host error when its grpc-status maps to a 5xx.
+    else if (grpcRequest && req.grpcStatus >= 0 && grpcToHttpStatus(req.grpcStatus) >= 500) host.rqError++;
+    this.finish(req, status, req.flags, req.grpcStatus);
   }
 
   private onPerTryTimeout(requestId: number): void {
@@ -380,8 +389,12 @@ export class Router implements PoolCallbacks {
     chargeHostError(req.host, status);
   }
 
-  private finish(req: ClientRequest, status: number, flags: number): void {
+  /** `grpcStatus`: the grpc-status of the upstream answer passed on (-1: none, or a local reply). */
+  private finish(req: ClientRequest, status: number, flags: number, grpcStatus = -1): void {
     const now = this.kernel.nowMs;
+    // A gRPC application sees a grpc-status: the upstream's, else Envoy's local reply maps the HTTP one.
+    if (req.cluster >= 0 && this.clusters[req.cluster]!.model.grpc === true)
+      this.client.recordGrpc(grpcStatus >= 0 ? grpcStatus : httpToGrpcStatus(status));
     if (req.globalTimer !== -1) this.kernel.cancel(req.globalTimer);
     this.abandonAttempt(req);
     if (req.cluster >= 0) releaseRetry(req, this.clusters[req.cluster]!.resources);
@@ -400,6 +413,16 @@ function traceAttempt(trace: TraceRecorder, req: ClientRequest, cluster: Cluster
   const originalDst = req.dialedAddress !== null;
   const panic = !originalDst && cluster.priorities.panic[host.priority] === 1;
   trace.attempt(req.id, cluster.name, host.hostPort, panic, originalDst);
+}
+
+/**
+ * What outlier detection is told of a response (Filter::onUpstreamHeaders): with an error matcher, its
+ * verdict on the status; else a grpc-status in the headers of a gRPC request as its HTTP equivalent.
+ */
+function outlierStatusOf(cluster: Cluster, status: number, grpcInHeaders: number): number {
+  const codes = cluster.model.outlierErrorCodes;
+  if (codes !== null && codes !== undefined) return outlierReportedStatus(codes, status);
+  return grpcInHeaders >= 0 ? grpcToHttpStatus(grpcInHeaders) : status;
 }
 
 function chargeHostError(host: Host | null, status: number): void {
