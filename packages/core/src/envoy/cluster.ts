@@ -79,6 +79,8 @@ export interface ClusterModel {
   tcpKeepalive?: TcpKeepaliveModel | null;
   /** The upstream HTTP codec (HTTP/1.1 or HTTP/2) and max_concurrent_streams; absent: HTTP/1.1. */
   upstreamProtocol?: UpstreamProtocolModel;
+  /** A GRPC port: the application's requests are gRPC (content-type application/grpc). Absent: false. */
+  grpc?: boolean;
   /** null: an HTTP port (the router). Otherwise the port is tcp-proxied, with these settings. */
   tcpProxy: TcpProxyModel | null;
   /**
@@ -90,6 +92,11 @@ export interface ClusterModel {
   tls?: UpstreamTlsModel | null;
   /** cluster.outlier_detection; null: none. */
   outlierDetection: OutlierDetectionConfig | null;
+  /**
+   * http_protocol_options.outlier_detection.error_matcher as the `:status` codes it matches (Istio's
+   * outlierDetectionHttpErrorCodes); null or absent: none, so 5xx are the errors.
+   */
+  outlierErrorCodes?: readonly number[] | null;
   /** common_lb_config.healthy_panic_threshold, in percent (Envoy's default 50). */
   healthyPanicThresholdPct: number;
   endpoints: EndpointModel[];

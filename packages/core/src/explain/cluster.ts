@@ -65,6 +65,8 @@ export interface ClusterValues {
   tcpKeepalive: ConnectionPoolExplanation['tcpKeepalive'];
   /** null: the DestinationRule has no outlierDetection, so no host is ever ejected. */
   outlierDetection: OutlierExplanation | null;
+  /** The outlier-detection error matcher's `:status` codes (outlierDetectionHttpErrorCodes); absent: none. */
+  outlierErrorMatcher?: Explained<readonly number[]>;
   healthyPanicThresholdPct: Explained<number>;
   tls: TlsExplanation;
   locality: LocalityExplanation;
@@ -181,6 +183,15 @@ export function explainCluster(
     notes: [],
     notModelled,
   };
+  const codes = model.outlierErrorCodes;
+  if (codes !== null && codes !== undefined && dr !== null && odPath !== null) {
+    explanation.outlierErrorMatcher = setAt(
+      dr,
+      [...odPath, 'outlierDetectionHttpErrorCodes'],
+      codes,
+      'outlier detection counts these statuses as errors (one below 500 as a 500) and every other as a success (200)',
+    );
+  }
   explanation.notes = notesOn(model, explanation);
   return explanation;
 }

@@ -74,6 +74,9 @@ export function clusterRows(c: ClusterValues, input: 'istio' | 'envoy' = 'istio'
     ...(c.outlierDetection === null
       ? [input === 'istio' ? noOutlierDetection : noEnvoyOutlierDetection]
       : outlierRows(c.outlierDetection)),
+    ...(c.outlierErrorMatcher === undefined
+      ? []
+      : [row('http_protocol_options.outlier_detection.error_matcher', c.outlierErrorMatcher)]),
     ...localityRows(c),
     ...tlsRows(c),
     ...dnsRows(c),

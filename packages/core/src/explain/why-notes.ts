@@ -154,7 +154,7 @@ function retryNotes({ cluster }: ClusterRun): WhyNote[] {
   if (retries === 0) return [];
   return [
     {
-      text: `${retries} retries, ${stat(cluster, 'upstream_rq_retry_success')} of them answered without error (upstream_rq_retry_success)`,
+      text: `${retries} retries, ${stat(cluster, 'upstream_rq_retry_success')} of them met an outcome the policy does not retry (upstream_rq_retry_success)`,
     },
   ];
 }
@@ -167,8 +167,13 @@ function endpointFailureNotes(run: ClusterRun): WhyNote[] {
     const key = loaded.scenario?.resource.spec.endpoints[address] !== undefined ? address : '*';
     const endpoint = loaded.scenario?.resource.spec.endpoints[key];
     const causes: string[] = [];
-    for (const e of endpoint?.errors ?? [])
-      causes.push(`answers ${e.status} to ${+(e.rate * 100).toFixed(2)} % of requests`);
+    for (const e of endpoint?.errors ?? []) {
+      const grpc =
+        e.grpcStatus === undefined
+          ? ''
+          : ` grpc-status ${e.grpcStatus}${e.inTrailers === true ? ' in trailers' : ''}`;
+      causes.push(`answers ${e.status ?? 200}${grpc} to ${+(e.rate * 100).toFixed(2)} % of requests`);
+    }
     if (endpoint?.connect !== undefined && endpoint.connect !== 'ok')
       causes.push(`connect: ${endpoint.connect}`);
     if ((endpoint?.reset?.rate ?? 0) > 0)

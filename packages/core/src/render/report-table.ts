@@ -49,6 +49,12 @@ export function formatReportTable(report: Report, context?: ReportContext): stri
   const status = table(['status', 'requests', 'share']);
   for (const [s, n] of Object.entries(c.byStatus)) status.push([s, n, pct(n / Math.max(1, c.total))]);
   out.push(status.toString());
+  if (c.byGrpcStatus !== undefined) {
+    const grpc = table(['grpc-status', 'requests', 'share']);
+    const grpcTotal = Object.values(c.byGrpcStatus).reduce((a, b) => a + b, 0);
+    for (const [s, n] of Object.entries(c.byGrpcStatus)) grpc.push([s, n, pct(n / Math.max(1, grpcTotal))]);
+    out.push(grpc.toString());
+  }
   const flags = table(['flags', 'requests', 'meaning']);
   for (const [f, n] of Object.entries(c.byFlag)) flags.push([f, n, flagMeaning(f)]);
   out.push(flags.toString());

@@ -25,6 +25,9 @@ export class ClientRequest {
   connection: Connection | null = null;
   /** Status of the current attempt's response. */
   status = 0;
+  /** The grpc-status code the current attempt's response carries (-1: none), and whether in trailers. */
+  grpcStatus = -1;
+  grpcInTrailers = false;
   /** Response flags gathered so far (UO from a retry overflow joins the final answer's). */
   flags = 0;
   /** The back-off interval for the next retry, doubling per retry (JitteredExponentialBackOffStrategy). */

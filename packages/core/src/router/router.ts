@@ -1,3 +1,5 @@
+import { grpcToHttpStatus, httpToGrpcStatus } from '../envoy/grpc-status.js';
+import { outlierReportedStatus } from '../envoy/outlier-detection.js';
 import { Flag, flagsText } from '../envoy/response-flags.js';
 import type { FaultModel, RouteModel } from '../envoy/route.js';
 import type { Kernel } from '../kernel/kernel.js';
@@ -22,6 +24,7 @@ import {
   releaseRetry,
   retriesReset,
   retriesResponse,
+  settleWithoutRetry,
 } from './retry-state.js';
 import { pickWeightedCluster } from './weighted-clusters.js';
 
@@ -191,6 +194,7 @@ export class Router implements PoolCallbacks {
     if (host.requestsByAddress !== null) countByAddress(host.requestsByAddress, server.address);
     const now = this.kernel.nowMs;
     const finMs = connection.remoteCloseAtMs;
+    req.grpcStatus = -1;
     if (server.connectOutcome === 'blackhole' || server.closedBefore(now, finMs)) {
       this.goesUnanswered(req, server, finMs);
     } else {
@@ -200,6 +204,8 @@ export class Router implements PoolCallbacks {
       const rttMs = server.rttMs;
       const serverMs = server.serve(now + rttMs / 2);
       req.status = server.lastStatus;
+      req.grpcStatus = server.lastGrpcStatus;
+      req.grpcInTrailers = server.lastGrpcInTrailers;
       req.responseEvent = this.kernel.schedule(now + (rttMs + serverMs), this.responseEvent, requestId);
     }
     // The per-try timeout starts when the pool hands over a connection: connect and queueing excluded.
@@ -226,7 +232,9 @@ export class Router implements PoolCallbacks {
     req.pendingPool = null;
     const cluster = this.clusters[req.cluster]!;
     if (reason === PoolFailureReason.Overflow) {
-      // Overflow is never retried and never reaches the outlier detector (envoy#25487).
+      // Overflow is never retried and never reaches the outlier detector (envoy#25487); it is still a
+      // retry decision (wouldRetryFromReset: NoRetry), so an armed retry counts as a success.
+      if (this.routes[req.route]!.retry !== null) settleWithoutRetry(req, cluster.resources, cluster.stats);
       this.chargeAbort(req, 503);
       this.finish(req, 503, req.flags | Flag.UO);
       return;
@@ -285,16 +293,27 @@ export class Router implements PoolCallbacks {
     }
     req.connection = null;
     cluster.stats.upstream_rq_completed++;
-    cluster.outlier?.putResult(host, OutlierResult.HttpCode, status);
+    // A grpc-status in the headers (Trailers-Only) is seen; one in trailers comes after the headers went on.
+    const grpcInHeaders = req.grpcInTrailers ? -1 : req.grpcStatus;
+    const grpcRequest = cluster.model.grpc === true;
+    cluster.outlier?.putResult(
+      host,
+      OutlierResult.HttpCode,
+      outlierStatusOf(cluster, status, grpcRequest ? grpcInHeaders : -1),
+    );
     // Keep-alive: the connection goes back to its pool and takes the oldest pending request.
     connection.pool!.onStreamClosed(connection);
     const policy = this.routes[req.route]!.retry;
-    if (policy !== null && retriesResponse(policy, status) && this.retriesAnswer(req, cluster, host, status))
-      return;
+    if (policy !== null) {
+      if (retriesResponse(policy, status, grpcInHeaders)) {
+        if (this.retriesAnswer(req, cluster, host, status)) return;
+      } else settleWithoutRetry(req, cluster.resources, cluster.stats);
+    }
     cluster.stats.chargeUpstreamCode(status);
     if (status >= 500) host.rqError++;
-    else if (req.attempts > 1) cluster.stats.upstream_rq_retry_success++;
-    this.finish(req, status, req.flags);
+    // handleNon5xxResponseHeaders: a gRPC answer is a host error when its grpc-status maps to a 5xx.
+    else if (grpcRequest && req.grpcStatus >= 0 && grpcToHttpStatus(req.grpcStatus) >= 500) host.rqError++;
+    this.finish(req, status, req.flags, req.grpcStatus);
   }
 
   /** A response retry_on matches: true when it is retried, else the flags say why not. */
@@ -320,15 +339,25 @@ export class Router implements PoolCallbacks {
     this.onReset(req, ResetKind.LocalReset, true, 504, Flag.UT);
   }
 
+  /**
+   * Filter::onResponseTimeout: each upstream request still in flight (on a connection or waiting in the
+   * pool) counts one upstream_rq_timeout and is charged 504; one in back-off is off that list, so a
+   * timeout there counts and charges nothing. The host is known only once the pool handed over a connection.
+   */
   private onGlobalTimeout(requestId: number): void {
     const req = this.requests.get(requestId);
     req.globalTimer = -1;
     const cluster = this.clusters[req.cluster]!;
-    cluster.stats.upstream_rq_timeout++;
-    // An attempt awaiting its response is charged to the host as a timeout.
-    if (req.connection !== null) cluster.outlier?.putResult(req.host!, OutlierResult.LocalOriginTimeout, 0);
+    const connected = req.connection !== null;
+    if (connected || req.pendingPool !== null) {
+      cluster.stats.upstream_rq_timeout++;
+      cluster.stats.chargeUpstreamCode(504);
+    }
+    if (connected) {
+      cluster.outlier?.putResult(req.host!, OutlierResult.LocalOriginTimeout, 0);
+      req.host!.rqError++;
+    }
     this.abandonAttempt(req);
-    this.chargeAbort(req, 504);
     this.finish(req, 504, req.flags | Flag.UT);
   }
 
@@ -348,11 +377,13 @@ export class Router implements PoolCallbacks {
   ): void {
     const cluster = this.clusters[req.cluster]!;
     const policy = this.routes[req.route]!.retry;
-    if (policy !== null && retriesReset(policy, kind, requestSent)) {
-      const decision = this.shouldRetry(req, cluster);
-      if (decision === Decision.Retry) return;
-      if (decision === Decision.LimitExceeded) req.flags |= Flag.URX;
-      else if (decision === Decision.Overflow) req.flags |= Flag.UO;
+    if (policy !== null) {
+      if (retriesReset(policy, kind, requestSent)) {
+        const decision = this.shouldRetry(req, cluster);
+        if (decision === Decision.Retry) return;
+        if (decision === Decision.LimitExceeded) req.flags |= Flag.URX;
+        else if (decision === Decision.Overflow) req.flags |= Flag.UO;
+      } else settleWithoutRetry(req, cluster.resources, cluster.stats);
     }
     this.chargeAbort(req, status);
     this.finish(req, status, req.flags | flag);
@@ -394,8 +425,12 @@ export class Router implements PoolCallbacks {
     chargeHostError(req.host, status);
   }
 
-  private finish(req: ClientRequest, status: number, flags: number): void {
+  /** `grpcStatus`: the grpc-status of the upstream answer passed on (-1: none, or a local reply). */
+  private finish(req: ClientRequest, status: number, flags: number, grpcStatus = -1): void {
     const now = this.kernel.nowMs;
+    // A gRPC application sees a grpc-status: the upstream's, else Envoy's local reply maps the HTTP one.
+    if (req.cluster >= 0 && this.clusters[req.cluster]!.model.grpc === true)
+      this.client.recordGrpc(grpcStatus >= 0 ? grpcStatus : httpToGrpcStatus(status));
     if (req.globalTimer !== -1) this.kernel.cancel(req.globalTimer);
     this.abandonAttempt(req);
     if (req.cluster >= 0) releaseRetry(req, this.clusters[req.cluster]!.resources);
@@ -418,6 +453,16 @@ function traceAttempt(trace: TraceRecorder, req: ClientRequest, cluster: Cluster
 /** LOGICAL_DNS: requests per address the host's connections reached. */
 function countByAddress(byAddress: Map<string, number>, address: string): void {
   byAddress.set(address, (byAddress.get(address) ?? 0) + 1);
+}
+
+/**
+ * What outlier detection is told of a response (Filter::onUpstreamHeaders): with an error matcher, its
+ * verdict on the status; else a grpc-status in the headers of a gRPC request as its HTTP equivalent.
+ */
+function outlierStatusOf(cluster: Cluster, status: number, grpcInHeaders: number): number {
+  const codes = cluster.model.outlierErrorCodes;
+  if (codes !== null && codes !== undefined) return outlierReportedStatus(codes, status);
+  return grpcInHeaders >= 0 ? grpcToHttpStatus(grpcInHeaders) : status;
 }
 
 function chargeHostError(host: Host | null, status: number): void {

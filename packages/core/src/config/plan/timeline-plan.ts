@@ -12,6 +12,7 @@ import type {
   Flap,
   Latency,
 } from '../resources/schema/scenario-endpoint.js';
+import { errorRatesOf } from './endpoint-errors.js';
 import { tokenBucketOf } from './rate-limit.js';
 import { planRateShape } from './rate-shape-plan.js';
 
@@ -69,7 +70,7 @@ export function planEndpointPatch(
 ): EndpointPatch {
   const patch: EndpointPatch = {};
   if (p.latency !== undefined || whole) patch.latency = latencyOf(p.latency);
-  if (p.errors !== undefined || whole) patch.errors = p.errors ?? [];
+  if (p.errors !== undefined || whole) patch.errors = errorRatesOf(p.errors);
   if (p.rtt !== undefined) patch.rttMs = p.rtt.ms;
   if (p.connect !== undefined || whole) patch.connect = p.connect ?? 'ok';
   if (p.reset !== undefined || whole) patch.resetRate = p.reset?.rate ?? 0;

@@ -14,6 +14,7 @@ import { noteHttpRoutesOnTcpPort, tcpRouteFor } from '../translate/tcp-routes.js
 import { findServiceEntry } from '../translate/visibility.js';
 import { planCatchAll } from './catch-all-plan.js';
 import { clusterResolver } from './cluster-resolver.js';
+import { sidecarRequestHeaders } from './internal-headers.js';
 import type { PlanContext } from './plan-context.js';
 import { routeNotesInto, warnIgnoredVirtualServices } from './route-notes.js';
 import type { TrafficPlan } from './run-plan.js';
@@ -58,9 +59,17 @@ function planTrafficSource(
   if (port === undefined) return null;
   const routeOf = shapeRouter(ctx, t.host, port, defaultRetry);
   const errorsBefore = errorCount(ctx.diagnostics);
+  // What reaches the router: the connection manager strips x-envoy-* controls first (HTTP ports only).
+  const http = !isTcpProxied(port.protocol ?? 'HTTP');
+  const seen = (h: Headers, path: (string | number)[]) => (http ? sidecarRequestHeaders(h, ctx.at, path) : h);
+  const sourceHeaders = seen(t.headers, ['traffic', i, 'headers']);
   // A weighted mix of request shapes: each mix entry is its own route decision.
-  const mix = (t.routes ?? [{ weight: 1 }]).map((m) => ({
-    ...routeOf(m.path ?? t.path, m.method ?? t.method, m.headers ?? t.headers),
+  const mix = (t.routes ?? [{ weight: 1 }]).map((m, j) => ({
+    ...routeOf(
+      m.path ?? t.path,
+      m.method ?? t.method,
+      m.headers === undefined ? sourceHeaders : seen(m.headers, ['traffic', i, 'routes', j, 'headers']),
+    ),
     weight: m.weight,
   }));
   if (errorCount(ctx.diagnostics) > errorsBefore) return null;

@@ -111,6 +111,7 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     upstreamProtocol: upstreamProtocolFor(port.protocol, policy.connectionPool?.http, mesh.h2UpgradePolicy),
     tcpProxy: tcpProxyFor(port.protocol ?? 'HTTP', policy.connectionPool?.tcp),
     tlsMode: tls?.mode ?? 'DISABLE',
+    ...(port.protocol?.toUpperCase() === 'GRPC' ? { grpc: true } : {}),
     ...od,
     ...clusterHosts(type, locality.endpoints, mesh.dnsRefreshRateMs),
     serviceEntry: `${se.metadata.namespace}/${se.metadata.name}`,

@@ -47,7 +47,11 @@ export const SCENARIO_FIELD_DOCS: Readonly<Record<string, string>> = {
   [`${ENDPOINT}.latency.exponential`]: 'Exponentially distributed response times with this mean.',
   [`${ENDPOINT}.errors`]:
     'Statuses the endpoint answers instead of 200, each drawn independently per request, checked in order.',
-  [`${ENDPOINT}.errors[].status`]: 'The HTTP status answered.',
+  [`${ENDPOINT}.errors[].status`]: 'The HTTP status answered; with `grpcStatus` it may be left out (200).',
+  [`${ENDPOINT}.errors[].grpcStatus`]:
+    'A gRPC answer: the grpc-status it carries, by name (`UNAVAILABLE`). Envoy retries it under the matching retryOn token (`unavailable`, `cancelled`, `deadline-exceeded`, `resource-exhausted`, `internal`) and reports it to outlier detection as its HTTP equivalent (UNAVAILABLE as 503), unless it comes `inTrailers`.',
+  [`${ENDPOINT}.errors[].inTrailers`]:
+    'With `grpcStatus`: the status comes in trailers after the headers and data, as from a server that already sent a message. The headers went to the application first, so Envoy can neither retry it nor tell outlier detection (it sees a 200). Absent: false (Trailers-Only, the status in the only header block).',
   [`${ENDPOINT}.errors[].rate`]: 'The share of requests answered with it, 0 to 1.',
   [`${ENDPOINT}.connect`]:
     'How a connection attempt ends: `ok`; `refuse` (RST at once); `blackhole` (no answer: the connect timeout decides); `tlsError` (the TLS handshake fails).',
