@@ -22,6 +22,7 @@ import {
   retriesReset,
   retriesResponse,
 } from './retry-state.js';
+import { type ShadowRoute, withShadowRoutes } from './shadow-routes.js';
 import { pickWeightedCluster } from './weighted-clusters.js';
 
 /**
@@ -37,6 +38,12 @@ export class Router implements PoolCallbacks {
   inFlight = 0;
   /** The run's event trace, when one is recorded. */
   trace: TraceRecorder | null = null;
+  /** The draw that decides a request's mirrors (its stream id in Envoy); needed only when a route mirrors. */
+  mirrorRng: Rng | null = null;
+  /** Shadow requests started and not yet ended; the client waits for none of them. */
+  shadowsInFlight = 0;
+  /** Per route, the shadow routes its mirror policies lead to (empty when no route mirrors). */
+  private readonly shadowsOf: ReadonlyArray<readonly ShadowRoute[] | null>;
   private nextAttemptTag = 1;
   /** Scratch list of the streams a closing connection carried. */
   private readonly closedStreams: number[] = [];
@@ -66,6 +73,9 @@ export class Router implements PoolCallbacks {
     this.globalTimeoutEvent = kernel.defineEvent((id) => this.onGlobalTimeout(id));
     this.backoffEvent = kernel.defineEvent((id) => this.onBackoffElapsed(id));
     this.faultDelayEvent = kernel.defineEvent((id) => this.onFaultDelayElapsed(id));
+    const table = withShadowRoutes(routes);
+    this.routes = table.routes;
+    this.shadowsOf = table.shadowsOf;
   }
 
   /** An application request arrives on the sidecar and matched `routeIndex`; `hash` from its hash policy. */
@@ -145,13 +155,46 @@ export class Router implements PoolCallbacks {
       this.finish(req, 503, Flag.UH);
       return;
     }
-    if (this.trace !== null) traceAttempt(this.trace, req, cluster, host);
+    if (this.trace !== null && !req.shadow) traceAttempt(this.trace, req, cluster, host);
     req.attemptedHosts[req.attemptedCount++] = host;
     req.host = host;
     req.attemptTag = this.nextAttemptTag++;
     const pool = host.pools[req.worker]!;
     req.pendingPool = pool;
+    const shadows = req.attempts === 1 ? (this.shadowsOf[req.route] ?? null) : null;
+    const worker = req.worker;
     pool.newStream(req.id, req.attemptTag);
+    // The shadows start once, with the first upstream request (router.cc), on the same worker.
+    if (shadows !== null && !req.shadow) this.sendShadows(shadows, worker);
+  }
+
+  /** One draw decides every mirror of the request, as Envoy's stream id does: `u < perMillion`. */
+  private sendShadows(shadows: readonly ShadowRoute[], worker: number): void {
+    const u = Math.floor(this.mirrorRng!() * 1_000_000);
+    for (const shadow of shadows) if (u < shadow.perMillion) this.startShadow(shadow.route, worker);
+  }
+
+  /** A shadow request: fire and forget through the mirror cluster; its answer reaches no client. */
+  private startShadow(routeIndex: number, worker: number): void {
+    const route = this.routes[routeIndex]!;
+    const cluster = this.clusters[route.destinations[0]!.cluster]!;
+    if (cluster.model.type === 'ORIGINAL_DST') {
+      // The async client has no downstream connection, so the original-destination balancer finds no host.
+      cluster.stats.upstream_cx_none_healthy++;
+      return;
+    }
+    const req = this.requests.allocate();
+    req.shadow = true;
+    req.hash = null;
+    req.source = -1;
+    req.arrivalMs = this.kernel.nowMs;
+    req.route = routeIndex;
+    req.worker = worker;
+    req.cluster = route.destinations[0]!.cluster;
+    req.retriesRemaining = 0;
+    req.backoffIntervalMs = 0;
+    this.shadowsInFlight++;
+    this.forward(req);
   }
 
   isWaiting(requestId: number, tag: number): boolean {
@@ -364,6 +407,11 @@ export class Router implements PoolCallbacks {
     if (req.globalTimer !== -1) this.kernel.cancel(req.globalTimer);
     this.abandonAttempt(req);
     if (req.cluster >= 0) releaseRetry(req, this.clusters[req.cluster]!.resources);
+    if (req.shadow) {
+      this.shadowsInFlight--;
+      this.requests.release(req);
+      return;
+    }
     const text = flagsText(flags);
     this.client.record(now, now - req.arrivalMs, status, text);
     if (this.trace !== null) this.trace.response(req.id, status, text);

@@ -6,8 +6,8 @@ import type { FaultModel, RouteModel } from '../../envoy/route.js';
 import type { Located } from '../resources/load.js';
 import type { HTTPMatchRequest, HTTPRoute, StringMatch } from '../resources/schema/http-route.js';
 import type { VirtualService } from '../resources/schema/virtual-service.js';
+import { mirrorPoliciesOf } from './mirror-policies.js';
 import type { TranslatedCluster } from './translated-cluster.js';
-
 import { hostMatches, isExportedTo } from './visibility.js';
 
 /** One application request shape, as the Scenario's traffic writes it. */
@@ -232,16 +232,7 @@ export function routeFor(
 }
 
 /** Route fields whose effect on traffic the simulation leaves out: reported, never silently dropped. */
-const UNMODELLED_ROUTE_FIELDS = [
-  'mirror',
-  'mirrors',
-  'mirrorPercent',
-  'mirrorPercentage',
-  'delegate',
-  'rewrite',
-  'headers',
-  'corsPolicy',
-] as const;
+const UNMODELLED_ROUTE_FIELDS = ['delegate', 'rewrite', 'headers', 'corsPolicy'] as const;
 
 function noteUnmodelled(
   vs: Located<VirtualService>,
@@ -299,7 +290,7 @@ export function translateHttpRoute(
     destinations.push({ cluster, weight: list.length === 1 ? (d.weight ?? 100) || 100 : (d.weight ?? 0) });
   }
   if (destinations.length === 0) return local(name, 503, Flag.NC);
-  return {
+  const model: RouteModel = {
     name,
     destinations,
     totalWeight: destinations.reduce((s, d) => s + d.weight, 0),
@@ -309,6 +300,9 @@ export function translateHttpRoute(
     retry: retryPolicyOf(r, defaultRetry, timeoutMs),
     fault: faultOf(r),
   };
+  const mirrors = mirrorPoliciesOf(vs, r, ['spec', 'http', i], resolve, note);
+  if (mirrors.length > 0) model.mirrors = mirrors;
+  return model;
 }
 
 /** The consistent-hash key of the route's (first) destination cluster, or null when it does not hash. */
