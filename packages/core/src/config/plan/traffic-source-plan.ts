@@ -111,8 +111,9 @@ function shapeRouter(
   const tcpProxied = isTcpProxied(protocol);
   const resolve = clusterResolver(ctx, port.number);
   const note = routeNotesInto(diagnostics);
-  const { services, ignored } = routingVirtualService(ctx.loaded.virtualServices, host, caller);
+  const { services, ignored, delegation } = routingVirtualService(ctx.loaded.virtualServices, host, caller);
   warnIgnoredVirtualServices(ignored, diagnostics);
+  for (const d of delegation) note(d.vs, d.path, d.message);
   if (tcpProxied) noteHttpRoutesOnTcpPort(services, host, port.number, protocol, note);
   return (path, method, headers) => {
     const source = { namespace: caller, labels: spec.proxy.labels ?? {} };

@@ -6,6 +6,7 @@ import type { FaultModel, RouteModel } from '../../envoy/route.js';
 import type { Located } from '../resources/load.js';
 import type { HTTPMatchRequest, HTTPRoute, StringMatch } from '../resources/schema/http-route.js';
 import type { VirtualService } from '../resources/schema/virtual-service.js';
+import { type DelegationNote, mergeDelegates } from './delegate-virtual-services.js';
 import { mirrorPoliciesOf } from './mirror-policies.js';
 import type { TranslatedCluster } from './translated-cluster.js';
 import { hostMatches, isExportedTo } from './visibility.js';
@@ -158,7 +159,8 @@ export function virtualServicesFor(
 /**
  * The VirtualService that routes `host` for the caller, and those ignored: sidecars do not merge several
  * VirtualServices for one host (istioctl analyze IST0109), so the oldest (here the first in the input)
- * defines the routes.
+ * defines the routes. Its delegate VirtualServices are merged in (`services` then holds its routes in
+ * order, in the documents they were written in), with a note for each delegation that gave nothing.
  */
 export function routingVirtualService(
   all: ReadonlyArray<Located<VirtualService>>,
@@ -167,11 +169,14 @@ export function routingVirtualService(
 ): {
   services: Array<Located<VirtualService>>;
   ignored: Array<{ vs: Located<VirtualService>; reason: string }>;
+  delegation: DelegationNote[];
 } {
   const visible = virtualServicesFor(all, host, callerNamespace);
   const first = visible[0]?.resource.metadata;
+  const delegation: DelegationNote[] = [];
   return {
-    services: visible.slice(0, 1),
+    services: visible.length === 0 ? [] : mergeDelegates(visible[0]!, all, delegation),
+    delegation,
     ignored: visible.slice(1).map((vs) => ({
       vs,
       reason: `another VirtualService (${first?.namespace}/${first?.name}) already binds ${host} for the mesh; sidecars do not merge them, so this one is ignored (IST0109)`,
@@ -232,7 +237,7 @@ export function routeFor(
 }
 
 /** Route fields whose effect on traffic the simulation leaves out: reported, never silently dropped. */
-const UNMODELLED_ROUTE_FIELDS = ['delegate', 'rewrite', 'headers', 'corsPolicy'] as const;
+const UNMODELLED_ROUTE_FIELDS = ['rewrite', 'headers', 'corsPolicy'] as const;
 
 function noteUnmodelled(
   vs: Located<VirtualService>,
