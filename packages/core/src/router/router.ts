@@ -78,8 +78,11 @@ export class Router implements PoolCallbacks {
     this.shadowsOf = table.shadowsOf;
   }
 
-  /** An application request arrives on the sidecar and matched `routeIndex`; `hash` from its hash policy. */
-  startRequest(routeIndex: number, hash: RequestHash | null = null, source = -1): void {
+  /**
+   * An application request arrives on the sidecar and matched `routeIndex`; `hash` from its hash policy.
+   * `worker`: the worker of the application connection it came on; -1 draws one for it alone.
+   */
+  startRequest(routeIndex: number, hash: RequestHash | null = null, source = -1, worker = -1): void {
     const req = this.requests.allocate();
     if (this.trace !== null) this.trace.request(req.id);
     req.hash = hash;
@@ -89,7 +92,7 @@ export class Router implements PoolCallbacks {
     req.arrivalMs = this.kernel.nowMs;
     req.route = routeIndex;
     // Each downstream connection lands on one worker; the application's connections spread evenly.
-    req.worker = Math.floor(this.workerRng() * this.workers);
+    req.worker = worker >= 0 ? worker : Math.floor(this.workerRng() * this.workers);
     if (route.destinations.length === 0) {
       this.finish(req, route.localStatus, route.localFlags);
       return;

@@ -41,6 +41,7 @@ function planTrafficSource(
 ): TrafficPlan | null {
   const port = sourcePortOf(ctx, t, i);
   if (port === undefined) return null;
+  if (!checkConnections(ctx, t, i, port)) return null;
   const routeOf = shapeRouter(ctx, t.host, port, defaultRetry);
   const errorsBefore = errorCount(ctx.diagnostics);
   // A weighted mix of request shapes: each mix entry is its own route decision.
@@ -57,12 +58,26 @@ function planTrafficSource(
     clients: 'clients' in t ? t.clients : 0,
     thinkTimeMs: 'clients' in t ? t.thinkTime.ms : 0,
     keepAlive: t.keepAlive,
+    connections: t.connections ?? 0,
     mix,
   };
 }
 
 const errorCount = (diagnostics: readonly Diagnostic[]): number =>
   diagnostics.filter((d) => d.severity === 'error').length;
+
+/** `connections` are the application's lasting HTTP connections: not on a tcp-proxied port, nor without keep-alive. */
+function checkConnections(ctx: PlanContext, t: TrafficSource, i: number, port: ServicePort): boolean {
+  if (t.connections === undefined) return true;
+  const protocol = port.protocol ?? 'HTTP';
+  const problem = !t.keepAlive
+    ? 'needs keepAlive: an application that opens a connection per request keeps none open'
+    : isTcpProxied(protocol)
+      ? `applies to HTTP ports; port ${port.number} is ${protocol}, tcp-proxied, where keepAlive decides the connections`
+      : null;
+  if (problem !== null) ctx.at(['traffic', i, 'connections'], 'error', problem);
+  return problem === null;
+}
 
 /** The port a source sends to, of the ServiceEntry its caller sees for the host: its `port`, or the only one. */
 function sourcePortOf(ctx: PlanContext, t: TrafficSource, i: number): ServicePort | undefined {
