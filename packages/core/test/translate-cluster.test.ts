@@ -645,13 +645,11 @@ describe('what translateCluster records for explain', () => {
     expect(translateFirst(text('')).cluster?.localityFailover).toBe('no outlierDetection');
   });
 
-  it('failover rules beside failoverPriority get a warning: Istio applies both, meshsim the labels only', () => {
+  it('failover rules beside failoverPriority apply on top from Istio 1.20: no warning', () => {
     const policy =
       '    outlierDetection: {}\n    loadBalancer: { localityLbSetting: { failoverPriority: [tier], failover: [{ from: eu, to: us }] } }';
     const { diagnostics } = translateFirst(stream(serviceEntry(), destinationRule({ policy })));
-    expect(diagnostics.map((d) => [d.severity, d.path])).toEqual([
-      ['warning', 'spec.trafficPolicy.loadBalancer.localityLbSetting.failover'],
-    ]);
+    expect(diagnostics).toEqual([]);
   });
 });
 

@@ -218,5 +218,8 @@ export function routeRows(r: RouteExplanation): Row[] {
       row('fault.abort.http_status', r.fault.abortStatus),
     );
   }
+  for (const m of r.mirrors ?? []) {
+    rows.push(row(`request_mirror_policies → ${m.cluster}`, m.percent, (v) => `${v} % shadowed`));
+  }
   return rows;
 }

@@ -122,7 +122,8 @@ function explainVirtualHost(
     host,
     port: port.number,
     protocol,
-    virtualServices: services.map(refOf),
+    // A root with delegates comes as several pieces: each VirtualService once.
+    virtualServices: services.map(refOf).filter((r, i, all) => all.findIndex((x) => x.name === r.name) === i),
     routes,
     notes: tcp
       ? [

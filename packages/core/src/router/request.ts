@@ -10,6 +10,8 @@ import type { RequestHash } from '../upstream/lb/uint64.js';
  */
 export class ClientRequest {
   arrivalMs = 0;
+  /** A mirror's shadow request: its answer goes to no client. */
+  shadow = false;
   /** The traffic source that sent it (closed-loop clients wait for it). */
   source = -1;
   route = -1;
@@ -49,6 +51,7 @@ export class ClientRequest {
   constructor(readonly id: number) {}
 
   reset(): void {
+    this.shadow = false;
     this.route = -1;
     this.cluster = -1;
     this.dialedAddress = null;

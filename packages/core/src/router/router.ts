@@ -26,6 +26,7 @@ import {
   retriesResponse,
   settleWithoutRetry,
 } from './retry-state.js';
+import { type ShadowRoute, withShadowRoutes } from './shadow-routes.js';
 import { pickWeightedCluster } from './weighted-clusters.js';
 
 /**
@@ -41,6 +42,12 @@ export class Router implements PoolCallbacks {
   inFlight = 0;
   /** The run's event trace, when one is recorded. */
   trace: TraceRecorder | null = null;
+  /** The draw that decides a request's mirrors (its stream id in Envoy); needed only when a route mirrors. */
+  mirrorRng: Rng | null = null;
+  /** Shadow requests started and not yet ended; the client waits for none of them. */
+  shadowsInFlight = 0;
+  /** Per route, the shadow routes its mirror policies lead to (empty when no route mirrors). */
+  private readonly shadowsOf: ReadonlyArray<readonly ShadowRoute[] | null>;
   private nextAttemptTag = 1;
   /** Scratch list of the streams a closing connection carried. */
   private readonly closedStreams: number[] = [];
@@ -72,8 +79,11 @@ export class Router implements PoolCallbacks {
     this.globalTimeoutEvent = kernel.defineEvent((id) => this.onGlobalTimeout(id));
     this.backoffEvent = kernel.defineEvent((id) => this.onBackoffElapsed(id));
     this.faultDelayEvent = kernel.defineEvent((id) => this.onFaultDelayElapsed(id));
+    const table = withShadowRoutes(routes);
+    this.routes = table.routes;
+    this.shadowsOf = table.shadowsOf;
     const lanes = new Map<number, number>();
-    this.perTryLanes = Int32Array.from(routes, (route) => {
+    this.perTryLanes = Int32Array.from(this.routes, (route) => {
       const perTry = route.retry?.perTryTimeoutMs ?? 0;
       if (!(perTry > 0 && Number.isFinite(perTry))) return -1;
       const lane = lanes.get(perTry) ?? kernel.defineLane();
@@ -82,8 +92,11 @@ export class Router implements PoolCallbacks {
     });
   }
 
-  /** An application request arrives on the sidecar and matched `routeIndex`; `hash` from its hash policy. */
-  startRequest(routeIndex: number, hash: RequestHash | null = null, source = -1): void {
+  /**
+   * An application request arrives on the sidecar and matched `routeIndex`; `hash` from its hash policy.
+   * `worker`: the worker of the application connection it came on; -1 draws one for it alone.
+   */
+  startRequest(routeIndex: number, hash: RequestHash | null = null, source = -1, worker = -1): void {
     const req = this.requests.allocate();
     if (this.trace !== null) this.trace.request(req.id);
     req.hash = hash;
@@ -94,7 +107,7 @@ export class Router implements PoolCallbacks {
     req.route = routeIndex;
     // Each downstream connection lands on one worker; the application's connections spread evenly.
     // The stream serves this draw alone, so with one worker it is skipped and nothing else shifts.
-    req.worker = this.workers === 1 ? 0 : Math.floor(this.workerRng() * this.workers);
+    req.worker = worker >= 0 ? worker : this.workers === 1 ? 0 : Math.floor(this.workerRng() * this.workers);
     if (route.destinations.length === 0) {
       this.finish(req, route.localStatus, route.localFlags);
       return;
@@ -167,13 +180,46 @@ export class Router implements PoolCallbacks {
       this.finish(req, 503, Flag.UH);
       return;
     }
-    if (this.trace !== null) traceAttempt(this.trace, req, cluster, host);
+    if (this.trace !== null && !req.shadow) traceAttempt(this.trace, req, cluster, host);
     req.attemptedHosts[req.attemptedCount++] = host;
     req.host = host;
     req.attemptTag = this.nextAttemptTag++;
     const pool = host.pools[req.worker]!;
     req.pendingPool = pool;
+    const shadows = req.attempts === 1 ? (this.shadowsOf[req.route] ?? null) : null;
+    const worker = req.worker;
     pool.newStream(req.id, req.attemptTag);
+    // The shadows start once, with the first upstream request (router.cc), on the same worker.
+    if (shadows !== null && !req.shadow) this.sendShadows(shadows, worker);
+  }
+
+  /** One draw decides every mirror of the request, as Envoy's stream id does: `u < perMillion`. */
+  private sendShadows(shadows: readonly ShadowRoute[], worker: number): void {
+    const u = Math.floor(this.mirrorRng!() * 1_000_000);
+    for (const shadow of shadows) if (u < shadow.perMillion) this.startShadow(shadow.route, worker);
+  }
+
+  /** A shadow request: fire and forget through the mirror cluster; its answer reaches no client. */
+  private startShadow(routeIndex: number, worker: number): void {
+    const route = this.routes[routeIndex]!;
+    const cluster = this.clusters[route.destinations[0]!.cluster]!;
+    if (cluster.model.type === 'ORIGINAL_DST') {
+      // The async client has no downstream connection, so the original-destination balancer finds no host.
+      cluster.stats.upstream_cx_none_healthy++;
+      return;
+    }
+    const req = this.requests.allocate();
+    req.shadow = true;
+    req.hash = null;
+    req.source = -1;
+    req.arrivalMs = this.kernel.nowMs;
+    req.route = routeIndex;
+    req.worker = worker;
+    req.cluster = route.destinations[0]!.cluster;
+    req.retriesRemaining = 0;
+    req.backoffIntervalMs = 0;
+    this.shadowsInFlight++;
+    this.forward(req);
   }
 
   isWaiting(requestId: number, tag: number): boolean {
@@ -434,6 +480,11 @@ export class Router implements PoolCallbacks {
     if (req.globalTimer !== -1) this.kernel.cancel(req.globalTimer);
     this.abandonAttempt(req);
     if (req.cluster >= 0) releaseRetry(req, this.clusters[req.cluster]!.resources);
+    if (req.shadow) {
+      this.shadowsInFlight--;
+      this.requests.release(req);
+      return;
+    }
     this.client.record(now, now - req.arrivalMs, status, flags);
     if (this.trace !== null) this.trace.response(req.id, status, flagsText(flags));
     this.inFlight--;

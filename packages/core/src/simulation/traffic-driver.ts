@@ -5,6 +5,7 @@ import type { RandomStreams, Rng } from '../kernel/random-streams.js';
 import type { Router } from '../router/router.js';
 import type { TcpProxy } from '../router/tcp-proxy.js';
 import { OpenLoopSource } from '../world/traffic-source.js';
+import { AppConnections } from './app-connections.js';
 import type { ClosedLoopClients } from './closed-loop-clients.js';
 import { type RequestShape, requestShapes } from './request-shapes.js';
 import type { Sidecar } from './sidecar.js';
@@ -31,6 +32,7 @@ export class TrafficDriver {
   private readonly arrivalLanes: number[];
   private readonly durationMs: number;
   private readonly maxInFlight: number;
+  private readonly appConnections: AppConnections;
 
   constructor(
     private readonly kernel: Kernel,
@@ -45,6 +47,7 @@ export class TrafficDriver {
     this.router = sidecar.router;
     this.tcpProxy = sidecar.tcpProxy;
     this.durationMs = plan.durationMs;
+    this.appConnections = new AppConnections(plan, streams);
     this.routeIsTcp = plan.model.routes.map((r) => r.tcp === true);
     this.mixRngs = plan.traffic.map((_, i) => streams.get(`traffic/${i}/mix`));
     this.shapes = requestShapes(plan.traffic, plan.model.routes);
@@ -105,7 +108,7 @@ export class TrafficDriver {
       }
     }
     if (this.routeIsTcp[m.route]) this.tcpProxy.startRequest(m.route, m.hash, i);
-    else this.router.startRequest(m.route, m.hash, i);
+    else this.router.startRequest(m.route, m.hash, i, this.appConnections.workerFor(i));
     if (this.router.inFlight + this.tcpProxy.inFlight > this.maxInFlight) this.onOverInFlightLimit();
   }
 

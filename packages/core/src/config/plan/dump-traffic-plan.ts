@@ -7,9 +7,9 @@ import type { Diagnostic } from '../resources/diagnostics.js';
 import { formatPath } from '../resources/positions.js';
 import type { ScenarioSpec } from '../resources/schema/scenario.js';
 import { DumpClusterResolver, localRoute, NOT_FOUND_ROUTE } from './dump-cluster-resolver.js';
-import { planRateShape } from './rate-shape-plan.js';
 import type { TrafficPlan } from './run-plan.js';
 import type { ScenarioReporter } from './scenario-diagnostics.js';
+import { trafficPlanOf } from './traffic-plan-of.js';
 
 type TrafficSource = ScenarioSpec['traffic'][number];
 type Headers = Readonly<Record<string, string>>;
@@ -90,16 +90,7 @@ function planSource(plan: DumpPlan, t: TrafficSource, i: number): TrafficPlan | 
     return { route: routeOf(path, m.method ?? t.method, headers), path, headers, weight: m.weight };
   });
   if (errors(plan.diagnostics) > before) return null;
-  return {
-    target: { host: t.host, port, path: t.path, method: t.method },
-    rps: 'rps' in t ? t.rps : 0,
-    arrivals: t.arrivals ?? 'poisson',
-    shape: planRateShape(t) ?? null,
-    clients: 'clients' in t ? t.clients : 0,
-    thinkTimeMs: 'clients' in t ? t.thinkTime.ms : 0,
-    keepAlive: t.keepAlive,
-    mix,
-  };
+  return trafficPlanOf(t, port, mix);
 }
 
 const sourceAt = (s: { file: string; line: number; path: ReadonlyArray<string | number> }) => ({

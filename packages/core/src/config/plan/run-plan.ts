@@ -37,6 +37,8 @@ export interface TrafficPlan {
    * on a tcp-proxied port, where the sidecar picks a host per connection, not per request.
    */
   keepAlive: boolean;
+  /** HTTP port: the application's lasting connections to the sidecar, each on one worker; 0 = none. */
+  connections: number;
   /** The request shapes it sends, by weight, each with its route (index into `model.routes`). */
   mix: Array<{ route: number; path: string; headers: Readonly<Record<string, string>>; weight: number }>;
 }

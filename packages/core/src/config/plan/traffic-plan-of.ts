@@ -14,6 +14,7 @@ export function trafficPlanOf(t: TrafficSource, port: number, mix: TrafficPlan['
     clients: 'clients' in t ? t.clients : 0,
     thinkTimeMs: 'clients' in t ? t.thinkTime.ms : 0,
     keepAlive: t.keepAlive,
+    connections: t.connections ?? 0,
     mix,
   };
 }

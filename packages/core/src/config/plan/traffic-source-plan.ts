@@ -57,6 +57,7 @@ function planTrafficSource(
   if (known === undefined || hiddenPort) return planCatchAll(ctx, t, i);
   const port = sourcePortOf(ctx, t, i, known);
   if (port === undefined) return null;
+  if (!checkConnections(ctx, t, i, port)) return null;
   const routeOf = shapeRouter(ctx, t.host, port, defaultRetry);
   const errorsBefore = errorCount(ctx.diagnostics);
   // What reaches the router: the connection manager strips x-envoy-* controls first (HTTP ports only).
@@ -78,6 +79,19 @@ function planTrafficSource(
 
 const errorCount = (diagnostics: readonly Diagnostic[]): number =>
   diagnostics.filter((d) => d.severity === 'error').length;
+
+/** `connections` are the application's lasting HTTP connections: not on a tcp-proxied port, nor without keep-alive. */
+function checkConnections(ctx: PlanContext, t: TrafficSource, i: number, port: ServicePort): boolean {
+  if (t.connections === undefined) return true;
+  const protocol = port.protocol ?? 'HTTP';
+  const problem = !t.keepAlive
+    ? 'needs keepAlive: an application that opens a connection per request keeps none open'
+    : isTcpProxied(protocol)
+      ? `applies to HTTP ports; port ${port.number} is ${protocol}, tcp-proxied, where keepAlive decides the connections`
+      : null;
+  if (problem !== null) ctx.at(['traffic', i, 'connections'], 'error', problem);
+  return problem === null;
+}
 
 /** The port a source sends to, of the ServiceEntry its caller sees for the host: its `port`, or the only one. */
 function sourcePortOf(
@@ -121,8 +135,9 @@ function shapeRouter(
   const tcpProxied = isTcpProxied(protocol);
   const resolve = clusterResolver(ctx, port.number);
   const note = routeNotesInto(diagnostics);
-  const { services, ignored } = routingVirtualService(ctx.loaded.virtualServices, host, caller);
+  const { services, ignored, delegation } = routingVirtualService(ctx.loaded.virtualServices, host, caller);
   warnIgnoredVirtualServices(ignored, diagnostics);
+  for (const d of delegation) note(d.vs, d.path, d.message);
   if (tcpProxied) noteHttpRoutesOnTcpPort(services, host, port.number, protocol, note);
   return (path, method, headers) => {
     const source = { namespace: caller, labels: spec.proxy.labels ?? {} };

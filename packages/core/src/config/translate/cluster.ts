@@ -71,7 +71,11 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
   if (balancing === null) return null;
   const all = serviceEntryEndpoints(se, host, port, type);
   const kept = subsetEndpoints(all, subsetIndex >= 0 ? dr?.spec.subsets?.[subsetIndex] : undefined);
-  const caller = { proxyLocality: inputs.proxyLocality ?? '', proxyLabels: inputs.proxyLabels ?? {} };
+  const caller = {
+    proxyLocality: inputs.proxyLocality ?? '',
+    proxyLabels: inputs.proxyLabels ?? {},
+    istioVersion: inputs.istioVersion,
+  };
   const locality = applyLocalityLoadBalancer(
     lb,
     policy.outlierDetection !== undefined,

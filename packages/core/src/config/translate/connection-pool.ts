@@ -74,8 +74,13 @@ export function applyConnectionPool(
 ): ClusterConnectionPool {
   const tcp = pool?.tcp;
   const http = pool?.http;
+  // Istio 1.31 (cluster_traffic_policy.go) copies it to http2_protocol_options.connection_keepalive.
   if (http?.http2KeepAlive !== undefined)
-    drAt([...path, 'http', 'http2KeepAlive'], 'warning', 'parsed but not modelled yet');
+    drAt(
+      [...path, 'http', 'http2KeepAlive'],
+      'warning',
+      "not modelled yet: Istio 1.31+ makes it Envoy's HTTP/2 PING keepalive (http2_protocol_options.connection_keepalive, HTTP/2 clusters only), which closes a connection whose PING goes unanswered for `timeout`",
+    );
   const [maxConnections, maxConnectionsFrom] = threshold(tcp?.maxConnections);
   const [maxPendingRequests, maxPendingFrom] = threshold(http?.http1MaxPendingRequests);
   const [maxRequests, maxRequestsFrom] = threshold(http?.http2MaxRequests);

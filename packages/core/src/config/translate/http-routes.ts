@@ -6,9 +6,10 @@ import type { FaultModel, RouteModel } from '../../envoy/route.js';
 import type { Located } from '../resources/load.js';
 import type { HTTPMatchRequest, HTTPRetry, HTTPRoute, StringMatch } from '../resources/schema/http-route.js';
 import type { VirtualService } from '../resources/schema/virtual-service.js';
+import { type DelegationNote, mergeDelegates } from './delegate-virtual-services.js';
 import { defaultRetryPolicyFor } from './istio-defaults.js';
+import { mirrorPoliciesOf } from './mirror-policies.js';
 import type { TranslatedCluster } from './translated-cluster.js';
-
 import { cached, type HostIndex, hostMatches, indexByHost, isExportedTo } from './visibility.js';
 
 /** One application request shape, as the Scenario's traffic writes it. */
@@ -201,7 +202,8 @@ function byPosition(all: ReadonlyArray<Located<VirtualService>>) {
 /**
  * The VirtualService that routes `host` for the caller, and those ignored: sidecars do not merge several
  * VirtualServices for one host (istioctl analyze IST0109), so the oldest (here the first in the input)
- * defines the routes.
+ * defines the routes. Its delegate VirtualServices are merged in (`services` then holds its routes in
+ * order, in the documents they were written in), with a note for each delegation that gave nothing.
  */
 export function routingVirtualService(
   all: ReadonlyArray<Located<VirtualService>>,
@@ -210,11 +212,14 @@ export function routingVirtualService(
 ): {
   services: Array<Located<VirtualService>>;
   ignored: Array<{ vs: Located<VirtualService>; reason: string }>;
+  delegation: DelegationNote[];
 } {
   const visible = virtualServicesFor(all, host, callerNamespace);
   const first = visible[0]?.resource.metadata;
+  const delegation: DelegationNote[] = [];
   return {
-    services: visible.slice(0, 1),
+    services: visible.length === 0 ? [] : mergeDelegates(visible[0]!, all, delegation),
+    delegation,
     ignored: visible.slice(1).map((vs) => ({
       vs,
       reason: `another VirtualService (${first?.namespace}/${first?.name}) already binds ${host} for the mesh; sidecars do not merge them, so this one is ignored (IST0109)`,
@@ -275,16 +280,7 @@ export function routeFor(
 }
 
 /** Route fields whose effect on traffic the simulation leaves out: reported, never silently dropped. */
-const UNMODELLED_ROUTE_FIELDS = [
-  'mirror',
-  'mirrors',
-  'mirrorPercent',
-  'mirrorPercentage',
-  'delegate',
-  'rewrite',
-  'headers',
-  'corsPolicy',
-] as const;
+const UNMODELLED_ROUTE_FIELDS = ['rewrite', 'headers', 'corsPolicy'] as const;
 
 function noteUnmodelled(
   vs: Located<VirtualService>,
@@ -342,7 +338,7 @@ export function translateHttpRoute(
     destinations.push({ cluster, weight: list.length === 1 ? (d.weight ?? 100) || 100 : (d.weight ?? 0) });
   }
   if (destinations.length === 0) return local(name, 503, Flag.NC);
-  return {
+  const model: RouteModel = {
     name,
     destinations,
     totalWeight: destinations.reduce((s, d) => s + d.weight, 0),
@@ -352,6 +348,9 @@ export function translateHttpRoute(
     retry: retryPolicyOf(r, defaultRetry, timeoutMs),
     fault: faultOf(r),
   };
+  const mirrors = mirrorPoliciesOf(vs, r, ['spec', 'http', i], resolve, note);
+  if (mirrors.length > 0) model.mirrors = mirrors;
+  return model;
 }
 
 /** The consistent-hash key of the route's (first) destination cluster, or null when it does not hash. */

@@ -89,6 +89,8 @@ export const SCENARIO_FIELD_DOCS: Readonly<Record<string, string>> = {
   [`${TRAFFIC}.headers`]: 'Request headers, matched by routes and hashed by consistent-hash load balancing.',
   [`${TRAFFIC}.keepAlive`]:
     "The application reuses its connections between requests. On a tcp-proxied port the sidecar picks a host per connection, so with keep-alive a connection's requests all go to one host.",
+  [`${TRAFFIC}.connections`]:
+    "HTTP ports: the application's lasting connections to the sidecar (one for a gRPC or HTTP/2 client). Each stays on the Envoy worker the kernel gave it, so its requests share that worker's pools and balancer; requests take the connections in turn. Absent: each request lands on a worker of its own.",
   [`${TRAFFIC}.rps`]: 'Open loop: requests per second, arriving as `arrivals` says. Give `rps` or `clients`.',
   [`${TRAFFIC}.clients`]:
     'Closed loop: this many clients, each sending its next request `thinkTime` after its last answer.',

@@ -75,6 +75,12 @@ export const trafficSourceSchema = z
      * connection, so with keep-alive each connection's requests all go to one host.
      */
     keepAlive: z.boolean().default(true),
+    /**
+     * On an HTTP port: the application's lasting connections to the sidecar, each accepted by one Envoy
+     * worker for its whole life, taken in turn by the requests. Absent: each request lands on a worker
+     * of its own.
+     */
+    connections: integer(1, 100_000).optional(),
     ...trafficLoadShape,
   })
   .superRefine((source, ctx) => {
