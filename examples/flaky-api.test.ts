@@ -6,7 +6,7 @@ import { expect, it } from 'vitest';
 
 // examples/flaky-api.yaml: one endpoint of three answers 503 to 30 % of requests, and the
 // DestinationRule ejects a host after 5 consecutive 5xx (at most 50 % of them, 30 s at first).
-const spec = { config: readFileSync('examples/flaky-api.yaml', 'utf8') };
+const spec = { config: readFileSync('examples/flaky-api.yaml', 'utf8'), strict: true };
 
 it('ejects the flaky endpoint within seconds and keeps the error rate under our 5 % budget', () => {
   const report = simulate(spec);

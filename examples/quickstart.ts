@@ -20,6 +20,7 @@ export const spec = defineScenario({
   },
   duration: '10m',
   seed: 42,
+  strict: true, // a warning (a typo in a field name, an endpoint no host has) fails instead of passing
 });
 export const report = simulate(spec);
 

@@ -10,7 +10,7 @@ import {
 // examples/flaky-api.yaml, traced: one of three endpoints answers 503 to 30 % and is ejected now and then.
 export const trace: TraceEvent[] = [];
 export const report = simulate(
-  { config: readFileSync('examples/flaky-api.yaml', 'utf8') },
+  { config: readFileSync('examples/flaky-api.yaml', 'utf8'), strict: true },
   { trace: (event) => trace.push(event) },
 );
 

@@ -55,6 +55,30 @@ describe('README', () => {
     expect(count('eject')).toBeGreaterThan(0);
   });
 
+  it('shows examples/tune-outlier-detection.ts verbatim, so its tune example is the file the test runs', () => {
+    const block = blockAfter('<!-- This block is examples/tune-outlier-detection.ts', 'ts');
+    expect(block).toBe(readFileSync('examples/tune-outlier-detection.ts', 'utf8'));
+  });
+
+  it('runs the tune example: the winner is the quickest and longest ejection, by the mechanism', async () => {
+    const { report } = await import('../examples/tune-outlier-detection.js');
+    // Under common random numbers configs run alike until one ejects the 503 host; only it fails.
+    // consecutive5xxErrors k ejects it at its first k 503s in a row, k+1 later (such a run contains one
+    // of k), and 30 s keeps it out past the 20 s run while 5 s lets it back at the next 10 s interval:
+    // so on every seed errors fall as k falls and as baseEjectionTime grows, and so do their means.
+    const mean = (k: number, time: string) =>
+      report.configs.find((c) => c.label === `consecutive5xxErrors=${k}, baseEjectionTime=${time}`)!.means
+        .errorRate!;
+    for (const time of ['5s', '30s']) {
+      expect(mean(1, time)).toBeLessThanOrEqual(mean(2, time));
+      expect(mean(2, time)).toBeLessThanOrEqual(mean(3, time));
+    }
+    for (const k of [1, 2, 3]) expect(mean(k, '30s')).toBeLessThanOrEqual(mean(k, '5s'));
+    expect(report.winner?.label).toBe('consecutive5xxErrors=1, baseEjectionTime=30s');
+    expect(report.winner?.patch).toContain('consecutive5xxErrors: 1\n');
+    expect(report.best[0]!.constraints[0]).toMatchObject({ text: 'p99 < 300ms', met: true });
+  });
+
   it('gives both sacred commands, and .ci/run runs the test one exactly', () => {
     const run = 'npx -y pnpm@10 install && npx -y pnpm@10 meshsim run examples/payment-gateway.yaml';
     const test = 'npx -y pnpm@10 install && npx -y pnpm@10 test';
@@ -79,6 +103,14 @@ describe('README sample output', () => {
     await expectSample('prints:', ['run', 'examples/payment-gateway.yaml']);
   });
 
+  it("shows what a run of Envoy's life-of-a-request example prints", async () => {
+    await expectSample('sends `https://acme.com/foo`', [
+      'run',
+      'examples/envoy/life-of-a-request-scenario.yaml',
+      'examples/envoy/life-of-a-request.yaml',
+    ]);
+  });
+
   it('shows what `meshsim compare` prints for strict against lenient outlier detection', async () => {
     await expectSample('--vary strict=examples/patches/strict.yaml\n```', [
       'compare',
@@ -87,6 +119,28 @@ describe('README sample output', () => {
       'lenient=examples/patches/lenient.yaml',
       '--vary',
       'strict=examples/patches/strict.yaml',
+    ]);
+  });
+
+  it('shows what `meshsim tune` prints for outlier detection over two fields', async () => {
+    const outlier = 'spec.trafficPolicy.outlierDetection';
+    await expectSample('--html tune.html\n```', [
+      'tune',
+      'examples/flaky-api.yaml',
+      '--vary',
+      `${outlier}.consecutive5xxErrors=1..6`,
+      '--vary',
+      `${outlier}.baseEjectionTime=5s,30s`,
+      '--objective',
+      'minimize errorRate',
+      '--constraint',
+      'p99 < 300ms',
+      '--seeds',
+      '4',
+      '-d',
+      '20s',
+      '-j',
+      '1',
     ]);
   });
 

@@ -52,12 +52,12 @@ function withOutlierDetection(consecutive5xxErrors: number, baseEjectionTime: st
       },
     },
   };
-  return simulate(toSimulationSpec(incident, toYaml(serviceEntry, destinationRule)));
+  return simulate({ ...toSimulationSpec(incident, toYaml(serviceEntry, destinationRule)), strict: true });
 }
 
 describe('tuning outlierDetection for a 0.5 % error budget when one endpoint of four browns out', () => {
   it('without outlier detection the budget is blown: a quarter of the traffic meets 50 % of 503s for 150 s of 180', () => {
-    const r = simulate(toSimulationSpec(incident, toYaml(serviceEntry)));
+    const r = simulate({ ...toSimulationSpec(incident, toYaml(serviceEntry)), strict: true });
     // Istio >= 1.24 does not retry 503 by default; LEAST_REQUEST gives each endpoint a quarter.
     const expected = (1 / 4) * (1 / 2) * (150 / 180);
     const sd = Math.sqrt((expected * (1 - expected)) / r.client.total);

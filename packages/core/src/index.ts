@@ -35,8 +35,12 @@ export {
   type SweepTarget,
   sweep,
 } from './compare/sweep.js';
-export type { RunPlan } from './config/plan/run-plan.js';
+export type { DumpCluster, EnvoyDump } from './config/envoy-dump/dump-model.js';
+export { isDumpCluster } from './config/envoy-dump/dump-model.js';
+export { readEnvoyConfig } from './config/envoy-dump/read-dump.js';
+export type { PlannedCluster, PlannedModel, RunPlan } from './config/plan/run-plan.js';
 export { MAX_TIMELINE_POINTS } from './config/plan/timeline-bucket.js';
+export { ArgumentError } from './config/resources/argument-checks.js';
 export {
   ConfigError,
   type Diagnostic,
@@ -115,6 +119,7 @@ export { BREAKER_GAUGES, type BreakerGauge } from './envoy/circuit-breakers.js';
 export type { ClusterModel, EndpointModel } from './envoy/cluster.js';
 export type { EnvoyModel } from './envoy/model.js';
 export { Flag, type FlagName, flagsText, responseFlagMeaning } from './envoy/response-flags.js';
+export type { FaultModel, RouteModel } from './envoy/route.js';
 export {
   type CheckedRun,
   checkExpectations,
@@ -127,6 +132,8 @@ export {
 } from './expect/check-expectations.js';
 export type { FigureInterval, Verdict } from './expect/judge.js';
 export type { ClusterExplanation, EndpointExplanation, ResourceRef } from './explain/cluster.js';
+export { writeConfigDump } from './explain/config-dump/write-dump.js';
+export { type EnvoyConfigExplanation, explainEnvoyConfig } from './explain/envoy-config.js';
 export {
   type ExplainOptions,
   type Explanation,
@@ -134,6 +141,7 @@ export {
   type NotExplained,
   type VirtualHostExplanation,
 } from './explain/explain.js';
+export { formatEnvoyConfigTable } from './explain/format-envoy-table.js';
 export { formatExplanationTable } from './explain/format-table.js';
 export type { LoadBalancerExplanation, LocalityExplanation } from './explain/load-balancer.js';
 export { type NotableEvent, notableEvents } from './explain/notable-events.js';
@@ -153,6 +161,8 @@ export {
   hostFailures,
   hostRequests,
   outboundClusterName,
+  type PartialCause,
+  type PartialRun,
   type Report,
 } from './observe/report.js';
 export { meshsimVersion, REPORT_SCHEMA_VERSION } from './observe/report-version.js';
@@ -161,6 +171,7 @@ export type { TraceEvent, TraceListener } from './observe/trace.js';
 export { formatReportHtml } from './render/html-report.js';
 export { formatReportJson, type ReportDocument, reportDocument } from './render/report-json.js';
 export { formatReportTable } from './render/report-table.js';
+export { formatTuneHtml } from './render/tune-html.js';
 export {
   planSimulation,
   type ScenarioSpecInput,
@@ -168,4 +179,15 @@ export {
   simulate,
   type TrafficSourceInput,
 } from './simulate.js';
-export { type RunHooks, type RunProgress, runPlan } from './simulation/run.js';
+export {
+  type AdvanceLimit,
+  type RunHooks,
+  type RunProgress,
+  runPlan,
+  SimulationRun,
+} from './simulation/run.js';
+export type { TuneProgress } from './tune/engine.js';
+export { type TuneConstraint, type TuneObjective, TuneSpecError } from './tune/objectives.js';
+export type { TuneRequest, TuneSearch } from './tune/plan.js';
+export type { TuneBest, TuneConfigResult, TuneReport } from './tune/report.js';
+export { type TuneOptions, tune } from './tune/tune.js';

@@ -18,11 +18,21 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   router: ['kernel', 'envoy', 'world', 'observe', 'upstream'],
   'config/resources': [],
   'config/translate': ['envoy', 'config/resources'],
-  'config/plan': ['kernel', 'envoy', 'world', 'config/resources', 'config/translate'],
-  explain: ['envoy', 'observe', 'config/resources', 'config/translate', 'config/plan'],
-  render: ['envoy', 'observe', 'config/resources', 'explain'],
+  // Beside the translation: an Envoy config read as it is, into the same Envoy model.
+  'config/envoy-dump': ['envoy', 'config/resources'],
+  'config/plan': ['kernel', 'envoy', 'world', 'config/resources', 'config/translate', 'config/envoy-dump'],
+  explain: ['envoy', 'observe', 'config/resources', 'config/translate', 'config/envoy-dump', 'config/plan'],
+  // The tune page draws a TuneReport (tune) in its metrics' units (compare).
+  render: ['envoy', 'observe', 'config/resources', 'explain', 'compare', 'tune'],
   simulation: ['kernel', 'envoy', 'world', 'observe', 'upstream', 'router', 'config/plan'],
-  simulate: ['observe', 'config/resources', 'config/translate', 'config/plan', 'simulation'],
+  simulate: [
+    'observe',
+    'config/resources',
+    'config/translate',
+    'config/envoy-dump',
+    'config/plan',
+    'simulation',
+  ],
   compare: ['envoy', 'observe', 'config/resources', 'simulate', 'simulation'],
   // Judging a Scenario's expectations runs it (simulate, simulation), reads the report and its why notes
   // (observe, explain), and judges replicated runs with compare's paired statistics.
@@ -48,10 +58,17 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
     'simulate',
     'simulation',
   ],
+  // tune searches several fields at once: it plans configs as patches (compare), runs them with compare's
+  // worker pool on common seeds, and ranks them with compare's paired statistics.
+  tune: ['config/resources', 'simulate', 'compare'],
+  // shard spreads a compare or tune over machines: part files, their fingerprints, and merging them into
+  // the report one machine gives (which is compare's or tune's own summary).
+  shard: ['simulate', 'compare', 'tune'],
   cli: [
     'envoy',
     'observe',
     'config/resources',
+    'config/envoy-dump',
     'config/plan',
     'explain',
     'render',
@@ -60,6 +77,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
     'compare',
     'expect',
     'analyze',
+    'tune',
+    'shard',
   ],
   index: [],
 };

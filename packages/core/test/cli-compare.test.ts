@@ -71,15 +71,15 @@ describe('meshsim compare', () => {
     for (const v of [2, 3, 4]) expect(stdout).toMatch(new RegExp(`│ ${v} +│ [\\d.]+ % +│`));
   });
 
-  it('usage problems exit 1 with one line: neither --vary nor --sweep, a missing patch, a bad sweep', async () => {
+  it('usage errors exit 2 like every usage error; a patch file that cannot be read exits 1 in one line', async () => {
     const none = await cli('compare', EXAMPLE);
-    expect(none.code).toBe(1);
+    expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/--vary NAME=PATCH.yaml .* or --sweep/);
+    const bad = await cli('compare', EXAMPLE, '--sweep', 'spec.x');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('FIELD=VALUES');
     const missing = await cli('compare', EXAMPLE, '--vary', 'x=does-not-exist.yaml');
     expect([missing.code, missing.stderr.trim().split('\n').length]).toEqual([1, 1]);
-    const bad = await cli('compare', EXAMPLE, '--sweep', 'spec.x');
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('FIELD=VALUES');
   });
 
   it('a patch naming a resource the config lacks exits 1 with a diagnostic naming the patch file', async () => {

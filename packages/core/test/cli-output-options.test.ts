@@ -69,6 +69,49 @@ describe('-o/--output is the format, --output-file the file', () => {
   });
 });
 
+describe('tune, merge and k8s-job follow the same conventions', () => {
+  const TUNE = ['tune', 'examples/flaky-api.yaml', '--objective', 'minimize errorRate'];
+  const VARY = [
+    '--vary',
+    'spec.trafficPolicy.outlierDetection.consecutive5xxErrors=1,2',
+    '--seeds',
+    '2',
+    '-d',
+    '1s',
+    '-q',
+  ];
+
+  it('tune and merge: -o json --output-file writes what -f json prints', async () => {
+    const part = join(dir, 'part.json');
+    expect((await cli(...TUNE, ...VARY, '--shard', '1/1', '--out', part)).code).toBe(0);
+    const file = join(dir, 'merged.json');
+    const written = await cli('merge', part, '-o', 'json', '--output-file', file);
+    expect(written.code).toBe(0);
+    expect(written.stdout).toBe('');
+    const printed = await cli('merge', part, '-f', 'json');
+    expect(JSON.parse(printed.stdout).winner).not.toBeNull();
+    expect(readFileSync(file, 'utf8')).toBe(printed.stdout);
+  });
+
+  it('k8s-job writes its manifests to --output-file, or to the old -o FILE with a note', async () => {
+    const job = ['k8s-job', '--name', 'od', '--image', 'meshsim:1', '--shards', '2', '--volume', 'parts'];
+    const after = [
+      '--',
+      'compare',
+      'examples/flaky-api.yaml',
+      '--vary',
+      'lenient=examples/patches/lenient.yaml',
+    ];
+    const printed = await cli(...job, ...after);
+    const file = join(dir, 'job.yaml');
+    expect((await cli(...job, '--output-file', file, ...after)).stdout).toBe('');
+    expect(readFileSync(file, 'utf8')).toBe(printed.stdout);
+    const old = await cli(...job, '-o', join(dir, 'old-job.yaml'), ...after);
+    expect(old.stderr).toContain('-o/--output FILE is deprecated: use --output-file');
+    expect(readFileSync(join(dir, 'old-job.yaml'), 'utf8')).toBe(printed.stdout);
+  });
+});
+
 describe('- reads stdin', () => {
   const text = readFileSync(EXAMPLE, 'utf8');
 
@@ -89,6 +132,6 @@ describe('- reads stdin', () => {
     expect(bad.stderr).toMatch(/^<stdin>:2:1 error /);
     const twice = await withStdin(text, 'validate', '-', '-');
     expect(twice.code).toBe(1);
-    expect(twice.stderr).toBe('meshsim: -: stdin is read once; give - a single time\n');
+    expect(twice.stderr).toBe('meshsim: - (standard input) can be given once\n');
   });
 });

@@ -30,6 +30,8 @@ describe('Scenario defaults', () => {
         timeline: [],
         // meshsim's addition to the contract: how the report is kept.
         report: { timelineBucket: { text: '1s', ms: 1000 } },
+        // …and the bounds of a run, past which its report is partial.
+        limits: { maxRequestsInFlight: 500_000 },
         // …and what a CI gate judges: no expectations, one run.
         expect: [],
         replications: 1,

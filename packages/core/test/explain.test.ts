@@ -666,13 +666,11 @@ spec:
     expect(caller).toContain('labels tier=gold, version=v2 (set cfg.yaml:');
   });
 
-  it('failover rules beside failoverPriority are not applied on top: a warning, and the note says so', () => {
+  it('failover rules beside failoverPriority apply on top (Istio 1.20+), and the note says how', () => {
     const text = docs(se, dr(policy('\n        failover: [{ from: eu, to: us }]')));
     const c = cluster(explain(text, { namespace: 'shop', labels: { tier: 'gold' } }), CLUSTER);
-    expect(c.notModelled.map((d) => d.path)).toEqual([
-      'spec.trafficPolicy.loadBalancer.localityLbSetting.failover',
-    ]);
-    expect(c.locality.failover.note).toContain('not applied on top');
+    expect(c.notModelled).toEqual([]);
+    expect(c.locality.failover.note).toContain('label priority × 5 + locality priority');
   });
 });
 

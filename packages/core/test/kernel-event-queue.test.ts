@@ -13,6 +13,8 @@ const timeMs = fc.oneof(fc.integer({ min: 0, max: 8 }), fc.double({ min: 0, max:
 
 type Op =
   | { readonly op: 'schedule'; readonly timeMs: number; readonly kind: number }
+  /** Into timer lane `lane`, `stepMs` after the lane's last event (lanes are filled in time order). */
+  | { readonly op: 'lane'; readonly lane: number; readonly stepMs: number; readonly kind: number }
   /** Several schedules in a row, so some runs hold many events and make the queue grow. */
   | { readonly op: 'burst'; readonly events: ReadonlyArray<{ timeMs: number; kind: number }> }
   /** Cancels the handle of the `pick`-th scheduled event: pending, fired or already cancelled. */
@@ -30,6 +32,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       op: fc.constant('burst'),
       events: fc.array(fc.record({ timeMs, kind: fc.nat(3) }), { maxLength: 40, size: 'max' }),
     }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ op: fc.constant('lane'), lane: fc.nat(2), stepMs: timeMs, kind: fc.nat(3) }),
   },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('cancel'), pick: fc.nat() }) },
   {
@@ -74,10 +80,19 @@ function nextInModel(events: readonly ModelEvent[]): ModelEvent | undefined {
 const pendingCount = (events: readonly ModelEvent[]) => events.filter((e) => e.state === 'pending').length;
 
 /** What the property runs actually exercised, so a too-weak generator fails the suite. */
-const coverage = { maxPending: 0, staleCancels: 0, reusedSlotCancels: 0, forgedHits: 0, compactions: 0 };
+const coverage = {
+  maxPending: 0,
+  staleCancels: 0,
+  reusedSlotCancels: 0,
+  forgedHits: 0,
+  compactions: 0,
+  laneTies: 0,
+};
 
 function checkAgainstModel(ops: readonly Op[], initialCapacity: number): void {
   const queue = new EventQueue(initialCapacity);
+  const lanes = [queue.addLane(), queue.addLane(), queue.addLane()];
+  const laneLastMs = [0, 0, 0];
   const events: ModelEvent[] = [];
 
   const expectPop = () => {
@@ -101,9 +116,13 @@ function checkAgainstModel(ops: readonly Op[], initialCapacity: number): void {
     return victim !== undefined;
   };
 
-  const expectSchedule = (timeMs: number, kind: number) => {
+  const expectSchedule = (timeMs: number, kind: number, lane = -1) => {
     const order = events.length;
-    const handle = queue.schedule(timeMs, kind, order);
+    if (lane >= 0 && events.some((e) => e.state === 'pending' && e.timeMs === timeMs)) coverage.laneTies++;
+    const handle =
+      lane >= 0
+        ? queue.scheduleInLane(lanes[lane]!, timeMs, kind, order)
+        : queue.schedule(timeMs, kind, order);
     // Two pending events never share a handle, or cancelling one could cancel the other.
     expect(events.some((e) => e.state === 'pending' && e.handle === handle)).toBe(false);
     events.push({ handle, timeMs, kind, order, state: 'pending' });
@@ -116,6 +135,10 @@ function checkAgainstModel(ops: readonly Op[], initialCapacity: number): void {
         break;
       case 'burst':
         for (const e of step.events) expectSchedule(e.timeMs, e.kind);
+        break;
+      case 'lane':
+        laneLastMs[step.lane]! += step.stepMs;
+        expectSchedule(laneLastMs[step.lane]!, step.kind, step.lane);
         break;
       case 'cancel': {
         const target = events[step.pick % Math.max(1, events.length)];
@@ -168,6 +191,41 @@ describe('EventQueue', () => {
     expect(coverage.staleCancels).toBeGreaterThan(100);
     expect(coverage.reusedSlotCancels).toBeGreaterThan(100);
     expect(coverage.forgedHits).toBeGreaterThan(0); // a forged number that was a live handle cancels it
+    expect(coverage.laneTies).toBeGreaterThan(100); // lane events tied with heap or other lanes' events
+  });
+
+  it('pops a lane event earlier than a heap one, and a heap event scheduled earlier first on a tie', () => {
+    const queue = new EventQueue(16);
+    const lane = queue.addLane();
+    queue.schedule(5, 0, 1);
+    queue.scheduleInLane(lane, 5, 0, 2); // same time, scheduled later: after the heap's
+    queue.scheduleInLane(lane, 7, 0, 3);
+    queue.schedule(7, 0, 4); // same time as the lane's second, scheduled after it
+    queue.scheduleInLane(lane, 6, 0, 5); // earlier than the lane's last: kept in order via the heap
+    const popped: number[] = [];
+    while (queue.pop()) popped.push(queue.poppedTarget);
+    expect(popped).toEqual([1, 2, 5, 3, 4]);
+  });
+
+  it('rebuilds a lane without cancelled timers once they outnumber the live ones (and number 1024)', () => {
+    const queue = new EventQueue(16);
+    const lane = queue.addLane();
+    const handles = Array.from({ length: 3000 }, (_, i) => queue.scheduleInLane(lane, i, 0, i));
+    let cancels = 0;
+    for (let i = 0; i < 3000 && cancels < 2000; i++) {
+      if (i % 3 === 0) continue;
+      expect(queue.cancel(handles[i]!)).toBe(true);
+      cancels++;
+      // As for the heap: the 1501st cancel outnumbers the 1499 left live and drops all 1501.
+      if (cancels === 1500) expect(queue.heldCount).toBe(3000);
+      if (cancels === 1501) expect(queue.heldCount).toBe(1499);
+    }
+    expect(queue.size).toBe(1000);
+    const popped: number[] = [];
+    while (queue.pop()) popped.push(queue.poppedTarget);
+    expect(popped).toEqual(Array.from({ length: 1000 }, (_, k) => 3 * k));
+    for (let i = 1; i < 3000; i += 3) expect(queue.cancel(handles[i]!)).toBe(false);
+    expect(queue.heldCount).toBe(0);
   });
 
   // A pop leaves the root empty for the next schedule to fill (replace-top), and once at least 1024
@@ -484,6 +542,46 @@ describe('Kernel', () => {
     expect(kernel.eventsProcessed).toBe(3);
     kernel.schedule(200, kind, 3);
     expect(() => kernel.runUntil(300)).toThrow(EventBudgetExceeded);
+  });
+
+  it('drain fires at most `events` events per call, and slices fire what one call would, in order', () => {
+    const build = () => {
+      const kernel = new Kernel();
+      const fired: Array<[number, number]> = [];
+      const kind: number = kernel.defineEvent((t) => {
+        fired.push([kernel.nowMs, t]);
+        // Ties and events scheduled from inside a slice for inside it.
+        if (t % 3 === 0 && t < 60) kernel.scheduleIn(t % 2, kind, t + 100);
+      });
+      for (let i = 0; i < 60; i++) kernel.schedule(Math.floor(i / 2), kind, i);
+      return { kernel, fired };
+    };
+    const whole = build();
+    whole.kernel.drain(40, null);
+    const sliced = build();
+    for (let i = 0; i < 200 && sliced.kernel.nextEventMs <= 40; i++) sliced.kernel.drain(40, null, 7);
+    expect(sliced.fired).toEqual(whole.fired);
+    expect(sliced.kernel.eventsProcessed).toBe(whole.kernel.eventsProcessed);
+    const once = build();
+    once.kernel.drain(40, null, 7);
+    expect(once.kernel.eventsProcessed).toBe(7);
+  });
+
+  it('halt ends the drain after the event being handled, and no event fires after it', () => {
+    const kernel = new Kernel();
+    const fired: number[] = [];
+    const kind = kernel.defineEvent((t) => {
+      fired.push(t);
+      if (t === 2) kernel.halt();
+    });
+    for (let i = 0; i < 5; i++) kernel.schedule(i, kind, i);
+    kernel.runUntil(100);
+    expect(fired).toEqual([0, 1, 2]);
+    expect(kernel.isHalted).toBe(true);
+    expect(kernel.nowMs).toBe(2); // the clock stays where the run stopped
+    kernel.runUntilEmpty();
+    expect(fired).toEqual([0, 1, 2]);
+    expect(kernel.nextEventMs).toBe(3);
   });
 
   it('runUntilEmpty returns after the event for which stop() is true', () => {

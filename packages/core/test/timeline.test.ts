@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MAX_TIMELINE_POINTS, timelineBucketFor } from '../src/config/plan/timeline-bucket.js';
 import { Breaker } from '../src/envoy/circuit-breakers.js';
+import { Flag } from '../src/envoy/response-flags.js';
 import { Timeline } from '../src/observe/timeline.js';
 import { simulate } from '../src/simulate.js';
 
@@ -13,10 +14,10 @@ const OUTLIER = {
 describe('Timeline: flags and pool occupancy per bucket', () => {
   it('counts flagged requests per bucket and leaves byFlag out of buckets with none', () => {
     const t = new Timeline(1000);
-    t.record(100, 1, true, 'UO');
-    t.record(200, 1, true, 'UO');
-    t.record(300, 1, true, 'UF,URX');
-    t.record(400, 1, false, '-');
+    t.record(100, 1, true, Flag.UO);
+    t.record(200, 1, true, Flag.UO);
+    t.record(300, 1, true, Flag.UF | Flag.URX);
+    t.record(400, 1, false, 0);
     t.record(1500, 1, false);
     t.finish(2000);
     expect(t.points[0]?.byFlag).toEqual({ 'UF,URX': 1, UO: 2 });

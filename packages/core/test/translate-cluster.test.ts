@@ -70,7 +70,7 @@ function plan(
     traffic: { host: options.host ?? HOST, port: options.port ?? 80, rps: 1 },
   });
   expect(p === null ? 0 : p.model.clusters.length).toBeLessThanOrEqual(1);
-  return { cluster: p?.model.clusters[0], diagnostics };
+  return { cluster: p?.model.clusters[0] as TranslatedCluster | undefined, diagnostics };
 }
 
 /** The cluster, asserting the plan had no error. */
@@ -376,15 +376,16 @@ describe("exportTo '.'", () => {
     expect(clusterOf(stream(se, named), { caller: 'third' }).destinationRule).toBeNull();
   });
 
-  it('hides a ServiceEntry from callers in other namespaces', () => {
+  it('hides a ServiceEntry from callers in other namespaces: their traffic goes to PassthroughCluster', () => {
     const { cluster, diagnostics } = plan(serviceEntry({ namespace: 'svc', exportTo: '.' }), {
       caller: 'client',
     });
-    expect(cluster).toBeUndefined();
-    const errors = diagnostics.filter((d) => d.severity === 'error');
-    expect(errors).toHaveLength(1);
-    expect(errors[0]?.path).toBe('spec.traffic[0].host');
-    expect(errors[0]?.message).toContain('no ServiceEntry visible from namespace client');
+    // Istio's default outboundTrafficPolicy ALLOW_ANY: the sidecar dials where the application resolved.
+    expect(cluster?.name).toBe('PassthroughCluster');
+    expect(cluster?.type).toBe('ORIGINAL_DST');
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const hidden = diagnostics.find((d) => d.path === 'spec.traffic[0].host');
+    expect(hidden?.message).toContain('is no service a sidecar in namespace client knows');
     expect(clusterOf(serviceEntry({ namespace: 'svc', exportTo: '.' }), { caller: 'svc' }).serviceEntry).toBe(
       'svc/api',
     );
@@ -644,13 +645,11 @@ describe('what translateCluster records for explain', () => {
     expect(translateFirst(text('')).cluster?.localityFailover).toBe('no outlierDetection');
   });
 
-  it('failover rules beside failoverPriority get a warning: Istio applies both, meshsim the labels only', () => {
+  it('failover rules beside failoverPriority apply on top from Istio 1.20: no warning', () => {
     const policy =
       '    outlierDetection: {}\n    loadBalancer: { localityLbSetting: { failoverPriority: [tier], failover: [{ from: eu, to: us }] } }';
     const { diagnostics } = translateFirst(stream(serviceEntry(), destinationRule({ policy })));
-    expect(diagnostics.map((d) => [d.severity, d.path])).toEqual([
-      ['warning', 'spec.trafficPolicy.loadBalancer.localityLbSetting.failover'],
-    ]);
+    expect(diagnostics).toEqual([]);
   });
 });
 

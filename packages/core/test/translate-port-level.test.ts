@@ -1,5 +1,5 @@
 /** Istio's port-level replacement rule, and where diagnostics point for block-style fields. */
-import { formatDiagnostic, planSimulation } from '@meshsim/core';
+import { formatDiagnostic, planSimulation, type TranslatedCluster } from '@meshsim/core';
 import { describe, expect, it } from 'vitest';
 
 const UNLIMITED = 4_294_967_295;
@@ -20,7 +20,8 @@ function clusterFor(destinationRule: string) {
     duration: '1s',
     traffic: { host: 'api.example.com', port: 80, rps: 1 },
   });
-  return { cluster: plan?.model.clusters[0], diagnostics };
+  // Istio resources in, so the plan's clusters are translated ones.
+  return { cluster: plan?.model.clusters[0] as TranslatedCluster | undefined, diagnostics };
 }
 
 /**

@@ -26,6 +26,9 @@ export function defineScenario(definition: ScenarioDefinition): SimulationSpec {
   const sources: ConfigSource[] = [];
   if (resources.length > 0) sources.push({ file: RESOURCES_FILE, text: toYaml(...resources) });
   if (typeof config === 'string') sources.push({ file: '<inline>', text: config });
+  // A Buffer (readFileSync without an encoding) is UTF-8 text, as simulate() reads it.
+  else if (config instanceof Uint8Array)
+    sources.push({ file: '<inline>', text: new TextDecoder().decode(config) });
   else if (config !== undefined) sources.push(...[config].flat());
   return { ...spec, config: sources };
 }

@@ -1,6 +1,7 @@
 import type { CompareDifference, CompareReport } from '../compare/compare.js';
 import { METRICS, type MetricDefinition } from '../compare/metrics.js';
 import type { SweepReport } from '../compare/sweep.js';
+import { printable } from '../config/resources/printable.js';
 import { TextTable, wrapParagraph } from '../explain/text-layout.js';
 
 const table = (head: string[]) => new TextTable(head);
@@ -70,7 +71,7 @@ export function formatCompareTable(report: CompareReport): string {
       `Intervals: mean paired difference ± t(${(1 + report.level) / 2}, n−1)·sd/√n over the seeds; a variant is better where the interval excludes zero and lower (or higher) is better.`,
     ),
   );
-  return `${out.join('\n')}\n`;
+  return printable(`${out.join('\n')}\n`);
 }
 
 /** The sweep as a table: one row per value, the mean of every metric over the seeds. */
@@ -80,5 +81,5 @@ export function formatSweepTable(report: SweepReport): string {
   for (const row of report.rows)
     t.push([String(row.value), ...METRICS.map((m) => value(m.unit, row.means[m.name]!))]);
   const title = wrapParagraph(`meshsim sweep: scenario ${report.scenario}, ${report.field} (${seeds})`);
-  return `${[...title, t.toString()].join('\n')}\n`;
+  return printable(`${[...title, t.toString()].join('\n')}\n`);
 }

@@ -1,13 +1,19 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/resources/diagnostics.js';
+import { printable } from '../config/resources/printable.js';
 import { meshsimVersion } from '../observe/report-version.js';
 import { addAnalyzeCommand } from './commands/analyze.js';
 import { addCompareCommand } from './commands/compare.js';
 import type { CommandContext } from './commands/context.js';
 import { addExplainCommand } from './commands/explain.js';
+import { addK8sJobCommand } from './commands/k8s-job.js';
+import { addMergeCommand } from './commands/merge.js';
 import { addRunCommand } from './commands/run.js';
 import { addTestCommand } from './commands/test.js';
+import { addTuneCommand } from './commands/tune.js';
 import { addValidateCommand } from './commands/validate.js';
+import { EXIT_READER_GONE } from './exit-codes.js';
+import { ReaderGone } from './fd-write.js';
 import { type CliIo, processIo } from './io.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { setStdinReader } from './read-input.js';
@@ -17,8 +23,8 @@ import { UsageProblem } from './usage-problem.js';
 export type { CliIo } from './io.js';
 
 /**
- * Runs the CLI and returns the exit code: 0 success, 1 bad input, failed validation or an expectation
- * not met, 2 usage, 70 a bug in meshsim.
+ * Runs the CLI and returns the exit code (see exit-codes.ts): 0 success, 1 bad input, failed validation
+ * or an expectation not met, 2 usage, 3 a partial report, 128+n a signal, 70 a bug in meshsim.
  */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const context: CommandContext = { io, exitCode: 0 };
@@ -35,13 +41,17 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   addExplainCommand(program, context);
   addTestCommand(program, context);
   addAnalyzeCommand(program, context);
-  const previousStdin = io.readStdin === undefined ? undefined : setStdinReader(io.readStdin);
+  addTuneCommand(program, context);
+  addMergeCommand(program, context);
+  addK8sJobCommand(program, context);
+  const ownStdin = io.readStdin !== undefined;
+  const previousStdin = ownStdin ? setStdinReader(io.readStdin) : undefined;
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     return exitCodeOf(e, io, context.usageExitCode);
   } finally {
-    if (previousStdin !== undefined) setStdinReader(previousStdin);
+    if (ownStdin) setStdinReader(previousStdin);
   }
   return context.exitCode;
 }
@@ -55,8 +65,10 @@ function exitCodeOf(e: unknown, io: CliIo, usageExitCode = 2): number {
     printDiagnostics(io, e.diagnostics);
     return 1;
   }
+  // The reader of stdout has gone: nothing more can be said, and a Unix tool would end quietly.
+  if (e instanceof ReaderGone) return EXIT_READER_GONE;
   if (e instanceof UsageProblem || e instanceof TraceFileError) {
-    io.stderr(`meshsim: ${e.message}\n`);
+    io.stderr(`meshsim: ${printable(e.message)}\n`);
     return 1;
   }
   const detail = process.env.MESHSIM_DEBUG ? (e as Error).stack : String((e as Error).message ?? e);

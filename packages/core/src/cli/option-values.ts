@@ -5,6 +5,9 @@ import { ISTIO_VERSION_PATTERN } from '../config/resources/schema/scenario.js';
 
 export function parseSeed(value: string): number {
   if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError('the seed must be an integer');
+  // Past 2^53 a number no longer holds every integer: 9007199254740993 would quietly become …992.
+  if (!Number.isSafeInteger(Number(value)))
+    throw new InvalidArgumentError(`the seed must be an integer 0..${Number.MAX_SAFE_INTEGER} (2^53 - 1)`);
   return Number(value);
 }
 
@@ -19,10 +22,11 @@ export function parseTracePath(value: string): string {
   return value;
 }
 
-export function parseCount(min: number): (value: string) => number {
+export function parseCount(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
   return (value) => {
     if (!/^\d+$/.test(value) || Number(value) < min)
       throw new InvalidArgumentError(`must be an integer ≥ ${min}`);
+    if (Number(value) > max) throw new InvalidArgumentError(`must be at most ${max}, got ${value}`);
     return Number(value);
   };
 }

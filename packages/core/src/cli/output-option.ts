@@ -36,7 +36,7 @@ export function resolveOutput<F extends string>(
   command: Command,
   formats: readonly F[],
   io: CliIo,
-): { format: F; file?: string } {
+): { format: F; file?: string; fileOption: string } {
   const options = command.opts<OutputOptions>();
   const usage = (message: string): never => command.error(`error: ${message}`);
   let fromO: F | undefined;
@@ -60,5 +60,9 @@ export function resolveOutput<F extends string>(
   if (fromO !== undefined && fromF !== undefined && fromO !== fromF)
     usage(`-o ${fromO} and -f ${fromF} ask for different formats; give one`);
   const file = options.outputFile ?? oldFile;
-  return { format: fromO ?? fromF ?? formats[0]!, ...(file !== undefined ? { file } : {}) };
+  return {
+    format: fromO ?? fromF ?? formats[0]!,
+    ...(file !== undefined ? { file } : {}),
+    fileOption: options.outputFile !== undefined ? '--output-file' : '--output',
+  };
 }

@@ -1,5 +1,6 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import type { TraceListener } from '../observe/trace.js';
+import { errorReason, writeAllToFd, writeStdout } from './fd-write.js';
 
 /** Characters gathered before each write: few system calls, and memory bounded however long the run. */
 const CHUNK_CHARS = 64 * 1024;
@@ -46,39 +47,16 @@ export class JsonLinesTrace {
   }
 }
 
-const REASONS: Record<string, string> = {
-  EISDIR: 'is a directory',
-  ENOENT: 'no such directory',
-  ENOTDIR: 'a parent is not a directory',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'read-only file system',
-  ENOSPC: 'no space left on device',
-  EPIPE: 'the reader has gone',
-};
-
 function failure(flagValue: string, what: string, e: unknown): TraceFileError {
-  const code = (e as NodeJS.ErrnoException).code;
-  const reason = code === undefined ? String(e) : `${code}${REASONS[code] ? `: ${REASONS[code]}` : ''}`;
-  return new TraceFileError(`--trace ${flagValue}: cannot ${what} (${reason})`);
+  return new TraceFileError(`--trace ${flagValue}: cannot ${what} (${errorReason(e)})`);
 }
 
-/** Sleeps the thread `ms` milliseconds: the run is synchronous, and a full non-blocking pipe must drain. */
-function pause(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-/** Writes all of `chunk` to `fd`, through short writes and a non-blocking descriptor's EAGAIN. */
+/** Writes all of `chunk` to `fd`; a failure names the flag. */
 function writeAll(fd: number, chunk: string, flagValue: string): void {
-  const bytes = Buffer.from(chunk, 'utf8');
-  let offset = 0;
-  while (offset < bytes.length) {
-    try {
-      offset += writeSync(fd, bytes, offset, bytes.length - offset);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') pause(1);
-      else throw failure(flagValue, 'write', e);
-    }
+  try {
+    writeAllToFd(fd, chunk);
+  } catch (e) {
+    throw failure(flagValue, 'write', e);
   }
 }
 
@@ -103,7 +81,8 @@ export function traceToFile(file: string): JsonLinesTrace {
 export function traceToStdout(stdout: { fd?: number; write: (text: string) => void }): JsonLinesTrace {
   const { fd, write } = stdout;
   return new JsonLinesTrace({
-    write: fd === undefined ? write : (chunk) => writeAll(fd, chunk, '-'),
+    // A reader that has gone ends the command quietly, as it does for the report.
+    write: fd === undefined ? write : (chunk) => writeStdout(fd, chunk),
     close: () => {},
   });
 }

@@ -22,12 +22,13 @@ function holdsScenario(source: ConfigSource): boolean {
 
 /**
  * The worlds `meshsim validate` checks: every file holding a Scenario on its own, with the files that
- * hold none (shared Istio resources); with at most one Scenario, all the files as one config.
+ * hold none (shared Istio resources); with at most one Scenario, all the files as one config. `strict`:
+ * warnings count as errors.
  */
-export function validateWorlds(sources: readonly ConfigSource[]): ValidatedWorld[] {
+export function validateWorlds(sources: readonly ConfigSource[], strict = false): ValidatedWorld[] {
   const withScenario = sources.filter(holdsScenario);
   const validate = (config: ConfigSource[]) =>
-    planSimulation({ config }, { requireScenario: false }).diagnostics;
+    planSimulation({ config, ...(strict ? { strict: true } : {}) }, { requireScenario: false }).diagnostics;
   if (withScenario.length <= 1) return [{ diagnostics: validate([...sources]) }];
   const shared = sources.filter((s) => !withScenario.includes(s));
   return withScenario.map((s) => ({

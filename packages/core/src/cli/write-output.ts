@@ -1,16 +1,36 @@
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
+import { errorReason, writeAllToFd } from './fd-write.js';
 import type { CliIo } from './io.js';
 import { UsageProblem } from './usage-problem.js';
 
-/** Writes a command's result: to `file` when one was given (`--output`), else to stdout. */
-export function writeOutput(io: CliIo, text: string, file?: string): void {
-  if (file === undefined) {
+/** A file given with `--output`, opened before the run so that a bad path fails at once, not after it. */
+export interface OutputFile {
+  path: string;
+  fd: number;
+  /** The option that named it, for errors. */
+  option: string;
+}
+
+/** Creates (or truncates) `path` for a command's result; one line, naming the option, if it cannot. */
+export function openOutput(path: string, option = '--output'): OutputFile {
+  try {
+    return { path, fd: openSync(path, 'w'), option };
+  } catch (e) {
+    throw new UsageProblem(`${option} ${path}: cannot write (${errorReason(e)})`);
+  }
+}
+
+/** Writes a command's result: to the `--output` file when one was opened, else to stdout. */
+export function writeOutput(io: CliIo, text: string, output?: OutputFile): void {
+  if (output === undefined) {
     io.stdout(text);
     return;
   }
   try {
-    writeFileSync(file, text);
+    writeAllToFd(output.fd, text);
   } catch (e) {
-    throw new UsageProblem(`${file}: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new UsageProblem(`${output.option} ${output.path}: cannot write (${errorReason(e)})`);
+  } finally {
+    closeSync(output.fd);
   }
 }

@@ -1,10 +1,12 @@
 import { ConfigError } from '../config/resources/diagnostics.js';
 import { planSimulation, type SimulationSpec } from '../simulate.js';
+import { checkCompareArguments } from './arguments.js';
 import { METRICS, type MetricDefinition, type MetricValues } from './metrics.js';
 import { type PairedInterval, pairedInterval } from './paired-stats.js';
 import { applyPatch, type ConfigPatch } from './patch.js';
 import { type RunJob, runJob } from './run-job.js';
 import { type RunPoolOptions, runJobs } from './run-pool.js';
+import { checkSeed, seedsOf } from './seeds.js';
 
 /** Independent seeds put each later variant this far from the first one's seeds. */
 export const INDEPENDENT_SEED_OFFSET = 10_000;
@@ -60,12 +62,7 @@ export interface CompareReport {
 export type Variants = Record<string, ConfigPatch | null>;
 
 function seedList(options: CompareOptions): number[] {
-  const seeds = options.seeds ?? 30;
-  if (typeof seeds !== 'number') return [...seeds];
-  if (!Number.isInteger(seeds) || seeds < 2)
-    throw new RangeError(`compare needs at least 2 seeds, got ${seeds}`);
-  const first = options.firstSeed ?? 1;
-  return Array.from({ length: seeds }, (_, i) => first + i);
+  return seedsOf('compare', options.seeds ?? 30, options.firstSeed, 2);
 }
 
 /** The spec, checked: a ConfigError now beats one per run (or one lost in a worker thread). */
@@ -75,7 +72,8 @@ export function checkedSpec(spec: SimulationSpec): { scenario: string } {
   return { scenario: plan.scenario };
 }
 
-interface ComparePlan {
+/** What a compare runs: its jobs in order, and what its report is summarized from. */
+export interface ComparePlan {
   scenario: string;
   names: string[];
   seeds: Record<string, number[]>;
@@ -84,7 +82,7 @@ interface ComparePlan {
   level: number;
 }
 
-function planCompare(spec: SimulationSpec, variants: Variants, options: CompareOptions): ComparePlan {
+export function planCompare(spec: SimulationSpec, variants: Variants, options: CompareOptions): ComparePlan {
   const names = Object.keys(variants);
   if (names.length < 2) throw new RangeError(`compare needs at least 2 variants, got ${names.length}`);
   const pairing = options.pairing ?? 'common';
@@ -94,15 +92,22 @@ function planCompare(spec: SimulationSpec, variants: Variants, options: CompareO
   let scenario = '';
   names.forEach((name, j) => {
     const patched = applyPatch(spec, variants[name] ?? null, name);
-    scenario ||= checkedSpec(patched).scenario;
+    // Every variant, not the first alone: a bad patch is a ConfigError here, before any run starts.
+    const checked = checkedSpec(patched).scenario;
+    scenario ||= checked;
     const offset = pairing === 'independent' ? j * INDEPENDENT_SEED_OFFSET : 0;
     seeds[name] = base.map((s) => s + offset);
-    for (const seed of seeds[name]) jobs.push({ spec: patched, seed });
+    for (const seed of seeds[name]) checkSeed('compare', seed);
+    for (const seed of seeds[name]) jobs.push({ spec: patched, seed, label: name });
   });
   return { scenario, names, seeds, jobs, pairing, level: options.level ?? 0.95 };
 }
 
-function summarize(plan: ComparePlan, results: MetricValues[]): CompareReport {
+/** The report from the figures of every job of the plan, in job order. */
+export function summarizeCompare(
+  plan: Omit<ComparePlan, 'jobs'>,
+  results: readonly MetricValues[],
+): CompareReport {
   const n = plan.seeds[plan.names[0]!]!.length;
   const runs: Record<string, MetricValues[]> = {};
   plan.names.forEach((name, j) => {
@@ -144,8 +149,9 @@ export function compare(
   variants: Variants,
   options: CompareOptions = {},
 ): CompareReport {
+  checkCompareArguments('compare', spec, variants, options);
   const plan = planCompare(spec, variants, options);
-  return summarize(plan, plan.jobs.map(runJob));
+  return summarizeCompare(plan, plan.jobs.map(runJob));
 }
 
 /** `compare` on worker threads; the report is the same as `compare`'s, byte for byte. */
@@ -154,6 +160,7 @@ export async function compareInParallel(
   variants: Variants,
   options: CompareOptions & RunPoolOptions = {},
 ): Promise<CompareReport> {
+  checkCompareArguments('compareInParallel', spec, variants, options);
   const plan = planCompare(spec, variants, options);
-  return summarize(plan, await runJobs(plan.jobs, options));
+  return summarizeCompare(plan, await runJobs(plan.jobs, options));
 }

@@ -1,3 +1,4 @@
+import { checkReport } from '../config/resources/argument-checks.js';
 import type { Report } from '../observe/report.js';
 
 /** Which way a metric is better; `null` when neither is (more ejections is not a win by itself). */
@@ -59,6 +60,7 @@ export const METRICS: readonly MetricDefinition[] = [
 export type MetricValues = Record<string, number>;
 
 export function metricsOf(report: Report): MetricValues {
+  checkReport('metricsOf(report)', report);
   return Object.fromEntries(METRICS.map((m) => [m.name, m.of(report)]));
 }
 

@@ -1,7 +1,9 @@
 import { type Document, isMap, LineCounter, parseAllDocuments, stringify } from 'yaml';
+import { argumentError, checkAcyclic, configSourcesOf } from '../config/resources/argument-checks.js';
 import { ConfigError, type Diagnostic } from '../config/resources/diagnostics.js';
+import { kubernetesListItems } from '../config/resources/kubernetes-list.js';
 import type { ConfigSource } from '../config/resources/load.js';
-import type { SimulationSpec } from '../simulate.js';
+import { checkSimulationSpec, type SimulationSpec } from '../simulate.js';
 
 /**
  * A change to one resource of the config, named by `kind` and `metadata.name` (and `metadata.namespace`
@@ -31,15 +33,35 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** RFC 7386 JSON merge patch on plain values; returns a new value and never changes its arguments. */
+/**
+ * RFC 7386 JSON merge patch on plain values; returns a new value and never changes its arguments. A
+ * patch that refers back to itself (or nests past 200 levels) throws an ArgumentError.
+ */
 export function mergePatch(target: unknown, patch: unknown): unknown {
+  checkAcyclic('mergePatch(target, patch): patch', patch);
+  return merged(target, patch);
+}
+
+function merged(target: unknown, patch: unknown): unknown {
   if (!isPlainObject(patch)) return patch;
   const out: Record<string, unknown> = isPlainObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
-    else out[key] = mergePatch(out[key], value);
+    else out[key] = merged(out[key], value);
   }
   return out;
+}
+
+const PATCH_EXPECTED =
+  'a patch: YAML text, a { file, text } source, a { kind, metadata: { name }, … } object or a list of them';
+
+/** A patch of a kind applyPatch takes, without cycles; its content is checked as it is applied. */
+export function checkPatch(where: string, patch: unknown): void {
+  if (typeof patch !== 'string' && !isPlainObject(patch) && !Array.isArray(patch))
+    argumentError(where, PATCH_EXPECTED, patch);
+  if (isPlainObject(patch) && 'file' in patch && typeof patch.text !== 'string')
+    argumentError(`${where}.text`, 'the patch YAML as a string', patch.text);
+  checkAcyclic(where, patch);
 }
 
 function problem(file: string, line: number, path: string, message: string): ConfigError {
@@ -53,7 +75,7 @@ export function patchDocuments(patch: ConfigPatch, label: string): LocatedPatch[
     const source =
       typeof patch === 'string' ? { file: label, text: patch } : (patch as unknown as ConfigSource);
     const lineCounter = new LineCounter();
-    const docs = parseAllDocuments(source.text, { lineCounter });
+    const docs = parseAllDocuments(source.text, { lineCounter, logLevel: 'error' });
     if (!Array.isArray(docs)) return [];
     const out: LocatedPatch[] = [];
     for (const doc of docs) {
@@ -84,32 +106,44 @@ function checkedPatch(value: unknown, file: string, line: number): ResourcePatch
 interface ParsedConfig {
   source: ConfigSource;
   docs: Document[];
-  ids: Array<{ kind: unknown; name: unknown; namespace: unknown }>;
+  /** Every resource a patch can name: a document, or an item of a Kubernetes List (`base` ['items', i]). */
+  ids: ResourceId[];
   changed: boolean;
 }
 
+interface ResourceId {
+  doc: Document;
+  base: Array<string | number>;
+  kind: unknown;
+  name: unknown;
+  namespace: unknown;
+}
+
+function idOf(doc: Document, base: Array<string | number>, value: unknown): ResourceId {
+  const meta = isPlainObject(value) && isPlainObject(value.metadata) ? value.metadata : {};
+  const kind = isPlainObject(value) ? value.kind : undefined;
+  return { doc, base, kind, name: meta.name, namespace: meta.namespace };
+}
+
 function parseConfig(source: ConfigSource): ParsedConfig {
-  const docs = parseAllDocuments(source.text);
+  const docs = parseAllDocuments(source.text, { logLevel: 'error' });
   const list = Array.isArray(docs) ? docs : [];
-  const ids = list.map((doc) => {
+  const ids = list.flatMap((doc) => {
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 100 });
     } catch {
       value = undefined; // loadConfig reports it when the patched config is loaded
     }
-    const meta = isPlainObject(value) && isPlainObject(value.metadata) ? value.metadata : {};
-    return {
-      kind: isPlainObject(value) ? value.kind : undefined,
-      name: meta.name,
-      namespace: meta.namespace,
-    };
+    const items = kubernetesListItems(value);
+    if (items === null) return [idOf(doc, [], value)];
+    return items.map(({ item, index }) => idOf(doc, ['items', index], item));
   });
   return { source, docs: list, ids, changed: false };
 }
 
 /** Applies a merge patch to a YAML document in place, keeping the comments and layout of what it leaves. */
-function patchDocument(doc: Document, path: string[], patch: Record<string, unknown>): void {
+function patchDocument(doc: Document, path: Array<string | number>, patch: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(patch)) {
     const at = [...path, key];
     if (value === null) doc.deleteIn(at);
@@ -119,23 +153,23 @@ function patchDocument(doc: Document, path: string[], patch: Record<string, unkn
 }
 
 export function configSources(config: SimulationSpec['config']): ConfigSource[] {
-  return typeof config === 'string' ? [{ file: '<inline>', text: config }] : [config].flat();
+  return configSourcesOf('spec.config', config);
 }
 
 /** The resource a patch names: kind and name (and namespace when given) equal; exactly one must match. */
 function findTarget(
   configs: ParsedConfig[],
   p: LocatedPatch,
-): { config: ParsedConfig; doc: Document } | null {
+): { config: ParsedConfig; id: ResourceId } | null {
   const { kind, metadata } = p.patch;
-  const matches: Array<{ config: ParsedConfig; doc: Document }> = [];
+  const matches: Array<{ config: ParsedConfig; id: ResourceId }> = [];
   for (const config of configs) {
-    config.ids.forEach((id, i) => {
-      if (id.kind !== kind) return;
-      if (kind !== 'Scenario' && id.name !== metadata?.name) return;
-      if (metadata?.namespace !== undefined && (id.namespace ?? 'default') !== metadata.namespace) return;
-      matches.push({ config, doc: config.docs[i]! });
-    });
+    for (const id of config.ids) {
+      if (id.kind !== kind) continue;
+      if (kind !== 'Scenario' && id.name !== metadata?.name) continue;
+      if (metadata?.namespace !== undefined && (id.namespace ?? 'default') !== metadata.namespace) continue;
+      matches.push({ config, id });
+    }
   }
   if (matches.length > 1) {
     throw problem(
@@ -154,7 +188,11 @@ function findTarget(
  * in code. `null` leaves the spec as it is.
  */
 export function applyPatch(spec: SimulationSpec, patch: ConfigPatch | null, label: string): SimulationSpec {
+  checkSimulationSpec('applyPatch', spec);
   if (patch === null) return spec;
+  if (typeof label !== 'string')
+    argumentError('applyPatch(spec, patch, label)', 'a string naming the variant', label);
+  checkPatch('applyPatch(spec, patch)', patch);
   const configs = configSources(spec.config).map(parseConfig);
   const added: ConfigSource[] = [];
   const out: SimulationSpec = { ...spec };
@@ -176,7 +214,7 @@ export function applyPatch(spec: SimulationSpec, patch: ConfigPatch | null, labe
         }
       }
       if (target !== null && Object.keys(yamlPart).length > 0) {
-        patchDocument(target.doc, ['spec'], yamlPart);
+        patchDocument(target.id.doc, [...target.id.base, 'spec'], yamlPart);
         target.config.changed = true;
       }
       continue;
@@ -194,7 +232,7 @@ export function applyPatch(spec: SimulationSpec, patch: ConfigPatch | null, labe
       continue;
     }
     const { name: _name, namespace: _namespace, ...metadataBody } = metadata ?? {};
-    patchDocument(target.doc, [], {
+    patchDocument(target.id.doc, target.id.base, {
       ...body,
       ...(Object.keys(metadataBody).length > 0 ? { metadata: metadataBody } : {}),
     });
@@ -233,16 +271,15 @@ export function resourcesWithField(
   path: readonly string[],
 ): Array<{ kind: string; name?: string; namespace?: string }> {
   const out: Array<{ kind: string; name?: string; namespace?: string }> = [];
-  for (const { docs, ids } of configSources(config).map(parseConfig)) {
-    docs.forEach((doc, i) => {
-      const id = ids[i]!;
-      if (typeof id.kind !== 'string' || !doc.hasIn(path.slice(0, 2))) return;
+  for (const { ids } of configSources(config).map(parseConfig)) {
+    for (const id of ids) {
+      if (typeof id.kind !== 'string' || !id.doc.hasIn([...id.base, ...path.slice(0, 2)])) continue;
       out.push({
         kind: id.kind,
         ...(typeof id.name === 'string' ? { name: id.name } : {}),
         ...(typeof id.namespace === 'string' ? { namespace: id.namespace } : {}),
       });
-    });
+    }
   }
   return out;
 }

@@ -1,4 +1,4 @@
 // The worker threads' entry: tinypool calls the default export with each job.
-import { runJob } from './run-job.js';
+import { runJobOutcome } from './run-job.js';
 
-export default runJob;
+export default runJobOutcome;

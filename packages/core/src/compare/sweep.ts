@@ -1,10 +1,13 @@
+import { argumentError } from '../config/resources/argument-checks.js';
 import { ConfigError } from '../config/resources/diagnostics.js';
 import type { SimulationSpec } from '../simulate.js';
+import { checkSweepArguments } from './arguments.js';
 import { checkedSpec } from './compare.js';
 import { METRICS, type MetricValues } from './metrics.js';
 import { applyPatch, fieldPatch, resourcesWithField } from './patch.js';
 import type { RunJob } from './run-job.js';
 import { type RunPoolOptions, runJobs } from './run-pool.js';
+import { seedsOf } from './seeds.js';
 
 /** The resource a sweep changes: by kind and name, or found by the field (see `resourcesWithField`). */
 export interface SweepTarget {
@@ -56,13 +59,18 @@ function scalar(text: string): unknown {
   return text;
 }
 
+/** The most values a sweep runs: a grid wider than this is more runs than a table can show. */
+export const MAX_SWEEP_VALUES = 1000;
+
 /**
  * Parses `[Kind/name:]path=VALUES` where VALUES is `a..b` (integers a to b), `a..b..step`, or a comma
  * list (`10s,30s,1m`).
  */
-export function parseSweep(text: string): SweepAxis {
+export function parseSweep(text: string, option = '--sweep'): SweepAxis {
+  if (typeof text !== 'string')
+    argumentError('parseSweep(text)', 'a string FIELD=VALUES such as spec.x=1..10', text);
   const eq = text.lastIndexOf('=');
-  if (eq <= 0) throw new RangeError(`--sweep wants FIELD=VALUES (e.g. spec.x=1..10), got "${text}"`);
+  if (eq <= 0) throw new RangeError(`${option} wants FIELD=VALUES (e.g. spec.x=1..10), got "${text}"`);
   let field = text.slice(0, eq);
   const valuesText = text.slice(eq + 1);
   let target: SweepTarget | undefined;
@@ -79,18 +87,23 @@ export function parseSweep(text: string): SweepAxis {
   let values: unknown[];
   if (range !== null) {
     const [from, to, step] = [Number(range[1]), Number(range[2]), Number(range[3] ?? 1)];
-    if (!(step > 0) || to < from) throw new RangeError(`--sweep range ${valuesText} is empty`);
+    if (!(step > 0) || to < from) throw new RangeError(`${option} range ${valuesText} is empty`);
     const count = Math.floor((to - from) / step + 1e-9) + 1;
-    if (count > 1000) throw new RangeError(`--sweep range ${valuesText} has ${count} values; 1000 at most`);
+    if (count > MAX_SWEEP_VALUES)
+      throw new RangeError(`${option} range ${valuesText} has ${count} values; ${MAX_SWEEP_VALUES} at most`);
     values = Array.from({ length: count }, (_, i) => Number((from + i * step).toPrecision(12)));
   } else {
     values = valuesText.split(',').map((v) => scalar(v.trim()));
   }
-  if (field === '' || values.length === 0) throw new RangeError(`--sweep wants FIELD=VALUES, got "${text}"`);
+  if (field === '' || values.length === 0)
+    throw new RangeError(`${option} wants FIELD=VALUES, got "${text}"`);
+  if (values.length > MAX_SWEEP_VALUES)
+    throw new RangeError(`${option} has ${values.length} values; ${MAX_SWEEP_VALUES} at most`);
   return { field, values, ...(target !== undefined ? { target } : {}) };
 }
 
-function resolveTarget(spec: SimulationSpec, axis: SweepAxis, path: string[]): SweepTarget {
+/** The resource an axis changes: the one it names, or the one resource that has its field's first two segments. */
+export function resolveTarget(spec: SimulationSpec, axis: SweepAxis, path: string[]): SweepTarget {
   if (axis.target !== undefined) return axis.target;
   const found = resourcesWithField(spec.config, path);
   if (found.length === 1) return found[0]!;
@@ -110,6 +123,51 @@ function resolveTarget(spec: SimulationSpec, axis: SweepAxis, path: string[]): S
   ]);
 }
 
+/** What a sweep runs: its jobs in order (value by value, seed by seed), and what its report needs. */
+export interface SweepPlan {
+  scenario: string;
+  field: string;
+  target: SweepTarget;
+  values: readonly unknown[];
+  seeds: number[] | null;
+  jobs: RunJob[];
+}
+
+export function planSweep(spec: SimulationSpec, axis: SweepAxis, options: SweepOptions = {}): SweepPlan {
+  if (axis.values.length > MAX_SWEEP_VALUES)
+    throw new RangeError(`sweep takes 1..${MAX_SWEEP_VALUES} values, got ${axis.values.length}`);
+  const path = axis.field.split('.');
+  const target = resolveTarget(spec, axis, path);
+  const seeds = options.seeds === undefined ? null : seedsOf('sweep', options.seeds, options.firstSeed, 1);
+  const jobs: RunJob[] = [];
+  let scenario = '';
+  for (const value of axis.values) {
+    const label = `${axis.field}=${String(value)}`;
+    const patched = applyPatch(spec, fieldPatch(target, path, value), label);
+    // Every value, not the first alone: one out of range is a ConfigError here, before any run starts.
+    const checked = checkedSpec(patched).scenario;
+    scenario ||= checked;
+    for (const seed of seeds ?? [undefined]) jobs.push({ spec: patched, seed, label });
+  }
+  const name = [target.kind, [target.namespace, target.name].filter(Boolean).join('/')]
+    .filter(Boolean)
+    .join(' ');
+  return { scenario, field: `${name} ${axis.field}`, target, values: axis.values, seeds, jobs };
+}
+
+/** The report from the figures of every job of the plan, in job order. */
+export function summarizeSweep(plan: Omit<SweepPlan, 'jobs'>, results: readonly MetricValues[]): SweepReport {
+  const perValue = plan.seeds?.length ?? 1;
+  const rows = plan.values.map((value, i): SweepRow => {
+    const runs = results.slice(i * perValue, (i + 1) * perValue);
+    const means = Object.fromEntries(
+      METRICS.map((m) => [m.name, runs.reduce((s, r) => s + r[m.name]!, 0) / runs.length]),
+    );
+    return { value, means, runs };
+  });
+  return { scenario: plan.scenario, field: plan.field, target: plan.target, seeds: plan.seeds, rows };
+}
+
 /**
  * Runs the spec once per value of the field (on each seed), on worker threads, and reports every metric
  * per value. Each run depends only on its value and seed, so the report is the same with any number of
@@ -120,33 +178,7 @@ export async function sweep(
   axis: SweepAxis,
   options: SweepOptions = {},
 ): Promise<SweepReport> {
-  const path = axis.field.split('.');
-  const target = resolveTarget(spec, axis, path);
-  const seeds =
-    options.seeds === undefined
-      ? null
-      : typeof options.seeds === 'number'
-        ? Array.from({ length: options.seeds }, (_, i) => (options.firstSeed ?? 1) + i)
-        : [...options.seeds];
-  const jobs: RunJob[] = [];
-  let scenario = '';
-  for (const value of axis.values) {
-    const label = `${axis.field}=${String(value)}`;
-    const patched = applyPatch(spec, fieldPatch(target, path, value), label);
-    scenario ||= checkedSpec(patched).scenario;
-    for (const seed of seeds ?? [undefined]) jobs.push({ spec: patched, seed });
-  }
-  const results = await runJobs(jobs, options);
-  const perValue = seeds?.length ?? 1;
-  const rows = axis.values.map((value, i): SweepRow => {
-    const runs = results.slice(i * perValue, (i + 1) * perValue);
-    const means = Object.fromEntries(
-      METRICS.map((m) => [m.name, runs.reduce((s, r) => s + r[m.name]!, 0) / runs.length]),
-    );
-    return { value, means, runs };
-  });
-  const name = [target.kind, [target.namespace, target.name].filter(Boolean).join('/')]
-    .filter(Boolean)
-    .join(' ');
-  return { scenario, field: `${name} ${axis.field}`, target, seeds, rows };
+  checkSweepArguments(spec, axis, options);
+  const plan = planSweep(spec, axis, options);
+  return summarizeSweep(plan, await runJobs(plan.jobs, options));
 }

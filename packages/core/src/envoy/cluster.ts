@@ -1,12 +1,16 @@
 import type { CircuitBreakerThresholds } from './circuit-breakers.js';
 import type { UpstreamProtocolModel } from './http-protocol.js';
-import type { LbPolicy, SlowStartConfig } from './load-balancing.js';
+import type { LbPolicy, LeastRequestSettings, SlowStartConfig } from './load-balancing.js';
 import type { OutlierDetectionConfig } from './outlier-detection.js';
 import type { TcpProxyModel } from './tcp-proxy.js';
 import type { UpstreamTlsModel } from './tls.js';
 
 /** Envoy's cluster discovery type. */
-export type ClusterDiscoveryType = 'ORIGINAL_DST' | 'EDS' | 'STRICT_DNS' | 'LOGICAL_DNS';
+export type ClusterDiscoveryType = 'ORIGINAL_DST' | 'EDS' | 'STATIC' | 'STRICT_DNS' | 'LOGICAL_DNS';
+
+/** EDS and STATIC clusters list their endpoints; the DNS types resolve names; ORIGINAL_DST has none. */
+export const hasListedEndpoints = (type: ClusterDiscoveryType): boolean =>
+  type === 'EDS' || type === 'STATIC';
 
 /** One resolve target of a DNS cluster: every address it resolves to becomes a host with these traits. */
 export interface DnsTargetModel {
@@ -61,6 +65,8 @@ export interface ClusterModel {
   hashTableSize: number;
   /** slow_start_config; null without one. */
   slowStart: SlowStartConfig | null;
+  /** least_request_lb_config (choice_count, active_request_bias); absent: Envoy's 2 and 1.0. */
+  leastRequest?: LeastRequestSettings | null;
   circuitBreakers: CircuitBreakerThresholds;
   connectTimeoutMs: number;
   /** Closes a connection idle this long (common_http_protocol_options.idle_timeout); 0 = never. */
@@ -73,6 +79,8 @@ export interface ClusterModel {
   tcpKeepalive?: TcpKeepaliveModel | null;
   /** The upstream HTTP codec (HTTP/1.1 or HTTP/2) and max_concurrent_streams; absent: HTTP/1.1. */
   upstreamProtocol?: UpstreamProtocolModel;
+  /** A GRPC port: the application's requests are gRPC (content-type application/grpc). Absent: false. */
+  grpc?: boolean;
   /** null: an HTTP port (the router). Otherwise the port is tcp-proxied, with these settings. */
   tcpProxy: TcpProxyModel | null;
   /**
@@ -84,6 +92,11 @@ export interface ClusterModel {
   tls?: UpstreamTlsModel | null;
   /** cluster.outlier_detection; null: none. */
   outlierDetection: OutlierDetectionConfig | null;
+  /**
+   * http_protocol_options.outlier_detection.error_matcher as the `:status` codes it matches (Istio's
+   * outlierDetectionHttpErrorCodes); null or absent: none, so 5xx are the errors.
+   */
+  outlierErrorCodes?: readonly number[] | null;
   /** common_lb_config.healthy_panic_threshold, in percent (Envoy's default 50). */
   healthyPanicThresholdPct: number;
   endpoints: EndpointModel[];
@@ -93,6 +106,8 @@ export interface ClusterModel {
   dnsRefreshRateMs: number;
   /** dns_jitter: a uniform delay added to every refresh. */
   dnsJitterMs: number;
+  /** respect_dns_ttl: the next refresh follows the answer's TTL (Istio sets it); absent = true. */
+  respectDnsTtl?: boolean;
   /**
    * common_lb_config.locality_weighted_lb_config: set (with the groups' weights, in Envoy's locality
    * order) when locality-weighted balancing is on; null or absent otherwise, and hosts are balanced

@@ -23,6 +23,14 @@ export interface ConsistentHashKey {
   readonly httpQueryParameterName?: string;
 }
 
+/** Envoy's least_request_lb_config: draws per pick and how strongly active requests weigh. */
+export interface LeastRequestSettings {
+  /** choice_count, at least 2 (Envoy's default 2). */
+  readonly choiceCount: number;
+  /** active_request_bias (Envoy's default 1.0). */
+  readonly activeRequestBias: number;
+}
+
 /**
  * Envoy `SlowStartConfig`, as Istio fills it from a DestinationRule: `warmupDurationSecs` sets only
  * the window (Envoy then uses aggression 1.0 and 10 %); `warmup` also sets aggression and minimumPercent.

@@ -60,6 +60,20 @@ export const ENVOY_OUTLIER_DEFAULTS: OutlierDetectionConfig = {
 };
 
 /**
+ * The status the router reports to outlier detection for a response (Filter::onUpstreamHeaders with the
+ * cluster's error matcher): without a matcher the status itself; a matched status is a failure, reported
+ * as itself when 5xx and as 500 otherwise; an unmatched one is a success, reported as 200.
+ */
+export function outlierReportedStatus(
+  errorCodes: readonly number[] | null | undefined,
+  status: number,
+): number {
+  if (errorCodes === null || errorCodes === undefined) return status;
+  if (!errorCodes.includes(status)) return 200;
+  return status >= 500 && status <= 599 ? status : 500;
+}
+
+/**
  * Envoy's ejection cap (`ejectHost`): whether one more ejection fits under maxEjectionPercent with `active`
  * hosts already ejected out of `hosts`, counted over every priority.
  */

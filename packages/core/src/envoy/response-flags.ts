@@ -20,6 +20,8 @@ export const Flag = {
 export type FlagName = keyof typeof Flag;
 
 const ORDER = Object.keys(Flag) as FlagName[];
+/** Every combination of flags is a mask below this. */
+export const FLAG_MASKS = 1 << ORDER.length;
 const texts = new Map<number, string>();
 
 /** "UF,URX" for UF|URX; cached, so the hot path allocates no string. */

@@ -9,6 +9,20 @@ export interface FaultModel {
   abortStatus: number;
 }
 
+/**
+ * One of a route's request_mirror_policies: a share of its requests is shadowed, fire and forget, to
+ * `cluster` (Envoy's shadow writer; the client never sees the shadow's answer).
+ */
+export interface MirrorPolicyModel {
+  /** The mirror cluster (index into `EnvoyModel.clusters`); -1 names a cluster the sidecar lacks. */
+  cluster: number;
+  /**
+   * runtime_fraction's default value in millionths. Envoy compares the request's stream id modulo the
+   * denominator with it, so every mirror of a request is decided by the same draw.
+   */
+  perMillion: number;
+}
+
 /** One route of the sidecar's route table, as the router runs it. */
 export interface RouteModel {
   /** The VirtualService route's name, or `default` for Istio's default route. */
@@ -31,4 +45,6 @@ export interface RouteModel {
    * hashes on the source IP only.
    */
   hashPolicy?: ConsistentHashKey | null;
+  /** request_mirror_policies (VirtualService mirror, mirrors); absent or empty: no shadowing. */
+  mirrors?: MirrorPolicyModel[];
 }

@@ -15,7 +15,7 @@ export interface UpstreamTlsModel {
   subjectAltNames: readonly string[];
   clientCertificate: string;
   insecureSkipVerify: boolean;
-  /** tls_minimum_protocol_version and tls_maximum_protocol_version. */
+  /** tls_minimum_protocol_version and tls_maximum_protocol_version (Envoy's client default is 1.2 both). */
   minVersion: '1.2';
-  maxVersion: '1.3';
+  maxVersion: '1.2' | '1.3';
 }

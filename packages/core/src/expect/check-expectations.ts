@@ -118,9 +118,16 @@ export function planExpectations(spec: SimulationSpec): ExpectationPlan {
  * expectation names a host or counter the run does not have.
  */
 export function runExpectations(ready: ExpectationPlan, hooks: RunHooks = {}): CheckedRun {
+  return judgeExpectations(ready, runPlan(ready.plan, hooks));
+}
+
+/**
+ * Judges a planned spec's expectations given its first seed's report, already run (the CLI plays it in
+ * slices so that a signal can stop it); the other replications are run here.
+ */
+export function judgeExpectations(ready: ExpectationPlan, report: Report): CheckedRun {
   const { spec, plan, loaded, scenario, warnings } = ready;
   const expectations = scenario.spec.expect;
-  const report = runPlan(plan, hooks);
   if (expectations.length === 0) return { report, plan, loaded, expectations: null, warnings };
   const problems: Diagnostic[] = [];
   checkAfterRun(expectations, report, problemsAt(scenario.origin, problems));

@@ -1,6 +1,8 @@
 import type { Diagnostic } from '../config/resources/diagnostics.js';
-import type { LoadedConfig } from '../config/resources/load.js';
+import type { LoadedConfig, Located } from '../config/resources/load.js';
 import { CURRENT_ISTIO_VERSION, ISTIO_VERSION_PATTERN } from '../config/resources/schema/scenario.js';
+import type { ServiceEntry } from '../config/resources/schema/service-entry.js';
+import type { MeshSettings } from '../config/translate/mesh-settings.js';
 
 import { byDefault, type Explained, setAt, setBy, writtenIn } from './values.js';
 
@@ -15,6 +17,8 @@ export interface ExplainOptions {
   labels?: Readonly<Record<string, string>>;
   /** How values given here are named in provenance (default `explain options`; the CLI says `command line`). */
   origin?: string;
+  /** Warnings in `diagnostics` are errors (`meshsim explain --strict`). */
+  strict?: boolean;
 }
 
 /** The sidecar being explained: its namespace, Istio version, locality and pod labels, each with its source. */
@@ -23,6 +27,12 @@ export interface ProxyExplanation {
   istioVersion: Explained<string>;
   locality: Explained<string>;
   labels: Explained<Readonly<Record<string, string>>>;
+  /** The Sidecar resource that applies to the caller, when one does, and why it was chosen. */
+  sidecar?: { name: string; file: string; line: number; why: string };
+  /** The istio ConfigMap whose mesh config applies, when one is given. */
+  meshConfig?: { name: string; file: string; line: number };
+  /** What happens to hosts the sidecar knows no service for, when a Sidecar or the mesh config says. */
+  outboundTrafficPolicy?: Explained<'ALLOW_ANY' | 'REGISTRY_ONLY'>;
 }
 
 /** The caller's settings as plain values, what every cluster and route is looked up and built for. */
@@ -31,6 +41,10 @@ export interface Caller {
   istioVersion: string;
   locality: string;
   labels: Readonly<Record<string, string>>;
+  /** The mesh config's settings (Istio's defaults when none is given). */
+  mesh?: MeshSettings;
+  /** Whether the caller's Sidecar imports a port of a service; absent: every port. */
+  portVisible?: (se: Located<ServiceEntry>, port: number) => boolean;
 }
 
 type ProxyField = 'namespace' | 'istioVersion' | 'locality';

@@ -4,7 +4,7 @@ import type { FieldPath } from '../config/resources/positions.js';
 import type { DestinationRule } from '../config/resources/schema/destination-rule.js';
 import type { ServiceEntry } from '../config/resources/schema/service-entry.js';
 import type { TranslatedCluster } from '../config/translate/translated-cluster.js';
-import type { ClusterDiscoveryType } from '../envoy/cluster.js';
+import { type ClusterDiscoveryType, hasListedEndpoints } from '../envoy/cluster.js';
 import { maxEjectableHosts } from '../envoy/outlier-detection.js';
 import { type ConnectionPoolExplanation, explainConnectionPool } from './connection-pool.js';
 import {
@@ -39,13 +39,17 @@ export interface EndpointExplanation {
 }
 
 /** One outbound cluster, as `istioctl proxy-config cluster -o json` would show it, with where each value came from. */
-export interface ClusterExplanation {
+export interface ClusterExplanation extends ClusterValues {
   name: string;
   host: string;
   port: number;
   subset: string;
   serviceEntry: ResourceRef;
   destinationRule: ResourceRef | null;
+}
+
+/** A cluster's values, each with where it came from: what explain shows of a cluster, whatever its input. */
+export interface ClusterValues {
   protocol: Explained<string>;
   type: Explained<ClusterDiscoveryType>;
   lbPolicy: LoadBalancerExplanation['lbPolicy'];
@@ -61,6 +65,8 @@ export interface ClusterExplanation {
   tcpKeepalive: ConnectionPoolExplanation['tcpKeepalive'];
   /** null: the DestinationRule has no outlierDetection, so no host is ever ejected. */
   outlierDetection: OutlierExplanation | null;
+  /** The outlier-detection error matcher's `:status` codes (outlierDetectionHttpErrorCodes); absent: none. */
+  outlierErrorMatcher?: Explained<readonly number[]>;
   healthyPanicThresholdPct: Explained<number>;
   tls: TlsExplanation;
   locality: LocalityExplanation;
@@ -80,6 +86,7 @@ export interface ClusterExplanation {
 const RESOLUTION_NOTES: Record<ClusterDiscoveryType, string> = {
   ORIGINAL_DST: 'NONE: to the address the app dialled',
   EDS: 'STATIC: the endpoints below',
+  STATIC: 'the endpoints below',
   STRICT_DNS: 'DNS: every address resolved is a host',
   LOGICAL_DNS: 'DNS_ROUND_ROBIN: one host, the first address',
 };
@@ -115,7 +122,7 @@ function notesOn(
       'one logical host: the load balancer has no choice to make; connections stay on the address they opened to',
     );
   }
-  if (model.type === 'EDS' && e.endpoints.length === 0) {
+  if (hasListedEndpoints(model.type) && e.endpoints.length === 0) {
     notes.push(
       e.subset === ''
         ? 'no endpoint: every request gets 503 UH'
@@ -123,7 +130,7 @@ function notesOn(
     );
   }
   const od = model.outlierDetection;
-  const hosts = model.type === 'EDS' ? e.endpoints.length : model.type === 'LOGICAL_DNS' ? 1 : 0;
+  const hosts = hasListedEndpoints(model.type) ? e.endpoints.length : model.type === 'LOGICAL_DNS' ? 1 : 0;
   if (od !== null && model.type === 'STRICT_DNS') {
     let needed = 1;
     while (needed < 1000 && maxEjectableHosts(od, needed) === 0) needed++;
@@ -176,6 +183,15 @@ export function explainCluster(
     notes: [],
     notModelled,
   };
+  const codes = model.outlierErrorCodes;
+  if (codes !== null && codes !== undefined && dr !== null && odPath !== null) {
+    explanation.outlierErrorMatcher = setAt(
+      dr,
+      [...odPath, 'outlierDetectionHttpErrorCodes'],
+      codes,
+      'outlier detection counts these statuses as errors (one below 500 as a 500) and every other as a success (200)',
+    );
+  }
   explanation.notes = notesOn(model, explanation);
   return explanation;
 }
@@ -242,7 +258,7 @@ function explainDns(model: TranslatedCluster): ClusterExplanation['dns'] {
 
 /** The endpoints EDS gives, or for a DNS cluster the names it resolves. */
 function endpointsOf(model: TranslatedCluster): EndpointExplanation[] {
-  return model.type === 'EDS'
+  return hasListedEndpoints(model.type)
     ? model.endpoints.map(({ address, port, locality, weight, priority, labels }) => ({
         address,
         port,

@@ -1,7 +1,9 @@
-import type { Diagnostic } from '../config/resources/diagnostics.js';
+import { argumentError, checkOptions, isPlainObject } from '../config/resources/argument-checks.js';
+import { type Diagnostic, strictly } from '../config/resources/diagnostics.js';
 import type { LoadedConfig } from '../config/resources/load.js';
 
 import { callerOf, type ExplainOptions, explainProxy, type ProxyExplanation } from './caller.js';
+import { explainScope } from './caller-scope-explained.js';
 import type { ClusterExplanation } from './cluster.js';
 import { explainOutboundClusters } from './outbound-clusters.js';
 import { type NotExplained, unusedResources } from './unused.js';
@@ -24,19 +26,39 @@ export interface Explanation {
 /**
  * The effective clusters and routes for a caller, built with the same translation `meshsim run` uses:
  * for every visible ServiceEntry host and port, the default cluster and one per DestinationRule subset;
- * for each, the http routes of its VirtualServices, or Istio's default route.
+ * for each, the http routes of its VirtualServices, or Istio's default route. `loaded` is what
+ * loadConfig returns; anything else throws an ArgumentError.
  */
 export function explainConfig(loaded: LoadedConfig, options: ExplainOptions = {}): Explanation {
+  checkLoadedConfig('explainConfig(loaded)', loaded);
+  checkOptions('explainConfig(loaded, options)', options);
+  for (const key of ['namespace', 'istioVersion', 'locality', 'origin'] as const) {
+    const value = options[key];
+    if (value !== undefined && typeof value !== 'string')
+      argumentError(`explainConfig(loaded, options).${key}`, 'a string', value);
+  }
+  if (options.strict !== undefined && typeof options.strict !== 'boolean')
+    argumentError('explainConfig(loaded, options).strict', 'true or false', options.strict);
   const diagnostics = [...loaded.diagnostics];
-  const proxy = explainProxy(loaded, options, diagnostics);
-  const caller = callerOf(proxy);
-  const notExplained: NotExplained[] = [];
-  const reached = explainOutboundClusters(loaded, caller, notExplained);
-  const { virtualHosts, seen } = explainVirtualHosts(loaded, caller, reached, notExplained);
+  // What the caller's sidecar sees: the mesh config's defaults and its Sidecar applied.
+  const asked = explainProxy(loaded, options, diagnostics);
+  const { scope, caller, proxy, hidden } = explainScope(loaded, callerOf(asked), asked);
+  const view = scope.loaded;
+  const notExplained: NotExplained[] = [...hidden];
+  const reached = explainOutboundClusters(view, caller, notExplained);
+  const { virtualHosts, seen } = explainVirtualHosts(view, caller, reached, notExplained);
   const hosts = reached.listeners.map(({ se, host }) => ({
     host,
     namespace: se.resource.metadata.namespace,
   }));
-  notExplained.push(...unusedResources(loaded, caller.namespace, reached.usedRules, hosts, seen));
-  return { proxy, clusters: reached.clusters, virtualHosts, notExplained, diagnostics };
+  notExplained.push(...unusedResources(view, caller.namespace, reached.usedRules, hosts, seen));
+  const problems = options.strict === true ? strictly(diagnostics) : diagnostics;
+  return { proxy, clusters: reached.clusters, virtualHosts, notExplained, diagnostics: problems };
+}
+
+/** What loadConfig returns, or a copy of it: its lists of resources and diagnostics. */
+function checkLoadedConfig(where: string, loaded: unknown): asserts loaded is LoadedConfig {
+  const lists = ['serviceEntries', 'destinationRules', 'virtualServices', 'diagnostics'];
+  if (!isPlainObject(loaded) || lists.some((k) => !Array.isArray(loaded[k])))
+    argumentError(where, 'what loadConfig(yaml) returns (e.g. explainConfig(loadConfig(text)))', loaded);
 }

@@ -1,5 +1,5 @@
 import { formatDurationMs } from '../config/resources/durations.js';
-import type { ClusterExplanation } from './cluster.js';
+import type { ClusterValues } from './cluster.js';
 import type { OutlierExplanation } from './outlier-detection.js';
 import type { RouteExplanation } from './routes.js';
 import { TextTable, wrapParagraph } from './text-layout.js';
@@ -78,20 +78,29 @@ function outlierRows(o: OutlierExplanation): Row[] {
   ];
 }
 
-/** Every value of a cluster, in the order istioctl's JSON would show them. */
-export function clusterRows(c: ClusterExplanation): Row[] {
+/**
+ * Every value of a cluster, in the order istioctl's JSON would show them; `input` says whether it was
+ * translated from Istio resources or read from an Envoy config.
+ */
+export function clusterRows(c: ClusterValues, input: 'istio' | 'envoy' = 'istio'): Row[] {
   return [
-    ...balancerRows(c),
+    ...balancerRows(c, input),
     ...connectionPoolRows(c),
-    ...(c.outlierDetection === null ? [noOutlierDetection] : outlierRows(c.outlierDetection)),
+    ...(c.outlierDetection === null
+      ? [input === 'istio' ? noOutlierDetection : noEnvoyOutlierDetection]
+      : outlierRows(c.outlierDetection)),
+    ...(c.outlierErrorMatcher === undefined
+      ? []
+      : [row('http_protocol_options.outlier_detection.error_matcher', c.outlierErrorMatcher)]),
     ...localityRows(c),
     ...tlsRows(c),
     ...dnsRows(c),
   ];
 }
 
-function balancerRows(c: ClusterExplanation): Row[] {
-  const rows: Row[] = [row('type', c.type), row('port protocol', c.protocol), row('lb_policy', c.lbPolicy)];
+function balancerRows(c: ClusterValues, input: 'istio' | 'envoy'): Row[] {
+  const reached = input === 'istio' ? 'port protocol' : 'reached by';
+  const rows: Row[] = [row('type', c.type), row(reached, c.protocol), row('lb_policy', c.lbPolicy)];
   if (c.consistentHash !== null) {
     rows.push(row('hash_policy', c.consistentHash.key), row('ring/table size', c.consistentHash.tableSize));
   }
@@ -105,7 +114,7 @@ function balancerRows(c: ClusterExplanation): Row[] {
   return rows;
 }
 
-function connectionPoolRows(c: ClusterExplanation): Row[] {
+function connectionPoolRows(c: ClusterValues): Row[] {
   const cb = c.circuitBreakers;
   const rows: Row[] = [
     row('circuit_breakers.max_connections', cb.maxConnections),
@@ -142,7 +151,14 @@ const noOutlierDetection = row('outlier_detection', {
   note: 'no outlierDetection: no host is ever ejected',
 });
 
-function localityRows(c: ClusterExplanation): Row[] {
+const noEnvoyOutlierDetection = row('outlier_detection', {
+  value: 'none',
+  from: 'default',
+  default: 'Envoy default',
+  note: 'no outlier_detection: no host is ever ejected',
+});
+
+function localityRows(c: ClusterValues): Row[] {
   const rows: Row[] = [
     row('common_lb_config.healthy_panic_threshold', c.healthyPanicThresholdPct, pct),
     row('locality load balancing', c.locality.enabled, (v) => (v ? 'enabled' : 'disabled')),
@@ -154,7 +170,7 @@ function localityRows(c: ClusterExplanation): Row[] {
   return rows;
 }
 
-function tlsRows(c: ClusterExplanation): Row[] {
+function tlsRows(c: ClusterValues): Row[] {
   const rows: Row[] = [row('transport_socket (tls mode)', c.tls.mode)];
   const tls = c.tls.context;
   if (tls !== null) {
@@ -170,7 +186,7 @@ function tlsRows(c: ClusterExplanation): Row[] {
   return rows;
 }
 
-function dnsRows(c: ClusterExplanation): Row[] {
+function dnsRows(c: ClusterValues): Row[] {
   if (c.dns === null) return [];
   return [
     row('dns_refresh_rate', c.dns.refreshRateMs, ms),
@@ -216,6 +232,9 @@ export function routeRows(r: RouteExplanation): Row[] {
       row('fault.abort.percentage', r.fault.abortPct, pct),
       row('fault.abort.http_status', r.fault.abortStatus),
     );
+  }
+  for (const m of r.mirrors ?? []) {
+    rows.push(row(`request_mirror_policies → ${m.cluster}`, m.percent, (v) => `${v} % shadowed`));
   }
   return rows;
 }

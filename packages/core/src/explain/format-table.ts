@@ -1,4 +1,6 @@
+import { argumentError, isPlainObject } from '../config/resources/argument-checks.js';
 import { type Diagnostic, formatDiagnostic } from '../config/resources/diagnostics.js';
+import { printable } from '../config/resources/printable.js';
 import type { ClusterExplanation } from './cluster.js';
 import type { Explanation } from './explain.js';
 import { clusterRows, fieldTable, routeRows, sourceText, table } from './field-rows.js';
@@ -24,6 +26,8 @@ const inOrder = (list: readonly Diagnostic[]): Diagnostic[] =>
 
 /** The explanation as people read it: istioctl-style summaries, then every value with its source. */
 export function formatExplanationTable(e: Explanation): string {
+  if (!isPlainObject(e) || !isPlainObject(e.proxy) || !Array.isArray(e.clusters))
+    argumentError('formatExplanationTable(explanation)', 'what explainConfig returns', e);
   const out: string[] = wrapParagraph(proxyLine(e.proxy), '', '  ');
   out.push(...summaries(e));
   for (const c of e.clusters) out.push(...clusterSection(c));
@@ -38,7 +42,7 @@ export function formatExplanationTable(e: Explanation): string {
       ...listed('Diagnostics (as meshsim validate prints them):', e.diagnostics.map(formatDiagnostic)),
     );
   }
-  return `${out.join('\n')}\n`;
+  return printable(`${out.join('\n')}\n`);
 }
 
 /** Who the sidecar is: namespace, Istio version, locality and labels, each with its source. */
@@ -47,7 +51,19 @@ function proxyLine(p: Explanation['proxy']): string {
     `${label} ${v.value === '' ? 'unknown' : v.value} (${sourceText(v)})`;
   const labels = Object.entries(p.labels.value).map(([k, v]) => `${k}=${v}`);
   const labelled = labels.length === 0 ? '' : `, labels ${labels.join(', ')} (${sourceText(p.labels)})`;
-  return `meshsim explain: a sidecar in ${setting('namespace', p.namespace)}, ${setting('Istio', p.istioVersion)}, ${setting('locality', p.locality)}${labelled}`;
+  const scope = [
+    ...(p.sidecar === undefined
+      ? []
+      : [`Sidecar ${p.sidecar.name} (${where(p.sidecar.file, p.sidecar.line)}: ${p.sidecar.why})`]),
+    ...(p.meshConfig === undefined
+      ? []
+      : [`mesh config ConfigMap ${p.meshConfig.name} (${where(p.meshConfig.file, p.meshConfig.line)})`]),
+    ...(p.outboundTrafficPolicy === undefined
+      ? []
+      : [`outboundTrafficPolicy ${p.outboundTrafficPolicy.value} (${sourceText(p.outboundTrafficPolicy)})`]),
+  ];
+  const scoped = scope.length === 0 ? '' : `\n  ${scope.join('\n  ')}`;
+  return `meshsim explain: a sidecar in ${setting('namespace', p.namespace)}, ${setting('Istio', p.istioVersion)}, ${setting('locality', p.locality)}${labelled}${scoped}`;
 }
 
 /** The istioctl-style summaries: one line per cluster, one per route. */

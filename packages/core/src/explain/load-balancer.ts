@@ -177,7 +177,7 @@ function explainFailover(
             dr!,
             [...base!, 'localityLbSetting', 'failoverPriority'],
             'applied',
-            `by the caller's labels: 0 for an endpoint that matches every listed label, else (number of labels − j) for the first label j it misses; then renumbered without gaps${failoverRules ? '; the failover rules are not applied on top (not modelled)' : ''}`,
+            `by the caller's labels: 0 for an endpoint that matches every listed label, else (number of labels − j) for the first label j it misses; then renumbered without gaps${failoverRules ? '; from Istio 1.20 the failover rules apply on top: label priority × 5 + locality priority, renumbered again' : ''}`,
           )
         : failoverRules
           ? setAt(

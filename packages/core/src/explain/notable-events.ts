@@ -1,5 +1,5 @@
 import { formatDurationMs } from '../config/resources/durations.js';
-import type { TranslatedCluster } from '../config/translate/translated-cluster.js';
+import type { ClusterModel } from '../envoy/cluster.js';
 
 import { type FlagName, responseFlagMeaning } from '../envoy/response-flags.js';
 import type { Report } from '../observe/report.js';
@@ -17,7 +17,7 @@ export const clockText = (ms: number): string => formatDurationMs(Math.round(ms)
 export const hostOnly = (hostPort: string): string => hostPort.replace(/:\d+$/, '');
 
 /** What an ejection of this type counted, with the cluster's threshold. */
-export function ejectionReason(type: string, cluster: TranslatedCluster | undefined): string {
+export function ejectionReason(type: string, cluster: ClusterModel | undefined): string {
   const od = cluster?.outlierDetection;
   switch (type) {
     case 'CONSECUTIVE_5XX':

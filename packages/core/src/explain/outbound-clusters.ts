@@ -7,6 +7,7 @@ import { findDestinationRule, findServiceEntry, isExportedTo } from '../config/t
 
 import type { Caller } from './caller.js';
 import { type ClusterExplanation, explainCluster } from './cluster.js';
+import { withMeshSources } from './mesh-values.js';
 import { type NotExplained, what } from './unused.js';
 
 /** A `host:port` the caller can reach, and the index of its default cluster in the models. */
@@ -59,7 +60,8 @@ export function explainOutboundClusters(
         });
         continue;
       }
-      for (const port of spec.ports ?? []) {
+      // A Sidecar may import only some ports of the service.
+      for (const port of (spec.ports ?? []).filter((p) => caller.portVisible?.(se, p.number) ?? true)) {
         const [first] = buildClusters(loaded, caller, se, host, port, out, notExplained);
         if (first !== undefined) out.listeners.push({ se, host, port, cluster: first });
       }
@@ -83,6 +85,7 @@ function buildClusters(
     host,
     se.resource.metadata.namespace,
     caller.namespace,
+    caller.mesh?.rootNamespace,
   );
   const built: number[] = [];
   for (const subset of ['', ...(dr?.resource.spec.subsets ?? []).map((s) => s.name)]) {
@@ -97,6 +100,7 @@ function buildClusters(
         subset,
         proxyLocality: caller.locality,
         proxyLabels: caller.labels,
+        ...(caller.mesh !== undefined ? { mesh: caller.mesh } : {}),
       },
       notes,
     );
@@ -111,7 +115,9 @@ function buildClusters(
     }
     if (dr !== null) out.usedRules.add(dr);
     out.models.push(model);
-    out.clusters.push(explainCluster(model, se, dr, caller.istioVersion, notes));
+    out.clusters.push(
+      withMeshSources(explainCluster(model, se, dr, caller.istioVersion, notes), model, loaded.meshConfig),
+    );
     built.push(out.models.length - 1);
   }
   return built;

@@ -8,6 +8,7 @@ import type { VirtualService } from '../config/resources/schema/virtual-service.
 import { flagsText } from '../envoy/response-flags.js';
 import type { RouteModel } from '../envoy/route.js';
 import { type ResourceRef, refOf } from './cluster.js';
+import { explainMirrors } from './mirrors.js';
 import { explainRetry, type RetryExplanation } from './retry-policy.js';
 import { byDefault, type Explained, setAt } from './values.js';
 
@@ -32,6 +33,8 @@ export interface RouteExplanation {
   timeoutMs: Explained<number> | null;
   retry: RetryExplanation | null;
   fault: FaultExplanation | null;
+  /** request_mirror_policies: shadows to each cluster, at a share of requests; absent when none. */
+  mirrors?: Array<{ cluster: string; percent: Explained<number> }>;
   notes: string[];
   notModelled: Diagnostic[];
 }
@@ -107,6 +110,7 @@ export function explainRoute(
   const r = source === null ? undefined : vs?.resource.spec.http?.[source.index];
   const at: FieldPath = source === null ? [] : ['spec', 'http', source.index];
   const local = model.destinations.length === 0;
+  const mirrors = r === undefined || vs === null ? [] : explainMirrors(model, r, vs, at, clusterName);
   return {
     name: model.name,
     virtualService: vs === null ? null : refOf(vs),
@@ -120,6 +124,7 @@ export function explainRoute(
         : byDefault(0, 'Istio default', "Istio sets 0 (off); Envoy's own 15s does not apply"),
     retry: local ? null : explainRetry(model, r, vs, at, istioVersion, hashed),
     fault: local || r === undefined || vs === null ? null : explainFault(model, r, vs, at),
+    ...(mirrors.length > 0 ? { mirrors } : {}),
     notes: routeNotes(model, source, r),
     notModelled,
   };

@@ -1,18 +1,21 @@
-import Table from 'cli-table3';
-import stringWidth from 'string-width';
-import wrapAnsi from 'wrap-ansi';
+import { createRequire } from 'node:module';
+import { printable } from '../config/resources/printable.js';
+import { TextTable as Drawn, widthOf } from './text-table.js';
 
 /** The widest line meshsim's text output prints: tables and prose are wrapped to fit it. */
 export const PAGE_WIDTH = 120;
 
-// No colours and no rules between rows: the output is pasted into tickets, piped into files, kept as golden files.
-const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+type WrapAnsi = (text: string, columns: number, options: { hard: boolean; trim: boolean }) => string;
+let wrapAnsi: WrapAnsi | undefined;
 
 /** `text` wrapped at spaces to `width` columns; a word longer than that is broken. */
-const wrapTo = (text: string, width: number): string => wrapAnsi(text, width, { hard: true, trim: true });
+const wrapTo = (text: string, width: number): string => {
+  // The wrapping library loads with the first wrapped text: a run that prints no text never needs it.
+  wrapAnsi ??= createRequire(import.meta.url)('wrap-ansi') as WrapAnsi;
+  return wrapAnsi(text, width, { hard: true, trim: true });
+};
 
-const widest = (text: string, split: RegExp): number =>
-  Math.max(0, ...text.split(split).map((part) => stringWidth(part)));
+const widest = (text: string, split: RegExp): number => Math.max(0, ...text.split(split).map(widthOf));
 
 /** The narrowest a column is cut to when words must break: short values (LOGICAL_DNS, 4294967295) stay whole. */
 const MIN_COLUMN = 12;
@@ -96,7 +99,7 @@ function grow(widths: number[], natural: readonly number[], line: readonly numbe
 
 export type Cell = string | number;
 
-/** A table of text that fits the page: built like a cli-table3 table, laid out when printed. */
+/** A table of text that fits the page: its cells wrapped to widths chosen when printed. */
 export class TextTable {
   private readonly rows: string[][] = [];
 
@@ -106,7 +109,8 @@ export class TextTable {
   ) {}
 
   push(...rows: Cell[][]): void {
-    for (const row of rows) this.rows.push(row.map(String));
+    // Escaped before measuring, so a wrapped line is as wide as what is printed.
+    for (const row of rows) this.rows.push(row.map((cell) => printable(String(cell))));
   }
 
   get length(): number {
@@ -114,14 +118,10 @@ export class TextTable {
   }
 
   toString(): string {
-    const widths = columnWidths([this.head as string[], ...this.rows], this.width);
+    const head = this.head.map(printable);
+    const widths = columnWidths([head, ...this.rows], this.width);
     const fit = (row: readonly string[]) => row.map((cell, i) => wrapTo(cell, widths[i]!));
-    const table = new Table({
-      head: fit(this.head),
-      colWidths: widths.map((w) => w + 2),
-      chars: COMPACT,
-      style: { head: [], border: [] },
-    });
+    const table = new Drawn(fit(head), widths);
     for (const row of this.rows) table.push(fit(row));
     return table.toString();
   }
@@ -132,8 +132,8 @@ export class TextTable {
  * (a hanging indent under a bullet or a time stamp).
  */
 export function wrapParagraph(text: string, first = '', rest = first, width = PAGE_WIDTH): string[] {
-  const room = Math.max(20, width - Math.max(stringWidth(first), stringWidth(rest)));
-  return wrapTo(text, room)
+  const room = Math.max(20, width - Math.max(widthOf(first), widthOf(rest)));
+  return wrapTo(printable(text), room)
     .split('\n')
     .map((line, i) => `${i === 0 ? first : rest}${line}`);
 }

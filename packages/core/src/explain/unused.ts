@@ -91,15 +91,22 @@ export function notExplainedParts(
     add('', vs.line, `not exported to namespace ${caller}`);
     return;
   }
-  (spec.http ?? []).forEach((_, i) => {
+  (spec.http ?? []).forEach((r, i) => {
     const key = `${vs.file}:${vs.line}:${i}`;
-    if (routes.shown.has(key)) return;
+    // A delegating route is replaced by its delegate's routes, which are shown (or said) in its place.
+    if (routes.shown.has(key) || r.delegate !== undefined) return;
     const line = vs.positionOf(['spec', 'http', i]).line;
     if (routes.otherCallers.has(key)) {
       add(
         ` http[${i}]`,
         line,
         `its match blocks name other callers (sourceLabels, sourceNamespace): istiod leaves it out of this sidecar's routes`,
+      );
+    } else if ((spec.hosts ?? []).length === 0) {
+      add(
+        ` http[${i}]`,
+        line,
+        "a delegate route: no visible root VirtualService delegates to it, or its match conflicts with the root's (istiod drops it)",
       );
     } else if (!routes.ignoredSomewhere.has(vs)) {
       add(` http[${i}]`, line, 'applies to no port of a visible ServiceEntry host');
@@ -110,6 +117,4 @@ export function notExplainedParts(
       add(` ${kind}`, vs.positionOf(['spec', kind]).line, `${kind} routes are not modelled yet`);
     }
   }
-  if ((spec.hosts ?? []).length === 0)
-    add('', vs.line, 'a delegate VirtualService: delegation is not modelled yet');
 }

@@ -9,21 +9,22 @@ import {
   defaultRoute,
   destinationPort,
   matchesSource,
+  type RetryDefaults,
   type RouteNote,
+  retryDefaultsFor,
   routeHashKey,
   routingVirtualService,
   translateHttpRoute,
 } from '../config/translate/http-routes.js';
-import { defaultRetryPolicyFor } from '../config/translate/istio-defaults.js';
 import { applicationSpeaksTls, isTcpProxied } from '../config/translate/port-protocol.js';
 import { tcpRouteFor } from '../config/translate/tcp-routes.js';
 import type { TranslatedCluster } from '../config/translate/translated-cluster.js';
 import { findServiceEntry } from '../config/translate/visibility.js';
-import type { RetryPolicyModel } from '../envoy/retry-policy.js';
 import type { RouteModel } from '../envoy/route.js';
 
 import type { Caller } from './caller.js';
 import { type ResourceRef, refOf } from './cluster.js';
+import { meshRetry } from './mesh-values.js';
 import type { Listener, OutboundClusters } from './outbound-clusters.js';
 import { explainRoute, noMatchRoute, type RouteExplanation } from './routes.js';
 import { type NotExplained, type RoutesSeen, what } from './unused.js';
@@ -45,7 +46,7 @@ interface RouteContext {
   loaded: LoadedConfig;
   caller: Caller;
   models: readonly TranslatedCluster[];
-  defaultRetry: RetryPolicyModel;
+  defaultRetry: RetryDefaults;
   source: { namespace: string; labels: Readonly<Record<string, string>> };
   /** Routes shown in some virtual host, by `file:line:index`. */
   shown: Set<string>;
@@ -53,7 +54,11 @@ interface RouteContext {
   otherCallers: Set<string>;
   /** VirtualServices ignored for a host another one binds first (IST0109), by `file:line:host`. */
   ignored: Map<string, Located<VirtualService>>;
+  /** The first model of each `host|port|subset`, so that resolving a destination is one look-up. */
+  modelAt: Map<string, number>;
 }
+
+const modelKey = (host: string, port: number, subset: string) => `${host}|${port}|${subset}`;
 
 /**
  * One virtual host per reachable `host:port`: the http routes of its VirtualServices, or Istio's default
@@ -69,12 +74,17 @@ export function explainVirtualHosts(
     loaded,
     caller,
     models: reached.models,
-    defaultRetry: defaultRetryPolicyFor(caller.istioVersion),
+    defaultRetry: retryDefaultsFor(caller.istioVersion, caller.mesh?.defaultHttpRetryPolicy ?? null),
     source: { namespace: caller.namespace, labels: caller.labels },
     shown: new Set(),
     otherCallers: new Set(),
     ignored: new Map(),
+    modelAt: new Map(),
   };
+  reached.models.forEach((m, i) => {
+    const key = modelKey(m.serviceHost, m.port, m.name.split('|')[2] ?? '');
+    if (!ctx.modelAt.has(key)) ctx.modelAt.set(key, i);
+  });
   const virtualHosts = reached.listeners.map((l) => explainVirtualHost(ctx, l, notExplained));
   const seen = {
     shown: ctx.shown,
@@ -112,7 +122,8 @@ function explainVirtualHost(
     host,
     port: port.number,
     protocol,
-    virtualServices: services.map(refOf),
+    // A root with delegates comes as several pieces: each VirtualService once.
+    virtualServices: services.map(refOf).filter((r, i, all) => all.findIndex((x) => x.name === r.name) === i),
     routes,
     notes: tcp
       ? [
@@ -122,16 +133,26 @@ function explainVirtualHost(
   };
 }
 
+/** A route that sets no retries takes the mesh's defaultHttpRetryPolicy when the mesh config has one. */
+function withMeshRetry(
+  ctx: RouteContext,
+  e: RouteExplanation,
+  model: RouteModel,
+  unset: boolean,
+): RouteExplanation {
+  const mesh = ctx.loaded.meshConfig;
+  if (!unset || !ctx.defaultRetry.fromMesh || mesh === undefined || e.retry === null) return e;
+  return { ...e, retry: meshRetry(mesh, model.retry) };
+}
+
 /** Finds a destination's cluster among the models, its port defaulting as Istio's does for this listener. */
 function clusterResolver(ctx: RouteContext, listenerPort: ServicePort): ClusterResolver {
   return (h, p, subset) => {
     const se = findServiceEntry(ctx.loaded.serviceEntries, h, ctx.caller.namespace);
     if (se === undefined) return null;
     const port = destinationPort(se.resource.spec.ports ?? [], p, listenerPort.number);
-    const i = ctx.models.findIndex(
-      (m) => m.serviceHost === h && m.port === port && m.name.split('|')[2] === subset,
-    );
-    return i < 0 ? null : i;
+    if (port !== undefined && ctx.caller.portVisible?.(se, port) === false) return null;
+    return port === undefined ? null : (ctx.modelAt.get(modelKey(h, port, subset)) ?? null);
   };
 }
 
@@ -181,7 +202,14 @@ function httpRoutes(
   const routes: RouteExplanation[] = [];
   if (services.length === 0) {
     const model = defaultRoute(host, port.number, ctx.defaultRetry, resolve);
-    routes.push(explainRoute(model, null, nameOf(ctx), version, hashed(ctx, model), []));
+    routes.push(
+      withMeshRetry(
+        ctx,
+        explainRoute(model, null, nameOf(ctx), version, hashed(ctx, model), []),
+        model,
+        true,
+      ),
+    );
   }
   for (const vs of services) {
     (vs.resource.spec.http ?? []).forEach((r, index) => {
@@ -198,7 +226,8 @@ function httpRoutes(
       const model = translateHttpRoute(vs, index, ctx.defaultRetry, resolve, note);
       ctx.shown.add(`${vs.file}:${vs.line}:${index}`);
       const source = { vs, index, applies };
-      routes.push(explainRoute(model, source, nameOf(ctx), version, hashed(ctx, model), notes));
+      const explained = explainRoute(model, source, nameOf(ctx), version, hashed(ctx, model), notes);
+      routes.push(withMeshRetry(ctx, explained, model, r.retries === undefined));
     });
   }
   const last = routes[routes.length - 1];

@@ -1,14 +1,18 @@
-import type { RunPlan } from '../config/plan/run-plan.js';
-import type { LoadedConfig, Located } from '../config/resources/load.js';
-import { type FieldPath, formatPath } from '../config/resources/positions.js';
-import type { DestinationRule } from '../config/resources/schema/destination-rule.js';
-import type { TranslatedCluster } from '../config/translate/translated-cluster.js';
+import { isDumpCluster } from '../config/envoy-dump/dump-model.js';
+import type { PlannedCluster, RunPlan } from '../config/plan/run-plan.js';
+import type { LoadedConfig } from '../config/resources/load.js';
+import { formatPath } from '../config/resources/positions.js';
 
 import { RetryOn } from '../envoy/retry-policy.js';
 import { type ClusterReport, hostFailures, hostRequests, type Report } from '../observe/report.js';
+import {
+  type BreakerField,
+  type ClusterPointers,
+  type OutlierField,
+  pointersFor,
+} from './cluster-pointers.js';
 import { clockText, ejectionReason, hostOnly } from './notable-events.js';
-import { drField, drLocated, type ReportContext, sePortField } from './report-context.js';
-import { valueAt } from './values.js';
+import type { ReportContext } from './report-context.js';
 
 /** The mechanism a why note explains, so a reader can pick the notes behind one figure. */
 export type WhyMechanism =
@@ -30,11 +34,11 @@ export interface WhyNote {
   cluster?: string;
 }
 
-/** One cluster of the run: how it was built, what it did, and the DestinationRule behind it. */
+/** One cluster of the run: how it was built, what it did, and where its settings were written. */
 interface ClusterRun {
-  model: TranslatedCluster;
+  model: PlannedCluster;
   cluster: ClusterReport;
-  dr: Located<DestinationRule> | undefined;
+  at: ClusterPointers;
   loaded: LoadedConfig;
 }
 
@@ -64,7 +68,7 @@ export function whyNotes(report: Report, context: ReportContext): WhyNote[] {
   for (const model of plan.model.clusters) {
     const cluster = report.clusters[model.name];
     if (cluster === undefined) continue;
-    const run: ClusterRun = { model, cluster, dr: drLocated(loaded, model.destinationRule), loaded };
+    const run: ClusterRun = { model, cluster, at: pointersFor(model, loaded), loaded };
     for (const [mechanism, notesOn] of CLUSTER_NOTES) {
       for (const note of notesOn(run)) notes.push({ ...note, mechanism, cluster: model.name });
     }
@@ -74,59 +78,47 @@ export function whyNotes(report: Report, context: ReportContext): WhyNote[] {
 }
 
 /** A tcp-proxied port: no HTTP mechanism runs on it. */
-function tcpProxyNotes({ model, loaded }: ClusterRun): WhyNote[] {
+function tcpProxyNotes({ model, at }: ClusterRun): WhyNote[] {
   if (model.tcpProxy === null) return [];
-  return [
-    {
-      text: `port ${model.port} of ${model.serviceHost} is ${model.protocol}: the sidecar tcp-proxies it, so each application connection picks a host once and keeps it; no HTTP route, timeout, retry or fault runs, and only connect failures reach outlier detection`,
-      at: sePortField(loaded, model),
-    },
-  ];
+  return [at.tcpProxy()];
 }
 
-/** The outlierDetection field each ejection type counts against. */
-const EJECTION_FIELDS: Record<string, string> = {
-  CONSECUTIVE_5XX: 'consecutive5xxErrors',
-  CONSECUTIVE_GATEWAY_FAILURE: 'consecutiveGatewayErrors',
-  CONSECUTIVE_LOCAL_ORIGIN_FAILURE: 'consecutiveLocalOriginFailures',
+/** The outlier detection setting each ejection type counts against. */
+const EJECTION_FIELDS: Record<string, OutlierField> = {
+  CONSECUTIVE_5XX: 'consecutive5xx',
+  CONSECUTIVE_GATEWAY_FAILURE: 'consecutiveGatewayFailure',
+  CONSECUTIVE_LOCAL_ORIGIN_FAILURE: 'consecutiveLocalOriginFailure',
 };
-
-/** Whether the DestinationRule writes this outlierDetection field, and its path. */
-function odField({ model, dr }: ClusterRun, field: string): { path: FieldPath; isSet: boolean } {
-  const path = [...(model.policyPaths?.outlierDetection ?? []), field];
-  return { path, isSet: valueAt(dr?.resource, path) !== undefined };
-}
 
 /** Ejections by type and how long they last; or, failing hosts with no outlierDetection to eject them. */
 function ejectionNotes(run: ClusterRun): WhyNote[] {
-  const { model, cluster, dr } = run;
+  const { model, cluster, at } = run;
   const od = model.outlierDetection;
   if (od === null) {
     if (hostsWithErrors(run).length === 0) return [];
-    const at =
-      dr !== undefined ? { at: `${dr.file}:${dr.line} DestinationRule ${model.destinationRule}` } : {};
+    const where = at.noOutlierDetection();
     return [
       {
         text: `${model.name} has no outlierDetection, so no host is ever ejected, however often it fails`,
-        ...at,
+        ...(where !== undefined ? { at: where } : {}),
       },
     ];
   }
   const byType = new Map<string, number>();
   for (const e of cluster.ejections) byType.set(e.type, (byType.get(e.type) ?? 0) + 1);
+  const { baseEjectionTime, interval } = at.names;
   return [...byType].map(([type, n]) => {
     const field = EJECTION_FIELDS[type];
-    const written = field === undefined ? null : odField(run, field);
     return {
-      text: `${n} ejection(s) at ${ejectionReason(type, model)}; each lasts baseEjectionTime (${clockText(od.baseEjectionTimeMs)}) × the host's ejection count, at most ${clockText(od.maxEjectionTimeMs)}, and ends at the first interval sweep (${clockText(od.intervalMs)}) after that`,
-      ...(written !== null ? { at: drField(dr, written.path, written.isSet) } : {}),
+      text: `${n} ejection(s) at ${ejectionReason(type, model)}; each lasts ${baseEjectionTime} (${clockText(od.baseEjectionTimeMs)}) × the host's ejection count, at most ${clockText(od.maxEjectionTimeMs)}, and ends at the first ${interval} sweep (${clockText(od.intervalMs)}) after that`,
+      ...(field !== undefined ? { at: at.outlier(field) } : {}),
     };
   });
 }
 
-/** Ejections maxEjectionPercent refused, and how many hosts it lets out at once. */
+/** Ejections the ejection cap refused, and how many hosts it lets out at once. */
 function ejectionCapNotes(run: ClusterRun): WhyNote[] {
-  const { model, cluster, dr } = run;
+  const { model, cluster, at } = run;
   const od = model.outlierDetection;
   const overflow = stat(cluster, 'outlier_detection.ejections_overflow');
   if (od === null || overflow === 0) return [];
@@ -134,35 +126,26 @@ function ejectionCapNotes(run: ClusterRun): WhyNote[] {
   const max = od.maxEjectionPercent;
   const allowed =
     od.capRule === 'current' ? Math.floor((max * hosts) / 100 + 1e-9) : Math.ceil((max * hosts) / 100 - 1e-9);
-  const { path, isSet } = odField(run, 'maxEjectionPercent');
   return [
     {
-      text: `${overflow} ejection(s) refused by the cap: maxEjectionPercent ${max} lets ${allowed} of ${hosts} hosts out at once`,
-      at: drField(dr, path, isSet),
+      text: `${overflow} ejection(s) refused by the cap: ${at.names.maxEjectionPercent} ${max} lets ${allowed} of ${hosts} hosts out at once`,
+      at: at.outlier('maxEjectionPercent'),
     },
   ];
 }
 
 /** Each circuit breaker that tripped: its overflow counter, what it refused, and the field that sets it. */
-const BREAKERS: ReadonlyArray<[stat: string, field: string[], what: string]> = [
-  [
-    'upstream_rq_pending_overflow',
-    ['http', 'http1MaxPendingRequests'],
-    'requests found the pending queue full',
-  ],
-  ['upstream_cx_overflow', ['tcp', 'maxConnections'], 'connections were refused by the connection limit'],
-  ['upstream_rq_retry_overflow', ['http', 'maxRetries'], 'retries were refused by the retry limit'],
+const BREAKERS: ReadonlyArray<[stat: string, field: BreakerField, what: string]> = [
+  ['upstream_rq_pending_overflow', 'maxPendingRequests', 'requests found the pending queue full'],
+  ['upstream_cx_overflow', 'maxConnections', 'connections were refused by the connection limit'],
+  ['upstream_rq_retry_overflow', 'maxRetries', 'retries were refused by the retry limit'],
 ];
 
-function circuitBreakerNotes({ model, cluster, dr }: ClusterRun): WhyNote[] {
-  const poolPath = model.policyPaths?.connectionPool ?? [];
+function circuitBreakerNotes({ cluster, at }: ClusterRun): WhyNote[] {
   return BREAKERS.flatMap(([name, field, what]) => {
     const n = stat(cluster, name);
     if (n === 0) return [];
-    const path = [...poolPath, ...field];
-    return [
-      { text: `${n} ${what} (${name})`, at: drField(dr, path, valueAt(dr?.resource, path) !== undefined) },
-    ];
+    return [{ text: `${n} ${what} (${name})`, at: at.breaker(field) }];
   });
 }
 
@@ -171,7 +154,7 @@ function retryNotes({ cluster }: ClusterRun): WhyNote[] {
   if (retries === 0) return [];
   return [
     {
-      text: `${retries} retries, ${stat(cluster, 'upstream_rq_retry_success')} of them answered without error (upstream_rq_retry_success)`,
+      text: `${retries} retries, ${stat(cluster, 'upstream_rq_retry_success')} of them met an outcome the policy does not retry (upstream_rq_retry_success)`,
     },
   ];
 }
@@ -184,8 +167,13 @@ function endpointFailureNotes(run: ClusterRun): WhyNote[] {
     const key = loaded.scenario?.resource.spec.endpoints[address] !== undefined ? address : '*';
     const endpoint = loaded.scenario?.resource.spec.endpoints[key];
     const causes: string[] = [];
-    for (const e of endpoint?.errors ?? [])
-      causes.push(`answers ${e.status} to ${+(e.rate * 100).toFixed(2)} % of requests`);
+    for (const e of endpoint?.errors ?? []) {
+      const grpc =
+        e.grpcStatus === undefined
+          ? ''
+          : ` grpc-status ${e.grpcStatus}${e.inTrailers === true ? ' in trailers' : ''}`;
+      causes.push(`answers ${e.status ?? 200}${grpc} to ${+(e.rate * 100).toFixed(2)} % of requests`);
+    }
     if (endpoint?.connect !== undefined && endpoint.connect !== 'ok')
       causes.push(`connect: ${endpoint.connect}`);
     if ((endpoint?.reset?.rate ?? 0) > 0)
@@ -229,7 +217,7 @@ function unretried503Notes(report: Report, plan: RunPlan): WhyNote[] {
     if (retries503) continue;
     notes.push({
       text: `route ${route.name}: its retry policy (retryOn ${r.retryOnText}${r.retriableStatusCodes.length > 0 ? `, codes ${r.retriableStatusCodes.join(',')}` : ''}) does not retry an upstream 503, so each one reaches the application`,
-      ...(route.name === 'default'
+      ...(route.name === 'default' && !plan.model.clusters.some(isDumpCluster)
         ? { at: 'Istio default (no VirtualService retries; 1.24 dropped 503)' }
         : {}),
     });

@@ -1,18 +1,25 @@
 /**
- * Pending events of the discrete-event kernel: a binary min-heap ordered by (time, insertion sequence).
+ * Pending events of the discrete-event kernel: a binary min-heap ordered by (time, insertion sequence),
+ * beside FIFO lanes for events scheduled in time order (arrivals, timers of one fixed delay).
  *
  * Every event lives in a numbered slot whose fields sit in parallel typed arrays. The heap holds slot
  * numbers with each event's time inline beside them, so a sift compares times without indirecting
  * through the slots; the sequence is read from the slot only on a tie. (A 4-ary heap measured no
  * faster once times were inline: its extra child compares cost what its fewer levels save.)
  *
+ * A lane (`EventLane`) holds events its owner schedules in time order: they come due in insertion
+ * order, so they skip the heap; a pop takes the earliest of the heap's root and each lane's front, by
+ * the same (time, sequence) order, so lanes change no event's turn.
+ *
  * Cancellation is O(1): it marks the slot, and the pop that meets a marked slot discards it; when marked
- * slots outnumber live ones the heap is rebuilt without them. A handle carries the slot's generation,
- * so a stale handle (its event already fired or cancelled, its slot reused) cancels nothing.
+ * slots outnumber live ones the heap (or the lane) is rebuilt without them. A handle carries the slot's
+ * generation, so a stale handle (its event already fired or cancelled, its slot reused) cancels nothing.
  *
  * A pop leaves the root empty and the next schedule fills it (one sift down instead of a sift down
  * plus a sift up): the kernel's handlers usually schedule right after their event pops.
  */
+
+import { EventLane } from './event-lane.js';
 
 const SLOT_BITS = 2 ** 24; // up to 16.7 M events pending at once; generations use the remaining 29 bits
 const GENERATION_MASK = 2 ** 29 - 1;
@@ -36,6 +43,9 @@ export class EventQueue {
   private target: Int32Array;
   private generation: Uint32Array;
   private cancelled: Uint8Array;
+  /** Where a slot's event waits: 0 in the heap, k + 1 in lane k. */
+  private laneOf: Uint8Array;
+  private readonly lanes: EventLane[] = [];
   private freeSlots: Int32Array;
   private freeCount = 0;
   private slotsUsed = 0;
@@ -56,6 +66,7 @@ export class EventQueue {
     this.target = new Int32Array(n);
     this.generation = new Uint32Array(n);
     this.cancelled = new Uint8Array(n);
+    this.laneOf = new Uint8Array(n);
     this.freeSlots = new Int32Array(n);
   }
 
@@ -64,11 +75,35 @@ export class EventQueue {
     return this.liveCount;
   }
 
-  /** Events the heap holds: the pending ones and cancelled ones not yet dropped (memory, not order). */
+  /** Events held: the pending ones and cancelled ones not yet dropped (memory, not order). */
   get heldCount(): number {
-    return this.heapSize - (this.rootEmpty ? 1 : 0);
+    let n = this.heapSize - (this.rootEmpty ? 1 : 0);
+    for (const lane of this.lanes) n += lane.count;
+    return n;
   }
 
+  /** A new lane for events scheduled in time order; returns its number. */
+  addLane(): number {
+    if (this.lanes.length === 255) throw new RangeError('event queue: at most 255 lanes');
+    this.lanes.push(new EventLane());
+    return this.lanes.length - 1;
+  }
+
+  /**
+   * Schedules into `lane` an event due at `timeMs`. Should the time be earlier than the lane's last,
+   * the event goes to the heap instead, so the lane stays in order.
+   */
+  scheduleInLane(lane: number, timeMs: number, kind: number, target: number): EventHandle {
+    const l = this.lanes[lane]!;
+    if (timeMs < l.lastTimeMs) return this.schedule(timeMs, kind, target);
+    const slot = this.fillSlot(kind, target);
+    this.laneOf[slot] = lane + 1;
+    l.push(slot, timeMs);
+    this.liveCount++;
+    return slot + this.generation[slot]! * SLOT_BITS;
+  }
+
+  /** Schedules `kind` for `target` at `timeMs` (a number: NaN never pops). */
   schedule(timeMs: number, kind: number, target: number): EventHandle {
     const slot = this.allocateSlot();
     const s = this.nextSeq++;
@@ -76,6 +111,7 @@ export class EventQueue {
     this.kind[slot] = kind;
     this.target[slot] = target;
     this.cancelled[slot] = 0;
+    this.laneOf[slot] = 0;
     if (this.rootEmpty) {
       this.rootEmpty = false;
       this.siftDown(0, slot, timeMs, s);
@@ -86,6 +122,15 @@ export class EventQueue {
     return slot + this.generation[slot]! * SLOT_BITS;
   }
 
+  private fillSlot(kind: number, target: number): number {
+    const slot = this.allocateSlot();
+    this.seq[slot] = this.nextSeq++;
+    this.kind[slot] = kind;
+    this.target[slot] = target;
+    this.cancelled[slot] = 0;
+    return slot;
+  }
+
   /** Returns true when the event was pending and is now cancelled. */
   cancel(handle: EventHandle): boolean {
     const slot = handle % SLOT_BITS;
@@ -93,30 +138,112 @@ export class EventQueue {
     if (slot >= this.slotsUsed || this.generation[slot] !== gen || this.cancelled[slot] === 1) return false;
     this.cancelled[slot] = 1;
     this.liveCount--;
-    if (++this.cancelledInHeap >= COMPACT_MIN_CANCELLED && this.cancelledInHeap > this.liveCount) {
-      this.compact();
+    const lane = this.laneOf[slot]!;
+    if (lane !== 0) {
+      const l = this.lanes[lane - 1]!;
+      if (++l.cancelled >= COMPACT_MIN_CANCELLED && 2 * l.cancelled > l.count) this.compactLane(l);
+      return true;
     }
+    const heapLive = this.heapSize - (this.rootEmpty ? 1 : 0) - ++this.cancelledInHeap;
+    if (this.cancelledInHeap >= COMPACT_MIN_CANCELLED && this.cancelledInHeap > heapLive) this.compact();
     return true;
   }
 
   /** Time of the earliest live event, or Infinity when none is pending. */
   peekTimeMs(): number {
     this.settleRoot();
-    return this.heapSize === 0 ? Number.POSITIVE_INFINITY : this.heapTime[0]!;
+    const lane = this.earliestLane();
+    const heapTime = this.heapSize === 0 ? Number.POSITIVE_INFINITY : this.heapTime[0]!;
+    return lane === null ? heapTime : Math.min(heapTime, lane.frontTimeMs);
   }
 
   /** Removes the earliest live event into the `popped*` fields; false when none is pending. */
   pop(): boolean {
+    return this.popUntil(Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Removes the earliest live event into the `popped*` fields if it is due at or before `untilMs`;
+   * otherwise leaves it pending and returns false.
+   */
+  popUntil(untilMs: number): boolean {
     this.settleRoot();
+    return this.lanes.length === 0 ? this.popRootUntil(untilMs) : this.popMergedUntil(untilMs);
+  }
+
+  /** The heap alone (no lane was ever made): its root, if due. */
+  private popRootUntil(untilMs: number): boolean {
     if (this.heapSize === 0) return false;
+    const t = this.heapTime[0]!;
+    if (!(t <= untilMs)) return false;
     const slot = this.heapSlot[0]!;
-    this.poppedTimeMs = this.heapTime[0]!;
+    this.poppedTimeMs = t;
     this.poppedKind = this.kind[slot]!;
     this.poppedTarget = this.target[slot]!;
     this.releaseSlot(slot);
     this.rootEmpty = true;
     this.liveCount--;
     return true;
+  }
+
+  /** The earliest of the heap's root and the lanes' fronts; on a tie, the event scheduled first. */
+  private popMergedUntil(untilMs: number): boolean {
+    const lane = this.earliestLane();
+    if (
+      lane === null ||
+      (this.heapSize > 0 &&
+        (this.heapTime[0]! < lane.frontTimeMs ||
+          (this.heapTime[0]! === lane.frontTimeMs &&
+            this.seq[this.heapSlot[0]!]! < this.seq[lane.frontSlot]!)))
+    ) {
+      return this.popRootUntil(untilMs);
+    }
+    const t = lane.frontTimeMs;
+    if (!(t <= untilMs)) return false;
+    const slot = lane.frontSlot;
+    lane.shift();
+    this.poppedTimeMs = t;
+    this.poppedKind = this.kind[slot]!;
+    this.poppedTarget = this.target[slot]!;
+    this.releaseSlot(slot);
+    this.liveCount--;
+    return true;
+  }
+
+  /** The lane whose live front comes first by (time, sequence), or null when every lane is empty. */
+  private earliestLane(): EventLane | null {
+    const lanes = this.lanes;
+    let best: EventLane | null = null;
+    for (let l = 0; l < lanes.length; l++) {
+      const lane = lanes[l]!;
+      if (!this.settleLane(lane)) continue;
+      if (
+        best === null ||
+        lane.frontTimeMs < best.frontTimeMs ||
+        (lane.frontTimeMs === best.frontTimeMs && this.seq[lane.frontSlot]! < this.seq[best.frontSlot]!)
+      )
+        best = lane;
+    }
+    return best;
+  }
+
+  /** Drops cancelled events from the lane's front; true when a live one is left there. */
+  private settleLane(lane: EventLane): boolean {
+    while (lane.count > 0) {
+      const slot = lane.frontSlot;
+      if (this.cancelled[slot] === 0) return true;
+      lane.cancelled--;
+      lane.shift();
+      this.releaseSlot(slot);
+    }
+    return false;
+  }
+
+  private compactLane(lane: EventLane): void {
+    lane.compact(
+      (slot) => this.cancelled[slot] === 0,
+      (slot) => this.releaseSlot(slot),
+    );
   }
 
   /** Leaves position 0 holding the earliest live event (or the heap empty). */
@@ -247,6 +374,9 @@ export class EventQueue {
     const cancelled = new Uint8Array(n);
     cancelled.set(this.cancelled);
     this.cancelled = cancelled;
+    const laneOf = new Uint8Array(n);
+    laneOf.set(this.laneOf);
+    this.laneOf = laneOf;
   }
 }
 

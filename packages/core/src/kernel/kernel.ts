@@ -34,6 +34,9 @@ export class Kernel {
   readonly maxEvents: number;
   private readonly queue: EventQueue;
   private readonly handlers: EventHandler[] = [];
+  /** The count of events at which the current `drain` pauses. */
+  private pauseAt = 0;
+  private halted = false;
 
   constructor(options: KernelOptions = {}) {
     this.maxEvents = options.maxEvents ?? 1e9;
@@ -63,6 +66,23 @@ export class Kernel {
     return this.schedule(this.nowMs + delayMs, kind, target);
   }
 
+  /**
+   * A lane for events scheduled in time order (a source's arrivals; timers that all wait one delay,
+   * like a route's per-try timeout): they skip the heap. Returns the lane's number for `scheduleInLane`.
+   */
+  defineLane(): number {
+    return this.queue.addLane();
+  }
+
+  /** `schedule` through `lane`: the same turn, without the heap while the lane's times do not go back. */
+  scheduleInLane(lane: number, atMs: number, kind: number, target: number): EventHandle {
+    if (!(atMs >= this.nowMs)) {
+      throw new RangeError(`cannot schedule at ${atMs}ms: the clock is already at ${this.nowMs}ms`);
+    }
+    if (kind < 0 || kind >= this.handlers.length) throw new RangeError(`unknown event kind ${kind}`);
+    return this.queue.scheduleInLane(lane, atMs, kind, target);
+  }
+
   cancel(handle: EventHandle): boolean {
     return this.queue.cancel(handle);
   }
@@ -70,7 +90,7 @@ export class Kernel {
   /** Fires every event with time ≤ `untilMs`, then leaves the clock at `untilMs`. */
   runUntil(untilMs: number): void {
     this.drain(untilMs, null);
-    if (untilMs > this.nowMs && Number.isFinite(untilMs)) this.nowMs = untilMs;
+    if (!this.halted && untilMs > this.nowMs && Number.isFinite(untilMs)) this.nowMs = untilMs;
   }
 
   /** Fires events until none is pending, or until `stop()` returns true after an event. */
@@ -79,19 +99,42 @@ export class Kernel {
   }
 
   /**
-   * Fires events with time ≤ `untilMs` until `stop()` returns true after one; the clock stays at the
-   * last event fired.
+   * Fires events with time ≤ `untilMs` until `stop()` returns true after one, `events` more have fired,
+   * or `halt()` was called; the clock stays at the last event fired. Stopping between two events never
+   * changes which event comes next, so a run fired in slices fires the same events in the same order.
    */
-  drain(untilMs: number, stop: (() => boolean) | null): void {
+  drain(untilMs: number, stop: (() => boolean) | null, events = Number.POSITIVE_INFINITY): void {
+    if (this.halted) return;
     const queue = this.queue;
     const handlers = this.handlers;
-    while (queue.size > 0 && queue.peekTimeMs() <= untilMs) {
-      if (this.eventsProcessed >= this.maxEvents) throw new EventBudgetExceeded(this.maxEvents, this.nowMs);
-      queue.pop();
+    // One comparison per event covers the budget, the slice and a halt.
+    this.pauseAt = Math.min(this.maxEvents, this.eventsProcessed + events);
+    while (queue.size > 0) {
+      if (this.eventsProcessed >= this.pauseAt) {
+        if (!(queue.peekTimeMs() <= untilMs)) return;
+        if (this.halted || this.eventsProcessed < this.maxEvents) return;
+        throw new EventBudgetExceeded(this.maxEvents, this.nowMs);
+      }
+      if (!queue.popUntil(untilMs)) return;
       this.nowMs = queue.poppedTimeMs;
       this.eventsProcessed++;
       handlers[queue.poppedKind]!(queue.poppedTarget);
       if (stop?.()) return;
     }
+  }
+
+  /** The time of the next pending event; Infinity when none is. */
+  get nextEventMs(): number {
+    return this.queue.size > 0 ? this.queue.peekTimeMs() : Number.POSITIVE_INFINITY;
+  }
+
+  /** Ends the current `drain` after the event being handled; no event fires after it. */
+  halt(): void {
+    this.halted = true;
+    this.pauseAt = this.eventsProcessed;
+  }
+
+  get isHalted(): boolean {
+    return this.halted;
   }
 }

@@ -1,4 +1,8 @@
-import seedrandom from 'seedrandom';
+import { createRequire } from 'node:module';
+import type seedrandom from 'seedrandom';
+
+// Alea alone: seedrandom's index also loads its ARC4 generator, which loads node:crypto.
+const alea = createRequire(import.meta.url)('seedrandom/lib/alea.js') as typeof seedrandom.alea;
 
 /** A uniform draw on [0, 1). */
 export type Rng = () => number;
@@ -17,7 +21,7 @@ export class RandomStreams {
     let rng = this.streams.get(name);
     if (rng === undefined) {
       // Alea is seedrandom's fastest generator; its string seeding hashes the whole key.
-      rng = seedrandom.alea(`${this.seed}\u0000${name}`) as Rng;
+      rng = alea(`${this.seed}\u0000${name}`) as Rng;
       this.streams.set(name, rng);
     }
     return rng;

@@ -1,3 +1,5 @@
+import { StatusCounts } from './status-counts.js';
+
 /**
  * Counters of one cluster under Envoy's own names (cluster.<name>.*). Plain numeric fields keep the
  * hot path to an increment; `snapshot()` turns them into the report's record.
@@ -43,17 +45,17 @@ export class ClusterStats {
   upstream_cx_max_duration_reached = 0;
   tcp_max_downstream_connection_duration = 0;
   /** Responses by status, charged as Envoy's router charges them (upstream codes and local aborts). */
-  readonly byStatus = new Map<number, number>();
+  readonly byStatus = new StatusCounts();
 
   /** Responses that were retried, charged under Envoy's `retry.` prefix (retry.upstream_rq_503). */
-  readonly retriedByStatus = new Map<number, number>();
+  readonly retriedByStatus = new StatusCounts();
 
   chargeUpstreamCode(status: number): void {
-    this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
+    this.byStatus.add(status);
   }
 
   chargeRetriedCode(status: number): void {
-    this.retriedByStatus.set(status, (this.retriedByStatus.get(status) ?? 0) + 1);
+    this.retriedByStatus.add(status);
   }
 
   /** Envoy-named counters, sorted by name; zero-valued per-code stats are omitted as Envoy omits them. */
@@ -101,10 +103,10 @@ export class ClusterStats {
         ? { 'tcp.max_downstream_connection_duration': this.tcp_max_downstream_connection_duration }
         : {}),
     };
-    for (const [status, n] of this.retriedByStatus) out[`retry.upstream_rq_${status}`] = n;
+    for (const [status, n] of this.retriedByStatus.entries()) out[`retry.upstream_rq_${status}`] = n;
     // Envoy creates per-code counters lazily; the five classes are always reported so reports compare.
     const classes = new Map<string, number>(['1', '2', '3', '4', '5'].map((c) => [`upstream_rq_${c}xx`, 0]));
-    for (const [status, n] of [...this.byStatus].sort((a, b) => a[0] - b[0])) {
+    for (const [status, n] of this.byStatus.entries()) {
       out[`upstream_rq_${status}`] = n;
       const cls = `upstream_rq_${Math.floor(status / 100)}xx`;
       classes.set(cls, (classes.get(cls) ?? 0) + n);

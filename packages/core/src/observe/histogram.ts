@@ -13,6 +13,16 @@ const MIN_VALUE_MS = 1e-6;
 const MIN_INDEX = Math.floor(Math.log(MIN_VALUE_MS) / LOG_GAMMA);
 const BUCKETS = Math.ceil(Math.log(1e10) / LOG_GAMMA) - MIN_INDEX + 1;
 
+/**
+ * The bucket `valueMs` falls in, or -1 below the smallest value kept apart from zero. The client's
+ * histogram and the timeline's share one bucket per request, so the logarithm is taken once.
+ */
+export function histogramBucket(valueMs: number): number {
+  if (valueMs < MIN_VALUE_MS) return -1;
+  const i = Math.ceil(Math.log(valueMs) / LOG_GAMMA) - MIN_INDEX;
+  return i >= BUCKETS ? BUCKETS - 1 : i;
+}
+
 export class LatencyHistogram {
   static readonly relativeError = RELATIVE_ERROR;
   private readonly counts = new Float64Array(BUCKETS);
@@ -24,17 +34,17 @@ export class LatencyHistogram {
   private lowest = BUCKETS;
   private highest = -1;
 
-  record(valueMs: number): void {
+  /** Records `valueMs`; `bucket` is `histogramBucket(valueMs)`, when the caller has it already. */
+  record(valueMs: number, bucket = histogramBucket(valueMs)): void {
     this.count++;
     this.sum += valueMs;
     if (valueMs < this.min) this.min = valueMs;
     if (valueMs > this.max) this.max = valueMs;
-    if (valueMs < MIN_VALUE_MS) {
+    const i = bucket;
+    if (i < 0) {
       this.zeros++;
       return;
     }
-    let i = Math.ceil(Math.log(valueMs) / LOG_GAMMA) - MIN_INDEX;
-    if (i >= BUCKETS) i = BUCKETS - 1;
     this.counts[i]!++;
     if (i < this.lowest) this.lowest = i;
     if (i > this.highest) this.highest = i;

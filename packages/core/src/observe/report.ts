@@ -43,12 +43,29 @@ export interface ClusterReport {
   /** Envoy's own stat names (cluster.<name>.*), sorted. */
   stats: Record<string, number>;
   hosts: HostReport[];
+  /** The cluster's ejections in time order: the first 10,000 (each host's `ejections` counts them all). */
   ejections: EjectionReport[];
+  /** Ejections after the first 10,000, counted but not listed, so a long run's report stays bounded. */
+  ejectionsNotListed?: number;
   /**
    * The circuit_breakers.default.*_open gauges that were ever 1 (resource at or over its max): total ms
    * open and openings. Absent when no breaker opened.
    */
   circuitBreakers?: Partial<Record<BreakerGauge, BreakerOpenReport>>;
+}
+
+/** Why a run stopped before its end: its event budget ran out, too many requests were in flight, or it was interrupted. */
+export type PartialCause = 'event-budget' | 'in-flight-limit' | 'interrupted';
+
+/** A run that stopped early: what it had counted until then is the report. */
+export interface PartialRun {
+  cause: PartialCause;
+  /** One line: what ran out, when, and what to change. */
+  message: string;
+  /** Simulated time at which the run stopped. */
+  atMs: number;
+  /** The input field that drives the cause, e.g. `spec.limits.maxRequestsInFlight`, with its file and line when known. */
+  field?: string;
 }
 
 /** What `simulate()` returns and `meshsim run --format json` prints (docs/report.md describes every field). */
@@ -72,6 +89,8 @@ export interface Report {
   phases: Array<{ atMs: number; label: string }>;
   /** Warnings about the input (file:line:col severity path: message). */
   warnings: string[];
+  /** Present only when the run stopped before its end; every count above is up to `partial.atMs`. */
+  partial?: PartialRun;
 }
 
 /** The application requests `host` served: its streams, or on a tcp-proxied cluster what its sessions carried. */

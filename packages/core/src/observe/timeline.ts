@@ -1,7 +1,7 @@
 import { BREAKER_GAUGES, type Breaker, type BreakerGauge } from '../envoy/circuit-breakers.js';
-
+import { flagsText } from '../envoy/response-flags.js';
 import type { BreakerTimeline } from './circuit-breaker-tracker.js';
-import { LatencyHistogram } from './histogram.js';
+import { histogramBucket, LatencyHistogram } from './histogram.js';
 import { round3 } from './rounding.js';
 
 /** One bucket of the report's timeline. */
@@ -39,7 +39,8 @@ export class Timeline implements BreakerTimeline {
   private current = 0;
   private requests = 0;
   private errors = 0;
-  private readonly flags = new Map<string, number>();
+  /** Requests of the open bucket by response-flag mask, for masks other than none. */
+  private readonly flags = new Map<number, number>();
   /** Hosts ejected now, over every cluster, and the most at once during the open bucket. */
   private ejectedNow = 0;
   private ejectedMax = 0;
@@ -52,12 +53,19 @@ export class Timeline implements BreakerTimeline {
 
   constructor(readonly bucketMs: number) {}
 
-  record(completedAtMs: number, latencyMs: number, isError: boolean, flags = '-'): void {
+  /** `flags` is the response-flag mask (0: none); `bucket` the latency's `histogramBucket`, if known. */
+  record(
+    completedAtMs: number,
+    latencyMs: number,
+    isError: boolean,
+    flags = 0,
+    bucket = histogramBucket(latencyMs),
+  ): void {
     this.advanceTo(completedAtMs);
     this.requests++;
     if (isError) this.errors++;
-    if (flags !== '-') this.flags.set(flags, (this.flags.get(flags) ?? 0) + 1);
-    this.histogram.record(latencyMs);
+    if (flags !== 0) this.flags.set(flags, (this.flags.get(flags) ?? 0) + 1);
+    this.histogram.record(latencyMs, bucket);
   }
 
   /** The number of ejected hosts changed at `atMs`; a bucket reports the most ejected at once. */
@@ -111,7 +119,8 @@ export class Timeline implements BreakerTimeline {
       p99Ms: round3(this.histogram.quantile(0.99)),
     };
     if (this.flags.size > 0) {
-      point.byFlag = Object.fromEntries([...this.flags].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      const byText = [...this.flags].map(([mask, n]): [string, number] => [flagsText(mask), n]);
+      point.byFlag = Object.fromEntries(byText.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
       this.flags.clear();
     }
     if (this.occupancy !== null) {

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { checkReport } from '../config/resources/argument-checks.js';
+import { printable } from '../config/resources/printable.js';
 import { BREAKER_GAUGES } from '../envoy/circuit-breakers.js';
 import { type FlagName, responseFlagMeaning } from '../envoy/response-flags.js';
 import { clockText, notableEvents } from '../explain/notable-events.js';
@@ -21,7 +23,8 @@ export function uplotBundle(): { js: string; css: string } {
   return uplot;
 }
 
-export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const escapeHtml = (text: string): string =>
+  printable(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** JSON safe inside a <script> element: no `</script>` or `<!--` can close or confuse it. */
 export const scriptJson = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');
@@ -101,6 +104,7 @@ export function tableHtml(head: string[], rows: Array<Array<string | number>>): 
  * time each breaker was open per cluster, per-host charts, the events and the "why".
  */
 export function formatReportHtml(report: Report, context?: ReportContext): string {
+  checkReport('formatReportHtml(report)', report);
   const { js, css } = uplotBundle();
   const c = report.client;
   const title = `meshsim: ${report.scenario}`;
@@ -152,7 +156,7 @@ export function formatReportHtml(report: Report, context?: ReportContext): strin
 <body>
 <h1>${escapeHtml(title)}</h1>
 <div class="muted">seed ${report.seed}, ${clockText(report.durationMs)} simulated, ${clockText(data.t.length > 1 ? (data.t[1]! - data.t[0]!) * 1000 : 1000)} buckets</div>
-<p class="summary"><span><b>${c.total}</b> requests</span><span>error rate <b>${pct(c.errorRate)}</b> (5xx)</span><span>p50 <b>${l.p50} ms</b></span><span>p99 <b>${l.p99} ms</b></span><span>max ${l.max} ms</span></p>
+${report.partial === undefined ? '' : `<p class="partial" style="border-left: 4px solid #dc322f; padding: 6px 10px; background: #fdf0ef"><b>Partial report (${escapeHtml(report.partial.cause)})</b>: the run stopped at ${escapeHtml(clockText(report.partial.atMs))}; everything here counts only until then. ${escapeHtml(report.partial.message)}${report.partial.field === undefined ? '' : ` <code>${escapeHtml(report.partial.field)}</code>`}</p>\n`}<p class="summary"><span><b>${c.total}</b> requests</span><span>error rate <b>${pct(c.errorRate)}</b> (5xx)</span><span>p50 <b>${l.p50} ms</b></span><span>p99 <b>${l.p99} ms</b></span><span>max ${l.max} ms</span></p>
 <h2>Client</h2>
 ${tableHtml(
   ['status', 'requests', 'share'],

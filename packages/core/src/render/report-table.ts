@@ -1,3 +1,4 @@
+import { printable } from '../config/resources/printable.js';
 import { type FlagName, responseFlagMeaning } from '../envoy/response-flags.js';
 import { clockText, notableEvents } from '../explain/notable-events.js';
 import type { ReportContext } from '../explain/report-context.js';
@@ -16,6 +17,18 @@ function flagMeaning(flags: string): string {
     .join('; ');
 }
 
+/** A run that stopped early says so first: everything below counts only until then. */
+export function partialLines(report: Report): string[] {
+  const p = report.partial;
+  if (p === undefined) return [];
+  return [
+    `PARTIAL REPORT (${p.cause}): the run stopped at ${clockText(p.atMs)}; everything below counts only until then`,
+    `  ${p.message}`,
+    ...(p.field !== undefined ? [`  ${p.field}`] : []),
+    '',
+  ];
+}
+
 /** The most events the table lists; the rest are counted. */
 const MAX_EVENTS = 40;
 
@@ -31,11 +44,18 @@ export function formatReportTable(report: Report, context?: ReportContext): stri
       `meshsim: scenario ${report.scenario}, seed ${report.seed}, ${report.durationMs / 1000} s simulated`,
     ),
     '',
+    ...partialLines(report),
     `Client: ${c.total} requests, error rate ${pct(c.errorRate)} (5xx${c.byStatus['0'] !== undefined ? ' or unanswered' : ''})`,
   );
   const status = table(['status', 'requests', 'share']);
   for (const [s, n] of Object.entries(c.byStatus)) status.push([s, n, pct(n / Math.max(1, c.total))]);
   out.push(status.toString());
+  if (c.byGrpcStatus !== undefined) {
+    const grpc = table(['grpc-status', 'requests', 'share']);
+    const grpcTotal = Object.values(c.byGrpcStatus).reduce((a, b) => a + b, 0);
+    for (const [s, n] of Object.entries(c.byGrpcStatus)) grpc.push([s, n, pct(n / Math.max(1, grpcTotal))]);
+    out.push(grpc.toString());
+  }
   const flags = table(['flags', 'requests', 'meaning']);
   for (const [f, n] of Object.entries(c.byFlag)) flags.push([f, n, flagMeaning(f)]);
   out.push(flags.toString());
@@ -73,6 +93,10 @@ export function formatReportTable(report: Report, context?: ReportContext): stri
       ]);
     }
     out.push(hosts.toString());
+    if (cluster.ejectionsNotListed !== undefined)
+      out.push(
+        `${cluster.ejectionsNotListed} ejections after the first ${cluster.ejections.length} are counted above, not listed`,
+      );
     const stats = table(['Envoy stat', 'value']);
     for (const [k, v] of Object.entries(cluster.stats)) if (v !== 0) stats.push([k, v]);
     out.push(stats.toString());
@@ -116,5 +140,5 @@ export function formatReportTable(report: Report, context?: ReportContext): stri
   if (report.warnings.length > 0) {
     out.push('', `Warnings (${report.warnings.length}): see stderr, or --format json`);
   }
-  return `${out.join('\n')}\n`;
+  return printable(`${out.join('\n')}\n`);
 }

@@ -10,6 +10,8 @@ import type { RequestHash } from '../upstream/lb/uint64.js';
  */
 export class ClientRequest {
   arrivalMs = 0;
+  /** A mirror's shadow request: its answer goes to no client. */
+  shadow = false;
   /** The traffic source that sent it (closed-loop clients wait for it). */
   source = -1;
   route = -1;
@@ -25,6 +27,9 @@ export class ClientRequest {
   connection: Connection | null = null;
   /** Status of the current attempt's response. */
   status = 0;
+  /** The grpc-status code the current attempt's response carries (-1: none), and whether in trailers. */
+  grpcStatus = -1;
+  grpcInTrailers = false;
   /** Response flags gathered so far (UO from a retry overflow joins the final answer's). */
   flags = 0;
   /** The back-off interval for the next retry, doubling per retry (JitteredExponentialBackOffStrategy). */
@@ -46,6 +51,7 @@ export class ClientRequest {
   constructor(readonly id: number) {}
 
   reset(): void {
+    this.shadow = false;
     this.route = -1;
     this.cluster = -1;
     this.dialedAddress = null;

@@ -3,9 +3,22 @@ import { RetryOn, type RetryPolicyModel } from '../envoy/retry-policy.js';
 import type { ClusterStats } from '../observe/cluster-stats.js';
 import type { ResourceManager } from '../upstream/circuit-breakers.js';
 
-/** wouldRetryFromHeaders for a plain HTTP response (no grpc-status, no x-envoy-ratelimited). */
-export function retriesResponse(policy: RetryPolicyModel, status: number): boolean {
+/** The retry_on token of each gRPC status Envoy can retry on, by code (RETRY_ON_GRPC_*). */
+const GRPC_TOKENS: Readonly<Record<number, number>> = {
+  1: RetryOn.cancelled,
+  4: RetryOn['deadline-exceeded'],
+  8: RetryOn['resource-exhausted'],
+  13: RetryOn.internal,
+  14: RetryOn.unavailable,
+};
+
+/**
+ * wouldRetryFromHeaders for a response without x-envoy-ratelimited; `grpcStatus` is the grpc-status in
+ * its headers (-1: none there; one in trailers comes too late to be seen).
+ */
+export function retriesResponse(policy: RetryPolicyModel, status: number, grpcStatus = -1): boolean {
   const on = policy.retryOn;
+  if (grpcStatus >= 0 && on & (GRPC_TOKENS[grpcStatus] ?? 0)) return true;
   if (on & RetryOn['5xx'] && status >= 500 && status <= 599) return true;
   if (on & RetryOn['gateway-error'] && status >= 502 && status <= 504) return true;
   if (on & RetryOn['retriable-4xx'] && status === 409) return true;
@@ -68,6 +81,15 @@ export function decideRetry(state: RetryState, resources: ResourceManager, stats
   stats.upstream_rq_retry++;
   stats.upstream_rq_retry_backoff_exponential++;
   return Decision.Retry;
+}
+
+/**
+ * The outcome is not retriable under the policy (shouldRetry with NoRetry): if a retry was armed, the
+ * retry "succeeded" in Envoy's sense, whatever the status (a 500 the policy does not retry counts).
+ */
+export function settleWithoutRetry(state: RetryState, resources: ResourceManager, stats: ClusterStats): void {
+  if (state.holdsRetry) stats.upstream_rq_retry_success++;
+  releaseRetry(state, resources);
 }
 
 export function releaseRetry(state: RetryState, resources: ResourceManager): void {

@@ -1,5 +1,7 @@
+import { grpcToHttpStatus, httpToGrpcStatus } from '../envoy/grpc-status.js';
+import { outlierReportedStatus } from '../envoy/outlier-detection.js';
 import { Flag, flagsText } from '../envoy/response-flags.js';
-import type { RouteModel } from '../envoy/route.js';
+import type { FaultModel, RouteModel } from '../envoy/route.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Rng } from '../kernel/random-streams.js';
 import { RecyclingTable } from '../kernel/recycling-table.js';
@@ -11,6 +13,7 @@ import type { Host } from '../upstream/host.js';
 import type { RequestHash } from '../upstream/lb/uint64.js';
 import { OutlierResult } from '../upstream/outlier-result.js';
 import type { PoolCallbacks } from '../upstream/pool-context.js';
+import type { EndpointServer } from '../world/endpoint-server.js';
 import { nextBackoffMs } from './backoff.js';
 import { ClientRequest } from './request.js';
 import { chooseHostForAttempt } from './retry-host-selection.js';
@@ -21,7 +24,9 @@ import {
   releaseRetry,
   retriesReset,
   retriesResponse,
+  settleWithoutRetry,
 } from './retry-state.js';
+import { type ShadowRoute, withShadowRoutes } from './shadow-routes.js';
 import { pickWeightedCluster } from './weighted-clusters.js';
 
 /**
@@ -37,6 +42,12 @@ export class Router implements PoolCallbacks {
   inFlight = 0;
   /** The run's event trace, when one is recorded. */
   trace: TraceRecorder | null = null;
+  /** The draw that decides a request's mirrors (its stream id in Envoy); needed only when a route mirrors. */
+  mirrorRng: Rng | null = null;
+  /** Shadow requests started and not yet ended; the client waits for none of them. */
+  shadowsInFlight = 0;
+  /** Per route, the shadow routes its mirror policies lead to (empty when no route mirrors). */
+  private readonly shadowsOf: ReadonlyArray<readonly ShadowRoute[] | null>;
   private nextAttemptTag = 1;
   /** Scratch list of the streams a closing connection carried. */
   private readonly closedStreams: number[] = [];
@@ -45,6 +56,8 @@ export class Router implements PoolCallbacks {
   private readonly globalTimeoutEvent: number;
   private readonly backoffEvent: number;
   private readonly faultDelayEvent: number;
+  /** Per route, the kernel lane of its per-try timeout (all of a route's wait the same), or -1. */
+  private readonly perTryLanes: Int32Array;
 
   constructor(
     private readonly kernel: Kernel,
@@ -66,10 +79,24 @@ export class Router implements PoolCallbacks {
     this.globalTimeoutEvent = kernel.defineEvent((id) => this.onGlobalTimeout(id));
     this.backoffEvent = kernel.defineEvent((id) => this.onBackoffElapsed(id));
     this.faultDelayEvent = kernel.defineEvent((id) => this.onFaultDelayElapsed(id));
+    const table = withShadowRoutes(routes);
+    this.routes = table.routes;
+    this.shadowsOf = table.shadowsOf;
+    const lanes = new Map<number, number>();
+    this.perTryLanes = Int32Array.from(this.routes, (route) => {
+      const perTry = route.retry?.perTryTimeoutMs ?? 0;
+      if (!(perTry > 0 && Number.isFinite(perTry))) return -1;
+      const lane = lanes.get(perTry) ?? kernel.defineLane();
+      lanes.set(perTry, lane);
+      return lane;
+    });
   }
 
-  /** An application request arrives on the sidecar and matched `routeIndex`; `hash` from its hash policy. */
-  startRequest(routeIndex: number, hash: RequestHash | null = null, source = -1): void {
+  /**
+   * An application request arrives on the sidecar and matched `routeIndex`; `hash` from its hash policy.
+   * `worker`: the worker of the application connection it came on; -1 draws one for it alone.
+   */
+  startRequest(routeIndex: number, hash: RequestHash | null = null, source = -1, worker = -1): void {
     const req = this.requests.allocate();
     if (this.trace !== null) this.trace.request(req.id);
     req.hash = hash;
@@ -79,36 +106,44 @@ export class Router implements PoolCallbacks {
     req.arrivalMs = this.kernel.nowMs;
     req.route = routeIndex;
     // Each downstream connection lands on one worker; the application's connections spread evenly.
-    req.worker = Math.floor(this.workerRng() * this.workers);
+    // The stream serves this draw alone, so with one worker it is skipped and nothing else shifts.
+    req.worker = worker >= 0 ? worker : this.workers === 1 ? 0 : Math.floor(this.workerRng() * this.workers);
     if (route.destinations.length === 0) {
       this.finish(req, route.localStatus, route.localFlags);
       return;
     }
     req.cluster = pickWeightedCluster(route, this.weightRng);
-    const cluster = this.clusters[req.cluster]!;
-    if (cluster.model.type === 'ORIGINAL_DST') {
-      // The application resolved the name itself and dialed the address; a failed lookup never
-      // reaches the sidecar (reported with Envoy's DNS-failure flag, DF).
-      const address = this.resolveForApplication(cluster.model.serviceHost);
-      if (address === null) {
-        this.finish(req, 503, Flag.DF);
-        return;
-      }
-      req.dialedAddress = address;
-    }
-    req.retriesRemaining = route.retry?.numRetries ?? 0;
-    req.backoffIntervalMs = route.retry?.backoffBaseMs ?? 0;
+    if (this.clusters[req.cluster]!.model.type === 'ORIGINAL_DST' && !this.dialedByApplication(req)) return;
+    const retry = route.retry;
+    req.retriesRemaining = retry === null ? 0 : retry.numRetries;
+    req.backoffIntervalMs = retry === null ? 0 : retry.backoffBaseMs;
     // The fault filter runs before the router, once per request: delay first, then abort.
-    const fault = route.fault;
-    if (fault !== null) {
-      if (fault.delayPct > 0 && this.faultRng() * 100 < fault.delayPct) {
-        req.flags |= Flag.DI;
-        req.backoffTimer = this.kernel.scheduleIn(fault.delayMs, this.faultDelayEvent, req.id);
-        return;
-      }
-      if (this.abortsByFault(req, route)) return;
-    }
+    if (route.fault !== null && this.heldByFault(req, route, route.fault)) return;
     this.forward(req);
+  }
+
+  /**
+   * ORIGINAL_DST: the application resolved the name itself and dialed the address; a failed lookup
+   * never reaches the sidecar (reported with Envoy's DNS-failure flag, DF). False when it ended so.
+   */
+  private dialedByApplication(req: ClientRequest): boolean {
+    const address = this.resolveForApplication(this.clusters[req.cluster]!.model.serviceHost);
+    if (address === null) {
+      this.finish(req, 503, Flag.DF);
+      return false;
+    }
+    req.dialedAddress = address;
+    return true;
+  }
+
+  /** The fault filter: true when it delays the request (the router waits) or aborts it. */
+  private heldByFault(req: ClientRequest, route: RouteModel, fault: FaultModel): boolean {
+    if (fault.delayPct > 0 && this.faultRng() * 100 < fault.delayPct) {
+      req.flags |= Flag.DI;
+      req.backoffTimer = this.kernel.scheduleIn(fault.delayMs, this.faultDelayEvent, req.id);
+      return true;
+    }
+    return this.abortsByFault(req, route);
   }
 
   /** The delay elapsed: the abort roll comes next, then the router proper. */
@@ -145,13 +180,46 @@ export class Router implements PoolCallbacks {
       this.finish(req, 503, Flag.UH);
       return;
     }
-    if (this.trace !== null) traceAttempt(this.trace, req, cluster, host);
+    if (this.trace !== null && !req.shadow) traceAttempt(this.trace, req, cluster, host);
     req.attemptedHosts[req.attemptedCount++] = host;
     req.host = host;
     req.attemptTag = this.nextAttemptTag++;
     const pool = host.pools[req.worker]!;
     req.pendingPool = pool;
+    const shadows = req.attempts === 1 ? (this.shadowsOf[req.route] ?? null) : null;
+    const worker = req.worker;
     pool.newStream(req.id, req.attemptTag);
+    // The shadows start once, with the first upstream request (router.cc), on the same worker.
+    if (shadows !== null && !req.shadow) this.sendShadows(shadows, worker);
+  }
+
+  /** One draw decides every mirror of the request, as Envoy's stream id does: `u < perMillion`. */
+  private sendShadows(shadows: readonly ShadowRoute[], worker: number): void {
+    const u = Math.floor(this.mirrorRng!() * 1_000_000);
+    for (const shadow of shadows) if (u < shadow.perMillion) this.startShadow(shadow.route, worker);
+  }
+
+  /** A shadow request: fire and forget through the mirror cluster; its answer reaches no client. */
+  private startShadow(routeIndex: number, worker: number): void {
+    const route = this.routes[routeIndex]!;
+    const cluster = this.clusters[route.destinations[0]!.cluster]!;
+    if (cluster.model.type === 'ORIGINAL_DST') {
+      // The async client has no downstream connection, so the original-destination balancer finds no host.
+      cluster.stats.upstream_cx_none_healthy++;
+      return;
+    }
+    const req = this.requests.allocate();
+    req.shadow = true;
+    req.hash = null;
+    req.source = -1;
+    req.arrivalMs = this.kernel.nowMs;
+    req.route = routeIndex;
+    req.worker = worker;
+    req.cluster = route.destinations[0]!.cluster;
+    req.retriesRemaining = 0;
+    req.backoffIntervalMs = 0;
+    this.shadowsInFlight++;
+    this.forward(req);
   }
 
   isWaiting(requestId: number, tag: number): boolean {
@@ -164,31 +232,45 @@ export class Router implements PoolCallbacks {
     req.pendingPool = null;
     req.connection = connection;
     const host = req.host!;
-    this.clusters[req.cluster]!.outlier?.putResult(host, OutlierResult.LocalOriginConnectSuccess, 0);
+    const outlier = this.clusters[req.cluster]!.outlier;
+    // A connect success is an outcome of its own only when local-origin errors are split.
+    if (outlier?.config.splitExternalLocalOriginErrors)
+      outlier.putResult(host, OutlierResult.LocalOriginConnectSuccess, 0);
     const server = connection.server!;
-    const byAddress = host.requestsByAddress;
-    if (byAddress !== null) byAddress.set(server.address, (byAddress.get(server.address) ?? 0) + 1);
+    if (host.requestsByAddress !== null) countByAddress(host.requestsByAddress, server.address);
+    const now = this.kernel.nowMs;
     const finMs = connection.remoteCloseAtMs;
-    if (server.connectOutcome === 'blackhole') {
-      // The host went dark: the request gets no answer and no reset on its connection; only a timeout
-      // (per-try or route) ends it, and with Istio's defaults there is none.
-      req.status = 0;
-    } else if (server.closedBefore(this.kernel.nowMs, finMs)) {
-      // The keep-alive race: the request reaches the server after it closed the idle connection
-      // (the FIN was on its way), so the FIN resets it: 503 UC when the FIN arrives, never served.
-      req.status = 0;
-      req.responseEvent = this.kernel.schedule(finMs, this.responseEvent, requestId);
+    req.grpcStatus = -1;
+    if (server.connectOutcome === 'blackhole' || server.closedBefore(now, finMs)) {
+      this.goesUnanswered(req, server, finMs);
     } else {
       // Bytes reach the server, so it is not idle; its clock restarts when the connection is idle again.
       connection.remoteCloseAtMs = Number.POSITIVE_INFINITY;
       // The request reaches the server half a round trip after it leaves.
-      const serverMs = server.serve(this.kernel.nowMs + server.rttMs / 2);
+      const rttMs = server.rttMs;
+      const serverMs = server.serve(now + rttMs / 2);
       req.status = server.lastStatus;
-      req.responseEvent = this.kernel.scheduleIn(server.rttMs + serverMs, this.responseEvent, requestId);
+      req.grpcStatus = server.lastGrpcStatus;
+      req.grpcInTrailers = server.lastGrpcInTrailers;
+      req.responseEvent = this.kernel.schedule(now + (rttMs + serverMs), this.responseEvent, requestId);
     }
     // The per-try timeout starts when the pool hands over a connection: connect and queueing excluded.
-    const perTry = this.routes[req.route]!.retry?.perTryTimeoutMs ?? 0;
-    if (perTry > 0) req.perTryTimer = this.kernel.scheduleIn(perTry, this.perTryTimeoutEvent, requestId);
+    const lane = this.perTryLanes[req.route]!;
+    if (lane >= 0) {
+      const atMs = this.kernel.nowMs + this.routes[req.route]!.retry!.perTryTimeoutMs;
+      req.perTryTimer = this.kernel.scheduleInLane(lane, atMs, this.perTryTimeoutEvent, requestId);
+    }
+  }
+
+  /** The request never reaches a server that can answer it. */
+  private goesUnanswered(req: ClientRequest, server: EndpointServer, finMs: number): void {
+    req.status = 0;
+    // The host went dark: the request gets no answer and no reset on its connection; only a timeout
+    // (per-try or route) ends it, and with Istio's defaults there is none.
+    if (server.connectOutcome === 'blackhole') return;
+    // The keep-alive race: the request reaches the server after it closed the idle connection
+    // (the FIN was on its way), so the FIN resets it: 503 UC when the FIN arrives, never served.
+    req.responseEvent = this.kernel.schedule(finMs, this.responseEvent, req.id);
   }
 
   onPoolFailure(requestId: number, reason: PoolFailureReason): void {
@@ -196,7 +278,9 @@ export class Router implements PoolCallbacks {
     req.pendingPool = null;
     const cluster = this.clusters[req.cluster]!;
     if (reason === PoolFailureReason.Overflow) {
-      // Overflow is never retried and never reaches the outlier detector (envoy#25487).
+      // Overflow is never retried and never reaches the outlier detector (envoy#25487); it is still a
+      // retry decision (wouldRetryFromReset: NoRetry), so an armed retry counts as a success.
+      if (this.routes[req.route]!.retry !== null) settleWithoutRetry(req, cluster.resources, cluster.stats);
       this.chargeAbort(req, 503);
       this.finish(req, 503, req.flags | Flag.UO);
       return;
@@ -255,24 +339,40 @@ export class Router implements PoolCallbacks {
     }
     req.connection = null;
     cluster.stats.upstream_rq_completed++;
-    cluster.outlier?.putResult(host, OutlierResult.HttpCode, status);
+    // A grpc-status in the headers (Trailers-Only) is seen; one in trailers comes after the headers went on.
+    const grpcInHeaders = req.grpcInTrailers ? -1 : req.grpcStatus;
+    const grpcRequest = cluster.model.grpc === true;
+    cluster.outlier?.putResult(
+      host,
+      OutlierResult.HttpCode,
+      outlierStatusOf(cluster, status, grpcRequest ? grpcInHeaders : -1),
+    );
     // Keep-alive: the connection goes back to its pool and takes the oldest pending request.
     connection.pool!.onStreamClosed(connection);
     const policy = this.routes[req.route]!.retry;
-    if (policy !== null && retriesResponse(policy, status)) {
-      const decision = this.shouldRetry(req, cluster);
-      if (decision === Decision.Retry) {
-        cluster.stats.chargeRetriedCode(status);
-        host.rqError++;
-        return;
-      }
-      if (decision === Decision.LimitExceeded) req.flags |= Flag.URX;
-      else if (decision === Decision.Overflow) req.flags |= Flag.UO;
+    if (policy !== null) {
+      if (retriesResponse(policy, status, grpcInHeaders)) {
+        if (this.retriesAnswer(req, cluster, host, status)) return;
+      } else settleWithoutRetry(req, cluster.resources, cluster.stats);
     }
     cluster.stats.chargeUpstreamCode(status);
     if (status >= 500) host.rqError++;
-    else if (req.attempts > 1) cluster.stats.upstream_rq_retry_success++;
-    this.finish(req, status, req.flags);
+    // handleNon5xxResponseHeaders: a gRPC answer is a host error when its grpc-status maps to a 5xx.
+    else if (grpcRequest && req.grpcStatus >= 0 && grpcToHttpStatus(req.grpcStatus) >= 500) host.rqError++;
+    this.finish(req, status, req.flags, req.grpcStatus);
+  }
+
+  /** A response retry_on matches: true when it is retried, else the flags say why not. */
+  private retriesAnswer(req: ClientRequest, cluster: Cluster, host: Host, status: number): boolean {
+    const decision = this.shouldRetry(req, cluster);
+    if (decision === Decision.Retry) {
+      cluster.stats.chargeRetriedCode(status);
+      host.rqError++;
+      return true;
+    }
+    if (decision === Decision.LimitExceeded) req.flags |= Flag.URX;
+    else if (decision === Decision.Overflow) req.flags |= Flag.UO;
+    return false;
   }
 
   private onPerTryTimeout(requestId: number): void {
@@ -285,15 +385,25 @@ export class Router implements PoolCallbacks {
     this.onReset(req, ResetKind.LocalReset, true, 504, Flag.UT);
   }
 
+  /**
+   * Filter::onResponseTimeout: each upstream request still in flight (on a connection or waiting in the
+   * pool) counts one upstream_rq_timeout and is charged 504; one in back-off is off that list, so a
+   * timeout there counts and charges nothing. The host is known only once the pool handed over a connection.
+   */
   private onGlobalTimeout(requestId: number): void {
     const req = this.requests.get(requestId);
     req.globalTimer = -1;
     const cluster = this.clusters[req.cluster]!;
-    cluster.stats.upstream_rq_timeout++;
-    // An attempt awaiting its response is charged to the host as a timeout.
-    if (req.connection !== null) cluster.outlier?.putResult(req.host!, OutlierResult.LocalOriginTimeout, 0);
+    const connected = req.connection !== null;
+    if (connected || req.pendingPool !== null) {
+      cluster.stats.upstream_rq_timeout++;
+      cluster.stats.chargeUpstreamCode(504);
+    }
+    if (connected) {
+      cluster.outlier?.putResult(req.host!, OutlierResult.LocalOriginTimeout, 0);
+      req.host!.rqError++;
+    }
     this.abandonAttempt(req);
-    this.chargeAbort(req, 504);
     this.finish(req, 504, req.flags | Flag.UT);
   }
 
@@ -313,11 +423,13 @@ export class Router implements PoolCallbacks {
   ): void {
     const cluster = this.clusters[req.cluster]!;
     const policy = this.routes[req.route]!.retry;
-    if (policy !== null && retriesReset(policy, kind, requestSent)) {
-      const decision = this.shouldRetry(req, cluster);
-      if (decision === Decision.Retry) return;
-      if (decision === Decision.LimitExceeded) req.flags |= Flag.URX;
-      else if (decision === Decision.Overflow) req.flags |= Flag.UO;
+    if (policy !== null) {
+      if (retriesReset(policy, kind, requestSent)) {
+        const decision = this.shouldRetry(req, cluster);
+        if (decision === Decision.Retry) return;
+        if (decision === Decision.LimitExceeded) req.flags |= Flag.URX;
+        else if (decision === Decision.Overflow) req.flags |= Flag.UO;
+      } else settleWithoutRetry(req, cluster.resources, cluster.stats);
     }
     this.chargeAbort(req, status);
     this.finish(req, status, req.flags | flag);
@@ -359,14 +471,22 @@ export class Router implements PoolCallbacks {
     chargeHostError(req.host, status);
   }
 
-  private finish(req: ClientRequest, status: number, flags: number): void {
+  /** `grpcStatus`: the grpc-status of the upstream answer passed on (-1: none, or a local reply). */
+  private finish(req: ClientRequest, status: number, flags: number, grpcStatus = -1): void {
     const now = this.kernel.nowMs;
+    // A gRPC application sees a grpc-status: the upstream's, else Envoy's local reply maps the HTTP one.
+    if (req.cluster >= 0 && this.clusters[req.cluster]!.model.grpc === true)
+      this.client.recordGrpc(grpcStatus >= 0 ? grpcStatus : httpToGrpcStatus(status));
     if (req.globalTimer !== -1) this.kernel.cancel(req.globalTimer);
     this.abandonAttempt(req);
     if (req.cluster >= 0) releaseRetry(req, this.clusters[req.cluster]!.resources);
-    const text = flagsText(flags);
-    this.client.record(now, now - req.arrivalMs, status, text);
-    if (this.trace !== null) this.trace.response(req.id, status, text);
+    if (req.shadow) {
+      this.shadowsInFlight--;
+      this.requests.release(req);
+      return;
+    }
+    this.client.record(now, now - req.arrivalMs, status, flags);
+    if (this.trace !== null) this.trace.response(req.id, status, flagsText(flags));
     this.inFlight--;
     const source = req.source;
     this.requests.release(req);
@@ -379,6 +499,21 @@ function traceAttempt(trace: TraceRecorder, req: ClientRequest, cluster: Cluster
   const originalDst = req.dialedAddress !== null;
   const panic = !originalDst && cluster.priorities.panic[host.priority] === 1;
   trace.attempt(req.id, cluster.name, host.hostPort, panic, originalDst);
+}
+
+/** LOGICAL_DNS: requests per address the host's connections reached. */
+function countByAddress(byAddress: Map<string, number>, address: string): void {
+  byAddress.set(address, (byAddress.get(address) ?? 0) + 1);
+}
+
+/**
+ * What outlier detection is told of a response (Filter::onUpstreamHeaders): with an error matcher, its
+ * verdict on the status; else a grpc-status in the headers of a gRPC request as its HTTP equivalent.
+ */
+function outlierStatusOf(cluster: Cluster, status: number, grpcInHeaders: number): number {
+  const codes = cluster.model.outlierErrorCodes;
+  if (codes !== null && codes !== undefined) return outlierReportedStatus(codes, status);
+  return grpcInHeaders >= 0 ? grpcToHttpStatus(grpcInHeaders) : status;
 }
 
 function chargeHostError(host: Host | null, status: number): void {

@@ -396,9 +396,8 @@ export class TcpProxy implements PoolCallbacks {
   ): void {
     const now = this.kernel.nowMs;
     if (host !== null && (status === 0 || status >= 500)) host.appErrors++;
-    const text = flagsText(flags);
-    this.client.record(now, now - arrivalMs, status, text);
-    if (this.trace !== null) this.trace.response(s.id, status, text, true);
+    this.client.record(now, now - arrivalMs, status, flags);
+    if (this.trace !== null) this.trace.response(s.id, status, flagsText(flags), true);
     this.inFlight--;
     this.onAnswered(source);
   }

@@ -24,6 +24,8 @@ export function clusterReports(clusters: readonly Cluster[], endMs: number): Rec
       hosts: cluster.hosts.map((h) => hostReport(h, outlier, tcp, endMs)),
       ejections: outlier?.ejections ?? [],
     };
+    if (outlier !== null && outlier.ejectionsNotListed > 0)
+      reports[cluster.name]!.ejectionsNotListed = outlier.ejectionsNotListed;
     const breakers = cluster.breakers.report(endMs);
     if (Object.keys(breakers).length > 0) reports[cluster.name]!.circuitBreakers = breakers;
   }

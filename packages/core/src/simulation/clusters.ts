@@ -1,4 +1,5 @@
 import type { RunPlan } from '../config/plan/run-plan.js';
+import { hasListedEndpoints } from '../envoy/cluster.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { RandomStreams } from '../kernel/random-streams.js';
 import { RecyclingTable } from '../kernel/recycling-table.js';
@@ -90,7 +91,7 @@ export function startDnsResolution(
     resolver.resolve(target);
   });
   for (const cluster of clusters) {
-    if (cluster.model.type === 'EDS') continue;
+    if (hasListedEndpoints(cluster.model.type)) continue;
     const jitter = streams.get(`dns/${cluster.name}`);
     const resolver = new DnsClusterResolver(cluster, dns, kernel, jitter, dnsRefresh, resolveTargets.length);
     for (let t = 0; t < resolver.targetCount; t++) resolveTargets.push([resolver, t]);

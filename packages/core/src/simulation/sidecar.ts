@@ -52,6 +52,7 @@ export function buildSidecar(
   );
   context.callbacks = router;
   router.trace = trace;
+  router.mirrorRng = streams.get('router/mirror');
   const tcpProxy = new TcpProxy(
     kernel,
     plan.model.routes,

@@ -5,6 +5,7 @@ import type { RandomStreams, Rng } from '../kernel/random-streams.js';
 import type { Router } from '../router/router.js';
 import type { TcpProxy } from '../router/tcp-proxy.js';
 import { OpenLoopSource } from '../world/traffic-source.js';
+import { AppConnections } from './app-connections.js';
 import type { ClosedLoopClients } from './closed-loop-clients.js';
 import { type RequestShape, requestShapes } from './request-shapes.js';
 import type { Sidecar } from './sidecar.js';
@@ -27,7 +28,11 @@ export class TrafficDriver {
   /** Open-loop sources by traffic index; null for a closed loop. */
   private readonly sources: Array<OpenLoopSource | null>;
   private readonly arrivalEvent: number;
+  /** Per source, the kernel lane its arrivals wait in: each is scheduled after the one before. */
+  private readonly arrivalLanes: number[];
   private readonly durationMs: number;
+  private readonly maxInFlight: number;
+  private readonly appConnections: AppConnections;
 
   constructor(
     private readonly kernel: Kernel,
@@ -35,10 +40,14 @@ export class TrafficDriver {
     streams: RandomStreams,
     sidecar: Sidecar,
     private readonly clients: ClosedLoopClients,
+    /** Called when a request takes the requests in flight past `plan.maxRequestsInFlight`. */
+    private readonly onOverInFlightLimit: () => void = () => {},
   ) {
+    this.maxInFlight = plan.maxRequestsInFlight;
     this.router = sidecar.router;
     this.tcpProxy = sidecar.tcpProxy;
     this.durationMs = plan.durationMs;
+    this.appConnections = new AppConnections(plan, streams);
     this.routeIsTcp = plan.model.routes.map((r) => r.tcp === true);
     this.mixRngs = plan.traffic.map((_, i) => streams.get(`traffic/${i}/mix`));
     this.shapes = requestShapes(plan.traffic, plan.model.routes);
@@ -59,6 +68,7 @@ export class TrafficDriver {
           )
         : null,
     );
+    this.arrivalLanes = plan.traffic.map(() => kernel.defineLane());
     this.arrivalEvent = kernel.defineEvent((i) => {
       this.send(i);
       this.scheduleArrival(i);
@@ -98,13 +108,15 @@ export class TrafficDriver {
       }
     }
     if (this.routeIsTcp[m.route]) this.tcpProxy.startRequest(m.route, m.hash, i);
-    else this.router.startRequest(m.route, m.hash, i);
+    else this.router.startRequest(m.route, m.hash, i, this.appConnections.workerFor(i));
+    if (this.router.inFlight + this.tcpProxy.inFlight > this.maxInFlight) this.onOverInFlightLimit();
   }
 
   private scheduleArrival(i: number): void {
     const source = this.sources[i]!;
     source.nextArrival = -1;
     const next = source.nextArrivalAfter(this.kernel.nowMs);
-    if (next < this.durationMs) source.nextArrival = this.kernel.schedule(next, this.arrivalEvent, i);
+    if (next < this.durationMs)
+      source.nextArrival = this.kernel.scheduleInLane(this.arrivalLanes[i]!, next, this.arrivalEvent, i);
   }
 }

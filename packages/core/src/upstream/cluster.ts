@@ -1,4 +1,4 @@
-import type { ClusterModel, EndpointModel } from '../envoy/cluster.js';
+import { type ClusterModel, type EndpointModel, hasListedEndpoints } from '../envoy/cluster.js';
 import type { RandomStreams, Rng } from '../kernel/random-streams.js';
 import { type BreakerTimeline, CircuitBreakerTracker } from '../observe/circuit-breaker-tracker.js';
 import { ClusterStats } from '../observe/cluster-stats.js';
@@ -35,7 +35,7 @@ export class Cluster {
   private readonly localityRngs: Rng[] = [];
   private readonly connectionSettings: ConnectionSettings;
   /** The TLS client context's session cache, shared by every worker's pools. */
-  private readonly tlsSessions = new TlsSessionCache();
+  private readonly tlsSessions: TlsSessionCache;
   /** How long each circuit_breakers.default.*_open gauge was 1. */
   readonly breakers: CircuitBreakerTracker;
 
@@ -49,6 +49,7 @@ export class Cluster {
     breakerTimeline: BreakerTimeline | null = null,
   ) {
     this.resources = new ResourceManager(model.circuitBreakers);
+    this.tlsSessions = new TlsSessionCache(model.tls?.maxVersion ?? '1.3');
     this.breakers = new CircuitBreakerTracker(poolContext.kernel, breakerTimeline);
     this.resources.observer = this.breakers;
     const protocol = model.upstreamProtocol;
@@ -76,7 +77,8 @@ export class Cluster {
             maxConnectionDurationMs: model.maxConnectionDurationMs ?? 0,
           }),
     };
-    if (model.type === 'EDS') for (const e of model.endpoints) this.members.push(this.newHost(e, false));
+    if (hasListedEndpoints(model.type))
+      for (const e of model.endpoints) this.members.push(this.newHost(e, false));
     if (model.type === 'LOGICAL_DNS') {
       const target = model.dnsTargets[0]!;
       this.members.push(this.newHost({ ...target, address: target.hostname, network: '' }, true));

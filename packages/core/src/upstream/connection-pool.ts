@@ -1,10 +1,11 @@
+import type { TcpKeepaliveModel } from '../envoy/cluster.js';
 import type { ClusterStats } from '../observe/cluster-stats.js';
 import type { ResourceManager } from './circuit-breakers.js';
 import { ConnectAttempt, ConnectEnd } from './connect-attempt.js';
 import { type Connection, type ConnectionOwner, ConnectionState, PoolFailureReason } from './connection.js';
 import { PendingQueue } from './pending-queue.js';
 import type { ConnectionSettings, PoolCallbacks, PoolContext, PoolHost } from './pool-context.js';
-import { idleDueMs, keepaliveSurvives, startKeepalive } from './tcp-keepalive.js';
+import { idleDueMs, keepaliveDueMs, keepaliveSurvives, startKeepalive } from './tcp-keepalive.js';
 import { TlsSessionCache } from './tls-session-cache.js';
 
 /**
@@ -27,6 +28,14 @@ export class ConnectionPool implements ConnectionOwner {
   /** Streams a new connection can carry: min(max_concurrent_streams, max_requests_per_connection). */
   private readonly connectCapacity: number;
   private readonly remainingPerConnection: number;
+  /** The settings read per request, as plain fields of this pool. */
+  private readonly tcp: boolean;
+  private readonly http2: boolean;
+  private readonly maxConcurrentStreams: number;
+  private readonly idleTimeoutMs: number;
+  private readonly keepalive: TcpKeepaliveModel | null;
+  /** The router or tcp_proxy, found on first use (they are wired after the pools). */
+  private callbacksFound: PoolCallbacks | null = null;
 
   constructor(
     readonly host: PoolHost,
@@ -40,15 +49,21 @@ export class ConnectionPool implements ConnectionOwner {
     const perConnection = settings.maxRequestsPerConnection;
     this.remainingPerConnection = perConnection > 0 ? perConnection : Number.POSITIVE_INFINITY;
     this.connectCapacity = Math.min(settings.maxConcurrentStreams, this.remainingPerConnection);
+    this.tcp = settings.tcp === true;
+    this.http2 = settings.protocol === 'HTTP/2';
+    this.maxConcurrentStreams = settings.maxConcurrentStreams;
+    this.idleTimeoutMs = settings.idleTimeoutMs;
+    this.keepalive = settings.tcpKeepalive ?? null;
   }
 
   /** The router, or for a TCP pool the tcp_proxy; read late, as the router is wired after the pools. */
   private get callbacks(): PoolCallbacks {
-    return (this.settings.tcp === true ? this.context.tcpCallbacks : undefined) ?? this.context.callbacks;
+    this.callbacksFound ??= (this.tcp ? this.context.tcpCallbacks : undefined) ?? this.context.callbacks;
+    return this.callbacksFound;
   }
 
   get isTcp(): boolean {
-    return this.settings.tcp === true;
+    return this.tcp;
   }
 
   get pendingCount(): number {
@@ -85,7 +100,7 @@ export class ConnectionPool implements ConnectionOwner {
   /** A stream on `conn` ended with a complete response; the connection is reused (keep-alive). */
   onStreamClosed(conn: Connection): void {
     this.releaseStream(conn);
-    if (conn.draining || this.settings.tcp === true) {
+    if (conn.draining || this.tcp) {
       // max_requests_per_connection reached, or a TCP session ended: it closes once its last stream is done.
       if (conn.activeStreams === 0) this.closeAndReplace(conn);
       return;
@@ -101,7 +116,7 @@ export class ConnectionPool implements ConnectionOwner {
    * closes; HTTP/2 resets just the stream (RST_STREAM) and the connection carries on.
    */
   resetStream(conn: Connection): void {
-    if (this.settings.protocol === 'HTTP/2') {
+    if (this.http2) {
       this.onStreamClosed(conn);
       return;
     }
@@ -153,7 +168,7 @@ export class ConnectionPool implements ConnectionOwner {
     this.connecting--;
     if (this.settings.originatesTls) this.tlsSessions.remember(conn.server!);
     this.makeReady(conn);
-    if (this.settings.tcp !== true) {
+    if (!this.tcp) {
       this.markIdle(conn);
       this.onUpstreamReady();
       return;
@@ -183,9 +198,15 @@ export class ConnectionPool implements ConnectionOwner {
     const kernel = this.context.kernel;
     const now = kernel.nowMs;
     conn.idleSinceMs = now;
-    conn.remoteCloseAtMs = conn.server!.finArrivalMs(now);
-    startKeepalive(conn, this.settings.tcpKeepalive ?? null, now);
-    const due = this.idleDueMs(conn);
+    const finMs = conn.server!.finArrivalMs(now);
+    conn.remoteCloseAtMs = finMs;
+    // Without keepalive the probe clocks stay at Infinity (set so at reset, never moved).
+    let due = this.idleTimeoutMs > 0 ? now + this.idleTimeoutMs : Number.POSITIVE_INFINITY;
+    if (finMs < due) due = finMs;
+    if (this.keepalive !== null) {
+      startKeepalive(conn, this.keepalive, now);
+      due = Math.min(due, keepaliveDueMs(conn));
+    }
     if (due === Number.POSITIVE_INFINITY) return;
     if (conn.idleTimer !== -1) {
       // A check still pending from an earlier period looks again when it fires, unless it is late.
@@ -198,7 +219,7 @@ export class ConnectionPool implements ConnectionOwner {
 
   /** The earliest of the sidecar's idle timeout, the server's FIN and the keepalive's next step. */
   private idleDueMs(conn: Connection): number {
-    return idleDueMs(conn.idleSinceMs, this.settings.idleTimeoutMs, conn.remoteCloseAtMs, conn);
+    return idleDueMs(conn.idleSinceMs, this.idleTimeoutMs, conn.remoteCloseAtMs, conn);
   }
 
   /**
@@ -210,19 +231,12 @@ export class ConnectionPool implements ConnectionOwner {
     if (conn.state !== ConnectionState.Ready || conn.activeStreams > 0) return;
     const kernel = this.context.kernel;
     const now = kernel.nowMs;
-    const timeout = this.settings.idleTimeoutMs;
+    const timeout = this.idleTimeoutMs;
     if (timeout > 0 && conn.idleSinceMs + timeout <= now) {
       this.stats.upstream_cx_idle_timeout++;
     } else if (conn.remoteCloseAtMs <= now) {
       this.stats.upstream_cx_destroy_remote++;
-    } else if (
-      !keepaliveSurvives(
-        conn,
-        this.settings.tcpKeepalive ?? null,
-        conn.server!.connectOutcome === 'blackhole',
-        now,
-      )
-    ) {
+    } else if (!keepaliveSurvives(conn, this.keepalive, conn.server!.connectOutcome === 'blackhole', now)) {
       // The kernel gave up on a host that answered none of the probes (ETIMEDOUT): a remote close to Envoy.
       this.stats.upstream_cx_destroy_remote++;
     } else {
@@ -291,18 +305,13 @@ export class ConnectionPool implements ConnectionOwner {
 
   /** attachStreamToClient: `conn` is the last of the ready list. */
   private attach(conn: Connection, requestId: number): void {
-    if (this.settings.tcp !== true && !this.resources.canCreateRequest()) {
-      // max_requests overflow leaves the connection ready for the next stream.
-      this.stats.upstream_rq_pending_overflow++;
-      this.callbacks.onPoolFailure(requestId, PoolFailureReason.Overflow);
+    if (!this.tcp && !this.resources.canCreateRequest()) {
+      this.overflowRequests(requestId);
       return;
     }
-    const capacity = Math.min(conn.remainingStreams, this.settings.maxConcurrentStreams - conn.activeStreams);
+    const capacity = Math.min(conn.remainingStreams, this.maxConcurrentStreams - conn.activeStreams);
     if (--conn.remainingStreams === 0) {
-      conn.draining = true;
-      this.stats.upstream_cx_max_requests++;
-      conn.state = ConnectionState.Busy;
-      this.ready.pop();
+      this.drainAtLastStream(conn);
     } else if (capacity === 1) {
       // This stream fills it.
       conn.state = ConnectionState.Busy;
@@ -314,6 +323,20 @@ export class ConnectionPool implements ConnectionOwner {
     this.resources.incRequests();
     this.stats.upstream_rq_total++;
     this.callbacks.onPoolReady(requestId, conn);
+  }
+
+  /** max_requests overflow leaves the connection ready for the next stream. */
+  private overflowRequests(requestId: number): void {
+    this.stats.upstream_rq_pending_overflow++;
+    this.callbacks.onPoolFailure(requestId, PoolFailureReason.Overflow);
+  }
+
+  /** max_requests_per_connection reached: the connection takes no more streams and drains. */
+  private drainAtLastStream(conn: Connection): void {
+    conn.draining = true;
+    this.stats.upstream_cx_max_requests++;
+    conn.state = ConnectionState.Busy;
+    this.ready.pop();
   }
 
   /** Oldest live pending request first onto the ready connections; then more connections if still short. */
@@ -359,8 +382,8 @@ export class ConnectionPool implements ConnectionOwner {
     this.resources.incConnections();
     this.stats.upstream_cx_total++;
     // A TCP pool's connection speaks no HTTP codec.
-    if (this.settings.tcp !== true) {
-      if (this.settings.protocol === 'HTTP/2') this.stats.upstream_cx_http2_total++;
+    if (!this.tcp) {
+      if (this.http2) this.stats.upstream_cx_http2_total++;
       else this.stats.upstream_cx_http1_total++;
     }
     const attempt = this.connectAttempt;

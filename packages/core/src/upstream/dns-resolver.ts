@@ -51,7 +51,7 @@ export class DnsClusterResolver {
     } else {
       stats.update_success++;
       if (answer.addresses.length === 0) stats.update_empty++;
-      if (answer.ttlMs !== null && answer.ttlMs > 0) nextMs = answer.ttlMs;
+      if (model.respectDnsTtl !== false && answer.ttlMs !== null && answer.ttlMs > 0) nextMs = answer.ttlMs;
       if (model.type === 'LOGICAL_DNS') {
         if (answer.addresses.length > 0) this.cluster.setLogicalAddresses(answer.addresses);
       } else {

@@ -47,7 +47,7 @@ export class HostPickers {
             this.pickers.push(new MaglevPicker(rng, { tableSize: model.hashTableSize }));
             break;
           default:
-            this.pickers.push(new LeastRequestPicker(rng, {}, slowStart));
+            this.pickers.push(new LeastRequestPicker(rng, model.leastRequest ?? {}, slowStart));
         }
       }
     }

@@ -26,6 +26,9 @@ const STAT_SUFFIX: Record<OutlierEjectionType, string> = {
   FAILURE_PERCENTAGE_LOCAL_ORIGIN: 'local_origin_failure_percentage',
 };
 
+/** The report lists this many ejections per cluster; later ones are counted (each host's count stays exact). */
+export const MAX_LISTED_EJECTIONS = 10_000;
+
 /**
  * Envoy's outlier detector for one cluster (outlier_detection_impl.cc): monitors fed once per attempt,
  * consecutive-error detection with the cap on ejections, ejection back-off, and the interval sweep that
@@ -34,6 +37,8 @@ const STAT_SUFFIX: Record<OutlierEjectionType, string> = {
 export class OutlierDetector {
   readonly monitors: OutlierHostMonitor[];
   readonly ejections: EjectionReport[] = [];
+  /** Ejections past MAX_LISTED_EJECTIONS, counted but not listed, so memory stays bounded on long runs. */
+  ejectionsNotListed = 0;
   ejectionsActive = 0;
   /** Hosts the cluster has now: the cap counts these, across every priority. */
   private memberCount: number;
@@ -63,8 +68,7 @@ export class OutlierDetector {
       this.ejectionsActive--;
       const now = this.owner.nowMs();
       monitor.ejectedMs += now - monitor.lastEjectionMs;
-      this.ejections[monitor.openEjection]!.untilMs = now;
-      monitor.openEjection = -1;
+      this.closeEjection(monitor, now);
       host.ejected = false;
       this.owner.onHealthChanged(-1, host);
     }
@@ -184,9 +188,19 @@ export class OutlierDetector {
     monitor.lastEjectionMs = now;
     const { baseEjectionTimeMs: base, maxEjectionTimeMs: max } = this.config;
     if (monitor.ejectTimeBackoff * base < max + base) monitor.ejectTimeBackoff++;
-    monitor.openEjection = this.ejections.length;
-    this.ejections.push({ host: monitor.host.hostPort, atMs: now, untilMs: null, type });
+    if (this.ejections.length < MAX_LISTED_EJECTIONS) {
+      monitor.openEjection = this.ejections.length;
+      this.ejections.push({ host: monitor.host.hostPort, atMs: now, untilMs: null, type });
+    } else {
+      this.ejectionsNotListed++;
+    }
     this.owner.onHealthChanged(+1, monitor.host);
+  }
+
+  /** The host's listed ejection, if it has one open, ends now. */
+  private closeEjection(monitor: OutlierHostMonitor, now: number): void {
+    if (monitor.openEjection >= 0) this.ejections[monitor.openEjection]!.untilMs = now;
+    monitor.openEjection = -1;
   }
 
   private unejectHost(monitor: OutlierHostMonitor, now: number): void {
@@ -195,8 +209,7 @@ export class OutlierDetector {
     monitor.resetConsecutive();
     monitor.lastUnejectionMs = now;
     monitor.ejectedMs += now - monitor.lastEjectionMs;
-    this.ejections[monitor.openEjection]!.untilMs = now;
-    monitor.openEjection = -1;
+    this.closeEjection(monitor, now);
     this.owner.onHealthChanged(-1, monitor.host);
   }
 

@@ -9,6 +9,10 @@ export type ConnectOutcome = 'ok' | 'refuse' | 'blackhole' | 'tlsError';
 export interface ErrorRate {
   status: number;
   rate: number;
+  /** The grpc-status code the answer carries; absent: none. */
+  grpcStatus?: number;
+  /** The grpc-status comes in trailers, after headers and data (else in the only header block). */
+  inTrailers?: boolean;
 }
 
 /** How a synthetic upstream endpoint behaves (the Scenario's `endpoints.<address>`). */
@@ -38,8 +42,14 @@ export interface EndpointBehaviour {
 export class EndpointServer {
   /** Status of the last request served; 0 when the server closed the connection instead (a reset). */
   lastStatus = 200;
+  /** The grpc-status code of the last answer, -1 for none; and whether it came in trailers. */
+  lastGrpcStatus = -1;
+  lastGrpcInTrailers = false;
   private cumulative = new Float64Array(0);
   private statuses = new Int32Array(0);
+  /** Per failure mode: its grpc-status (-1 none), and 1 when that comes in trailers. */
+  private grpcStatuses = new Int8Array(0);
+  private grpcInTrailers = new Uint8Array(0);
   /** The rate limiter's bucket and when it was last topped up. */
   private tokens = 0;
   /** The worker slots and waiting room, when the endpoint has `concurrency`. */
@@ -71,11 +81,15 @@ export class EndpointServer {
     this.behaviour = behaviour;
     this.cumulative = new Float64Array(behaviour.errors.length);
     this.statuses = new Int32Array(behaviour.errors.length);
+    this.grpcStatuses = new Int8Array(behaviour.errors.length);
+    this.grpcInTrailers = new Uint8Array(behaviour.errors.length);
     let sum = 0;
     behaviour.errors.forEach((e, i) => {
       sum += e.rate;
       this.cumulative[i] = sum;
       this.statuses[i] = e.status;
+      this.grpcStatuses[i] = e.grpcStatus ?? -1;
+      this.grpcInTrailers[i] = e.inTrailers === true ? 1 : 0;
     });
     if (sum > 1 + 1e-12) throw new RangeError(`endpoint ${this.address}: error rates add up to ${sum} > 1`);
   }
@@ -118,21 +132,31 @@ export class EndpointServer {
     const u = this.rng();
     const reset = this.rng() < this.behaviour.resetRate;
     let status = 200;
+    let grpc = -1;
+    let inTrailers = false;
     for (let i = 0; i < this.cumulative.length; i++) {
       if (u < this.cumulative[i]!) {
         status = this.statuses[i]!;
+        grpc = this.grpcStatuses[i]!;
+        inTrailers = this.grpcInTrailers[i] === 1;
         break;
       }
     }
     const limit = this.behaviour.rateLimit;
     const limited = limit !== undefined && !this.takeToken(limit, arrivalMs);
-    if (limited) status = limit.status;
+    if (limited) {
+      status = limit.status;
+      grpc = -1;
+    }
+    this.lastGrpcStatus = grpc;
+    this.lastGrpcInTrailers = inTrailers;
     const serviceMs = this.behaviour.latency.sample(this.rng);
     // The limiter answers before the server: a limited request takes no slot.
     if (this.slots !== null && !limited) {
       const waitMs = this.slots.admit(arrivalMs, serviceMs);
       if (waitMs < 0) {
         this.lastStatus = this.behaviour.capacity!.status;
+        this.lastGrpcStatus = -1;
         return 0;
       }
       this.lastStatus = reset ? 0 : status;

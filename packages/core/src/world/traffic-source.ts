@@ -47,6 +47,11 @@ export class OpenLoopSource {
     return this.rate.rpsAt(tMs);
   }
 
+  /** The expected number of arrivals in [from, to) at the current rate (planning's bound on the run's work). */
+  arrivalsBetween(fromMs: number, toMs: number): number {
+    return this.rate.arrivalsBetween(fromMs, toMs);
+  }
+
   /** The next arrival after one at (or a change at) `nowMs`; Infinity if the rate never brings one. */
   nextArrivalAfter(nowMs: number): number {
     return this.rate.reach(nowMs, this.constant ? 1 : -Math.log(1 - this.rng()));

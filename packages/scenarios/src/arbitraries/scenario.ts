@@ -1,4 +1,4 @@
-import type { SimulationSpec } from '@meshsim/core';
+import { formatDurationMs, planSimulation, type SimulationSpec } from '@meshsim/core';
 import fc, { type Arbitrary } from 'fast-check';
 import { type ScenarioDocument, scenario } from '../scenario.js';
 import { at, type EndpointChange, type TimelineEntry, type TimelineEntryData } from '../timeline.js';
@@ -159,8 +159,9 @@ function trafficChange(
  * of one to four endpoints on port 80, maybe a DestinationRule with the load balancers, circuit
  * breakers and outlier detection the engine models, and a few seconds of Poisson or evenly spaced
  * traffic, maybe in bursts, a ramp or a diurnal swing that a timeline entry may change, meeting
- * healthy, slow, failing, brownout, refusing, black-holed or resetting endpoints. The YAML is in
- * `config`, so a counterexample prints as the files a user would write.
+ * healthy, slow, failing, brownout, refusing, black-holed or resetting endpoints. The timeline entry
+ * falls within the run, and the traffic brings at least one request (meshsim warns of either
+ * otherwise). The YAML is in `config`, so a counterexample prints as the files a user would write.
  */
 export function runnableSimulation(): Arbitrary<SimulationSpec & { config: string }> {
   const host = 'api.example.com';
@@ -194,7 +195,7 @@ export function runnableSimulation(): Arbitrary<SimulationSpec & { config: strin
     arrivals: fc.option(fc.constantFrom('poisson' as const, 'constant' as const), { nil: undefined }),
     change: fc.option(
       fc.tuple(
-        duration({ maxMs: 5000 }),
+        fc.integer({ min: 0, max: 4999 }),
         someOf({ rps: rps(200), arrivals: fc.constantFrom('poisson' as const, 'constant' as const) }),
         fc.option(shortShape(), { nil: undefined }),
       ),
@@ -202,44 +203,67 @@ export function runnableSimulation(): Arbitrary<SimulationSpec & { config: strin
     ),
     workers: fc.integer({ min: 1, max: 4 }),
     rtt: fc.option(duration({ maxMs: 20 }), { nil: undefined }),
-  }).map(
-    ({ addresses, policy, behaviours, seed, seconds, rps: rate, shape, arrivals, change, workers, rtt }) => {
-      const serviceEntry = {
-        apiVersion: 'networking.istio.io/v1',
-        kind: 'ServiceEntry',
-        metadata: { name: 'api', namespace: 'default' },
-        spec: {
-          hosts: [host],
-          ports: [{ number: 80, name: 'http', protocol: 'HTTP' }],
-          resolution: 'STATIC',
-          endpoints: addresses.map((address) => ({ address })),
-        },
-      };
-      const destinationRule =
-        policy === undefined
-          ? []
-          : [
-              {
-                apiVersion: 'networking.istio.io/v1',
-                kind: 'DestinationRule',
-                metadata: { name: 'api', namespace: 'default' },
-                spec: { host, trafficPolicy: policy },
-              },
-            ];
-      const endpoints = Object.fromEntries(
-        behaviours.slice(0, addresses.length).map((b, i) => [addresses[i], b]),
-      );
-      const document = scenario({
-        name: 'generated',
+  })
+    .map(
+      ({
+        addresses,
+        policy,
+        behaviours,
         seed,
-        duration: `${seconds}s`,
-        proxy: { workers },
-        ...(rtt === undefined ? {} : { network: { rtt } }),
-        endpoints,
-        traffic: [{ host, port: 80, rps: rate, ...shape, ...(arrivals === undefined ? {} : { arrivals }) }],
-        ...(change === undefined ? {} : { timeline: [trafficChange(...change)] }),
-      });
-      return { config: toYaml(serviceEntry, ...destinationRule, document) };
-    },
-  );
+        seconds,
+        rps: rate,
+        shape,
+        arrivals,
+        change,
+        workers,
+        rtt,
+      }) => {
+        const serviceEntry = {
+          apiVersion: 'networking.istio.io/v1',
+          kind: 'ServiceEntry',
+          metadata: { name: 'api', namespace: 'default' },
+          spec: {
+            hosts: [host],
+            ports: [{ number: 80, name: 'http', protocol: 'HTTP' }],
+            resolution: 'STATIC',
+            endpoints: addresses.map((address) => ({ address })),
+          },
+        };
+        const destinationRule =
+          policy === undefined
+            ? []
+            : [
+                {
+                  apiVersion: 'networking.istio.io/v1',
+                  kind: 'DestinationRule',
+                  metadata: { name: 'api', namespace: 'default' },
+                  spec: { host, trafficPolicy: policy },
+                },
+              ];
+        const endpoints = Object.fromEntries(
+          behaviours.slice(0, addresses.length).map((b, i) => [addresses[i], b]),
+        );
+        const document = scenario({
+          name: 'generated',
+          seed,
+          duration: `${seconds}s`,
+          proxy: { workers },
+          ...(rtt === undefined ? {} : { network: { rtt } }),
+          endpoints,
+          traffic: [{ host, port: 80, rps: rate, ...shape, ...(arrivals === undefined ? {} : { arrivals }) }],
+          ...(change === undefined ? {} : { timeline: [trafficChange(...withinRun(change, seconds))] }),
+        });
+        return { config: toYaml(serviceEntry, ...destinationRule, document) };
+      },
+    )
+    .filter(bringsRequests);
 }
+
+/** A change's time folded into a run of `seconds`, so that it happens. */
+function withinRun<T extends unknown[]>([ms, ...rest]: [number, ...T], seconds: number): [string, ...T] {
+  return [formatDurationMs(ms % (seconds * 1000)), ...rest];
+}
+
+/** A slow rate (0.1 rps for a second, a diurnal trough) may bring less than one request: meshsim warns of it. */
+const bringsRequests = (spec: { config: string }): boolean =>
+  !(planSimulation(spec).plan?.warnings ?? []).some((w) => w.includes('the run may well send none'));

@@ -1,7 +1,11 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { compareInParallel, type Variants } from '../../compare/compare.js';
+import { MAX_THREADS } from '../../compare/run-pool.js';
+import { MAX_SEEDS } from '../../compare/seeds.js';
 import { parseSweep, sweep } from '../../compare/sweep.js';
+import { PartError } from '../../shard/part-file.js';
+import { compareShard, type ShardResult, sweepShard } from '../../shard/sharded-runs.js';
 import type { SimulationSpec } from '../../simulate.js';
 import { formatCompareHtml, formatSweepHtml } from '../compare-html.js';
 import { formatCompareTable, formatSweepTable } from '../format-compare.js';
@@ -10,11 +14,12 @@ import { addOutputOptions, resolveOutput } from '../output-option.js';
 import { batchProgressText, progressLineOn } from '../progress.js';
 import { readSources } from '../read-input.js';
 import { scenarioOverrides } from '../scenario-overrides.js';
+import { addShardOptions, checkShardOptions, type ShardCliOptions } from '../shard-options.js';
 import { UsageProblem } from '../usage-problem.js';
-import { writeOutput } from '../write-output.js';
+import { openOutput, writeOutput } from '../write-output.js';
 import type { CommandContext } from './context.js';
 
-interface CompareCliOptions {
+interface CompareCliOptions extends ShardCliOptions {
   vary: Array<[string, string]>;
   sweep?: string;
   seeds?: number;
@@ -25,6 +30,7 @@ interface CompareCliOptions {
   duration?: string;
   quiet?: boolean;
   progress?: boolean;
+  strict?: boolean;
 }
 
 const COMPARE_FORMATS = ['table', 'json', 'yaml', 'html'] as const;
@@ -39,8 +45,8 @@ interface Batch {
 
 /** `meshsim compare`: variants of a config on the same seeds, or a sweep over one field. */
 export function addCompareCommand(program: Command, { io }: CommandContext): void {
-  const compare: Command = program.command('compare');
-  compare
+  const command = program
+    .command('compare')
     .description(
       'run variants of FILE(s) on the same seeds and compare them with confidence intervals, or sweep one field',
     )
@@ -57,45 +63,80 @@ export function addCompareCommand(program: Command, { io }: CommandContext): voi
     )
     .option(
       '--seeds <n>',
-      'seeds per variant (compare: default 30; sweep: default the Scenario seed once)',
-      parseCount(1),
+      `seeds per variant (compare: default 30, 2..${MAX_SEEDS}; sweep: default the Scenario seed once)`,
+      parseCount(1, MAX_SEEDS),
     )
     .option('--first-seed <n>', 'the first seed (default 1)', parseSeed)
     .option(
       '--independent',
       'give each variant its own seeds (seed + 10000·j) instead of common random numbers',
     )
-    .option('-j, --jobs <n>', 'worker threads (default: the number of cores)', parseCount(1));
-  addOutputOptions(compare, COMPARE_FORMATS)
+    .option(
+      '-j, --jobs <n>',
+      `worker threads (default: the number of cores; at most ${MAX_THREADS})`,
+      parseCount(1, MAX_THREADS),
+    );
+  addOutputOptions(command, COMPARE_FORMATS)
     .option('-d, --duration <duration>', "override the Scenario's duration")
     .option('-q, --quiet', 'no progress on stderr')
     .option('--progress', 'progress on stderr even where it is not a terminal (CI logs): a line every 5 s')
-    .action(async (files: string[], options: CompareCliOptions) => {
-      const { format, file } = resolveOutput(compare, COMPARE_FORMATS, io);
-      options.format = format;
-      if (options.vary.length > 0 === (options.sweep !== undefined)) {
-        throw new UsageProblem('compare wants --vary NAME=PATCH.yaml (one or more) or --sweep FIELD=VALUES');
-      }
-      const spec: SimulationSpec = {
-        config: readSources(files),
-        specOrigin: 'command line',
-        ...scenarioOverrides(options),
-      };
-      const progress = progressLineOn(io, options.quiet, options.progress);
-      const batch: Batch = {
-        ...(options.jobs !== undefined ? { threads: options.jobs } : {}),
-        onRunDone: (done: number, total: number) =>
-          progress.update(() => batchProgressText(done, total, progress.elapsedMs)),
-        ...(options.seeds !== undefined ? { seeds: options.seeds } : {}),
-        ...(options.firstSeed !== undefined ? { firstSeed: options.firstSeed } : {}),
-      };
-      const text =
-        options.sweep !== undefined
-          ? await sweepText(spec, options.sweep, batch, options.format)
-          : await compareText(spec, options, batch);
+    .option('--strict', 'treat warnings (unknown fields, endpoints no host has …) as errors');
+  addShardOptions(command, 'compare').action(async (files: string[], options: CompareCliOptions) => {
+    // Usage errors exit 2, as commander's own do.
+    const usage = (message: string): never => command.error(`error: ${message}`);
+    const { format, file, fileOption } = resolveOutput(command, COMPARE_FORMATS, io);
+    options.format = format;
+    checkCompareUsage(options, usage);
+    const spec: SimulationSpec = {
+      config: readSources(files),
+      specOrigin: 'command line',
+      ...(options.strict === true ? { strict: true } : {}),
+      ...scenarioOverrides(options),
+    };
+    const progress = progressLineOn(io, options.quiet, options.progress);
+    const batch: Batch = {
+      ...(options.jobs !== undefined ? { threads: options.jobs } : {}),
+      onRunDone: (done: number, total: number) =>
+        progress.update(() => batchProgressText(done, total, progress.elapsedMs)),
+      ...(options.seeds !== undefined ? { seeds: options.seeds } : {}),
+      ...(options.firstSeed !== undefined ? { firstSeed: options.firstSeed } : {}),
+    };
+    if (options.shard !== undefined || options.out !== undefined || options.from.length > 0) {
+      checkShardOptions(options);
+      if (options.out === undefined) usage('--from needs --out: the part to write');
+      const done = await compareShardRun(spec, options, batch, usage);
       progress.done();
-      writeOutput(io, text, file);
-    });
+      io.stderr(
+        `meshsim compare: shard ${done.shard.index}/${done.shard.count}: ${done.mine} of ${done.total} runs in ${options.out} (${done.ran} run now); meshsim merge joins the parts\n`,
+      );
+      return;
+    }
+    // Opened before the runs: a bad path fails in a moment, not after them.
+    const output = file === undefined ? undefined : openOutput(file, fileOption);
+    const text =
+      options.sweep !== undefined
+        ? await sweepText(spec, options.sweep, batch, options.format, usage)
+        : await compareText(spec, options, batch, usage);
+    progress.done();
+    writeOutput(io, text, output);
+  });
+}
+
+type Usage = (message: string) => never;
+
+/** What the options must say before anything is read: one of --vary and --sweep, seeds that exist. */
+function checkCompareUsage(options: CompareCliOptions, usage: Usage): void {
+  if (options.vary.length > 0 === (options.sweep !== undefined))
+    usage('compare wants --vary NAME=PATCH.yaml (one or more) or --sweep FIELD=VALUES');
+  const seeds = options.seeds;
+  if (seeds !== undefined && options.sweep === undefined && seeds < 2)
+    usage(`--seeds ${seeds}: compare needs at least 2 seeds for its intervals`);
+  const count = seeds ?? (options.sweep === undefined ? 30 : 1);
+  const last = (options.firstSeed ?? 1) + count - 1;
+  if (!Number.isSafeInteger(last))
+    usage(
+      `--first-seed ${options.firstSeed} with ${count} seeds goes past ${Number.MAX_SAFE_INTEGER} (2^53 - 1)`,
+    );
 }
 
 async function sweepText(
@@ -103,28 +144,65 @@ async function sweepText(
   field: string,
   batch: Batch,
   format: CompareCliOptions['format'],
+  usage: Usage,
 ): Promise<string> {
-  let axis: ReturnType<typeof parseSweep>;
-  try {
-    axis = parseSweep(field);
-  } catch (e) {
-    throw new UsageProblem((e as Error).message);
-  }
-  const result = await sweep(spec, axis, batch);
+  const result = await sweep(spec, sweepAxis(field, usage), batch);
   if (format === 'table') return formatSweepTable(result);
   if (format === 'html') return formatSweepHtml(result);
   return format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : stringify(result, { lineWidth: 0 });
 }
 
-async function compareText(spec: SimulationSpec, options: CompareCliOptions, batch: Batch): Promise<string> {
+/** Shard K of N of the compare or sweep, its runs written to --out. */
+async function compareShardRun(
+  spec: SimulationSpec,
+  options: CompareCliOptions,
+  batch: Batch,
+  usage: Usage,
+): Promise<ShardResult> {
+  const shardOptions = {
+    ...batch,
+    ...(options.shard !== undefined ? { shard: options.shard } : {}),
+    out: options.out!,
+    from: options.from,
+  };
+  try {
+    if (options.sweep !== undefined)
+      return await sweepShard(spec, sweepAxis(options.sweep, usage), shardOptions);
+    return await compareShard(spec, compareVariants(options, usage), {
+      ...shardOptions,
+      pairing: options.independent === true ? 'independent' : 'common',
+    });
+  } catch (e) {
+    throw e instanceof PartError ? new UsageProblem(e.message) : e;
+  }
+}
+
+function sweepAxis(field: string, usage: Usage): ReturnType<typeof parseSweep> {
+  try {
+    return parseSweep(field);
+  } catch (e) {
+    return usage((e as Error).message);
+  }
+}
+
+function compareVariants(options: CompareCliOptions, usage: Usage): Variants {
   const variants: Variants = {};
   // One variant alone is compared with the config as written.
   if (options.vary.length === 1) variants['as-written'] = null;
   for (const [name, file] of options.vary) {
-    if (name in variants) throw new UsageProblem(`two variants are named ${name}`);
+    if (name in variants) usage(`two variants are named ${name}`);
     variants[name] = readSources([file])[0]!;
   }
-  const result = await compareInParallel(spec, variants, {
+  return variants;
+}
+
+async function compareText(
+  spec: SimulationSpec,
+  options: CompareCliOptions,
+  batch: Batch,
+  usage: Usage,
+): Promise<string> {
+  const result = await compareInParallel(spec, compareVariants(options, usage), {
     ...batch,
     pairing: options.independent === true ? 'independent' : 'common',
   });

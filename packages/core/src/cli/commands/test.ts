@@ -5,7 +5,7 @@ import { formatGithub } from '../reporters/github-reporter.js';
 import { formatJson } from '../reporters/json-reporter.js';
 import { formatJunit } from '../reporters/junit-reporter.js';
 import { runScenarioTests, type TestRun } from '../scenario-tests.js';
-import { writeOutput } from '../write-output.js';
+import { type OutputFile, openOutput, writeOutput } from '../write-output.js';
 import type { CommandContext } from './context.js';
 
 const REPORTERS = {
@@ -70,8 +70,10 @@ export function addTestCommand(program: Command, context: CommandContext): void 
       const configFiles = collectYaml(options.config);
       const files = collectYaml(paths.length === 0 ? ['.'] : paths);
       const now = io.now ?? (() => performance.now());
+      // Opened before the runs: a bad path fails in a moment, not after them.
+      const output = options.outputFile === undefined ? undefined : openOutput(options.outputFile);
       const run = runScenarioTests(files, configFiles, now);
-      report(run, reporters, options, context);
+      report(run, reporters, output, context);
       if (run.tests.every((t) => t.status === 'skipped') && options.passWithNoTests !== true) {
         io.stderr(
           `meshsim test: no Scenario with expectations (spec.expect) in ${paths.join(', ') || '.'}\n`,
@@ -81,9 +83,14 @@ export function addTestCommand(program: Command, context: CommandContext): void 
     });
 }
 
-function report(run: TestRun, reporters: ReporterName[], options: TestOptions, { io }: CommandContext): void {
+function report(
+  run: TestRun,
+  reporters: ReporterName[],
+  output: OutputFile | undefined,
+  { io }: CommandContext,
+): void {
   for (const name of reporters) {
     const text = REPORTERS[name](run);
-    writeOutput(io, text, TO_FILE.includes(name) ? options.outputFile : undefined);
+    writeOutput(io, text, TO_FILE.includes(name) ? output : undefined);
   }
 }

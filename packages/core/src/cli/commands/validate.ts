@@ -13,10 +13,14 @@ export function addValidateCommand(program: Command, context: CommandContext): v
     .description(
       'check FILE(s) as Istio and meshsim would, each file holding a Scenario on its own; exit 1 on any error',
     )
-    .argument('<files...>', 'YAML files ("-": stdin)')
-    .action((files: string[]) => {
+    .argument(
+      '<files...>',
+      'YAML or JSON files ("-": stdin): Istio resources, a Scenario, or an Envoy config dump',
+    )
+    .option('--strict', 'treat warnings (unknown fields, endpoints no host has …) as errors')
+    .action((files: string[], options: { strict?: boolean }) => {
       const sources = readSources(files);
-      const worlds = validateWorlds(sources);
+      const worlds = validateWorlds(sources, options.strict === true);
       const diagnostics = distinctDiagnostics(worlds);
       printDiagnostics(io, diagnostics);
       writeOutput(

@@ -1,16 +1,25 @@
-import { XMLBuilder } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type { XMLBuilder } from 'fast-xml-parser';
 import type { ExpectationResult } from '../../expect/check-expectations.js';
 import { failureDetail } from '../../expect/format-expectations.js';
 import { errorLines, type ScenarioTest, type TestRun } from '../scenario-tests.js';
 
 // The JUnit XML CI servers read (Jenkins, GitLab, the GitHub test-report actions): a testsuite per
 // Scenario file, a testcase per expectation. fast-xml-parser's builder writes it and escapes every value.
-const builder = new XMLBuilder({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  format: true,
-  suppressEmptyNode: true,
-});
+let xml: XMLBuilder | undefined;
+// The XML library loads with the first JUnit report, not with every CLI command.
+function builder(): XMLBuilder {
+  if (xml === undefined) {
+    const fxp = createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser');
+    xml = new fxp.XMLBuilder({
+      ignoreAttributes: false,
+      attributeNamePrefix: '@_',
+      format: true,
+      suppressEmptyNode: true,
+    });
+  }
+  return xml;
+}
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
 
@@ -82,7 +91,7 @@ export function formatJunit(run: TestRun): string {
   const suites = run.tests.map(testsuite);
   const sum = (field: '@_tests' | '@_failures' | '@_errors' | '@_skipped') =>
     suites.reduce((s, suite) => s + suite[field], 0);
-  return builder.build({
+  return builder().build({
     '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
     testsuites: {
       '@_name': 'meshsim test',

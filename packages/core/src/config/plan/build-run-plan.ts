@@ -2,17 +2,23 @@ import type { DnsRecordSet } from '../../world/synthetic-dns.js';
 import { type Diagnostic, formatDiagnostic } from '../resources/diagnostics.js';
 import type { LoadedConfig } from '../resources/load.js';
 import type { Scenario, ScenarioSpec } from '../resources/schema/scenario.js';
+import { scopeFor } from '../translate/caller-scope.js';
+import { meshSettingsOf } from '../translate/mesh-settings.js';
 import { warnDnsNamesWithoutEntry, warnEndpointsNoClusterHas } from './dns-and-address-checks.js';
+import { planDumpTraffic } from './dump-traffic-plan.js';
 import { checkEndpoints, endpointBehaviours, latencyDistribution } from './endpoint-behaviours.js';
 import { planFlaps } from './endpoint-flaps.js';
+import { envoyConfigOf } from './envoy-config-input.js';
 import type { PlanContext } from './plan-context.js';
 import {
+  checkClientsInFlight,
   checkExpectedRequests,
-  checkTimelineClients,
   expectedRequests,
-  maxEventsFor,
+  warnSourcesWithoutRequests,
+  warnTimelineAfterEnd,
 } from './request-bound.js';
-import type { RunPlan } from './run-plan.js';
+import { planRunLimits } from './run-limits.js';
+import type { PlannedCluster, RunPlan } from './run-plan.js';
 import { errorsAt, type ScenarioOrigin, scenarioReporter } from './scenario-diagnostics.js';
 import { planTimelineBucket } from './timeline-bucket.js';
 import { planTimeline } from './timeline-plan.js';
@@ -35,18 +41,35 @@ export function buildRunPlan(
   const at = scenarioReporter(scenario.origin, diagnostics);
   if (spec.traffic.length === 0) at(['traffic'], 'error', 'the Scenario has no traffic to simulate');
   checkEndpoints(spec, at);
-  const ctx: PlanContext = { loaded, spec, clusters: [], routes: [], diagnostics, at };
-  const traffic = planTraffic(ctx);
-  const { clusters, routes } = ctx;
+  const errorsBefore = diagnostics.filter((d) => d.severity === 'error').length;
+  const envoy = envoyConfigOf(loaded, diagnostics);
+  // A bad Envoy config stops here: routing traffic through what could not be read only adds noise.
+  const badEnvoy = envoy !== null && diagnostics.filter((d) => d.severity === 'error').length > errorsBefore;
+  const { traffic, clusters, routes } =
+    envoy === null
+      ? planIstioTraffic(loaded, spec, diagnostics, at)
+      : badEnvoy
+        ? { traffic: [], clusters: [], routes: [] }
+        : planDumpTraffic(envoy, spec, at, diagnostics);
   warnDnsNamesWithoutEntry(clusters, spec, at);
   warnEndpointsNoClusterHas(clusters, spec, at);
-  const expected = expectedRequests(traffic, spec.duration.ms);
-  checkExpectedRequests(expected, at);
   const timeline = planTimeline(spec, clusters, latencyDistribution, errorsAt(at));
-  checkTimelineClients(spec, timeline, traffic, expected, at);
+  // Timeline changes of rate count; the traffic's indexes match spec.traffic's only without errors.
+  const complete = traffic.length === spec.traffic.length;
+  const requests = complete ? expectedRequests(traffic, timeline, spec.duration.ms) : [];
+  checkExpectedRequests(requests, spec, at);
+  warnSourcesWithoutRequests(requests, traffic, spec, at);
+  warnTimelineAfterEnd(spec, at);
+  checkClientsInFlight(spec, spec.limits.maxRequestsInFlight, at);
   const flapFor = planFlaps(spec, at);
   const timelineBucketMs = planTimelineBucket(spec, spec.duration.ms + DRAIN_MS, at);
   if (diagnostics.some((d) => d.severity === 'error')) return { plan: null, diagnostics };
+  const limits = planRunLimits(
+    { ...scenario, loaded, traffic, requests, clusters, routes, timeline, flapFor, timelineBucketMs },
+    DRAIN_MS,
+    diagnostics,
+  );
+  if (limits === null) return { plan: null, diagnostics };
 
   const plan: RunPlan = {
     scenario: scenario.name,
@@ -63,9 +86,35 @@ export function buildRunPlan(
     networkRttMs: spec.network.rtt.ms,
     dns: dnsRecordsOf(spec),
     warnings: diagnostics.map(formatDiagnostic),
-    maxEvents: maxEventsFor(expected),
+    ...limits,
   };
   return { plan, diagnostics };
+}
+
+/**
+ * Istio resources in: each source's routes and clusters translated as istiod builds them, for what the
+ * caller's sidecar sees (the mesh config's default exportTo, the Sidecar that applies to it).
+ */
+function planIstioTraffic(
+  loaded: LoadedConfig,
+  spec: ScenarioSpec,
+  diagnostics: Diagnostic[],
+  at: PlanContext['at'],
+) {
+  const mesh = meshSettingsOf(loaded);
+  const scope = scopeFor(loaded, { namespace: spec.proxy.namespace, labels: spec.proxy.labels ?? {} }, mesh);
+  const ctx: PlanContext = {
+    loaded: scope.loaded,
+    scope,
+    mesh,
+    spec,
+    clusters: [],
+    routes: [],
+    diagnostics,
+    at,
+  };
+  const traffic = planTraffic(ctx);
+  return { traffic, clusters: ctx.clusters as PlannedCluster[], routes: ctx.routes };
 }
 
 /** spec.dns as the synthetic DNS serves it. */

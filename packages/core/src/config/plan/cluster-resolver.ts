@@ -20,7 +20,8 @@ export function clusterResolver(ctx: PlanContext, listenerPort: number): Cluster
     const destPorts = destSe.resource.spec.ports ?? [];
     const wanted = destinationPort(destPorts, destPort, listenerPort);
     const sePort = destPorts.find((p) => p.number === wanted);
-    if (sePort === undefined) return null;
+    // A port the caller's Sidecar does not import has no cluster in its sidecar: 503 NC.
+    if (sePort === undefined || !ctx.scope.portVisible(destSe, sePort.number)) return null;
     const existing = clusters.findIndex(
       (c) => c.serviceHost === destHost && c.port === sePort.number && c.name.split('|')[2] === subset,
     );
@@ -30,6 +31,7 @@ export function clusterResolver(ctx: PlanContext, listenerPort: number): Cluster
       destHost,
       destSe.resource.metadata.namespace,
       caller,
+      ctx.mesh.rootNamespace,
     );
     if (subset !== '' && !dr?.resource.spec.subsets?.some((x) => x.name === subset)) return null;
     const model = translateCluster(
@@ -42,6 +44,7 @@ export function clusterResolver(ctx: PlanContext, listenerPort: number): Cluster
         subset,
         proxyLocality: spec.proxy.locality ?? '',
         proxyLabels: spec.proxy.labels ?? {},
+        mesh: ctx.mesh,
       },
       diagnostics,
     );

@@ -1,11 +1,11 @@
 import { isIP } from 'node:net';
+import type { ClusterModel } from '../../envoy/cluster.js';
 import type { ScenarioSpec } from '../resources/schema/scenario.js';
-import type { TranslatedCluster } from '../translate/translated-cluster.js';
 import type { ScenarioReporter } from './scenario-diagnostics.js';
 
 /** Warns about each name a DNS cluster resolves that spec.dns has no entry for. */
 export function warnDnsNamesWithoutEntry(
-  clusters: readonly TranslatedCluster[],
+  clusters: readonly ClusterModel[],
   spec: ScenarioSpec,
   at: ScenarioReporter,
 ): void {
@@ -24,7 +24,7 @@ export function warnDnsNamesWithoutEntry(
 
 /** Warns about each Scenario endpoint (but "*") that no simulated cluster can ever have. */
 export function warnEndpointsNoClusterHas(
-  clusters: readonly TranslatedCluster[],
+  clusters: readonly ClusterModel[],
   spec: ScenarioSpec,
   at: ScenarioReporter,
 ): void {

@@ -2,6 +2,7 @@ import { Constant, type Distribution, Exponential, LogNormal } from '../../kerne
 import type { EndpointBehaviour } from '../../world/endpoint-server.js';
 import type { ScenarioSpec } from '../resources/schema/scenario.js';
 import type { EndpointBehaviour as EndpointSpec, Latency } from '../resources/schema/scenario-endpoint.js';
+import { errorRatesOf } from './endpoint-errors.js';
 import { tokenBucketOf } from './rate-limit.js';
 import { errorsAt, type ScenarioReporter } from './scenario-diagnostics.js';
 import { checkPatchNeeds, stateOf } from './timeline-plan.js';
@@ -45,7 +46,7 @@ export function endpointBehaviours(spec: ScenarioSpec): (address: string) => End
 function behaviourOf(e: EndpointSpec | undefined, defaultRttMs: number): EndpointBehaviour {
   return {
     latency: latencyDistribution(e?.latency),
-    errors: e?.errors ?? [],
+    errors: errorRatesOf(e?.errors),
     rttMs: e?.rtt?.ms ?? defaultRttMs,
     connect: e?.connect ?? 'ok',
     resetRate: e?.reset?.rate ?? 0,

@@ -1,10 +1,21 @@
+import type { RouteModel } from '../../envoy/route.js';
 import type { FlapPlan } from '../../world/endpoint-patch.js';
 import type { EndpointBehaviour } from '../../world/endpoint-server.js';
 import type { RateShapePlan } from '../../world/rate-shape.js';
 import type { DnsRecordSet } from '../../world/synthetic-dns.js';
 import type { TrafficTarget } from '../../world/traffic-source.js';
-import type { TranslatedModel } from '../translate/translated-cluster.js';
+import type { DumpCluster } from '../envoy-dump/dump-model.js';
+import type { TranslatedCluster } from '../translate/translated-cluster.js';
 import type { TimelineAction } from './timeline-plan.js';
+
+/** A cluster of the run: translated from Istio resources, or read from an Envoy config as it is. */
+export type PlannedCluster = TranslatedCluster | DumpCluster;
+
+/** The clusters and routes the run's traffic reaches, in the order it first reaches them. */
+export interface PlannedModel {
+  clusters: PlannedCluster[];
+  routes: RouteModel[];
+}
 
 /**
  * One traffic stream after validation: open-loop arrivals at `rps` (shaped by `shape`), or a closed
@@ -26,6 +37,8 @@ export interface TrafficPlan {
    * on a tcp-proxied port, where the sidecar picks a host per connection, not per request.
    */
   keepAlive: boolean;
+  /** HTTP port: the application's lasting connections to the sidecar, each on one worker; 0 = none. */
+  connections: number;
   /** The request shapes it sends, by weight, each with its route (index into `model.routes`). */
   mix: Array<{ route: number; path: string; headers: Readonly<Record<string, string>>; weight: number }>;
 }
@@ -41,7 +54,7 @@ export interface RunPlan {
   /** network.rtt: the round trip of an endpoint that sets none. */
   networkRttMs: number;
   timelineBucketMs: number;
-  model: TranslatedModel;
+  model: PlannedModel;
   /** Behaviour of each upstream address; the Scenario's "*" entry answers for the rest. */
   endpointFor(address: string): EndpointBehaviour;
   /** The up/down cycle of a flapping address, or null. */
@@ -53,6 +66,22 @@ export interface RunPlan {
   dns: Record<string, DnsRecordSet>;
   /** Formatted warnings carried into the report. */
   warnings: string[];
-  /** Hard cap on kernel events, against runaway runs. */
+  /** Hard cap on kernel events, against runaway runs: past it the run stops, its report partial. */
   maxEvents: number;
+  /** Past this many requests in flight the run stops, its report partial (spec.limits.maxRequestsInFlight). */
+  maxRequestsInFlight: number;
+  /** What a partial report names as the cause's source: what makes most events, where each limit is set. */
+  limitSources: LimitSources;
+}
+
+/** Where a run's limits come from, for the message of a run that reaches one. */
+export interface LimitSources {
+  /** What makes most of the run's events, e.g. `about 1.8e+6 outlier detection sweeps (interval 1ms)`. */
+  events: string;
+  /** The field behind it, `file:line path`, when one is. */
+  eventsField?: string;
+  /** Whether the budget is the Scenario's spec.limits.maxEvents rather than meshsim's estimate. */
+  budgetSet: boolean;
+  /** The field that sets maxRequestsInFlight. */
+  inFlightField: string;
 }

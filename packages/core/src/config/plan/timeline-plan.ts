@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import type { ClusterModel } from '../../envoy/cluster.js';
 import type { Distribution } from '../../kernel/distributions.js';
 import type { EndpointPatch, FlapPlan } from '../../world/endpoint-patch.js';
 import type { ConnectOutcome } from '../../world/endpoint-server.js';
@@ -11,7 +12,7 @@ import type {
   Flap,
   Latency,
 } from '../resources/schema/scenario-endpoint.js';
-import type { TranslatedCluster } from '../translate/translated-cluster.js';
+import { errorRatesOf } from './endpoint-errors.js';
 import { tokenBucketOf } from './rate-limit.js';
 import { planRateShape } from './rate-shape-plan.js';
 
@@ -45,7 +46,7 @@ const CLOSED_LOOP_FIELDS = ['clients', 'thinkTime'] as const;
 const CHANGEABLE_TRAFFIC_FIELDS = new Set<string>([...OPEN_LOOP_FIELDS, ...CLOSED_LOOP_FIELDS]);
 
 /** Addresses whose locality is `locality` or inside it (`region`, `region/zone`, `region/zone/subzone`). */
-function addressesIn(locality: string, clusters: readonly TranslatedCluster[], spec: ScenarioSpec): string[] {
+function addressesIn(locality: string, clusters: readonly ClusterModel[], spec: ScenarioSpec): string[] {
   const inside = (l: string) => l === locality || l.startsWith(`${locality}/`);
   const out = new Set<string>();
   for (const c of clusters) {
@@ -69,7 +70,7 @@ export function planEndpointPatch(
 ): EndpointPatch {
   const patch: EndpointPatch = {};
   if (p.latency !== undefined || whole) patch.latency = latencyOf(p.latency);
-  if (p.errors !== undefined || whole) patch.errors = p.errors ?? [];
+  if (p.errors !== undefined || whole) patch.errors = errorRatesOf(p.errors);
   if (p.rtt !== undefined) patch.rttMs = p.rtt.ms;
   if (p.connect !== undefined || whole) patch.connect = p.connect ?? 'ok';
   if (p.reset !== undefined || whole) patch.resetRate = p.reset?.rate ?? 0;
@@ -180,7 +181,7 @@ function checkEndpointChanges(
  */
 export function planTimeline(
   spec: ScenarioSpec,
-  clusters: readonly TranslatedCluster[],
+  clusters: readonly ClusterModel[],
   latencyOf: (l: Latency | undefined) => Distribution,
   error: (path: FieldPath, message: string) => void,
 ): TimelineAction[] {

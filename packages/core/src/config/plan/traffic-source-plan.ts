@@ -1,17 +1,24 @@
-import type { RetryPolicyModel } from '../../envoy/retry-policy.js';
 import type { Diagnostic } from '../resources/diagnostics.js';
+import type { Located } from '../resources/load.js';
 import type { ScenarioSpec } from '../resources/schema/scenario.js';
-import type { ServicePort } from '../resources/schema/service-entry.js';
-import { applyHashPolicy, routeFor, routingVirtualService } from '../translate/http-routes.js';
-import { defaultRetryPolicyFor } from '../translate/istio-defaults.js';
+import type { ServiceEntry, ServicePort } from '../resources/schema/service-entry.js';
+import {
+  applyHashPolicy,
+  type RetryDefaults,
+  retryDefaultsFor,
+  routeFor,
+  routingVirtualService,
+} from '../translate/http-routes.js';
 import { applicationSpeaksTls, isTcpProxied } from '../translate/port-protocol.js';
 import { noteHttpRoutesOnTcpPort, tcpRouteFor } from '../translate/tcp-routes.js';
 import { findServiceEntry } from '../translate/visibility.js';
+import { planCatchAll } from './catch-all-plan.js';
 import { clusterResolver } from './cluster-resolver.js';
+import { sidecarRequestHeaders } from './internal-headers.js';
 import type { PlanContext } from './plan-context.js';
-import { planRateShape } from './rate-shape-plan.js';
 import { routeNotesInto, warnIgnoredVirtualServices } from './route-notes.js';
 import type { TrafficPlan } from './run-plan.js';
+import { trafficPlanOf } from './traffic-plan-of.js';
 
 type TrafficSource = ScenarioSpec['traffic'][number];
 type Headers = Readonly<Record<string, string>>;
@@ -24,7 +31,7 @@ type ShapeRouter = (
 
 /** Plans each traffic source in turn; a source with an error is left out. */
 export function planTraffic(ctx: PlanContext): TrafficPlan[] {
-  const defaultRetry = defaultRetryPolicyFor(ctx.spec.proxy.istioVersion);
+  const defaultRetry = retryDefaultsFor(ctx.spec.proxy.istioVersion, ctx.mesh.defaultHttpRetryPolicy);
   const traffic: TrafficPlan[] = [];
   ctx.spec.traffic.forEach((t, i) => {
     const plan = planTrafficSource(ctx, t, i, defaultRetry);
@@ -37,47 +44,64 @@ function planTrafficSource(
   ctx: PlanContext,
   t: TrafficSource,
   i: number,
-  defaultRetry: RetryPolicyModel,
+  defaultRetry: RetryDefaults,
 ): TrafficPlan | null {
-  const port = sourcePortOf(ctx, t, i);
+  const known = findServiceEntry(ctx.loaded.serviceEntries, t.host, ctx.spec.proxy.namespace);
+  // A port of the service the caller's Sidecar does not import has no listener there either.
+  const hiddenPort =
+    known !== undefined &&
+    t.port !== undefined &&
+    (known.resource.spec.ports ?? []).some(
+      (p) => p.number === t.port && !ctx.scope.portVisible(known, p.number),
+    );
+  if (known === undefined || hiddenPort) return planCatchAll(ctx, t, i);
+  const port = sourcePortOf(ctx, t, i, known);
   if (port === undefined) return null;
+  if (!checkConnections(ctx, t, i, port)) return null;
   const routeOf = shapeRouter(ctx, t.host, port, defaultRetry);
   const errorsBefore = errorCount(ctx.diagnostics);
+  // What reaches the router: the connection manager strips x-envoy-* controls first (HTTP ports only).
+  const http = !isTcpProxied(port.protocol ?? 'HTTP');
+  const seen = (h: Headers, path: (string | number)[]) => (http ? sidecarRequestHeaders(h, ctx.at, path) : h);
+  const sourceHeaders = seen(t.headers, ['traffic', i, 'headers']);
   // A weighted mix of request shapes: each mix entry is its own route decision.
-  const mix = (t.routes ?? [{ weight: 1 }]).map((m) => ({
-    ...routeOf(m.path ?? t.path, m.method ?? t.method, m.headers ?? t.headers),
+  const mix = (t.routes ?? [{ weight: 1 }]).map((m, j) => ({
+    ...routeOf(
+      m.path ?? t.path,
+      m.method ?? t.method,
+      m.headers === undefined ? sourceHeaders : seen(m.headers, ['traffic', i, 'routes', j, 'headers']),
+    ),
     weight: m.weight,
   }));
   if (errorCount(ctx.diagnostics) > errorsBefore) return null;
-  return {
-    target: { host: t.host, port: port.number, path: t.path, method: t.method },
-    rps: 'rps' in t ? t.rps : 0,
-    arrivals: t.arrivals ?? 'poisson',
-    shape: planRateShape(t) ?? null,
-    clients: 'clients' in t ? t.clients : 0,
-    thinkTimeMs: 'clients' in t ? t.thinkTime.ms : 0,
-    keepAlive: t.keepAlive,
-    mix,
-  };
+  return trafficPlanOf(t, port.number, mix);
 }
 
 const errorCount = (diagnostics: readonly Diagnostic[]): number =>
   diagnostics.filter((d) => d.severity === 'error').length;
 
+/** `connections` are the application's lasting HTTP connections: not on a tcp-proxied port, nor without keep-alive. */
+function checkConnections(ctx: PlanContext, t: TrafficSource, i: number, port: ServicePort): boolean {
+  if (t.connections === undefined) return true;
+  const protocol = port.protocol ?? 'HTTP';
+  const problem = !t.keepAlive
+    ? 'needs keepAlive: an application that opens a connection per request keeps none open'
+    : isTcpProxied(protocol)
+      ? `applies to HTTP ports; port ${port.number} is ${protocol}, tcp-proxied, where keepAlive decides the connections`
+      : null;
+  if (problem !== null) ctx.at(['traffic', i, 'connections'], 'error', problem);
+  return problem === null;
+}
+
 /** The port a source sends to, of the ServiceEntry its caller sees for the host: its `port`, or the only one. */
-function sourcePortOf(ctx: PlanContext, t: TrafficSource, i: number): ServicePort | undefined {
-  const caller = ctx.spec.proxy.namespace;
-  const se = findServiceEntry(ctx.loaded.serviceEntries, t.host, caller);
-  if (se === undefined) {
-    ctx.at(
-      ['traffic', i, 'host'],
-      'error',
-      `no ServiceEntry visible from namespace ${caller} declares host ${t.host} ` +
-        '(Istio would send it to PassthroughCluster or BlackHoleCluster, which are not modelled yet)',
-    );
-    return undefined;
-  }
-  const ports = se.resource.spec.ports ?? [];
+function sourcePortOf(
+  ctx: PlanContext,
+  t: TrafficSource,
+  i: number,
+  se: Located<ServiceEntry>,
+): ServicePort | undefined {
+  // The ports the caller's Sidecar imports of the service.
+  const ports = (se.resource.spec.ports ?? []).filter((p) => ctx.scope.portVisible(se, p.number));
   const port =
     t.port === undefined
       ? ports.length === 1
@@ -103,7 +127,7 @@ function shapeRouter(
   ctx: PlanContext,
   host: string,
   port: ServicePort,
-  defaultRetry: RetryPolicyModel,
+  defaultRetry: RetryDefaults,
 ): ShapeRouter {
   const { spec, clusters, routes, diagnostics } = ctx;
   const caller = spec.proxy.namespace;
@@ -111,8 +135,9 @@ function shapeRouter(
   const tcpProxied = isTcpProxied(protocol);
   const resolve = clusterResolver(ctx, port.number);
   const note = routeNotesInto(diagnostics);
-  const { services, ignored } = routingVirtualService(ctx.loaded.virtualServices, host, caller);
+  const { services, ignored, delegation } = routingVirtualService(ctx.loaded.virtualServices, host, caller);
   warnIgnoredVirtualServices(ignored, diagnostics);
+  for (const d of delegation) note(d.vs, d.path, d.message);
   if (tcpProxied) noteHttpRoutesOnTcpPort(services, host, port.number, protocol, note);
   return (path, method, headers) => {
     const source = { namespace: caller, labels: spec.proxy.labels ?? {} };

@@ -1,3 +1,4 @@
+import { printable } from './printable.js';
 /** How bad a config problem is: errors stop a run, warnings are reported and the run goes on. */
 export type Severity = 'error' | 'warning';
 
@@ -22,7 +23,20 @@ export function formatDiagnostic(d: Diagnostic): string {
   // Line 0 marks a value that came from code or the command line, not from a file.
   const where = d.line > 0 ? `${d.file}:${d.line}:${d.column} ${d.severity}` : `${d.file} ${d.severity}`;
   const what = d.path === '' ? d.message : `${d.path}: ${d.message}`;
-  return d.rule === undefined ? `${where} ${what}` : `${where} ${what} [${d.rule}]`;
+  // A value quoted in a message may hold a terminal's escape sequence: shown, never run.
+  return printable(d.rule === undefined ? `${where} ${what}` : `${where} ${what} [${d.rule}]`);
+}
+
+/**
+ * Diagnostics under `--strict` (`strict: true`): every warning is an error, and says why, so that a typo
+ * that Istio would only warn about (an unknown field, an endpoint that matches no host) fails a test.
+ */
+export function strictly(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return diagnostics.map((d) =>
+    d.severity === 'warning'
+      ? { ...d, severity: 'error', message: `${d.message} (an error under strict)` }
+      : d,
+  );
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

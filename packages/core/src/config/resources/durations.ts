@@ -16,11 +16,27 @@ export const DURATION_PATTERN = '^(0|((\\d+(\\.\\d*)?|\\.\\d+)(h|ms|m|s|us|Âµs|Î
 const MAX_NS = 2 ** 63; // Go durations are int64 nanoseconds
 const NS_PER_MS = 1_000_000;
 
+/** Go's longest duration, as it prints it: int64 nanoseconds. */
+export const MAX_DURATION_TEXT = '2562047h47m16.854775807s';
+
 /**
  * Parses a Go/Istio duration (`250ms`, `10s`, `1m30s`, `1.5h`, `100us`) into milliseconds,
  * fractions kept. Signs, spaces, missing units (except a bare `0`) and overflow give `undefined`.
  */
 export function parseDurationMs(text: string): number | undefined {
+  const ns = durationNs(text);
+  if (ns === undefined || ns >= MAX_NS) return undefined;
+  return ns / NS_PER_MS;
+}
+
+/** Whether `text` is written as a duration but is longer than Go's longest (int64 nanoseconds). */
+export function isDurationTooLong(text: string): boolean {
+  const ns = durationNs(text);
+  return ns !== undefined && ns >= MAX_NS;
+}
+
+/** The nanoseconds a duration's text says, however large; undefined when it is not a duration. */
+function durationNs(text: string): number | undefined {
   if (typeof text !== 'string' || text.length === 0 || text.length > 100) return undefined;
   if (text === '0') return 0;
   let totalNs = 0;
@@ -33,8 +49,7 @@ export function parseDurationMs(text: string): number | undefined {
     totalNs += Number(amount) * (NS_PER_UNIT[unit as string] ?? Number.NaN);
     pos += whole.length;
   }
-  if (!Number.isFinite(totalNs) || totalNs >= MAX_NS) return undefined;
-  return totalNs / NS_PER_MS;
+  return Number.isNaN(totalNs) ? undefined : totalNs;
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;

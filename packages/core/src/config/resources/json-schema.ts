@@ -5,6 +5,7 @@ import { SCENARIO_API_VERSION, scenarioSchema, trafficPatchSchema } from './sche
 import { dnsPatchSchema, endpointBehaviourSchema, endpointPatchSchema } from './schema/scenario-endpoint.js';
 import { fieldDocKey, SCENARIO_FIELD_DOCS } from './schema/scenario-field-docs.js';
 import { serviceEntrySchema } from './schema/service-entry.js';
+import { sidecarSchema } from './schema/sidecar.js';
 import { virtualServiceSchema } from './schema/virtual-service.js';
 
 /** A JSON Schema (draft-07) as plain data. */
@@ -17,6 +18,7 @@ const ISTIO_REFERENCE: Record<(typeof ISTIO_KINDS)[number], string> = {
   ServiceEntry: 'https://istio.io/latest/docs/reference/config/networking/service-entry/',
   DestinationRule: 'https://istio.io/latest/docs/reference/config/networking/destination-rule/',
   VirtualService: 'https://istio.io/latest/docs/reference/config/networking/virtual-service/',
+  Sidecar: 'https://istio.io/latest/docs/reference/config/networking/sidecar-config/',
 };
 
 // JSON Schema's own formats; zod adds names of its checks (`starts_with`) that editors flag as unknown.
@@ -133,6 +135,7 @@ function istioJsonSchema(kind: (typeof ISTIO_KINDS)[number]): JsonSchema {
     ServiceEntry: serviceEntrySchema,
     DestinationRule: destinationRuleSchema,
     VirtualService: virtualServiceSchema,
+    Sidecar: sidecarSchema,
   }[kind];
   const schema = fromZod(zodSchema);
   const properties = schema.properties as Record<string, JsonSchema>;
@@ -140,13 +143,14 @@ function istioJsonSchema(kind: (typeof ISTIO_KINDS)[number]): JsonSchema {
   return { title: `Istio ${kind}`, description: `See ${ISTIO_REFERENCE[kind]}`, ...schema };
 }
 
-/** Each kind's schema by name: `Scenario`, `ServiceEntry`, `DestinationRule`, `VirtualService`. */
+/** Each kind's schema by name: `Scenario`, `ServiceEntry`, `DestinationRule`, `VirtualService`, `Sidecar`. */
 export function kindJsonSchemas(): Record<SimulatedKind, JsonSchema> {
   return {
     Scenario: scenarioJsonSchema(),
     ServiceEntry: istioJsonSchema('ServiceEntry'),
     DestinationRule: istioJsonSchema('DestinationRule'),
     VirtualService: istioJsonSchema('VirtualService'),
+    Sidecar: istioJsonSchema('Sidecar'),
   };
 }
 
@@ -160,7 +164,7 @@ export function meshsimJsonSchema(): JsonSchema {
     $schema: JSON_SCHEMA_DIALECT,
     title: 'A meshsim YAML document',
     description:
-      'A ServiceEntry, DestinationRule or VirtualService (networking.istio.io), or a Scenario (meshsim.dev/v1alpha1).',
+      'A ServiceEntry, DestinationRule, VirtualService or Sidecar (networking.istio.io), or a Scenario (meshsim.dev/v1alpha1).',
     type: 'object',
     required: ['apiVersion', 'kind'],
     properties: {

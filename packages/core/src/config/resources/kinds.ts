@@ -4,7 +4,7 @@ import { SCENARIO_API_VERSION } from './schema/scenario.js';
 export const ISTIO_GROUP = 'networking.istio.io';
 /** Istio serves these three versions of the same schema for the networking kinds. */
 export const ISTIO_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'] as const;
-export const ISTIO_KINDS = ['ServiceEntry', 'DestinationRule', 'VirtualService'] as const;
+export const ISTIO_KINDS = ['ServiceEntry', 'DestinationRule', 'VirtualService', 'Sidecar'] as const;
 
 export type IstioKind = (typeof ISTIO_KINDS)[number];
 export type SimulatedKind = IstioKind | 'Scenario';

@@ -1,15 +1,20 @@
 import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
-import type { Diagnostic, Severity } from './diagnostics.js';
+import { checkOptions, configSourcesOf } from './argument-checks.js';
+import { type Diagnostic, type Severity, strictly } from './diagnostics.js';
+import { type EnvoyConfigShape, envoyConfigShape } from './envoy-config-document.js';
 import { classifyDocument, type SimulatedKind } from './kinds.js';
+import { kubernetesListItems } from './kubernetes-list.js';
+import { type LoadedMeshConfig, loadMeshConfig } from './mesh-config-document.js';
 import { type FieldPath, formatPath, locate, type Position } from './positions.js';
 import { type DestinationRule, destinationRuleSchema } from './schema/destination-rule.js';
 import { type Scenario, scenarioSchema } from './schema/scenario.js';
 import { type ServiceEntry, serviceEntrySchema } from './schema/service-entry.js';
+import { type Sidecar, sidecarSchema, unmodelledSidecarFields } from './schema/sidecar.js';
 import { type VirtualService, virtualServiceSchema } from './schema/virtual-service.js';
 import { validateResource } from './validate-resource.js';
 import { type IstioResource, webhookProblems } from './validation/index.js';
-import { parseYamlSource } from './yaml-documents.js';
+import { MAX_DIAGNOSTICS_PER_SOURCE, parseYamlSource } from './yaml-documents.js';
 
 export interface ConfigSource {
   /** Shown in diagnostics. */
@@ -27,11 +32,20 @@ export interface Located<T> {
   positionOf(path: FieldPath): Position;
 }
 
+/** An Envoy configuration as loaded: the parsed document, unvalidated, and where each field is. */
+export type EnvoyConfigDocument = Located<Record<string, unknown>> & { shape: EnvoyConfigShape };
+
 export interface LoadedConfig {
   serviceEntries: Array<Located<ServiceEntry>>;
   destinationRules: Array<Located<DestinationRule>>;
   virtualServices: Array<Located<VirtualService>>;
+  /** Sidecar resources: which services each workload's sidecar imports, and its outbound traffic policy. */
+  sidecars: Array<Located<Sidecar>>;
+  /** The istio ConfigMap's mesh config, when one is given. */
+  meshConfig?: LoadedMeshConfig;
   scenario?: Located<Scenario>;
+  /** Envoy configurations (config dumps, bootstraps): read by config/envoy-dump, not validated here. */
+  envoyConfigs: EnvoyConfigDocument[];
   /** Everything found, per source in line order; a resource with an error is left out of the lists above. */
   diagnostics: Diagnostic[];
 }
@@ -43,6 +57,8 @@ export interface LoadOptions {
   maxAliasCount?: number;
   /** Deepest nesting of maps and lists accepted. Default 200. */
   maxDepth?: number;
+  /** Warnings (unknown fields, what kubectl would only warn about) are errors. */
+  strict?: boolean;
 }
 
 const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
@@ -54,6 +70,10 @@ interface DocumentContext {
   doc: Document;
   lineCounter: LineCounter;
   line: number;
+  /** Where the resource sits in its document: [] for a document of its own, ['items', i] in a List. */
+  base: FieldPath;
+  /** The whole source text (the mesh config's positions are found in it). */
+  source: string;
 }
 
 function diagnosticAt(
@@ -64,7 +84,7 @@ function diagnosticAt(
   atKey = false,
 ): Diagnostic {
   const fieldPath = path.filter((p): p is string | number => typeof p !== 'symbol');
-  const { line, column } = locate(ctx.doc, ctx.lineCounter, fieldPath, { atKey });
+  const { line, column } = locate(ctx.doc, ctx.lineCounter, [...ctx.base, ...fieldPath], { atKey });
   return { severity, file: ctx.file, line, column, path: formatPath(path), message };
 }
 
@@ -73,7 +93,7 @@ function locatedIn<T>(ctx: DocumentContext, resource: T): Located<T> {
     file: ctx.file,
     line: ctx.line,
     resource,
-    positionOf: (path) => locate(ctx.doc, ctx.lineCounter, path),
+    positionOf: (path) => locate(ctx.doc, ctx.lineCounter, [...ctx.base, ...path]),
   };
 }
 
@@ -108,18 +128,23 @@ function addResource<T extends { metadata: { namespace: string; name: string } }
 }
 
 /**
- * Parses and validates Istio resources and the Scenario from YAML. Never throws on bad input:
- * every problem is a diagnostic, and resources with errors are left out.
+ * Parses and validates Istio resources and the Scenario from YAML (a string, bytes read without an
+ * encoding decoded as UTF-8, or `{ file, text }` sources). Never throws on bad input: every problem is
+ * a diagnostic, and resources with errors are left out. An argument of another kind throws an
+ * ArgumentError.
  */
 export function loadConfig(
-  sources: ConfigSource | ConfigSource[] | string,
+  sources: ConfigSource | ConfigSource[] | string | Uint8Array,
   options: LoadOptions = {},
 ): LoadedConfig {
-  const list = typeof sources === 'string' ? [{ file: '<inline>', text: sources }] : [sources].flat();
+  const list = configSourcesOf('loadConfig(sources)', sources);
+  checkOptions('loadConfig(options)', options);
   const loaded: LoadedConfig = {
     serviceEntries: [],
     destinationRules: [],
     virtualServices: [],
+    sidecars: [],
+    envoyConfigs: [],
     diagnostics: [],
   };
   const limits = {
@@ -140,6 +165,8 @@ export function loadConfig(
         doc,
         lineCounter: parsed.lineCounter,
         line: parsed.lineCounter.linePos(start).line,
+        base: [],
+        source: source.text,
       };
       let raw: unknown;
       try {
@@ -151,13 +178,51 @@ export function loadConfig(
         );
         continue;
       }
-      loadDocument(ctx, raw as Record<string, unknown>, loaded, seen);
+      // `kubectl get … -o yaml|json` wraps what it finds in a List: each item is a resource of its own.
+      const list = kubernetesListItems(raw);
+      if (list === null) {
+        loadDocument(ctx, raw as Record<string, unknown>, loaded, seen);
+        continue;
+      }
+      for (const { item, index } of list) {
+        const base = ['items', index];
+        const { line } = locate(doc, parsed.lineCounter, base);
+        const itemCtx = { ...ctx, base, line };
+        if (item === null) {
+          const message = `items[${index}] is not a resource (a mapping); skipped`;
+          loaded.diagnostics.push(diagnosticAt(itemCtx, 'error', [], message));
+        } else {
+          loadDocument(itemCtx, item, loaded, seen);
+        }
+      }
     }
     // Reading order within each file, whichever stage found the problem (the sort is stable).
     const fromThisSource = loaded.diagnostics.splice(before);
-    loaded.diagnostics.push(...fromThisSource.sort((a, b) => a.line - b.line || a.column - b.column));
+    fromThisSource.sort((a, b) => a.line - b.line || a.column - b.column);
+    loaded.diagnostics.push(...listedOf(fromThisSource, source.file));
   }
+  if (options.strict === true) loaded.diagnostics = strictly(loaded.diagnostics);
   return loaded;
+}
+
+/**
+ * A file's diagnostics as they are listed: the first MAX_DIAGNOSTICS_PER_SOURCE, then one line counting
+ * the rest (an error if any of them is one), as for syntax errors: 100,000 documents of an unknown kind
+ * are one warning each, which nobody reads.
+ */
+const NOT_LISTED = /^(\d+) more problems in this file not listed$/;
+
+function listedOf(diagnostics: Diagnostic[], file: string): Diagnostic[] {
+  if (diagnostics.length <= MAX_DIAGNOSTICS_PER_SOURCE + 1) return diagnostics;
+  const counted = (d: Diagnostic) => Number(NOT_LISTED.exec(d.message)?.[1] ?? 1);
+  const all = diagnostics.filter((d) => !NOT_LISTED.test(d.message));
+  const listed = all.slice(0, MAX_DIAGNOSTICS_PER_SOURCE);
+  const shown = new Set(listed);
+  const rest = diagnostics.filter((d) => !shown.has(d));
+  const severity = rest.some((d) => d.severity === 'error') ? 'error' : 'warning';
+  const message = `${rest.reduce((n, d) => n + counted(d), 0)} more problems in this file not listed`;
+  listed.push({ severity, file, line: 1, column: 1, path: '', message });
+  return listed;
 }
 
 /** Validates one document against its kind's schema, reporting problems; the value if it has no error. */
@@ -185,12 +250,60 @@ function validated<T>(
   return locatedIn(ctx, outcome.value);
 }
 
+/** The `mesh` text of Istio's ConfigMap (`istio`, or a revision's `istio-REV`), or null for any other document. */
+function istioMeshText(raw: Record<string, unknown>): string | null {
+  const meta = raw.metadata as { name?: unknown } | undefined;
+  const data = raw.data as { mesh?: unknown } | undefined;
+  const named = typeof meta?.name === 'string' && /^istio(-[a-z0-9-]+)?$/.test(meta.name);
+  return raw.kind === 'ConfigMap' && raw.apiVersion === 'v1' && named && typeof data?.mesh === 'string'
+    ? data.mesh
+    : null;
+}
+
+/** The mesh config of Istio's ConfigMap; a second one is an error, as two meshes cannot apply to one sidecar. */
+function loadMesh(
+  ctx: DocumentContext,
+  raw: Record<string, unknown>,
+  text: string,
+  loaded: LoadedConfig,
+): void {
+  const meta = raw.metadata as { name: string; namespace?: unknown };
+  const name = `${typeof meta.namespace === 'string' ? meta.namespace : 'default'}/${meta.name}`;
+  if (loaded.meshConfig !== undefined) {
+    const first = loaded.meshConfig;
+    const message = `a second mesh config (ConfigMap ${name}); the first is ConfigMap ${first.name} at ${first.file}:${first.line}`;
+    loaded.diagnostics.push(diagnosticAt(ctx, 'error', [], message));
+    return;
+  }
+  const t = {
+    file: ctx.file,
+    line: ctx.line,
+    name,
+    doc: ctx.doc,
+    lineCounter: ctx.lineCounter,
+    source: ctx.source,
+    base: ctx.base,
+  };
+  const mesh = loadMeshConfig(t, text, loaded.diagnostics);
+  if (mesh !== undefined) loaded.meshConfig = mesh;
+}
+
 function loadDocument(
   ctx: DocumentContext,
   raw: Record<string, unknown>,
   loaded: LoadedConfig,
   seen: SeenResources,
 ): void {
+  const shape = envoyConfigShape(raw);
+  if (shape !== null) {
+    loaded.envoyConfigs.push({ ...locatedIn(ctx, raw), shape });
+    return;
+  }
+  const meshText = istioMeshText(raw);
+  if (meshText !== null) {
+    loadMesh(ctx, raw, meshText, loaded);
+    return;
+  }
   const verdict = classifyDocument(raw.apiVersion, raw.kind);
   const out = loaded.diagnostics;
   if (verdict.kind === undefined) {
@@ -211,6 +324,14 @@ function loadDocument(
     case 'VirtualService': {
       const located = validated(ctx, virtualServiceSchema, raw, verdict.kind, out);
       if (located) addResource(loaded.virtualServices, verdict.kind, located, seen, out);
+      return;
+    }
+    case 'Sidecar': {
+      const located = validated(ctx, sidecarSchema, raw, verdict.kind, out);
+      if (!located) return;
+      addResource(loaded.sidecars, verdict.kind, located, seen, out);
+      for (const { path, why } of unmodelledSidecarFields(located.resource))
+        out.push(diagnosticAt(ctx, 'warning', path, `not modelled: ${why}`));
       return;
     }
     case 'Scenario': {

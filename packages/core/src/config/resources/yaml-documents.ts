@@ -9,6 +9,8 @@ import {
   type YAMLError,
 } from 'yaml';
 import type { Diagnostic, Severity } from './diagnostics.js';
+import { encodingProblem } from './text-encoding.js';
+import { looksLikeJson, truncatedJson } from './truncated-json.js';
 
 export interface ParseLimits {
   maxBytes: number;
@@ -24,10 +26,14 @@ export interface ParsedSource {
   diagnostics: Diagnostic[];
 }
 
+/** A list of Envoy resources is what `istioctl proxy-config cluster|listener|route -o json` prints. */
+const LIST_HINT =
+  "; for a sidecar's Envoy config take the whole dump: `istioctl proxy-config all POD -o json` or Envoy's /config_dump?include_eds";
+
 /** Syntax errors after the first few in one document are noise (binary garbage yields thousands). */
 const MAX_YAML_ERRORS_PER_DOCUMENT = 10;
 /** Past this many diagnostics in one source, the rest are counted, not listed. */
-const MAX_DIAGNOSTICS_PER_SOURCE = 200;
+export const MAX_DIAGNOSTICS_PER_SOURCE = 200;
 
 function describeKind(node: unknown): string {
   if (isSeq(node)) return 'a list';
@@ -40,16 +46,26 @@ const isEmptyDocument = (doc: Document): boolean =>
   doc.contents === null ||
   (isScalar(doc.contents) && doc.contents.value === null && doc.contents.source === '');
 
-/** The first node nested deeper than `limit`, found without recursion so hostile input cannot overflow the stack. */
-function tooDeep(root: unknown, limit: number): Node | undefined {
+/**
+ * The first node nested deeper than `limit`, or a mapping key that is itself a list or a map (which
+ * JSON, and so Kubernetes, cannot hold), found without recursion so hostile input cannot overflow the stack.
+ */
+function structureProblem(root: unknown, limit: number): { node: Node; message: string } | undefined {
   const stack: Array<{ node: unknown; depth: number }> = [{ node: root, depth: 1 }];
   while (stack.length > 0) {
     const { node, depth } = stack.pop()!;
     if (!isMap(node) && !isSeq(node)) continue;
-    if (depth > limit) return node;
+    if (depth > limit) return { node, message: `document is nested deeper than ${limit} levels` };
     for (const item of node.items) {
       if (isMap(node)) {
         const pair = item as { key: unknown; value: unknown };
+        if (isMap(pair.key) || isSeq(pair.key)) {
+          const what = isMap(pair.key) ? 'a map' : 'a list';
+          return {
+            node: pair.key,
+            message: `a mapping key must be a plain value such as a field name, got ${what}`,
+          };
+        }
         stack.push({ node: pair.key, depth: depth + 1 }, { node: pair.value, depth: depth + 1 });
       } else {
         stack.push({ node: item, depth: depth + 1 });
@@ -94,9 +110,22 @@ export function parseYamlSource(file: string, text: string, limits: ParseLimits)
     return { file, lineCounter, documents, diagnostics };
   }
 
+  const encoding = encodingProblem(text);
+  if (encoding !== null) {
+    diagnostics.push({ severity: 'error', file, line: 1, column: 1, path: '', message: encoding });
+    return { file, lineCounter, documents, diagnostics };
+  }
+
   let parsed: ReturnType<typeof parseAllDocuments>;
   try {
-    parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true });
+    // logLevel error: YAML's own warnings would go to the process's stderr; they are diagnostics here.
+    parsed = parseAllDocuments(text, {
+      lineCounter,
+      prettyErrors: false,
+      merge: true,
+      uniqueKeys: true,
+      logLevel: 'error',
+    });
   } catch (e) {
     report('error', 0, `YAML could not be parsed: ${e instanceof Error ? e.message : String(e)}`);
     return { file, lineCounter, documents, diagnostics };
@@ -108,18 +137,24 @@ export function parseYamlSource(file: string, text: string, limits: ParseLimits)
   }
 
   for (const doc of parsed) {
+    const cut = doc.errors.length > 0 && looksLikeJson(text) ? truncatedJson(text, doc) : null;
+    if (cut !== null) {
+      const end = lineCounter.linePos(text.length);
+      diagnostics.push({ severity: 'error', file, line: end.line, column: end.col, ...cut });
+      continue;
+    }
     reportYaml('error', doc.errors);
     reportYaml('warning', doc.warnings);
     if (doc.errors.length > 0 || isEmptyDocument(doc)) continue;
     const start = doc.contents?.range?.[0] ?? 0;
-    const deep = tooDeep(doc.contents, limits.maxDepth);
-    if (deep !== undefined) {
-      report('error', deep.range?.[0] ?? start, `document is nested deeper than ${limits.maxDepth} levels`);
+    const problem = structureProblem(doc.contents, limits.maxDepth);
+    if (problem !== undefined) {
+      report('error', problem.node.range?.[0] ?? start, problem.message);
     } else if (!isMap(doc.contents)) {
       report(
         'error',
         start,
-        `a document must be a mapping (a Kubernetes resource), got ${describeKind(doc.contents)}`,
+        `a document must be a mapping (a Kubernetes resource), got ${describeKind(doc.contents)}${isSeq(doc.contents) ? LIST_HINT : ''}`,
       );
     } else {
       documents.push(doc);

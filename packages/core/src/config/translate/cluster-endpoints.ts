@@ -84,7 +84,8 @@ export function subsetEndpoints(endpoints: EndpointModel[], subset: Subset | und
 export function clusterHosts(
   type: ClusterDiscoveryType,
   endpoints: EndpointModel[],
-): Pick<ClusterModel, 'endpoints' | 'dnsTargets' | 'dnsRefreshRateMs' | 'dnsJitterMs'> {
+  dnsRefreshRateMs = DNS_REFRESH_RATE_MS,
+): Pick<ClusterModel, 'endpoints' | 'dnsTargets' | 'dnsRefreshRateMs' | 'dnsJitterMs' | 'respectDnsTtl'> {
   return {
     endpoints: type !== 'EDS' ? [] : endpoints,
     dnsTargets:
@@ -98,7 +99,8 @@ export function clusterHosts(
             weight: e.weight,
             labels: e.labels,
           })),
-    dnsRefreshRateMs: DNS_REFRESH_RATE_MS,
+    dnsRefreshRateMs,
     dnsJitterMs: DNS_JITTER_MS,
+    respectDnsTtl: true,
   };
 }

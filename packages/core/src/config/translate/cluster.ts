@@ -2,12 +2,14 @@ import { clusterName } from '../../envoy/cluster.js';
 import type { Diagnostic } from '../resources/diagnostics.js';
 import type { Located } from '../resources/load.js';
 import type { DestinationRule } from '../resources/schema/destination-rule.js';
+import type { LoadBalancerSettings } from '../resources/schema/load-balancer.js';
 import type { ServiceEntry, ServicePort } from '../resources/schema/service-entry.js';
 import { clusterHosts, discoveryType, serviceEntryEndpoints, subsetEndpoints } from './cluster-endpoints.js';
 import { applyConnectionPool } from './connection-pool.js';
 import { effectivePolicy, policyPaths, subsetIndexOf } from './effective-policy.js';
 import { applyLoadBalancer, honouredLoadBalancer } from './load-balancer.js';
 import { applyLocalityLoadBalancer } from './locality-load-balancer.js';
+import { DEFAULT_MESH, type MeshSettings } from './mesh-settings.js';
 import { clusterOutlierDetection } from './outlier-detection.js';
 import { reportAt } from './report-at.js';
 import { applyRetryBudget } from './retry-budget.js';
@@ -30,6 +32,17 @@ export interface ClusterInputs {
   proxyLocality?: string;
   /** The caller's pod labels (Scenario proxy.labels), for failoverPriority. */
   proxyLabels?: Readonly<Record<string, string>>;
+  /** The mesh config's settings (Istio's defaults when absent). */
+  mesh?: MeshSettings;
+}
+
+/** The DestinationRule's loadBalancer, with the mesh's localityLbSetting where it sets none. */
+function withMeshLocality(
+  lb: LoadBalancerSettings | undefined,
+  mesh: MeshSettings,
+): LoadBalancerSettings | undefined {
+  if (mesh.localityLbSetting === null || lb?.localityLbSetting !== undefined) return lb;
+  return { ...lb, localityLbSetting: mesh.localityLbSetting } as LoadBalancerSettings;
 }
 
 /**
@@ -49,12 +62,20 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
   const subsetIndex = subsetIndexOf(dr, subsetName);
   const effective = effectivePolicy(dr, subsetIndex, port.number);
   const { policy, pathOf } = effective;
-  const lb = honouredLoadBalancer(type, policy.loadBalancer, pathOf.loadBalancer, drAt);
+  const mesh = inputs.mesh ?? DEFAULT_MESH;
+  const lb = withMeshLocality(
+    honouredLoadBalancer(type, policy.loadBalancer, pathOf.loadBalancer, drAt),
+    mesh,
+  );
   const balancing = applyLoadBalancer(type, lb, pathOf.loadBalancer, drAt);
   if (balancing === null) return null;
   const all = serviceEntryEndpoints(se, host, port, type);
   const kept = subsetEndpoints(all, subsetIndex >= 0 ? dr?.spec.subsets?.[subsetIndex] : undefined);
-  const caller = { proxyLocality: inputs.proxyLocality ?? '', proxyLabels: inputs.proxyLabels ?? {} };
+  const caller = {
+    proxyLocality: inputs.proxyLocality ?? '',
+    proxyLabels: inputs.proxyLabels ?? {},
+    istioVersion: inputs.istioVersion,
+  };
   const locality = applyLocalityLoadBalancer(
     lb,
     policy.outlierDetection !== undefined,
@@ -75,7 +96,13 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     drAt,
   );
   const retryBudget = applyRetryBudget(dr, subsetIndex);
-  const pool = applyConnectionPool(policy.connectionPool, retryBudget.budget, pathOf.connectionPool, drAt);
+  const pool = applyConnectionPool(
+    policy.connectionPool,
+    retryBudget.budget,
+    pathOf.connectionPool,
+    drAt,
+    mesh,
+  );
   return {
     name: clusterName(port.number, subsetName, host),
     serviceHost: host,
@@ -85,11 +112,12 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     type,
     ...balancing,
     ...pool,
-    upstreamProtocol: upstreamProtocolFor(port.protocol, policy.connectionPool?.http),
+    upstreamProtocol: upstreamProtocolFor(port.protocol, policy.connectionPool?.http, mesh.h2UpgradePolicy),
     tcpProxy: tcpProxyFor(port.protocol ?? 'HTTP', policy.connectionPool?.tcp),
     tlsMode: tls?.mode ?? 'DISABLE',
+    ...(port.protocol?.toUpperCase() === 'GRPC' ? { grpc: true } : {}),
     ...od,
-    ...clusterHosts(type, locality.endpoints),
+    ...clusterHosts(type, locality.endpoints, mesh.dnsRefreshRateMs),
     serviceEntry: `${se.metadata.namespace}/${se.metadata.name}`,
     destinationRule: dr === undefined ? null : `${dr.metadata.namespace}/${dr.metadata.name}`,
     tls,

@@ -32,6 +32,19 @@ function threshold(value: number | undefined): [number, Provenance] {
   return value !== undefined && value > 0 ? [value, 'set'] : [ISTIO_UNLIMITED, 'default'];
 }
 
+type Keepalive = TCPSettings['tcpKeepalive'];
+
+/** Istio's applyTCPKeepalive: the mesh's keepalive first, then each attribute the DestinationRule sets over it. */
+function mergedKeepalive(mesh: Keepalive, dr: Keepalive): Keepalive {
+  if (mesh === undefined || dr === undefined) return dr ?? mesh;
+  return {
+    ...mesh,
+    ...((dr.probes ?? 0) > 0 ? { probes: dr.probes } : {}),
+    ...(dr.time !== undefined ? { time: dr.time } : {}),
+    ...(dr.interval !== undefined ? { interval: dr.interval } : {}),
+  };
+}
+
 /** Istio's setKeepAliveSettings: whole seconds, probes only when above 0, the rest the kernel's. */
 function tcpKeepaliveOf(k: TCPSettings['tcpKeepalive']): TcpKeepaliveModel | null {
   if (k === undefined) return null;
@@ -54,11 +67,20 @@ export function applyConnectionPool(
   retryBudget: CircuitBreakerThresholds['retryBudget'],
   path: FieldPath,
   drAt: ReportAt,
+  mesh: { connectTimeoutMs: number; tcpKeepalive: TCPSettings['tcpKeepalive'] | null } = {
+    connectTimeoutMs: ISTIO_CONNECT_TIMEOUT_MS,
+    tcpKeepalive: null,
+  },
 ): ClusterConnectionPool {
   const tcp = pool?.tcp;
   const http = pool?.http;
+  // Istio 1.31 (cluster_traffic_policy.go) copies it to http2_protocol_options.connection_keepalive.
   if (http?.http2KeepAlive !== undefined)
-    drAt([...path, 'http', 'http2KeepAlive'], 'warning', 'parsed but not modelled yet');
+    drAt(
+      [...path, 'http', 'http2KeepAlive'],
+      'warning',
+      "not modelled yet: Istio 1.31+ makes it Envoy's HTTP/2 PING keepalive (http2_protocol_options.connection_keepalive, HTTP/2 clusters only), which closes a connection whose PING goes unanswered for `timeout`",
+    );
   const [maxConnections, maxConnectionsFrom] = threshold(tcp?.maxConnections);
   const [maxPendingRequests, maxPendingFrom] = threshold(http?.http1MaxPendingRequests);
   const [maxRequests, maxRequestsFrom] = threshold(http?.http2MaxRequests);
@@ -78,12 +100,12 @@ export function applyConnectionPool(
       maxRequests: maxRequestsFrom,
       maxRetries: maxRetriesFrom,
     },
-    connectTimeoutMs: tcp?.connectTimeout?.ms ?? ISTIO_CONNECT_TIMEOUT_MS,
+    connectTimeoutMs: tcp?.connectTimeout?.ms ?? mesh.connectTimeoutMs,
     // Istio: http.idleTimeout, else tcp.idleTimeout, else Envoy's 1 h; 0 s disables it.
     idleTimeoutMs: http?.idleTimeout?.ms ?? tcp?.idleTimeout?.ms ?? ENVOY_IDLE_TIMEOUT_MS,
     maxRequestsPerConnection: http?.maxRequestsPerConnection ?? 0,
     // Istio sets it on the HTTP options; on a tcp-proxied port it bounds the session instead (tcpProxy).
     maxConnectionDurationMs: tcp?.maxConnectionDuration?.ms ?? 0,
-    tcpKeepalive: tcpKeepaliveOf(tcp?.tcpKeepalive),
+    tcpKeepalive: tcpKeepaliveOf(mergedKeepalive(mesh.tcpKeepalive ?? undefined, tcp?.tcpKeepalive)),
   };
 }

@@ -4,11 +4,13 @@ import { parseRetryOn, type RetryPolicyModel } from '../../envoy/retry-policy.js
 import type { FaultModel, RouteModel } from '../../envoy/route.js';
 
 import type { Located } from '../resources/load.js';
-import type { HTTPMatchRequest, HTTPRoute, StringMatch } from '../resources/schema/http-route.js';
+import type { HTTPMatchRequest, HTTPRetry, HTTPRoute, StringMatch } from '../resources/schema/http-route.js';
 import type { VirtualService } from '../resources/schema/virtual-service.js';
+import { type DelegationNote, mergeDelegates } from './delegate-virtual-services.js';
+import { defaultRetryPolicyFor } from './istio-defaults.js';
+import { mirrorPoliciesOf } from './mirror-policies.js';
 import type { TranslatedCluster } from './translated-cluster.js';
-
-import { hostMatches, isExportedTo } from './visibility.js';
+import { cached, type HostIndex, hostMatches, indexByHost, isExportedTo } from './visibility.js';
 
 /** One application request shape, as the Scenario's traffic writes it. */
 export interface RequestShape {
@@ -101,14 +103,16 @@ function matchesBlock(m: HTTPMatchRequest, req: RequestShape): boolean {
  * retryIgnorePreviousHosts is false.
  */
 export function retryPolicyOf(
-  route: HTTPRoute,
-  defaultPolicy: RetryPolicyModel,
+  route: Pick<HTTPRoute, 'retries'>,
+  defaults: RetryPolicyModel | RetryDefaults,
   routeTimeoutMs: number,
 ): RetryPolicyModel | null {
+  const d = retryDefaults(defaults);
   const r = route.retries;
-  if (r === undefined) return defaultPolicy;
+  if (r === undefined) return d.unset;
   if ((r.attempts ?? 0) <= 0) return null;
-  const policy: RetryPolicyModel = { ...defaultPolicy, numRetries: r.attempts ?? 0 };
+  // Retries written on the route build on Istio's own policy, not on the mesh's default.
+  const policy: RetryPolicyModel = { ...d.istio, numRetries: r.attempts ?? 0 };
   if (r.retryOn !== undefined && r.retryOn !== '') {
     const parsed = parseRetryOn(r.retryOn);
     policy.retryOn = parsed.bits;
@@ -125,6 +129,27 @@ export function retryPolicyOf(
   }
   if (r.retryIgnorePreviousHosts === false) policy.previousHosts = false;
   return policy;
+}
+
+/**
+ * The retry policies routes are built with: Istio's own default for the release (what a route's `retries`
+ * builds on) and what a route without `retries` gets, the mesh's defaultHttpRetryPolicy when it has one.
+ */
+export interface RetryDefaults {
+  istio: RetryPolicyModel;
+  unset: RetryPolicyModel | null;
+  fromMesh: boolean;
+}
+
+/** A plain policy as the defaults of both kinds (the translation before the mesh config had a say). */
+export const retryDefaults = (d: RetryPolicyModel | RetryDefaults): RetryDefaults =>
+  'istio' in d ? d : { istio: d, unset: d, fromMesh: false };
+
+/** The retry defaults of a caller of this Istio release under this mesh default policy. */
+export function retryDefaultsFor(istioVersion: string, meshRetry: HTTPRetry | null): RetryDefaults {
+  const istio = defaultRetryPolicyFor(istioVersion);
+  if (meshRetry === null) return { istio, unset: istio, fromMesh: false };
+  return { istio, unset: retryPolicyOf({ retries: meshRetry }, istio, 0), fromMesh: true };
 }
 
 /** Istio's fault translation: percentage (or the deprecated integer percent); unset means 0 %. */
@@ -147,7 +172,14 @@ export function virtualServicesFor(
   host: string,
   callerNamespace: string,
 ): Array<Located<VirtualService>> {
-  return all.filter((v) => {
+  // The candidates naming the host exactly or by a wildcard, back in input order.
+  const index = cached(virtualServiceIndexes, all, () =>
+    indexByHost(all, (v) => v.resource.spec.hosts ?? []),
+  );
+  const exact = index.exact.get(host) ?? [];
+  const candidates =
+    index.wildcard.length === 0 ? exact : [...new Set([...exact, ...index.wildcard])].sort(byPosition(all));
+  return candidates.filter((v) => {
     const r = v.resource;
     if ((r.spec.gateways ?? []).length > 0 && !(r.spec.gateways ?? []).includes('mesh')) return false;
     if (!isExportedTo(r.spec.exportTo, r.metadata.namespace, callerNamespace)) return false;
@@ -155,10 +187,23 @@ export function virtualServicesFor(
   });
 }
 
+const virtualServiceIndexes = new WeakMap<
+  ReadonlyArray<Located<VirtualService>>,
+  HostIndex<Located<VirtualService>>
+>();
+const positions = new WeakMap<ReadonlyArray<Located<VirtualService>>, Map<Located<VirtualService>, number>>();
+
+/** Orders VirtualServices as `all` lists them. */
+function byPosition(all: ReadonlyArray<Located<VirtualService>>) {
+  const at = cached(positions, all, () => new Map(all.map((v, i) => [v, i])));
+  return (a: Located<VirtualService>, b: Located<VirtualService>) => at.get(a)! - at.get(b)!;
+}
+
 /**
  * The VirtualService that routes `host` for the caller, and those ignored: sidecars do not merge several
  * VirtualServices for one host (istioctl analyze IST0109), so the oldest (here the first in the input)
- * defines the routes.
+ * defines the routes. Its delegate VirtualServices are merged in (`services` then holds its routes in
+ * order, in the documents they were written in), with a note for each delegation that gave nothing.
  */
 export function routingVirtualService(
   all: ReadonlyArray<Located<VirtualService>>,
@@ -167,11 +212,14 @@ export function routingVirtualService(
 ): {
   services: Array<Located<VirtualService>>;
   ignored: Array<{ vs: Located<VirtualService>; reason: string }>;
+  delegation: DelegationNote[];
 } {
   const visible = virtualServicesFor(all, host, callerNamespace);
   const first = visible[0]?.resource.metadata;
+  const delegation: DelegationNote[] = [];
   return {
-    services: visible.slice(0, 1),
+    services: visible.length === 0 ? [] : mergeDelegates(visible[0]!, all, delegation),
+    delegation,
     ignored: visible.slice(1).map((vs) => ({
       vs,
       reason: `another VirtualService (${first?.namespace}/${first?.name}) already binds ${host} for the mesh; sidecars do not merge them, so this one is ignored (IST0109)`,
@@ -194,7 +242,7 @@ const local = (name: string, status: number, flags: number): RouteModel => ({
 export function defaultRoute(
   host: string,
   port: number,
-  defaultRetry: RetryPolicyModel,
+  defaultRetry: RetryPolicyModel | RetryDefaults,
   resolve: ClusterResolver,
 ): RouteModel {
   const cluster = resolve(host, port, '');
@@ -206,7 +254,7 @@ export function defaultRoute(
     localStatus: 0,
     localFlags: 0,
     timeoutMs: 0,
-    retry: defaultRetry,
+    retry: retryDefaults(defaultRetry).unset,
     fault: null,
   };
 }
@@ -218,7 +266,7 @@ export function defaultRoute(
 export function routeFor(
   req: RequestShape,
   services: ReadonlyArray<Located<VirtualService>>,
-  defaultRetry: RetryPolicyModel,
+  defaultRetry: RetryPolicyModel | RetryDefaults,
   resolve: ClusterResolver,
   note: RouteNote = () => {},
 ): RouteModel {
@@ -232,16 +280,7 @@ export function routeFor(
 }
 
 /** Route fields whose effect on traffic the simulation leaves out: reported, never silently dropped. */
-const UNMODELLED_ROUTE_FIELDS = [
-  'mirror',
-  'mirrors',
-  'mirrorPercent',
-  'mirrorPercentage',
-  'delegate',
-  'rewrite',
-  'headers',
-  'corsPolicy',
-] as const;
+const UNMODELLED_ROUTE_FIELDS = ['rewrite', 'headers', 'corsPolicy'] as const;
 
 function noteUnmodelled(
   vs: Located<VirtualService>,
@@ -279,7 +318,7 @@ function noteUnmodelled(
 export function translateHttpRoute(
   vs: Located<VirtualService>,
   i: number,
-  defaultRetry: RetryPolicyModel,
+  defaultRetry: RetryPolicyModel | RetryDefaults,
   resolve: ClusterResolver,
   note: RouteNote = () => {},
 ): RouteModel {
@@ -299,7 +338,7 @@ export function translateHttpRoute(
     destinations.push({ cluster, weight: list.length === 1 ? (d.weight ?? 100) || 100 : (d.weight ?? 0) });
   }
   if (destinations.length === 0) return local(name, 503, Flag.NC);
-  return {
+  const model: RouteModel = {
     name,
     destinations,
     totalWeight: destinations.reduce((s, d) => s + d.weight, 0),
@@ -309,6 +348,9 @@ export function translateHttpRoute(
     retry: retryPolicyOf(r, defaultRetry, timeoutMs),
     fault: faultOf(r),
   };
+  const mirrors = mirrorPoliciesOf(vs, r, ['spec', 'http', i], resolve, note);
+  if (mirrors.length > 0) model.mirrors = mirrors;
+  return model;
 }
 
 /** The consistent-hash key of the route's (first) destination cluster, or null when it does not hash. */

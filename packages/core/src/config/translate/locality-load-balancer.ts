@@ -1,15 +1,25 @@
 import type { EndpointModel, LocalityWeightModel } from '../../envoy/cluster.js';
 import type { FieldPath } from '../resources/positions.js';
 import type { LoadBalancerSettings, LocalityLoadBalancerSetting } from '../resources/schema/load-balancer.js';
+import { compareVersions } from './istio-version.js';
 import { failoverPriorities, failoverPriorityPriorities, topologyLabels } from './locality-priority.js';
 import { applyDistribute, envoyLocalityOrder, localityGroupWeights } from './locality-weights.js';
 import type { ReportAt } from './report-at.js';
 import type { DistributeModel, LocalityFailover } from './translated-cluster.js';
 
-/** The caller as locality balancing sees it: `region/zone/subzone` ('' when unknown) and its pod labels. */
+/**
+ * The caller as locality balancing sees it: `region/zone/subzone` ('' when unknown), its pod labels and
+ * its Istio version (failover rules join failoverPriority from 1.20; absent: the current behaviour).
+ */
 export interface LocalityCaller {
   proxyLocality: string;
   proxyLabels: Readonly<Record<string, string>>;
+  istioVersion?: string;
+}
+
+/** Istio 1.20 (istio#47099) applies `failover` rules on top of failoverPriority; before, only the labels. */
+function failoverJoinsLabels(istioVersion: string | undefined): boolean {
+  return istioVersion === undefined || compareVersions(istioVersion, '1.20') >= 0;
 }
 
 /** What locality balancing makes of a cluster. */
@@ -49,18 +59,21 @@ function assignFailoverPriorities(
   caller: LocalityCaller,
 ): void {
   const failoverPriority = setting?.failoverPriority ?? [];
-  const priorities =
+  const localities = endpoints.map((e) => e.locality);
+  const labelled =
     failoverPriority.length > 0
       ? failoverPriorityPriorities(
           { ...topologyLabels(caller.proxyLocality, ''), ...caller.proxyLabels },
           endpoints.map((e) => ({ ...topologyLabels(e.locality, e.network), ...e.labels })),
           failoverPriority,
         )
-      : failoverPriorities(
-          caller.proxyLocality,
-          endpoints.map((e) => e.locality),
-          setting?.failover,
-        );
+      : null;
+  // With failoverPriority, Istio 1.20+ applies explicit failover rules on top of the label priorities.
+  const rulesOnTop = (setting?.failover ?? []).length > 0 && failoverJoinsLabels(caller.istioVersion);
+  const priorities =
+    labelled === null || rulesOnTop
+      ? failoverPriorities(caller.proxyLocality, localities, setting?.failover, labelled ?? undefined)
+      : labelled;
   priorities.forEach((p, i) => {
     endpoints[i]!.priority = p;
   });
@@ -142,11 +155,12 @@ export function applyLocalityLoadBalancer(
   }
   const failoverPriority = setting?.failoverPriority ?? [];
   const failoverRules = setting?.failover ?? [];
-  if (failoverPriority.length > 0 && failoverRules.length > 0 && distribute.length === 0) {
+  const joined = failoverJoinsLabels(caller.istioVersion);
+  if (failoverPriority.length > 0 && failoverRules.length > 0 && distribute.length === 0 && !joined) {
     drAt(
       [...path, 'localityLbSetting', 'failover'],
       'warning',
-      'not modelled yet together with failoverPriority: Istio applies these rules on top of the label priorities, meshsim only the labels',
+      `ignored by Istio ${caller.istioVersion} together with failoverPriority: only the label priorities apply (from 1.20 the rules apply on top of them)`,
     );
   }
   const failover = localityFailoverOf(setting, hasOutlierDetection, caller.proxyLocality);

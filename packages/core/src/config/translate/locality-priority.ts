@@ -17,22 +17,25 @@ export function lbPriority(proxy: string, endpoint: string): number {
 
 /**
  * applyLocalityFailover: each endpoint's priority from its locality against the caller's; with a
- * `failover` entry for the caller's region, other regions than its `to` drop to 4. The priorities
- * used are then renumbered 0..k−1 in order, since Envoy wants them without gaps.
+ * `failover` entry for the caller's region, other regions than its `to` drop to 4. On top of
+ * failoverPriority's (`base`, Istio 1.20+) an endpoint gets base × 5 + that, so the labels rank first
+ * and locality orders each label level. The priorities used are then renumbered 0..k−1 in order,
+ * since Envoy wants them without gaps.
  */
 export function failoverPriorities(
   proxyLocality: string,
   endpointLocalities: readonly string[],
   failover: LocalityLoadBalancerSetting['failover'],
+  base?: readonly number[],
 ): number[] {
   const [proxyRegion] = splitLocality(proxyLocality);
-  const raw = endpointLocalities.map((locality) => {
+  const raw = endpointLocalities.map((locality, i) => {
     let p = lbPriority(proxyLocality, locality);
     if (p === 3) {
       const rule = (failover ?? []).find((f) => f.from === proxyRegion);
       if (rule !== undefined && splitLocality(locality)[0] !== rule.to) p = 4;
     }
-    return p;
+    return (base?.[i] ?? 0) * 5 + p;
   });
   const used = [...new Set(raw)].sort((a, b) => a - b);
   return raw.map((p) => used.indexOf(p));

@@ -55,15 +55,41 @@ export function clusterOutlierDetection(
   istioVersion: string,
   path: FieldPath,
   drAt: ReportAt,
-): Pick<ClusterModel, 'outlierDetection' | 'healthyPanicThresholdPct'> {
+): Pick<ClusterModel, 'outlierDetection' | 'healthyPanicThresholdPct' | 'outlierErrorCodes'> {
   if (od?.consecutiveErrors !== undefined) {
     drAt([...path, 'consecutiveErrors'], 'warning', 'deprecated; current Istio ignores it');
   }
-  if (od?.outlierDetectionHttpErrorCodes !== undefined) {
-    drAt([...path, 'outlierDetectionHttpErrorCodes'], 'warning', 'parsed but not modelled yet');
-  }
-  return {
+  const model: Pick<ClusterModel, 'outlierDetection' | 'healthyPanicThresholdPct' | 'outlierErrorCodes'> = {
     outlierDetection: od === undefined ? null : translateOutlierDetection(od, istioVersion),
     healthyPanicThresholdPct: od === undefined ? ENVOY_PANIC_THRESHOLD_PCT : (od.minHealthPercent ?? 0),
   };
+  const codes = outlierErrorCodes(od, istioVersion, path, drAt);
+  if (codes !== null) model.outlierErrorCodes = codes;
+  return model;
+}
+
+/** Istio 1.31 added outlierDetectionHttpErrorCodes. */
+export const OUTLIER_ERROR_CODES_SINCE = '1.31';
+
+/**
+ * Istio's applyOutlierDetectionErrorCodes: a non-empty list becomes the cluster's outlier-detection error
+ * matcher (`:status` exactly one of the codes); an empty list sets nothing. Older Istio has no such field.
+ */
+function outlierErrorCodes(
+  od: OutlierDetection | undefined,
+  istioVersion: string,
+  path: FieldPath,
+  drAt: ReportAt,
+): number[] | null {
+  const codes = od?.outlierDetectionHttpErrorCodes;
+  if (codes === undefined || codes.length === 0) return null;
+  if (compareVersions(istioVersion, OUTLIER_ERROR_CODES_SINCE) < 0) {
+    drAt(
+      [...path, 'outlierDetectionHttpErrorCodes'],
+      'warning',
+      `Istio ${OUTLIER_ERROR_CODES_SINCE} added this field; Istio ${istioVersion} does not know it, so 5xx stay the errors (set spec.proxy.istioVersion)`,
+    );
+    return null;
+  }
+  return [...new Set(codes)].sort((a, b) => a - b);
 }

@@ -24,6 +24,7 @@ export const HTTP_ROUTED_PROTOCOLS: ReadonlySet<string> = new Set([
 export function upstreamProtocolFor(
   portProtocol: PortProtocol | undefined,
   http: HTTPSettings | undefined,
+  meshH2Upgrade: 'UPGRADE' | 'DO_NOT_UPGRADE' = 'DO_NOT_UPGRADE',
 ): IstioUpstreamProtocol {
   let config: IstioUpstreamProtocol['config'] = 'HTTP/1.1';
   let reason = 'HTTP/1.1 by default (mesh h2UpgradePolicy DO_NOT_UPGRADE)';
@@ -34,9 +35,17 @@ export function upstreamProtocolFor(
     config = 'USE_DOWNSTREAM';
     reason = "the port has no protocol: Istio sniffs it and uses the client's protocol";
   }
-  if (http?.useClientProtocol !== true && http?.h2UpgradePolicy === 'UPGRADE' && config === 'HTTP/1.1') {
+  // A DestinationRule's DEFAULT (or none) takes the mesh's policy.
+  const upgrade =
+    http?.h2UpgradePolicy === undefined || http.h2UpgradePolicy === 'DEFAULT'
+      ? meshH2Upgrade
+      : http.h2UpgradePolicy;
+  if (http?.useClientProtocol !== true && upgrade === 'UPGRADE' && config === 'HTTP/1.1') {
     config = 'HTTP/2';
-    reason = 'HTTP/2: h2UpgradePolicy UPGRADE';
+    reason =
+      upgrade === http?.h2UpgradePolicy
+        ? 'HTTP/2: h2UpgradePolicy UPGRADE'
+        : "HTTP/2: the mesh config's h2UpgradePolicy UPGRADE";
   }
   let maxConcurrentStreams = ENVOY_MAX_CONCURRENT_STREAMS;
   if (config === 'HTTP/2' && (http?.maxConcurrentStreams ?? 0) > 0)

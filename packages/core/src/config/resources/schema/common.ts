@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { DURATION_PATTERN, formatDurationMs, parseDurationMs } from '../durations.js';
+import {
+  DURATION_PATTERN,
+  formatDurationMs,
+  isDurationTooLong,
+  MAX_DURATION_TEXT,
+  parseDurationMs,
+} from '../durations.js';
 import { describeValue } from './messages.js';
 
 /** A duration as written (`1m30s`) and its value. */
@@ -56,7 +62,10 @@ export function duration(options: { minMs?: number } = {}) {
     .transform((text, ctx): Duration => {
       const ms = parseDurationMs(text);
       if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', input: text, message: notADuration(text) });
+        const message = isDurationTooLong(text)
+          ? `must be at most ${MAX_DURATION_TEXT} (Go's longest duration), got ${describeValue(text)}`
+          : notADuration(text);
+        ctx.addIssue({ code: 'custom', input: text, message });
         return z.NEVER;
       }
       if (ms < minMs) {

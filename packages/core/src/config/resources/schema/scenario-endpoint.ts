@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { type Duration, duration, integer, numberIn, positiveNumber } from './common.js';
+import { GRPC_STATUS_NAMES } from './grpc-statuses.js';
 import { describeValue } from './messages.js';
 
 /** Response time of an endpoint: lognormal from median and p99, constant, or exponential with this mean. */
@@ -61,7 +62,27 @@ export type ConnectBehaviour = (typeof CONNECT_BEHAVIOURS)[number];
 const httpStatus = () => integer(100, 599);
 const rate = () => numberIn(0, 1);
 
-const errorSchema = z.strictObject({ status: httpStatus(), rate: rate() });
+/**
+ * One failure mode. `grpcStatus` makes it a gRPC answer: HTTP `status` (default 200) carrying that
+ * grpc-status, in the only header block (Trailers-Only, as a server answers an error before any message)
+ * or, with `inTrailers`, in trailers after the headers and data.
+ */
+const errorSchema = z
+  .strictObject({
+    status: httpStatus().optional(),
+    grpcStatus: z.enum(GRPC_STATUS_NAMES).optional(),
+    inTrailers: z.boolean().optional(),
+    rate: rate(),
+  })
+  .superRefine((e, ctx) => {
+    if (e.status === undefined && e.grpcStatus === undefined)
+      ctx.addIssue({ code: 'custom', path: ['status'], message: 'is required without grpcStatus' });
+    if (e.inTrailers !== undefined && e.grpcStatus === undefined)
+      ctx.addIssue({ code: 'custom', path: ['inTrailers'], message: 'needs grpcStatus' });
+  });
+
+/** An endpoint's failure mode as parsed: HTTP status (absent with grpcStatus: 200), share, gRPC status. */
+export type EndpointError = z.infer<typeof errorSchema>;
 
 /** What a TLS handshake with the endpoint fails on, named as Envoy's transport failure reason does. */
 export const TLS_FAILURE_REASONS = [
@@ -187,11 +208,14 @@ const ipAddress = () =>
 /** How a query can fail: the name does not exist, the server fails, or no answer comes back in time. */
 export const DNS_FAILURES = ['none', 'NXDOMAIN', 'SERVFAIL', 'timeout'] as const;
 
+/** A DNS answer holds at most as many addresses as a ServiceEntry may list endpoints. */
+export const MAX_DNS_ANSWERS = 4096;
+
 /** What the synthetic resolver answers for one host. */
 export const dnsEntrySchema = z.strictObject({
   /** Absent: the record has no TTL, so Envoy re-resolves at dnsRefreshRate. */
   ttl: duration().optional(),
-  answers: z.array(ipAddress()),
+  answers: z.array(ipAddress()).max(MAX_DNS_ANSWERS),
   /** Rotate the answer order on every resolution, as round-robin DNS servers do. */
   rotate: z.boolean().default(false),
   /** Every query fails this way instead of answering (a resolver outage); `none` answers again. */
@@ -202,7 +226,7 @@ export type DnsEntryInput = z.input<typeof dnsEntrySchema>;
 
 export const dnsPatchSchema = z.strictObject({
   ttl: duration().optional(),
-  answers: z.array(ipAddress()).optional(),
+  answers: z.array(ipAddress()).max(MAX_DNS_ANSWERS).optional(),
   rotate: z.boolean().optional(),
   failure: z.enum(DNS_FAILURES).optional(),
 });

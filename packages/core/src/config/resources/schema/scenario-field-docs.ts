@@ -47,7 +47,11 @@ export const SCENARIO_FIELD_DOCS: Readonly<Record<string, string>> = {
   [`${ENDPOINT}.latency.exponential`]: 'Exponentially distributed response times with this mean.',
   [`${ENDPOINT}.errors`]:
     'Statuses the endpoint answers instead of 200, each drawn independently per request, checked in order.',
-  [`${ENDPOINT}.errors[].status`]: 'The HTTP status answered.',
+  [`${ENDPOINT}.errors[].status`]: 'The HTTP status answered; with `grpcStatus` it may be left out (200).',
+  [`${ENDPOINT}.errors[].grpcStatus`]:
+    'A gRPC answer: the grpc-status it carries, by name (`UNAVAILABLE`). Envoy retries it under the matching retryOn token (`unavailable`, `cancelled`, `deadline-exceeded`, `resource-exhausted`, `internal`) and reports it to outlier detection as its HTTP equivalent (UNAVAILABLE as 503), unless it comes `inTrailers`.',
+  [`${ENDPOINT}.errors[].inTrailers`]:
+    'With `grpcStatus`: the status comes in trailers after the headers and data, as from a server that already sent a message. The headers went to the application first, so Envoy can neither retry it nor tell outlier detection (it sees a 200). Absent: false (Trailers-Only, the status in the only header block).',
   [`${ENDPOINT}.errors[].rate`]: 'The share of requests answered with it, 0 to 1.',
   [`${ENDPOINT}.connect`]:
     'How a connection attempt ends: `ok`; `refuse` (RST at once); `blackhole` (no answer: the connect timeout decides); `tlsError` (the TLS handshake fails).',
@@ -85,6 +89,8 @@ export const SCENARIO_FIELD_DOCS: Readonly<Record<string, string>> = {
   [`${TRAFFIC}.headers`]: 'Request headers, matched by routes and hashed by consistent-hash load balancing.',
   [`${TRAFFIC}.keepAlive`]:
     "The application reuses its connections between requests. On a tcp-proxied port the sidecar picks a host per connection, so with keep-alive a connection's requests all go to one host.",
+  [`${TRAFFIC}.connections`]:
+    "HTTP ports: the application's lasting connections to the sidecar (one for a gRPC or HTTP/2 client). Each stays on the Envoy worker the kernel gave it, so its requests share that worker's pools and balancer; requests take the connections in turn. Absent: each request lands on a worker of its own.",
   [`${TRAFFIC}.rps`]: 'Open loop: requests per second, arriving as `arrivals` says. Give `rps` or `clients`.',
   [`${TRAFFIC}.clients`]:
     'Closed loop: this many clients, each sending its next request `thinkTime` after its last answer.',
@@ -127,6 +133,12 @@ export const SCENARIO_FIELD_DOCS: Readonly<Record<string, string>> = {
   'spec.report': 'How the report is kept.',
   'spec.report.timelineBucket':
     'The width of a timeline bucket; widened for runs too long for 20,000 buckets, with a warning.',
+  'spec.limits':
+    'Bounds on one run, past which it stops with its report marked `partial` (and `meshsim run` exits 3) instead of running out of memory or time.',
+  'spec.limits.maxRequestsInFlight':
+    'Requests sent and not yet answered or timed out. Past it the run stops: requests that never finish (black holes without a timeout) or a backlog that only grows would otherwise fill memory. Each costs about 1 KiB.',
+  'spec.limits.maxEvents':
+    'Simulation events the run may fire. Absent: twice what its traffic, timers and timeline are expected to need (at least 1,000,000, at most 2·10^10); a run that spends it stops there.',
   'spec.expect':
     'Bounds on what the run shows; `meshsim run` and `meshsim test` exit 1 when one is not met. Each entry holds one kind of figure and `min`, `max` or both.',
   'spec.expect[].name': 'A label for the expectation in reports; absent: its own description.',

@@ -75,6 +75,12 @@ export const trafficSourceSchema = z
      * connection, so with keep-alive each connection's requests all go to one host.
      */
     keepAlive: z.boolean().default(true),
+    /**
+     * On an HTTP port: the application's lasting connections to the sidecar, each accepted by one Envoy
+     * worker for its whole life, taken in turn by the requests. Absent: each request lands on a worker
+     * of its own.
+     */
+    connections: integer(1, 100_000).optional(),
     ...trafficLoadShape,
   })
   .superRefine((source, ctx) => {
@@ -210,6 +216,23 @@ const istioVersionSchema = z
     error: (issue) => `must look like "1.24", got ${describeValue(issue.input)}`,
   });
 
+/** Requests in flight past which a run stops, its report partial: about 1 KB of memory each. */
+export const DEFAULT_MAX_REQUESTS_IN_FLIGHT = 500_000;
+/** The highest `limits.maxRequestsInFlight` accepted: about 2 GB of requests in flight. */
+export const MAX_REQUESTS_IN_FLIGHT = 2_000_000;
+/** The highest `limits.maxEvents` accepted. */
+export const MAX_EVENTS_LIMIT = 2e10;
+
+/** Bounds on one run, past which it stops with a report marked partial instead of running on. */
+const limitsSchema = z
+  .strictObject({
+    /** Requests sent and not yet answered; a run past it stops (a black hole, a queue that grows). */
+    maxRequestsInFlight: integer(1, MAX_REQUESTS_IN_FLIGHT).default(DEFAULT_MAX_REQUESTS_IN_FLIGHT),
+    /** Events the run may fire; absent: twice what the run is expected to need (at least 10^6). */
+    maxEvents: integer(1, MAX_EVENTS_LIMIT).optional(),
+  })
+  .prefault({});
+
 export const scenarioSpecSchema = z
   .strictObject({
     seed: integer(0, Number.MAX_SAFE_INTEGER).default(1),
@@ -245,6 +268,7 @@ export const scenarioSpecSchema = z
     replications: replicationsSchema.default(1),
     /** With replications: the level of the confidence intervals they are judged by. Absent: 95 %. */
     confidence: confidenceSchema.optional(),
+    limits: limitsSchema,
   })
   .superRefine((spec, ctx) => {
     spec.timeline.forEach((event, i) => {

@@ -1,10 +1,12 @@
 import type { ObjectMeta } from '../schema/common.js';
 import type { DestinationRule } from '../schema/destination-rule.js';
 import type { ServiceEntry } from '../schema/service-entry.js';
+import type { Sidecar } from '../schema/sidecar.js';
 import type { VirtualService } from '../schema/virtual-service.js';
 import { checkDestinationRule } from './destination-rule-rules.js';
 import { type RuleProblem, RuleReport } from './report.js';
 import { checkServiceEntry } from './service-entry-rules.js';
+import { checkSidecar } from './sidecar-rules.js';
 import { checkVirtualService } from './virtual-service-rules.js';
 
 export { CRD_SCHEMA_RULE, type RuleProblem, WEBHOOK_RULE } from './report.js';
@@ -13,7 +15,8 @@ export { invalidRetryOnEntries, RETRY_ON_POLICIES } from './retry-on.js';
 export type IstioResource =
   | { kind: 'ServiceEntry'; resource: ServiceEntry }
   | { kind: 'DestinationRule'; resource: DestinationRule }
-  | { kind: 'VirtualService'; resource: VirtualService };
+  | { kind: 'VirtualService'; resource: VirtualService }
+  | { kind: 'Sidecar'; resource: Sidecar };
 
 const DRY_RUN = 'istio.io/dry-run';
 /** Annotations only istiod itself may set; the webhook rejects any object carrying them. */
@@ -58,6 +61,9 @@ export function webhookProblems(input: IstioResource): RuleProblem[] {
       break;
     case 'VirtualService':
       checkVirtualService(report, input.resource);
+      break;
+    case 'Sidecar':
+      checkSidecar(report, input.resource);
       break;
   }
   return report.list();

@@ -1,0 +1,15 @@
+import type { ErrorRate } from '../../world/endpoint-server.js';
+import { GRPC_STATUS_NAMES } from '../resources/schema/grpc-statuses.js';
+import type { EndpointError } from '../resources/schema/scenario-endpoint.js';
+
+/** The Scenario's failure modes as the server draws them: gRPC status names become their codes. */
+export function errorRatesOf(errors: readonly EndpointError[] | undefined): ErrorRate[] {
+  return (errors ?? []).map((e) => {
+    const out: ErrorRate = { status: e.status ?? 200, rate: e.rate };
+    if (e.grpcStatus !== undefined) {
+      out.grpcStatus = GRPC_STATUS_NAMES.indexOf(e.grpcStatus);
+      out.inTrailers = e.inTrailers === true;
+    }
+    return out;
+  });
+}

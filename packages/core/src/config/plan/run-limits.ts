@@ -1,0 +1,73 @@
+import type { RouteModel } from '../../envoy/route.js';
+import type { FlapPlan } from '../../world/endpoint-patch.js';
+import type { Diagnostic } from '../resources/diagnostics.js';
+import { formatDurationMs } from '../resources/durations.js';
+import type { LoadedConfig } from '../resources/load.js';
+import type { ScenarioSpec } from '../resources/schema/scenario.js';
+import { checkExpectedEvents, eventBudgetOf, eventDrivers, fieldText, topDriver } from './event-bound.js';
+import type { SourceRequests } from './request-bound.js';
+import type { PlannedCluster, RunPlan, TrafficPlan } from './run-plan.js';
+import type { ScenarioOrigin } from './scenario-diagnostics.js';
+import type { TimelineAction } from './timeline-plan.js';
+
+/** What a plan needs to set its limits. */
+export interface RunLimitsInput {
+  loaded: LoadedConfig;
+  spec: ScenarioSpec;
+  origin: ScenarioOrigin;
+  traffic: readonly TrafficPlan[];
+  requests: readonly SourceRequests[];
+  clusters: readonly PlannedCluster[];
+  routes: readonly RouteModel[];
+  timeline: readonly TimelineAction[];
+  flapFor: (address: string) => FlapPlan | null;
+  timelineBucketMs: number;
+}
+
+/**
+ * The run's limits: its event budget (spec.limits.maxEvents, else twice what the run may make) and its
+ * requests in flight, each with what a partial report names as its source. Null, with an error, when the
+ * run surely makes more events than any run may.
+ */
+export function planRunLimits(
+  input: RunLimitsInput,
+  drainMs: number,
+  diagnostics: Diagnostic[],
+): Pick<RunPlan, 'maxEvents' | 'maxRequestsInFlight' | 'limitSources'> | null {
+  const { spec } = input;
+  const drivers = eventDrivers({ ...input, drainMs });
+  const errorsBefore = diagnostics.length;
+  checkExpectedEvents(drivers, diagnostics);
+  if (diagnostics.length > errorsBefore) return null;
+  const top = topDriver(drivers, 'atMost');
+  return {
+    maxEvents: spec.limits.maxEvents ?? eventBudgetOf(drivers),
+    maxRequestsInFlight: spec.limits.maxRequestsInFlight,
+    limitSources: {
+      events: top.what,
+      eventsField: fieldText(top.field),
+      budgetSet: spec.limits.maxEvents !== undefined,
+      inFlightField: 'spec.limits.maxRequestsInFlight',
+    },
+  };
+}
+
+const at = (ms: number): string => formatDurationMs(Math.round(ms));
+
+/** The partial report's message of a run that took more requests in flight than `plan.maxRequestsInFlight`. */
+export function inFlightLimitMessage(plan: RunPlan, inFlight: number, atMs: number): string {
+  return (
+    `${inFlight} requests in flight at ${at(atMs)}, over the limit of ${plan.maxRequestsInFlight}: ` +
+    'requests arrive faster than they are answered (a black hole, a queue that keeps growing); ' +
+    'add a timeout, or raise spec.limits.maxRequestsInFlight'
+  );
+}
+
+/** The partial report's message of a run that spent its event budget. */
+export function eventBudgetMessage(plan: RunPlan, atMs: number): string {
+  const budget = plan.limitSources.budgetSet ? ' (spec.limits.maxEvents)' : '';
+  return (
+    `the run spent its budget of ${plan.maxEvents} events${budget} at ${at(atMs)} of ` +
+    `${formatDurationMs(plan.durationMs)} simulated; most of its events come from ${plan.limitSources.events}`
+  );
+}
