@@ -10,22 +10,35 @@ let wrapAnsi: WrapAnsi | undefined;
 
 /** `text` wrapped at spaces to `width` columns; a word longer than that is broken. */
 const wrapTo = (text: string, width: number): string => {
+  // Most cells already fit: printable ASCII lines no wider than the column, nothing at their ends to trim.
+  if (fitsAsIs(text, width)) return text;
+  // The same note recurs on every cluster of its kind: wrap it once.
+  const key = `${width}:${text}`;
+  const known = wrapped.get(key);
+  if (known !== undefined) return known;
   // The wrapping library loads with the first wrapped text: a run that prints no text never needs it.
   wrapAnsi ??= createRequire(import.meta.url)('wrap-ansi') as WrapAnsi;
-  return wrapAnsi(text, width, { hard: true, trim: true });
+  const lines = wrapAnsi(text, width, { hard: true, trim: true });
+  if (wrapped.size >= 4096) wrapped.clear();
+  wrapped.set(key, lines);
+  return lines;
 };
+const wrapped = new Map<string, string>();
+
+/** A line of printable ASCII that neither starts nor ends with a space (or no text at all). */
+const TRIMMED_PLAIN = /^(?:[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?)?$/;
+
+/** Lines of printable ASCII, none wider than `width` nor starting or ending with a space. */
+function fitsAsIs(text: string, width: number): boolean {
+  if (!text.includes('\n')) return text.length <= width && TRIMMED_PLAIN.test(text);
+  for (const line of text.split('\n')) if (line.length > width || !TRIMMED_PLAIN.test(line)) return false;
+  return true;
+}
 
 const widest = (text: string, split: RegExp): number => Math.max(0, ...text.split(split).map(widthOf));
 
 /** The narrowest a column is cut to when words must break: short values (LOGICAL_DNS, 4294967295) stay whole. */
 const MIN_COLUMN = 12;
-
-interface Measured {
-  /** The widest line of each cell, per row and column. */
-  line: number[][];
-  /** The widest word of each cell. */
-  word: number[][];
-}
 
 /**
  * The content width of each column so the table fits `width`: as wide as its content when that fits;
@@ -38,11 +51,13 @@ export function columnWidths(rows: readonly (readonly string[])[], width = PAGE_
   const budget = width - (n + 1) - 2 * n;
   const measure = (split: RegExp) =>
     rows.map((r) => Array.from({ length: n }, (_, i) => widest(r[i] ?? '', split)));
-  const m: Measured = { line: measure(/\n/), word: measure(/ +/) };
-  const natural = Array.from({ length: n }, (_, i) => Math.max(1, ...m.line.map((r) => r[i]!)));
+  const line = measure(/\n/);
+  const natural = new Array<number>(n).fill(1);
+  for (const r of line) for (let i = 0; i < n; i++) natural[i] = Math.max(natural[i]!, r[i]!);
   if (sum(natural) <= budget) return natural;
-  const widths = wordFloor(m.word, budget);
-  grow(widths, natural, m.line, budget);
+  // Words are measured only for a table that must wrap.
+  const widths = wordFloor(measure(/ +/), budget);
+  grow(widths, natural, line, budget);
   return widths;
 }
 
