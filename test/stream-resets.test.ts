@@ -1,4 +1,4 @@
-import { type Report, type ScenarioSpecInput, simulate } from '@meshsim/core';
+import { checkExpectations, type Report, type ScenarioSpecInput, simulate } from '@meshsim/core';
 import { describe, expect, it } from 'vitest';
 import { CLUSTER, hostsYaml, virtualServiceYaml } from './fixtures/hosts.js';
 
@@ -175,5 +175,30 @@ describe('validation', () => {
     [{ reset: 'closed', rate: 1 }, /errors\[0\]\.reset/],
   ])('%j is refused', (error, message) => {
     expect(() => run('HTTP2', [error as never])).toThrow(message);
+  });
+});
+
+describe('why notes', () => {
+  it('name the reset a failing endpoint does, at its Scenario line', () => {
+    const text = `${hostsYaml(1, '', { number: 80, protocol: 'HTTP2' })}---
+apiVersion: meshsim.dev/v1alpha1
+kind: Scenario
+metadata: { name: refusing }
+spec:
+  seed: 3
+  duration: 2s
+  endpoints:
+    "*": { errors: [{ reset: refused-stream, rate: 1 }] }
+  traffic: [{ host: api.example.com, rps: 20 }]
+  expect:
+    - errorRate: { max: 0 }
+`;
+    const [result] = checkExpectations({ config: { file: 'refusing.yaml', text } }).expectations!.results;
+    expect(result!.verdict).toBe('fail');
+    const note = result!.why.find((w) => w.text.startsWith('10.0.0.1:80'));
+    expect(note?.text).toContain(
+      "the Scenario's endpoint refuses the stream (REFUSED_STREAM) of 100 % of requests",
+    );
+    expect(note).toMatchObject({ file: 'refusing.yaml', line: 18 });
   });
 });
