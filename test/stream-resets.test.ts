@@ -158,6 +158,34 @@ describe('x-envoy-ratelimited', () => {
   });
 });
 
+describe('a rate limiter that is an Envoy rate limit filter', () => {
+  function limitedRun(envoyRateLimited: boolean): Report {
+    return simulate({
+      config:
+        hostsYaml(1) +
+        `\n${virtualServiceYaml('- route: [{ destination: { host: api.example.com } }]\n  retries: { attempts: 2, retryOn: "429" }')}`,
+      seed: 9,
+      duration: '5s',
+      traffic: { host: 'api.example.com', port: 80, rps: 100 },
+      endpoints: { '*': { rateLimit: { rps: 50, envoyRateLimited } } },
+    });
+  }
+
+  it('marks its 429s x-envoy-ratelimited: the retriable status code 429 no longer retries them', () => {
+    const marked = limitedRun(true);
+    const s = marked.clusters[CLUSTER]!.stats;
+    expect(s.upstream_rq_retry ?? 0).toBe(0);
+    expect(marked.client.byStatus['429']).toBe(s.upstream_rq_429);
+    // The bucket admits its 50-token burst plus 50 a second for 5 s: 300 at most; at 100 rps it is full
+    // only before the first arrival, so hardly a token is lost. Every other request is a 429.
+    const admitted = marked.client.total - s.upstream_rq_429!;
+    expect(admitted).toBeLessThanOrEqual(300);
+    expect(admitted).toBeGreaterThanOrEqual(298);
+    // Unmarked, the same 429s are retried.
+    expect(limitedRun(false).clusters[CLUSTER]!.stats.upstream_rq_retry).toBeGreaterThan(0);
+  });
+});
+
 describe('validation', () => {
   it.each([
     [

@@ -35,7 +35,7 @@ export interface EndpointBehaviour {
   /** Share of requests whose connection the server closes instead of answering. */
   resetRate: number;
   /** A token bucket in front of the server: `rps` tokens a second, at most `burst`; empty → `status`. */
-  rateLimit?: { rps: number; burst: number; status: number } | undefined;
+  rateLimit?: { rps: number; burst: number; status: number; envoyRateLimited?: boolean } | undefined;
   /** The newest TLS version the server speaks: Istio offers 1.2–1.3, so a 1.2 server costs one more round trip. Absent: 1.3. */
   tlsMaxVersion?: '1.2' | '1.3' | undefined;
   /** Worker slots and a waiting room; a full room answers `status` at once. Absent: unlimited. */
@@ -172,6 +172,7 @@ export class EndpointServer {
     if (limited) {
       status = limit.status;
       this.clearMode();
+      this.lastEnvoyRateLimited = limit.envoyRateLimited === true;
     }
     // The limiter answers before the server: a limited request takes no slot.
     if (this.slots !== null && !limited) {

@@ -162,7 +162,12 @@ function endpointShape(withDefaults: boolean) {
      * a request that finds it empty is answered `status`.
      */
     rateLimit: z
-      .strictObject({ rps: positiveNumber(), status: httpStatus().default(429), burst: count(1).optional() })
+      .strictObject({
+        rps: positiveNumber(),
+        status: httpStatus().default(429),
+        burst: count(1).optional(),
+        envoyRateLimited: z.boolean().optional(),
+      })
       .optional(),
     /** Round trip to this endpoint; absent: `network.rtt`. */
     rtt: duration().optional(),

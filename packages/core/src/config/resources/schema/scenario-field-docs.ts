@@ -75,6 +75,8 @@ export const SCENARIO_FIELD_DOCS: Readonly<Record<string, string>> = {
   [`${ENDPOINT}.rateLimit.rps`]: 'Tokens added per second.',
   [`${ENDPOINT}.rateLimit.status`]: 'The status answered to a request that finds the bucket empty.',
   [`${ENDPOINT}.rateLimit.burst`]: "Tokens the bucket holds at most. Absent: one second's worth.",
+  [`${ENDPOINT}.rateLimit.envoyRateLimited`]:
+    "The limiter is an Envoy rate limit filter in front of the server: its answers carry `x-envoy-ratelimited` (the ratelimit filter adds it on over-limit), so the caller's Envoy retries them only under retryOn `envoy-ratelimited`. Absent: false.",
   [`${ENDPOINT}.rtt`]: 'Round trip to this endpoint. Absent: `network.rtt`.',
   [`${ENDPOINT}.idleTimeout`]:
     'The server closes a keep-alive connection idle this long; a request sent in the round trip before its FIN arrives fails 503 UC (the keep-alive race). Absent: never.',
