@@ -133,6 +133,24 @@ describe('Scenario errors', () => {
     ]);
   });
 
+  it('a stream reset carries no grpc-status; a refused stream no status; reset is one of its kinds', () => {
+    expect(
+      problems('  endpoints:\n    "*": { errors: [{ reset: refused-stream, status: 503, rate: 0.1 }] }\n'),
+    ).toEqual([
+      '<inline>:6:54 error spec.endpoints["*"].errors[0].status: cannot be given with reset: refused-stream, which refuses the stream before any answer',
+    ]);
+    expect(
+      problems(
+        '  endpoints:\n    "*": { errors: [{ reset: after-headers, grpcStatus: INTERNAL, rate: 0.1 }] }\n',
+      ),
+    ).toEqual([
+      '<inline>:6:57 error spec.endpoints["*"].errors[0].grpcStatus: cannot be given with reset: after-headers, whose stream ends without a grpc-status',
+    ]);
+    expect(problems('  endpoints:\n    "*": { errors: [{ reset: closed, rate: 0.1 }] }\n')).toEqual([
+      '<inline>:6:30 error spec.endpoints["*"].errors[0].reset: must be one of refused-stream, after-headers, got "closed"',
+    ]);
+  });
+
   it('a traffic source needs rps or clients, not both', () => {
     expect(problems('  traffic: [{ host: a.io }]\n')).toEqual([
       '<inline>:5:13 error spec.traffic[0]: needs rps (open loop) or clients (closed loop)',

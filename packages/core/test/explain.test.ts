@@ -856,6 +856,14 @@ describe('notes on what the numbers come to', () => {
     );
   });
 
+  it('retriable-headers matches nothing under Istio; envoy-ratelimited is the only token for x-envoy-ratelimited', () => {
+    const r = routeOf(`    - retries: { attempts: 2, retryOn: "retriable-headers,envoy-ratelimited" }
+      route: [{ destination: { host: api.example.com } }]`);
+    expect(r.retry?.policy?.retryOn.note).toBe(
+      'retriable-headers matches nothing: Istio sets no retriable_headers; envoy-ratelimited retries answers marked x-envoy-ratelimited, which no other token retries',
+    );
+  });
+
   it('http2MaxRequests limits HTTP/1.1 too; a max ejection time equal to the base stops growth', () => {
     const policy = `    connectionPool: { http: { http2MaxRequests: 100 } }
     outlierDetection: { baseEjectionTime: 300s }`;

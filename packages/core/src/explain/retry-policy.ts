@@ -137,6 +137,10 @@ function retryOnNote(bits: number): string | undefined {
     notes.push('refused-stream needs HTTP/2 and unavailable/cancelled need grpc-status');
   }
   if ((bits & RetryOn['retriable-4xx']) !== 0) notes.push('retriable-4xx is 409 only');
+  if ((bits & RetryOn['retriable-headers']) !== 0)
+    notes.push('retriable-headers matches nothing: Istio sets no retriable_headers');
+  if ((bits & RetryOn['envoy-ratelimited']) !== 0)
+    notes.push('envoy-ratelimited retries answers marked x-envoy-ratelimited, which no other token retries');
   if ((bits & RetryOn['5xx']) !== 0)
     notes.push('5xx covers resets, connect failures and per-try timeouts too');
   return notes.length === 0 ? undefined : notes.join('; ');

@@ -2,6 +2,7 @@ import { isDumpCluster } from '../config/envoy-dump/dump-model.js';
 import type { PlannedCluster, RunPlan } from '../config/plan/run-plan.js';
 import type { LoadedConfig } from '../config/resources/load.js';
 import { formatPath } from '../config/resources/positions.js';
+import type { EndpointError } from '../config/resources/schema/scenario-endpoint.js';
 
 import { RetryOn } from '../envoy/retry-policy.js';
 import { type ClusterReport, hostFailures, hostRequests, type Report } from '../observe/report.js';
@@ -167,13 +168,7 @@ function endpointFailureNotes(run: ClusterRun): WhyNote[] {
     const key = loaded.scenario?.resource.spec.endpoints[address] !== undefined ? address : '*';
     const endpoint = loaded.scenario?.resource.spec.endpoints[key];
     const causes: string[] = [];
-    for (const e of endpoint?.errors ?? []) {
-      const grpc =
-        e.grpcStatus === undefined
-          ? ''
-          : ` grpc-status ${e.grpcStatus}${e.inTrailers === true ? ' in trailers' : ''}`;
-      causes.push(`answers ${e.status ?? 200}${grpc} to ${+(e.rate * 100).toFixed(2)} % of requests`);
-    }
+    for (const e of endpoint?.errors ?? []) causes.push(errorCause(e));
     if (endpoint?.connect !== undefined && endpoint.connect !== 'ok')
       causes.push(`connect: ${endpoint.connect}`);
     if ((endpoint?.reset?.rate ?? 0) > 0)
@@ -193,6 +188,19 @@ function endpointFailureNotes(run: ClusterRun): WhyNote[] {
       ...(at !== undefined ? { at } : {}),
     };
   });
+}
+
+/** One failure mode of a Scenario endpoint, as a cause of a host's failures. */
+function errorCause(e: EndpointError): string {
+  const share = `${+(e.rate * 100).toFixed(2)} % of requests`;
+  if (e.reset === 'refused-stream') return `refuses the stream (REFUSED_STREAM) of ${share}`;
+  const grpc =
+    e.grpcStatus === undefined
+      ? ''
+      : ` grpc-status ${e.grpcStatus}${e.inTrailers === true ? ' in trailers' : ''}`;
+  const limited = e.envoyRateLimited === true ? ' with x-envoy-ratelimited' : '';
+  const reset = e.reset === 'after-headers' ? ' then resets the stream' : '';
+  return `answers ${e.status ?? 200}${grpc}${limited}${reset} to ${share}`;
 }
 
 /** Upstream 503s the application saw: the routes to failing clusters whose retry policy does not retry a 503. */

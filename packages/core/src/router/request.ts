@@ -3,6 +3,7 @@ import type { Connection } from '../upstream/connection.js';
 import type { ConnectionPool } from '../upstream/connection-pool.js';
 import type { Host } from '../upstream/host.js';
 import type { RequestHash } from '../upstream/lb/uint64.js';
+import { StreamEnd } from '../world/endpoint-server.js';
 
 /**
  * One application request as the router tracks it: pending → attempt n → back-off → attempt n+1 → done.
@@ -30,6 +31,9 @@ export class ClientRequest {
   /** The grpc-status code the current attempt's response carries (-1: none), and whether in trailers. */
   grpcStatus = -1;
   grpcInTrailers = false;
+  /** How the current attempt's stream ends (StreamEnd), and whether its answer carries x-envoy-ratelimited. */
+  streamEnd: StreamEnd = StreamEnd.Complete;
+  envoyRateLimited = false;
   /** Response flags gathered so far (UO from a retry overflow joins the final answer's). */
   flags = 0;
   /** The back-off interval for the next retry, doubling per retry (JitteredExponentialBackOffStrategy). */

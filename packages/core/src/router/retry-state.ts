@@ -13,11 +13,17 @@ const GRPC_TOKENS: Readonly<Record<number, number>> = {
 };
 
 /**
- * wouldRetryFromHeaders for a response without x-envoy-ratelimited; `grpcStatus` is the grpc-status in
- * its headers (-1: none there; one in trailers comes too late to be seen).
+ * wouldRetryFromHeaders; `grpcStatus` is the grpc-status in the headers (-1: none there; one in trailers
+ * comes too late to be seen). An answer with x-envoy-ratelimited is retried under envoy-ratelimited only.
  */
-export function retriesResponse(policy: RetryPolicyModel, status: number, grpcStatus = -1): boolean {
+export function retriesResponse(
+  policy: RetryPolicyModel,
+  status: number,
+  grpcStatus = -1,
+  envoyRateLimited = false,
+): boolean {
   const on = policy.retryOn;
+  if (envoyRateLimited) return (on & RetryOn['envoy-ratelimited']) !== 0;
   if (grpcStatus >= 0 && on & (GRPC_TOKENS[grpcStatus] ?? 0)) return true;
   if (on & RetryOn['5xx'] && status >= 500 && status <= 599) return true;
   if (on & RetryOn['gateway-error'] && status >= 502 && status <= 504) return true;
@@ -34,6 +40,8 @@ export const ResetKind = {
   LocalReset: 2,
   /** The upstream closed the connection before the response (UC). */
   ConnectionTermination: 3,
+  /** The HTTP/2 server refused the stream (RST_STREAM REFUSED_STREAM): RemoteRefusedStreamReset. */
+  RefusedStream: 4,
 } as const;
 export type ResetKind = (typeof ResetKind)[keyof typeof ResetKind];
 
@@ -48,7 +56,7 @@ export function retriesReset(policy: RetryPolicyModel, kind: ResetKind, requestS
   ) {
     return true;
   }
-  return false;
+  return (on & RetryOn['refused-stream']) !== 0 && kind === ResetKind.RefusedStream;
 }
 
 /** What a retry decision came to (RetryStateImpl::shouldRetry). */

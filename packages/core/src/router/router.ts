@@ -13,7 +13,7 @@ import type { Host } from '../upstream/host.js';
 import type { RequestHash } from '../upstream/lb/uint64.js';
 import { OutlierResult } from '../upstream/outlier-result.js';
 import type { PoolCallbacks } from '../upstream/pool-context.js';
-import type { EndpointServer } from '../world/endpoint-server.js';
+import { type EndpointServer, StreamEnd } from '../world/endpoint-server.js';
 import { nextBackoffMs } from './backoff.js';
 import { ClientRequest } from './request.js';
 import { chooseHostForAttempt } from './retry-host-selection.js';
@@ -241,6 +241,8 @@ export class Router implements PoolCallbacks {
     const now = this.kernel.nowMs;
     const finMs = connection.remoteCloseAtMs;
     req.grpcStatus = -1;
+    req.streamEnd = StreamEnd.Complete;
+    req.envoyRateLimited = false;
     if (server.connectOutcome === 'blackhole' || server.closedBefore(now, finMs)) {
       this.goesUnanswered(req, server, finMs);
     } else {
@@ -252,6 +254,8 @@ export class Router implements PoolCallbacks {
       req.status = server.lastStatus;
       req.grpcStatus = server.lastGrpcStatus;
       req.grpcInTrailers = server.lastGrpcInTrailers;
+      req.streamEnd = server.lastStreamEnd;
+      req.envoyRateLimited = server.lastEnvoyRateLimited;
       req.responseEvent = this.kernel.schedule(now + (rttMs + serverMs), this.responseEvent, requestId);
     }
     // The per-try timeout starts when the pool hands over a connection: connect and queueing excluded.
@@ -337,6 +341,10 @@ export class Router implements PoolCallbacks {
       this.onUpstreamClose(connection, req);
       return;
     }
+    if (req.streamEnd !== StreamEnd.Complete) {
+      this.onStreamResetByServer(req, connection);
+      return;
+    }
     req.connection = null;
     cluster.stats.upstream_rq_completed++;
     // A grpc-status in the headers (Trailers-Only) is seen; one in trailers comes after the headers went on.
@@ -351,7 +359,7 @@ export class Router implements PoolCallbacks {
     connection.pool!.onStreamClosed(connection);
     const policy = this.routes[req.route]!.retry;
     if (policy !== null) {
-      if (retriesResponse(policy, status, grpcInHeaders)) {
+      if (retriesResponse(policy, status, grpcInHeaders, req.envoyRateLimited)) {
         if (this.retriesAnswer(req, cluster, host, status)) return;
       } else settleWithoutRetry(req, cluster.resources, cluster.stats);
     }
@@ -360,6 +368,58 @@ export class Router implements PoolCallbacks {
     // handleNon5xxResponseHeaders: a gRPC answer is a host error when its grpc-status maps to a 5xx.
     else if (grpcRequest && req.grpcStatus >= 0 && grpcToHttpStatus(req.grpcStatus) >= 500) host.rqError++;
     this.finish(req, status, req.flags, req.grpcStatus);
+  }
+
+  /**
+   * The server reset the stream: refused it (REFUSED_STREAM, before any answer) or reset it after the
+   * headers. Only HTTP/2 can reset one stream; an HTTP/1.1 server can only close the connection (UC).
+   */
+  private onStreamResetByServer(req: ClientRequest, connection: Connection): void {
+    const http2 = connection.pool!.isHttp2;
+    if (req.streamEnd === StreamEnd.ResetAfterHeaders) {
+      this.onResetAfterHeaders(req, connection, http2);
+      return;
+    }
+    if (!http2) {
+      this.onUpstreamClose(connection, req);
+      return;
+    }
+    // RemoteRefusedStreamReset: the connection carries on, the pool counts nothing (onStreamReset).
+    req.connection = null;
+    connection.pool!.onStreamClosed(connection);
+    this.clusters[req.cluster]!.outlier?.putResult(req.host!, OutlierResult.LocalOriginConnectFailed, 0);
+    this.onReset(req, ResetKind.RefusedStream, true, 503, Flag.UR);
+  }
+
+  /**
+   * Headers first (onUpstreamHeaders: outlier code, retry decision, upstream code), then the reset: once
+   * the headers went downstream Envoy neither retries nor answers again; the client's stream is reset.
+   */
+  private onResetAfterHeaders(req: ClientRequest, connection: Connection, http2: boolean): void {
+    const cluster = this.clusters[req.cluster]!;
+    const host = req.host!;
+    const status = req.status;
+    req.connection = null;
+    cluster.outlier?.putResult(host, OutlierResult.HttpCode, outlierStatusOf(cluster, status, -1));
+    const policy = this.routes[req.route]!.retry;
+    if (policy !== null) {
+      if (retriesResponse(policy, status, -1, req.envoyRateLimited)) {
+        // A retried answer is reset by Envoy itself before the server's reset arrives.
+        if (this.retriesAnswer(req, cluster, host, status)) {
+          connection.pool!.resetStream(connection);
+          return;
+        }
+      } else settleWithoutRetry(req, cluster.resources, cluster.stats);
+    }
+    cluster.stats.chargeUpstreamCode(status);
+    // A gRPC success is deferred to the trailers that never come (chargeUpstreamAbort counts it an error).
+    if (status >= 500 || cluster.model.grpc === true) host.rqError++;
+    cluster.stats.upstream_rq_rx_reset++;
+    cluster.outlier?.putResult(host, OutlierResult.LocalOriginConnectFailed, 0);
+    if (http2) connection.pool!.onStreamClosed(connection);
+    else connection.pool!.onRemoteClose(connection);
+    // A gRPC client reads a stream reset after headers as INTERNAL (RST_STREAM without a grpc-status).
+    this.finish(req, status, req.flags | (http2 ? Flag.UR : Flag.UC), cluster.model.grpc === true ? 13 : -1);
   }
 
   /** A response retry_on matches: true when it is retried, else the flags say why not. */

@@ -66,6 +66,10 @@ export class ConnectionPool implements ConnectionOwner {
     return this.tcp;
   }
 
+  get isHttp2(): boolean {
+    return this.http2;
+  }
+
   get pendingCount(): number {
     return this.pending.live;
   }

@@ -72,6 +72,8 @@ export type PoolFailureReason = (typeof PoolFailureReason)[keyof typeof PoolFail
  */
 export interface ConnectionOwner {
   readonly isTcp: boolean;
+  /** Streams are multiplexed (HTTP/2): a server can reset or refuse one and keep the connection. */
+  readonly isHttp2: boolean;
   onConnected(conn: Connection): void;
   onConnectFailed(conn: Connection, reason: PoolFailureReason): void;
   onIdleCheck(conn: Connection): void;

@@ -5,6 +5,10 @@ import { ServerCapacity } from './server-capacity.js';
 /** How the endpoint answers a connection attempt (the Scenario's `connect`). */
 export type ConnectOutcome = 'ok' | 'refuse' | 'blackhole' | 'tlsError';
 
+/** How a served stream ends: a whole answer, refused (RST_STREAM REFUSED_STREAM), or reset after its headers. */
+export const StreamEnd = { Complete: 0, Refused: 1, ResetAfterHeaders: 2 } as const;
+export type StreamEnd = (typeof StreamEnd)[keyof typeof StreamEnd];
+
 /** One independent failure mode of an endpoint: answer `status` to a share `rate` of requests. */
 export interface ErrorRate {
   status: number;
@@ -13,6 +17,10 @@ export interface ErrorRate {
   grpcStatus?: number;
   /** The grpc-status comes in trailers, after headers and data (else in the only header block). */
   inTrailers?: boolean;
+  /** The stream ends in a reset instead of a whole answer; absent: Complete. */
+  reset?: StreamEnd;
+  /** The answer carries x-envoy-ratelimited, as an upstream Envoy's rate limiting adds it. */
+  envoyRateLimited?: boolean;
 }
 
 /** How a synthetic upstream endpoint behaves (the Scenario's `endpoints.<address>`). */
@@ -27,7 +35,7 @@ export interface EndpointBehaviour {
   /** Share of requests whose connection the server closes instead of answering. */
   resetRate: number;
   /** A token bucket in front of the server: `rps` tokens a second, at most `burst`; empty → `status`. */
-  rateLimit?: { rps: number; burst: number; status: number } | undefined;
+  rateLimit?: { rps: number; burst: number; status: number; envoyRateLimited?: boolean } | undefined;
   /** The newest TLS version the server speaks: Istio offers 1.2–1.3, so a 1.2 server costs one more round trip. Absent: 1.3. */
   tlsMaxVersion?: '1.2' | '1.3' | undefined;
   /** Worker slots and a waiting room; a full room answers `status` at once. Absent: unlimited. */
@@ -45,11 +53,17 @@ export class EndpointServer {
   /** The grpc-status code of the last answer, -1 for none; and whether it came in trailers. */
   lastGrpcStatus = -1;
   lastGrpcInTrailers = false;
+  /** How the last served stream ended, and whether its answer carried x-envoy-ratelimited. */
+  lastStreamEnd: StreamEnd = StreamEnd.Complete;
+  lastEnvoyRateLimited = false;
   private cumulative = new Float64Array(0);
   private statuses = new Int32Array(0);
   /** Per failure mode: its grpc-status (-1 none), and 1 when that comes in trailers. */
   private grpcStatuses = new Int8Array(0);
   private grpcInTrailers = new Uint8Array(0);
+  /** Per failure mode: its StreamEnd, and 1 when its answer carries x-envoy-ratelimited. */
+  private streamEnds = new Uint8Array(0);
+  private envoyRateLimited = new Uint8Array(0);
   /** The rate limiter's bucket and when it was last topped up. */
   private tokens = 0;
   /** The worker slots and waiting room, when the endpoint has `concurrency`. */
@@ -83,6 +97,8 @@ export class EndpointServer {
     this.statuses = new Int32Array(behaviour.errors.length);
     this.grpcStatuses = new Int8Array(behaviour.errors.length);
     this.grpcInTrailers = new Uint8Array(behaviour.errors.length);
+    this.streamEnds = new Uint8Array(behaviour.errors.length);
+    this.envoyRateLimited = new Uint8Array(behaviour.errors.length);
     let sum = 0;
     behaviour.errors.forEach((e, i) => {
       sum += e.rate;
@@ -90,6 +106,8 @@ export class EndpointServer {
       this.statuses[i] = e.status;
       this.grpcStatuses[i] = e.grpcStatus ?? -1;
       this.grpcInTrailers[i] = e.inTrailers === true ? 1 : 0;
+      this.streamEnds[i] = e.reset ?? StreamEnd.Complete;
+      this.envoyRateLimited[i] = e.envoyRateLimited === true ? 1 : 0;
     });
     if (sum > 1 + 1e-12) throw new RangeError(`endpoint ${this.address}: error rates add up to ${sum} > 1`);
   }
@@ -131,32 +149,37 @@ export class EndpointServer {
   serve(arrivalMs: number): number {
     const u = this.rng();
     const reset = this.rng() < this.behaviour.resetRate;
-    let status = 200;
-    let grpc = -1;
-    let inTrailers = false;
+    let mode = -1;
     for (let i = 0; i < this.cumulative.length; i++) {
       if (u < this.cumulative[i]!) {
-        status = this.statuses[i]!;
-        grpc = this.grpcStatuses[i]!;
-        inTrailers = this.grpcInTrailers[i] === 1;
+        mode = i;
         break;
       }
+    }
+    let status = mode < 0 ? 200 : this.statuses[mode]!;
+    this.lastGrpcStatus = mode < 0 ? -1 : this.grpcStatuses[mode]!;
+    this.lastGrpcInTrailers = mode >= 0 && this.grpcInTrailers[mode] === 1;
+    this.lastStreamEnd = mode < 0 ? StreamEnd.Complete : (this.streamEnds[mode]! as StreamEnd);
+    this.lastEnvoyRateLimited = mode >= 0 && this.envoyRateLimited[mode] === 1;
+    const serviceMs = this.behaviour.latency.sample(this.rng);
+    // The HTTP/2 layer refuses the stream before the application sees it: no token, no slot, no time.
+    if (this.lastStreamEnd === StreamEnd.Refused) {
+      this.lastStatus = reset ? 0 : 503;
+      return 0;
     }
     const limit = this.behaviour.rateLimit;
     const limited = limit !== undefined && !this.takeToken(limit, arrivalMs);
     if (limited) {
       status = limit.status;
-      grpc = -1;
+      this.clearMode();
+      this.lastEnvoyRateLimited = limit.envoyRateLimited === true;
     }
-    this.lastGrpcStatus = grpc;
-    this.lastGrpcInTrailers = inTrailers;
-    const serviceMs = this.behaviour.latency.sample(this.rng);
     // The limiter answers before the server: a limited request takes no slot.
     if (this.slots !== null && !limited) {
       const waitMs = this.slots.admit(arrivalMs, serviceMs);
       if (waitMs < 0) {
         this.lastStatus = this.behaviour.capacity!.status;
-        this.lastGrpcStatus = -1;
+        this.clearMode();
         return 0;
       }
       this.lastStatus = reset ? 0 : status;
@@ -164,6 +187,13 @@ export class EndpointServer {
     }
     this.lastStatus = reset ? 0 : status;
     return serviceMs;
+  }
+
+  /** The answer came from the limiter or the waiting room, not from the drawn failure mode. */
+  private clearMode(): void {
+    this.lastGrpcStatus = -1;
+    this.lastStreamEnd = StreamEnd.Complete;
+    this.lastEnvoyRateLimited = false;
   }
 
   /** Tops the bucket up for the time since the last request, then takes a token if there is one. */

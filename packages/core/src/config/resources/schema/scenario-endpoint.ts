@@ -62,24 +62,50 @@ export type ConnectBehaviour = (typeof CONNECT_BEHAVIOURS)[number];
 const httpStatus = () => integer(100, 599);
 const rate = () => numberIn(0, 1);
 
+/** How a failure mode ends the stream instead of a whole answer (HTTP/2 RST_STREAM). */
+export const STREAM_RESETS = ['refused-stream', 'after-headers'] as const;
+export type StreamReset = (typeof STREAM_RESETS)[number];
+
 /**
  * One failure mode. `grpcStatus` makes it a gRPC answer: HTTP `status` (default 200) carrying that
  * grpc-status, in the only header block (Trailers-Only, as a server answers an error before any message)
- * or, with `inTrailers`, in trailers after the headers and data.
+ * or, with `inTrailers`, in trailers after the headers and data. `reset` ends the stream instead:
+ * refused before any answer, or reset after the headers (`status`, default 200) went out.
  */
 const errorSchema = z
   .strictObject({
     status: httpStatus().optional(),
     grpcStatus: z.enum(GRPC_STATUS_NAMES).optional(),
     inTrailers: z.boolean().optional(),
+    reset: z.enum(STREAM_RESETS).optional(),
+    envoyRateLimited: z.boolean().optional(),
     rate: rate(),
   })
   .superRefine((e, ctx) => {
-    if (e.status === undefined && e.grpcStatus === undefined)
-      ctx.addIssue({ code: 'custom', path: ['status'], message: 'is required without grpcStatus' });
+    if (e.status === undefined && e.grpcStatus === undefined && e.reset === undefined)
+      ctx.addIssue({ code: 'custom', path: ['status'], message: 'is required without grpcStatus or reset' });
     if (e.inTrailers !== undefined && e.grpcStatus === undefined)
       ctx.addIssue({ code: 'custom', path: ['inTrailers'], message: 'needs grpcStatus' });
+    if (e.reset !== undefined) checkResetAlone(e, e.reset, ctx);
   });
+
+/** A reset stream carries no grpc-status; a refused one carries no answer at all. */
+function checkResetAlone(
+  e: { status?: number | undefined; grpcStatus?: string | undefined; envoyRateLimited?: boolean | undefined },
+  reset: StreamReset,
+  ctx: z.core.$RefinementCtx<unknown>,
+): void {
+  if (e.grpcStatus !== undefined) {
+    const message = `cannot be given with reset: ${reset}, whose stream ends without a grpc-status`;
+    ctx.addIssue({ code: 'custom', path: ['grpcStatus'], input: e.grpcStatus, message });
+  }
+  if (reset !== 'refused-stream') return;
+  for (const field of ['status', 'envoyRateLimited'] as const) {
+    if (e[field] === undefined) continue;
+    const message = 'cannot be given with reset: refused-stream, which refuses the stream before any answer';
+    ctx.addIssue({ code: 'custom', path: [field], input: e[field], message });
+  }
+}
 
 /** An endpoint's failure mode as parsed: HTTP status (absent with grpcStatus: 200), share, gRPC status. */
 export type EndpointError = z.infer<typeof errorSchema>;
@@ -136,7 +162,12 @@ function endpointShape(withDefaults: boolean) {
      * a request that finds it empty is answered `status`.
      */
     rateLimit: z
-      .strictObject({ rps: positiveNumber(), status: httpStatus().default(429), burst: count(1).optional() })
+      .strictObject({
+        rps: positiveNumber(),
+        status: httpStatus().default(429),
+        burst: count(1).optional(),
+        envoyRateLimited: z.boolean().optional(),
+      })
       .optional(),
     /** Round trip to this endpoint; absent: `network.rtt`. */
     rtt: duration().optional(),

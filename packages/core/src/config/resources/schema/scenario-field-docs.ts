@@ -47,11 +47,16 @@ export const SCENARIO_FIELD_DOCS: Readonly<Record<string, string>> = {
   [`${ENDPOINT}.latency.exponential`]: 'Exponentially distributed response times with this mean.',
   [`${ENDPOINT}.errors`]:
     'Statuses the endpoint answers instead of 200, each drawn independently per request, checked in order.',
-  [`${ENDPOINT}.errors[].status`]: 'The HTTP status answered; with `grpcStatus` it may be left out (200).',
+  [`${ENDPOINT}.errors[].status`]:
+    'The HTTP status answered; with `grpcStatus` or `reset: after-headers` it may be left out (200).',
   [`${ENDPOINT}.errors[].grpcStatus`]:
     'A gRPC answer: the grpc-status it carries, by name (`UNAVAILABLE`). Envoy retries it under the matching retryOn token (`unavailable`, `cancelled`, `deadline-exceeded`, `resource-exhausted`, `internal`) and reports it to outlier detection as its HTTP equivalent (UNAVAILABLE as 503), unless it comes `inTrailers`.',
   [`${ENDPOINT}.errors[].inTrailers`]:
     'With `grpcStatus`: the status comes in trailers after the headers and data, as from a server that already sent a message. The headers went to the application first, so Envoy can neither retry it nor tell outlier detection (it sees a 200). Absent: false (Trailers-Only, the status in the only header block).',
+  [`${ENDPOINT}.errors[].reset`]:
+    "The stream ends in a reset instead of a whole answer. `refused-stream`: the HTTP/2 server refuses it before any answer (RST_STREAM REFUSED_STREAM, as when it is over its concurrent-stream limit): 503 UR unless retried, under retryOn `refused-stream` (in Istio's default), `reset`, `5xx` or `gateway-error`; the connection carries on. An HTTP/1.1 server cannot refuse a stream, only close the connection, so on an HTTP/1.1 connection it is the same as the endpoint's `reset` (503 UC). `after-headers`: the headers (`status`, default 200) go out, then the stream is reset (HTTP/2; on HTTP/1.1 the connection closes). Envoy already passed the headers on, so it cannot retry: the application gets that status with flag UR (UC on HTTP/1.1) and a broken body, a gRPC one INTERNAL. Neither takes `grpcStatus`; `refused-stream` takes no `status` either.",
+  [`${ENDPOINT}.errors[].envoyRateLimited`]:
+    'The answer carries `x-envoy-ratelimited`, as an upstream Envoy that rate-limited the request adds it. Envoy retries such an answer only under retryOn `envoy-ratelimited`, never under any other token (not `5xx`, not a retriable status code). Istio sets no rate-limited back-off, so a Retry-After in the answer changes nothing: the retry waits the usual exponential back-off.',
   [`${ENDPOINT}.errors[].rate`]: 'The share of requests answered with it, 0 to 1.',
   [`${ENDPOINT}.connect`]:
     'How a connection attempt ends: `ok`; `refuse` (RST at once); `blackhole` (no answer: the connect timeout decides); `tlsError` (the TLS handshake fails).',
@@ -70,6 +75,8 @@ export const SCENARIO_FIELD_DOCS: Readonly<Record<string, string>> = {
   [`${ENDPOINT}.rateLimit.rps`]: 'Tokens added per second.',
   [`${ENDPOINT}.rateLimit.status`]: 'The status answered to a request that finds the bucket empty.',
   [`${ENDPOINT}.rateLimit.burst`]: "Tokens the bucket holds at most. Absent: one second's worth.",
+  [`${ENDPOINT}.rateLimit.envoyRateLimited`]:
+    "The limiter is an Envoy rate limit filter in front of the server: its answers carry `x-envoy-ratelimited` (the ratelimit filter adds it on over-limit), so the caller's Envoy retries them only under retryOn `envoy-ratelimited`. Absent: false.",
   [`${ENDPOINT}.rtt`]: 'Round trip to this endpoint. Absent: `network.rtt`.',
   [`${ENDPOINT}.idleTimeout`]:
     'The server closes a keep-alive connection idle this long; a request sent in the round trip before its FIN arrives fails 503 UC (the keep-alive race). Absent: never.',
