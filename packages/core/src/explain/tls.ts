@@ -62,7 +62,7 @@ function explainMode(
       ? 'istiod builds no TLS context for credentialName in a sidecar DestinationRule without workloadSelector: plaintext'
       : model.tlsMode === 'DISABLE'
         ? 'plaintext: no TLS origination'
-        : 'simulated: the handshake on every new connection, one round trip with a TLS 1.3 server (two with a TLS 1.2 one unless it resumes the cached session); certificates and names are not checked',
+        : "simulated: the handshake on every new connection, one round trip with a TLS 1.3 server (two with a TLS 1.2 one unless it resumes the cached session); an endpoint's certificate is verified against the trusted CA, its validity and the names below",
   );
 }
 
@@ -71,9 +71,14 @@ function explainContext(
   serviceEntry: Located<ServiceEntry>,
   { dr, base, settings }: TlsSource,
 ): NonNullable<TlsExplanation['context']> {
-  const field = <T>(name: keyof ClientTLSSettings, value: T, fallback: Explained<T>): Explained<T> =>
+  const field = <T>(
+    name: keyof ClientTLSSettings,
+    value: T,
+    fallback: Explained<T>,
+    note?: string,
+  ): Explained<T> =>
     dr !== null && base !== null && settings?.[name] !== undefined
-      ? setAt(dr, [...base, name], value)
+      ? setAt(dr, [...base, name], value, note)
       : fallback;
   const istio = <T>(value: T, note?: string) => byDefault(value, 'Istio default', note);
   return {
@@ -88,7 +93,10 @@ function explainContext(
     caCertificates: field(
       'caCertificates',
       tls.caCertificates,
-      istio(tls.caCertificates, tls.mode === 'ISTIO_MUTUAL' ? 'mesh roots' : 'system roots'),
+      istio(tls.caCertificates, defaultTrustNote(tls)),
+      tls.insecureSkipVerify
+        ? undefined
+        : `trusts an endpoint certificate whose issuer is "${tls.caCertificates}"`,
     ),
     subjectAltNames: explainSubjectAltNames(tls, serviceEntry, { dr, base, settings }),
     clientCertificate: field(
@@ -99,6 +107,14 @@ function explainContext(
     insecureSkipVerify: field('insecureSkipVerify', tls.insecureSkipVerify, istio(tls.insecureSkipVerify)),
     versions: istio(`TLSv${tls.minVersion}–TLSv${tls.maxVersion}`, "Envoy's client max is 1.2"),
   };
+}
+
+/** What a context trusts when the DestinationRule names no CA. */
+function defaultTrustNote(tls: UpstreamTlsModel): string {
+  if (tls.mode === 'ISTIO_MUTUAL') return 'mesh roots';
+  if (tls.caCertificates === '')
+    return 'none: before Istio 1.21 (VERIFY_CERTIFICATE_AT_CLIENT off) nothing is verified';
+  return 'system roots';
 }
 
 /** The names the certificate must carry: the DestinationRule's, else the ServiceEntry's, else how Istio checks it. */
