@@ -87,7 +87,11 @@ function explainContext(
       tls.sni,
       istio(
         tls.sni,
-        tls.autoSni ? 'auto_sni: the request Host' : 'outbound_.PORT_.SUBSET_.HOST for ISTIO_MUTUAL',
+        tls.autoSni
+          ? 'auto_sni: the request Host'
+          : tls.mode === 'ISTIO_MUTUAL'
+            ? 'outbound_.PORT_.SUBSET_.HOST for ISTIO_MUTUAL'
+            : 'none sent: ENABLE_AUTO_SNI was off before Istio 1.21',
       ),
     ),
     caCertificates: field(
@@ -136,6 +140,8 @@ function explainSubjectAltNames(
       ? 'auto_san_validation: the certificate must match the request Host'
       : tls.insecureSkipVerify
         ? 'not verified (insecureSkipVerify)'
-        : 'the name is not checked: sni is set, so no auto_san_validation; any certificate the CA signed passes',
+        : tls.sni === '' && tls.mode !== 'ISTIO_MUTUAL'
+          ? 'the name is not checked: VERIFY_CERTIFICATE_AT_CLIENT was off before Istio 1.21'
+          : 'the name is not checked: sni is set, so no auto_san_validation; any certificate the CA signed passes',
   );
 }
