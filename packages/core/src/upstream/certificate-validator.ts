@@ -49,10 +49,15 @@ export function verifyServerCertificate(
   if (cert.issuer !== ca || nowMs < cert.notBeforeMs || nowMs > cert.notAfterMs)
     return CertVerdict.FailVerifyError;
   const sans = cert.subjectAltNames;
-  if (tls.autoSanValidation && !sans.some((san) => dnsNameMatch(requestHost, san)))
-    return CertVerdict.FailVerifySan;
+  if (tls.autoSanValidation && !carries(sans, requestHost)) return CertVerdict.FailVerifySan;
   const wanted = tls.subjectAltNames;
-  if (wanted.length > 0 && !wanted.some((name) => sans.some((san) => dnsNameMatch(name, san))))
-    return CertVerdict.FailVerifySan;
-  return CertVerdict.Ok;
+  if (wanted.length === 0) return CertVerdict.Ok;
+  for (const name of wanted) if (carries(sans, name)) return CertVerdict.Ok;
+  return CertVerdict.FailVerifySan;
+}
+
+/** Whether one of the certificate's names matches `name`. */
+function carries(sans: readonly string[], name: string): boolean {
+  for (const san of sans) if (dnsNameMatch(name, san)) return true;
+  return false;
 }
