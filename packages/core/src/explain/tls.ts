@@ -62,7 +62,7 @@ function explainMode(
       ? 'istiod builds no TLS context for credentialName in a sidecar DestinationRule without workloadSelector: plaintext'
       : model.tlsMode === 'DISABLE'
         ? 'plaintext: no TLS origination'
-        : "simulated: the handshake on every new connection, one round trip with a TLS 1.3 server (two with a TLS 1.2 one unless it resumes the cached session); an endpoint's certificate is verified against the trusted CA, its validity and the names below",
+        : 'simulated: the handshake on every new connection, one round trip with a TLS 1.3 server (two with a TLS 1.2 one unless it resumes the cached session); certificates checked: CA, dates, names',
   );
 }
 
@@ -98,9 +98,7 @@ function explainContext(
       'caCertificates',
       tls.caCertificates,
       istio(tls.caCertificates, defaultTrustNote(tls)),
-      tls.insecureSkipVerify
-        ? undefined
-        : `trusts an endpoint certificate whose issuer is "${tls.caCertificates}"`,
+      tls.insecureSkipVerify ? undefined : 'trusts endpoint certificates whose issuer is this name',
     ),
     subjectAltNames: explainSubjectAltNames(tls, serviceEntry, { dr, base, settings }),
     clientCertificate: field(
