@@ -100,6 +100,14 @@ describe('server certificates against the TLS context (DefaultCertValidator)', (
     expect(early.client.byStatus).toEqual({ 200: 7, 503: 3 });
   });
 
+  it('a timeline `becomes` keeps the certificate: it is not a timeline field', () => {
+    const r = run('tls: { mode: SIMPLE }', withCert({ subjectAltNames: ['other.example.com'] }), {
+      timeline: [{ at: '5s', endpoint: '10.0.0.1', becomes: { latency: { constant: '5ms' } } }],
+    });
+    expect(r.client.byStatus).toEqual({ 503: 10 });
+    expect(r.clusters[CLUSTER]!.stats['ssl.fail_verify_san']).toBe(10);
+  });
+
   it('a resumed TLS 1.2 session carries no certificate, so expiry goes unnoticed on the same server', () => {
     const r = run('{ tls: { mode: SIMPLE }, connectionPool: { http: { maxRequestsPerConnection: 1 } } }', {
       '*': {
