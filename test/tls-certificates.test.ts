@@ -1,4 +1,4 @@
-import { type ScenarioSpecInput, simulate } from '@meshsim/core';
+import { planSimulation, runPlan, type ScenarioSpecInput, simulate, whyNotes } from '@meshsim/core';
 import { describe, expect, it } from 'vitest';
 import { CLUSTER, hostsYaml, virtualServiceYaml } from './fixtures/hosts.js';
 
@@ -40,6 +40,27 @@ describe('server certificates against the TLS context (DefaultCertValidator)', (
     expect(stats.upstream_cx_connect_fail).toBe(10);
     expect(stats['ssl.fail_verify_san']).toBe(10);
     expect(stats['ssl.fail_verify_error']).toBeUndefined();
+  });
+
+  it('the why note names the endpoint whose certificate is rejected', () => {
+    const config = `${hostsYaml(1, 'tls: { mode: SIMPLE }')}${NO_RETRIES}---
+apiVersion: meshsim.dev/v1alpha1
+kind: Scenario
+metadata: { name: wrong-name }
+spec:
+  duration: 10s
+  proxy: { workers: 1 }
+  network: { rtt: 10ms }
+  endpoints:
+    "*": { latency: { constant: 5ms }, certificate: { subjectAltNames: [other.example.com] } }
+  traffic:
+    - { host: api.example.com, port: 80, clients: 1, thinkTime: 1s }
+`;
+    const { plan, loaded } = planSimulation({ config });
+    const notes = whyNotes(runPlan(plan!), { plan: plan!, loaded }).map((n) => n.text);
+    expect(notes).toContain(
+      "10.0.0.1:80 took 0 requests and failed 10: the Scenario's endpoint presents a certificate the TLS context rejects (cluster-wide ssl.fail_verify_san 10)",
+    );
   });
 
   it('a wildcard SAN covers one label; the ServiceEntry host with `sni` set is not checked', () => {
