@@ -242,6 +242,33 @@ describe('Scenario extensions: endpoints', () => {
     });
   });
 
+  it('certificate loads with issuer public by default; its times are checked where written', () => {
+    expect(
+      endpoint('{ certificate: { subjectAltNames: [api.example.com], notAfter: 5m } }')?.certificate,
+    ).toEqual({
+      subjectAltNames: ['api.example.com'],
+      issuer: 'public',
+      notAfter: { text: '5m', ms: 300_000 },
+    });
+    expect(
+      problems(
+        '  endpoints:\n    "*": { certificate: { subjectAltNames: [a.test], notBefore: 2m, notAfter: 1m } }\n',
+      ),
+    ).toEqual([
+      '<inline>:6:79 error spec.endpoints["*"].certificate.notAfter: must be after notBefore (2m), got "1m"',
+    ]);
+    expect(
+      problems(
+        '  endpoints:\n    "*": { certificate: { subjectAltNames: [a.test], expired: true, notAfter: 1m } }\n',
+      ),
+    ).toEqual([
+      '<inline>:6:63 error spec.endpoints["*"].certificate.expired: expired: true means it expired before the run; give notBefore/notAfter instead',
+    ]);
+    expect(problems('  endpoints:\n    "*": { certificate: { issuer: x } }\n')).toEqual([
+      '<inline>:6:25 error spec.endpoints["*"].certificate.subjectAltNames: is required',
+    ]);
+  });
+
   it('tlsReason needs connect: tlsError, and queue needs concurrency', () => {
     expect(problems('  endpoints:\n    "*": { tlsReason: WRONG_VERSION_NUMBER }\n')).toEqual([
       '<inline>:6:23 error spec.endpoints["*"].tlsReason: applies only with connect: tlsError, got connect: ok',

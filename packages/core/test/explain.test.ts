@@ -481,6 +481,21 @@ describe('TLS origination', () => {
     expect(c.notModelled).toEqual([]);
   });
 
+  it('trust: caCertificates names the CA whose certificates pass; before Istio 1.21 no CA, no auto SNI', () => {
+    const text = docs(se, dr('    tls: { mode: SIMPLE, caCertificates: /etc/certs/partner-ca.pem }'));
+    const t = cluster(explain(text, { namespace: 'shop' }), CLUSTER).tls.context!;
+    expect([t.caCertificates.value, origin(t.caCertificates)]).toEqual([
+      '/etc/certs/partner-ca.pem',
+      `set@${FILE}:${lineOf(text, 'caCertificates')}`,
+    ]);
+    expect(t.caCertificates.note).toBe('trusts endpoint certificates whose issuer is this name');
+    const old = docs(se, dr('    tls: { mode: SIMPLE }'));
+    const o = cluster(explain(old, { namespace: 'shop', istioVersion: '1.20' }), CLUSTER).tls.context!;
+    expect(o.caCertificates.value).toBe('');
+    expect(o.caCertificates.note).toContain('nothing is verified');
+    expect(o.sni.note).toBe('none sent: ENABLE_AUTO_SNI was off before Istio 1.21');
+  });
+
   it('the mode is the one meshsim run simulates: a handshake when istiod builds a context, none when it declines', () => {
     const modelOf = (text: string) =>
       planSimulation({

@@ -62,7 +62,7 @@ function explainMode(
       ? 'istiod builds no TLS context for credentialName in a sidecar DestinationRule without workloadSelector: plaintext'
       : model.tlsMode === 'DISABLE'
         ? 'plaintext: no TLS origination'
-        : 'simulated: the handshake on every new connection, one round trip with a TLS 1.3 server (two with a TLS 1.2 one unless it resumes the cached session); certificates and names are not checked',
+        : 'simulated: the handshake on every new connection, one round trip with a TLS 1.3 server (two with a TLS 1.2 one unless it resumes the cached session); certificates checked: CA, dates, names',
   );
 }
 
@@ -71,9 +71,14 @@ function explainContext(
   serviceEntry: Located<ServiceEntry>,
   { dr, base, settings }: TlsSource,
 ): NonNullable<TlsExplanation['context']> {
-  const field = <T>(name: keyof ClientTLSSettings, value: T, fallback: Explained<T>): Explained<T> =>
+  const field = <T>(
+    name: keyof ClientTLSSettings,
+    value: T,
+    fallback: Explained<T>,
+    note?: string,
+  ): Explained<T> =>
     dr !== null && base !== null && settings?.[name] !== undefined
-      ? setAt(dr, [...base, name], value)
+      ? setAt(dr, [...base, name], value, note)
       : fallback;
   const istio = <T>(value: T, note?: string) => byDefault(value, 'Istio default', note);
   return {
@@ -82,13 +87,18 @@ function explainContext(
       tls.sni,
       istio(
         tls.sni,
-        tls.autoSni ? 'auto_sni: the request Host' : 'outbound_.PORT_.SUBSET_.HOST for ISTIO_MUTUAL',
+        tls.autoSni
+          ? 'auto_sni: the request Host'
+          : tls.mode === 'ISTIO_MUTUAL'
+            ? 'outbound_.PORT_.SUBSET_.HOST for ISTIO_MUTUAL'
+            : 'none sent: ENABLE_AUTO_SNI was off before Istio 1.21',
       ),
     ),
     caCertificates: field(
       'caCertificates',
       tls.caCertificates,
-      istio(tls.caCertificates, tls.mode === 'ISTIO_MUTUAL' ? 'mesh roots' : 'system roots'),
+      istio(tls.caCertificates, defaultTrustNote(tls)),
+      tls.insecureSkipVerify ? undefined : 'trusts endpoint certificates whose issuer is this name',
     ),
     subjectAltNames: explainSubjectAltNames(tls, serviceEntry, { dr, base, settings }),
     clientCertificate: field(
@@ -99,6 +109,14 @@ function explainContext(
     insecureSkipVerify: field('insecureSkipVerify', tls.insecureSkipVerify, istio(tls.insecureSkipVerify)),
     versions: istio(`TLSv${tls.minVersion}–TLSv${tls.maxVersion}`, "Envoy's client max is 1.2"),
   };
+}
+
+/** What a context trusts when the DestinationRule names no CA. */
+function defaultTrustNote(tls: UpstreamTlsModel): string {
+  if (tls.mode === 'ISTIO_MUTUAL') return 'mesh roots';
+  if (tls.caCertificates === '')
+    return 'none: before Istio 1.21 (VERIFY_CERTIFICATE_AT_CLIENT off) nothing is verified';
+  return 'system roots';
 }
 
 /** The names the certificate must carry: the DestinationRule's, else the ServiceEntry's, else how Istio checks it. */
@@ -120,6 +138,8 @@ function explainSubjectAltNames(
       ? 'auto_san_validation: the certificate must match the request Host'
       : tls.insecureSkipVerify
         ? 'not verified (insecureSkipVerify)'
-        : 'the name is not checked: sni is set, so no auto_san_validation; any certificate the CA signed passes',
+        : tls.sni === '' && tls.mode !== 'ISTIO_MUTUAL'
+          ? 'the name is not checked: VERIFY_CERTIFICATE_AT_CLIENT was off before Istio 1.21'
+          : 'the name is not checked: sni is set, so no auto_san_validation; any certificate the CA signed passes',
   );
 }

@@ -171,6 +171,11 @@ function endpointFailureNotes(run: ClusterRun): WhyNote[] {
     for (const e of endpoint?.errors ?? []) causes.push(errorCause(e));
     if (endpoint?.connect !== undefined && endpoint.connect !== 'ok')
       causes.push(`connect: ${endpoint.connect}`);
+    const certFailures = ['ssl.fail_verify_error', 'ssl.fail_verify_san']
+      .filter((name) => stat(cluster, name) > 0)
+      .map((name) => `${name} ${stat(cluster, name)}`);
+    if (endpoint?.certificate !== undefined && certFailures.length > 0)
+      causes.push(`presents a certificate the TLS context rejects (cluster-wide ${certFailures.join(', ')})`);
     if ((endpoint?.reset?.rate ?? 0) > 0)
       causes.push(`resets ${+(endpoint!.reset!.rate * 100).toFixed(2)} % of connections`);
     if (endpoint?.idleTimeout !== undefined && stat(cluster, 'upstream_rq_rx_reset') > 0) {

@@ -44,11 +44,20 @@ export class ClusterStats {
   /** Connections that reached max_connection_duration and drained. */
   upstream_cx_max_duration_reached = 0;
   tcp_max_downstream_connection_duration = 0;
+  /** Handshakes failed on the server's certificate: chain or validity (1), names (2); ssl.fail_verify_*. */
+  ssl_fail_verify_error = 0;
+  ssl_fail_verify_san = 0;
   /** Responses by status, charged as Envoy's router charges them (upstream codes and local aborts). */
   readonly byStatus = new StatusCounts();
 
   /** Responses that were retried, charged under Envoy's `retry.` prefix (retry.upstream_rq_503). */
   readonly retriedByStatus = new StatusCounts();
+
+  /** The ssl.* stat of a certificate verdict: 1 fail_verify_error, 2 fail_verify_san. */
+  countCertFailure(verdict: number): void {
+    if (verdict === 1) this.ssl_fail_verify_error++;
+    else if (verdict === 2) this.ssl_fail_verify_san++;
+  }
 
   chargeUpstreamCode(status: number): void {
     this.byStatus.add(status);
@@ -102,6 +111,9 @@ export class ClusterStats {
       ...(this.tcp_max_downstream_connection_duration > 0
         ? { 'tcp.max_downstream_connection_duration': this.tcp_max_downstream_connection_duration }
         : {}),
+      // The TLS context's ssl.* stats, only where a certificate failed verification.
+      ...(this.ssl_fail_verify_error > 0 ? { 'ssl.fail_verify_error': this.ssl_fail_verify_error } : {}),
+      ...(this.ssl_fail_verify_san > 0 ? { 'ssl.fail_verify_san': this.ssl_fail_verify_san } : {}),
     };
     for (const [status, n] of this.retriedByStatus.entries()) out[`retry.upstream_rq_${status}`] = n;
     // Envoy creates per-code counters lazily; the five classes are always reported so reports compare.

@@ -59,7 +59,10 @@ export class EndpointServers implements ServerDirectory {
     const server = this.serverFor(address);
     const f = this.flapping.of(server);
     const own = f === undefined ? server.behaviour : f.up;
-    const base = replace ? defaultBehaviour(own.latency, this.plan.networkRttMs) : own;
+    // The certificate is not a timeline field: a `becomes` keeps it.
+    const base = replace
+      ? { ...defaultBehaviour(own.latency, this.plan.networkRttMs), certificate: own.certificate }
+      : own;
     const up = patchBehaviour(base, patch);
     const flap = patch.flap;
     if (flap !== undefined && f !== undefined) this.flapping.stop(f);

@@ -1,7 +1,10 @@
 import { type ClusterModel, type EndpointModel, hasListedEndpoints } from '../envoy/cluster.js';
+import type { Kernel } from '../kernel/kernel.js';
 import type { RandomStreams, Rng } from '../kernel/random-streams.js';
 import { type BreakerTimeline, CircuitBreakerTracker } from '../observe/circuit-breaker-tracker.js';
 import { ClusterStats } from '../observe/cluster-stats.js';
+import type { EndpointServer } from '../world/endpoint-server.js';
+import { type CertVerdict, verifyServerCertificate } from './certificate-validator.js';
 import { ResourceManager } from './circuit-breakers.js';
 import { ConnectionPool } from './connection-pool.js';
 import { Host, type ServerDirectory } from './host.js';
@@ -57,6 +60,7 @@ export class Cluster {
       cluster: model.name,
       connectTimeoutMs: model.connectTimeoutMs,
       originatesTls: model.tlsMode !== 'DISABLE',
+      verifyCertificate: certificateCheck(model, poolContext.kernel),
       tcpKeepalive: model.tcpKeepalive ?? null,
       ...(model.tcpProxy !== null
         ? // A TCP pool: a connection carries one session and lives as long as it (the tcp_proxy times out
@@ -248,4 +252,15 @@ export class Cluster {
     }
     return wrr;
   }
+}
+
+/** The cluster's certificate validation at the time of each handshake; null without a TLS context. */
+function certificateCheck(
+  model: ClusterModel,
+  kernel: Kernel,
+): ((server: EndpointServer) => CertVerdict) | null {
+  const tls = model.tls ?? null;
+  if (tls === null || model.tlsMode === 'DISABLE') return null;
+  // auto_sni/auto_san_validation take the request's Host: the service host the cluster serves.
+  return (server) => verifyServerCertificate(tls, model.serviceHost, server.certificate, kernel.nowMs);
 }

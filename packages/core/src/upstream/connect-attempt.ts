@@ -1,4 +1,5 @@
 import type { EndpointServer } from '../world/endpoint-server.js';
+import { CertVerdict } from './certificate-validator.js';
 import type { TlsSessionCache } from './tls-session-cache.js';
 
 /** Envoy's happy-eyeballs delay before trying a logical host's next address. */
@@ -26,15 +27,32 @@ export class ConnectAttempt {
   server: EndpointServer | null = null;
   /** When the outcome is due, from the start (meaningful unless `end` is Never). */
   atMs = 0;
+  /** Why the handshake failed when the server's certificate did not verify; Ok otherwise. */
+  verdict: CertVerdict = CertVerdict.Ok;
 
-  plan(host: ConnectTargets, originatesTls: boolean, tlsSessions: TlsSessionCache): void {
+  /** `verify`: the cluster's certificate validator (null: nothing is checked). */
+  plan(
+    host: ConnectTargets,
+    originatesTls: boolean,
+    tlsSessions: TlsSessionCache,
+    verify: ((server: EndpointServer) => CertVerdict) | null = null,
+  ): void {
     this.end = ConnectEnd.Never;
     this.server = null;
+    this.verdict = CertVerdict.Ok;
     const targets = host.connectTargets();
     let startMs = 0;
     for (let i = 0; i < targets.length; i++) {
       const server = host.serverFor(targets[i]!);
       const outcome = server.connectOutcome;
+      if (outcome === 'ok' && originatesTls && verify !== null && !tlsSessions.resumes(server)) {
+        // A full handshake: the server's certificate arrives in its first flight and fails there.
+        this.verdict = verify(server);
+        if (this.verdict !== CertVerdict.Ok) {
+          this.settle(ConnectEnd.Failed, server, startMs + server.rttMs * 2);
+          return;
+        }
+      }
       if (outcome === 'ok' || (outcome === 'tlsError' && !originatesTls)) {
         // TCP, then the TLS handshake the cluster originates: the connect timeout covers both.
         const tlsRtts = originatesTls ? tlsSessions.handshakeRtts(server) : 0;

@@ -1,5 +1,6 @@
 import type { TcpKeepaliveModel } from '../envoy/cluster.js';
 import type { ClusterStats } from '../observe/cluster-stats.js';
+import { CertVerdict } from './certificate-validator.js';
 import type { ResourceManager } from './circuit-breakers.js';
 import { ConnectAttempt, ConnectEnd } from './connect-attempt.js';
 import { type Connection, type ConnectionOwner, ConnectionState, PoolFailureReason } from './connection.js';
@@ -274,6 +275,7 @@ export class ConnectionPool implements ConnectionOwner {
     kernel.cancel(conn.connectEvent);
     this.stats.upstream_cx_connect_fail++;
     if (reason === PoolFailureReason.Timeout) this.stats.upstream_cx_connect_timeout++;
+    else if (conn.certVerdict !== CertVerdict.Ok) this.stats.countCertFailure(conn.certVerdict);
     this.stats.upstream_cx_destroy++;
     this.connecting--;
     this.destroy(conn);
@@ -391,7 +393,8 @@ export class ConnectionPool implements ConnectionOwner {
       else this.stats.upstream_cx_http1_total++;
     }
     const attempt = this.connectAttempt;
-    attempt.plan(this.host, this.settings.originatesTls, this.tlsSessions);
+    attempt.plan(this.host, this.settings.originatesTls, this.tlsSessions, this.settings.verifyCertificate);
+    conn.certVerdict = attempt.verdict;
     const connectAtMs = attempt.atMs;
     if (attempt.end === ConnectEnd.Connected) {
       conn.server = attempt.server;

@@ -36,6 +36,8 @@ export class Connection {
   /** TCP keepalive, while idle: the next probe, and when unanswered probes give up on a dark host. */
   probeAtMs = Number.POSITIVE_INFINITY;
   keepaliveDeadAtMs = Number.POSITIVE_INFINITY;
+  /** A connect failing on the server's certificate: the ssl.fail_verify_* stat it counts (0: none). */
+  certVerdict = 0;
   constructor(readonly id: number) {}
 
   reset(): void {
@@ -51,6 +53,7 @@ export class Connection {
     this.durationTimer = -1;
     this.probeAtMs = Number.POSITIVE_INFINITY;
     this.keepaliveDeadAtMs = Number.POSITIVE_INFINITY;
+    this.certVerdict = 0;
   }
 }
 

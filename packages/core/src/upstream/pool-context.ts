@@ -2,6 +2,8 @@ import type { TcpKeepaliveModel } from '../envoy/cluster.js';
 import type { UpstreamProtocol } from '../envoy/http-protocol.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { TraceRecorder } from '../observe/trace.js';
+import type { EndpointServer } from '../world/endpoint-server.js';
+import type { CertVerdict } from './certificate-validator.js';
 import type { ConnectTargets } from './connect-attempt.js';
 import type { Connection, ConnectionTable, PoolFailureReason } from './connection.js';
 
@@ -45,6 +47,8 @@ export interface ConnectionSettings {
   connectTimeoutMs: number;
   /** Whether the cluster originates TLS: the handshake follows TCP's on every connect. */
   originatesTls: boolean;
+  /** The TLS context's certificate validation for a server; absent or null: nothing is checked. */
+  verifyCertificate?: ((server: EndpointServer) => CertVerdict) | null;
   /** 0 = unlimited. */
   maxRequestsPerConnection: number;
   /** 0 = never. */

@@ -18,6 +18,11 @@ export class TlsSessionCache {
     return this.server === server && this.version === '1.2' ? 1 : 2;
   }
 
+  /** Whether a handshake with `server` resumes the cached TLS 1.2 session: no certificate is sent then. */
+  resumes(server: EndpointServer): boolean {
+    return this.negotiated(server) === '1.2' && this.server === server && this.version === '1.2';
+  }
+
   /** A handshake completed: its session is now the one offered next. */
   remember(server: EndpointServer): void {
     this.server = server;

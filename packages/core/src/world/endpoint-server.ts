@@ -23,6 +23,17 @@ export interface ErrorRate {
   envoyRateLimited?: boolean;
 }
 
+/**
+ * The certificate a server presents in a TLS handshake: its subject alternative names, the CA that signed
+ * it (by name), and its validity in run time (ms from the start; -Infinity/Infinity when unbounded).
+ */
+export interface ServerCertificate {
+  subjectAltNames: readonly string[];
+  issuer: string;
+  notBeforeMs: number;
+  notAfterMs: number;
+}
+
 /** How a synthetic upstream endpoint behaves (the Scenario's `endpoints.<address>`). */
 export interface EndpointBehaviour {
   /** Server time per request, in ms. */
@@ -42,6 +53,8 @@ export interface EndpointBehaviour {
   capacity?: { concurrency: number; queueSize: number; status: number } | undefined;
   /** The server closes a keep-alive connection idle this long, in ms; 0 = never. */
   idleTimeoutMs: number;
+  /** What it presents to a TLS handshake the sidecar originates; absent: every handshake succeeds. */
+  certificate?: ServerCertificate | undefined;
 }
 
 /**
@@ -136,6 +149,10 @@ export class EndpointServer {
   /** The keep-alive race: a request sent at `sentMs` reaches the server after its FIN (arriving at `finMs`) left. */
   closedBefore(sentMs: number, finMs: number): boolean {
     return sentMs >= finMs - this.rttMs;
+  }
+
+  get certificate(): ServerCertificate | undefined {
+    return this.behaviour.certificate;
   }
 
   get tlsMaxVersion(): '1.2' | '1.3' {

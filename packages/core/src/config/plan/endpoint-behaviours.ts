@@ -1,5 +1,5 @@
 import { Constant, type Distribution, Exponential, LogNormal } from '../../kernel/distributions.js';
-import type { EndpointBehaviour } from '../../world/endpoint-server.js';
+import type { EndpointBehaviour, ServerCertificate } from '../../world/endpoint-server.js';
 import type { ScenarioSpec } from '../resources/schema/scenario.js';
 import type { EndpointBehaviour as EndpointSpec, Latency } from '../resources/schema/scenario-endpoint.js';
 import { errorRatesOf } from './endpoint-errors.js';
@@ -61,5 +61,17 @@ function behaviourOf(e: EndpointSpec | undefined, defaultRttMs: number): Endpoin
             status: e.queue?.status ?? 503,
           },
     idleTimeoutMs: e?.idleTimeout?.ms ?? 0,
+    certificate: certificateOf(e?.certificate),
+  };
+}
+
+/** The Scenario's `certificate` in run time: `expired` ended before the run, absent bounds are open. */
+function certificateOf(c: EndpointSpec['certificate']): ServerCertificate | undefined {
+  if (c === undefined) return undefined;
+  return {
+    subjectAltNames: c.subjectAltNames,
+    issuer: c.issuer,
+    notBeforeMs: c.notBefore?.ms ?? Number.NEGATIVE_INFINITY,
+    notAfterMs: c.expired === true ? Number.NEGATIVE_INFINITY : (c.notAfter?.ms ?? Number.POSITIVE_INFINITY),
   };
 }

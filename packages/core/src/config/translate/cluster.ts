@@ -86,7 +86,16 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
   );
   if (locality === null) return null;
   const sans = se.spec.subjectAltNames ?? [];
-  const tls = clusterTls(policy.tls, sans, port.number, subsetName, host, pathOf.tls, drAt);
+  const tls = clusterTls(
+    policy.tls,
+    sans,
+    port.number,
+    subsetName,
+    host,
+    pathOf.tls,
+    drAt,
+    inputs.istioVersion,
+  );
   warnUnmodelledTrafficPolicy(dr, subsetIndex, drAt);
   warnUnmodelledServiceEntry(se, seAt);
   const od = clusterOutlierDetection(

@@ -1,19 +1,24 @@
 import type { UpstreamTlsModel } from '../../envoy/tls.js';
 import type { FieldPath } from '../resources/positions.js';
 import type { ClientTLSSettings } from '../resources/schema/destination-rule.js';
+import { compareVersions } from './istio-version.js';
 import type { ReportAt } from './report-at.js';
 
-/** `tls` fields meshsim records on the context but never checks: no certificate or SNI is verified. */
-const UNCHECKED_TLS_FIELDS = [
-  'caCertificates',
-  'clientCertificate',
-  'privateKey',
-  'credentialName',
-  'subjectAltNames',
-  'sni',
-  'insecureSkipVerify',
-  'caCrl',
-] as const;
+/**
+ * `tls` fields meshsim records on the context but never checks: the client certificate and key (servers
+ * do not ask for one), the CRL, and the SNI (a server presents its one certificate whatever the SNI).
+ * caCertificates, subjectAltNames and insecureSkipVerify decide the verification of an endpoint's
+ * `certificate`.
+ */
+const UNCHECKED_TLS_FIELDS = ['clientCertificate', 'privateKey', 'credentialName', 'sni', 'caCrl'] as const;
+
+/**
+ * Istio 1.21 turned ENABLE_AUTO_SNI and VERIFY_CERTIFICATE_AT_CLIENT on by default (the `1.20`
+ * compatibility profile turns both off): before it, an unset sni sends none, nothing checks the host,
+ * and a context without caCertificates validates nothing.
+ */
+const verifiesAtClient = (istioVersion: string | undefined) =>
+  istioVersion === undefined || compareVersions(istioVersion, '1.21') >= 0;
 
 /**
  * buildUpstreamClusterTLSContext for a sidecar's outbound cluster to an external service: DISABLE (and no
@@ -26,6 +31,7 @@ export function upstreamTls(
   port: number,
   subset: string,
   host: string,
+  istioVersion?: string,
 ): UpstreamTlsModel | null {
   const mode = tls?.mode ?? 'DISABLE';
   if (tls === undefined || mode === 'DISABLE') return null;
@@ -48,12 +54,13 @@ export function upstreamTls(
     };
   }
   const sni = tls.sni ?? '';
+  const current = verifiesAtClient(istioVersion);
   return {
     mode,
     sni,
-    autoSni: sni === '',
-    autoSanValidation: sni === '' && sans.length === 0 && !insecureSkipVerify,
-    caCertificates: tls.caCertificates || 'system',
+    autoSni: current && sni === '',
+    autoSanValidation: current && sni === '' && sans.length === 0 && !insecureSkipVerify,
+    caCertificates: tls.caCertificates || (current ? 'system' : ''),
     subjectAltNames: sans.length > 0 ? sans : serviceEntrySans,
     clientCertificate: mode === 'MUTUAL' ? (tls.clientCertificate ?? '') : '',
     insecureSkipVerify,
@@ -64,8 +71,8 @@ export function upstreamTls(
 
 /**
  * A cluster's TLS origination, with a warning where istiod builds no context or meshsim records a field
- * without checking it. The handshake's round trips come on top of TCP's; certificates and SNI are not
- * checked, so a `connect: tlsError` endpoint is how a scenario breaks the handshake.
+ * without checking it. The handshake's round trips come on top of TCP's; an endpoint's `certificate` is
+ * verified against the context, and `connect: tlsError` breaks the handshake outright.
  */
 export function clusterTls(
   settings: ClientTLSSettings | undefined,
@@ -75,8 +82,9 @@ export function clusterTls(
   host: string,
   path: FieldPath,
   drAt: ReportAt,
+  istioVersion?: string,
 ): UpstreamTlsModel | null {
-  const tls = upstreamTls(settings, serviceEntrySans, port, subset, host);
+  const tls = upstreamTls(settings, serviceEntrySans, port, subset, host, istioVersion);
   if (settings !== undefined && tls === null && (settings.mode ?? 'DISABLE') !== 'DISABLE') {
     drAt(
       [...path, 'credentialName'],

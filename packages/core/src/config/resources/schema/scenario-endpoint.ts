@@ -124,6 +124,36 @@ export const TLS_MAX_PROTOCOL_VERSIONS = ['TLSV1_2', 'TLSV1_3'] as const;
 
 const count = (min: number) => integer(min, Number.MAX_SAFE_INTEGER);
 
+/** A certificate's names and times are kept short: a Scenario describes a server, not a PKI. */
+export const MAX_CERTIFICATE_SANS = 64;
+
+/**
+ * The certificate the endpoint presents in a TLS handshake the sidecar originates. `issuer` names the CA
+ * that signed it: `public` (absent) is a CA in the system trust store, `mesh` Istio's own CA (trusted by
+ * ISTIO_MUTUAL), any other name a private CA, trusted only by a DestinationRule whose `caCertificates`
+ * (the file path) is that same name. `notBefore`/`notAfter` are times from the start of the run
+ * (absent: valid from before the run, never expiring); `expired: true` expired before the run.
+ */
+export const certificateSchema = z
+  .strictObject({
+    subjectAltNames: z.array(z.string().min(1).max(253)).max(MAX_CERTIFICATE_SANS),
+    issuer: z.string().min(1).max(253).default('public'),
+    notBefore: duration().optional(),
+    notAfter: duration().optional(),
+    expired: z.boolean().optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.expired === true && (c.notAfter !== undefined || c.notBefore !== undefined)) {
+      const message = 'expired: true means it expired before the run; give notBefore/notAfter instead';
+      ctx.addIssue({ code: 'custom', path: ['expired'], input: c.expired, message });
+    }
+    if (c.notBefore !== undefined && c.notAfter !== undefined && c.notAfter.ms <= c.notBefore.ms) {
+      const message = `must be after notBefore (${c.notBefore.text}), got ${describeValue(c.notAfter.text)}`;
+      ctx.addIssue({ code: 'custom', path: ['notAfter'], input: c.notAfter.text, message });
+    }
+  });
+export type Certificate = z.infer<typeof certificateSchema>;
+
 /** Shared by the endpoint map (with defaults) and timeline patches (without, so unset fields stay unchanged). */
 function endpointShape(withDefaults: boolean) {
   return {
@@ -201,7 +231,12 @@ export const flapSchema = z.strictObject({
 export type Flap = z.infer<typeof flapSchema>;
 
 export const endpointBehaviourSchema = z
-  .strictObject({ ...endpointShape(true), flap: flapSchema.optional() })
+  .strictObject({
+    ...endpointShape(true),
+    flap: flapSchema.optional(),
+    /** What the endpoint presents when the sidecar originates TLS; absent: any handshake succeeds. */
+    certificate: certificateSchema.optional(),
+  })
   .superRefine((e, ctx) => {
     if (e.tlsReason !== undefined && e.connect !== 'tlsError') {
       const message = `applies only with connect: tlsError, got connect: ${e.connect}`;

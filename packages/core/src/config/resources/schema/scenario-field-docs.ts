@@ -64,6 +64,18 @@ export const SCENARIO_FIELD_DOCS: Readonly<Record<string, string>> = {
     'With `connect: tlsError`: what the handshake fails on, as Envoy names it. Absent: CERTIFICATE_VERIFY_FAILED.',
   [`${ENDPOINT}.tlsMaxProtocolVersion`]:
     'The newest TLS version the server accepts. `TLSV1_2` makes each full handshake take two round trips instead of one. Absent: TLSV1_3.',
+  [`${ENDPOINT}.certificate`]:
+    "The certificate the server presents when the sidecar originates TLS (a DestinationRule `tls`), checked as Envoy's certificate validator does: the issuer must be the CA the context trusts and the run time within its validity (else `ssl.fail_verify_error`), then the request host (auto SAN validation, when the rule sets neither `sni` nor `subjectAltNames`) and the rule's or ServiceEntry's `subjectAltNames` must match a name (else `ssl.fail_verify_san`). A failure is a connect failure, 503 UF. A resumed TLS 1.2 session carries no certificate and is not checked. Absent: every handshake succeeds.",
+  [`${ENDPOINT}.certificate.subjectAltNames`]:
+    'The DNS names (or URIs) the certificate carries; `*.example.com` covers exactly one label in front of example.com.',
+  [`${ENDPOINT}.certificate.issuer`]:
+    "The CA that signed it, by name: `public` (a CA in the system trust store, which a rule without `caCertificates` trusts), `mesh` (Istio's CA, trusted by ISTIO_MUTUAL), or a private CA trusted only by a rule whose `caCertificates` is that same name (its file path). Absent: public.",
+  [`${ENDPOINT}.certificate.notBefore`]:
+    'Valid from this time into the run; a handshake before it fails. Absent: valid from before the run.',
+  [`${ENDPOINT}.certificate.notAfter`]:
+    'Valid until this time into the run, after notBefore; later handshakes fail. Absent: never expires.',
+  [`${ENDPOINT}.certificate.expired`]:
+    'true: the certificate expired before the run (no notBefore/notAfter with it).',
   [`${ENDPOINT}.reset`]: 'Connections closed before the response.',
   [`${ENDPOINT}.reset.rate`]: 'The share of requests whose connection is reset before the response, 0 to 1.',
   [`${ENDPOINT}.concurrency`]:
