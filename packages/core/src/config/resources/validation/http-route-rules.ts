@@ -1,3 +1,4 @@
+import { GRPC_STATUS_NAMES } from '../schema/grpc-statuses.js';
 import type { Destination, HTTPMatchRequest, HTTPRoute } from '../schema/http-route.js';
 import {
   checkDuration,
@@ -31,25 +32,7 @@ const CORS_METHODS: ReadonlySet<string> = new Set([
   'TRACE',
   '*',
 ]);
-const GRPC_STATUSES: ReadonlySet<string> = new Set([
-  'OK',
-  'CANCELLED',
-  'UNKNOWN',
-  'INVALID_ARGUMENT',
-  'DEADLINE_EXCEEDED',
-  'NOT_FOUND',
-  'ALREADY_EXISTS',
-  'PERMISSION_DENIED',
-  'RESOURCE_EXHAUSTED',
-  'FAILED_PRECONDITION',
-  'ABORTED',
-  'OUT_OF_RANGE',
-  'UNIMPLEMENTED',
-  'INTERNAL',
-  'UNAVAILABLE',
-  'DATA_LOSS',
-  'UNAUTHENTICATED',
-]);
+const GRPC_STATUSES: ReadonlySet<string> = new Set(GRPC_STATUS_NAMES);
 const KIB = 1024;
 const MIB = 1024 * KIB;
 
