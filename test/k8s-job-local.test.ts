@@ -1,35 +1,15 @@
 import { spawn } from 'node:child_process';
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { cli } from '../packages/core/test/fixtures/cli.js';
+import { CLI_ENTRY } from './fixtures/cli-entry.js';
 
 // The Job's pods, played on this machine: each shard runs the pod's own shell script in its own process,
 // with JOB_COMPLETION_INDEX set as Kubernetes sets it, the ConfigMap's files and the results volume in
 // temporary directories where the pod mounts them, and `meshsim` on PATH.
-const BUILT = 'packages/core/dist/cli/main.js';
-const newest = (d: string): number =>
-  Math.max(
-    ...readdirSync(d, { withFileTypes: true }).map((e) =>
-      e.isDirectory() ? newest(join(d, e.name)) : statSync(join(d, e.name)).mtimeMs,
-    ),
-  );
-const ENTRY =
-  existsSync(BUILT) && statSync(BUILT).mtimeMs > newest('packages/core/src')
-    ? [resolve('packages/core/bin/meshsim.js')]
-    : ['--import', 'tsx', resolve('packages/core/test/fixtures/meshsim-from-sources.ts')];
 const dir = mkdtempSync(join(tmpdir(), 'meshsim-k8s-job-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -90,7 +70,7 @@ describe('the Indexed Job, its pods run as local processes', () => {
       writeFileSync(join(inputs, key), text as string);
     writeFileSync(
       join(bin, 'meshsim'),
-      `#!/bin/sh\nexec '${process.execPath}' ${ENTRY.map((w) => `'${w}'`).join(' ')} "$@"\n`,
+      `#!/bin/sh\nexec '${process.execPath}' ${CLI_ENTRY.map((w) => `'${w}'`).join(' ')} "$@"\n`,
     );
     chmodSync(join(bin, 'meshsim'), 0o755);
     const container = job.spec.template.spec.containers[0];

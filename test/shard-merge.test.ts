@@ -1,38 +1,18 @@
 import { spawn } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../packages/core/test/fixtures/cli.js';
+import { CLI_ENTRY } from './fixtures/cli-entry.js';
 
-// Shards run as separate processes, as on separate machines (or pods): the built CLI when it is newer than
-// every source file (as after `pnpm install`, which builds), else the sources through tsx (slower to start).
-const BUILT = 'packages/core/dist/cli/main.js';
-const newest = (d: string): number =>
-  Math.max(
-    ...readdirSync(d, { withFileTypes: true }).map((e) =>
-      e.isDirectory() ? newest(join(d, e.name)) : statSync(join(d, e.name)).mtimeMs,
-    ),
-  );
-const ENTRY =
-  existsSync(BUILT) && statSync(BUILT).mtimeMs > newest('packages/core/src')
-    ? ['packages/core/bin/meshsim.js']
-    : ['--import', 'tsx', 'packages/core/test/fixtures/meshsim-from-sources.ts'];
+// Shards run as separate processes, as on separate machines (or pods).
 const dir = mkdtempSync(join(tmpdir(), 'meshsim-shards-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function meshsim(args: string[]): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...ENTRY, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [...CLI_ENTRY, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk) => {
       stderr += chunk;
