@@ -10,6 +10,7 @@ import { checkEndpoints, endpointBehaviours, latencyDistribution } from './endpo
 import { planFlaps } from './endpoint-flaps.js';
 import { envoyConfigOf } from './envoy-config-input.js';
 import type { PlanContext } from './plan-context.js';
+import { warnRefusedStreamOnHttp1 } from './refused-stream-on-http1.js';
 import {
   checkClientsInFlight,
   checkExpectedRequests,
@@ -53,6 +54,7 @@ export function buildRunPlan(
         : planDumpTraffic(envoy, spec, at, diagnostics);
   warnDnsNamesWithoutEntry(clusters, spec, at);
   warnEndpointsNoClusterHas(clusters, spec, at);
+  warnRefusedStreamOnHttp1(clusters, spec, at);
   const timeline = planTimeline(spec, clusters, latencyDistribution, errorsAt(at));
   // Timeline changes of rate count; the traffic's indexes match spec.traffic's only without errors.
   const complete = traffic.length === spec.traffic.length;
