@@ -232,12 +232,13 @@ function errorNote(e: EndpointError, reach: Reach): string | undefined {
   if (e.envoyRateLimited === true)
     return "retried only under retryOn envoy-ratelimited, not in Istio's default";
   if (e.grpcStatus !== undefined) {
-    if (!reach.grpc) return 'only requests to a GRPC port are gRPC: elsewhere Envoy ignores grpc-status';
     const http = grpcToHttpStatus(GRPC_STATUS_NAMES.indexOf(e.grpcStatus));
     if (e.inTrailers === true)
-      return `after the headers: no retry, outlier detection sees the 200${http >= 500 ? `; the host's rq_error counts it (${http})` : ''}`;
+      return `after the headers: no retry, outlier detection sees the 200${reach.grpc && http >= 500 ? `; the host's rq_error counts it (${http})` : ''}`;
     const token = GRPC_TOKENS[e.grpcStatus];
-    return `${token === undefined ? 'no retryOn token retries it' : `retried under retryOn ${token}`}; outlier detection sees ${http}`;
+    // The retry tokens read grpc-status from any answer; only a gRPC request's reaches outlier detection.
+    const seen = reach.grpc ? `${http}` : 'the HTTP status (no GRPC port reaches it)';
+    return `${token === undefined ? 'no retryOn token retries it' : `retried under retryOn ${token}`}; outlier detection sees ${seen}`;
   }
   const status = e.status ?? 200;
   if (status >= 502 && status <= 504)

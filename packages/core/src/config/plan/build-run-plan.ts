@@ -4,6 +4,7 @@ import type { LoadedConfig } from '../resources/load.js';
 import type { Scenario, ScenarioSpec } from '../resources/schema/scenario.js';
 import { scopeFor } from '../translate/caller-scope.js';
 import { meshSettingsOf } from '../translate/mesh-settings.js';
+import { warnCertificatesNeverChecked } from './certificates-never-checked.js';
 import { warnDnsNamesWithoutEntry, warnEndpointsNoClusterHas } from './dns-and-address-checks.js';
 import { planDumpTraffic } from './dump-traffic-plan.js';
 import { checkEndpoints, endpointBehaviours, latencyDistribution } from './endpoint-behaviours.js';
@@ -55,6 +56,7 @@ export function buildRunPlan(
   warnDnsNamesWithoutEntry(clusters, spec, at);
   warnEndpointsNoClusterHas(clusters, spec, at);
   warnRefusedStreamOnHttp1(clusters, spec, at);
+  warnCertificatesNeverChecked(clusters, spec, at);
   const timeline = planTimeline(spec, clusters, latencyDistribution, errorsAt(at));
   // Timeline changes of rate count; the traffic's indexes match spec.traffic's only without errors.
   const complete = traffic.length === spec.traffic.length;
