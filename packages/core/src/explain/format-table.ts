@@ -4,6 +4,7 @@ import { printable } from '../config/resources/printable.js';
 import type { ClusterExplanation } from './cluster.js';
 import type { Explanation } from './explain.js';
 import { clusterRows, fieldTable, routeRows, sourceText, table } from './field-rows.js';
+import { scenarioSections } from './format-scenario.js';
 import { wrapParagraph } from './text-layout.js';
 import type { Explained } from './values.js';
 import type { VirtualHostExplanation } from './virtual-hosts.js';
@@ -32,6 +33,7 @@ export function formatExplanationTable(e: Explanation): string {
   out.push(...summaries(e));
   for (const c of e.clusters) out.push(...clusterSection(c));
   for (const v of e.virtualHosts) out.push(...virtualHostSection(v));
+  out.push(...scenarioSections(e));
   if (e.notExplained.length > 0) {
     const lines = e.notExplained.map((n) => `${n.what} (${where(n.file, n.line)}): ${n.reason}`);
     out.push('', ...listed('Not explained:', lines));

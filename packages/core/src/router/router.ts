@@ -494,8 +494,13 @@ export class Router implements PoolCallbacks {
     const policy = this.routes[req.route]!.retry;
     if (policy !== null) {
       if (retriesReset(policy, kind, requestSent)) {
+        const host = req.host;
         const decision = this.shouldRetry(req, cluster);
-        if (decision === Decision.Retry) return;
+        if (decision === Decision.Retry) {
+          // Filter::maybeRetryReset charges the host it leaves rq_error, as an unretried reset is charged.
+          if (host !== null) host.rqError++;
+          return;
+        }
         if (decision === Decision.LimitExceeded) req.flags |= Flag.URX;
         else if (decision === Decision.Overflow) req.flags |= Flag.UO;
       } else settleWithoutRetry(req, cluster.resources, cluster.stats);

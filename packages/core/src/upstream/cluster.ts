@@ -1,10 +1,10 @@
+import { type CertVerdict, verifyServerCertificate } from '../envoy/certificate-verification.js';
 import { type ClusterModel, type EndpointModel, hasListedEndpoints } from '../envoy/cluster.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { RandomStreams, Rng } from '../kernel/random-streams.js';
 import { type BreakerTimeline, CircuitBreakerTracker } from '../observe/circuit-breaker-tracker.js';
 import { ClusterStats } from '../observe/cluster-stats.js';
 import type { EndpointServer } from '../world/endpoint-server.js';
-import { type CertVerdict, verifyServerCertificate } from './certificate-validator.js';
 import { ResourceManager } from './circuit-breakers.js';
 import { ConnectionPool } from './connection-pool.js';
 import { Host, type ServerDirectory } from './host.js';

@@ -1,6 +1,6 @@
+import { CertVerdict } from '../envoy/certificate-verification.js';
 import type { TcpKeepaliveModel } from '../envoy/cluster.js';
 import type { ClusterStats } from '../observe/cluster-stats.js';
-import { CertVerdict } from './certificate-validator.js';
 import type { ResourceManager } from './circuit-breakers.js';
 import { ConnectAttempt, ConnectEnd } from './connect-attempt.js';
 import { type Connection, type ConnectionOwner, ConnectionState, PoolFailureReason } from './connection.js';

@@ -1,9 +1,9 @@
+import type { CertVerdict } from '../envoy/certificate-verification.js';
 import type { TcpKeepaliveModel } from '../envoy/cluster.js';
 import type { UpstreamProtocol } from '../envoy/http-protocol.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { TraceRecorder } from '../observe/trace.js';
 import type { EndpointServer } from '../world/endpoint-server.js';
-import type { CertVerdict } from './certificate-validator.js';
 import type { ConnectTargets } from './connect-attempt.js';
 import type { Connection, ConnectionTable, PoolFailureReason } from './connection.js';
 import type { Http2Keepalive } from './http2-keepalive.js';
