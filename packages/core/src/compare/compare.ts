@@ -5,7 +5,7 @@ import { METRICS, type MetricDefinition, type MetricValues } from './metrics.js'
 import { type PairedInterval, pairedInterval } from './paired-stats.js';
 import { applyPatch, type ConfigPatch } from './patch.js';
 import { type RunJob, runJob } from './run-job.js';
-import { type RunPoolOptions, runJobs } from './run-pool.js';
+import { type RunPoolOptions, RunWorkers, runJobs, threadsFor } from './run-pool.js';
 import { checkSeed, seedsOf } from './seeds.js';
 
 /** Independent seeds put each later variant this far from the first one's seeds. */
@@ -161,6 +161,20 @@ export async function compareInParallel(
   options: CompareOptions & RunPoolOptions = {},
 ): Promise<CompareReport> {
   checkCompareArguments('compareInParallel', spec, variants, options);
-  const plan = planCompare(spec, variants, options);
-  return summarizeCompare(plan, await runJobs(plan.jobs, options));
+  // The workers load the engine while this thread checks every variant.
+  const workers = RunWorkers.start(
+    threadsFor(options, Object.keys(variants).length * seedCount(options.seeds)),
+  );
+  try {
+    const plan = planCompare(spec, variants, options);
+    return summarizeCompare(plan, await runJobs(plan.jobs, options, workers));
+  } finally {
+    await workers.close();
+  }
+}
+
+/** How many seeds the option asks for, before it is checked: only to size the pool. */
+export function seedCount(seeds: number | readonly number[] | undefined, otherwise = 30): number {
+  if (typeof seeds === 'number') return seeds;
+  return Array.isArray(seeds) ? seeds.length : otherwise;
 }

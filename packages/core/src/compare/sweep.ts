@@ -2,11 +2,11 @@ import { argumentError } from '../config/resources/argument-checks.js';
 import { ConfigError } from '../config/resources/diagnostics.js';
 import type { SimulationSpec } from '../simulate.js';
 import { checkSweepArguments } from './arguments.js';
-import { checkedSpec } from './compare.js';
+import { checkedSpec, seedCount } from './compare.js';
 import { METRICS, type MetricValues } from './metrics.js';
 import { applyPatch, fieldPatch, resourcesWithField } from './patch.js';
 import type { RunJob } from './run-job.js';
-import { type RunPoolOptions, runJobs } from './run-pool.js';
+import { type RunPoolOptions, RunWorkers, runJobs, threadsFor } from './run-pool.js';
 import { seedsOf } from './seeds.js';
 
 /** The resource a sweep changes: by kind and name, or found by the field (see `resourcesWithField`). */
@@ -179,6 +179,12 @@ export async function sweep(
   options: SweepOptions = {},
 ): Promise<SweepReport> {
   checkSweepArguments(spec, axis, options);
-  const plan = planSweep(spec, axis, options);
-  return summarizeSweep(plan, await runJobs(plan.jobs, options));
+  // The workers load the engine while this thread checks every value.
+  const workers = RunWorkers.start(threadsFor(options, axis.values.length * seedCount(options.seeds, 1)));
+  try {
+    const plan = planSweep(spec, axis, options);
+    return summarizeSweep(plan, await runJobs(plan.jobs, options, workers));
+  } finally {
+    await workers.close();
+  }
 }
