@@ -1,10 +1,11 @@
 // The run pool: jobs shared by this thread and worker threads through one counter give the figures one
 // thread gives, in job order; workers started once serve several batches; a spec crosses once per batch.
 import { afterAll, describe, expect, it } from 'vitest';
+import { threadsFor } from '../src/compare/pool-size.js';
 import { packBatch } from '../src/compare/run-batch.js';
 import type { RunJob } from '../src/compare/run-job.js';
 import { runJob } from '../src/compare/run-job.js';
-import { RunWorkers, runJobs, threadsFor } from '../src/compare/run-pool.js';
+import { RunWorkers, runJobs } from '../src/compare/run-pool.js';
 import type { SimulationSpec } from '../src/simulate.js';
 
 const config = (rps: number) => `apiVersion: networking.istio.io/v1
@@ -73,9 +74,10 @@ describe('run pool', () => {
   });
 
   it('never uses more threads than runs, nor more than asked', () => {
-    expect(threadsFor({ threads: 8 }, 3)).toBe(3);
-    expect(threadsFor({ threads: 2 }, 60)).toBe(2);
-    expect(threadsFor({ threads: 1 }, 60)).toBe(1);
+    expect(threadsFor(8, 3)).toBe(3);
+    expect(threadsFor(2, 60)).toBe(2);
+    expect(threadsFor(1, 60)).toBe(1);
+    expect(threadsFor(1000, 5000)).toBe(256);
     expect(RunWorkers.start(1).count).toBe(0);
   });
 });

@@ -4,8 +4,9 @@ import { checkCompareArguments } from './arguments.js';
 import { METRICS, type MetricDefinition, type MetricValues } from './metrics.js';
 import { type PairedInterval, pairedInterval } from './paired-stats.js';
 import { applyPatch, type ConfigPatch } from './patch.js';
+import { threadsFor } from './pool-size.js';
 import { type RunJob, runJob } from './run-job.js';
-import { type RunPoolOptions, RunWorkers, runJobs, threadsFor } from './run-pool.js';
+import { type RunPoolOptions, RunWorkers, runJobs } from './run-pool.js';
 import { checkSeed, seedsOf } from './seeds.js';
 
 /** Independent seeds put each later variant this far from the first one's seeds. */
@@ -163,7 +164,7 @@ export async function compareInParallel(
   checkCompareArguments('compareInParallel', spec, variants, options);
   // The workers load the engine while this thread checks every variant.
   const workers = RunWorkers.start(
-    threadsFor(options, Object.keys(variants).length * seedCount(options.seeds)),
+    threadsFor(options.threads, Object.keys(variants).length * seedCount(options.seeds)),
   );
   try {
     const plan = planCompare(spec, variants, options);

@@ -1,23 +1,17 @@
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { MetricValues } from './metrics.js';
+import { MAX_THREADS, threadsFor } from './pool-size.js';
 import { type BatchResult, claimJob, jobOf, packBatch } from './run-batch.js';
 import { type JobOutcome, type RunJob, runJob, runJobOutcome, valuesOf } from './run-job.js';
 
-/** Each worker thread holds an engine and its heap: more than this is memory, not speed. */
-export const MAX_THREADS = 256;
+export { MAX_THREADS };
 
 export interface RunPoolOptions {
   /** Worker threads; 1 runs every job in this thread. Default: the machine's parallelism. */
   threads?: number;
   /** Called after each finished run, in completion order. */
   onRunDone?: (done: number, total: number) => void;
-}
-
-/** The threads `runs` runs take: the option (default the machine's parallelism), never more than runs. */
-export function threadsFor(options: RunPoolOptions, runs: number): number {
-  return Math.max(1, Math.min(options.threads ?? availableParallelism(), runs, MAX_THREADS));
 }
 
 /** The worker's file beside this one: compiled JavaScript, or, from the TypeScript sources, a tsx shim. */
@@ -152,7 +146,7 @@ export async function runJobs(
 ): Promise<MetricValues[]> {
   let done = 0;
   const finished = () => options.onRunDone?.(++done, jobs.length);
-  const own = workers === undefined ? RunWorkers.start(threadsFor(options, jobs.length)) : undefined;
+  const own = workers === undefined ? RunWorkers.start(threadsFor(options.threads, jobs.length)) : undefined;
   const pool = workers ?? own!;
   try {
     if (pool.count === 0 || jobs.length < 2) {

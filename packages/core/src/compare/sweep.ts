@@ -5,8 +5,9 @@ import { checkSweepArguments } from './arguments.js';
 import { checkedSpec, seedCount } from './compare.js';
 import { METRICS, type MetricValues } from './metrics.js';
 import { applyPatch, fieldPatch, resourcesWithField } from './patch.js';
+import { threadsFor } from './pool-size.js';
 import type { RunJob } from './run-job.js';
-import { type RunPoolOptions, RunWorkers, runJobs, threadsFor } from './run-pool.js';
+import { type RunPoolOptions, RunWorkers, runJobs } from './run-pool.js';
 import { seedsOf } from './seeds.js';
 
 /** The resource a sweep changes: by kind and name, or found by the field (see `resourcesWithField`). */
@@ -180,7 +181,9 @@ export async function sweep(
 ): Promise<SweepReport> {
   checkSweepArguments(spec, axis, options);
   // The workers load the engine while this thread checks every value.
-  const workers = RunWorkers.start(threadsFor(options, axis.values.length * seedCount(options.seeds, 1)));
+  const workers = RunWorkers.start(
+    threadsFor(options.threads, axis.values.length * seedCount(options.seeds, 1)),
+  );
   try {
     const plan = planSweep(spec, axis, options);
     return summarizeSweep(plan, await runJobs(plan.jobs, options, workers));

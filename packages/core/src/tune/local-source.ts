@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { threadsFor } from '../compare/pool-size.js';
 import type { RunJob } from '../compare/run-job.js';
-import { type RunPoolOptions, RunWorkers, runJobs, threadsFor } from '../compare/run-pool.js';
+import { type RunPoolOptions, RunWorkers, runJobs } from '../compare/run-pool.js';
 import { lookUp, type RunResults, type RunSource, type ShardSpec, shardKeys } from './run-source.js';
 
 export interface LocalSourceOptions extends RunPoolOptions {
@@ -41,7 +42,7 @@ export function localRunSource(
       // Resumed runs count at once, so progress starts where the tune left off.
       if (todo.length < keys.length) onRuns(known);
       // The workers start once for all the batches of this call: each batch reuses their loaded engines.
-      const workers = RunWorkers.start(threadsFor(options, todo.length));
+      const workers = RunWorkers.start(threadsFor(options.threads, todo.length));
       try {
         for (let start = 0; start < todo.length; ) {
           const slice = todo.slice(start, start + batch);

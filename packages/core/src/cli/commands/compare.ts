@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { compareInParallel, type Variants } from '../../compare/compare.js';
-import { MAX_THREADS } from '../../compare/run-pool.js';
+import type { Variants } from '../../compare/compare.js';
+import { MAX_THREADS } from '../../compare/pool-size.js';
 import { MAX_SEEDS } from '../../compare/seeds.js';
-import { parseSweep, sweep } from '../../compare/sweep.js';
-import { PartError } from '../../shard/part-file.js';
-import { compareShard, type ShardResult, sweepShard } from '../../shard/sharded-runs.js';
+import type { parseSweep } from '../../compare/sweep.js';
+import { PartError } from '../../shard/part-error.js';
+import type { ShardResult } from '../../shard/sharded-runs.js';
 import type { SimulationSpec } from '../../simulate.js';
-import { formatCompareHtml, formatSweepHtml } from '../compare-html.js';
 import { formatCompareTable, formatSweepTable } from '../format-compare.js';
 import { collectVariant, parseCount, parseSeed } from '../option-values.js';
 import { addOutputOptions, resolveOutput } from '../output-option.js';
@@ -146,9 +145,10 @@ async function sweepText(
   format: CompareCliOptions['format'],
   usage: Usage,
 ): Promise<string> {
-  const result = await sweep(spec, sweepAxis(field, usage), batch);
+  const { sweep } = await import('../../compare/sweep.js');
+  const result = await sweep(spec, await sweepAxis(field, usage), batch);
   if (format === 'table') return formatSweepTable(result);
-  if (format === 'html') return formatSweepHtml(result);
+  if (format === 'html') return (await import('../compare-html.js')).formatSweepHtml(result);
   return format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : stringify(result, { lineWidth: 0 });
 }
 
@@ -165,9 +165,10 @@ async function compareShardRun(
     out: options.out!,
     from: options.from,
   };
+  const { compareShard, sweepShard } = await import('../../shard/sharded-runs.js');
   try {
     if (options.sweep !== undefined)
-      return await sweepShard(spec, sweepAxis(options.sweep, usage), shardOptions);
+      return await sweepShard(spec, await sweepAxis(options.sweep, usage), shardOptions);
     return await compareShard(spec, compareVariants(options, usage), {
       ...shardOptions,
       pairing: options.independent === true ? 'independent' : 'common',
@@ -177,7 +178,8 @@ async function compareShardRun(
   }
 }
 
-function sweepAxis(field: string, usage: Usage): ReturnType<typeof parseSweep> {
+async function sweepAxis(field: string, usage: Usage): Promise<ReturnType<typeof parseSweep>> {
+  const { parseSweep } = await import('../../compare/sweep.js');
   try {
     return parseSweep(field);
   } catch (e) {
@@ -202,12 +204,13 @@ async function compareText(
   batch: Batch,
   usage: Usage,
 ): Promise<string> {
+  const { compareInParallel } = await import('../../compare/compare.js');
   const result = await compareInParallel(spec, compareVariants(options, usage), {
     ...batch,
     pairing: options.independent === true ? 'independent' : 'common',
   });
   if (options.format === 'table') return formatCompareTable(result);
-  if (options.format === 'html') return formatCompareHtml(result);
+  if (options.format === 'html') return (await import('../compare-html.js')).formatCompareHtml(result);
   return options.format === 'json'
     ? `${JSON.stringify(result, null, 2)}\n`
     : stringify(result, { lineWidth: 0 });
