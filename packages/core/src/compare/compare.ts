@@ -167,11 +167,22 @@ export async function compareInParallel(
     threadsFor(options.threads, Object.keys(variants).length * seedCount(options.seeds)),
   );
   try {
-    const plan = planCompare(spec, variants, options);
-    return summarizeCompare(plan, await runJobs(plan.jobs, options, workers));
+    return await compareOnWorkers(workers, spec, variants, options);
   } finally {
     await workers.close();
   }
+}
+
+/** `compareInParallel` on workers the caller started (the CLI starts them before it loads the engine). */
+export async function compareOnWorkers(
+  workers: RunWorkers,
+  spec: SimulationSpec,
+  variants: Variants,
+  options: CompareOptions & RunPoolOptions = {},
+): Promise<CompareReport> {
+  checkCompareArguments('compareInParallel', spec, variants, options);
+  const plan = planCompare(spec, variants, options);
+  return summarizeCompare(plan, await runJobs(plan.jobs, options, workers));
 }
 
 /** How many seeds the option asks for, before it is checked: only to size the pool. */

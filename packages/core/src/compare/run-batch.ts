@@ -1,5 +1,5 @@
 import type { SimulationSpec } from '../simulate.js';
-import { type JobOutcome, type RunJob, runJobOutcome } from './run-job.js';
+import type { JobOutcome, RunJob } from './run-job.js';
 
 /** One job of a batch: its spec as an index into the batch's specs, so a spec crosses once, not per seed. */
 export interface BatchJob {
@@ -56,18 +56,4 @@ export function jobOf(batch: RunBatch, index: number): RunJob {
     seed: job.seed,
     ...(job.label !== undefined ? { label: job.label } : {}),
   };
-}
-
-/** Runs the batch's job at `index` as a worker reports it: a ConfigError as data, any other error as its text. */
-export function runClaimed(batch: RunBatch, index: number): BatchResult {
-  try {
-    return { batch: batch.id, index, outcome: runJobOutcome(jobOf(batch, index)) };
-  } catch (e) {
-    const error = e instanceof Error ? e : new Error(String(e));
-    return {
-      batch: batch.id,
-      index,
-      crash: { message: error.message, ...(error.stack !== undefined ? { stack: error.stack } : {}) },
-    };
-  }
 }
