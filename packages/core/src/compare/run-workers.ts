@@ -35,6 +35,8 @@ export class RunWorkers {
         (worker) => new Promise((loaded, failed) => worker.once('message', loaded).once('error', failed)),
       ),
     );
+    // A worker that fails to load fails the next batch (#broken); no caller need wait on ready().
+    this.#ready.catch(() => {});
   }
 
   /** Resolves when every worker has loaded the engine; rejects with the error of one that could not. */
