@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { ISTIO_VERSION_PATTERN } from '../config/resources/schema/scenario.js';
+import { ISTIO_VERSION_PATTERN } from '../config/resources/schema/istio-version.js';
 
 // Parsers for option values; commander reports an InvalidArgumentError as a usage error (exit 2).
 

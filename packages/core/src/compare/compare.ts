@@ -4,8 +4,9 @@ import { checkCompareArguments } from './arguments.js';
 import { METRICS, type MetricDefinition, type MetricValues } from './metrics.js';
 import { type PairedInterval, pairedInterval } from './paired-stats.js';
 import { applyPatch, type ConfigPatch } from './patch.js';
+import { threadsFor } from './pool-size.js';
 import { type RunJob, runJob } from './run-job.js';
-import { type RunPoolOptions, runJobs } from './run-pool.js';
+import { type RunPoolOptions, RunWorkers, runJobs } from './run-pool.js';
 import { checkSeed, seedsOf } from './seeds.js';
 
 /** Independent seeds put each later variant this far from the first one's seeds. */
@@ -161,6 +162,31 @@ export async function compareInParallel(
   options: CompareOptions & RunPoolOptions = {},
 ): Promise<CompareReport> {
   checkCompareArguments('compareInParallel', spec, variants, options);
+  // The workers load the engine while this thread checks every variant.
+  const workers = RunWorkers.start(
+    threadsFor(options.threads, Object.keys(variants).length * seedCount(options.seeds)),
+  );
+  try {
+    return await compareOnWorkers(workers, spec, variants, options);
+  } finally {
+    await workers.close();
+  }
+}
+
+/** `compareInParallel` on workers the caller started (the CLI starts them before it loads the engine). */
+export async function compareOnWorkers(
+  workers: RunWorkers,
+  spec: SimulationSpec,
+  variants: Variants,
+  options: CompareOptions & RunPoolOptions = {},
+): Promise<CompareReport> {
+  checkCompareArguments('compareInParallel', spec, variants, options);
   const plan = planCompare(spec, variants, options);
-  return summarizeCompare(plan, await runJobs(plan.jobs, options));
+  return summarizeCompare(plan, await runJobs(plan.jobs, options, workers));
+}
+
+/** How many seeds the option asks for, before it is checked: only to size the pool. */
+export function seedCount(seeds: number | readonly number[] | undefined, otherwise = 30): number {
+  if (typeof seeds === 'number') return seeds;
+  return Array.isArray(seeds) ? seeds.length : otherwise;
 }

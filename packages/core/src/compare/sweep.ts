@@ -1,29 +1,17 @@
-import { argumentError } from '../config/resources/argument-checks.js';
 import { ConfigError } from '../config/resources/diagnostics.js';
 import type { SimulationSpec } from '../simulate.js';
 import { checkSweepArguments } from './arguments.js';
-import { checkedSpec } from './compare.js';
+import { checkedSpec, seedCount } from './compare.js';
 import { METRICS, type MetricValues } from './metrics.js';
 import { applyPatch, fieldPatch, resourcesWithField } from './patch.js';
+import { threadsFor } from './pool-size.js';
 import type { RunJob } from './run-job.js';
-import { type RunPoolOptions, runJobs } from './run-pool.js';
+import { type RunPoolOptions, RunWorkers, runJobs } from './run-pool.js';
 import { seedsOf } from './seeds.js';
+import { MAX_SWEEP_VALUES, type SweepAxis, type SweepTarget } from './sweep-axis.js';
 
-/** The resource a sweep changes: by kind and name, or found by the field (see `resourcesWithField`). */
-export interface SweepTarget {
-  kind: string;
-  name?: string;
-  namespace?: string;
-}
-
-/** A grid over one field: `spec.trafficPolicy.outlierDetection.consecutive5xxErrors` = 1, 2, … 10. */
-export interface SweepAxis {
-  /** Dotted path inside the resource, from its top (`spec.…`). */
-  field: string;
-  values: readonly unknown[];
-  /** Which resource; absent: the one resource whose document has the field's first two segments. */
-  target?: SweepTarget;
-}
+// The axis and its parser live apart, so the CLI reads --sweep before it loads the engine.
+export { MAX_SWEEP_VALUES, parseSweep, type SweepAxis, type SweepTarget } from './sweep-axis.js';
 
 export interface SweepOptions extends RunPoolOptions {
   /** Seeds per value: a count from `firstSeed` (default 1), or a list. Default: the Scenario's own seed, once. */
@@ -47,59 +35,6 @@ export interface SweepReport {
   /** The seeds of every value (null: the Scenario's own seed). */
   seeds: number[] | null;
   rows: SweepRow[];
-}
-
-/** `Kind/name:` (optionally `Kind/namespace/name:`) before the path names the resource. */
-const TARGET_PREFIX = /^([A-Za-z]+)\/(?:([^/:=]+)\/)?([^/:=]+):/;
-
-/** A value as written on the command line: numbers and booleans become themselves, the rest stays text. */
-function scalar(text: string): unknown {
-  if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
-  if (text === 'true' || text === 'false') return text === 'true';
-  return text;
-}
-
-/** The most values a sweep runs: a grid wider than this is more runs than a table can show. */
-export const MAX_SWEEP_VALUES = 1000;
-
-/**
- * Parses `[Kind/name:]path=VALUES` where VALUES is `a..b` (integers a to b), `a..b..step`, or a comma
- * list (`10s,30s,1m`).
- */
-export function parseSweep(text: string, option = '--sweep'): SweepAxis {
-  if (typeof text !== 'string')
-    argumentError('parseSweep(text)', 'a string FIELD=VALUES such as spec.x=1..10', text);
-  const eq = text.lastIndexOf('=');
-  if (eq <= 0) throw new RangeError(`${option} wants FIELD=VALUES (e.g. spec.x=1..10), got "${text}"`);
-  let field = text.slice(0, eq);
-  const valuesText = text.slice(eq + 1);
-  let target: SweepTarget | undefined;
-  const prefix = TARGET_PREFIX.exec(field);
-  if (prefix !== null) {
-    target = {
-      kind: prefix[1]!,
-      name: prefix[3]!,
-      ...(prefix[2] !== undefined ? { namespace: prefix[2] } : {}),
-    };
-    field = field.slice(prefix[0].length);
-  }
-  const range = /^(-?\d+(?:\.\d+)?)\.\.(-?\d+(?:\.\d+)?)(?:\.\.(\d+(?:\.\d+)?))?$/.exec(valuesText);
-  let values: unknown[];
-  if (range !== null) {
-    const [from, to, step] = [Number(range[1]), Number(range[2]), Number(range[3] ?? 1)];
-    if (!(step > 0) || to < from) throw new RangeError(`${option} range ${valuesText} is empty`);
-    const count = Math.floor((to - from) / step + 1e-9) + 1;
-    if (count > MAX_SWEEP_VALUES)
-      throw new RangeError(`${option} range ${valuesText} has ${count} values; ${MAX_SWEEP_VALUES} at most`);
-    values = Array.from({ length: count }, (_, i) => Number((from + i * step).toPrecision(12)));
-  } else {
-    values = valuesText.split(',').map((v) => scalar(v.trim()));
-  }
-  if (field === '' || values.length === 0)
-    throw new RangeError(`${option} wants FIELD=VALUES, got "${text}"`);
-  if (values.length > MAX_SWEEP_VALUES)
-    throw new RangeError(`${option} has ${values.length} values; ${MAX_SWEEP_VALUES} at most`);
-  return { field, values, ...(target !== undefined ? { target } : {}) };
 }
 
 /** The resource an axis changes: the one it names, or the one resource that has its field's first two segments. */
@@ -179,6 +114,25 @@ export async function sweep(
   options: SweepOptions = {},
 ): Promise<SweepReport> {
   checkSweepArguments(spec, axis, options);
+  // The workers load the engine while this thread checks every value.
+  const workers = RunWorkers.start(
+    threadsFor(options.threads, axis.values.length * seedCount(options.seeds, 1)),
+  );
+  try {
+    return await sweepOnWorkers(workers, spec, axis, options);
+  } finally {
+    await workers.close();
+  }
+}
+
+/** `sweep` on workers the caller started (the CLI starts them before it loads the engine). */
+export async function sweepOnWorkers(
+  workers: RunWorkers,
+  spec: SimulationSpec,
+  axis: SweepAxis,
+  options: SweepOptions = {},
+): Promise<SweepReport> {
+  checkSweepArguments(spec, axis, options);
   const plan = planSweep(spec, axis, options);
-  return summarizeSweep(plan, await runJobs(plan.jobs, options));
+  return summarizeSweep(plan, await runJobs(plan.jobs, options, workers));
 }

@@ -1,11 +1,20 @@
-import stringWidth from 'string-width';
+import { createRequire } from 'node:module';
 import { printable } from '../config/resources/printable.js';
 
 /** Printable ASCII only: its width is its length, with no need to ask string-width. */
 const PLAIN = /^[\x20-\x7e]*$/;
 
-/** Columns a line takes on a terminal (wide characters count two, combining marks none). */
-export const widthOf = (line: string): number => (PLAIN.test(line) ? line.length : stringWidth(line));
+let stringWidth: ((text: string) => number) | undefined;
+
+/**
+ * Columns a line takes on a terminal (wide characters count two, combining marks none). The width
+ * library loads with the first line that is not plain ASCII: most tables have none.
+ */
+export const widthOf = (line: string): number => {
+  if (PLAIN.test(line)) return line.length;
+  stringWidth ??= createRequire(import.meta.url)('string-width') as (text: string) => number;
+  return stringWidth(line);
+};
 
 type Cell = string | number;
 

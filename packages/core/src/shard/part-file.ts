@@ -5,6 +5,7 @@ import type { ComparePlan } from '../compare/compare.js';
 import type { SweepPlan } from '../compare/sweep.js';
 import type { TunePlan } from '../tune/plan.js';
 import type { RunResults, ShardSpec } from '../tune/run-source.js';
+import { PartError } from './part-error.js';
 
 /** What a part's runs summarize into: enough to write the report without the inputs. */
 export type PartPlan =
@@ -25,8 +26,8 @@ export interface Part {
   runs: RunResults;
 }
 
-/** A part that cannot be used: unreadable, not a part, of another plan. The CLI prints it in one line. */
-export class PartError extends Error {}
+// Apart from the part's schema, so the CLI tells a PartError without loading zod.
+export { PartError };
 
 // Runs may hold NaN or ±Infinity (a metric of a run with no requests), which JSON cannot: they are written
 // as strings and read back as numbers.

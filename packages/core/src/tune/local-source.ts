@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { threadsFor } from '../compare/pool-size.js';
 import type { RunJob } from '../compare/run-job.js';
-import { type RunPoolOptions, runJobs } from '../compare/run-pool.js';
+import { type RunPoolOptions, RunWorkers, runJobs } from '../compare/run-pool.js';
 import { lookUp, type RunResults, type RunSource, type ShardSpec, shardKeys } from './run-source.js';
 
 export interface LocalSourceOptions extends RunPoolOptions {
@@ -20,7 +21,7 @@ export interface LocalSourceOptions extends RunPoolOptions {
 /**
  * Runs a tune's jobs on this machine, in batches: after each, the shard's runs are handed to
  * `onCheckpoint`, so a stopped tune resumes from them. Batches grow while they take less than
- * `checkpointSeconds`, so worker start-up is paid rarely. Results never depend on the batching.
+ * `checkpointSeconds`; the workers start once per call and serve every batch. Results never depend on the batching.
  */
 export function localRunSource(
   jobOf: (key: string) => RunJob,
@@ -40,26 +41,36 @@ export function localRunSource(
       const todo = mine.filter((key) => known[key] === undefined);
       // Resumed runs count at once, so progress starts where the tune left off.
       if (todo.length < keys.length) onRuns(known);
-      for (let start = 0; start < todo.length; ) {
-        const slice = todo.slice(start, start + batch);
-        const began = performance.now();
-        const before = ran;
-        const results = await runJobs(slice.map(jobOf), {
-          ...(options.threads !== undefined ? { threads: options.threads } : {}),
-          onRunDone: (done, total) => {
-            ran = before + done;
-            options.onRunDone?.(done, total);
-          },
-        });
-        slice.forEach((key, i) => {
-          known[key] = results[i]!;
-          own[key] = results[i]!;
-        });
-        ran = before + slice.length;
-        start += slice.length;
-        await options.onCheckpoint?.(own);
-        onRuns(known);
-        if (performance.now() - began < target / 2) batch *= 2;
+      // The workers start once for all the batches of this call: each batch reuses their loaded engines.
+      const workers = RunWorkers.start(threadsFor(options.threads, todo.length));
+      try {
+        for (let start = 0; start < todo.length; ) {
+          const slice = todo.slice(start, start + batch);
+          const began = performance.now();
+          const before = ran;
+          const results = await runJobs(
+            slice.map(jobOf),
+            {
+              ...(options.threads !== undefined ? { threads: options.threads } : {}),
+              onRunDone: (done, total) => {
+                ran = before + done;
+                options.onRunDone?.(done, total);
+              },
+            },
+            workers,
+          );
+          slice.forEach((key, i) => {
+            known[key] = results[i]!;
+            own[key] = results[i]!;
+          });
+          ran = before + slice.length;
+          start += slice.length;
+          await options.onCheckpoint?.(own);
+          onRuns(known);
+          if (performance.now() - began < target / 2) batch *= 2;
+        }
+      } finally {
+        await workers.close();
       }
       if (todo.length === 0) await options.onCheckpoint?.(own);
       onRuns(known);

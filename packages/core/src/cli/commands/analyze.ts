@@ -1,7 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { analyzeConfig } from '../../analyze/analyze.js';
 import { atLeast, type Finding, type FindingLevel, LEVELS } from '../../analyze/finding.js';
-import { formatFindingsJson, formatFindingsLog, formatFindingsYaml } from '../../analyze/format-findings.js';
 import { hasErrors } from '../../config/resources/diagnostics.js';
 import { collectYaml } from '../collect-yaml.js';
 import { parseIstioVersion } from '../option-values.js';
@@ -30,8 +28,6 @@ function parseLevel(value: string): FindingLevel {
   if (level === undefined) throw new InvalidArgumentError(`must be one of ${LEVELS.join(', ')}`);
   return level;
 }
-
-const FORMATS = { log: formatFindingsLog, json: formatFindingsJson, yaml: formatFindingsYaml } as const;
 
 /** `meshsim analyze`: findings about the Istio files, each proven by a probe Scenario the engine ran. */
 export function addAnalyzeCommand(program: Command, context: CommandContext): void {
@@ -63,7 +59,13 @@ export function addAnalyzeCommand(program: Command, context: CommandContext): vo
       'Istio release whose defaults apply (default 1.28)',
       parseIstioVersion,
     )
-    .action((paths: string[], options: AnalyzeCliOptions) => {
+    .action(async (paths: string[], options: AnalyzeCliOptions) => {
+      // Loaded when the command runs: the other commands start without the probes.
+      const { analyzeConfig } = await import('../../analyze/analyze.js');
+      const { formatFindingsJson, formatFindingsLog, formatFindingsYaml } = await import(
+        '../../analyze/format-findings.js'
+      );
+      const FORMATS = { log: formatFindingsLog, json: formatFindingsJson, yaml: formatFindingsYaml } as const;
       const files = collectYaml(paths);
       const analysis = analyzeConfig(readSources(files), {
         ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { compareInParallel, type Variants } from '../../compare/compare.js';
-import { MAX_THREADS } from '../../compare/run-pool.js';
+import type { Variants } from '../../compare/compare.js';
+import { MAX_THREADS, threadsFor } from '../../compare/pool-size.js';
+import { RunWorkers } from '../../compare/run-workers.js';
 import { MAX_SEEDS } from '../../compare/seeds.js';
-import { parseSweep, sweep } from '../../compare/sweep.js';
-import { PartError } from '../../shard/part-file.js';
-import { compareShard, type ShardResult, sweepShard } from '../../shard/sharded-runs.js';
+import { parseSweep, type SweepAxis } from '../../compare/sweep-axis.js';
+import { PartError } from '../../shard/part-error.js';
+import type { ShardResult } from '../../shard/sharded-runs.js';
 import type { SimulationSpec } from '../../simulate.js';
-import { formatCompareHtml, formatSweepHtml } from '../compare-html.js';
 import { formatCompareTable, formatSweepTable } from '../format-compare.js';
 import { collectVariant, parseCount, parseSeed } from '../option-values.js';
 import { addOutputOptions, resolveOutput } from '../output-option.js';
@@ -113,10 +113,18 @@ export function addCompareCommand(program: Command, { io }: CommandContext): voi
     }
     // Opened before the runs: a bad path fails in a moment, not after them.
     const output = file === undefined ? undefined : openOutput(file, fileOption);
-    const text =
-      options.sweep !== undefined
-        ? await sweepText(spec, options.sweep, batch, options.format, usage)
-        : await compareText(spec, options, batch, usage);
+    const axis = options.sweep !== undefined ? sweepAxis(options.sweep, usage) : undefined;
+    // The workers start loading the engine now, while this thread loads it and plans every run.
+    const workers = RunWorkers.start(threadsFor(options.jobs, runCount(options, axis)));
+    let text: string;
+    try {
+      text =
+        axis !== undefined
+          ? await sweepText(workers, spec, axis, batch, options.format)
+          : await compareText(workers, spec, options, batch, usage);
+    } finally {
+      await workers.close();
+    }
     progress.done();
     writeOutput(io, text, output);
   });
@@ -139,16 +147,23 @@ function checkCompareUsage(options: CompareCliOptions, usage: Usage): void {
     );
 }
 
+/** How many runs the compare or sweep asks for, to start no more workers than it has runs. */
+function runCount(options: CompareCliOptions, axis: SweepAxis | undefined): number {
+  if (axis !== undefined) return axis.values.length * (options.seeds ?? 1);
+  return Math.max(2, options.vary.length) * (options.seeds ?? 30);
+}
+
 async function sweepText(
+  workers: RunWorkers,
   spec: SimulationSpec,
-  field: string,
+  axis: SweepAxis,
   batch: Batch,
   format: CompareCliOptions['format'],
-  usage: Usage,
 ): Promise<string> {
-  const result = await sweep(spec, sweepAxis(field, usage), batch);
+  const { sweepOnWorkers } = await import('../../compare/sweep.js');
+  const result = await sweepOnWorkers(workers, spec, axis, batch);
   if (format === 'table') return formatSweepTable(result);
-  if (format === 'html') return formatSweepHtml(result);
+  if (format === 'html') return (await import('../compare-html.js')).formatSweepHtml(result);
   return format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : stringify(result, { lineWidth: 0 });
 }
 
@@ -165,6 +180,7 @@ async function compareShardRun(
     out: options.out!,
     from: options.from,
   };
+  const { compareShard, sweepShard } = await import('../../shard/sharded-runs.js');
   try {
     if (options.sweep !== undefined)
       return await sweepShard(spec, sweepAxis(options.sweep, usage), shardOptions);
@@ -177,7 +193,7 @@ async function compareShardRun(
   }
 }
 
-function sweepAxis(field: string, usage: Usage): ReturnType<typeof parseSweep> {
+function sweepAxis(field: string, usage: Usage): SweepAxis {
   try {
     return parseSweep(field);
   } catch (e) {
@@ -197,17 +213,19 @@ function compareVariants(options: CompareCliOptions, usage: Usage): Variants {
 }
 
 async function compareText(
+  workers: RunWorkers,
   spec: SimulationSpec,
   options: CompareCliOptions,
   batch: Batch,
   usage: Usage,
 ): Promise<string> {
-  const result = await compareInParallel(spec, compareVariants(options, usage), {
+  const { compareOnWorkers } = await import('../../compare/compare.js');
+  const result = await compareOnWorkers(workers, spec, compareVariants(options, usage), {
     ...batch,
     pairing: options.independent === true ? 'independent' : 'common',
   });
   if (options.format === 'table') return formatCompareTable(result);
-  if (options.format === 'html') return formatCompareHtml(result);
+  if (options.format === 'html') return (await import('../compare-html.js')).formatCompareHtml(result);
   return options.format === 'json'
     ? `${JSON.stringify(result, null, 2)}\n`
     : stringify(result, { lineWidth: 0 });

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { combineParts, mergeParts } from '../../shard/merge.js';
-import { partFiles, readPart } from '../../shard/part-file.js';
 import { formatCompareTable, formatSweepTable } from '../format-compare.js';
 import { addOutputOptions } from '../output-option.js';
 import { UsageProblem } from '../usage-problem.js';
@@ -29,10 +27,13 @@ export function addMergeCommand(program: Command, context: CommandContext): void
     .action(async (paths: string[], options: TuneOutputOptions) => {
       resolveTuneOutput(command, options, context);
       try {
+        // Loaded when the command runs: the other commands start without the parts' schema.
+        const { partFiles, readPart } = await import('../../shard/part-file.js');
+        const { combineParts, mergeParts } = await import('../../shard/merge.js');
         const parts = paths.flatMap(partFiles).map(readPart);
         const merged = await mergeParts(combineParts(parts, true));
         if (merged.kind === 'tune') {
-          writeTuneOutputs(context, merged.report, openTuneOutputs(options));
+          await writeTuneOutputs(context, merged.report, openTuneOutputs(options));
           return;
         }
         if (options.patch !== undefined || options.html !== undefined)

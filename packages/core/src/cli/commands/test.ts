@@ -1,20 +1,22 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { collectYaml } from '../collect-yaml.js';
-import { formatDefault } from '../reporters/default-reporter.js';
-import { formatGithub } from '../reporters/github-reporter.js';
-import { formatJson } from '../reporters/json-reporter.js';
-import { formatJunit } from '../reporters/junit-reporter.js';
-import { runScenarioTests, type TestRun } from '../scenario-tests.js';
+import type { TestRun } from '../scenario-tests.js';
 import { type OutputFile, openOutput, writeOutput } from '../write-output.js';
 import type { CommandContext } from './context.js';
 
-const REPORTERS = {
-  default: formatDefault,
-  junit: formatJunit,
-  github: formatGithub,
-  json: formatJson,
-} as const;
-type ReporterName = keyof typeof REPORTERS;
+const REPORTER_NAMES = ['default', 'junit', 'github', 'json'] as const;
+type ReporterName = (typeof REPORTER_NAMES)[number];
+
+/** The reporters, loaded when the command runs: the other commands start without them. */
+async function loadReporters(): Promise<Record<ReporterName, (run: TestRun) => string>> {
+  const [{ formatDefault }, { formatJunit }, { formatGithub }, { formatJson }] = await Promise.all([
+    import('../reporters/default-reporter.js'),
+    import('../reporters/junit-reporter.js'),
+    import('../reporters/github-reporter.js'),
+    import('../reporters/json-reporter.js'),
+  ]);
+  return { default: formatDefault, junit: formatJunit, github: formatGithub, json: formatJson };
+}
 /** Reporters that write a document for machines, which `--output-file` can send to a file. */
 const TO_FILE: readonly ReporterName[] = ['junit', 'json'];
 
@@ -27,8 +29,8 @@ interface TestOptions {
 }
 
 function collectReporter(value: string, previous: ReporterName[] | undefined): ReporterName[] {
-  if (!Object.hasOwn(REPORTERS, value))
-    throw new InvalidArgumentError(`must be one of ${Object.keys(REPORTERS).join(', ')}`);
+  if (!(REPORTER_NAMES as readonly string[]).includes(value))
+    throw new InvalidArgumentError(`must be one of ${REPORTER_NAMES.join(', ')}`);
   return [...(previous ?? []), value as ReporterName];
 }
 
@@ -57,7 +59,7 @@ export function addTestCommand(program: Command, context: CommandContext): void 
     .option('--output-file <file>', 'write the junit or json reporter to FILE instead of stdout')
     .option('-o, --output <file>', 'the old name of --output-file, deprecated')
     .option('--pass-with-no-tests', 'exit 0 when no Scenario with expectations is found')
-    .action((paths: string[], options: TestOptions) => {
+    .action(async (paths: string[], options: TestOptions) => {
       const reporters = options.reporter ?? ['default'];
       const toFile = reporters.filter((r) => TO_FILE.includes(r));
       if (options.output !== undefined) {
@@ -72,8 +74,9 @@ export function addTestCommand(program: Command, context: CommandContext): void 
       const now = io.now ?? (() => performance.now());
       // Opened before the runs: a bad path fails in a moment, not after them.
       const output = options.outputFile === undefined ? undefined : openOutput(options.outputFile);
+      const { runScenarioTests } = await import('../scenario-tests.js');
       const run = runScenarioTests(files, configFiles, now);
-      report(run, reporters, output, context);
+      report(run, reporters, await loadReporters(), output, context);
       if (run.tests.every((t) => t.status === 'skipped') && options.passWithNoTests !== true) {
         io.stderr(
           `meshsim test: no Scenario with expectations (spec.expect) in ${paths.join(', ') || '.'}\n`,
@@ -86,11 +89,12 @@ export function addTestCommand(program: Command, context: CommandContext): void 
 function report(
   run: TestRun,
   reporters: ReporterName[],
+  formats: Record<ReporterName, (run: TestRun) => string>,
   output: OutputFile | undefined,
   { io }: CommandContext,
 ): void {
   for (const name of reporters) {
-    const text = REPORTERS[name](run);
+    const text = formats[name](run);
     writeOutput(io, text, TO_FILE.includes(name) ? output : undefined);
   }
 }

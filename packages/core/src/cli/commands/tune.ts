@@ -1,13 +1,11 @@
 import { closeSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { formatTuneHtml } from '../../render/tune-html.js';
-import { PartError } from '../../shard/part-file.js';
-import { type TuneShardResult, tuneWithParts } from '../../shard/sharded-runs.js';
+import { PartError } from '../../shard/part-error.js';
+import type { TuneShardResult } from '../../shard/sharded-runs.js';
 import type { SimulationSpec } from '../../simulate.js';
 import { TuneSpecError } from '../../tune/objectives.js';
 import type { TuneRequest, TuneSearch } from '../../tune/plan.js';
 import type { TuneReport } from '../../tune/report.js';
-import { formatTuneTable } from '../format-tune.js';
 import { parseCount, parseSeed } from '../option-values.js';
 import { addOutputOptions, resolveOutput } from '../output-option.js';
 import { readSources } from '../read-input.js';
@@ -116,9 +114,19 @@ export function openTuneOutputs(options: TuneOutputOptions): TuneOutputFiles {
   return files;
 }
 
-/** Writes the report (stdout or --output), the winner (--patch) and the response surface (--html). */
-export function writeTuneOutputs(context: CommandContext, report: TuneReport, files: TuneOutputFiles): void {
-  const text = files.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatTuneTable(report);
+/**
+ * Writes the report (stdout or --output), the winner (--patch) and the response surface (--html). The
+ * table and page are loaded here, when a tune or merge has a report to write.
+ */
+export async function writeTuneOutputs(
+  context: CommandContext,
+  report: TuneReport,
+  files: TuneOutputFiles,
+): Promise<void> {
+  const text =
+    files.format === 'json'
+      ? `${JSON.stringify(report, null, 2)}\n`
+      : (await import('../format-tune.js')).formatTuneTable(report);
   writeOutput(context.io, text, files.output);
   if (files.patch !== undefined) {
     if (report.winner === null) {
@@ -127,7 +135,10 @@ export function writeTuneOutputs(context: CommandContext, report: TuneReport, fi
     }
     writeOutput(context.io, report.winner.patch, files.patch);
   }
-  if (files.html !== undefined) writeOutput(context.io, formatTuneHtml(report), files.html);
+  if (files.html !== undefined) {
+    const { formatTuneHtml } = await import('../../render/tune-html.js');
+    writeOutput(context.io, formatTuneHtml(report), files.html);
+  }
 }
 
 /** What a shard that could not finish every rung says, and whether that is a failure (a wait that ran out). */
@@ -227,6 +238,8 @@ async function runTune(context: CommandContext, files: string[], options: TuneCl
   };
   const outputs = options.shard === undefined ? openTuneOutputs(options) : { format: options.format };
   const progress = tuneProgressOn(context.io, options);
+  // Loaded when the command runs: the other commands start without the tuner.
+  const { tuneWithParts } = await import('../../shard/sharded-runs.js');
   const result = await tuneWithParts(spec, tuneRequest(options), {
     ...(options.jobs !== undefined ? { threads: options.jobs } : {}),
     ...(options.shard !== undefined ? { shard: options.shard } : {}),
@@ -243,5 +256,5 @@ async function runTune(context: CommandContext, files: string[], options: TuneCl
     if (note.failed) context.exitCode = 1;
     return;
   }
-  writeTuneOutputs(context, result.report!, outputs);
+  await writeTuneOutputs(context, result.report!, outputs);
 }

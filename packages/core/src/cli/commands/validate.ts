@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { printDiagnostics } from '../print-diagnostics.js';
 import { readSources } from '../read-input.js';
-import { distinctDiagnostics, validateSummary, validateWorlds } from '../validate-worlds.js';
 import { writeOutput } from '../write-output.js';
 import type { CommandContext } from './context.js';
 
@@ -18,7 +17,9 @@ export function addValidateCommand(program: Command, context: CommandContext): v
       'YAML or JSON files ("-": stdin): Istio resources, a Scenario, or an Envoy config dump',
     )
     .option('--strict', 'treat warnings (unknown fields, endpoints no host has …) as errors')
-    .action((files: string[], options: { strict?: boolean }) => {
+    .action(async (files: string[], options: { strict?: boolean }) => {
+      // Loaded when the command runs: the other commands start without the validator.
+      const { distinctDiagnostics, validateSummary, validateWorlds } = await import('../validate-worlds.js');
       const sources = readSources(files);
       const worlds = validateWorlds(sources, options.strict === true);
       const diagnostics = distinctDiagnostics(worlds);

@@ -1,4 +1,5 @@
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
+import { re2js } from '../resources/re2.js';
 import type { DumpStringMatch } from './dump-model.js';
 
 const compiled = new Map<string, RE2JS | null>();
@@ -8,7 +9,7 @@ function re2(regex: string): RE2JS | null {
   let re = compiled.get(regex);
   if (re === undefined) {
     try {
-      re = RE2JS.compile(regex);
+      re = re2js().compile(regex);
     } catch {
       re = null;
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type Duration, duration, integer, portNumber, positiveNumber, stringMap } from './common.js';
+import { CURRENT_ISTIO_VERSION, ISTIO_VERSION_PATTERN } from './istio-version.js';
 import { describeValue, PARSE_OPTIONS } from './messages.js';
 import {
   type DnsEntryPatch,
@@ -14,10 +15,8 @@ import { confidenceSchema, expectationSchema, replicationsSchema } from './scena
 import { checkTrafficShape, requestPath, trafficShapeFields } from './scenario-traffic-shape.js';
 
 export const SCENARIO_API_VERSION = 'meshsim.dev/v1alpha1';
-/** The Istio release meshsim models when none is named (Scenario proxy.istioVersion, `--istio-version`). */
-export const CURRENT_ISTIO_VERSION = '1.28';
-/** What an istioVersion looks like: `1.24`, `1.24.3`. */
-export const ISTIO_VERSION_PATTERN = /^\d+\.\d+(\.\d+)?$/;
+// Kept apart, without zod, so the CLI parses --istio-version without loading the schemas.
+export { CURRENT_ISTIO_VERSION, ISTIO_VERSION_PATTERN } from './istio-version.js';
 
 const clientCount = () => integer(1, Number.MAX_SAFE_INTEGER);
 

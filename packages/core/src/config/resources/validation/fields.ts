@@ -1,4 +1,4 @@
-import { RE2JS } from 're2js';
+import { re2js } from '../re2.js';
 import type { Duration } from '../schema/common.js';
 import type { RuleReport } from './report.js';
 
@@ -148,7 +148,7 @@ export function regexProblem(regex: string, where: string): string | undefined {
     return `"${where}": regex is too large, max length allowed is ${MAX_REGEX_LENGTH}`;
   }
   try {
-    RE2JS.compile(regex);
+    re2js().compile(regex);
     return undefined;
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
