@@ -7,6 +7,21 @@ const PLAIN = /^[\x20-\x7e]*$/;
 /** Columns a line takes on a terminal (wide characters count two, combining marks none). */
 export const widthOf = (line: string): number => (PLAIN.test(line) ? line.length : stringWidth(line));
 
+/** Columns the widest line of `text` takes; a line of printable ASCII is measured by its length alone. */
+export const widestLineOf = (text: string): number => {
+  if (PLAIN.test(text)) return text.length;
+  let widest = 0;
+  for (const line of text.split('\n')) widest = Math.max(widest, widthOf(line));
+  return widest;
+};
+
+/** Runs of spaces, made once: every cell is padded with one. */
+const SPACES: string[] = [''];
+const spaces = (n: number): string => {
+  for (let k = SPACES.length; k <= n; k++) SPACES[k] = `${SPACES[k - 1]} `;
+  return SPACES[n]!;
+};
+
 type Cell = string | number;
 
 /**
@@ -17,50 +32,66 @@ type Cell = string | number;
  * take a minute over 8,000 ServiceEntries.
  */
 export class TextTable {
-  /** Per row, per cell, its lines and their widths (measured once). */
-  private readonly rows: Array<Array<{ lines: string[]; widths: number[] }>> = [];
+  /** Per row, each cell's text, escaped for the terminal. */
+  private readonly texts: string[][] = [];
+  /** Per row, the width of each cell's widest line (measured once). */
+  private readonly widths: number[][] = [];
 
-  /** `minWidths`: each column's content is padded to at least this many columns (a wrapped table's widths). */
+  /**
+   * `minWidths`: each column's content is padded to at least this many columns (a wrapped table's
+   * widths). A null `head`: the caller pushes the header row itself, measured.
+   */
   constructor(
-    head: readonly string[],
+    head: readonly Cell[] | null,
     private readonly minWidths: readonly number[] = [],
   ) {
-    this.push(head);
+    if (head !== null) this.push(head);
   }
 
   push(cells: readonly Cell[]): void {
-    this.rows.push(
-      cells.map((c) => {
-        const lines = printable(String(c)).split('\n');
-        return { lines, widths: lines.map(widthOf) };
-      }),
-    );
+    const texts = cells.map((c) => printable(String(c)));
+    this.pushMeasured(texts, texts.map(widestLineOf));
+  }
+
+  /** A row already escaped, with each cell's widest line measured (the text layout has done both). */
+  pushMeasured(texts: string[], widths: number[]): void {
+    this.texts.push(texts);
+    this.widths.push(widths);
   }
 
   toString(): string {
     const widths: number[] = [...this.minWidths];
-    for (const row of this.rows) {
-      row.forEach((cell, c) => {
-        widths[c] = Math.max(widths[c] ?? 0, ...cell.widths);
-      });
+    for (const row of this.widths) {
+      for (let c = 0; c < row.length; c++) widths[c] = Math.max(widths[c] ?? 0, row[c]!);
     }
     const rule = (left: string, middle: string, right: string) =>
       `${left}${widths.map((w) => '─'.repeat(w + 2)).join(middle)}${right}`;
-    const out = [rule('┌', '┬', '┐')];
-    for (const row of this.rows) {
+    // One array of pieces joined once: the table is copied a single time, whatever its size.
+    const out: string[] = [rule('┌', '┬', '┐')];
+    for (let r = 0; r < this.texts.length; r++) {
+      const texts = this.texts[r]!;
+      const cellWidths = this.widths[r]!;
       let height = 1;
-      for (const cell of row) height = Math.max(height, cell.lines.length);
-      for (let i = 0; i < height; i++) {
-        let line = '│';
+      for (const text of texts) if (text.includes('\n')) height = Math.max(height, text.split('\n').length);
+      if (height === 1) {
+        out.push('\n│');
         for (let c = 0; c < widths.length; c++) {
-          const cell = row[c];
-          const text = cell?.lines[i] ?? '';
-          line += ` ${text}${' '.repeat(widths[c]! - (cell?.widths[i] ?? 0))} │`;
+          out.push(' ', texts[c] ?? '', spaces(widths[c]! - (cellWidths[c] ?? 0)), ' │');
         }
-        out.push(line);
+        continue;
+      }
+      // A cell with line breaks: each of its lines is padded to the column on a line of its own.
+      const lines = texts.map((t) => t.split('\n'));
+      for (let i = 0; i < height; i++) {
+        out.push('\n│');
+        for (let c = 0; c < widths.length; c++) {
+          const line = lines[c]?.[i];
+          const width = line === undefined ? 0 : lines[c]!.length === 1 ? cellWidths[c]! : widthOf(line);
+          out.push(' ', line ?? '', spaces(widths[c]! - width), ' │');
+        }
       }
     }
-    out.push(rule('└', '┴', '┘'));
-    return out.join('\n');
+    out.push('\n', rule('└', '┴', '┘'));
+    return out.join('');
   }
 }
