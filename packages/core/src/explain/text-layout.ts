@@ -141,9 +141,24 @@ function grow(widths: number[], natural: readonly number[], line: readonly numbe
 
 export type Cell = string | number;
 
+/** Printable ASCII on one line: nothing to escape, its width its length. */
+const PLAIN = /^[\x20-\x7e]*$/;
+
+/** Whether `text`, measured as `measured` columns wide, prints as it is in `width` columns. */
+const fits = (text: string, measured: number, width: number, plain: boolean): boolean =>
+  measured <= width &&
+  (plain
+    ? text.length === 0 || (text.charCodeAt(0) !== 32 && text.charCodeAt(text.length - 1) !== 32)
+    : fitsAsIs(text, width));
+
 /** A table of text that fits the page: its cells wrapped to widths chosen when printed. */
 export class TextTable {
+  /** Per row, each cell escaped for the terminal. */
   private readonly rows: string[][] = [];
+  /** Per row, the width of each cell's widest line, measured once: for the column widths, then for drawing. */
+  private readonly measured: number[][] = [];
+  /** Per row, a bit for each cell (of the first 30) of printable ASCII on one line. */
+  private readonly plain: number[] = [];
 
   constructor(
     private readonly head: readonly string[],
@@ -151,8 +166,26 @@ export class TextTable {
   ) {}
 
   push(...rows: Cell[][]): void {
-    // Escaped before measuring, so a wrapped line is as wide as what is printed.
-    for (const row of rows) this.rows.push(row.map((cell) => printable(String(cell))));
+    for (const row of rows) {
+      const texts = new Array<string>(row.length);
+      const widths = new Array<number>(row.length);
+      let plain = 0;
+      for (let i = 0; i < row.length; i++) {
+        const cell = String(row[i]);
+        if (PLAIN.test(cell)) {
+          texts[i] = cell;
+          widths[i] = cell.length;
+          if (i < 30) plain |= 1 << i;
+        } else {
+          // Escaped before measuring, so a wrapped line is as wide as what is printed.
+          texts[i] = printable(cell);
+          widths[i] = widestLineOf(texts[i]!);
+        }
+      }
+      this.rows.push(texts);
+      this.measured.push(widths);
+      this.plain.push(plain);
+    }
   }
 
   get length(): number {
@@ -161,30 +194,39 @@ export class TextTable {
 
   toString(): string {
     const head = this.head.map(printable);
-    const rows = [head, ...this.rows];
-    // Each cell's widest line, measured once: for the column widths, then for drawing it as it is.
-    const measured = rows.map((r) => r.map(widestLineOf));
+    const headWidths = head.map(widestLineOf);
     const n = head.length;
-    const natural = new Array<number>(n).fill(1);
-    for (const r of measured) for (let i = 0; i < n; i++) natural[i] = Math.max(natural[i]!, r[i] ?? 0);
+    const natural = headWidths.map((w) => Math.max(1, w));
+    for (const row of this.measured) {
+      for (let i = 0; i < n; i++) natural[i] = Math.max(natural[i]!, row[i] ?? 0);
+    }
     // Only a table too wide for the page is measured again, word by word, to choose where it wraps.
     const budget = this.width - (n + 1) - 2 * n;
-    const widths = sum(natural) <= budget ? natural : columnWidths(rows, this.width);
+    const widths = sum(natural) <= budget ? natural : columnWidths([head, ...this.rows], this.width);
     const table = new Drawn(null, widths);
-    for (let r = 0; r < rows.length; r++) {
-      let texts = rows[r]!;
-      const cellWidths = measured[r]!;
-      for (let i = 0; i < texts.length; i++) {
-        // A cell that fits as it is keeps its text and its measure; any other is wrapped and measured again.
-        if (fitsAsIs(texts[i]!, widths[i]!)) continue;
-        if (texts === rows[r]) texts = [...texts];
-        texts[i] = wrapTo(texts[i]!, widths[i]!);
-        cellWidths[i] = widestLineOf(texts[i]!);
-      }
-      table.pushMeasured(texts, cellWidths);
+    fitRow(table, head, headWidths, 0, widths);
+    for (let r = 0; r < this.rows.length; r++) {
+      fitRow(table, this.rows[r]!, this.measured[r]!, this.plain[r]!, widths);
     }
     return table.toString();
   }
+}
+
+/** Adds a row to `table`: a cell that fits keeps its text and measure, any other is wrapped and measured again. */
+function fitRow(table: Drawn, texts: string[], measured: number[], plain: number, widths: number[]): void {
+  let fitted = texts;
+  let widest = measured;
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i]!;
+    if (fits(text, measured[i]!, widths[i]!, i < 30 && (plain & (1 << i)) !== 0)) continue;
+    if (fitted === texts) {
+      fitted = [...texts];
+      widest = [...measured];
+    }
+    fitted[i] = wrapTo(text, widths[i]!);
+    widest[i] = widestLineOf(fitted[i]!);
+  }
+  table.pushMeasured(fitted, widest);
 }
 
 /**

@@ -15,12 +15,26 @@ export const widestLineOf = (text: string): number => {
   return widest;
 };
 
-/** Runs of spaces, made once: every cell is padded with one. */
-const SPACES: string[] = [''];
-const spaces = (n: number): string => {
-  for (let k = SPACES.length; k <= n; k++) SPACES[k] = `${SPACES[k - 1]} `;
-  return SPACES[n]!;
+/** What follows a cell: the spaces that pad it to its column, then the border (and the next cell's space). */
+const PAD_THEN_MIDDLE: string[] = [' │ '];
+const PAD_THEN_RIGHT: string[] = [' │'];
+const padded = (made: string[], n: number): string => {
+  for (let k = made.length; k <= n; k++) made[k] = ` ${made[k - 1]}`;
+  return made[n]!;
 };
+
+/** The top or bottom border of columns `widths` wide; tables of the same widths recur, so each is drawn once. */
+function rule(widths: readonly number[], left: string, middle: string, right: string): string {
+  const key = `${left}${widths.join(',')}`;
+  let line = rules.get(key);
+  if (line === undefined) {
+    line = `${left}${widths.map((w) => '─'.repeat(w + 2)).join(middle)}${right}`;
+    if (rules.size >= 1024) rules.clear();
+    rules.set(key, line);
+  }
+  return line;
+}
+const rules = new Map<string, string>();
 
 type Cell = string | number;
 
@@ -64,34 +78,47 @@ export class TextTable {
     for (const row of this.widths) {
       for (let c = 0; c < row.length; c++) widths[c] = Math.max(widths[c] ?? 0, row[c]!);
     }
-    const rule = (left: string, middle: string, right: string) =>
-      `${left}${widths.map((w) => '─'.repeat(w + 2)).join(middle)}${right}`;
     // One array of pieces joined once: the table is copied a single time, whatever its size.
-    const out: string[] = [rule('┌', '┬', '┐')];
+    const out: string[] = [rule(widths, '┌', '┬', '┐')];
+    const last = widths.length - 1;
     for (let r = 0; r < this.texts.length; r++) {
       const texts = this.texts[r]!;
       const cellWidths = this.widths[r]!;
       let height = 1;
       for (const text of texts) if (text.includes('\n')) height = Math.max(height, text.split('\n').length);
-      if (height === 1) {
+      if (last < 0) {
         out.push('\n│');
-        for (let c = 0; c < widths.length; c++) {
-          out.push(' ', texts[c] ?? '', spaces(widths[c]! - (cellWidths[c] ?? 0)), ' │');
+      } else if (height === 1) {
+        out.push('\n│ ');
+        for (let c = 0; c <= last; c++) {
+          const pad = widths[c]! - (cellWidths[c] ?? 0);
+          out.push(texts[c] ?? '', padded(c === last ? PAD_THEN_RIGHT : PAD_THEN_MIDDLE, pad));
         }
-        continue;
-      }
-      // A cell with line breaks: each of its lines is padded to the column on a line of its own.
-      const lines = texts.map((t) => t.split('\n'));
-      for (let i = 0; i < height; i++) {
-        out.push('\n│');
-        for (let c = 0; c < widths.length; c++) {
-          const line = lines[c]?.[i];
-          const width = line === undefined ? 0 : lines[c]!.length === 1 ? cellWidths[c]! : widthOf(line);
-          out.push(' ', line ?? '', spaces(widths[c]! - width), ' │');
-        }
+      } else {
+        this.drawLines(out, texts, cellWidths, widths, height);
       }
     }
-    out.push('\n', rule('└', '┴', '┘'));
+    out.push('\n', rule(widths, '└', '┴', '┘'));
     return out.join('');
+  }
+
+  /** A row with a cell of several lines: each of its lines is padded to the column on a line of its own. */
+  private drawLines(
+    out: string[],
+    texts: string[],
+    cellWidths: number[],
+    widths: number[],
+    height: number,
+  ): void {
+    const last = widths.length - 1;
+    const lines = texts.map((t) => t.split('\n'));
+    for (let i = 0; i < height; i++) {
+      out.push('\n│ ');
+      for (let c = 0; c <= last; c++) {
+        const line = lines[c]?.[i];
+        const width = line === undefined ? 0 : lines[c]!.length === 1 ? cellWidths[c]! : widthOf(line);
+        out.push(line ?? '', padded(c === last ? PAD_THEN_RIGHT : PAD_THEN_MIDDLE, widths[c]! - width));
+      }
+    }
   }
 }

@@ -6,12 +6,12 @@ import { writeConfigDump } from '../../explain/config-dump/write-dump.js';
 import { explainEnvoyConfig } from '../../explain/envoy-config.js';
 import { type ExplainOptions as ExplainProxyOptions, explainConfig } from '../../explain/explain.js';
 import { formatEnvoyConfigTable } from '../../explain/format-envoy-table.js';
-import { formatExplanationTable } from '../../explain/format-table.js';
+import { writeExplanationTable } from '../../explain/format-table.js';
 import { collectLabel, parseIstioVersion } from '../option-values.js';
 import { addOutputOptions, resolveOutput } from '../output-option.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 import { readSources } from '../read-input.js';
-import { openOutput, writeOutput } from '../write-output.js';
+import { openOutput, writeOutput, writeOutputParts } from '../write-output.js';
 import type { CommandContext } from './context.js';
 
 /** envoy: the clusters and routes as the Envoy v3 config_dump a sidecar would show. */
@@ -137,12 +137,16 @@ export function addExplainCommand(program: Command, context: CommandContext): vo
         context.exitCode = 1;
         return;
       }
-      const text =
+      if (format === 'table') {
+        // Written as it is made: over thousands of clusters the text is tens of megabytes.
+        const open = file === undefined ? undefined : () => openOutput(file, fileOption);
+        writeOutputParts(io, (part) => writeExplanationTable(explanation, part), open);
+        return;
+      }
+      write(
         format === 'json'
           ? `${JSON.stringify(explanation, null, 2)}\n`
-          : format === 'yaml'
-            ? stringify(explanation, { lineWidth: 0 })
-            : formatExplanationTable(explanation);
-      write(text);
+          : stringify(explanation, { lineWidth: 0 }),
+      );
     });
 }
