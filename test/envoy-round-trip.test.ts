@@ -61,6 +61,7 @@ function runtimeCluster(c: PlannedCluster) {
       config: m.upstreamProtocol.config,
       protocol: m.upstreamProtocol.protocol,
       maxConcurrentStreams: m.upstreamProtocol.maxConcurrentStreams,
+      connectionKeepalive: m.upstreamProtocol.connectionKeepalive ?? null,
     },
     tcpProxy: m.tcpProxy,
     tlsMode: m.tlsMode,
@@ -162,5 +163,100 @@ describe('explain -o envoy, read back: the same report, byte for byte', () => {
     const b = runPlan(planSimulation({ config: [dump, scenario], duration: '30s' }).plan!);
     expect(a.client.total).toBeGreaterThan(0);
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+  });
+});
+
+describe('http2KeepAlive through explain -o envoy and back (http2_protocol_options.connection_keepalive)', () => {
+  const istio = `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: { name: api, namespace: default }
+spec:
+  hosts: [api.example.com]
+  ports: [{ number: 80, name: http, protocol: HTTP }]
+  resolution: STATIC
+  endpoints: [{ address: 10.0.0.1 }]
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: api, namespace: default }
+spec:
+  host: api.example.com
+  trafficPolicy:
+    connectionPool:
+      http: { h2UpgradePolicy: UPGRADE, http2KeepAlive: { interval: 1s, timeout: 500ms } }
+---
+apiVersion: meshsim.dev/v1alpha1
+kind: Scenario
+metadata: { name: dark-h2 }
+spec:
+  seed: 3
+  duration: 14s
+  proxy: { workers: 1, istioVersion: "1.31" }
+  network: { rtt: 10ms }
+  traffic: [{ host: api.example.com, port: 80, rps: 10, arrivals: constant }]
+  endpoints: { "*": { latency: { constant: 5ms } } }
+  timeline: [{ at: 10s, endpoint: 10.0.0.1, set: { connect: blackhole } }]
+`;
+
+  it('the dump carries interval and timeout; read back, the same model and the same report', () => {
+    const input = { file: 'keepalive.yaml', text: istio };
+    const { scenario, dump } = roundTrip(input);
+    const fromIstio = planSimulation({ config: input });
+    const fromDump = planSimulation({ config: [dump, scenario] });
+    expect(fromDump.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(fromDump.plan!.warnings).toEqual([]);
+    const [cluster] = fromDump.plan!.model.clusters.map(runtimeCluster);
+    expect(cluster!.upstreamProtocol?.connectionKeepalive).toEqual({
+      intervalMs: 1000,
+      timeoutMs: 500,
+      intervalJitterPct: 15,
+    });
+    expect(fromDump.plan!.model.clusters.map(runtimeCluster)).toEqual(
+      fromIstio.plan!.model.clusters.map(runtimeCluster),
+    );
+    const a = runPlan(fromIstio.plan!);
+    const b = runPlan(fromDump.plan!);
+    expect(a.clusters['outbound|80||api.example.com']!.stats['http2.keepalive_timeout']).toBeGreaterThan(0);
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+  });
+
+  it('read from a dump: the timeout is required, interval_jitter is read, connection_idle_interval is not modelled', () => {
+    const { scenario, dump } = roundTrip({ file: 'keepalive.yaml', text: istio });
+    const withKeepalive = (keepalive: Record<string, unknown>) =>
+      dump.text.replace(
+        /"connection_keepalive": \{[^}]*\}/,
+        `"connection_keepalive": ${JSON.stringify(keepalive)}`,
+      );
+    const noTimeout = planSimulation({
+      config: [{ ...dump, text: withKeepalive({ interval: '1s' }) }, scenario],
+    });
+    expect(noTimeout.diagnostics).toContainEqual(
+      expect.objectContaining({
+        severity: 'error',
+        file: 'config_dump.json',
+        message: 'is required when connection_keepalive is set',
+      }),
+    );
+    const more = planSimulation({
+      config: [
+        {
+          ...dump,
+          text: withKeepalive({
+            interval: '2s',
+            timeout: '1s',
+            interval_jitter: { value: 50 },
+            connection_idle_interval: '30s',
+          }),
+        },
+        scenario,
+      ],
+    });
+    expect(more.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect((more.plan!.model.clusters[0] as ClusterModel).upstreamProtocol?.connectionKeepalive).toEqual({
+      intervalMs: 2000,
+      timeoutMs: 1000,
+      intervalJitterPct: 50,
+    });
+    expect(more.plan!.warnings.join('\n')).toMatch(/connection_idle_interval: not modelled/);
   });
 });

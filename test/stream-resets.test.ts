@@ -77,6 +77,39 @@ describe('REFUSED_STREAM from an HTTP/2 server', () => {
     expectShare(r.client.byFlag.UC!, r.client.total, 1 / 2);
     expect(s.upstream_cx_destroy_remote_with_active_rq).toBe(r.client.byFlag.UC);
   });
+
+  // The Scenario document starts after the ServiceEntry's ten lines: its endpoint is on line 14, the timeline on 18.
+  const refusing = (protocol: string) => ({
+    file: 'refusing.yaml',
+    text: `${hostsYaml(1, '', { number: 80, protocol })}---
+kind: Scenario
+apiVersion: meshsim.dev/v1alpha1
+spec:
+  endpoints: { "10.0.0.1": { errors: [{ reset: refused-stream, rate: 0.1 }] } }
+  traffic: [{ host: api.example.com, rps: 10 }]
+  duration: 2s
+  timeline:
+    - { at: 1s, endpoint: 10.0.0.1, set: { errors: [{ status: 500, rate: 0.1 }, { reset: refused-stream, rate: 0.2 }] } }
+`,
+  });
+
+  it('is warned about at each field that asks for it on an HTTP/1.1 cluster, saying why', () => {
+    const warnings = simulate({ config: refusing('HTTP') }).warnings.filter((w) =>
+      w.includes('REFUSED_STREAM'),
+    );
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(
+      /^refusing\.yaml:14:\d+ warning spec\.endpoints\["10\.0\.0\.1"\]\.errors\[0\]\.reset: /,
+    );
+    expect(warnings[0]).toContain(
+      'cluster outbound|80||api.example.com speaks HTTP/1.1 to this endpoint, and REFUSED_STREAM is an HTTP/2 RST_STREAM code',
+    );
+    expect(warnings[1]).toMatch(
+      /^refusing\.yaml:18:\d+ warning spec\.timeline\[0\]\.set\.errors\[1\]\.reset: /,
+    );
+    // HTTP/2 can refuse a stream: nothing to warn about.
+    expect(simulate({ config: refusing('HTTP2') }).warnings.join('\n')).not.toContain('REFUSED_STREAM');
+  });
 });
 
 describe('a reset after the response headers', () => {

@@ -169,3 +169,21 @@ describe('certificate failures and outlier detection', () => {
     expect(bad.ejections).toBe(1);
   });
 });
+
+describe('a certificate no handshake checks', () => {
+  const cert = withCert({ subjectAltNames: ['other.example.com'] });
+  const said = (r: { warnings: string[] }) => r.warnings.filter((w) => w.includes('is never checked'));
+
+  it('is warned about where the clusters that reach it originate no TLS, and changes nothing', () => {
+    const r = run('', cert);
+    expect(said(r)).toEqual([
+      '<simulate spec> warning spec.endpoints["*"].certificate: is never checked: cluster outbound|80||api.example.com originates no TLS to this endpoint (no DestinationRule tls), so no handshake presents it to Envoy\'s certificate validator',
+    ]);
+    // Plaintext: the wrong name fails nothing.
+    expect(r.client.byStatus).toEqual({ 200: r.client.total });
+  });
+
+  it('is not warned about where a cluster checks it', () => {
+    expect(said(run('tls: { mode: SIMPLE }', cert))).toEqual([]);
+  });
+});

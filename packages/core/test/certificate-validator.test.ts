@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { CertVerdict, dnsNameMatch, verifyServerCertificate } from '../src/envoy/certificate-verification.js';
 import type { UpstreamTlsModel } from '../src/envoy/tls.js';
-import { CertVerdict, dnsNameMatch, verifyServerCertificate } from '../src/upstream/certificate-validator.js';
 
 const simple: UpstreamTlsModel = {
   mode: 'SIMPLE',

@@ -931,6 +931,48 @@ describe('upstream protocol (shouldH2Upgrade, setUpstreamProtocol, applyConnecti
     expect(table).toMatch(/http2_protocol_options\.max_concurrent_streams +│ 100 +│/);
   });
 
+  it('http2KeepAlive on an HTTP/2 cluster: the PING interval and timeout where written, the jitter Envoy adds', () => {
+    const text = docs(
+      SE,
+      dr(
+        '    connectionPool:\n      http:\n        h2UpgradePolicy: UPGRADE\n        http2KeepAlive:\n          interval: 30s\n          timeout: 5s',
+      ),
+    );
+    const c = cluster(explain(text, { namespace: 'shop', istioVersion: '1.31' }), CLUSTER);
+    const k = c.http2KeepAlive!;
+    expect([k.intervalMs.value, origin(k.intervalMs)]).toEqual([
+      30_000,
+      `set@${FILE}:${lineOf(text, 'interval:')}`,
+    ]);
+    expect([k.timeoutMs.value, origin(k.timeoutMs)]).toEqual([
+      5000,
+      `set@${FILE}:${lineOf(text, 'timeout:')}`,
+    ]);
+    expect([k.intervalJitterPct.value, origin(k.intervalJitterPct)]).toEqual([15, 'Envoy default']);
+    expect(c.notModelled).toEqual([]);
+    const table = formatExplanationTable(explain(text, { namespace: 'shop', istioVersion: '1.31' }));
+    expect(table).toMatch(
+      /http2_protocol_options\.connection_keepalive\.interval +│ 30s +│ set cfg\.yaml:\d+/,
+    );
+    expect(table).toMatch(/http2_protocol_options\.connection_keepalive\.timeout +│ 5s +│ set cfg\.yaml:\d+/);
+    expect(table).toMatch(
+      /http2_protocol_options\.connection_keepalive\.interval_jitter +│ 15 % +│ Envoy default/,
+    );
+    // On the HTTP/1.1 cluster Istio drops it: no row, and a warning at the field.
+    const h1 = docs(
+      SE,
+      dr('    connectionPool:\n      http:\n        http2KeepAlive: { interval: 30s, timeout: 5s }'),
+    );
+    const plain = cluster(explain(h1, { namespace: 'shop', istioVersion: '1.31' }), CLUSTER);
+    expect(plain.http2KeepAlive).toBeUndefined();
+    expect(plain.notModelled.map((d) => [d.line, d.message])).toEqual([
+      [
+        lineOf(h1, 'http2KeepAlive'),
+        'ignored: the cluster speaks HTTP/1.1, and Istio sets connection_keepalive only on an HTTP/2 cluster (h2UpgradePolicy UPGRADE, or an HTTP2/GRPC port)',
+      ],
+    ]);
+  });
+
   it("useClientProtocol: use_downstream_protocol, HTTP/1.1 for meshsim's clients", () => {
     const text = docs(SE, dr('    connectionPool:\n      http: { useClientProtocol: true }'));
     const c = cluster(explain(text, { namespace: 'shop' }), CLUSTER);

@@ -104,7 +104,7 @@ spec:
 });
 
 /** A field written as a block mapping is reported at its key's line, not at its first child's. */
-describe('a not-modelled warning on a block-style field points at the line of the field it names', () => {
+describe('a translation warning on a block-style field points at the line of the field it names', () => {
   it('spec.trafficPolicy.connectionPool.http.http2KeepAlive written as a block is reported at its own line', () => {
     const rule = `apiVersion: networking.istio.io/v1
 kind: DestinationRule
@@ -116,6 +116,7 @@ spec:
       http:
         http2KeepAlive:
           interval: 30s
+          timeout: 5s
 `;
     const text = `${SERVICE_ENTRY}---\n${rule}`;
     // SERVICE_ENTRY is 8 lines, `---` is 9, and http2KeepAlive is the rule's 9th line.
@@ -125,6 +126,9 @@ spec:
     const warning = diagnostics.find(
       (d) => d.path === 'spec.trafficPolicy.connectionPool.http.http2KeepAlive',
     );
+    // The default Istio release (1.28) predates the field.
+    expect(warning?.severity).toBe('warning');
+    expect(warning?.message).toMatch(/^Istio 1\.31 added this field/);
     expect(warning?.line).toBe(line); // the key's line, not the line of its first child
   });
 });

@@ -61,6 +61,7 @@ export interface ClusterValues {
   maxRequestsPerConnection: Explained<number>;
   upstreamProtocol: ConnectionPoolExplanation['upstreamProtocol'];
   maxConcurrentStreams: ConnectionPoolExplanation['maxConcurrentStreams'];
+  http2KeepAlive?: ConnectionPoolExplanation['http2KeepAlive'];
   maxConnectionDuration: ConnectionPoolExplanation['maxConnectionDuration'];
   tcpKeepalive: ConnectionPoolExplanation['tcpKeepalive'];
   /** null: the DestinationRule has no outlierDetection, so no host is ever ejected. */

@@ -31,6 +31,15 @@ export interface ConnectionPoolExplanation {
   upstreamProtocol: Explained<string>;
   /** http2_protocol_options.max_concurrent_streams; null when the pools speak HTTP/1.1 (one stream each). */
   maxConcurrentStreams: Explained<number> | null;
+  /** http2_protocol_options.connection_keepalive; absent: the cluster sends no HTTP/2 PING. */
+  http2KeepAlive?: Http2KeepaliveExplanation;
+}
+
+/** The HTTP/2 PING keepalive: how often a PING goes, how long its ACK may take, and the interval's jitter. */
+export interface Http2KeepaliveExplanation {
+  intervalMs: Explained<number>;
+  timeoutMs: Explained<number>;
+  intervalJitterPct: Explained<number>;
 }
 
 /** Where a connection-pool field sits, and the Envoy threshold it sets. */
@@ -52,9 +61,11 @@ export function explainConnectionPool(model: TranslatedCluster, dr: Rule): Conne
   const pool = model.policyPaths?.connectionPool ?? null;
   const circuitBreakers = explainCircuitBreakers(model, dr, pool);
   const { upstreamProtocol, maxConcurrentStreams } = explainUpstreamProtocol(model, dr, pool);
+  const http2KeepAlive = explainHttp2Keepalive(model, dr, pool);
   return {
     upstreamProtocol,
     maxConcurrentStreams,
+    ...(http2KeepAlive === null ? {} : { http2KeepAlive }),
     circuitBreakers,
     ...explainConnectionLife(model, dr, pool),
   };
@@ -215,4 +226,42 @@ function explainUpstreamProtocol(
         ? setAt(dr, streamsPath, streams, 'a connection carries this many requests at once')
         : byDefault(streams, 'Envoy default', 'one connection per worker and host carries every request');
   return { upstreamProtocol, maxConcurrentStreams };
+}
+
+/** Istio's applyConnectionPool copies http2KeepAlive's interval and timeout; the jitter is Envoy's default. */
+function explainHttp2Keepalive(
+  model: TranslatedCluster,
+  dr: Rule,
+  pool: FieldPath | null,
+): Http2KeepaliveExplanation | null {
+  const keepalive = model.upstreamProtocol?.connectionKeepalive;
+  if (keepalive === undefined) return null;
+  const field = ['http', 'http2KeepAlive'];
+  const unused =
+    model.upstreamProtocol?.protocol === 'HTTP/2'
+      ? undefined
+      : 'unused: the port is tcp-proxied, so no HTTP/2 codec sends a PING';
+  return {
+    intervalMs: fromField(
+      dr,
+      pool,
+      [...field, 'interval'],
+      keepalive.intervalMs,
+      'Istio default',
+      unused ?? 'a PING this long (plus the jitter) after the last PING ACK, idle or not',
+    ),
+    timeoutMs: fromField(
+      dr,
+      pool,
+      [...field, 'timeout'],
+      keepalive.timeoutMs,
+      'Istio default',
+      'no ACK within it (any other frame re-arms it) closes the connection: http2.keepalive_timeout, its streams reset (503 UC)',
+    ),
+    intervalJitterPct: byDefault(
+      keepalive.intervalJitterPct,
+      'Envoy default',
+      'Istio sets no interval_jitter: each interval gains a uniform draw below this share of it',
+    ),
+  };
 }

@@ -133,6 +133,7 @@ function poolOf(
   | 'tcpKeepalive'
   | 'upstreamProtocol'
   | 'maxConcurrentStreams'
+  | 'http2KeepAlive'
 > {
   const i = defaultThresholds(c.raw);
   const cb = c.circuitBreakers;
@@ -212,6 +213,28 @@ function poolOf(
             p.maxConcurrentStreams,
           )
         : null,
+    ...http2KeepaliveOf(c, v),
+  };
+}
+
+/** http2_protocol_options.connection_keepalive, where the HTTP/2 codec reads it; absent when unset. */
+function http2KeepaliveOf(c: DumpCluster, v: DumpValues): Pick<ClusterValues, 'http2KeepAlive'> {
+  const keepalive = c.upstreamProtocol?.connectionKeepalive;
+  if (keepalive === undefined) return {};
+  const at = (field: string): FieldPath[] => [
+    [...HTTP_OPTIONS, 'explicit_http_config', 'http2_protocol_options', 'connection_keepalive', field],
+    ['http2_protocol_options', 'connection_keepalive', field],
+  ];
+  return {
+    http2KeepAlive: {
+      intervalMs: v.at(
+        at('interval'),
+        keepalive.intervalMs,
+        keepalive.intervalMs === 0 ? 'no periodic PING' : undefined,
+      ),
+      timeoutMs: v.at(at('timeout'), keepalive.timeoutMs),
+      intervalJitterPct: v.at(at('interval_jitter'), keepalive.intervalJitterPct),
+    },
   };
 }
 

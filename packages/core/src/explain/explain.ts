@@ -6,10 +6,14 @@ import { callerOf, type ExplainOptions, explainProxy, type ProxyExplanation } fr
 import { explainScope } from './caller-scope-explained.js';
 import type { ClusterExplanation } from './cluster.js';
 import { explainOutboundClusters } from './outbound-clusters.js';
+import { explainScenarioEndpoints, type ScenarioEndpointExplanation } from './scenario-endpoints.js';
+import { explainTrafficSources, type TrafficSourceExplanation } from './traffic-sources.js';
 import { type NotExplained, unusedResources } from './unused.js';
 import { explainVirtualHosts, type VirtualHostExplanation } from './virtual-hosts.js';
 
 export type { ExplainOptions } from './caller.js';
+export type { ScenarioEndpointExplanation, ScenarioValue } from './scenario-endpoints.js';
+export type { TrafficSourceExplanation } from './traffic-sources.js';
 export type { NotExplained } from './unused.js';
 export type { VirtualHostExplanation } from './virtual-hosts.js';
 
@@ -19,6 +23,10 @@ export interface Explanation {
   clusters: ClusterExplanation[];
   virtualHosts: VirtualHostExplanation[];
   notExplained: NotExplained[];
+  /** With a Scenario: how each of its endpoints behaves, in which clusters, and what its certificate meets. */
+  scenarioEndpoints?: ScenarioEndpointExplanation[];
+  /** With a Scenario: each traffic source's target, load, request, connections and headers. */
+  traffic?: TrafficSourceExplanation[];
   /** Problems with the input itself, as `meshsim validate` reports them (and bad options). */
   diagnostics: Diagnostic[];
 }
@@ -53,7 +61,20 @@ export function explainConfig(loaded: LoadedConfig, options: ExplainOptions = {}
   }));
   notExplained.push(...unusedResources(view, caller.namespace, reached.usedRules, hosts, seen));
   const problems = options.strict === true ? strictly(diagnostics) : diagnostics;
-  return { proxy, clusters: reached.clusters, virtualHosts, notExplained, diagnostics: problems };
+  const scenario = loaded.scenario;
+  // The Scenario's own sections, placed before the diagnostics so existing keys keep their order.
+  const world =
+    scenario === undefined
+      ? {}
+      : {
+          scenarioEndpoints: explainScenarioEndpoints(scenario, reached.models, reached.clusters),
+          traffic: explainTrafficSources(
+            scenario,
+            reached.listeners,
+            reached.models.map((m) => m.name),
+          ),
+        };
+  return { proxy, clusters: reached.clusters, virtualHosts, notExplained, ...world, diagnostics: problems };
 }
 
 /** What loadConfig returns, or a copy of it: its lists of resources and diagnostics. */

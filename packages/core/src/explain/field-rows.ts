@@ -169,6 +169,15 @@ function connectionPoolRows(c: ClusterValues): Row[] {
   if (c.maxConcurrentStreams !== null) {
     rows.push(row('http2_protocol_options.max_concurrent_streams', c.maxConcurrentStreams));
   }
+  const keepalive = c.http2KeepAlive;
+  if (keepalive !== undefined) {
+    const at = 'http2_protocol_options.connection_keepalive';
+    rows.push(
+      row(`${at}.interval`, keepalive.intervalMs, msOrNone),
+      row(`${at}.timeout`, keepalive.timeoutMs, ms),
+      row(`${at}.interval_jitter`, keepalive.intervalJitterPct, pct),
+    );
+  }
   return rows;
 }
 

@@ -3,6 +3,7 @@ import { type Diagnostic, formatDiagnostic } from '../config/resources/diagnosti
 import type { ClusterExplanation } from './cluster.js';
 import type { Explanation } from './explain.js';
 import { clusterRows, fieldTable, routeRows, sourceText, table } from './field-rows.js';
+import { scenarioSections } from './format-scenario.js';
 import { LineSink } from './line-sink.js';
 import { wrapParagraph } from './text-layout.js';
 import type { Explained } from './values.js';
@@ -40,6 +41,7 @@ export function writeExplanationTable(e: Explanation, write: (part: string) => v
   out.push(...summaries(e));
   for (const c of e.clusters) out.push(...clusterSection(c));
   for (const v of e.virtualHosts) out.push(...virtualHostSection(v));
+  out.push(...scenarioSections(e));
   if (e.notExplained.length > 0) {
     const lines = e.notExplained.map((n) => `${n.what} (${where(n.file, n.line)}): ${n.reason}`);
     out.push('', ...listed('Not explained:', lines));

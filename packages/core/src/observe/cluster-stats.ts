@@ -47,6 +47,8 @@ export class ClusterStats {
   /** Handshakes failed on the server's certificate: chain or validity (1), names (2); ssl.fail_verify_*. */
   ssl_fail_verify_error = 0;
   ssl_fail_verify_san = 0;
+  /** HTTP/2 connections closed because a keepalive PING went unanswered (the codec's http2.keepalive_timeout). */
+  http2_keepalive_timeout = 0;
   /** Responses by status, charged as Envoy's router charges them (upstream codes and local aborts). */
   readonly byStatus = new StatusCounts();
 
@@ -114,6 +116,10 @@ export class ClusterStats {
       // The TLS context's ssl.* stats, only where a certificate failed verification.
       ...(this.ssl_fail_verify_error > 0 ? { 'ssl.fail_verify_error': this.ssl_fail_verify_error } : {}),
       ...(this.ssl_fail_verify_san > 0 ? { 'ssl.fail_verify_san': this.ssl_fail_verify_san } : {}),
+      // The HTTP/2 codec's stat (cluster.<name>.http2.*), only where a PING timed out.
+      ...(this.http2_keepalive_timeout > 0
+        ? { 'http2.keepalive_timeout': this.http2_keepalive_timeout }
+        : {}),
     };
     for (const [status, n] of this.retriedByStatus.entries()) out[`retry.upstream_rq_${status}`] = n;
     // Envoy creates per-code counters lazily; the five classes are always reported so reports compare.

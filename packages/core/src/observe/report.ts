@@ -12,7 +12,7 @@ export interface HostReport {
   priority: number;
   /** Streams this host received (Envoy's host rq_total); on a tcp-proxied cluster, sessions (connections). */
   rqTotal: number;
-  /** 5xx answers charged to this host, local aborts included (Envoy's host rq_error). */
+  /** Attempts that failed on this host: 5xx answers, retried answers, resets and timeouts retried or not (Envoy's host rq_error). */
   rqError: number;
   ejections: number;
   ejectedMs: number;

@@ -299,19 +299,26 @@ export class Router implements PoolCallbacks {
     this.onUpstreamClose(connection, null);
   }
 
+  /** The sidecar closed `connection` itself (an HTTP/2 keepalive timeout): each stream on it is reset. */
+  onLocalClose(connection: Connection): void {
+    this.onUpstreamClose(connection, null, true);
+  }
+
   /**
-   * The upstream closed `connection` before `first`'s response (null: before any): every stream on it
-   * ends with a reset, 503 UC unless retried, and the connection closes once. HTTP/1.1 carries one
-   * stream; an HTTP/2 connection may carry many, found by a sweep (a reset is rare, never per request).
+   * The upstream closed `connection` before `first`'s response (null: before any), or the sidecar did
+   * (`local`): every stream on it ends with a reset (connection termination), 503 UC unless retried, and
+   * the connection closes once. HTTP/1.1 carries one stream; an HTTP/2 connection may carry many, found by
+   * a sweep (a reset is rare, never per request).
    */
-  private onUpstreamClose(connection: Connection, first: ClientRequest | null): void {
+  private onUpstreamClose(connection: Connection, first: ClientRequest | null, local = false): void {
     const ids = this.closedStreams;
     let n = 0;
     if (first !== null) ids[n++] = first.id;
     if (connection.activeStreams > n) {
       for (const r of this.requests.all()) if (r.connection === connection && r !== first) ids[n++] = r.id;
     }
-    connection.pool!.onRemoteClose(connection);
+    if (local) connection.pool!.onLocalClose(connection);
+    else connection.pool!.onRemoteClose(connection);
     for (let i = 0; i < n; i++) {
       const req = this.requests.get(ids[i]!);
       const kernel = this.kernel;
@@ -321,7 +328,7 @@ export class Router implements PoolCallbacks {
       req.perTryTimer = -1;
       req.connection = null;
       const cluster = this.clusters[req.cluster]!;
-      cluster.stats.upstream_rq_rx_reset++;
+      if (!local) cluster.stats.upstream_rq_rx_reset++;
       cluster.outlier?.putResult(req.host!, OutlierResult.LocalOriginConnectFailed, 0);
       this.onReset(req, ResetKind.ConnectionTermination, true, 503, Flag.UC);
     }
@@ -336,6 +343,8 @@ export class Router implements PoolCallbacks {
     const host = req.host!;
     const status = req.status;
     const connection = req.connection!;
+    // A frame from the server: it re-arms an HTTP/2 keepalive PING's timeout.
+    connection.lastFrameAtMs = this.kernel.nowMs;
     if (status === 0) {
       // The upstream closed the connection before any response: 503 UC, a reset for retry_on.
       this.onUpstreamClose(connection, req);
@@ -485,8 +494,13 @@ export class Router implements PoolCallbacks {
     const policy = this.routes[req.route]!.retry;
     if (policy !== null) {
       if (retriesReset(policy, kind, requestSent)) {
+        const host = req.host;
         const decision = this.shouldRetry(req, cluster);
-        if (decision === Decision.Retry) return;
+        if (decision === Decision.Retry) {
+          // Filter::maybeRetryReset charges the host it leaves rq_error, as an unretried reset is charged.
+          if (host !== null) host.rqError++;
+          return;
+        }
         if (decision === Decision.LimitExceeded) req.flags |= Flag.URX;
         else if (decision === Decision.Overflow) req.flags |= Flag.UO;
       } else settleWithoutRetry(req, cluster.resources, cluster.stats);

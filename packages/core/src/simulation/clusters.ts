@@ -72,6 +72,7 @@ function poolContext(
     connectTimeoutEvent: connectionEvent((c) => c.pool!.onConnectFailed(c, PoolFailureReason.Timeout)),
     idleCheckEvent: connectionEvent((c) => c.pool!.onIdleCheck(c)),
     maxDurationEvent: connectionEvent((c) => c.pool!.onMaxDuration(c)),
+    pingEvent: connectionEvent((c) => c.pool!.onPingTimer(c)),
     callbacks: { onPoolReady: () => {}, onPoolFailure: () => {}, isWaiting: () => false },
     trace,
     tcpCallbacks: { onPoolReady: () => {}, onPoolFailure: () => {}, isWaiting: () => false },

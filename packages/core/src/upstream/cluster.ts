@@ -1,14 +1,15 @@
+import { type CertVerdict, verifyServerCertificate } from '../envoy/certificate-verification.js';
 import { type ClusterModel, type EndpointModel, hasListedEndpoints } from '../envoy/cluster.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { RandomStreams, Rng } from '../kernel/random-streams.js';
 import { type BreakerTimeline, CircuitBreakerTracker } from '../observe/circuit-breaker-tracker.js';
 import { ClusterStats } from '../observe/cluster-stats.js';
 import type { EndpointServer } from '../world/endpoint-server.js';
-import { type CertVerdict, verifyServerCertificate } from './certificate-validator.js';
 import { ResourceManager } from './circuit-breakers.js';
 import { ConnectionPool } from './connection-pool.js';
 import { Host, type ServerDirectory } from './host.js';
 import { HostPickers } from './host-pickers.js';
+import { Http2Keepalive } from './http2-keepalive.js';
 import { LocalityWrr } from './lb/locality-wrr.js';
 import { type RequestHash, randomUint32 } from './lb/uint64.js';
 import { OutlierDetector, type OutlierDetectorHost } from './outlier-detector.js';
@@ -75,6 +76,7 @@ export class Cluster {
           }
         : {
             protocol: protocol?.protocol ?? 'HTTP/1.1',
+            http2Keepalive: http2KeepaliveOf(model, poolContext, streams),
             maxConcurrentStreams: protocol?.maxConcurrentStreams ?? 1,
             maxRequestsPerConnection: model.maxRequestsPerConnection,
             idleTimeoutMs: model.idleTimeoutMs,
@@ -263,4 +265,25 @@ function certificateCheck(
   if (tls === null || model.tlsMode === 'DISABLE') return null;
   // auto_sni/auto_san_validation take the request's Host: the service host the cluster serves.
   return (server) => verifyServerCertificate(tls, model.serviceHost, server.certificate, kernel.nowMs);
+}
+
+/**
+ * The HTTP/2 codec's PING keepalive, when the pools speak HTTP/2 and the cluster sets connection_keepalive
+ * with an interval (without one Envoy arms no PING timer); its jitter draws from the cluster's own stream.
+ */
+function http2KeepaliveOf(
+  model: ClusterModel,
+  context: PoolContext,
+  streams: RandomStreams,
+): Http2Keepalive | null {
+  const protocol = model.upstreamProtocol;
+  const keepalive = protocol?.connectionKeepalive;
+  if (protocol?.protocol !== 'HTTP/2' || keepalive === undefined || keepalive.intervalMs <= 0) return null;
+  if (context.pingEvent === undefined) throw new Error(`cluster ${model.name}: the pools have no PING event`);
+  return new Http2Keepalive(
+    keepalive,
+    context.kernel,
+    context.pingEvent,
+    streams.get(`http2-keepalive/${model.name}`),
+  );
 }

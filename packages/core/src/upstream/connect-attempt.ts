@@ -1,5 +1,5 @@
+import { CertVerdict } from '../envoy/certificate-verification.js';
 import type { EndpointServer } from '../world/endpoint-server.js';
-import { CertVerdict } from './certificate-validator.js';
 import type { TlsSessionCache } from './tls-session-cache.js';
 
 /** Envoy's happy-eyeballs delay before trying a logical host's next address. */

@@ -1,9 +1,10 @@
+import { CertVerdict } from '../envoy/certificate-verification.js';
 import type { TcpKeepaliveModel } from '../envoy/cluster.js';
 import type { ClusterStats } from '../observe/cluster-stats.js';
-import { CertVerdict } from './certificate-validator.js';
 import type { ResourceManager } from './circuit-breakers.js';
 import { ConnectAttempt, ConnectEnd } from './connect-attempt.js';
 import { type Connection, type ConnectionOwner, ConnectionState, PoolFailureReason } from './connection.js';
+import type { Http2Keepalive } from './http2-keepalive.js';
 import { PendingQueue } from './pending-queue.js';
 import type { ConnectionSettings, PoolCallbacks, PoolContext, PoolHost } from './pool-context.js';
 import { idleDueMs, keepaliveDueMs, keepaliveSurvives, startKeepalive } from './tcp-keepalive.js';
@@ -35,6 +36,8 @@ export class ConnectionPool implements ConnectionOwner {
   private readonly maxConcurrentStreams: number;
   private readonly idleTimeoutMs: number;
   private readonly keepalive: TcpKeepaliveModel | null;
+  /** The cluster's HTTP/2 PING keepalive; null: no PINGs (HTTP/1.1, or none configured). */
+  private readonly pings: Http2Keepalive | null;
   /** The router or tcp_proxy, found on first use (they are wired after the pools). */
   private callbacksFound: PoolCallbacks | null = null;
 
@@ -55,6 +58,7 @@ export class ConnectionPool implements ConnectionOwner {
     this.maxConcurrentStreams = settings.maxConcurrentStreams;
     this.idleTimeoutMs = settings.idleTimeoutMs;
     this.keepalive = settings.tcpKeepalive ?? null;
+    this.pings = settings.http2Keepalive ?? null;
   }
 
   /** The router, or for a TCP pool the tcp_proxy; read late, as the router is wired after the pools. */
@@ -142,6 +146,39 @@ export class ConnectionPool implements ConnectionOwner {
     this.closeAndReplace(conn);
   }
 
+  /**
+   * The sidecar closed the connection itself (an HTTP/2 keepalive timeout), idle or with streams (the
+   * router resets each first): a local close, so upstream_cx_destroy_local_with_active_rq when it carried any.
+   */
+  onLocalClose(conn: Connection): void {
+    const streams = conn.activeStreams;
+    conn.activeStreams = 0;
+    this.host.rqActive -= streams;
+    this.resources.decRequests(streams);
+    if (streams > 0) this.stats.upstream_cx_destroy_local_with_active_rq++;
+    if (conn.state === ConnectionState.Ready) this.leaveReady(conn);
+    this.closeAndReplace(conn);
+  }
+
+  /**
+   * The connection's PING timer: onKeepaliveResponseTimeout counts http2.keepalive_timeout and closes the
+   * connection. Still connecting, that is a local connect failure (every pending request fails, UF); with
+   * streams, each is reset (connection termination, UC); idle, it just closes.
+   */
+  onPingTimer(conn: Connection): void {
+    if (!this.pings!.onTimer(conn)) return;
+    this.stats.http2_keepalive_timeout++;
+    if (conn.state === ConnectionState.Connecting) {
+      // Closed before the handshake could fail on a certificate: no ssl.fail_verify_* either.
+      conn.certVerdict = CertVerdict.Ok;
+      this.onConnectFailed(conn, PoolFailureReason.LocalConnectionFailure);
+    } else if (conn.activeStreams > 0 && this.callbacks.onLocalClose !== undefined) {
+      this.callbacks.onLocalClose(conn);
+    } else {
+      this.onLocalClose(conn);
+    }
+  }
+
   /** A connection with no stream left closes; requests still pending get a new one. */
   private closeAndReplace(conn: Connection): void {
     this.stats.upstream_cx_destroy++;
@@ -171,6 +208,7 @@ export class ConnectionPool implements ConnectionOwner {
       );
     }
     this.connecting--;
+    if (this.pings !== null) this.pings.onConnected(conn);
     if (this.settings.originatesTls) this.tlsSessions.remember(conn.server!);
     this.makeReady(conn);
     if (!this.tcp) {
@@ -304,6 +342,7 @@ export class ConnectionPool implements ConnectionOwner {
     if (conn.durationTimer !== -1) this.context.kernel.cancel(conn.durationTimer);
     if (this.context.trace !== null) this.context.trace.connectionClosed(conn.id, this.settings.cluster);
     if (conn.idleTimer !== -1) this.context.kernel.cancel(conn.idleTimer);
+    if (this.pings !== null) this.pings.stop(conn);
     this.total--;
     this.resources.decConnections();
     this.context.connections.release(conn);
@@ -392,6 +431,7 @@ export class ConnectionPool implements ConnectionOwner {
       if (this.http2) this.stats.upstream_cx_http2_total++;
       else this.stats.upstream_cx_http1_total++;
     }
+    if (this.pings !== null) this.pings.start(conn);
     const attempt = this.connectAttempt;
     attempt.plan(this.host, this.settings.originatesTls, this.tlsSessions, this.settings.verifyCertificate);
     conn.certVerdict = attempt.verdict;

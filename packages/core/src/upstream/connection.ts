@@ -38,6 +38,17 @@ export class Connection {
   keepaliveDeadAtMs = Number.POSITIVE_INFINITY;
   /** A connect failing on the server's certificate: the ssl.fail_verify_* stat it counts (0: none). */
   certVerdict = 0;
+  /**
+   * HTTP/2 PING keepalive, from the connection's start: its one timer; the PING awaiting its ACK (sent at
+   * `pingSentAtMs`, -1: none), when that ACK arrives (Infinity: never, or not known while connecting),
+   * and what the timeout counts from (the PING, or the last frame that re-armed it).
+   */
+  pingTimer: EventHandle = -1;
+  pingSentAtMs = -1;
+  pingAckAtMs = Number.POSITIVE_INFINITY;
+  pingWaitFromMs = 0;
+  /** When the last response frame from the server arrived (-1: none): a frame re-arms a PING's timeout. */
+  lastFrameAtMs = -1;
   constructor(readonly id: number) {}
 
   reset(): void {
@@ -54,6 +65,10 @@ export class Connection {
     this.probeAtMs = Number.POSITIVE_INFINITY;
     this.keepaliveDeadAtMs = Number.POSITIVE_INFINITY;
     this.certVerdict = 0;
+    this.pingTimer = -1;
+    this.pingSentAtMs = -1;
+    this.pingAckAtMs = Number.POSITIVE_INFINITY;
+    this.lastFrameAtMs = -1;
   }
 }
 
@@ -89,4 +104,8 @@ export interface ConnectionOwner {
   onRemoteClose(conn: Connection): void;
   /** The server behind an idle connection went away. */
   closeIdle(conn: Connection): void;
+  /** The connection's HTTP/2 keepalive timer fired: a PING is due, its ACK came, or its wait ran out. */
+  onPingTimer(conn: Connection): void;
+  /** The sidecar closed the connection itself with streams active (the router resets each). */
+  onLocalClose(conn: Connection): void;
 }

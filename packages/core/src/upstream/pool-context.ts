@@ -1,11 +1,12 @@
+import type { CertVerdict } from '../envoy/certificate-verification.js';
 import type { TcpKeepaliveModel } from '../envoy/cluster.js';
 import type { UpstreamProtocol } from '../envoy/http-protocol.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { TraceRecorder } from '../observe/trace.js';
 import type { EndpointServer } from '../world/endpoint-server.js';
-import type { CertVerdict } from './certificate-validator.js';
 import type { ConnectTargets } from './connect-attempt.js';
 import type { Connection, ConnectionTable, PoolFailureReason } from './connection.js';
+import type { Http2Keepalive } from './http2-keepalive.js';
 
 /** What a pool needs of the host it belongs to: its load counters and the endpoints it connects to. */
 export interface PoolHost extends ConnectTargets {
@@ -19,6 +20,8 @@ export interface PoolHost extends ConnectTargets {
 export interface PoolCallbacks {
   onPoolReady(requestId: number, connection: Connection): void;
   onPoolFailure(requestId: number, reason: PoolFailureReason): void;
+  /** The sidecar closed `connection` with streams on it (an HTTP/2 keepalive timeout): reset each. */
+  onLocalClose?(connection: Connection): void;
   /** Whether `requestId` still waits in a pool with this attempt tag (cancelled entries are skipped). */
   isWaiting(requestId: number, tag: number): boolean;
 }
@@ -32,6 +35,8 @@ export interface PoolContext {
   readonly idleCheckEvent: number;
   /** Fires a connection's max_connection_duration (needed when a cluster sets one). */
   readonly maxDurationEvent?: number;
+  /** Fires a connection's HTTP/2 keepalive timer (needed when a cluster sends PINGs). */
+  readonly pingEvent?: number;
   readonly connections: ConnectionTable;
   readonly callbacks: PoolCallbacks;
   /** The run's event trace, when one is recorded. */
@@ -57,6 +62,8 @@ export interface ConnectionSettings {
   maxConnectionDurationMs?: number;
   /** upstream_connection_options.tcp_keepalive; absent or null: no probes. */
   tcpKeepalive?: TcpKeepaliveModel | null;
+  /** The cluster's HTTP/2 PING keepalive (connection_keepalive) its pools share; absent or null: none. */
+  http2Keepalive?: Http2Keepalive | null;
   protocol: UpstreamProtocol;
   /** Streams one connection carries at once: 1 for HTTP/1.1, http2_protocol_options.max_concurrent_streams for HTTP/2. */
   maxConcurrentStreams: number;

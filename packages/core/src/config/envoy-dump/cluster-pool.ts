@@ -1,9 +1,11 @@
+import type { z } from 'zod';
 import type { CircuitBreakerThresholds } from '../../envoy/circuit-breakers.js';
 import type { ClusterModel } from '../../envoy/cluster.js';
 import { ENVOY_MAX_CONCURRENT_STREAMS, type UpstreamProtocolModel } from '../../envoy/http-protocol.js';
 import type { FieldPath } from '../resources/positions.js';
+import { connectionKeepaliveOf } from './connection-keepalive.js';
 import type { DumpContext } from './dump-context.js';
-import { type ClusterJson, httpProtocolOptionsSchema } from './schema/cluster.js';
+import { type ClusterJson, type http2OptionsSchema, httpProtocolOptionsSchema } from './schema/cluster.js';
 import { typeName } from './schema/proto-json.js';
 
 /** Envoy's defaults (resource_manager_impl.h, cluster.proto, protocol.proto). */
@@ -19,6 +21,8 @@ export const ENVOY_UPSTREAM_IDLE_TIMEOUT_MS = 3_600_000;
 const LINUX_KEEPALIVE = { timeMs: 7_200_000, intervalMs: 75_000, probes: 9 };
 
 export const HTTP_OPTIONS_KEY = 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
+
+type Http2Options = z.infer<typeof http2OptionsSchema>;
 
 type Pool = Pick<
   ClusterModel,
@@ -84,11 +88,19 @@ function upstreamProtocolOf(
   options: ReturnType<typeof httpOptionsOf>,
   path: FieldPath,
 ): UpstreamProtocolModel | null {
-  const h2 = (max: number | undefined): UpstreamProtocolModel => ({
-    config: 'HTTP/2',
-    protocol: 'HTTP/2',
-    maxConcurrentStreams: max ?? ENVOY_MAX_CONCURRENT_STREAMS,
-  });
+  const h2 = (h2Options: Http2Options, at: FieldPath): UpstreamProtocolModel => {
+    const model: UpstreamProtocolModel = {
+      config: 'HTTP/2',
+      protocol: 'HTTP/2',
+      maxConcurrentStreams: h2Options.max_concurrent_streams ?? ENVOY_MAX_CONCURRENT_STREAMS,
+    };
+    const keepalive = connectionKeepaliveOf(ctx, h2Options.connection_keepalive, [
+      ...at,
+      'connection_keepalive',
+    ]);
+    if (keepalive !== undefined) model.connectionKeepalive = keepalive;
+    return model;
+  };
   const h1: UpstreamProtocolModel = { config: 'HTTP/1.1', protocol: 'HTTP/1.1', maxConcurrentStreams: 1 };
   const downstream: UpstreamProtocolModel = {
     config: 'USE_DOWNSTREAM',
@@ -105,11 +117,16 @@ function upstreamProtocolOf(
     return null;
   }
   if (options?.explicit_http_config?.http2_protocol_options !== undefined)
-    return h2(options.explicit_http_config.http2_protocol_options.max_concurrent_streams);
+    return h2(options.explicit_http_config.http2_protocol_options, [
+      ...at,
+      'explicit_http_config',
+      'http2_protocol_options',
+    ]);
   if (options?.explicit_http_config !== undefined) return h1;
   if (options?.use_downstream_protocol_config !== undefined) return downstream;
   if (c.protocol_selection === 'USE_DOWNSTREAM_PROTOCOL') return downstream;
-  if (c.http2_protocol_options !== undefined) return h2(c.http2_protocol_options.max_concurrent_streams);
+  if (c.http2_protocol_options !== undefined)
+    return h2(c.http2_protocol_options, [...path, 'http2_protocol_options']);
   return h1;
 }
 

@@ -1,4 +1,5 @@
 import type { ClusterModel } from '../../envoy/cluster.js';
+import type { CidrRange } from '../../envoy/internal-request.js';
 import type { ConsistentHashKey } from '../../envoy/load-balancing.js';
 import type { RetryPolicyModel } from '../../envoy/retry-policy.js';
 import type { FaultModel } from '../../envoy/route.js';
@@ -103,6 +104,8 @@ export interface DumpRouteConfig {
   name: string;
   source: DumpSource;
   virtualHosts: DumpVirtualHost[];
+  /** internal_only_headers, lower case: removed from a request that is not internal. */
+  internalOnlyHeaders: string[];
 }
 
 /** The tcp_proxy network filter: the clusters it proxies to and its limits. */
@@ -125,6 +128,15 @@ export interface DumpChainMatch {
   applicationProtocols: string[];
 }
 
+/** The HttpConnectionManager fields that decide whether a request is internal, and where they are. */
+export interface DumpInternalRequests {
+  useRemoteAddress: boolean;
+  xffNumTrustedHops: number;
+  internalAddressConfig: { cidrRanges: CidrRange[] } | null;
+  /** The HttpConnectionManager's typed_config. */
+  source: DumpSource;
+}
+
 /** A filter chain: how a connection is handled once its chain is chosen. */
 export interface DumpFilterChain {
   /** The chain's name, '' when it has none. */
@@ -142,6 +154,8 @@ export interface DumpFilterChain {
         /** Whether the HTTP filter chain has the fault filter, and its own (listener-wide) fault. */
         faultFilter: boolean;
         listenerFault: FaultModel | null;
+        /** use_remote_address, xff_num_trusted_hops, internal_address_config: whether a request is internal. */
+        internalRequests: DumpInternalRequests;
       }
     | { kind: 'tcp'; proxy: DumpTcpProxy }
     | { kind: 'other'; why: string };

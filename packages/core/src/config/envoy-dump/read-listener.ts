@@ -73,7 +73,29 @@ function readHttp(
   const inline = isObject(raw.route_config)
     ? (readRouteConfig(ctx, raw.route_config, [...path, 'route_config']) ?? null)
     : null;
-  return { kind: 'http', rds: hcm.rds?.route_config_name ?? null, inline, faultFilter, listenerFault };
+  if (hcm.original_ip_detection_extensions !== undefined && hcm.original_ip_detection_extensions.length > 0)
+    ctx.notModelled(
+      [...path, 'original_ip_detection_extensions'],
+      "original IP detection extensions: whether a request is internal is decided from X-Forwarded-For, as Envoy's default XFF detection does",
+    );
+  const ranges = hcm.internal_address_config?.cidr_ranges ?? [];
+  const internalRequests = {
+    useRemoteAddress: hcm.use_remote_address ?? false,
+    xffNumTrustedHops: hcm.xff_num_trusted_hops ?? 0,
+    internalAddressConfig:
+      hcm.internal_address_config === undefined
+        ? null
+        : { cidrRanges: ranges.map((r) => ({ address: r.address_prefix, prefixLen: r.prefix_len ?? 0 })) },
+    source: ctx.sourceOf(path),
+  };
+  return {
+    kind: 'http',
+    rds: hcm.rds?.route_config_name ?? null,
+    inline,
+    faultFilter,
+    listenerFault,
+    internalRequests,
+  };
 }
 
 function readTcpProxy(

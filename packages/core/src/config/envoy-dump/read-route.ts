@@ -247,5 +247,6 @@ export function readRouteConfig(
     const vh = readVirtualHost(ctx, v, [...path, 'virtual_hosts', i], name);
     if (vh !== undefined) virtualHosts.push(vh);
   });
-  return { name, source: ctx.sourceOf(path), virtualHosts };
+  const internalOnlyHeaders = (rc.internal_only_headers ?? []).map((h) => h.toLowerCase());
+  return { name, source: ctx.sourceOf(path), virtualHosts, internalOnlyHeaders };
 }

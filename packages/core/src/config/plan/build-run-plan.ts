@@ -4,12 +4,14 @@ import type { LoadedConfig } from '../resources/load.js';
 import type { Scenario, ScenarioSpec } from '../resources/schema/scenario.js';
 import { scopeFor } from '../translate/caller-scope.js';
 import { meshSettingsOf } from '../translate/mesh-settings.js';
+import { warnCertificatesNeverChecked } from './certificates-never-checked.js';
 import { warnDnsNamesWithoutEntry, warnEndpointsNoClusterHas } from './dns-and-address-checks.js';
 import { planDumpTraffic } from './dump-traffic-plan.js';
 import { checkEndpoints, endpointBehaviours, latencyDistribution } from './endpoint-behaviours.js';
 import { planFlaps } from './endpoint-flaps.js';
 import { envoyConfigOf } from './envoy-config-input.js';
 import type { PlanContext } from './plan-context.js';
+import { warnRefusedStreamOnHttp1 } from './refused-stream-on-http1.js';
 import {
   checkClientsInFlight,
   checkExpectedRequests,
@@ -53,6 +55,8 @@ export function buildRunPlan(
         : planDumpTraffic(envoy, spec, at, diagnostics);
   warnDnsNamesWithoutEntry(clusters, spec, at);
   warnEndpointsNoClusterHas(clusters, spec, at);
+  warnRefusedStreamOnHttp1(clusters, spec, at);
+  warnCertificatesNeverChecked(clusters, spec, at);
   const timeline = planTimeline(spec, clusters, latencyDistribution, errorsAt(at));
   // Timeline changes of rate count; the traffic's indexes match spec.traffic's only without errors.
   const complete = traffic.length === spec.traffic.length;

@@ -1,12 +1,13 @@
 import { isIP } from 'node:net';
 import { Flag } from '../../envoy/response-flags.js';
 import type { RouteModel } from '../../envoy/route.js';
-import type { DumpFilterChain, DumpListener, EnvoyDump } from '../envoy-dump/dump-model.js';
+import type { DumpFilterChain, DumpListener, DumpRouteConfig, EnvoyDump } from '../envoy-dump/dump-model.js';
 import { type DumpRequest, listenerFor, routeFor, virtualHostFor } from '../envoy-dump/route-table.js';
 import type { Diagnostic } from '../resources/diagnostics.js';
 import { formatPath } from '../resources/positions.js';
 import type { ScenarioSpec } from '../resources/schema/scenario.js';
 import { DumpClusterResolver, localRoute, NOT_FOUND_ROUTE } from './dump-cluster-resolver.js';
+import { dumpRequestHeaders } from './dump-request-headers.js';
 import type { TrafficPlan } from './run-plan.js';
 import type { ScenarioReporter } from './scenario-diagnostics.js';
 import { trafficPlanOf } from './traffic-plan-of.js';
@@ -84,13 +85,36 @@ function planSource(plan: DumpPlan, t: TrafficSource, i: number): TrafficPlan | 
   const before = errors(plan.diagnostics);
   noteOnce(plan.diagnostics, choice.chain.notModelled);
   const routeOf = shapeRouter(plan, t.host, port, choice.listener, choice.chain, choice.appTls);
-  const mix = (t.routes ?? [{ weight: 1 }]).map((m) => {
+  // What reaches the router: the connection manager's own rule on the application's x-envoy-* headers.
+  const handler = choice.chain.handler;
+  const seen = (h: Headers, at: (string | number)[]): Headers =>
+    handler.kind === 'http'
+      ? dumpRequestHeaders(
+          h,
+          handler.internalRequests,
+          routeConfigOf(plan, handler)?.internalOnlyHeaders ?? [],
+          plan.dump.envoyVersion,
+          plan.at,
+          at,
+        )
+      : h;
+  const sourceHeaders = seen(t.headers, ['traffic', i, 'headers']);
+  const mix = (t.routes ?? [{ weight: 1 }]).map((m, j) => {
     const path = m.path ?? t.path;
-    const headers = m.headers ?? t.headers;
+    const headers =
+      m.headers === undefined ? sourceHeaders : seen(m.headers, ['traffic', i, 'routes', j, 'headers']);
     return { route: routeOf(path, m.method ?? t.method, headers), path, headers, weight: m.weight };
   });
   if (errors(plan.diagnostics) > before) return null;
   return trafficPlanOf(t, port, mix);
+}
+
+/** The route configuration an HTTP chain routes by: its own, or the dump's of its rds name. */
+function routeConfigOf(
+  plan: DumpPlan,
+  handler: Extract<DumpFilterChain['handler'], { kind: 'http' }>,
+): DumpRouteConfig | undefined {
+  return handler.inline ?? plan.dump.routeConfigs.find((r) => r.name === handler.rds);
 }
 
 const sourceAt = (s: { file: string; line: number; path: ReadonlyArray<string | number> }) => ({
@@ -155,7 +179,7 @@ function routeOfShape(
       hashPolicy: p.hashSourceIp ? { useSourceIp: true } : null,
     };
   }
-  const rc = handler.inline ?? plan.dump.routeConfigs.find((r) => r.name === handler.rds);
+  const rc = routeConfigOf(plan, handler);
   if (rc === undefined) {
     error(sourceAt(chain.source), `route configuration ${handler.rds} (rds) is not in the dump`);
     return localRoute('unsupported', 0, 0);

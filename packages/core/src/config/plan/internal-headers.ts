@@ -1,28 +1,7 @@
+import { INTERNAL_ONLY_HEADERS as INTERNAL_ONLY } from '../../envoy/internal-request.js';
 import type { ScenarioReporter } from './scenario-diagnostics.js';
 
 type Headers = Readonly<Record<string, string>>;
-
-/**
- * The request headers the connection manager removes from a request it does not take as internal
- * (ConnectionManagerUtility::cleanInternalHeaders), before the route is matched and the router reads them.
- */
-const INTERNAL_ONLY = new Set([
-  'x-envoy-retriable-status-codes',
-  'x-envoy-retriable-header-names',
-  'x-envoy-retry-on',
-  'x-envoy-retry-grpc-on',
-  'x-envoy-max-retries',
-  'x-envoy-upstream-alt-stat-name',
-  'x-envoy-upstream-rq-timeout-ms',
-  'x-envoy-upstream-rq-per-try-timeout-ms',
-  'x-envoy-upstream-rq-timeout-alt-response',
-  'x-envoy-expected-rq-timeout-ms',
-  'x-envoy-force-trace',
-  'x-envoy-ip-tags',
-  'x-envoy-original-url',
-  'x-envoy-hedge-on-per-try-timeout',
-  'x-envoy-internal',
-]);
 
 /**
  * The headers of an application request as the sidecar's router sees them. Istio's outbound listener

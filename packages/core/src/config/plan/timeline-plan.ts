@@ -46,7 +46,11 @@ const CLOSED_LOOP_FIELDS = ['clients', 'thinkTime'] as const;
 const CHANGEABLE_TRAFFIC_FIELDS = new Set<string>([...OPEN_LOOP_FIELDS, ...CLOSED_LOOP_FIELDS]);
 
 /** Addresses whose locality is `locality` or inside it (`region`, `region/zone`, `region/zone/subzone`). */
-function addressesIn(locality: string, clusters: readonly ClusterModel[], spec: ScenarioSpec): string[] {
+export function addressesIn(
+  locality: string,
+  clusters: readonly ClusterModel[],
+  spec: ScenarioSpec,
+): string[] {
   const inside = (l: string) => l === locality || l.startsWith(`${locality}/`);
   const out = new Set<string>();
   for (const c of clusters) {

@@ -7,6 +7,7 @@ import type { ServiceEntry, ServicePort } from '../resources/schema/service-entr
 import { clusterHosts, discoveryType, serviceEntryEndpoints, subsetEndpoints } from './cluster-endpoints.js';
 import { applyConnectionPool } from './connection-pool.js';
 import { effectivePolicy, policyPaths, subsetIndexOf } from './effective-policy.js';
+import { http2KeepaliveFor } from './http2-keepalive.js';
 import { applyLoadBalancer, honouredLoadBalancer } from './load-balancer.js';
 import { applyLocalityLoadBalancer } from './locality-load-balancer.js';
 import { DEFAULT_MESH, type MeshSettings } from './mesh-settings.js';
@@ -105,13 +106,20 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     drAt,
   );
   const retryBudget = applyRetryBudget(dr, subsetIndex);
-  const pool = applyConnectionPool(
-    policy.connectionPool,
-    retryBudget.budget,
+  const pool = applyConnectionPool(policy.connectionPool, retryBudget.budget, mesh);
+  const upstreamProtocol = upstreamProtocolFor(
+    port.protocol,
+    policy.connectionPool?.http,
+    mesh.h2UpgradePolicy,
+  );
+  const keepalive = http2KeepaliveFor(
+    policy.connectionPool?.http,
+    upstreamProtocol,
+    inputs.istioVersion,
     pathOf.connectionPool,
     drAt,
-    mesh,
   );
+  if (keepalive !== undefined) upstreamProtocol.connectionKeepalive = keepalive;
   return {
     name: clusterName(port.number, subsetName, host),
     serviceHost: host,
@@ -121,7 +129,7 @@ export function translateCluster(inputs: ClusterInputs, diagnostics: Diagnostic[
     type,
     ...balancing,
     ...pool,
-    upstreamProtocol: upstreamProtocolFor(port.protocol, policy.connectionPool?.http, mesh.h2UpgradePolicy),
+    upstreamProtocol,
     tcpProxy: tcpProxyFor(port.protocol ?? 'HTTP', policy.connectionPool?.tcp),
     tlsMode: tls?.mode ?? 'DISABLE',
     ...(port.protocol?.toUpperCase() === 'GRPC' ? { grpc: true } : {}),

@@ -1,9 +1,7 @@
 import type { CircuitBreakerThresholds } from '../../envoy/circuit-breakers.js';
 import type { TcpKeepaliveModel } from '../../envoy/cluster.js';
-import type { FieldPath } from '../resources/positions.js';
 import type { ConnectionPoolSettings, TCPSettings } from '../resources/schema/connection-pool.js';
 import { ISTIO_UNLIMITED } from './istio-defaults.js';
-import type { ReportAt } from './report-at.js';
 import type { Provenance, TranslatedCluster } from './translated-cluster.js';
 
 /** Envoy's common_http_protocol_options.idle_timeout default, which Istio leaves in place. */
@@ -65,8 +63,6 @@ function tcpKeepaliveOf(k: TCPSettings['tcpKeepalive']): TcpKeepaliveModel | nul
 export function applyConnectionPool(
   pool: ConnectionPoolSettings | undefined,
   retryBudget: CircuitBreakerThresholds['retryBudget'],
-  path: FieldPath,
-  drAt: ReportAt,
   mesh: { connectTimeoutMs: number; tcpKeepalive: TCPSettings['tcpKeepalive'] | null } = {
     connectTimeoutMs: ISTIO_CONNECT_TIMEOUT_MS,
     tcpKeepalive: null,
@@ -74,13 +70,6 @@ export function applyConnectionPool(
 ): ClusterConnectionPool {
   const tcp = pool?.tcp;
   const http = pool?.http;
-  // Istio 1.31 (cluster_traffic_policy.go) copies it to http2_protocol_options.connection_keepalive.
-  if (http?.http2KeepAlive !== undefined)
-    drAt(
-      [...path, 'http', 'http2KeepAlive'],
-      'warning',
-      "not modelled yet: Istio 1.31+ makes it Envoy's HTTP/2 PING keepalive (http2_protocol_options.connection_keepalive, HTTP/2 clusters only), which closes a connection whose PING goes unanswered for `timeout`",
-    );
   const [maxConnections, maxConnectionsFrom] = threshold(tcp?.maxConnections);
   const [maxPendingRequests, maxPendingFrom] = threshold(http?.http1MaxPendingRequests);
   const [maxRequests, maxRequestsFrom] = threshold(http?.http2MaxRequests);

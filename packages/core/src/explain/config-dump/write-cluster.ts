@@ -167,7 +167,16 @@ function httpOptions(c: ClusterModel): Record<string, unknown> {
     p?.config === 'HTTP/2'
       ? {
           explicit_http_config: {
-            http2_protocol_options: { max_concurrent_streams: p.maxConcurrentStreams },
+            http2_protocol_options: present({
+              max_concurrent_streams: p.maxConcurrentStreams,
+              connection_keepalive:
+                p.connectionKeepalive === undefined
+                  ? undefined
+                  : {
+                      interval: seconds(p.connectionKeepalive.intervalMs),
+                      timeout: seconds(p.connectionKeepalive.timeoutMs),
+                    },
+            }),
           },
         }
       : p?.config === 'USE_DOWNSTREAM'

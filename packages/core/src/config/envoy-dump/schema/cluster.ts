@@ -54,7 +54,18 @@ export const commonHttpOptionsSchema = z.object({
   max_requests_per_connection: uint32().optional(),
 });
 
-export const http2OptionsSchema = z.object({ max_concurrent_streams: uint32().optional() });
+/** envoy.config.core.v3.KeepaliveSettings (http2_protocol_options.connection_keepalive). */
+export const keepaliveSettingsSchema = z.object({
+  interval: protoDuration().optional(),
+  timeout: protoDuration().optional(),
+  interval_jitter: percent().optional(),
+  connection_idle_interval: protoDuration().optional(),
+});
+
+export const http2OptionsSchema = z.object({
+  max_concurrent_streams: uint32().optional(),
+  connection_keepalive: keepaliveSettingsSchema.optional(),
+});
 
 /** envoy.extensions.upstreams.http.v3.HttpProtocolOptions. */
 export const httpProtocolOptionsSchema = z.object({

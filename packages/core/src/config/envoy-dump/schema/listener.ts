@@ -48,6 +48,18 @@ export const httpConnectionManagerSchema = z.object({
   rds: z.object({ route_config_name: z.string() }).optional(),
   route_config: routeConfigurationSchema.optional(),
   scoped_routes: z.unknown().optional(),
+  /** What decides whether a request is internal (ConnectionManagerUtility::mutateRequestHeaders). */
+  use_remote_address: z.boolean().optional(),
+  xff_num_trusted_hops: uint32().optional(),
+  internal_address_config: z
+    .object({
+      unix_sockets: z.boolean().optional(),
+      cidr_ranges: z
+        .array(z.object({ address_prefix: z.string(), prefix_len: uint32().optional() }))
+        .optional(),
+    })
+    .optional(),
+  original_ip_detection_extensions: z.array(z.unknown()).optional(),
   http_filters: z
     .array(
       z.object({

@@ -131,6 +131,8 @@ export type VirtualHostJson = z.infer<typeof virtualHostSchema>;
 export const routeConfigurationSchema = z.object({
   name: z.string().optional(),
   virtual_hosts: z.array(virtualHostSchema).optional(),
+  /** Removed from a request that is not internal, beside the x-envoy-* controls. */
+  internal_only_headers: z.array(z.string()).optional(),
   typed_per_filter_config: z.record(z.string(), typedConfig()).optional(),
 });
 export type RouteConfigurationJson = z.infer<typeof routeConfigurationSchema>;

@@ -1,5 +1,12 @@
-import type { UpstreamTlsModel } from '../envoy/tls.js';
-import type { ServerCertificate } from '../world/endpoint-server.js';
+import type { UpstreamTlsModel } from './tls.js';
+
+/** A server's certificate as the validator reads it: its names, its issuer by name, its validity in run time (ms). */
+export interface ServerCertificate {
+  subjectAltNames: readonly string[];
+  issuer: string;
+  notBeforeMs: number;
+  notAfterMs: number;
+}
 
 /** What Envoy's DefaultCertValidator makes of a server's certificate, by the stat it counts. */
 export const CertVerdict = { Ok: 0, FailVerifyError: 1, FailVerifySan: 2 } as const;
