@@ -42,9 +42,11 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({
       op: fc.constant('cancelForged'),
-      // Small numbers are first-generation handles and hit live events now and then; the others were
-      // never issued (negative, fractional, or generations far beyond any these runs reach).
+      // 2^31 + slot is a first-generation handle (generations start at 128) and hits live events now and
+      // then; the others were never issued (small, negative, fractional, or generations far beyond any
+      // these runs reach).
       handle: fc.oneof(
+        fc.nat(300).map((slot) => 2 ** 31 + slot),
         fc.nat(300),
         fc.integer({ min: -300, max: -1 }),
         fc.double({ min: 0, max: 300, noNaN: true }),
@@ -351,6 +353,25 @@ describe('EventQueue', () => {
     expect(queue.size).toBe(0);
     expect(queue.cancel(foreign)).toBe(false);
     expect(queue.size).toBe(0);
+  });
+
+  // A slot reused 128 times hands out handles past 2^31 (2^24 slots × generation): cancel must still
+  // tell the live one from every stale one.
+  it('cancels by handles past 2^31, and no stale one of the same slot', () => {
+    const queue = new EventQueue();
+    const stale: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      stale.push(queue.schedule(i, 0, i));
+      expect(queue.pop()).toBe(true);
+    }
+    const live = queue.schedule(1000, 0, 7);
+    expect(live).toBeGreaterThan(2 ** 31);
+    for (const h of stale) expect(queue.cancel(h)).toBe(false);
+    expect(queue.cancel(-1)).toBe(false);
+    expect(queue.size).toBe(1);
+    expect(queue.cancel(live)).toBe(true);
+    expect(queue.size).toBe(0);
+    expect(queue.pop()).toBe(false);
   });
 
   it('treats a cancelled handle as stale, also after its slot was recycled', () => {

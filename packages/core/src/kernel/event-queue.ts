@@ -22,7 +22,13 @@
 import { EventLane } from './event-lane.js';
 
 const SLOT_BITS = 2 ** 24; // up to 16.7 M events pending at once; generations use the remaining 29 bits
+const SLOT_MASK = SLOT_BITS - 1;
 const GENERATION_MASK = 2 ** 29 - 1;
+/**
+ * Generations start here, so every handle is above 2^31 and a double from the first event on: a handle
+ * crossing 2^31 mid-run changed the field shape of every object holding one and deoptimized its code.
+ */
+const FIRST_GENERATION = 128;
 /** Below this many cancelled events in the heap, rebuilding costs more than popping past them. */
 const COMPACT_MIN_CANCELLED = 1024;
 
@@ -64,7 +70,7 @@ export class EventQueue {
     this.seq = new Float64Array(n);
     this.kind = new Int32Array(n);
     this.target = new Int32Array(n);
-    this.generation = new Uint32Array(n);
+    this.generation = new Uint32Array(n).fill(FIRST_GENERATION);
     this.cancelled = new Uint8Array(n);
     this.laneOf = new Uint8Array(n);
     this.freeSlots = new Int32Array(n);
@@ -133,9 +139,15 @@ export class EventQueue {
 
   /** Returns true when the event was pending and is now cancelled. */
   cancel(handle: EventHandle): boolean {
-    const slot = handle % SLOT_BITS;
-    const gen = (handle - slot) / SLOT_BITS;
-    if (slot >= this.slotsUsed || this.generation[slot] !== gen || this.cancelled[slot] === 1) return false;
+    if (!(handle >= 0)) return false;
+    // A mask, not `%`: handles are above 2^31, where `%` is a slow fmod.
+    const slot = handle & SLOT_MASK;
+    if (
+      slot >= this.slotsUsed ||
+      handle !== slot + this.generation[slot]! * SLOT_BITS ||
+      this.cancelled[slot] === 1
+    )
+      return false;
     this.cancelled[slot] = 1;
     this.liveCount--;
     const lane = this.laneOf[slot]!;
@@ -277,7 +289,7 @@ export class EventQueue {
 
   private releaseSlot(slot: number): void {
     // A new generation makes every handle to the old occupant stale.
-    this.generation[slot] = (this.generation[slot]! + 1) & GENERATION_MASK;
+    this.generation[slot] = (this.generation[slot]! + 1) & GENERATION_MASK || FIRST_GENERATION;
     // A free slot reads as cancelled, so no handle (stale or foreign) can cancel it again.
     this.cancelled[slot] = 1;
     this.freeSlots[this.freeCount++] = slot;
@@ -368,7 +380,7 @@ export class EventQueue {
     this.kind = growInt32(this.kind, n);
     this.target = growInt32(this.target, n);
     this.freeSlots = growInt32(this.freeSlots, n);
-    const gen = new Uint32Array(n);
+    const gen = new Uint32Array(n).fill(FIRST_GENERATION);
     gen.set(this.generation);
     this.generation = gen;
     const cancelled = new Uint8Array(n);

@@ -153,5 +153,8 @@ export const issueMessage: z.core.$ZodErrorMap = (issue) => {
   }
 };
 
-/** Parse options every schema in this folder is run with. */
-export const PARSE_OPTIONS = { error: issueMessage, reportInput: true } as const;
+/**
+ * Parse options every schema in this folder is run with. `jitless`: a run parses each schema a few times,
+ * and zod's compiled fast path costs more to generate (new Function per object shape) than it saves.
+ */
+export const PARSE_OPTIONS = { error: issueMessage, reportInput: true, jitless: true } as const;
