@@ -1,18 +1,10 @@
 import { closeSync, openSync } from 'node:fs';
-import type { TraceListener } from '../observe/trace.js';
+import type { TraceSink } from '../observe/trace.js';
+import { TraceJsonLines } from '../observe/trace-json-lines.js';
 import { errorReason, writeAllToFd, writeStdout } from './fd-write.js';
-
-/** Characters gathered before each write: few system calls, and memory bounded however long the run. */
-const CHUNK_CHARS = 64 * 1024;
 
 /** A trace destination could not be opened or written; the message says which and why, in one line. */
 export class TraceFileError extends Error {}
-
-/** Where the JSON Lines go: `write` takes a chunk of whole lines, `close` ends the output. */
-interface TraceSink {
-  write(chunk: string): void;
-  close(): void;
-}
 
 /**
  * Writes a run's event trace as JSON Lines (one `TraceEvent` per line, in event order) while the
@@ -20,44 +12,33 @@ interface TraceSink {
  * `fs.WriteStream` would queue the whole trace in memory until the run ended.
  */
 export class JsonLinesTrace {
-  private pending = '';
+  private readonly lines: TraceJsonLines;
 
-  constructor(private readonly sink: TraceSink) {}
+  /** `write` takes a chunk of whole lines (its bytes are reused once it returns); `close` ends the output. */
+  constructor(
+    write: (chunk: Uint8Array) => void,
+    private readonly closeOutput: () => void,
+  ) {
+    this.lines = new TraceJsonLines(write);
+  }
 
-  /** For `runPlan`'s `trace` hook: the event is serialized at once, never kept. */
-  readonly listener: TraceListener = (event) => {
-    this.pending += `${JSON.stringify(event)}\n`;
-    if (this.pending.length >= CHUNK_CHARS) this.flush();
-  };
+  /** For `runPlan`'s `trace` hook: each event is formatted at once, never kept. */
+  get sink(): TraceSink {
+    return this.lines;
+  }
 
   /** Writes what is buffered and closes the destination. */
   close(): void {
     try {
-      this.flush();
+      this.lines.flush();
     } finally {
-      this.sink.close();
+      this.closeOutput();
     }
-  }
-
-  private flush(): void {
-    if (this.pending === '') return;
-    const chunk = this.pending;
-    this.pending = '';
-    this.sink.write(chunk);
   }
 }
 
 function failure(flagValue: string, what: string, e: unknown): TraceFileError {
   return new TraceFileError(`--trace ${flagValue}: cannot ${what} (${errorReason(e)})`);
-}
-
-/** Writes all of `chunk` to `fd`; a failure names the flag. */
-function writeAll(fd: number, chunk: string, flagValue: string): void {
-  try {
-    writeAllToFd(fd, chunk);
-  } catch (e) {
-    throw failure(flagValue, 'write', e);
-  }
 }
 
 /** Creates (or truncates) `file` for the trace; fails at once, before a run, if it cannot. */
@@ -68,10 +49,16 @@ export function traceToFile(file: string): JsonLinesTrace {
   } catch (e) {
     throw failure(file, 'write', e);
   }
-  return new JsonLinesTrace({
-    write: (chunk) => writeAll(fd, chunk, file),
-    close: () => closeSync(fd),
-  });
+  return new JsonLinesTrace(
+    (chunk) => {
+      try {
+        writeAllToFd(fd, chunk);
+      } catch (e) {
+        throw failure(file, 'write', e);
+      }
+    },
+    () => closeSync(fd),
+  );
 }
 
 /**
@@ -80,9 +67,11 @@ export function traceToFile(file: string): JsonLinesTrace {
  */
 export function traceToStdout(stdout: { fd?: number; write: (text: string) => void }): JsonLinesTrace {
   const { fd, write } = stdout;
-  return new JsonLinesTrace({
+  return new JsonLinesTrace(
     // A reader that has gone ends the command quietly, as it does for the report.
-    write: fd === undefined ? write : (chunk) => writeStdout(fd, chunk),
-    close: () => {},
-  });
+    fd === undefined
+      ? (chunk) => write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString('utf8'))
+      : (chunk) => writeStdout(fd, chunk),
+    () => {},
+  );
 }

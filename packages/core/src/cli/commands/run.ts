@@ -198,7 +198,7 @@ async function playFirstSeed(
 ): Promise<Played> {
   const run = new SimulationRun(ready.plan, {
     onProgress: (p) => progress.update(() => runProgressText(p, progress.elapsedMs)),
-    ...(trace !== undefined ? { trace: trace.listener } : {}),
+    ...(trace !== undefined ? { trace: trace.sink } : {}),
   });
   const stoppedBy = await playInSlices(run, io.signals);
   return { report: run.report(), stoppedBy };

@@ -1,0 +1,147 @@
+/**
+ * A double's text as `String(x)` (ECMA-262 Number::toString) writes it, into a byte buffer, without a
+ * string: the trace's times are millisecond doubles of 16 or 17 digits, and V8's conversion (a runtime
+ * call and a new string) was half the cost of a trace. Exact for 1 ≤ x < 2^31; other numbers take
+ * String's own path.
+ */
+
+/** 10^F, exact in a double for F ≤ 22, and each split into 26-bit halves for an exact product. */
+const POW10: number[] = [];
+const POW10_HIGH: number[] = [];
+const POW10_LOW: number[] = [];
+/** Veltkamp's splitter for doubles: 2^27 + 1. */
+const SPLITTER = 134_217_729;
+for (let f = 0, p = 1; f <= 15; f++, p *= 10) {
+  const c = SPLITTER * p;
+  const high = c - (c - p);
+  POW10.push(p);
+  POW10_HIGH.push(high);
+  POW10_LOW.push(p - high);
+}
+
+/** 2^(e − 1), half an ulp of a double of exponent e (its ulp 2^e), for e from −52 to −22: 1 ≤ x < 2^31. */
+const HALF_ULP: number[] = [];
+for (let e = -52, half = 2 ** -53; e <= -22; e++, half *= 2) HALF_ULP.push(half);
+
+/** The bits of a double, to read its exponent. */
+const bits = new Float64Array(1);
+const words = new Uint32Array(bits.buffer);
+/** Which 32-bit word holds the sign and exponent: the second on a little-endian machine. */
+const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+/**
+ * Writes `x` at `at` in `buffer` as String(x) would, and returns where the text ends; the caller leaves
+ * room for 24 bytes.
+ */
+export function writeNumberText(buffer: Uint8Array, at: number, x: number): number {
+  if (x >= 1 && x < 2_147_483_648) {
+    const whole = Math.floor(x) | 0;
+    if (whole === x) return writeDigits(buffer, at, whole);
+    const end = writeFraction(buffer, at, x, whole);
+    if (end >= 0) return end;
+  }
+  const text = String(x);
+  for (let i = 0; i < text.length; i++) buffer[at + i] = text.charCodeAt(i);
+  return at + text.length;
+}
+
+/** A non-negative integer below 2^31, digit by digit (int32 division by 10 compiles to a multiply). */
+function writeDigits(buffer: Uint8Array, at: number, n: number): number {
+  let digits = 1;
+  for (let m = n; m >= 10; m = (m / 10) | 0) digits++;
+  writeFixed(buffer, at, n, digits);
+  return at + digits;
+}
+
+/** The last `digits` digits of a non-negative integer below 2^31, leading zeros kept. */
+function writeFixed(buffer: Uint8Array, at: number, n: number, digits: number): void {
+  for (let i = at + digits - 1; i >= at; i--) {
+    const q = (n / 10) | 0;
+    buffer[i] = 48 + n - q * 10;
+    n = q;
+  }
+}
+
+/** Fraction digits tried at most: 10^15 · fraction stays below 2^53, so N is an exact integer. */
+const MAX_FRACTION_DIGITS = 15;
+
+/**
+ * `whole.fraction` with the fewest fraction digits F whose decimal reads back as `x`, and of those
+ * the nearest to `x` (a tie to the even): Number::toString's choice (ECMA-262 6.1.6.1.20 and its
+ * note 2), which V8 makes. Returns -1 when more than 15 fraction digits are needed.
+ */
+function writeFraction(buffer: Uint8Array, at: number, x: number, whole: number): number {
+  bits[0] = x;
+  const exponent = ((words[HIGH_WORD]! >>> 20) & 0x7ff) - 1075;
+  // x ≥ 1 is no power of two here, so its neighbours are an ulp away on both sides.
+  const halfUlp = HALF_ULP[exponent + 52]!;
+  const fraction = x - whole;
+  let wholeDigits = 1;
+  for (let m = whole; m >= 10; m = (m / 10) | 0) wholeDigits++;
+  // 17 significant digits always read back, 16 about half the time, fewer seldom; and a decimal that
+  // reads back with F digits still does with F + 1 (a zero added): start at 16 and step either way.
+  let f = 16 - wholeDigits;
+  let n = nearestWithin(fraction, halfUlp, f);
+  if (n >= 0) {
+    for (let shorter = nearestWithin(fraction, halfUlp, f - 1); shorter >= 0 && f > 1; ) {
+      f--;
+      n = shorter;
+      shorter = nearestWithin(fraction, halfUlp, f - 1);
+    }
+  } else {
+    f++;
+    if (f > MAX_FRACTION_DIGITS) return -1;
+    n = nearestWithin(fraction, halfUlp, f);
+    if (n < 0) return -1;
+  }
+  let end = writeDigits(buffer, at, whole);
+  buffer[end++] = 46; // '.'
+  // N's F digits, leading zeros kept (its last is never 0, or F − 1 digits would have done), in two
+  // int32 halves: N < 10^15, and N / 10^8 is never within 10^-9 of an integer it does not reach.
+  if (f <= 8) writeFixed(buffer, end, n | 0, f);
+  else {
+    const high = Math.floor(n / 100_000_000);
+    writeFixed(buffer, end, high | 0, f - 8);
+    writeFixed(buffer, end + f - 8, (n - high * 100_000_000) | 0, 8);
+  }
+  return end + f;
+}
+
+/**
+ * The integer N nearest to fraction · 10^F (a tie to the even) when it reads back as x: strictly within
+ * half an ulp of x, scaled by 10^F; else -1. Never exactly at it: x ± ulp/2 is an odd multiple of
+ * 2^(e − 1) ≤ 2^-23 (x < 2^31), which no decimal of at most 15 fraction digits is. Exact: the product
+ * is split as Dekker's, the sum as Knuth's.
+ */
+function nearestWithin(fraction: number, halfUlp: number, f: number): number {
+  if (f < 1 || f > MAX_FRACTION_DIGITS) return -1;
+  const p = POW10[f]!;
+  const bound = halfUlp * p;
+  const scaled = fraction * p;
+  // The rounded product is within 2^-53 of it, relatively: far from every integer, that is enough.
+  if (Math.abs(scaled - Math.round(scaled)) - bound > scaled * 4.5e-16) return -1;
+  const c = SPLITTER * fraction;
+  const fHigh = c - (c - fraction);
+  const fLow = fraction - fHigh;
+  const pHigh = POW10_HIGH[f]!;
+  const pLow = POW10_LOW[f]!;
+  // fraction · 10^F = scaled + error, exactly.
+  const error = fHigh * pHigh - scaled + fHigh * pLow + fLow * pHigh + fLow * pLow;
+  const floor = Math.floor(scaled);
+  const part = scaled - floor;
+  // N is floor or floor + 1, and N − fraction · 10^F = −(gap + error) with gap exact.
+  let n = floor;
+  let gap = part;
+  if (part > 0.5 || (part === 0.5 && (error > 0 || (error === 0 && floor % 2 === 1)))) {
+    n = floor + 1;
+    gap = part - 1;
+  }
+  // sum + rest = gap + error exactly; the rounded sum alone orders it against the bound unless equal.
+  const sum = gap + error;
+  const gapPart = sum - error;
+  const rest = gap - gapPart + (error - (sum - gapPart));
+  const size = sum < 0 ? -sum : sum;
+  const sizeRest = sum < 0 ? -rest : rest;
+  const inside = size < bound || (size === bound && sizeRest < 0);
+  return inside ? n : -1;
+}
