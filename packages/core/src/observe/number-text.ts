@@ -46,11 +46,17 @@ export function writeNumberText(buffer: Uint8Array, at: number, x: number): numb
 }
 
 /** A non-negative integer below 2^31, digit by digit (int32 division by 10 compiles to a multiply). */
-function writeDigits(buffer: Uint8Array, at: number, n: number): number {
-  let digits = 1;
-  for (let m = n; m >= 10; m = (m / 10) | 0) digits++;
+export function writeDigits(buffer: Uint8Array, at: number, n: number): number {
+  const digits = digitCount(n);
   writeFixed(buffer, at, n, digits);
   return at + digits;
+}
+
+/** How many digits a non-negative integer below 2^31 has. */
+function digitCount(n: number): number {
+  if (n < 100_000) return n < 100 ? (n < 10 ? 1 : 2) : n < 1000 ? 3 : n < 10_000 ? 4 : 5;
+  if (n < 10_000_000) return n < 1_000_000 ? 6 : 7;
+  return n < 100_000_000 ? 8 : n < 1_000_000_000 ? 9 : 10;
 }
 
 /** The last `digits` digits of a non-negative integer below 2^31, leading zeros kept. */
@@ -68,7 +74,8 @@ const MAX_FRACTION_DIGITS = 15;
 /**
  * `whole.fraction` with the fewest fraction digits F whose decimal reads back as `x`, and of those
  * the nearest to `x` (a tie to the even): Number::toString's choice (ECMA-262 6.1.6.1.20 and its
- * note 2), which V8 makes. Returns -1 when more than 15 fraction digits are needed.
+ * note 2), which V8 makes. Returns -1 when more than 15 fraction digits are needed. One function
+ * with no double crossing a call: V8 boxes a double argument of a call it does not inline.
  */
 function writeFraction(buffer: Uint8Array, at: number, x: number, whole: number): number {
   bits[0] = x;
@@ -76,25 +83,69 @@ function writeFraction(buffer: Uint8Array, at: number, x: number, whole: number)
   // x ≥ 1 is no power of two here, so its neighbours are an ulp away on both sides.
   const halfUlp = HALF_ULP[exponent + 52]!;
   const fraction = x - whole;
-  let wholeDigits = 1;
-  for (let m = whole; m >= 10; m = (m / 10) | 0) wholeDigits++;
+  const c = SPLITTER * fraction;
+  const fHigh = c - (c - fraction);
+  const fLow = fraction - fHigh;
+  const wholeDigits = digitCount(whole);
   // 17 significant digits always read back, 16 about half the time, fewer seldom; and a decimal that
   // reads back with F digits still does with F + 1 (a zero added): start at 16 and step either way.
   let f = 16 - wholeDigits;
-  let n = nearestWithin(fraction, halfUlp, f);
-  if (n >= 0) {
-    for (let shorter = nearestWithin(fraction, halfUlp, f - 1); shorter >= 0 && f > 1; ) {
-      f--;
-      n = shorter;
-      shorter = nearestWithin(fraction, halfUlp, f - 1);
+  let step = 0;
+  let n = 0;
+  for (;;) {
+    // Is the integer nearest to fraction · 10^F (a tie to the even) strictly within half an ulp of x,
+    // scaled by 10^F? Never exactly at it: x ± ulp/2 is an odd multiple of 2^(e − 1) ≤ 2^-23 (x < 2^31),
+    // which no decimal of at most 15 fraction digits is.
+    let inside = false;
+    let nearest = 0;
+    if (f >= 1 && f <= MAX_FRACTION_DIGITS) {
+      const p = POW10[f]!;
+      const bound = halfUlp * p;
+      const scaled = fraction * p;
+      // The rounded product is within 2^-53 of it, relatively: far from every integer, that is enough.
+      if (Math.abs(scaled - Math.round(scaled)) - bound <= scaled * 4.5e-16) {
+        // fraction · 10^F = scaled + error, exactly (Dekker's product).
+        const error =
+          fHigh * POW10_HIGH[f]! -
+          scaled +
+          fHigh * POW10_LOW[f]! +
+          fLow * POW10_HIGH[f]! +
+          fLow * POW10_LOW[f]!;
+        const floor = Math.floor(scaled);
+        const part = scaled - floor;
+        // N is floor or floor + 1, and N − fraction · 10^F = −(gap + error) with gap exact.
+        nearest = floor;
+        let gap = part;
+        if (part > 0.5 || (part === 0.5 && (error > 0 || (error === 0 && floor % 2 === 1)))) {
+          nearest = floor + 1;
+          gap = part - 1;
+        }
+        // sum + rest = gap + error exactly (Knuth's two-sum); the rounded sum alone orders it against
+        // the bound unless the two are equal.
+        const sum = gap + error;
+        const gapPart = sum - error;
+        const rest = gap - gapPart + (error - (sum - gapPart));
+        const size = sum < 0 ? -sum : sum;
+        inside = size < bound || (size === bound && (sum < 0 ? -rest : rest) < 0);
+      }
     }
-  } else {
-    f++;
-    if (f > MAX_FRACTION_DIGITS) return -1;
-    n = nearestWithin(fraction, halfUlp, f);
-    if (n < 0) return -1;
+    if (inside) {
+      n = nearest;
+      if (step > 0) break;
+      step = -1;
+      f--;
+    } else if (step < 0) {
+      f++; // the last F tried that read back
+      break;
+    } else if (step > 0) {
+      return -1; // 17 − D digits, past 15 fraction digits
+    } else {
+      step = 1;
+      f++;
+    }
   }
-  let end = writeDigits(buffer, at, whole);
+  writeFixed(buffer, at, whole, wholeDigits);
+  let end = at + wholeDigits;
   buffer[end++] = 46; // '.'
   // N's F digits, leading zeros kept (its last is never 0, or F − 1 digits would have done), in two
   // int32 halves: N < 10^15, and N / 10^8 is never within 10^-9 of an integer it does not reach.
@@ -105,43 +156,4 @@ function writeFraction(buffer: Uint8Array, at: number, x: number, whole: number)
     writeFixed(buffer, end + f - 8, (n - high * 100_000_000) | 0, 8);
   }
   return end + f;
-}
-
-/**
- * The integer N nearest to fraction · 10^F (a tie to the even) when it reads back as x: strictly within
- * half an ulp of x, scaled by 10^F; else -1. Never exactly at it: x ± ulp/2 is an odd multiple of
- * 2^(e − 1) ≤ 2^-23 (x < 2^31), which no decimal of at most 15 fraction digits is. Exact: the product
- * is split as Dekker's, the sum as Knuth's.
- */
-function nearestWithin(fraction: number, halfUlp: number, f: number): number {
-  if (f < 1 || f > MAX_FRACTION_DIGITS) return -1;
-  const p = POW10[f]!;
-  const bound = halfUlp * p;
-  const scaled = fraction * p;
-  // The rounded product is within 2^-53 of it, relatively: far from every integer, that is enough.
-  if (Math.abs(scaled - Math.round(scaled)) - bound > scaled * 4.5e-16) return -1;
-  const c = SPLITTER * fraction;
-  const fHigh = c - (c - fraction);
-  const fLow = fraction - fHigh;
-  const pHigh = POW10_HIGH[f]!;
-  const pLow = POW10_LOW[f]!;
-  // fraction · 10^F = scaled + error, exactly.
-  const error = fHigh * pHigh - scaled + fHigh * pLow + fLow * pHigh + fLow * pLow;
-  const floor = Math.floor(scaled);
-  const part = scaled - floor;
-  // N is floor or floor + 1, and N − fraction · 10^F = −(gap + error) with gap exact.
-  let n = floor;
-  let gap = part;
-  if (part > 0.5 || (part === 0.5 && (error > 0 || (error === 0 && floor % 2 === 1)))) {
-    n = floor + 1;
-    gap = part - 1;
-  }
-  // sum + rest = gap + error exactly; the rounded sum alone orders it against the bound unless equal.
-  const sum = gap + error;
-  const gapPart = sum - error;
-  const rest = gap - gapPart + (error - (sum - gapPart));
-  const size = sum < 0 ? -sum : sum;
-  const sizeRest = sum < 0 ? -rest : rest;
-  const inside = size < bound || (size === bound && sizeRest < 0);
-  return inside ? n : -1;
 }

@@ -1,4 +1,4 @@
-import { writeNumberText } from './number-text.js';
+import { writeDigits, writeNumberText } from './number-text.js';
 import type { TraceSink } from './trace.js';
 
 /** Bytes gathered before each write: few system calls, and memory bounded however long the run. */
@@ -72,22 +72,23 @@ export class TraceJsonLines implements TraceSink {
   private lastFlags: string | null = null;
   private lastResponseTail: Uint8Array = new Uint8Array(0);
   /**
-   * The last `tMs` written, for the events at the same instant: its text is at `tStart` in `tSource`,
-   * the buffer where it was written (one outgrown is never written again) or, once flushed, `tSaved`.
+   * The last `tMs` written, for the other events at that instant: its text is `tLength` bytes at
+   * `tStart` in `tSource` (this buffer; an outgrown one, never written again; or once flushed,
+   * `tSaved`), followed there by `,"request":` when `tThenRequest`.
    */
   private lastTMs = Number.NaN;
   private tSource: Uint8Array = this.buffer;
   private tStart = 0;
   private tLength = 0;
-  private readonly tSaved = new Uint8Array(32);
+  private tThenRequest = false;
+  private readonly tSaved = new Uint8Array(64);
 
   constructor(private readonly write: (bytes: Uint8Array) => void) {}
 
   request(tMs: number, request: number): void {
     this.start(0);
     this.put(REQUEST);
-    this.time(tMs);
-    this.putShort(REQUEST_FIELD);
+    this.timeThenRequest(tMs);
     this.int(request);
     this.endObject();
   }
@@ -102,8 +103,7 @@ export class TraceJsonLines implements TraceSink {
     }
     this.start(tail.length);
     this.put(RESPONSE);
-    this.time(tMs);
-    this.putShort(REQUEST_FIELD);
+    this.timeThenRequest(tMs);
     this.int(request);
     this.end(tail);
   }
@@ -125,8 +125,7 @@ export class TraceJsonLines implements TraceSink {
     }
     this.start(tail.length);
     this.put(ATTEMPT);
-    this.time(tMs);
-    this.putShort(REQUEST_FIELD);
+    this.timeThenRequest(tMs);
     this.int(request);
     this.end(tail);
   }
@@ -173,7 +172,8 @@ export class TraceJsonLines implements TraceSink {
     // Emptied first: a write that throws (a closed pipe) leaves nothing to write again on close.
     this.at = 0;
     if (this.tSource === this.buffer) {
-      this.tSaved.set(this.buffer.subarray(this.tStart, this.tStart + this.tLength));
+      const saved = this.tLength + (this.tThenRequest ? REQUEST_FIELD.length : 0);
+      this.tSaved.set(this.buffer.subarray(this.tStart, this.tStart + saved));
       this.tSource = this.tSaved;
       this.tStart = 0;
     }
@@ -226,8 +226,12 @@ export class TraceJsonLines implements TraceSink {
     this.lastClusterHosts = null;
   }
 
-  /** Makes room for a line whose strings take `stringBytes`; only a string of kilobytes grows the buffer. */
+  /**
+   * Makes room for a line whose strings take `stringBytes`: a line starts below 64 KiB, so only
+   * strings of kilobytes need a larger buffer.
+   */
   private start(stringBytes: number): void {
+    if (stringBytes <= LINE_ROOM - LINE_FIXED_MAX) return;
     const need = this.at + LINE_FIXED_MAX + stringBytes;
     if (need <= this.buffer.length) return;
     const grown = new Uint8Array(need);
@@ -255,49 +259,47 @@ export class TraceJsonLines implements TraceSink {
     this.at += bytes.length;
   }
 
-  private putShort(bytes: Uint8Array): void {
-    const { buffer } = this;
-    let at = this.at;
-    for (let i = 0; i < bytes.length; i++) buffer[at++] = bytes[i]!;
-    this.at = at;
-  }
-
   /** A number as JSON.stringify writes it: an id or a status digit by digit, any other as String does. */
   private int(n: number): void {
-    if (!(n >= 0 && (n | 0) === n)) {
+    if (n >= 0 && (n | 0) === n) this.at = writeDigits(this.buffer, this.at, n);
+    else
       this.at = Number.isFinite(n) ? writeNumberText(this.buffer, this.at, n) : this.textAt(this.at, 'null');
+  }
+
+  /** `tMs` then `,"request":`, as the request, attempt and response lines have them. */
+  private timeThenRequest(tMs: number): void {
+    if (tMs === this.lastTMs && this.tThenRequest) {
+      this.copyTime(this.tLength + REQUEST_FIELD.length);
       return;
     }
-    let digits = 1;
-    for (let m = n; m >= 10; m = (m / 10) | 0) digits++;
-    const { buffer } = this;
-    let i = this.at + digits;
-    this.at = i;
-    do {
-      const q = (n / 10) | 0;
-      buffer[--i] = 48 + n - q * 10;
-      n = q;
-    } while (n > 0);
+    this.time(tMs);
+    this.put(REQUEST_FIELD);
+    this.tThenRequest = true;
   }
 
   /** `tMs`: each instant's text is made once and copied for the other events at that instant. */
   private time(tMs: number): void {
-    const { buffer } = this;
-    let at = this.at;
+    const at = this.at;
     // 0 and -0 are equal and both written 0; NaN never equals itself, and is written null each time.
-    if (tMs !== this.lastTMs) {
+    if (tMs === this.lastTMs) this.copyTime(this.tLength);
+    else {
       // JSON.stringify writes a finite number as String does (ECMA-262 SerializeJSONProperty).
-      const end = Number.isFinite(tMs) ? writeNumberText(buffer, at, tMs) : this.textAt(at, 'null');
+      const end = Number.isFinite(tMs) ? writeNumberText(this.buffer, at, tMs) : this.textAt(at, 'null');
       this.lastTMs = tMs;
-      this.tSource = buffer;
-      this.tStart = at;
       this.tLength = end - at;
       this.at = end;
-      return;
     }
-    const { tSource, tStart, tLength } = this;
-    for (let i = 0; i < tLength; i++) buffer[at++] = tSource[tStart + i]!;
-    this.at = at;
+    this.tSource = this.buffer;
+    this.tStart = at;
+    this.tThenRequest = false;
+  }
+
+  /** `length` bytes of the last time's text and what follows it, by a move within the buffer when there. */
+  private copyTime(length: number): void {
+    const { buffer, tSource, tStart } = this;
+    if (tSource === buffer) buffer.copyWithin(this.at, tStart, tStart + length);
+    else for (let i = 0; i < length; i++) buffer[this.at + i] = tSource[tStart + i]!;
+    this.at += length;
   }
 
   /** ASCII text at `at`; returns where it ends. */
