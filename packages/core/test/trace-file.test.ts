@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { traceToStdout } from '../src/cli/trace-file.js';
 
 describe('JsonLinesTrace', () => {
-  it('writes whole lines in 64 KiB chunks while the run goes on, the rest on close', () => {
+  it('writes whole lines in 64 KiB chunks while the run goes on, the rest on close', async () => {
     const chunks: string[] = [];
-    const trace = traceToStdout({ write: (t) => chunks.push(t) });
+    const trace = await traceToStdout({ write: (t) => chunks.push(t) });
     // {"type":"request","tMs":100000,"request":1000000}\n is 49 + 1 = 50 characters for ids
     // 1000000..1009999 (7 digits each): a chunk is written at the line that brings it to ≥ 65,536 bytes,
     // the ⌈65536 / 50⌉ = 1,311th; 10,000 lines make ⌊10000 / 1311⌋ = 7 chunks during the run.
@@ -20,9 +20,9 @@ describe('JsonLinesTrace', () => {
     );
   });
 
-  it('writes nothing for a run without events', () => {
+  it('writes nothing for a run without events', async () => {
     const chunks: string[] = [];
-    const trace = traceToStdout({ write: (t) => chunks.push(t) });
+    const trace = await traceToStdout({ write: (t) => chunks.push(t) });
     trace.close();
     expect(chunks).toEqual([]);
   });

@@ -23,7 +23,7 @@ import { playInSlices, type StopSignal } from '../play-in-slices.js';
 import { progressLineOn, runProgressText } from '../progress.js';
 import { readSources } from '../read-input.js';
 import { scenarioOverrides } from '../scenario-overrides.js';
-import { type JsonLinesTrace, traceToFile, traceToStdout } from '../trace-file.js';
+import { type TraceWriter, traceToFile, traceToStdout } from '../trace-file.js';
 import { UsageProblem } from '../usage-problem.js';
 import { openOutput, writeOutput } from '../write-output.js';
 import type { CommandContext } from './context.js';
@@ -140,7 +140,7 @@ async function simulateAndReport(
   const progress = progressLineOn(io, options.quiet, options.progress);
   // Opened after the config is known good, before the run: a bad path fails in a moment, not after it.
   const output = options.output === undefined ? undefined : openOutput(options.output, options.outputOption);
-  const trace = openTrace(io, options.trace);
+  const trace = await openTrace(io, options.trace);
   let played: Played;
   try {
     played = await playFirstSeed(ready, io, progress, trace);
@@ -194,7 +194,7 @@ async function playFirstSeed(
   ready: ExpectationPlan,
   io: CliIo,
   progress: ReturnType<typeof progressLineOn>,
-  trace: JsonLinesTrace | undefined,
+  trace: TraceWriter | undefined,
 ): Promise<Played> {
   const run = new SimulationRun(ready.plan, {
     onProgress: (p) => progress.update(() => runProgressText(p, progress.elapsedMs)),
@@ -205,7 +205,7 @@ async function playFirstSeed(
 }
 
 /** `--trace FILE`, or `-` for stdout. */
-function openTrace(io: CliIo, path: string | undefined): JsonLinesTrace | undefined {
+async function openTrace(io: CliIo, path: string | undefined): Promise<TraceWriter | undefined> {
   if (path === '-') return traceToStdout({ fd: io.stdoutFd, write: io.stdout });
   if (path !== undefined) return traceToFile(path);
   return undefined;
