@@ -55,7 +55,10 @@ export const STRING_PART = 7;
 export const STRINGS_RESET = 8;
 export const END = 9;
 
-/** Distinct strings the run numbers before it starts afresh (a number has 12 bits); a run has a few dozen. */
+/**
+ * Distinct strings the run numbers before it starts afresh: a number has 12 bits and an event adds at
+ * most two. A run has a few dozen.
+ */
 const STRINGS_MAX = 4094;
 
 /** The shared memory of one feed: control block, ring, error. */
@@ -65,8 +68,8 @@ export function feedMemory(): SharedArrayBuffer {
 
 /**
  * The run's side: a TraceSink that writes each event into the ring. When the ring is full it waits for
- * the writer (so memory stays bounded, and a slow reader of `--trace -` holds the run back); `check`
- * says when the writer failed.
+ * the writer (so memory stays bounded, and a slow reader of `--trace -` holds the run back); when the
+ * writer has stopped on an error, the next hand-over throws it.
  */
 export class TraceFeed implements TraceSink {
   private readonly control: Int32Array;

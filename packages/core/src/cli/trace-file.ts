@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { TraceSink } from '../observe/trace.js';
 import { TraceJsonLines } from '../observe/trace-json-lines.js';
 import { errorReason, ReaderGone, writeAllToFd, writeStdout } from './fd-write.js';
-import { ERROR_BYTES, ERROR_LENGTH, feedMemory, TraceFeed } from './trace-feed.js';
+import { CONTROL_BYTES, ERROR_BYTES, ERROR_LENGTH, feedMemory, TraceFeed } from './trace-feed.js';
 import { UsageProblem } from './usage-problem.js';
 
 /** A trace destination could not be opened or written; the message says which and why, in one line. */
@@ -79,7 +79,7 @@ class ThreadedTrace implements TraceWriter {
     private readonly closeOutput: () => void,
   ) {
     this.sink = new TraceFeed(memory, () => {
-      const control = new Int32Array(memory, 0, 16);
+      const control = new Int32Array(memory, 0, CONTROL_BYTES / 4);
       const bytes = new Uint8Array(
         memory,
         memory.byteLength - ERROR_BYTES,
@@ -104,14 +104,16 @@ interface ThrownAcross {
   message: string;
 }
 
+/** The error as the writer's thread hands it over; 500 characters fit its 4 KiB as JSON, escapes and all. */
 export function thrownAcross(e: unknown): ThrownAcross {
-  const message = String((e as Error).message ?? e).slice(0, 1000);
+  const message = String((e as Error).message ?? e).slice(0, 500);
   if (e instanceof ReaderGone) return { kind: 'reader-gone', message };
   if (e instanceof TraceFileError) return { kind: 'trace-file', message };
   if (e instanceof UsageProblem) return { kind: 'usage', message };
   return { kind: 'other', message };
 }
 
+/** The same error again, in the run's thread. */
 function thrownHere({ kind, message }: ThrownAcross): Error {
   if (kind === 'reader-gone') return new ReaderGone();
   if (kind === 'trace-file') return new TraceFileError(message);
