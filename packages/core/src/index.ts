@@ -167,7 +167,7 @@ export {
 } from './observe/report.js';
 export { meshsimVersion, REPORT_SCHEMA_VERSION } from './observe/report-version.js';
 export type { TimelinePoint } from './observe/timeline.js';
-export type { TraceEvent, TraceListener } from './observe/trace.js';
+export type { TraceEvent, TraceListener, TraceSink } from './observe/trace.js';
 export { formatReportHtml } from './render/html-report.js';
 export { formatReportJson, type ReportDocument, reportDocument } from './render/report-json.js';
 export { formatReportTable } from './render/report-table.js';

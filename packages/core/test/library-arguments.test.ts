@@ -77,7 +77,21 @@ describe('the wrong kind of argument is an ArgumentError saying what was expecte
     [
       'simulate(spec, { trace: 1 })',
       () => simulate(spec, { trace: 1 as never }),
-      'simulate(spec, hooks).trace must be a function, got the number 1',
+      'simulate(spec, hooks).trace must be a function, or a TraceSink (an object with the methods request, response, attempt, ejection, connectionOpened, connectionClosed), got the number 1',
+    ],
+    [
+      'simulate(spec, { trace: a sink without connectionClosed })',
+      () =>
+        simulate(spec, {
+          trace: {
+            request() {},
+            response() {},
+            attempt() {},
+            ejection() {},
+            connectionOpened() {},
+          } as never,
+        }),
+      'simulate(spec, hooks).trace must be a function, or a TraceSink (an object with the methods request, response, attempt, ejection, connectionOpened, connectionClosed), but connectionClosed is not a function, got an object with request, response, attempt, ejection, connectionOpened',
     ],
     [
       'planSimulation()',

@@ -7,11 +7,11 @@ function pause(ms: number): void {
 }
 
 /**
- * Writes all of `text` to `fd`, through short writes and a non-blocking descriptor's EAGAIN; any other
- * error (EPIPE, ENOSPC …) is thrown as the system reported it.
+ * Writes all of `text` (a string as UTF-8, or bytes) to `fd`, through short writes and a non-blocking
+ * descriptor's EAGAIN; any other error (EPIPE, ENOSPC …) is thrown as the system reported it.
  */
-export function writeAllToFd(fd: number, text: string): void {
-  const bytes = Buffer.from(text, 'utf8');
+export function writeAllToFd(fd: number, text: string | Uint8Array): void {
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   let offset = 0;
   while (offset < bytes.length) {
     try {
@@ -56,7 +56,7 @@ export class ReaderGone extends Error {
 }
 
 /** Writes to stdout's descriptor: a closed pipe is ReaderGone, a full disk one line. */
-export function writeStdout(fd: number, text: string): void {
+export function writeStdout(fd: number, text: string | Uint8Array): void {
   try {
     writeAllToFd(fd, text);
   } catch (e) {

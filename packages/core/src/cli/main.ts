@@ -2,16 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/resources/diagnostics.js';
 import { printable } from '../config/resources/printable.js';
 import { meshsimVersion } from '../observe/report-version.js';
-import { addAnalyzeCommand } from './commands/analyze.js';
-import { addCompareCommand } from './commands/compare.js';
 import type { CommandContext } from './commands/context.js';
-import { addExplainCommand } from './commands/explain.js';
-import { addK8sJobCommand } from './commands/k8s-job.js';
-import { addMergeCommand } from './commands/merge.js';
-import { addRunCommand } from './commands/run.js';
-import { addTestCommand } from './commands/test.js';
-import { addTuneCommand } from './commands/tune.js';
-import { addValidateCommand } from './commands/validate.js';
 import { EXIT_READER_GONE } from './exit-codes.js';
 import { ReaderGone } from './fd-write.js';
 import { type CliIo, processIo } from './io.js';
@@ -21,6 +12,21 @@ import { TraceFileError } from './trace-file.js';
 import { UsageProblem } from './usage-problem.js';
 
 export type { CliIo } from './io.js';
+
+type AddCommand = (program: Command, context: CommandContext) => void;
+
+/** Each command and how to load it, in the order `meshsim --help` lists them. */
+const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<AddCommand>]> = [
+  ['run', async () => (await import('./commands/run.js')).addRunCommand],
+  ['compare', async () => (await import('./commands/compare.js')).addCompareCommand],
+  ['validate', async () => (await import('./commands/validate.js')).addValidateCommand],
+  ['explain', async () => (await import('./commands/explain.js')).addExplainCommand],
+  ['test', async () => (await import('./commands/test.js')).addTestCommand],
+  ['analyze', async () => (await import('./commands/analyze.js')).addAnalyzeCommand],
+  ['tune', async () => (await import('./commands/tune.js')).addTuneCommand],
+  ['merge', async () => (await import('./commands/merge.js')).addMergeCommand],
+  ['k8s-job', async () => (await import('./commands/k8s-job.js')).addK8sJobCommand],
+];
 
 /**
  * Runs the CLI and returns the exit code (see exit-codes.ts): 0 success, 1 bad input, failed validation
@@ -34,16 +40,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run meshsim --help for usage)');
-  // The order here is the order `meshsim --help` lists them in.
-  addRunCommand(program, context);
-  addCompareCommand(program, context);
-  addValidateCommand(program, context);
-  addExplainCommand(program, context);
-  addTestCommand(program, context);
-  addAnalyzeCommand(program, context);
-  addTuneCommand(program, context);
-  addMergeCommand(program, context);
-  addK8sJobCommand(program, context);
+  // Only the command named is loaded (all of them take a third of a second to load, the simulator's
+  // modules most of it); help, a version or an unknown name load every one.
+  const named = COMMANDS.find(([name]) => name === argv[0]);
+  for (const [, load] of named === undefined ? COMMANDS : [named]) (await load())(program, context);
   const ownStdin = io.readStdin !== undefined;
   const previousStdin = ownStdin ? setStdinReader(io.readStdin) : undefined;
   try {

@@ -34,3 +34,31 @@ export function writeOutput(io: CliIo, text: string, output?: OutputFile): void 
     closeSync(output.fd);
   }
 }
+
+/**
+ * Writes a result made in parts, each as it comes (so a 50 MB explanation is never held whole): to the
+ * file `open` gives, opened at the first part and closed at the end, else to stdout.
+ */
+export function writeOutputParts(
+  io: CliIo,
+  produce: (write: (part: string) => void) => void,
+  open?: () => OutputFile,
+): void {
+  let output: OutputFile | undefined;
+  try {
+    produce((part) => {
+      if (open === undefined) {
+        io.stdout(part);
+        return;
+      }
+      output ??= open();
+      try {
+        writeAllToFd(output.fd, part);
+      } catch (e) {
+        throw new UsageProblem(`${output.option} ${output.path}: cannot write (${errorReason(e)})`);
+      }
+    });
+  } finally {
+    if (output !== undefined) closeSync(output.fd);
+  }
+}

@@ -27,13 +27,18 @@ const row = <T>(field: string, value: Explained<T>, format: Format<T> = text): R
   format as Format<never>,
 ];
 
+/** `[1]`, `[2]` …: the note references, made once. */
+const NOTE_REFS: string[] = [];
+const noteRefText = (i: number): string => (NOTE_REFS[i] ??= `[${i}]`);
+
 /** Every value, where it came from, and a numbered note under the table where one explains it. */
 export function fieldTable(rows: readonly Row[]): string {
   const notes: string[] = [];
   const noteRef = (note: string | undefined): string => {
     if (note === undefined || note === '') return '';
-    if (!notes.includes(note)) notes.push(note);
-    return `[${notes.indexOf(note) + 1}]`;
+    let i = notes.indexOf(note);
+    if (i < 0) i = notes.push(note) - 1;
+    return noteRefText(i + 1);
   };
   const cells = rows.map(([field, e, format]) => [
     field,
@@ -41,14 +46,37 @@ export function fieldTable(rows: readonly Row[]): string {
     sourceText(e),
     noteRef(e.note),
   ]);
-  const t = table(notes.length === 0 ? ['field', 'value', 'source'] : ['field', 'value', 'source', 'note']);
-  for (const c of cells) t.push(notes.length === 0 ? c.slice(0, 3) : c);
+  if (notes.length === 0) {
+    const t = table(['field', 'value', 'source']);
+    t.push(...cells.map((c) => c.slice(0, 3)));
+    return t.toString();
+  }
+  const t = table(['field', 'value', 'source', 'note']);
+  t.push(...cells);
+  return `${t.toString()}\n${noteLines(notes)}`;
+}
+
+/** The numbered notes under a field table: most clusters share theirs, so each list is wrapped once. */
+function noteLines(notes: readonly string[]): string {
+  const key = notes.join('\n');
+  const known = noteBlocks.get(key);
+  // The same key from other notes (one holding a line break) is told apart by the notes themselves.
+  if (
+    known !== undefined &&
+    known.notes.length === notes.length &&
+    known.notes.every((n, i) => n === notes[i])
+  )
+    return known.block;
   const width = `[${notes.length}] `.length;
   const lines = notes.flatMap((n, i) =>
     wrapParagraph(n, `  ${`[${i + 1}]`.padEnd(width)}`, ' '.repeat(width + 2)),
   );
-  return [t.toString(), ...lines].join('\n');
+  const block = lines.join('\n');
+  if (noteBlocks.size >= 1024) noteBlocks.clear();
+  noteBlocks.set(key, { notes: [...notes], block });
+  return block;
 }
+const noteBlocks = new Map<string, { notes: readonly string[]; block: string }>();
 
 function outlierRows(o: OutlierExplanation): Row[] {
   const p = 'outlier_detection.';

@@ -1,10 +1,10 @@
 import { argumentError, isPlainObject } from '../config/resources/argument-checks.js';
 import { type Diagnostic, formatDiagnostic } from '../config/resources/diagnostics.js';
-import { printable } from '../config/resources/printable.js';
 import type { ClusterExplanation } from './cluster.js';
 import type { Explanation } from './explain.js';
 import { clusterRows, fieldTable, routeRows, sourceText, table } from './field-rows.js';
 import { scenarioSections } from './format-scenario.js';
+import { LineSink } from './line-sink.js';
 import { wrapParagraph } from './text-layout.js';
 import type { Explained } from './values.js';
 import type { VirtualHostExplanation } from './virtual-hosts.js';
@@ -27,9 +27,17 @@ const inOrder = (list: readonly Diagnostic[]): Diagnostic[] =>
 
 /** The explanation as people read it: istioctl-style summaries, then every value with its source. */
 export function formatExplanationTable(e: Explanation): string {
+  const parts: string[] = [];
+  writeExplanationTable(e, (part) => parts.push(part));
+  return parts.join('');
+}
+
+/** The same text handed to `write` in parts as it is made, so that a large one is never held whole. */
+export function writeExplanationTable(e: Explanation, write: (part: string) => void): void {
   if (!isPlainObject(e) || !isPlainObject(e.proxy) || !Array.isArray(e.clusters))
     argumentError('formatExplanationTable(explanation)', 'what explainConfig returns', e);
-  const out: string[] = wrapParagraph(proxyLine(e.proxy), '', '  ');
+  const out = new LineSink(write);
+  out.push(...wrapParagraph(proxyLine(e.proxy), '', '  '));
   out.push(...summaries(e));
   for (const c of e.clusters) out.push(...clusterSection(c));
   for (const v of e.virtualHosts) out.push(...virtualHostSection(v));
@@ -44,7 +52,7 @@ export function formatExplanationTable(e: Explanation): string {
       ...listed('Diagnostics (as meshsim validate prints them):', e.diagnostics.map(formatDiagnostic)),
     );
   }
-  return printable(`${out.join('\n')}\n`);
+  out.end();
 }
 
 /** Who the sidecar is: namespace, Istio version, locality and labels, each with its source. */

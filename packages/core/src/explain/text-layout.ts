@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { printable } from '../config/resources/printable.js';
-import { TextTable as Drawn, widthOf } from './text-table.js';
+import { TextTable as Drawn, widestLineOf, widthOf } from './text-table.js';
 
 /** The widest line meshsim's text output prints: tables and prose are wrapped to fit it. */
 export const PAGE_WIDTH = 120;
@@ -9,8 +9,8 @@ type WrapAnsi = (text: string, columns: number, options: { hard: boolean; trim: 
 let wrapAnsi: WrapAnsi | undefined;
 
 /** `text` wrapped at spaces to `width` columns; a word longer than that is broken. */
-const wrapTo = (text: string, width: number): string => {
-  // Most cells already fit: printable ASCII lines no wider than the column, nothing at their ends to trim.
+export const wrapTo = (text: string, width: number): string => {
+  // Most cells already fit: lines no wider than the column, nothing at their ends to trim.
   if (fitsAsIs(text, width)) return text;
   // The same note recurs on every cluster of its kind: wrap it once.
   const key = `${width}:${text}`;
@@ -28,10 +28,37 @@ const wrapped = new Map<string, string>();
 /** A line of printable ASCII that neither starts nor ends with a space (or no text at all). */
 const TRIMMED_PLAIN = /^(?:[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?)?$/;
 
-/** Lines of printable ASCII, none wider than `width` nor starting or ending with a space. */
-function fitsAsIs(text: string, width: number): boolean {
-  if (!text.includes('\n')) return text.length <= width && TRIMMED_PLAIN.test(text);
-  for (const line of text.split('\n')) if (line.length > width || !TRIMMED_PLAIN.test(line)) return false;
+/**
+ * What the wrapping library would change or measure as nothing in a line that fits: controls (a tab
+ * counts no column) and surrogates (astral characters, emoji sequences); and marks, which string-width
+ * counts as no column, so that a word of them alone is dropped at a line's end.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const UNWRAPPABLE = /[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/;
+const MARK = /\p{M}/u;
+/** Whitespace the library trims from a line's start (any JavaScript whitespace) or end. */
+const EDGE_SPACE = /^\s|\s$/;
+
+/**
+ * A line the wrapping library would return as it is: no wider than `width`, nothing at its ends to
+ * trim, nothing that Unicode normalization (which it applies) would change; text such as `route →`
+ * or `≥ 1 …` skips it too.
+ */
+function lineFits(line: string, width: number): boolean {
+  if (TRIMMED_PLAIN.test(line)) return line.length <= width;
+  return (
+    !UNWRAPPABLE.test(line) &&
+    !MARK.test(line) &&
+    !EDGE_SPACE.test(line) &&
+    line.normalize() === line &&
+    widthOf(line) <= width
+  );
+}
+
+/** Lines the wrapping library would leave as they are: each fits `width` with nothing to trim. */
+export function fitsAsIs(text: string, width: number): boolean {
+  if (!text.includes('\n')) return lineFits(text, width);
+  for (const line of text.split('\n')) if (!lineFits(line, width)) return false;
   return true;
 }
 
@@ -114,9 +141,24 @@ function grow(widths: number[], natural: readonly number[], line: readonly numbe
 
 export type Cell = string | number;
 
+/** Printable ASCII on one line: nothing to escape, its width its length. */
+const PLAIN = /^[\x20-\x7e]*$/;
+
+/** Whether `text`, measured as `measured` columns wide, prints as it is in `width` columns. */
+const fits = (text: string, measured: number, width: number, plain: boolean): boolean =>
+  measured <= width &&
+  (plain
+    ? text.length === 0 || (text.charCodeAt(0) !== 32 && text.charCodeAt(text.length - 1) !== 32)
+    : fitsAsIs(text, width));
+
 /** A table of text that fits the page: its cells wrapped to widths chosen when printed. */
 export class TextTable {
+  /** Per row, each cell escaped for the terminal. */
   private readonly rows: string[][] = [];
+  /** Per row, the width of each cell's widest line, measured once: for the column widths, then for drawing. */
+  private readonly measured: number[][] = [];
+  /** Per row, a bit for each cell (of the first 30) of printable ASCII on one line. */
+  private readonly plain: number[] = [];
 
   constructor(
     private readonly head: readonly string[],
@@ -124,8 +166,26 @@ export class TextTable {
   ) {}
 
   push(...rows: Cell[][]): void {
-    // Escaped before measuring, so a wrapped line is as wide as what is printed.
-    for (const row of rows) this.rows.push(row.map((cell) => printable(String(cell))));
+    for (const row of rows) {
+      const texts = new Array<string>(row.length);
+      const widths = new Array<number>(row.length);
+      let plain = 0;
+      for (let i = 0; i < row.length; i++) {
+        const cell = String(row[i]);
+        if (PLAIN.test(cell)) {
+          texts[i] = cell;
+          widths[i] = cell.length;
+          if (i < 30) plain |= 1 << i;
+        } else {
+          // Escaped before measuring, so a wrapped line is as wide as what is printed.
+          texts[i] = printable(cell);
+          widths[i] = widestLineOf(texts[i]!);
+        }
+      }
+      this.rows.push(texts);
+      this.measured.push(widths);
+      this.plain.push(plain);
+    }
   }
 
   get length(): number {
@@ -134,12 +194,39 @@ export class TextTable {
 
   toString(): string {
     const head = this.head.map(printable);
-    const widths = columnWidths([head, ...this.rows], this.width);
-    const fit = (row: readonly string[]) => row.map((cell, i) => wrapTo(cell, widths[i]!));
-    const table = new Drawn(fit(head), widths);
-    for (const row of this.rows) table.push(fit(row));
+    const headWidths = head.map(widestLineOf);
+    const n = head.length;
+    const natural = headWidths.map((w) => Math.max(1, w));
+    for (const row of this.measured) {
+      for (let i = 0; i < n; i++) natural[i] = Math.max(natural[i]!, row[i] ?? 0);
+    }
+    // Only a table too wide for the page is measured again, word by word, to choose where it wraps.
+    const budget = this.width - (n + 1) - 2 * n;
+    const widths = sum(natural) <= budget ? natural : columnWidths([head, ...this.rows], this.width);
+    const table = new Drawn(null, widths);
+    fitRow(table, head, headWidths, 0, widths);
+    for (let r = 0; r < this.rows.length; r++) {
+      fitRow(table, this.rows[r]!, this.measured[r]!, this.plain[r]!, widths);
+    }
     return table.toString();
   }
+}
+
+/** Adds a row to `table`: a cell that fits keeps its text and measure, any other is wrapped and measured again. */
+function fitRow(table: Drawn, texts: string[], measured: number[], plain: number, widths: number[]): void {
+  let fitted = texts;
+  let widest = measured;
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i]!;
+    if (fits(text, measured[i]!, widths[i]!, i < 30 && (plain & (1 << i)) !== 0)) continue;
+    if (fitted === texts) {
+      fitted = [...texts];
+      widest = [...measured];
+    }
+    fitted[i] = wrapTo(text, widths[i]!);
+    widest[i] = widestLineOf(fitted[i]!);
+  }
+  table.pushMeasured(fitted, widest);
 }
 
 /**

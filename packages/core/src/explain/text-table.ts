@@ -16,6 +16,35 @@ export const widthOf = (line: string): number => {
   return stringWidth(line);
 };
 
+/** Columns the widest line of `text` takes; a line of printable ASCII is measured by its length alone. */
+export const widestLineOf = (text: string): number => {
+  if (PLAIN.test(text)) return text.length;
+  let widest = 0;
+  for (const line of text.split('\n')) widest = Math.max(widest, widthOf(line));
+  return widest;
+};
+
+/** What follows a cell: the spaces that pad it to its column, then the border (and the next cell's space). */
+const PAD_THEN_MIDDLE: string[] = [' │ '];
+const PAD_THEN_RIGHT: string[] = [' │'];
+const padded = (made: string[], n: number): string => {
+  for (let k = made.length; k <= n; k++) made[k] = ` ${made[k - 1]}`;
+  return made[n]!;
+};
+
+/** The top or bottom border of columns `widths` wide; tables of the same widths recur, so each is drawn once. */
+function rule(widths: readonly number[], left: string, middle: string, right: string): string {
+  const key = `${left}${widths.join(',')}`;
+  let line = rules.get(key);
+  if (line === undefined) {
+    line = `${left}${widths.map((w) => '─'.repeat(w + 2)).join(middle)}${right}`;
+    if (rules.size >= 1024) rules.clear();
+    rules.set(key, line);
+  }
+  return line;
+}
+const rules = new Map<string, string>();
+
 type Cell = string | number;
 
 /**
@@ -26,50 +55,79 @@ type Cell = string | number;
  * take a minute over 8,000 ServiceEntries.
  */
 export class TextTable {
-  /** Per row, per cell, its lines and their widths (measured once). */
-  private readonly rows: Array<Array<{ lines: string[]; widths: number[] }>> = [];
+  /** Per row, each cell's text, escaped for the terminal. */
+  private readonly texts: string[][] = [];
+  /** Per row, the width of each cell's widest line (measured once). */
+  private readonly widths: number[][] = [];
 
-  /** `minWidths`: each column's content is padded to at least this many columns (a wrapped table's widths). */
+  /**
+   * `minWidths`: each column's content is padded to at least this many columns (a wrapped table's
+   * widths). A null `head`: the caller pushes the header row itself, measured.
+   */
   constructor(
-    head: readonly string[],
+    head: readonly Cell[] | null,
     private readonly minWidths: readonly number[] = [],
   ) {
-    this.push(head);
+    if (head !== null) this.push(head);
   }
 
   push(cells: readonly Cell[]): void {
-    this.rows.push(
-      cells.map((c) => {
-        const lines = printable(String(c)).split('\n');
-        return { lines, widths: lines.map(widthOf) };
-      }),
-    );
+    const texts = cells.map((c) => printable(String(c)));
+    this.pushMeasured(texts, texts.map(widestLineOf));
+  }
+
+  /** A row already escaped, with each cell's widest line measured (the text layout has done both). */
+  pushMeasured(texts: string[], widths: number[]): void {
+    this.texts.push(texts);
+    this.widths.push(widths);
   }
 
   toString(): string {
     const widths: number[] = [...this.minWidths];
-    for (const row of this.rows) {
-      row.forEach((cell, c) => {
-        widths[c] = Math.max(widths[c] ?? 0, ...cell.widths);
-      });
+    for (const row of this.widths) {
+      for (let c = 0; c < row.length; c++) widths[c] = Math.max(widths[c] ?? 0, row[c]!);
     }
-    const rule = (left: string, middle: string, right: string) =>
-      `${left}${widths.map((w) => '─'.repeat(w + 2)).join(middle)}${right}`;
-    const out = [rule('┌', '┬', '┐')];
-    for (const row of this.rows) {
+    // One array of pieces joined once: the table is copied a single time, whatever its size.
+    const out: string[] = [rule(widths, '┌', '┬', '┐')];
+    const last = widths.length - 1;
+    for (let r = 0; r < this.texts.length; r++) {
+      const texts = this.texts[r]!;
+      const cellWidths = this.widths[r]!;
       let height = 1;
-      for (const cell of row) height = Math.max(height, cell.lines.length);
-      for (let i = 0; i < height; i++) {
-        let line = '│';
-        for (let c = 0; c < widths.length; c++) {
-          const cell = row[c];
-          const text = cell?.lines[i] ?? '';
-          line += ` ${text}${' '.repeat(widths[c]! - (cell?.widths[i] ?? 0))} │`;
+      for (const text of texts) if (text.includes('\n')) height = Math.max(height, text.split('\n').length);
+      if (last < 0) {
+        out.push('\n│');
+      } else if (height === 1) {
+        out.push('\n│ ');
+        for (let c = 0; c <= last; c++) {
+          const pad = widths[c]! - (cellWidths[c] ?? 0);
+          out.push(texts[c] ?? '', padded(c === last ? PAD_THEN_RIGHT : PAD_THEN_MIDDLE, pad));
         }
-        out.push(line);
+      } else {
+        this.drawLines(out, texts, cellWidths, widths, height);
       }
     }
-    out.push(rule('└', '┴', '┘'));
-    return out.join('\n');
+    out.push('\n', rule(widths, '└', '┴', '┘'));
+    return out.join('');
+  }
+
+  /** A row with a cell of several lines: each of its lines is padded to the column on a line of its own. */
+  private drawLines(
+    out: string[],
+    texts: string[],
+    cellWidths: number[],
+    widths: number[],
+    height: number,
+  ): void {
+    const last = widths.length - 1;
+    const lines = texts.map((t) => t.split('\n'));
+    for (let i = 0; i < height; i++) {
+      out.push('\n│ ');
+      for (let c = 0; c <= last; c++) {
+        const line = lines[c]?.[i];
+        const width = line === undefined ? 0 : lines[c]!.length === 1 ? cellWidths[c]! : widthOf(line);
+        out.push(line ?? '', padded(c === last ? PAD_THEN_RIGHT : PAD_THEN_MIDDLE, widths[c]! - width));
+      }
+    }
   }
 }

@@ -20,22 +20,24 @@ export type Explained<T> =
   | { value: T; from: 'set'; at: SourceLocation; note?: string }
   | { value: T; from: 'default'; default: DefaultKind; note?: string };
 
-const withNote = <T extends object>(o: T, note: string | undefined): T =>
-  note === undefined || note === '' ? o : { ...o, note };
-
 /** A value written at `path` of `doc`. */
 export function setAt<T>(doc: Located<unknown>, path: FieldPath, value: T, note?: string): Explained<T> {
   const { line, column } = doc.positionOf(path);
-  return withNote({ value, from: 'set', at: { file: doc.file, line, column, path: formatPath(path) } }, note);
+  const at = { file: doc.file, line, column, path: formatPath(path) };
+  // Built whole, with the note last when there is one (no spread: one is made for every value explained).
+  return note === undefined || note === '' ? { value, from: 'set', at } : { value, from: 'set', at, note };
 }
 
 /** A value given outside any file (options, the command line). */
 export function setBy<T>(origin: string, path: string, value: T, note?: string): Explained<T> {
-  return withNote({ value, from: 'set', at: { file: origin, line: 0, column: 0, path } }, note);
+  const at = { file: origin, line: 0, column: 0, path };
+  return note === undefined || note === '' ? { value, from: 'set', at } : { value, from: 'set', at, note };
 }
 
 export function byDefault<T>(value: T, kind: DefaultKind, note?: string): Explained<T> {
-  return withNote({ value, from: 'default', default: kind }, note);
+  return note === undefined || note === ''
+    ? { value, from: 'default', default: kind }
+    : { value, from: 'default', default: kind, note };
 }
 
 /** The value at `path` inside a parsed resource, or undefined when any step is missing. */

@@ -1,4 +1,4 @@
-import type { TraceListener } from '../observe/trace.js';
+import type { TraceListener, TraceSink } from '../observe/trace.js';
 
 /** How far a run has got, at the end of each timeline bucket of the traffic phase. */
 export interface RunProgress {
@@ -14,6 +14,7 @@ export interface RunHooks {
   /**
    * Receives the run's event trace as it happens: requests, responses, attempts (with the host's
    * priority in panic or not), ejections and connections. Off by default; the report is the same.
+   * A function gets each event as a `TraceEvent`; a `TraceSink` gets its fields, with no object made.
    */
-  trace?: TraceListener;
+  trace?: TraceListener | TraceSink;
 }

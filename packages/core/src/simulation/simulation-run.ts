@@ -6,7 +6,7 @@ import { RandomStreams } from '../kernel/random-streams.js';
 import { ClientObserver } from '../observe/client-observer.js';
 import type { PartialCause, PartialRun, Report } from '../observe/report.js';
 import { meshsimVersion, REPORT_SCHEMA_VERSION } from '../observe/report-version.js';
-import { TraceRecorder } from '../observe/trace.js';
+import { TraceRecorder, traceEventsTo } from '../observe/trace.js';
 import type { Cluster } from '../upstream/cluster.js';
 import { SyntheticDns } from '../world/synthetic-dns.js';
 import { ClosedLoopClients } from './closed-loop-clients.js';
@@ -59,7 +59,11 @@ export class SimulationRun {
     const streams = new RandomStreams(plan.seed);
     const client = new ClientObserver(plan.timelineBucketMs);
     this.client = client;
-    const trace = hooks.trace === undefined ? null : new TraceRecorder(kernel, hooks.trace);
+    const hook = hooks.trace;
+    const trace =
+      hook === undefined
+        ? null
+        : new TraceRecorder(kernel, typeof hook === 'function' ? traceEventsTo(hook) : hook);
 
     const endpoints = new EndpointServers(kernel, plan, streams);
     const upstream = buildClusters(kernel, plan, streams, endpoints, client, trace);

@@ -31,6 +31,8 @@ export class Host {
   readonly requestsByAddress: Map<string, number> | null;
   /** `[address]`, made once: every connection of a non-logical host targets it, so none allocates a list. */
   private readonly ownTargets: readonly string[];
+  /** `address:port`, made once: each traced attempt and connection names it. */
+  readonly hostPort: string;
 
   constructor(
     readonly index: number,
@@ -45,10 +47,7 @@ export class Host {
   ) {
     this.requestsByAddress = logical ? new Map() : null;
     this.ownTargets = [address];
-  }
-
-  get hostPort(): string {
-    return `${this.address}:${this.port}`;
+    this.hostPort = `${address}:${port}`;
   }
 
   /** The endpoint a connection opened now reaches: the host's own, or a logical host's current answers. */

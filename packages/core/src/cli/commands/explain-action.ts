@@ -6,7 +6,7 @@ import { writeConfigDump } from '../../explain/config-dump/write-dump.js';
 import { explainEnvoyConfig } from '../../explain/envoy-config.js';
 import { type ExplainOptions as ExplainProxyOptions, explainConfig } from '../../explain/explain.js';
 import { formatEnvoyConfigTable } from '../../explain/format-envoy-table.js';
-import { formatExplanationTable } from '../../explain/format-table.js';
+import { writeExplanationTable } from '../../explain/format-table.js';
 import { printDiagnostics } from '../print-diagnostics.js';
 import type { CommandContext } from './context.js';
 
@@ -14,6 +14,12 @@ type ExplainFormat = 'table' | 'json' | 'yaml' | 'envoy';
 
 /** Writes the result to stdout or to the file asked for, opened only once there is a result to write. */
 type Write = (text: string) => void;
+
+/** Where the result goes: whole, or in parts as it is made. */
+export interface ExplainOutput {
+  write: Write;
+  writeParts: (produce: (part: Write) => void) => void;
+}
 
 /** Explains an Envoy config (a config dump, a bootstrap) as it is, values at their JSON paths. */
 function explainEnvoyInput(
@@ -75,7 +81,7 @@ export function explainFiles(
   sources: ConfigSource[],
   format: ExplainFormat,
   proxy: Omit<ExplainProxyOptions, 'origin'>,
-  write: Write,
+  { write, writeParts }: ExplainOutput,
 ): void {
   const { io } = context;
   const loaded = loadConfig(sources);
@@ -97,11 +103,13 @@ export function explainFiles(
     context.exitCode = 1;
     return;
   }
-  const text =
+  if (format === 'table') {
+    writeParts((part) => writeExplanationTable(explanation, part));
+    return;
+  }
+  write(
     format === 'json'
       ? `${JSON.stringify(explanation, null, 2)}\n`
-      : format === 'yaml'
-        ? stringify(explanation, { lineWidth: 0 })
-        : formatExplanationTable(explanation);
-  write(text);
+      : stringify(explanation, { lineWidth: 0 }),
+  );
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { collectLabel, parseIstioVersion } from '../option-values.js';
 import { addOutputOptions, resolveOutput } from '../output-option.js';
 import { readSources } from '../read-input.js';
-import { openOutput, writeOutput } from '../write-output.js';
+import { openOutput, writeOutput, writeOutputParts } from '../write-output.js';
 import type { CommandContext } from './context.js';
 
 /** envoy: the clusters and routes as the Envoy v3 config_dump a sidecar would show. */
@@ -49,10 +49,13 @@ export function addExplainCommand(program: Command, context: CommandContext): vo
       const { format, file, fileOption } = resolveOutput(explain, EXPLAIN_FORMATS, io);
       const { label, format: _f, output: _o, outputFile: _of, ...rest } = options;
       const proxy = label === undefined ? rest : { ...rest, labels: label };
-      const write = (text: string) =>
-        writeOutput(io, text, file === undefined ? undefined : openOutput(file, fileOption));
+      const open = file === undefined ? undefined : () => openOutput(file, fileOption);
+      const write = (text: string) => writeOutput(io, text, open?.());
+      // Written as it is made: over thousands of clusters the table is tens of megabytes.
+      const writeParts = (produce: (part: (text: string) => void) => void) =>
+        writeOutputParts(io, produce, open);
       // Loaded when the command runs: the other commands start without the explainers.
       const { explainFiles } = await import('./explain-action.js');
-      explainFiles(context, readSources(files), format, proxy, write);
+      explainFiles(context, readSources(files), format, proxy, { write, writeParts });
     });
 }

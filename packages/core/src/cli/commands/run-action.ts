@@ -19,7 +19,7 @@ import { playInSlices, type StopSignal } from '../play-in-slices.js';
 import { progressLineOn, runProgressText } from '../progress.js';
 import { readSources } from '../read-input.js';
 import { scenarioOverrides } from '../scenario-overrides.js';
-import { type JsonLinesTrace, traceToFile, traceToStdout } from '../trace-file.js';
+import { type TraceWriter, traceToFile, traceToStdout } from '../trace-file.js';
 import { openOutput, writeOutput } from '../write-output.js';
 import type { CommandContext } from './context.js';
 
@@ -56,7 +56,7 @@ export async function simulateAndReport(
   const progress = progressLineOn(io, options.quiet, options.progress);
   // Opened after the config is known good, before the run: a bad path fails in a moment, not after it.
   const output = options.output === undefined ? undefined : openOutput(options.output, options.outputOption);
-  const trace = openTrace(io, options.trace);
+  const trace = await openTrace(io, options.trace);
   let played: Played;
   try {
     played = await playFirstSeed(ready, io, progress, trace);
@@ -110,18 +110,18 @@ async function playFirstSeed(
   ready: ExpectationPlan,
   io: CliIo,
   progress: ReturnType<typeof progressLineOn>,
-  trace: JsonLinesTrace | undefined,
+  trace: TraceWriter | undefined,
 ): Promise<Played> {
   const run = new SimulationRun(ready.plan, {
     onProgress: (p) => progress.update(() => runProgressText(p, progress.elapsedMs)),
-    ...(trace !== undefined ? { trace: trace.listener } : {}),
+    ...(trace !== undefined ? { trace: trace.sink } : {}),
   });
   const stoppedBy = await playInSlices(run, io.signals);
   return { report: run.report(), stoppedBy };
 }
 
 /** `--trace FILE`, or `-` for stdout. */
-function openTrace(io: CliIo, path: string | undefined): JsonLinesTrace | undefined {
+async function openTrace(io: CliIo, path: string | undefined): Promise<TraceWriter | undefined> {
   if (path === '-') return traceToStdout({ fd: io.stdoutFd, write: io.stdout });
   if (path !== undefined) return traceToFile(path);
   return undefined;

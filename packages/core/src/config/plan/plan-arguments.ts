@@ -39,12 +39,37 @@ export function checkRunPlan(where: string, plan: unknown): asserts plan is RunP
   if (wrong.length > 4) argumentError(where, PLAN_EXPECTED, plan);
 }
 
-/** A run's hooks: absent, or an object whose `trace` and `onProgress` are functions. */
+/** The methods of a run's TraceSink (observe/trace.ts), one per event type. */
+export const TRACE_SINK_METHODS = [
+  'request',
+  'response',
+  'attempt',
+  'ejection',
+  'connectionOpened',
+  'connectionClosed',
+] as const;
+
+/** A `trace` hook: absent, a function, or an object with every TraceSink method (the missing ones named). */
+function checkTraceHook(where: string, trace: unknown): void {
+  if (trace === undefined || typeof trace === 'function') return;
+  const expected = `a function, or a TraceSink (an object with the methods ${TRACE_SINK_METHODS.join(', ')})`;
+  if (typeof trace !== 'object' || trace === null) argumentError(where, expected, trace);
+  const methods = trace as Record<string, unknown>;
+  const missing = TRACE_SINK_METHODS.filter((method) => typeof methods[method] !== 'function');
+  if (missing.length > 0)
+    argumentError(
+      where,
+      `${expected}, but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not a function`,
+      trace,
+    );
+}
+
+/** A run's hooks: absent, or an object whose `onProgress` is a function, `trace` a function or a TraceSink. */
 export function checkRunHooks(where: string, hooks: unknown): void {
   checkOptions(where, hooks);
   if (hooks === undefined) return;
   const h = hooks as Record<string, unknown>;
-  checkFunction(`${where}.trace`, h.trace);
+  checkTraceHook(`${where}.trace`, h.trace);
   checkFunction(`${where}.onProgress`, h.onProgress);
 }
 

@@ -93,7 +93,8 @@ function locatedIn<T>(ctx: DocumentContext, resource: T): Located<T> {
     file: ctx.file,
     line: ctx.line,
     resource,
-    positionOf: (path) => locate(ctx.doc, ctx.lineCounter, [...ctx.base, ...path]),
+    positionOf: (path) =>
+      locate(ctx.doc, ctx.lineCounter, ctx.base.length === 0 ? path : [...ctx.base, ...path]),
   };
 }
 

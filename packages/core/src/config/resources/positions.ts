@@ -10,7 +10,7 @@ export interface Position {
 export type FieldPath = ReadonlyArray<string | number>;
 
 const keyMatches = (key: unknown, segment: string | number): boolean =>
-  isScalar(key) ? String(key.value) === String(segment) : key === segment;
+  isScalar(key) ? key.value === segment || String(key.value) === String(segment) : key === segment;
 
 interface Step {
   /** The node the step ended on, or the last node found if the path runs off the document. */
@@ -30,7 +30,13 @@ function walk(doc: Document, path: FieldPath): Step | undefined {
     let node: unknown = step.node;
     if (isAlias(node)) node = node.resolve(doc);
     if (isMap(node)) {
-      const pair = node.items.find((item) => keyMatches(item.key, segment));
+      let pair: (typeof node.items)[number] | undefined;
+      for (const item of node.items) {
+        if (keyMatches(item.key, segment)) {
+          pair = item;
+          break;
+        }
+      }
       if (pair === undefined) return step;
       const key = isScalar(pair.key) || isMap(pair.key) || isSeq(pair.key) ? (pair.key as Node) : undefined;
       const value = pair.value;
@@ -67,15 +73,16 @@ export function locate(
   options: { atKey?: boolean } = {},
 ): Position {
   const step = walk(doc, path);
-  const fallback = positionOfNode(doc.contents ?? undefined, lineCounter) ?? { line: 1, column: 1 };
-  if (step === undefined) return fallback;
+  // The document's start, only where the field has no position of its own.
+  const fallback = () => positionOfNode(doc.contents ?? undefined, lineCounter) ?? { line: 1, column: 1 };
+  if (step === undefined) return fallback();
   const exact = step.resolved === path.length;
   // A block mapping or list starts on the line after its key: the field's own line is the key's.
   const node = step.node;
   const block = (isMap(node) && node.flow !== true) || (isSeq(node) && node.flow !== true);
   const atKey = options.atKey === true || block;
   const target = exact && atKey && step.key !== undefined ? step.key : step.node;
-  return positionOfNode(target, lineCounter) ?? fallback;
+  return positionOfNode(target, lineCounter) ?? fallback();
 }
 
 /** `spec.endpoints[1].address`; map keys that are not identifiers are quoted: `endpoints["10.0.0.1"]`. */
