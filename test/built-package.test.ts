@@ -44,6 +44,18 @@ describe('the built @meshsim/core', () => {
     expect(() => k.drain(Number.POSITIVE_INFINITY, null)).toThrow(kernel.EventBudgetExceeded);
   });
 
+  it('builds the file each worker thread starts from, where its TypeScript shim sits in the sources', () => {
+    const src = resolve(DIST, '../src');
+    const shims = readdirSync(src, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('-tsx.mjs'));
+    expect(shims).toEqual(
+      expect.arrayContaining(['compare/run-worker-tsx.mjs', 'cli/trace-writer-thread-tsx.mjs']),
+    );
+    for (const shim of shims)
+      expect(existsSync(join(DIST, shim.replace(/-tsx\.mjs$/, '.js'))), shim).toBe(true);
+  });
+
   it('keeps the run engine out of what starting the CLI loads, in a chunk of its own', () => {
     const cli = staticGraph('cli.js');
     const defines = (file: string) =>

@@ -1,5 +1,5 @@
 // Bundles @meshsim/core's JavaScript with esbuild: Node pays a fixed cost per ES module it loads, and the
-// package is ~300 of them. One bundle per entry (the public subpaths, the CLI, the run worker), chunks
+// package is ~300 of them. One bundle per entry (the public subpaths, the CLI, each worker thread), chunks
 // shared between them (one copy of each class), lazy import()s kept as chunks of their own, every
 // dependency left external. Declarations come from tsc (emitDeclarationOnly), before this step.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,11 +17,13 @@ const entries = {
   kernel: 'kernel/index.ts',
   cli: 'cli/main.ts',
   'run-worker': 'compare/run-worker.ts',
+  'trace-writer-thread': 'cli/trace-writer-thread.ts',
 };
 const stubs = {
   'kernel/index.js': "export * from '../kernel.js';\n",
   'cli/main.js': "export * from '../cli.js';\n",
   'compare/run-worker.js': "import '../run-worker.js';\n",
+  'cli/trace-writer-thread.js': "import '../trace-writer-thread.js';\n",
 };
 
 // A module that finds files from import.meta.url (package.json, the worker, the scenario catalog) gets the
