@@ -36,6 +36,7 @@ async function buildIfStale(): Promise<void> {
     'docs',
     'examples',
     'scripts/package-docs.mjs',
+    'packages/core/scripts/bundle.mjs',
   ];
   const built = PACKAGES.map((p) => join(ROOT, 'packages', p, 'dist/index.js'));
   const builtAt = Math.min(...built.map((f) => statSync(f, { throwIfNoEntry: false })?.mtimeMs ?? 0));

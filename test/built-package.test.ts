@@ -1,0 +1,85 @@
+// The bundled build of @meshsim/core (packages/core/scripts/bundle.mjs), as `pnpm install` leaves it: its
+// public subpaths share one copy of each class, and the code the CLI loads on demand stays in chunks that
+// only a dynamic import() reaches.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const DIST = resolve(import.meta.dirname, '../packages/core/dist');
+
+/** Every built file that `file` reaches through static imports (import … from, bare import), itself included. */
+function staticGraph(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const text = readFileSync(join(DIST, file), 'utf8');
+  for (const m of text.matchAll(/^(?:import|export)\b[^;(]*?["']\.\/([^"']+)["'];?$/gm))
+    staticGraph(m[1]!, seen);
+  return seen;
+}
+
+type Core = typeof import('@meshsim/core');
+type KernelPath = typeof import('@meshsim/core/kernel');
+let core: Core;
+let kernel: KernelPath;
+
+beforeAll(async () => {
+  expect(existsSync(join(DIST, 'index.js')), 'packages/core is built (pnpm install builds it)').toBe(true);
+  core = (await import(pathToFileURL(join(DIST, 'index.js')).href)) as Core;
+  kernel = (await import(pathToFileURL(join(DIST, 'kernel/index.js')).href)) as KernelPath;
+});
+
+describe('the built @meshsim/core', () => {
+  it('gives `.` and `./kernel` one Kernel and one RandomStreams, so instanceof holds across them', () => {
+    expect(core.Kernel).toBe(kernel.Kernel);
+    expect(core.RandomStreams).toBe(kernel.RandomStreams);
+    expect(new kernel.Kernel()).toBeInstanceOf(core.Kernel);
+    expect(new core.RandomStreams(7)).toBeInstanceOf(kernel.RandomStreams);
+  });
+
+  it('throws from the kernel an error that is instanceof the EventBudgetExceeded of `./kernel`', () => {
+    const k = new core.Kernel({ maxEvents: 3 });
+    const tick = k.defineEvent(() => {});
+    for (let i = 0; i < 5; i++) k.schedule(i, tick, 0);
+    expect(() => k.drain(Number.POSITIVE_INFINITY, null)).toThrow(kernel.EventBudgetExceeded);
+  });
+
+  it('builds the file each worker thread starts from, where its TypeScript shim sits in the sources', () => {
+    const src = resolve(DIST, '../src');
+    const shims = readdirSync(src, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('-tsx.mjs'));
+    expect(shims).toEqual(
+      expect.arrayContaining(['compare/run-worker-tsx.mjs', 'cli/trace-writer-thread-tsx.mjs']),
+    );
+    for (const shim of shims)
+      expect(existsSync(join(DIST, shim.replace(/-tsx\.mjs$/, '.js'))), shim).toBe(true);
+  });
+
+  it('keeps the run engine out of what starting the CLI loads, in a chunk of its own', () => {
+    const cli = staticGraph('cli.js');
+    const defines = (file: string) =>
+      readFileSync(join(DIST, file), 'utf8').includes('function simulateAndReport(');
+    expect([...cli].filter(defines)).toEqual([]);
+    expect(readFileSync(join(DIST, 'cli.js'), 'utf8')).toMatch(/await import\("\.\/chunk-[A-Z0-9]+\.js"\)/);
+  });
+
+  it('leaves every dependency to node_modules: no yaml or zod source inside the bundles', () => {
+    const index = [...staticGraph('index.js')].map((f) => readFileSync(join(DIST, f), 'utf8')).join('\n');
+    expect(index).toMatch(/from "yaml"/);
+    expect(index).toMatch(/from "zod"/);
+    expect(index).not.toMatch(/node_modules/);
+  });
+
+  it('ships a source map beside each bundle and chunk, pointing into the shipped sources', () => {
+    const mapped = new Set<string>();
+    for (const file of readdirSync(DIST).filter((f) => f.endsWith('.js'))) {
+      expect(readFileSync(join(DIST, file), 'utf8')).toContain(`//# sourceMappingURL=${file}.map`);
+      const map = JSON.parse(readFileSync(join(DIST, `${file}.map`), 'utf8')) as { sources: string[] };
+      for (const source of map.sources) mapped.add(resolve(DIST, source));
+    }
+    for (const source of mapped) expect(existsSync(source), source).toBe(true);
+    expect(mapped).toContain(resolve(DIST, '../src/kernel/kernel.ts'));
+    expect(mapped).toContain(resolve(DIST, '../src/cli/commands/run-action.ts'));
+  });
+});
