@@ -8,21 +8,7 @@
  * prints one JSON line per size.
  */
 import { explainConfig, formatExplanationTable, loadConfig } from '@meshsim/core';
-
-function serviceEntries(n: number): string {
-  return Array.from(
-    { length: n },
-    (_, i) => `apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: { name: se-${i}, namespace: default }
-spec:
-  hosts: [svc-${i}.example.com]
-  location: MESH_EXTERNAL
-  ports: [{ number: 443, name: https, protocol: HTTPS }]
-  resolution: DNS
-`,
-  ).join('---\n');
-}
+import { serviceEntries } from '../test/fixtures/service-entries.js';
 
 for (const n of [1000, 2000, 4000, 8000]) {
   const text = serviceEntries(n);

@@ -1,26 +1,11 @@
 // `meshsim explain` stays linear in the number of ServiceEntries: loading, explaining and drawing the
 // tables of 8× the entries costs at most 16× the CPU (a step comparing every pair would be up to 64×).
 import { describe, expect, it } from 'vitest';
+import { serviceEntries } from '../../../test/fixtures/service-entries.js';
 import { loadConfig } from '../src/config/resources/load.js';
 import { explainConfig } from '../src/explain/explain.js';
 import { formatExplanationTable } from '../src/explain/format-table.js';
 import { TextTable } from '../src/explain/text-layout.js';
-
-/** The ServiceEntries of benchmarks/explain-scale.bench.ts: one host and an HTTPS port each, resolved by DNS. */
-function serviceEntries(n: number): string {
-  return Array.from(
-    { length: n },
-    (_, i) => `apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: { name: se-${i}, namespace: default }
-spec:
-  hosts: [svc-${i}.example.com]
-  location: MESH_EXTERNAL
-  ports: [{ number: 443, name: https, protocol: HTTPS }]
-  resolution: DNS
-`,
-  ).join('---\n');
-}
 
 /** CPU time of this process (not wall time, which other processes share), the least of `tries`. */
 function cpuMs(work: () => string, tries = 2): { ms: number; table: string } {
