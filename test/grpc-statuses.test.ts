@@ -1,7 +1,5 @@
 import { type Report, type ScenarioSpecInput, simulate } from '@meshsim/core';
 import { describe, expect, it } from 'vitest';
-import { GRPC_STATUS_NAMES as SCHEMA_NAMES } from '../packages/core/src/config/resources/schema/grpc-statuses.js';
-import { GRPC_STATUS_NAMES } from '../packages/core/src/envoy/grpc-status.js';
 import { hostsYaml, virtualServiceYaml } from './fixtures/hosts.js';
 
 // gRPC answers as Envoy's router treats them: RetryStateImpl::wouldRetryFromHeaders looks for a
@@ -21,10 +19,6 @@ function run(endpoints: ScenarioSpecInput['endpoints'], http = '', hosts = 1, ou
 }
 
 describe('gRPC statuses from endpoints', () => {
-  it('the status names are the same list in the schema and the engine', () => {
-    expect([...SCHEMA_NAMES]).toEqual([...GRPC_STATUS_NAMES]);
-  });
-
   it("UNAVAILABLE in the headers is retried by Istio's default retryOn (2 retries); the application sees OK", () => {
     // Each attempt is UNAVAILABLE (Trailers-Only) with probability 1/2, independently.
     const r = run({ '*': { errors: [{ grpcStatus: 'UNAVAILABLE', rate: 0.5 }] } });

@@ -16,7 +16,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   observe: ['kernel', 'envoy'],
   upstream: ['kernel', 'envoy', 'world', 'observe'],
   router: ['kernel', 'envoy', 'world', 'observe', 'upstream'],
-  'config/resources': [],
+  'config/resources': ['envoy'],
   'config/translate': ['envoy', 'config/resources'],
   // Beside the translation: an Envoy config read as it is, into the same Envoy model.
   'config/envoy-dump': ['envoy', 'config/resources'],

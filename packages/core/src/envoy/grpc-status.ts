@@ -1,4 +1,4 @@
-/** gRPC status codes and Envoy's mappings to and from HTTP (source/common/grpc/status.cc). */
+/** gRPC status codes and Envoy's mappings to and from HTTP (source/common/grpc/status.cc); the names are also the Scenario's and Istio's vocabulary. */
 
 /** The canonical names, indexed by code (0 OK … 16 UNAUTHENTICATED). */
 export const GRPC_STATUS_NAMES = [

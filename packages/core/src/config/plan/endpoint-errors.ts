@@ -1,5 +1,5 @@
+import { GRPC_STATUS_NAMES } from '../../envoy/grpc-status.js';
 import { type ErrorRate, StreamEnd } from '../../world/endpoint-server.js';
-import { GRPC_STATUS_NAMES } from '../resources/schema/grpc-statuses.js';
 import type { EndpointError } from '../resources/schema/scenario-endpoint.js';
 
 /** The Scenario's failure modes as the server draws them: gRPC status names become their codes, resets their kinds. */

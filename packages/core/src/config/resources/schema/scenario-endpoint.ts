@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { GRPC_STATUS_NAMES } from '../../../envoy/grpc-status.js';
 import { type Duration, duration, integer, numberIn, positiveNumber } from './common.js';
-import { GRPC_STATUS_NAMES } from './grpc-statuses.js';
 import { describeValue } from './messages.js';
 
 /** Response time of an endpoint: lognormal from median and p99, constant, or exponential with this mean. */

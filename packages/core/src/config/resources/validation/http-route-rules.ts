@@ -1,4 +1,4 @@
-import { GRPC_STATUS_NAMES } from '../schema/grpc-statuses.js';
+import { GRPC_STATUS_NAMES } from '../../../envoy/grpc-status.js';
 import type { Destination, HTTPMatchRequest, HTTPRoute } from '../schema/http-route.js';
 import {
   checkDuration,
