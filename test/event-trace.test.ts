@@ -10,9 +10,9 @@ import {
   type Violation,
 } from '@meshsim/scenarios/invariants';
 import { describe, expect, it } from 'vitest';
-import { dbEntryYaml } from './fixtures/db-entry.js';
 import { dnsRemovalSpec } from './fixtures/dns-removal.js';
 import { CLUSTER, hostsYaml } from './fixtures/hosts.js';
+import { twoPrioritiesSpec } from './fixtures/two-priorities-panic.js';
 
 const Z_999 = 3.2905267314919255;
 
@@ -37,35 +37,8 @@ const flakySpec: SimulationSpec = {
   endpoints: { '*': { latency: { constant: '5ms' }, errors: [{ status: 503, rate: 0.3 }] } },
 };
 
-/**
- * Two priorities of ten hosts (the caller's region P0, another P1); 9 of P0 and 5 of P1 answer 500
- * to everything and are ejected on their first (consecutive5xxErrors 1, for the whole run).
- * minHealthPercent 50 then leaves P0 in panic and P1 not: health is min(100, 140 · healthy/total),
- * P0 140 · 1/10 = 14, P1 140 · 5/10 = 70, 84 together, under 100, so each priority's healthy share
- * is compared with 50 %: P0's 10 % is under it (panic), P1's 50 % is not.
- */
-function twoPrioritiesSpec(): SimulationSpec {
-  const endpoints: string[] = [];
-  const behaviour: NonNullable<SimulationSpec['endpoints']> = { '*': { latency: { constant: '2ms' } } };
-  const failing = { latency: { constant: '2ms' }, errors: [{ status: 500, rate: 1 }] };
-  for (let i = 1; i <= 10; i++) {
-    endpoints.push(`    - { address: 10.1.0.${i}, locality: us-east-1/us-east-1a }`);
-    endpoints.push(`    - { address: 10.2.0.${i}, locality: eu-west-1/eu-west-1a }`);
-    if (i <= 9) behaviour[`10.1.0.${i}`] = failing;
-    if (i <= 5) behaviour[`10.2.0.${i}`] = failing;
-  }
-  return {
-    config: dbEntryYaml(
-      endpoints,
-      '    outlierDetection: { consecutive5xxErrors: 1, interval: 1s, baseEjectionTime: 1h, maxEjectionPercent: 100, minHealthPercent: 50 }',
-    ),
-    seed: 31,
-    duration: '30s',
-    proxy: { locality: 'us-east-1/us-east-1a' },
-    traffic: { host: 'db.example.com', rps: 100 },
-    endpoints: behaviour,
-  };
-}
+/** For the whole run: ejected hosts stay out (baseEjectionTime 1h). */
+const twoPriorities = () => twoPrioritiesSpec('1h', '30s');
 const DB = 'outbound|80||db.example.com';
 
 /**
@@ -87,7 +60,7 @@ const breakerSpec: SimulationSpec = {
 
 describe('simulate(spec, { trace }): the event trace of a run', () => {
   it('changes nothing in the report', () => {
-    for (const spec of [flakySpec, twoPrioritiesSpec(), breakerSpec]) {
+    for (const spec of [flakySpec, twoPriorities(), breakerSpec]) {
       expect(JSON.stringify(traced(spec).report)).toBe(JSON.stringify(simulate(spec)));
     }
   });
@@ -131,7 +104,7 @@ describe('the trace invariants hold on real runs', () => {
   });
 
   it('outlier ejections with panic in one priority: ejected hosts get attempts only in panic', () => {
-    const { report, trace } = traced(twoPrioritiesSpec());
+    const { report, trace } = traced(twoPriorities());
     expect(everyRequestEndsOnce({ unfinished: report.unfinished })(trace)).toEqual([]);
     expect(noRequestToEjectedHost()(trace)).toEqual([]);
     const ejects = ofType(trace, 'eject');
@@ -278,7 +251,7 @@ describe('each trace invariant fails on a broken copy of a real trace', () => {
   });
 
   it('noRequestToEjectedHost: the same picks without their panic flag', () => {
-    const { trace } = traced(twoPrioritiesSpec());
+    const { trace } = traced(twoPriorities());
     const ejected = new Set<string>();
     let inPanicToEjected = 0;
     for (const e of trace) {

@@ -6,7 +6,7 @@ import { type SimulationSpec, simulate, type TraceEvent } from '@meshsim/core';
 import { describe, expect, it } from 'vitest';
 import { type TraceSink, traceEventsTo } from '../packages/core/src/observe/trace.js';
 import { TRACE_CHUNK_BYTES, TraceJsonLines } from '../packages/core/src/observe/trace-json-lines.js';
-import { dbEntryYaml } from './fixtures/db-entry.js';
+import { twoPrioritiesSpec } from './fixtures/two-priorities-panic.js';
 
 const here = (path: string) => new URL(path, import.meta.url);
 const source = (path: string) => ({ file: path, text: readFileSync(here(path), 'utf8') });
@@ -25,33 +25,9 @@ function jsonLines() {
   return { lines, chunks, text };
 }
 
-/** Two priorities of ten hosts, 9 of P0 and 5 of P1 failing and ejected: P0 in panic (event-trace.test.ts). */
-function panicSpec(): SimulationSpec {
-  const endpoints: string[] = [];
-  const behaviour: NonNullable<SimulationSpec['endpoints']> = { '*': { latency: { constant: '2ms' } } };
-  const failing = { latency: { constant: '2ms' }, errors: [{ status: 500, rate: 1 }] };
-  for (let i = 1; i <= 10; i++) {
-    endpoints.push(`    - { address: 10.1.0.${i}, locality: us-east-1/us-east-1a }`);
-    endpoints.push(`    - { address: 10.2.0.${i}, locality: eu-west-1/eu-west-1a }`);
-    if (i <= 9) behaviour[`10.1.0.${i}`] = failing;
-    if (i <= 5) behaviour[`10.2.0.${i}`] = failing;
-  }
-  return {
-    config: dbEntryYaml(
-      endpoints,
-      '    outlierDetection: { consecutive5xxErrors: 1, interval: 1s, baseEjectionTime: 5s, maxEjectionPercent: 100, minHealthPercent: 50 }',
-    ),
-    seed: 31,
-    duration: '20s',
-    proxy: { locality: 'us-east-1/us-east-1a' },
-    traffic: { host: 'db.example.com', rps: 100 },
-    endpoints: behaviour,
-  };
-}
-
 const runs: Array<[string, SimulationSpec]> = [
   ['examples/flaky-api.yaml: retries, ejections', { config: source('../examples/flaky-api.yaml') }],
-  ['a priority in panic', panicSpec()],
+  ['a priority in panic', twoPrioritiesSpec('5s', '20s')],
   [
     'catalog 01: ORIGINAL_DST over tcp_proxy',
     { config: source('../packages/scenarios/catalog/01-onprem-database.yaml'), duration: '20s' },
