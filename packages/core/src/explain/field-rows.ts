@@ -1,5 +1,5 @@
 import { formatDurationMs } from '../config/resources/durations.js';
-import type { ClusterValues } from './cluster.js';
+import type { ClusterValues, EndpointExplanation } from './cluster.js';
 import type { OutlierExplanation } from './outlier-detection.js';
 import type { RouteExplanation } from './routes.js';
 import { TextTable, wrapParagraph } from './text-layout.js';
@@ -274,4 +274,18 @@ export function routeRows(r: RouteExplanation): Row[] {
     rows.push(row(`request_mirror_policies → ${m.cluster}`, m.percent, (v) => `${v} % shadowed`));
   }
   return rows;
+}
+
+/** The endpoints under a cluster's fields (a DNS cluster's: the names it resolves); undefined when it has none. */
+export function endpointsTable(
+  c: Pick<ClusterValues, 'type'> & { endpoints: readonly EndpointExplanation[] },
+) {
+  if (c.endpoints.length === 0) return undefined;
+  const dns = c.type.value === 'STRICT_DNS' || c.type.value === 'LOGICAL_DNS';
+  const eps = table([dns ? 'resolves' : 'endpoint', 'port', 'locality', 'weight', 'priority', 'labels']);
+  for (const ep of c.endpoints) {
+    const labels = Object.entries(ep.labels).map(([k, v]) => `${k}=${v}`);
+    eps.push([ep.address, ep.port, ep.locality || '-', ep.weight, ep.priority, labels.join(', ') || '-']);
+  }
+  return eps.toString();
 }

@@ -1,14 +1,11 @@
-import { type Diagnostic, formatDiagnostic } from '../config/resources/diagnostics.js';
+import { formatDiagnostic, inReadingOrder } from '../config/resources/diagnostics.js';
 import type { DumpClusterExplanation } from './dump-cluster.js';
 import type { DumpVirtualHostExplanation, EnvoyConfigExplanation } from './envoy-config.js';
-import { clusterRows, fieldTable, routeRows, table } from './field-rows.js';
+import { clusterRows, endpointsTable, fieldTable, routeRows, table } from './field-rows.js';
 import type { SourceLocation } from './values.js';
 
 const listed = (title: string, lines: readonly string[]): string[] =>
   lines.length === 0 ? [] : [title, ...lines.map((l) => `  - ${l}`)];
-
-const inOrder = (list: readonly Diagnostic[]): Diagnostic[] =>
-  [...list].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
 
 const at = (s: SourceLocation) => `${s.file}:${s.line} ${s.path}`;
 
@@ -27,9 +24,9 @@ export function formatEnvoyConfigTable(e: EnvoyConfigExplanation): string {
   for (const v of e.virtualHosts) out.push(...virtualHostSection(v));
   const chainNotes = e.listeners.flatMap((l) => l.chains.flatMap((c) => c.notModelled));
   if (chainNotes.length > 0)
-    out.push('', ...listed('Listeners, not modelled:', inOrder(chainNotes).map(formatDiagnostic)));
+    out.push('', ...listed('Listeners, not modelled:', inReadingOrder(chainNotes).map(formatDiagnostic)));
   if (e.diagnostics.length > 0)
-    out.push('', ...listed('Diagnostics:', inOrder(e.diagnostics).map(formatDiagnostic)));
+    out.push('', ...listed('Diagnostics:', inReadingOrder(e.diagnostics).map(formatDiagnostic)));
   return `${out.join('\n')}\n`;
 }
 
@@ -68,17 +65,10 @@ function clusterSection(c: DumpClusterExplanation): string[] {
   const out = ['', `Cluster ${c.name}`, `  at ${at(c.source)}`];
   if (c.endpointsFrom !== null) out.push(`  endpoints from ${at(c.endpointsFrom)}`);
   out.push(fieldTable(clusterRows(c, 'envoy')));
-  if (c.endpoints.length > 0) {
-    const dns = c.type.value === 'STRICT_DNS' || c.type.value === 'LOGICAL_DNS';
-    const eps = table([dns ? 'resolves' : 'endpoint', 'port', 'locality', 'weight', 'priority', 'labels']);
-    for (const ep of c.endpoints) {
-      const labels = Object.entries(ep.labels).map(([k, v]) => `${k}=${v}`);
-      eps.push([ep.address, ep.port, ep.locality || '-', ep.weight, ep.priority, labels.join(', ') || '-']);
-    }
-    out.push(eps.toString());
-  }
+  const endpoints = endpointsTable(c);
+  if (endpoints !== undefined) out.push(endpoints);
   out.push(...listed('  Notes:', c.notes));
-  out.push(...listed('  Not modelled:', inOrder(c.notModelled).map(formatDiagnostic)));
+  out.push(...listed('  Not modelled:', inReadingOrder(c.notModelled).map(formatDiagnostic)));
   return out;
 }
 
@@ -92,7 +82,7 @@ function virtualHostSection(v: DumpVirtualHostExplanation): string[] {
     out.push(`  Route ${r.name}`);
     out.push(fieldTable(routeRows(r)));
     out.push(...listed('  Notes:', r.notes));
-    out.push(...listed('  Not modelled:', inOrder(r.notModelled).map(formatDiagnostic)));
+    out.push(...listed('  Not modelled:', inReadingOrder(r.notModelled).map(formatDiagnostic)));
   }
   return out;
 }

@@ -1,8 +1,8 @@
 import { argumentError, isPlainObject } from '../config/resources/argument-checks.js';
-import { type Diagnostic, formatDiagnostic } from '../config/resources/diagnostics.js';
+import { formatDiagnostic, inReadingOrder } from '../config/resources/diagnostics.js';
 import type { ClusterExplanation } from './cluster.js';
 import type { Explanation } from './explain.js';
-import { clusterRows, fieldTable, routeRows, sourceText, table } from './field-rows.js';
+import { clusterRows, endpointsTable, fieldTable, routeRows, sourceText, table } from './field-rows.js';
 import { scenarioSections } from './format-scenario.js';
 import { LineSink } from './line-sink.js';
 import { wrapParagraph } from './text-layout.js';
@@ -20,10 +20,6 @@ function listed(title: string, lines: readonly string[]): string[] {
 }
 
 const where = (file: string, line: number) => `${file}:${line}`;
-
-/** Diagnostics in reading order: by file, then position. */
-const inOrder = (list: readonly Diagnostic[]): Diagnostic[] =>
-  [...list].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
 
 /** The explanation as people read it: istioctl-style summaries, then every value with its source. */
 export function formatExplanationTable(e: Explanation): string {
@@ -119,17 +115,10 @@ function clusterSection(c: ClusterExplanation): string[] {
     out.push(...wrapParagraph(`and DestinationRule ${dr.name} (${where(dr.file, dr.line)})`, '  ', '    '));
   }
   out.push(fieldTable(clusterRows(c)));
-  if (c.endpoints.length > 0) {
-    const dns = c.type.value === 'STRICT_DNS' || c.type.value === 'LOGICAL_DNS';
-    const eps = table([dns ? 'resolves' : 'endpoint', 'port', 'locality', 'weight', 'priority', 'labels']);
-    for (const ep of c.endpoints) {
-      const labels = Object.entries(ep.labels).map(([k, v]) => `${k}=${v}`);
-      eps.push([ep.address, ep.port, ep.locality || '-', ep.weight, ep.priority, labels.join(', ') || '-']);
-    }
-    out.push(eps.toString());
-  }
+  const endpoints = endpointsTable(c);
+  if (endpoints !== undefined) out.push(endpoints);
   out.push(...listed('  Notes:', c.notes));
-  out.push(...listed('  Not modelled:', inOrder(c.notModelled).map(formatDiagnostic)));
+  out.push(...listed('  Not modelled:', inReadingOrder(c.notModelled).map(formatDiagnostic)));
   return out;
 }
 
@@ -141,7 +130,7 @@ function virtualHostSection(v: VirtualHostExplanation): string[] {
     out.push(...wrapParagraph(`Route ${r.name}${from}`, '  ', '    '));
     out.push(fieldTable(routeRows(r)));
     out.push(...listed('  Notes:', r.notes));
-    out.push(...listed('  Not modelled:', inOrder(r.notModelled).map(formatDiagnostic)));
+    out.push(...listed('  Not modelled:', inReadingOrder(r.notModelled).map(formatDiagnostic)));
   }
   return out;
 }

@@ -39,6 +39,11 @@ export function strictly(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   );
 }
 
+/** Diagnostics in reading order: by file, then position. */
+export function inReadingOrder(list: readonly Diagnostic[]): Diagnostic[] {
+  return [...list].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+}
+
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
