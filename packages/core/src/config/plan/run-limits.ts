@@ -1,28 +1,17 @@
-import type { RouteModel } from '../../envoy/route.js';
-import type { FlapPlan } from '../../world/endpoint-patch.js';
 import type { Diagnostic } from '../resources/diagnostics.js';
 import { formatDurationMs } from '../resources/durations.js';
-import type { LoadedConfig } from '../resources/load.js';
-import type { ScenarioSpec } from '../resources/schema/scenario.js';
-import { checkExpectedEvents, eventBudgetOf, eventDrivers, fieldText, topDriver } from './event-bound.js';
-import type { SourceRequests } from './request-bound.js';
-import type { PlannedCluster, RunPlan, TrafficPlan } from './run-plan.js';
-import type { ScenarioOrigin } from './scenario-diagnostics.js';
-import type { TimelineAction } from './timeline-plan.js';
+import {
+  checkExpectedEvents,
+  type EventBoundInput,
+  eventBudgetOf,
+  eventDrivers,
+  fieldText,
+  topDriver,
+} from './event-bound.js';
+import type { RunPlan } from './run-plan.js';
 
-/** What a plan needs to set its limits. */
-export interface RunLimitsInput {
-  loaded: LoadedConfig;
-  spec: ScenarioSpec;
-  origin: ScenarioOrigin;
-  traffic: readonly TrafficPlan[];
-  requests: readonly SourceRequests[];
-  clusters: readonly PlannedCluster[];
-  routes: readonly RouteModel[];
-  timeline: readonly TimelineAction[];
-  flapFor: (address: string) => FlapPlan | null;
-  timelineBucketMs: number;
-}
+/** What a plan needs to set its limits: what bounds its events, before the drain time is known. */
+export type RunLimitsInput = Omit<EventBoundInput, 'drainMs'>;
 
 /**
  * The run's limits: its event budget (spec.limits.maxEvents, else twice what the run may make) and its
