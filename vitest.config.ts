@@ -19,6 +19,8 @@ export default defineConfig({
         replacement: src('./packages/scenarios/src/invariants/index.ts'),
       },
       { find: /^@meshsim\/scenarios\/vitest$/, replacement: src('./packages/scenarios/src/vitest/index.ts') },
+      // The yaml build the package bundles (packages/core/scripts/bundle.mjs), so tests parse as it does.
+      { find: /^yaml$/, replacement: src('./packages/core/node_modules/yaml/browser/index.js') },
     ],
   },
   test: {

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
 
 const DIST = resolve(import.meta.dirname, '../packages/core/dist');
 
@@ -64,11 +65,29 @@ describe('the built @meshsim/core', () => {
     expect(readFileSync(join(DIST, 'cli.js'), 'utf8')).toMatch(/await import\("\.\/chunk-[A-Z0-9]+\.js"\)/);
   });
 
-  it('leaves every dependency to node_modules: no yaml or zod source inside the bundles', () => {
+  it('bundles zod and yaml and leaves every other dependency to node_modules', () => {
     const index = [...staticGraph('index.js')].map((f) => readFileSync(join(DIST, f), 'utf8')).join('\n');
-    expect(index).toMatch(/from "yaml"/);
-    expect(index).toMatch(/from "zod"/);
-    expect(index).not.toMatch(/node_modules/);
+    expect(index).not.toMatch(/from "(yaml|zod)"/);
+    expect(index).not.toMatch(/from "[^"]*node_modules/);
+    // yaml's ES module build: the Node one reads process.env per token and requires node:process.
+    expect(index).not.toMatch(/LOG_TOKENS/);
+    expect(readFileSync(join(DIST, 'cli.js'), 'utf8')).toMatch(/from "commander"/);
+    // zod's locales other than English are left out; JSON Schema export stays for `generate`.
+    expect(index).not.toMatch(/Ungültige Eingabe/);
+    const licences = readFileSync(join(DIST, 'third-party-licenses.txt'), 'utf8');
+    expect(licences).toMatch(/^zod@\d+\.\d+\.\d+ \(MIT\)/);
+    expect(licences).toMatch(/\nyaml@\d+\.\d+\.\d+ \(ISC\)/);
+  });
+
+  it("lets the user's own zod compose, check and export the package's schemas, bundled zod and all", () => {
+    const composed = z.object({ share: core.percentSchema, metadata: core.objectMetaSchema });
+    expect(core.percentSchema).toBeInstanceOf(z.ZodType);
+    expect(composed.safeParse({ share: { value: 50 }, metadata: { name: 'a' } }).success).toBe(true);
+    const issues = composed.safeParse({ share: { value: 101 }, metadata: {} }).error?.issues ?? [];
+    expect(issues.map((i) => i.path.join('.'))).toEqual(['share.value', 'metadata.name']);
+    expect(z.toJSONSchema(composed)).toMatchObject({
+      properties: { share: { properties: { value: { minimum: 0, maximum: 100 } } } },
+    });
   });
 
   it('ships a source map beside each bundle and chunk, pointing into the shipped sources', () => {
@@ -78,7 +97,10 @@ describe('the built @meshsim/core', () => {
       const map = JSON.parse(readFileSync(join(DIST, `${file}.map`), 'utf8')) as { sources: string[] };
       for (const source of map.sources) mapped.add(resolve(DIST, source));
     }
-    for (const source of mapped) expect(existsSync(source), source).toBe(true);
+    // Bundled dependencies are named <package>@<version>/<path in it>; every other source is shipped.
+    const ours = [...mapped].filter((source) => !/\/(zod|yaml)@\d[^/]*\//.test(source));
+    expect(ours.length).toBeLessThan(mapped.size);
+    for (const source of ours) expect(existsSync(source), source).toBe(true);
     expect(mapped).toContain(resolve(DIST, '../src/kernel/kernel.ts'));
     expect(mapped).toContain(resolve(DIST, '../src/cli/commands/run-action.ts'));
   });

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ComparePlan } from '../compare/compare.js';
 import type { SweepPlan } from '../compare/sweep.js';
 import type { TunePlan } from '../tune/plan.js';

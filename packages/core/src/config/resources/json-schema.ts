@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ISTIO_GROUP, type ISTIO_KINDS, ISTIO_VERSIONS, type SimulatedKind } from './kinds.js';
 import { destinationRuleSchema } from './schema/destination-rule.js';
 import { SCENARIO_API_VERSION, scenarioSchema, trafficPatchSchema } from './schema/scenario.js';

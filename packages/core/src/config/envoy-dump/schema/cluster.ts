@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { clusterLoadAssignmentSchema } from './endpoint.js';
 import { percent, protoDuration, protoEnum, typedConfig, uint32, uint64 } from './proto-json.js';
 

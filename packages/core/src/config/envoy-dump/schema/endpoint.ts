@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { protoEnum, uint32 } from './proto-json.js';
 
 /** envoy.config.core.v3.SocketAddress; only TCP addresses with a port are modelled. */

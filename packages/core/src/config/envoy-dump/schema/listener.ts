@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { addressSchema } from './endpoint.js';
 import { protoDuration, protoEnum, typedConfig, uint32 } from './proto-json.js';
 import { hashPolicySchema, routeConfigurationSchema } from './route.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { integer } from '../../resources/schema/common.js';
 import { describeValue } from '../../resources/schema/messages.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { fractionalPercent, protoDuration, protoEnum, typedConfig, uint32, uint64 } from './proto-json.js';
 
 /** envoy.type.matcher.v3.StringMatcher. */

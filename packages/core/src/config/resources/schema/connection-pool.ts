@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { duration, istioDuration, nonNegativeInt32, uint32 } from './common.js';
 
 export const tcpSettingsSchema = z.strictObject({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { duration, integer, istioDuration, numberIn, oneOf, uint32, uint64 } from './common.js';
 
 export const SIMPLE_LB = [

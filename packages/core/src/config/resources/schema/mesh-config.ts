@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { istioDuration } from './common.js';
 import { H2_UPGRADE_POLICIES, tcpSettingsSchema } from './connection-pool.js';
 import { httpRetrySchema } from './http-route.js';

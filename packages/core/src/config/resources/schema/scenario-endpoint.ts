@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 import { GRPC_STATUS_NAMES } from '../../../envoy/grpc-status.js';
 import { type Duration, duration, integer, numberIn, positiveNumber } from './common.js';
 import { describeValue } from './messages.js';

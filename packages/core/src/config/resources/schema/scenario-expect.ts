@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDurationMs } from '../durations.js';
 import { integer, numberIn } from './common.js';
 import { describeValue } from './messages.js';

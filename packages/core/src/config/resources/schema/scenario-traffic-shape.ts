@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { duration, numberIn, positiveNumber, stringMap } from './common.js';
 import { describeValue } from './messages.js';
 

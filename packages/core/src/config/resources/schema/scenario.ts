@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Duration, duration, integer, portNumber, positiveNumber, stringMap } from './common.js';
 import { CURRENT_ISTIO_VERSION, ISTIO_VERSION_PATTERN } from './istio-version.js';
 import { describeValue, PARSE_OPTIONS } from './messages.js';

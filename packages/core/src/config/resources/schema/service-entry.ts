@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { istioResource, portNumber, ruleIssue, stringMap, uint32 } from './common.js';
 import { describeValue } from './messages.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { istioResource, stringMap, uint32 } from './common.js';
 import { destinationSchema } from './http-route.js';
 import { portProtocolSchema } from './service-entry.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { istioResource, nonNegativeInt32, stringMap, uint32 } from './common.js';
 import { destinationSchema, httpRouteSchema } from './http-route.js';
 
