@@ -5,8 +5,12 @@ import { threadsFor } from '../src/compare/pool-size.js';
 import { packBatch } from '../src/compare/run-batch.js';
 import type { RunJob } from '../src/compare/run-job.js';
 import { runJob } from '../src/compare/run-job.js';
+import { metricsOf } from '../src/compare/metrics.js';
 import { RunWorkers, runJobs } from '../src/compare/run-pool.js';
+import { ConfigError } from '../src/config/resources/diagnostics.js';
 import type { SimulationSpec } from '../src/simulate.js';
+import { planSimulation, simulate } from '../src/simulate.js';
+import { runPlan } from '../src/simulation/run.js';
 
 const config = (rps: number) => `apiVersion: networking.istio.io/v1
 kind: ServiceEntry
@@ -35,6 +39,36 @@ const jobs: RunJob[] = [1, 2, 3, 4, 5, 6].flatMap((seed) => [
   { spec: fast, seed, label: 'fast' },
 ]);
 const serial = jobs.map(runJob);
+
+/** Freezes `value` and everything it holds, so that a write anywhere in it throws. */
+function deepFreeze<T>(value: T, seen = new Set<unknown>()): T {
+  if (typeof value !== 'object' || value === null || seen.has(value)) return value;
+  seen.add(value);
+  for (const key of Reflect.ownKeys(value)) deepFreeze((value as Record<PropertyKey, unknown>)[key], seen);
+  if (value instanceof Map) for (const [k, v] of value) deepFreeze(k, seen), deepFreeze(v, seen);
+  if (value instanceof Set) for (const v of value) deepFreeze(v, seen);
+  return Object.freeze(value);
+}
+
+describe('a job runs from its spec planned once', () => {
+  it('gives each seed the figures a fresh simulate() of that seed gives', () => {
+    for (const job of jobs)
+      expect(runJob(job)).toEqual(metricsOf(simulate({ ...job.spec, seed: job.seed as number })));
+  });
+
+  it('never writes to the plan it runs, so one plan serves every seed', () => {
+    const plan = deepFreeze(planSimulation(slow).plan!);
+    for (const seed of [1, 2, 3])
+      expect(runPlan({ ...plan, seed })).toEqual(simulate({ ...slow, seed }));
+  });
+
+  it("refuses a seed the Scenario's schema refuses, as simulate() does", () => {
+    for (const seed of [-1, 0.5, 2 ** 53]) {
+      expect(() => runJob({ spec: slow, seed })).toThrow(ConfigError);
+      expect(() => runJob({ spec: slow, seed })).toThrow(/spec\.seed/);
+    }
+  });
+});
 
 describe('run pool', () => {
   const workers = RunWorkers.start(3);
