@@ -7,6 +7,7 @@ import type { RunJob } from '../src/compare/run-job.js';
 import { runJob } from '../src/compare/run-job.js';
 import { metricsOf } from '../src/compare/metrics.js';
 import { RunWorkers, runJobs } from '../src/compare/run-pool.js';
+import { planOnce } from '../src/compare/spec-plans.js';
 import { ConfigError } from '../src/config/resources/diagnostics.js';
 import type { SimulationSpec } from '../src/simulate.js';
 import { planSimulation, simulate } from '../src/simulate.js';
@@ -60,6 +61,20 @@ describe('a job runs from its spec planned once', () => {
     const plan = deepFreeze(planSimulation(slow).plan!);
     for (const seed of [1, 2, 3])
       expect(runPlan({ ...plan, seed })).toEqual(simulate({ ...slow, seed }));
+  });
+
+  it('keeps the plans of the last 64 specs planned, and no more', () => {
+    const first = { ...slow };
+    const planned = planOnce(first);
+    expect(planOnce(first)).toBe(planned);
+    const others = Array.from({ length: 63 }, () => ({ ...fast }));
+    for (const other of others) planOnce(other);
+    expect(planOnce(first)).toBe(planned);
+    planOnce({ ...fast });
+    // The 65th spec planned pushed out the oldest: it is planned anew, to an equal plan.
+    const again = planOnce(first);
+    expect(again).not.toBe(planned);
+    expect(again.plan!.model).toEqual(planned.plan!.model);
   });
 
   it("refuses a seed the Scenario's schema refuses, as simulate() does", () => {

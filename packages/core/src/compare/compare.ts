@@ -1,5 +1,5 @@
 import { ConfigError } from '../config/resources/diagnostics.js';
-import { planSimulation, type SimulationSpec } from '../simulate.js';
+import type { SimulationSpec } from '../simulate.js';
 import { checkCompareArguments } from './arguments.js';
 import { METRICS, type MetricDefinition, type MetricValues } from './metrics.js';
 import { type PairedInterval, pairedInterval } from './paired-stats.js';
@@ -8,6 +8,7 @@ import { threadsFor } from './pool-size.js';
 import { type RunJob, runJob } from './run-job.js';
 import { type RunPoolOptions, RunWorkers, runJobs } from './run-pool.js';
 import { checkSeed, seedsOf } from './seeds.js';
+import { planOnce } from './spec-plans.js';
 
 /** Independent seeds put each later variant this far from the first one's seeds. */
 export const INDEPENDENT_SEED_OFFSET = 10_000;
@@ -68,7 +69,7 @@ function seedList(options: CompareOptions): number[] {
 
 /** The spec, checked: a ConfigError now beats one per run (or one lost in a worker thread). */
 export function checkedSpec(spec: SimulationSpec): { scenario: string } {
-  const { plan, diagnostics } = planSimulation(spec);
+  const { plan, diagnostics } = planOnce(spec);
   if (plan === null) throw new ConfigError(diagnostics);
   return { scenario: plan.scenario };
 }

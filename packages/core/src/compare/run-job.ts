@@ -2,9 +2,10 @@ import type { RunPlan } from '../config/plan/run-plan.js';
 import { ConfigError, type Diagnostic } from '../config/resources/diagnostics.js';
 import { scenarioSpecSchema } from '../config/resources/schema/scenario.js';
 import type { SimulationSpec } from '../simulate.js';
-import { checkSimulationSpec, planSimulation, simulate } from '../simulate.js';
+import { checkSimulationSpec, simulate } from '../simulate.js';
 import { runPlan } from '../simulation/run.js';
 import { type MetricValues, metricsOf } from './metrics.js';
+import { planOnce } from './spec-plans.js';
 
 /** One simulation of a compare or sweep: a patched spec and a seed (undefined: the spec's own). */
 export interface RunJob {
@@ -46,31 +47,19 @@ function sourceName(spec: SimulationSpec): string {
   return file.replace(/ \[.*\]$/, '');
 }
 
-/**
- * Each spec's plan, made on its first job: a compare's seeds differ only in the seed, which no part of
- * planning reads (it seeds the run's random streams), so the YAML is parsed, checked and translated
- * once per variant, not once per run. Keyed by the spec object a batch shares between its jobs.
- */
-const plans = new WeakMap<SimulationSpec, RunPlan>();
-
-/** The spec's plan for `seed`, or undefined where only a whole simulate() can say what is wrong. */
-function cachedPlan(spec: SimulationSpec, seed: number | undefined): RunPlan | undefined {
+/** The job's plan (its spec's, with the job's seed), or undefined where only simulate() can say what is wrong. */
+function planFor(spec: SimulationSpec, seed: number | undefined): RunPlan | undefined {
   if (seed !== undefined && !scenarioSpecSchema.shape.seed.safeParse(seed).success) return undefined;
-  let plan = plans.get(spec);
-  if (plan === undefined) {
-    // An argument of the wrong kind is named as the run's own, as simulate() names it.
-    checkSimulationSpec('simulate', spec);
-    const planned = planSimulation(spec).plan;
-    if (planned === null) return undefined;
-    plans.set(spec, planned);
-    plan = planned;
-  }
+  // An argument of the wrong kind is named as the run's own, as simulate() names it.
+  checkSimulationSpec('simulate', spec);
+  const { plan } = planOnce(spec);
+  if (plan === null) return undefined;
   return seed === undefined || seed === plan.seed ? plan : { ...plan, seed };
 }
 
 /** Runs the job; a ConfigError if its spec is bad or its run stopped before its end. */
 export function runJob(job: RunJob): MetricValues {
-  const plan = cachedPlan(job.spec, job.seed);
+  const plan = planFor(job.spec, job.seed);
   const report =
     plan !== undefined
       ? runPlan(plan)
