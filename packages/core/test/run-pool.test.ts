@@ -1,11 +1,11 @@
 // The run pool: jobs shared by this thread and worker threads through one counter give the figures one
 // thread gives, in job order; workers started once serve several batches; a spec crosses once per batch.
 import { afterAll, describe, expect, it } from 'vitest';
+import { metricsOf } from '../src/compare/metrics.js';
 import { threadsFor } from '../src/compare/pool-size.js';
 import { packBatch } from '../src/compare/run-batch.js';
 import type { RunJob } from '../src/compare/run-job.js';
 import { runJob } from '../src/compare/run-job.js';
-import { metricsOf } from '../src/compare/metrics.js';
 import { RunWorkers, runJobs } from '../src/compare/run-pool.js';
 import { planOnce } from '../src/compare/spec-plans.js';
 import { ConfigError } from '../src/config/resources/diagnostics.js';
@@ -46,7 +46,7 @@ function deepFreeze<T>(value: T, seen = new Set<unknown>()): T {
   if (typeof value !== 'object' || value === null || seen.has(value)) return value;
   seen.add(value);
   for (const key of Reflect.ownKeys(value)) deepFreeze((value as Record<PropertyKey, unknown>)[key], seen);
-  if (value instanceof Map) for (const [k, v] of value) deepFreeze(k, seen), deepFreeze(v, seen);
+  if (value instanceof Map) for (const entry of value) deepFreeze(entry, seen);
   if (value instanceof Set) for (const v of value) deepFreeze(v, seen);
   return Object.freeze(value);
 }
@@ -59,8 +59,7 @@ describe('a job runs from its spec planned once', () => {
 
   it('never writes to the plan it runs, so one plan serves every seed', () => {
     const plan = deepFreeze(planSimulation(slow).plan!);
-    for (const seed of [1, 2, 3])
-      expect(runPlan({ ...plan, seed })).toEqual(simulate({ ...slow, seed }));
+    for (const seed of [1, 2, 3]) expect(runPlan({ ...plan, seed })).toEqual(simulate({ ...slow, seed }));
   });
 
   it('keeps the plans of the last 64 specs planned, and no more', () => {

@@ -129,51 +129,75 @@ function writerThreadFile(): string {
   );
 }
 
-/**
- * The trace through a writer thread, once it is ready, when the machine has a second core for it; else,
- * or when it cannot start, formatted in the run's thread.
- */
-async function writerFor(output: TraceOutput, closeOutput: () => void): Promise<TraceWriter> {
-  if (availableParallelism() < 2) return new JsonLinesTrace(traceChunkWriter(output), closeOutput);
+/** A writer thread started before its output is opened: it loads while the run's config is planned. */
+export interface TraceThread {
+  memory: SharedArrayBuffer;
+  worker: Worker;
+  /** True once it runs; false when it could not start (the trace is then formatted in the run's thread). */
+  started: Promise<boolean>;
+}
+
+/** Starts the trace's writer thread when the machine has a second core for it; else undefined. */
+export function startTraceThread(): TraceThread | undefined {
+  if (availableParallelism() < 2) return undefined;
   const memory = feedMemory();
-  const worker = new Worker(writerThreadFile(), { workerData: { memory, output } });
-  const started = await new Promise<boolean>((resolve) => {
+  const worker = new Worker(writerThreadFile(), { workerData: { memory } });
+  const started = new Promise<boolean>((resolve) => {
     worker.once('message', () => resolve(true));
     worker.once('error', () => resolve(false));
     worker.once('exit', () => resolve(false));
+  }).finally(() => {
+    // Once started it never holds the process: the run's close waits for it through the shared memory.
+    worker.unref();
   });
-  // It never holds the process: the run's close waits for it through the shared memory.
-  worker.unref();
-  return started
-    ? new ThreadedTrace(memory, closeOutput)
-    : new JsonLinesTrace(traceChunkWriter(output), closeOutput);
+  return { memory, worker, started };
+}
+
+/** The trace through the writer thread, once it is ready; else, or when it cannot start, in the run's thread. */
+async function writerFor(
+  output: TraceOutput,
+  closeOutput: () => void,
+  given: TraceThread | undefined,
+): Promise<TraceWriter> {
+  const thread = given ?? startTraceThread();
+  if (thread === undefined || !(await thread.started))
+    return new JsonLinesTrace(traceChunkWriter(output), closeOutput);
+  thread.worker.postMessage(output);
+  return new ThreadedTrace(thread.memory, closeOutput);
 }
 
 function failure(flagValue: string, what: string, e: unknown): TraceFileError {
   return new TraceFileError(`--trace ${flagValue}: cannot ${what} (${errorReason(e)})`);
 }
 
-/** Creates (or truncates) `file` for the trace; fails at once, before a run, if it cannot. */
-export async function traceToFile(file: string): Promise<TraceWriter> {
+/**
+ * Creates (or truncates) `file` for the trace; fails at once, before a run, if it cannot. The trace is
+ * formatted by `thread` (from `startTraceThread`), or by a writer thread started now.
+ */
+export async function traceToFile(file: string, thread?: TraceThread): Promise<TraceWriter> {
   let fd: number;
   try {
     fd = openSync(file, 'w');
   } catch (e) {
     throw failure(file, 'write', e);
   }
-  return writerFor({ fd, file }, () => closeSync(fd));
+  return writerFor({ fd, file }, () => closeSync(fd), thread);
 }
 
 /**
  * The trace on stdout (`--trace -`): through the descriptor when there is one, so that a slow
  * reader holds the run back instead of the trace piling up in memory; else through `write`.
  */
-export async function traceToStdout(stdout: {
-  fd?: number;
-  write: (text: string) => void;
-}): Promise<TraceWriter> {
+export async function traceToStdout(
+  stdout: {
+    fd?: number;
+    write: (text: string) => void;
+  },
+  thread?: TraceThread,
+): Promise<TraceWriter> {
   const { fd, write } = stdout;
-  if (fd !== undefined) return writerFor({ fd, file: null }, () => {});
+  if (fd !== undefined) return writerFor({ fd, file: null }, () => {}, thread);
+  void thread?.worker.terminate();
   return new JsonLinesTrace(
     (chunk) => write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString('utf8')),
     () => {},

@@ -116,18 +116,21 @@ function drain({ memory, output }: WriterData): void {
   }
 }
 
-const data = workerData as WriterData;
-const control = new Int32Array(data.memory, 0, CONTROL_BYTES / 4);
+// Started while the run's config is planned, the thread learns its output once that is opened.
+const { memory } = workerData as { memory: SharedArrayBuffer };
+const control = new Int32Array(memory, 0, CONTROL_BYTES / 4);
+parentPort!.once('message', (output: TraceOutput) => {
+  try {
+    drain({ memory, output });
+  } catch (e) {
+    // The run throws it in its own thread, as it would have thrown it writing there.
+    const bytes = new TextEncoder().encode(JSON.stringify(thrownAcross(e))).subarray(0, ERROR_BYTES);
+    new Uint8Array(memory, memory.byteLength - ERROR_BYTES).set(bytes);
+    Atomics.store(control, ERROR_LENGTH, bytes.length);
+  } finally {
+    Atomics.store(control, DONE, 1);
+    Atomics.notify(control, DONE);
+    Atomics.notify(control, READ);
+  }
+});
 parentPort!.postMessage('ready');
-try {
-  drain(data);
-} catch (e) {
-  // The run throws it in its own thread, as it would have thrown it writing there.
-  const bytes = new TextEncoder().encode(JSON.stringify(thrownAcross(e))).subarray(0, ERROR_BYTES);
-  new Uint8Array(data.memory, data.memory.byteLength - ERROR_BYTES).set(bytes);
-  Atomics.store(control, ERROR_LENGTH, bytes.length);
-} finally {
-  Atomics.store(control, DONE, 1);
-  Atomics.notify(control, DONE);
-  Atomics.notify(control, READ);
-}

@@ -19,8 +19,14 @@ import { playInSlices, type StopSignal } from '../play-in-slices.js';
 import { progressLineOn, runProgressText } from '../progress.js';
 import { readSources } from '../read-input.js';
 import { scenarioOverrides } from '../scenario-overrides.js';
-import { type TraceWriter, traceToFile, traceToStdout } from '../trace-file.js';
-import { openOutput, writeOutput } from '../write-output.js';
+import {
+  startTraceThread,
+  type TraceThread,
+  type TraceWriter,
+  traceToFile,
+  traceToStdout,
+} from '../trace-file.js';
+import { type OutputFile, openOutput, writeOutput } from '../write-output.js';
 import type { CommandContext } from './context.js';
 
 /** The options of `meshsim run`, as commander reads them. */
@@ -47,16 +53,26 @@ export async function simulateAndReport(
   options: RunOptions,
 ): Promise<void> {
   const { io } = context;
-  const ready = planExpectations({
-    config: readSources(files),
-    specOrigin: 'command line',
-    ...(options.strict === true ? { strict: true } : {}),
-    ...scenarioOverrides(options),
-  });
+  // The trace's writer thread loads while the config is read and planned.
+  const traceThread = options.trace !== undefined ? startTraceThread() : undefined;
+  let ready: ExpectationPlan;
+  let output: OutputFile | undefined;
+  let trace: TraceWriter | undefined;
+  try {
+    ready = planExpectations({
+      config: readSources(files),
+      specOrigin: 'command line',
+      ...(options.strict === true ? { strict: true } : {}),
+      ...scenarioOverrides(options),
+    });
+    // Opened after the config is known good, before the run: a bad path fails in a moment, not after it.
+    output = options.output === undefined ? undefined : openOutput(options.output, options.outputOption);
+    trace = await openTrace(io, options.trace, traceThread);
+  } catch (e) {
+    void traceThread?.worker.terminate();
+    throw e;
+  }
   const progress = progressLineOn(io, options.quiet, options.progress);
-  // Opened after the config is known good, before the run: a bad path fails in a moment, not after it.
-  const output = options.output === undefined ? undefined : openOutput(options.output, options.outputOption);
-  const trace = await openTrace(io, options.trace);
   let played: Played;
   try {
     played = await playFirstSeed(ready, io, progress, trace);
@@ -121,8 +137,12 @@ async function playFirstSeed(
 }
 
 /** `--trace FILE`, or `-` for stdout. */
-async function openTrace(io: CliIo, path: string | undefined): Promise<TraceWriter | undefined> {
-  if (path === '-') return traceToStdout({ fd: io.stdoutFd, write: io.stdout });
-  if (path !== undefined) return traceToFile(path);
+async function openTrace(
+  io: CliIo,
+  path: string | undefined,
+  thread: TraceThread | undefined,
+): Promise<TraceWriter | undefined> {
+  if (path === '-') return traceToStdout({ fd: io.stdoutFd, write: io.stdout }, thread);
+  if (path !== undefined) return traceToFile(path, thread);
   return undefined;
 }
