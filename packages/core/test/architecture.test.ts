@@ -33,7 +33,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
     'config/plan',
     'simulation',
   ],
-  compare: ['envoy', 'observe', 'config/resources', 'simulate', 'simulation'],
+  // compare keeps each variant's run plan (config/plan) and runs every seed from it (simulation).
+  compare: ['envoy', 'observe', 'config/resources', 'config/plan', 'simulate', 'simulation'],
   // Judging a Scenario's expectations runs it (simulate, simulation), reads the report and its why notes
   // (observe, explain), and judges replicated runs with compare's paired statistics.
   expect: [
