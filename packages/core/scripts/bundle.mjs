@@ -1,9 +1,11 @@
-// Bundles @meshsim/core's JavaScript with esbuild: Node pays a fixed cost per ES module it loads, and the
-// package is ~300 of them. One bundle per entry (the public subpaths, the CLI, each worker thread), chunks
-// shared between them (one copy of each class), lazy import()s kept as chunks of their own. zod and yaml
-// are bundled in (INLINED): every run loads both, and as ~100 modules of their own they were most of the
-// import time; bundled, zod's locales and JSON-schema code that meshsim never calls are left out. Every
-// other dependency stays external. Declarations come from tsc (emitDeclarationOnly), before this step.
+// Bundles @meshsim/core's JavaScript with esbuild: Node pays a fixed cost per ES module it loads (its
+// loader reads each file asynchronously, one round per level of imports), and the package is ~300 of them.
+// The library (`.` and `./kernel`) is one bundle per subpath and the chunk they share, so each class
+// exists once; each program (the CLI, the run worker, the trace writer thread) is one self-contained file,
+// whose code behind an import() (each CLI command's engine) is evaluated only when first imported. zod
+// and yaml are bundled in (INLINED): every run loads both, and as ~100 modules of their own they were most
+// of the import time; bundled, zod's locales and JSON-schema code that meshsim never calls are left out.
+// Every other dependency stays external. Declarations come from tsc (emitDeclarationOnly), before this.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
@@ -24,9 +26,9 @@ const src = join(pkg, 'src');
 const dist = join(pkg, 'dist');
 
 // Every bundle and chunk sits flat in dist/; the public paths are one-line modules that load them.
-const entries = {
-  index: 'index.ts',
-  kernel: 'kernel/index.ts',
+const library = { index: 'index.ts', kernel: 'kernel/index.ts' };
+// Programs run in a process or thread of their own and share no object with the library's: a copy each.
+const programs = {
   cli: 'cli/main.ts',
   'run-worker': 'compare/run-worker.ts',
   'trace-writer-thread': 'cli/trace-writer-thread.ts',
@@ -67,24 +69,29 @@ const yamlModules = {
   },
 };
 
-await build({
-  absWorkingDir: pkg,
-  entryPoints: Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, join(src, file)])),
-  outdir: dist,
-  entryNames: '[name]',
-  chunkNames: 'chunk-[hash]',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  external: [...external, ...external.map((name) => `${name}/*`)],
-  sourcemap: true,
-  sourcesContent: false,
-  legalComments: 'none',
-  logLevel: 'warning',
-  plugins: [moduleUrls, yamlModules],
-});
+/** Builds `entries`; shared code in chunks (`splitting`), or each entry one file with all it imports. */
+const bundle = (entries, splitting) =>
+  build({
+    absWorkingDir: pkg,
+    entryPoints: Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, join(src, file)])),
+    outdir: dist,
+    entryNames: '[name]',
+    chunkNames: 'chunk-[hash]',
+    bundle: true,
+    splitting,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: [...external, ...external.map((name) => `${name}/*`)],
+    sourcemap: true,
+    sourcesContent: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+    plugins: [moduleUrls, yamlModules],
+  });
+
+await bundle(library, true);
+await Promise.all(Object.entries(programs).map(([name, file]) => bundle({ [name]: file }, false)));
 
 for (const [file, text] of Object.entries(stubs)) {
   mkdirSync(dirname(join(dist, file)), { recursive: true });
