@@ -79,3 +79,22 @@ describe('sweep of consecutive5xxErrors on examples/flaky-api.yaml', () => {
     expect(parallel.rows[0]!.means.errorRate!).toBeLessThan(parallel.rows[5]!.means.errorRate!);
   });
 });
+
+describe('compare, sweep and tune plan each variant once per call', () => {
+  it('a spec changed between two compares meets its new config, not a plan kept from the first', () => {
+    const mine = { config: source('examples/flaky-api.yaml'), duration: '20s' };
+    const options = { seeds: 2 };
+    const before = compare(mine, { 'as-written': null, lenient: variants.lenient }, options);
+    // The caller's own object, changed in place: twice the duration is about twice the requests.
+    mine.duration = '40s';
+    const after = compare(mine, { 'as-written': null, lenient: variants.lenient }, options);
+    const fresh = compare(
+      { config: source('examples/flaky-api.yaml'), duration: '40s' },
+      { 'as-written': null, lenient: variants.lenient },
+      options,
+    );
+    expect(after).toEqual(fresh);
+    const requests = (r: CompareReport) => diff(r, 'requests').means['as-written']!;
+    expect(requests(after) / requests(before)).toBeCloseTo(2, 1);
+  });
+});

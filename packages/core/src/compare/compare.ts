@@ -1,5 +1,5 @@
 import { ConfigError } from '../config/resources/diagnostics.js';
-import type { SimulationSpec } from '../simulate.js';
+import { planSimulation, type SimulationSpec } from '../simulate.js';
 import { checkCompareArguments } from './arguments.js';
 import { METRICS, type MetricDefinition, type MetricValues } from './metrics.js';
 import { type PairedInterval, pairedInterval } from './paired-stats.js';
@@ -8,7 +8,7 @@ import { threadsFor } from './pool-size.js';
 import { type RunJob, runJob } from './run-job.js';
 import { type RunPoolOptions, RunWorkers, runJobs } from './run-pool.js';
 import { checkSeed, seedsOf } from './seeds.js';
-import { planOnce } from './spec-plans.js';
+import { planOnce, type SpecPlan } from './spec-plans.js';
 
 /** Independent seeds put each later variant this far from the first one's seeds. */
 export const INDEPENDENT_SEED_OFFSET = 10_000;
@@ -69,7 +69,25 @@ function seedList(options: CompareOptions): number[] {
 
 /** The spec, checked: a ConfigError now beats one per run (or one lost in a worker thread). */
 export function checkedSpec(spec: SimulationSpec): { scenario: string } {
-  const { plan, diagnostics } = planOnce(spec);
+  return scenarioOf(planSimulation(spec));
+}
+
+/**
+ * A spec this compare, sweep or tune made for its runs (a variant, a swept value), checked, its plan
+ * kept for those runs. Never the caller's own object: one changed between two calls would meet the
+ * plan of what it was before.
+ */
+export function checkedVariant(spec: SimulationSpec): { scenario: string } {
+  return scenarioOf(planOnce(spec));
+}
+
+/** A variant of the caller's spec as the runs' own object (a null patch gives the caller's back). */
+export function ownVariant(spec: SimulationSpec, patch: ConfigPatch | null, label: string): SimulationSpec {
+  const patched = applyPatch(spec, patch, label);
+  return patched === spec ? { ...spec } : patched;
+}
+
+function scenarioOf({ plan, diagnostics }: SpecPlan): { scenario: string } {
   if (plan === null) throw new ConfigError(diagnostics);
   return { scenario: plan.scenario };
 }
@@ -93,9 +111,9 @@ export function planCompare(spec: SimulationSpec, variants: Variants, options: C
   const jobs: RunJob[] = [];
   let scenario = '';
   names.forEach((name, j) => {
-    const patched = applyPatch(spec, variants[name] ?? null, name);
+    const patched = ownVariant(spec, variants[name] ?? null, name);
     // Every variant, not the first alone: a bad patch is a ConfigError here, before any run starts.
-    const checked = checkedSpec(patched).scenario;
+    const checked = checkedVariant(patched).scenario;
     scenario ||= checked;
     const offset = pairing === 'independent' ? j * INDEPENDENT_SEED_OFFSET : 0;
     seeds[name] = base.map((s) => s + offset);

@@ -1,9 +1,9 @@
 import { ConfigError } from '../config/resources/diagnostics.js';
 import type { SimulationSpec } from '../simulate.js';
 import { checkSweepArguments } from './arguments.js';
-import { checkedSpec, seedCount } from './compare.js';
+import { checkedVariant, ownVariant, seedCount } from './compare.js';
 import { METRICS, type MetricValues } from './metrics.js';
-import { applyPatch, fieldPatch, resourcesWithField } from './patch.js';
+import { fieldPatch, resourcesWithField } from './patch.js';
 import { threadsFor } from './pool-size.js';
 import type { RunJob } from './run-job.js';
 import { type RunPoolOptions, RunWorkers, runJobs } from './run-pool.js';
@@ -78,9 +78,9 @@ export function planSweep(spec: SimulationSpec, axis: SweepAxis, options: SweepO
   let scenario = '';
   for (const value of axis.values) {
     const label = `${axis.field}=${String(value)}`;
-    const patched = applyPatch(spec, fieldPatch(target, path, value), label);
+    const patched = ownVariant(spec, fieldPatch(target, path, value), label);
     // Every value, not the first alone: one out of range is a ConfigError here, before any run starts.
-    const checked = checkedSpec(patched).scenario;
+    const checked = checkedVariant(patched).scenario;
     scenario ||= checked;
     for (const seed of seeds ?? [undefined]) jobs.push({ spec: patched, seed, label });
   }

@@ -1,5 +1,4 @@
-import { checkedSpec } from '../compare/compare.js';
-import { applyPatch } from '../compare/patch.js';
+import { checkedVariant, ownVariant } from '../compare/compare.js';
 import type { RunJob } from '../compare/run-job.js';
 import type { RunPoolOptions } from '../compare/run-pool.js';
 import type { SimulationSpec } from '../simulate.js';
@@ -26,8 +25,8 @@ export function tuneJobs(spec: SimulationSpec, plan: TunePlan): (key: string) =>
       const candidate = plan.candidates[config]!;
       const values = plan.axes.map((a, i) => a.values[candidate[i]!]);
       const resources = configResources(plan.targets, plan.axes, values).text;
-      patched = applyPatch(spec, resources, `tune: ${configLabel(plan.axes, candidate)}`);
-      checkedSpec(patched);
+      patched = ownVariant(spec, resources, `tune: ${configLabel(plan.axes, candidate)}`);
+      checkedVariant(patched);
       specs.set(config, patched);
     }
     return { spec: patched, seed };
