@@ -20,6 +20,7 @@ const twin = here('./perf/twin-default.yaml'); // 2000 rps: 500 s is 1e6 request
 const flaky = here('../examples/flaky-api.yaml');
 const cli = here('../packages/core/bin/meshsim.js');
 const firstRun = here('./perf/first-run.mjs');
+const runs = here('./perf/runs.mjs');
 const scratch = mkdtempSync(join(tmpdir(), 'meshsim-bench-'));
 
 const median = (xs: number[]): number => {
@@ -142,6 +143,22 @@ function scaling(): void {
     oneJobMs: Math.round(median(one)),
     twoJobsMs: Math.round(median(two)),
   });
+  // The same four runs as two separate processes side by side against one process: what two jobs can
+  // gain on this machine at best, with nothing shared between them (no pool, no planning, no messages).
+  const node = JSON.stringify(process.execPath);
+  const inOne = repeat(() => wallMs(process.execPath, [runs, reference, '200s', '4']));
+  const half = `${node} ${JSON.stringify(runs)} ${JSON.stringify(reference)} 200s 2`;
+  const inTwo = repeat(() => wallMs('sh', ['-c', `${half} & a=$!; ${half} & b=$!; wait $a && wait $b`]));
+  print(
+    '4 runs of 1e6 requests: 1 process / 2 processes side by side',
+    median(inOne) / median(inTwo),
+    'x',
+    'context: the 2-job ceiling here',
+    {
+      oneProcessMs: Math.round(median(inOne)),
+      twoProcessesMs: Math.round(median(inTwo)),
+    },
+  );
   const compare = (jobs: number) => [
     cli,
     'compare',
