@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import type seedrandom from 'seedrandom';
 
-let alea: typeof seedrandom.alea | undefined;
+// Alea alone: seedrandom's index loads every generator, and node:crypto with them.
+const alea = createRequire(import.meta.url)('seedrandom/lib/alea.js') as typeof seedrandom.alea;
 
 /** A config of the search space: the index of its value on each axis. */
 export type Candidate = readonly number[];
@@ -18,8 +19,6 @@ export function gridCandidates(sizes: readonly number[]): Candidate[] {
 
 /** A uniform draw in [0, 1) from the sampling seed's own stream, so a plan is the same on any machine. */
 function stream(seed: number, name: string): () => number {
-  // Alea alone, on first use: seedrandom's index loads every generator and node:crypto with them.
-  alea ??= createRequire(import.meta.url)('seedrandom/lib/alea.js') as typeof seedrandom.alea;
   return alea(`meshsim-tune\u0000${seed}\u0000${name}`) as unknown as () => number;
 }
 
